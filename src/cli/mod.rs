@@ -1,0 +1,129 @@
+//! The command line: argument definitions and dispatch to one file per
+//! subcommand.
+
+mod check;
+mod config_cmd;
+mod explain;
+mod rules_cmd;
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Exit codes, as ruff and semgrep use them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// No finding at or above the failing severity.
+    Clean = 0,
+    /// Findings at or above `--fail-on`.
+    Findings = 1,
+    /// Usage, configuration or internal error.
+    Error = 2,
+}
+
+impl From<ExitStatus> for std::process::ExitCode {
+    fn from(status: ExitStatus) -> Self {
+        std::process::ExitCode::from(status as u8)
+    }
+}
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "plumbline",
+    version,
+    about = "Enforce integration-architecture decisions: before an agent's edit lands, before a commit, in CI",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Lint files and folders (default: the current folder).
+    Check(check::CheckArgs),
+    /// List every rule: id, severity, languages, summary.
+    Rules(rules_cmd::RulesArgs),
+    /// Print a rule's full documentation.
+    Explain(explain::ExplainArgs),
+    /// Show the effective configuration.
+    Config(config_cmd::ConfigArgs),
+}
+
+/// When to colour output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// `NO_COLOR` wins over `auto`; `always` wins over `NO_COLOR`.
+    pub fn enabled(self, stream_is_terminal: bool) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        }
+    }
+}
+
+/// Shared options for commands that read the configuration.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct ConfigOptions {
+    /// Use this config file instead of discovering `plumbline.toml` upward.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+pub fn run(cli: Cli) -> ExitStatus {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let result = match cli.command {
+        Command::Check(args) => check::run(args, &mut out),
+        Command::Rules(args) => rules_cmd::run(args, &mut out),
+        Command::Explain(args) => explain::run(args, &mut out),
+        Command::Config(args) => config_cmd::run(args, &mut out),
+    };
+    let flushed = out.flush();
+    match (result, flushed) {
+        (Ok(status), Ok(())) => status,
+        (Err(e), _) | (Ok(_), Err(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitStatus::Clean,
+        (Err(e), _) | (Ok(_), Err(e)) => {
+            eprintln!("plumbline: {e}");
+            ExitStatus::Error
+        }
+    }
+}
+
+/// Prints a miette diagnostic (config errors) to stderr.
+pub fn print_error(diagnostic: &dyn miette::Diagnostic) {
+    let color = ColorChoice::Auto.enabled(io::stderr().is_terminal());
+    let theme = if color {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let mut text = String::new();
+    let _ = miette::GraphicalReportHandler::new_themed(theme)
+        .with_width(terminal_width())
+        .render_report(&mut text, diagnostic);
+    let _ = writeln!(io::stderr(), "{text}");
+}
+
+pub fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(100)
+}
+
+pub fn current_dir() -> io::Result<PathBuf> {
+    std::env::current_dir()
+}

@@ -1,0 +1,66 @@
+//! `plumbline rules`: the rule list.
+
+use std::io::{self, Write};
+
+use crate::lang::Family;
+use crate::rules::{self, builtin_rules};
+
+use super::ExitStatus;
+
+#[derive(clap::Args, Debug)]
+pub struct RulesArgs {
+    /// Print the prefilter's trigger literals of the default rules, one per
+    /// line (what the benchmark greps for).
+    #[arg(long)]
+    pub literals: bool,
+}
+
+pub fn run(args: RulesArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
+    if args.literals {
+        let rule_set = match crate::config::RuleSet::compile(&[], &Default::default()) {
+            Ok(r) => r,
+            Err(e) => {
+                super::print_error(&e);
+                return Ok(ExitStatus::Error);
+            }
+        };
+        let mut literals: Vec<String> = rule_set
+            .rules
+            .iter()
+            .flat_map(|r| r.check.literals())
+            .map(|l| l.to_ascii_lowercase())
+            .collect();
+        literals.sort();
+        literals.dedup();
+        for l in literals {
+            writeln!(out, "{l}")?;
+        }
+        return Ok(ExitStatus::Clean);
+    }
+    let width = builtin_rules().iter().map(|m| m.id.len()).max().unwrap_or(0);
+    for meta in builtin_rules() {
+        let languages = match rules::kind(&meta.kind) {
+            Some(kind) => kind
+                .families()
+                .iter()
+                .map(|f| f.name())
+                .collect::<Vec<_>>()
+                .join(","),
+            None => all_families(),
+        };
+        writeln!(
+            out,
+            "{:<width$}  {:<7}  {:<30}  {}",
+            meta.id, meta.severity, languages, meta.summary
+        )?;
+    }
+    Ok(ExitStatus::Clean)
+}
+
+fn all_families() -> String {
+    [Family::Js, Family::Python, Family::Rust, Family::Sql, Family::Config]
+        .iter()
+        .map(|f| f.name())
+        .collect::<Vec<_>>()
+        .join(",")
+}

@@ -1,0 +1,563 @@
+//! `plumbline.toml`: discovery, layering of nested configs, validation with
+//! labelled errors, and compiling the effective rule set.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
+use miette::{Diagnostic, NamedSource, SourceSpan};
+
+use crate::finding::Severity;
+use crate::prefilter::Prefilter;
+use crate::rules::{self, builtin_rules, CompiledRule, RuleMeta};
+
+/// File names a config may have, in order of preference within a folder.
+pub const CONFIG_NAMES: [&str; 2] = ["plumbline.toml", ".plumbline.toml"];
+
+/// Default cap on the size of a file plumbline reads.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 1024 * 1024;
+
+/// Shared project facts: section → allowed keys. Rules read these through
+/// their instance's `[shared]` mapping.
+const SECTIONS: &[(&str, &[&str])] = &[
+    ("gateway", &["url", "forbidden_hosts", "owned_hosts"]),
+    ("oauth", &["owner", "allow"]),
+    ("supabase", &["tables", "columns", "service_role_factories"]),
+    ("connectors", &["interfaces", "required"]),
+    ("files", &["include", "exclude", "max_file_size"]),
+];
+
+/// A problem with configuration, pointing at the offending spot when there
+/// is one.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(plumbline::config))]
+pub struct ConfigError {
+    pub message: String,
+    #[source_code]
+    pub source_code: Option<NamedSource<String>>,
+    #[label("{label}")]
+    pub span: Option<SourceSpan>,
+    pub label: String,
+    #[help]
+    pub help: Option<String>,
+}
+
+impl ConfigError {
+    pub fn plain(message: impl Into<String>) -> Self {
+        ConfigError {
+            message: message.into(),
+            source_code: None,
+            span: None,
+            label: String::new(),
+            help: None,
+        }
+    }
+
+    fn at(file: &ConfigFile, span: Range<usize>, message: impl Into<String>, label: impl Into<String>) -> Self {
+        ConfigError {
+            message: message.into(),
+            source_code: Some(NamedSource::new(file.display.clone(), file.text.clone())),
+            span: Some(span.into()),
+            label: label.into(),
+            help: None,
+        }
+    }
+
+    fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// One config file, parsed, with the span of every key and value.
+#[derive(Debug)]
+pub struct ConfigFile {
+    pub path: PathBuf,
+    pub display: String,
+    pub text: String,
+    pub table: toml::Table,
+    /// Dotted key path → (key span, value span).
+    spans: HashMap<String, (Range<usize>, Range<usize>)>,
+}
+
+impl ConfigFile {
+    pub fn load(path: &Path, display: String) -> Result<ConfigFile, ConfigError> {
+        let bytes = std::fs::read(path)
+            .map_err(|e| ConfigError::plain(format!("cannot read {display}: {e}")))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| ConfigError::plain(format!("{display} is not valid UTF-8")))?;
+        Self::parse(path.to_path_buf(), display, text)
+    }
+
+    pub fn parse(path: PathBuf, display: String, text: String) -> Result<ConfigFile, ConfigError> {
+        let spans = match toml::de::DeTable::parse(&text) {
+            Ok(table) => {
+                let mut spans = HashMap::new();
+                collect_spans(table.get_ref(), "", &mut spans);
+                spans
+            }
+            Err(e) => {
+                let span = e.span().unwrap_or(0..0);
+                let message = e.message().trim().to_string();
+                return Err(ConfigError {
+                    message: format!("{display} is not valid TOML: {message}"),
+                    source_code: Some(NamedSource::new(display, text)),
+                    span: Some(span.into()),
+                    label: message,
+                    help: None,
+                });
+            }
+        };
+        let table: toml::Table = toml::from_str(&text)
+            .map_err(|e| ConfigError::plain(format!("{display} is not valid TOML: {}", e.message())))?;
+        let file = ConfigFile {
+            path,
+            display,
+            text,
+            table,
+            spans,
+        };
+        file.validate()?;
+        Ok(file)
+    }
+
+    /// Span of a key's value (or the key itself when `key_only`).
+    fn span(&self, dotted: &str, key_only: bool) -> Range<usize> {
+        self.spans
+            .get(dotted)
+            .map(|(k, v)| if key_only { k.clone() } else { v.clone() })
+            .unwrap_or(0..0)
+    }
+
+    fn error(&self, dotted: &str, key_only: bool, message: impl Into<String>, label: impl Into<String>) -> ConfigError {
+        ConfigError::at(self, self.span(dotted, key_only), message, label)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        for (section, value) in &self.table {
+            if section == "rules" {
+                self.validate_rules(value)?;
+                continue;
+            }
+            let Some((_, keys)) = SECTIONS.iter().find(|(name, _)| name == section) else {
+                let known: Vec<&str> = SECTIONS.iter().map(|(n, _)| *n).chain(["rules"]).collect();
+                return Err(self
+                    .error(section, true, format!("unknown section `{section}`"), "unknown section")
+                    .with_help(format!("known sections: {}", known.join(", "))));
+            };
+            let Some(table) = value.as_table() else {
+                return Err(self.error(section, false, format!("`{section}` must be a table"), "expected a table"));
+            };
+            for (key, value) in table {
+                let dotted = format!("{section}.{key}");
+                if !keys.contains(&key.as_str()) {
+                    return Err(self
+                        .error(&dotted, true, format!("unknown key `{key}` in [{section}]"), "unknown key")
+                        .with_help(format!("keys of [{section}]: {}", keys.join(", "))));
+                }
+                self.validate_shared_value(&dotted, value)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn validate_shared_value(&self, dotted: &str, value: &toml::Value) -> Result<(), ConfigError> {
+        let expect_list = !matches!(dotted, "gateway.url" | "oauth.owner" | "files.max_file_size");
+        if expect_list {
+            let ok = value
+                .as_array()
+                .is_some_and(|items| items.iter().all(toml::Value::is_str));
+            if !ok {
+                return Err(self.error(dotted, false, format!("`{dotted}` must be a list of strings"), "expected a list of strings"));
+            }
+            if matches!(dotted, "files.include" | "files.exclude" | "oauth.allow") {
+                for (i, glob) in value.as_array().into_iter().flatten().enumerate() {
+                    let glob = glob.as_str().unwrap_or_default();
+                    if let Err(e) = build_glob(glob) {
+                        let span = self.array_item_span(dotted, i);
+                        return Err(ConfigError::at(self, span, format!("invalid glob `{glob}` in `{dotted}`"), e));
+                    }
+                }
+            }
+            return Ok(());
+        }
+        match dotted {
+            "oauth.owner" => match value.as_str() {
+                Some("gateway" | "app") => Ok(()),
+                _ => Err(self
+                    .error(dotted, false, "`oauth.owner` must be \"gateway\" or \"app\"", "unknown owner")
+                    .with_help("\"gateway\": the gateway runs every OAuth flow; \"app\": the app owns its callbacks")),
+            },
+            "files.max_file_size" => match value.as_integer() {
+                Some(n) if n > 0 => Ok(()),
+                _ => Err(self.error(dotted, false, "`files.max_file_size` must be a positive number of bytes", "expected a positive integer")),
+            },
+            _ => match value.as_str() {
+                Some(_) => Ok(()),
+                None => Err(self.error(dotted, false, format!("`{dotted}` must be a string"), "expected a string")),
+            },
+        }
+    }
+
+    /// Best-effort span of the i-th string of an array value.
+    fn array_item_span(&self, dotted: &str, index: usize) -> Range<usize> {
+        let whole = self.span(dotted, false);
+        let text = &self.text[whole.clone()];
+        let mut found = 0;
+        let mut in_str: Option<(char, usize)> = None;
+        for (i, c) in text.char_indices() {
+            match in_str {
+                None if c == '"' || c == '\'' => in_str = Some((c, i)),
+                Some((q, start)) if c == q && !text[..i].ends_with('\\') => {
+                    if found == index {
+                        return whole.start + start..whole.start + i + 1;
+                    }
+                    found += 1;
+                    in_str = None;
+                }
+                _ => {}
+            }
+        }
+        whole
+    }
+
+    fn validate_rules(&self, value: &toml::Value) -> Result<(), ConfigError> {
+        let Some(rules) = value.as_table() else {
+            return Err(self.error("rules", false, "`rules` must be a table of rule ids", "expected a table"));
+        };
+        for (id, settings) in rules {
+            let dotted = format!("rules.{id}");
+            let Some(meta) = builtin_rules().iter().find(|m| &m.id == id) else {
+                let suggestion = closest(id, builtin_rules().iter().map(|m| m.id.as_str()));
+                let mut err = self.error(&dotted, true, format!("unknown rule `{id}`"), "no rule has this id");
+                err.help = Some(match suggestion {
+                    Some(s) => format!("did you mean `{s}`? `plumbline rules` lists every rule"),
+                    None => "`plumbline rules` lists every rule".to_string(),
+                });
+                return Err(err);
+            };
+            let Some(settings) = settings.as_table() else {
+                return Err(self.error(&dotted, false, format!("`rules.{id}` must be a table"), "expected a table"));
+            };
+            let option_names = rule_option_names(meta);
+            for (key, value) in settings {
+                let key_path = format!("{dotted}.{key}");
+                if key == "severity" {
+                    if value.as_str().and_then(parse_severity).is_none() {
+                        return Err(self
+                            .error(&key_path, false, format!("invalid severity for `{id}`"), "unknown severity")
+                            .with_help("use one of: error, warning, info, off"));
+                    }
+                    continue;
+                }
+                if !option_names.contains(&key.as_str()) {
+                    let mut known = vec!["severity"];
+                    known.extend(option_names.iter());
+                    return Err(self
+                        .error(&key_path, true, format!("unknown option `{key}` for rule `{id}`"), "unknown option")
+                        .with_help(format!("options of `{id}`: {}", known.join(", "))));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn collect_spans(
+    table: &toml::de::DeTable<'_>,
+    prefix: &str,
+    out: &mut HashMap<String, (Range<usize>, Range<usize>)>,
+) {
+    for (key, value) in table.iter() {
+        let dotted = if prefix.is_empty() {
+            key.get_ref().to_string()
+        } else {
+            format!("{prefix}.{}", key.get_ref())
+        };
+        out.insert(dotted.clone(), (key.span(), value.span()));
+        if let toml::de::DeValue::Table(inner) = value.get_ref() {
+            collect_spans(inner, &dotted, out);
+        }
+    }
+}
+
+/// Option names a user may set for a rule: the kind's own and their aliases.
+fn rule_option_names(meta: &RuleMeta) -> Vec<&str> {
+    let mut names: Vec<&str> = rules::kind(&meta.kind)
+        .map(|k| k.options().iter().map(|o| o.name).collect())
+        .unwrap_or_default();
+    names.extend(meta.aliases.keys().map(String::as_str));
+    names
+}
+
+pub fn parse_severity(text: &str) -> Option<Option<Severity>> {
+    Some(match text {
+        "error" => Some(Severity::Error),
+        "warning" => Some(Severity::Warning),
+        "info" => Some(Severity::Info),
+        "off" => None,
+        _ => return None,
+    })
+}
+
+/// The closest known id by edit distance, for "did you mean".
+pub fn closest<'a>(input: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .map(|c| (edit_distance(input, c), c))
+        .filter(|(d, c)| *d <= (c.len() / 3).max(2))
+        .min()
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// Globs follow `.gitignore` conventions: `*` stays within a path segment.
+pub fn build_glob(pattern: &str) -> Result<Glob, String> {
+    GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .map_err(|e| e.kind().to_string())
+}
+
+pub fn build_globset<'a>(patterns: impl IntoIterator<Item = &'a str>) -> Result<GlobSet, String> {
+    let mut builder = GlobSetBuilder::new();
+    for p in patterns {
+        builder.add(build_glob(p)?);
+    }
+    builder.build().map_err(|e| e.to_string())
+}
+
+/// Finds the nearest config file in `dir` or its ancestors.
+pub fn discover(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors().find_map(config_in)
+}
+
+/// The config file directly inside `dir`, if any.
+pub fn config_in(dir: &Path) -> Option<PathBuf> {
+    CONFIG_NAMES
+        .iter()
+        .map(|name| dir.join(name))
+        .find(|p| p.is_file())
+}
+
+/// Deep-merges `over` into `base`: tables merge key by key, anything else
+/// (lists included) is replaced by the closer config's value.
+pub fn merge_tables(base: &mut toml::Table, over: &toml::Table) {
+    for (key, value) in over {
+        match (base.get_mut(key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge_tables(b, o),
+            _ => {
+                base.insert(key.clone(), value.clone());
+            }
+        }
+    }
+}
+
+/// What the command line asks for on top of the config files.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    /// Only these rules (when non-empty).
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+}
+
+impl Overrides {
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        for id in self.select.iter().chain(&self.ignore) {
+            if !builtin_rules().iter().any(|m| &m.id == id) {
+                let mut err = ConfigError::plain(format!("unknown rule `{id}` on the command line"));
+                err.help = Some(match closest(id, builtin_rules().iter().map(|m| m.id.as_str())) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "`plumbline rules` lists every rule".to_string(),
+                });
+                return Err(err);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The effective configuration for some folder: its layers, merged.
+pub struct RuleSet {
+    pub rules: Vec<CompiledRule>,
+    /// Severity of the engine's own rules, `None` when off.
+    pub invalid_suppression: Option<Severity>,
+    pub unused_suppression: Option<Severity>,
+    pub exclude: GlobSet,
+    pub include: GlobSet,
+    pub include_patterns: Vec<String>,
+    pub max_file_size: u64,
+    pub prefilter: Prefilter,
+    /// Every rule id a suppression may name.
+    pub known_ids: BTreeSet<String>,
+    /// The merged table, for `plumbline config --show`.
+    pub effective: toml::Table,
+}
+
+impl RuleSet {
+    /// Merges `layers` (outermost first) and compiles every enabled rule.
+    pub fn compile(layers: &[Arc<ConfigFile>], overrides: &Overrides) -> Result<RuleSet, ConfigError> {
+        let mut effective = toml::Table::new();
+        for layer in layers {
+            merge_tables(&mut effective, &layer.table);
+        }
+        let shared = |dotted: &str| -> Option<&toml::Value> {
+            let (section, key) = dotted.split_once('.')?;
+            effective.get(section)?.as_table()?.get(key)
+        };
+        let rule_table = |id: &str| effective.get("rules").and_then(|r| r.get(id)).and_then(toml::Value::as_table);
+
+        let mut rules = Vec::new();
+        let mut engine_severity: BTreeMap<&str, Option<Severity>> = BTreeMap::new();
+        for meta in builtin_rules() {
+            let configured = rule_table(&meta.id)
+                .and_then(|t| t.get("severity"))
+                .and_then(toml::Value::as_str)
+                .and_then(parse_severity);
+            let selected = overrides.select.iter().any(|s| s == &meta.id);
+            let mut severity = match configured {
+                Some(s) => s,
+                None => Some(meta.severity),
+            };
+            if selected && severity.is_none() {
+                severity = Some(meta.severity);
+            }
+            if (!overrides.select.is_empty() && !selected && !meta.is_engine_rule())
+                || overrides.ignore.iter().any(|s| s == &meta.id)
+            {
+                severity = None;
+            }
+            if meta.is_engine_rule() {
+                engine_severity.insert(meta.id.as_str(), severity);
+                continue;
+            }
+            let Some(severity) = severity else { continue };
+            let kind = rules::kind(&meta.kind)
+                .unwrap_or_else(|| panic!("built-in rule {} names unknown kind {}", meta.id, meta.kind));
+
+            let mut options = meta.options.clone();
+            for (option, dotted) in &meta.shared {
+                if let Some(v) = shared(dotted) {
+                    options.insert(option.clone(), v.clone());
+                }
+            }
+            if let Some(table) = rule_table(&meta.id) {
+                for (k, v) in table {
+                    if k != "severity" {
+                        options.insert(meta.option_for(k).to_string(), v.clone());
+                    }
+                }
+            }
+            let check = kind.compile(&options).map_err(|e| {
+                option_error(layers, meta, e)
+            })?;
+            rules.push(CompiledRule {
+                id: Arc::from(meta.id.as_str()),
+                meta: Arc::new(meta.clone()),
+                severity,
+                families: kind.families(),
+                check,
+                options: options.into_iter().collect(),
+            });
+        }
+
+        let files = effective.get("files").and_then(toml::Value::as_table);
+        let patterns = |key: &str| -> Vec<String> {
+            files
+                .and_then(|f| f.get(key))
+                .and_then(toml::Value::as_array)
+                .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+                .unwrap_or_default()
+        };
+        let include_patterns = patterns("include");
+        let exclude = build_globset(patterns("exclude").iter().map(String::as_str)).map_err(ConfigError::plain)?;
+        let include = build_globset(include_patterns.iter().map(String::as_str)).map_err(ConfigError::plain)?;
+        let max_file_size = files
+            .and_then(|f| f.get("max_file_size"))
+            .and_then(toml::Value::as_integer)
+            .map_or(DEFAULT_MAX_FILE_SIZE, |n| n.max(1) as u64);
+
+        let prefilter = Prefilter::build(&rules);
+        Ok(RuleSet {
+            invalid_suppression: engine_severity.get("invalid-suppression").copied().flatten(),
+            unused_suppression: engine_severity.get("unused-suppression").copied().flatten(),
+            rules,
+            exclude,
+            include,
+            include_patterns,
+            max_file_size,
+            prefilter,
+            known_ids: builtin_rules().iter().map(|m| m.id.clone()).collect(),
+            effective,
+        })
+    }
+}
+
+/// Points an option error at the closest config line that set the option.
+fn option_error(layers: &[Arc<ConfigFile>], meta: &RuleMeta, e: rules::OptionError) -> ConfigError {
+    let message = format!("invalid options for rule `{}`: {}", meta.id, e.message);
+    if let Some(option) = &e.option {
+        let mut candidates = vec![format!("rules.{}.{option}", meta.id)];
+        candidates.extend(
+            meta.aliases
+                .iter()
+                .filter(|(_, target)| *target == option)
+                .map(|(alias, _)| format!("rules.{}.{alias}", meta.id)),
+        );
+        if let Some(shared) = meta.shared.get(option) {
+            candidates.push(shared.clone());
+        }
+        for layer in layers.iter().rev() {
+            for dotted in &candidates {
+                if layer.spans.contains_key(dotted) {
+                    return layer.error(dotted, false, message, e.message.clone());
+                }
+            }
+        }
+    }
+    ConfigError::plain(message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<ConfigFile, ConfigError> {
+        ConfigFile::parse(PathBuf::from("plumbline.toml"), "plumbline.toml".into(), text.into())
+    }
+
+    #[test]
+    fn unknown_keys_are_labelled() {
+        let err = parse("[gateway]\nurll = \"x\"\n").unwrap_err();
+        assert_eq!(err.message, "unknown key `urll` in [gateway]");
+        assert_eq!(err.span, Some((10..14).into()));
+        let err = parse("[rules.dead-oauth-calback]\nseverity = \"off\"\n").unwrap_err();
+        assert!(err.help.unwrap().contains("dead-oauth-callback"));
+        let err = parse("[files]\nexclude = [\"ok/**\", \"bad[\"]\n").unwrap_err();
+        assert_eq!(&"[files]\nexclude = [\"ok/**\", \"bad[\"]\n"[err.span.unwrap().offset()..][..6], "\"bad[\"");
+    }
+
+    #[test]
+    fn merge_replaces_lists_and_merges_tables() {
+        let mut base: toml::Table = toml::from_str("[a]\nx = [1]\ny = 2\n").unwrap();
+        let over: toml::Table = toml::from_str("[a]\nx = [3]\n").unwrap();
+        merge_tables(&mut base, &over);
+        assert_eq!(base.to_string(), "[a]\nx = [3]\ny = 2\n");
+    }
+}

@@ -1,0 +1,476 @@
+//! The pipeline: sources in, prefilter, parse once, rules, suppressions,
+//! project-wide joins, sorted findings out.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use crate::config::{self, ConfigError, ConfigFile, Overrides, RuleSet};
+use crate::finding::{Finding, Severity};
+use crate::lang::{Language, ParsedFile};
+use crate::rules::{render_template, Reporter};
+use crate::source::{relative_to, slash_path, SourceFile};
+use crate::suppress;
+use crate::walk::{walk, KeepHidden, WalkOptions};
+
+/// Why a file was not linted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SkipReason {
+    Binary,
+    NotUtf8,
+    TooLarge,
+}
+
+impl SkipReason {
+    pub fn describe(self) -> &'static str {
+        match self {
+            SkipReason::Binary => "binary",
+            SkipReason::NotUtf8 => "not UTF-8",
+            SkipReason::TooLarge => "too large",
+        }
+    }
+}
+
+/// What one file produced.
+#[derive(Default)]
+pub struct FileOutcome {
+    pub findings: Vec<Finding>,
+    pub facts: Vec<String>,
+    /// (display path, note)
+    pub notes: Vec<(String, String)>,
+}
+
+/// Counts and lists for the end-of-run summary.
+#[derive(Debug, Default)]
+pub struct RunSummary {
+    pub files_scanned: usize,
+    pub files_parsed: usize,
+    pub skipped: Vec<(String, SkipReason)>,
+    /// Files or folders that could not be read, with the error.
+    pub unreadable: Vec<(String, String)>,
+    /// Per-file notes, e.g. a Rust file syn could not parse.
+    pub notes: Vec<(String, String)>,
+}
+
+impl RunSummary {
+    pub fn skipped_count(&self, reason: SkipReason) -> usize {
+        self.skipped.iter().filter(|(_, r)| *r == reason).count()
+    }
+}
+
+pub struct RunResult {
+    pub findings: Vec<Finding>,
+    pub summary: RunSummary,
+}
+
+impl RunResult {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings.iter().filter(|f| f.severity == severity).count()
+    }
+
+    pub fn files_with_findings(&self) -> usize {
+        self.findings.iter().map(Finding::path).collect::<BTreeSet<_>>().len()
+    }
+}
+
+/// Config layers and compiled rules in force for one folder.
+struct DirRules {
+    layers: Vec<Arc<ConfigFile>>,
+    rules: Arc<RuleSet>,
+}
+
+/// Knows the project root and its configs; lints sources from any front door.
+pub struct Engine {
+    cwd: PathBuf,
+    root: PathBuf,
+    overrides: Overrides,
+    /// `--config FILE`: nested configs still layer under it.
+    base_layers: Vec<Arc<ConfigFile>>,
+    cache: Mutex<HashMap<PathBuf, Arc<DirRules>>>,
+    pub max_file_size: Option<u64>,
+}
+
+impl Engine {
+    /// Finds the project's config upward from `cwd` (or uses `config`).
+    pub fn new(cwd: &Path, config: Option<&Path>, overrides: Overrides) -> Result<Engine, ConfigError> {
+        overrides.validate()?;
+        let cwd = cwd.to_path_buf();
+        let config_path = match config {
+            Some(p) => {
+                let p = cwd.join(p);
+                if !p.is_file() {
+                    return Err(ConfigError::plain(format!("config file {} does not exist", p.display())));
+                }
+                Some(p)
+            }
+            None => config::discover(&cwd),
+        };
+        let (root, base_layers) = match config_path {
+            Some(path) => {
+                let root = path.parent().map_or_else(|| cwd.clone(), Path::to_path_buf);
+                let display = display_path(&cwd, &path);
+                let file = ConfigFile::load(&path, display)?;
+                (root, vec![Arc::new(file)])
+            }
+            None => (cwd.clone(), Vec::new()),
+        };
+        Ok(Engine {
+            cwd,
+            root,
+            overrides,
+            base_layers,
+            cache: Mutex::new(HashMap::new()),
+            max_file_size: None,
+        })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn cwd(&self) -> &Path {
+        &self.cwd
+    }
+
+    /// The rules in force for files directly inside `dir` (absolute).
+    pub fn rules_for_dir(&self, dir: &Path) -> Result<Arc<RuleSet>, ConfigError> {
+        self.dir_rules(dir).map(|d| d.rules.clone())
+    }
+
+    fn dir_rules(&self, dir: &Path) -> Result<Arc<DirRules>, ConfigError> {
+        if let Some(hit) = self.cache.lock().expect("rule cache").get(dir) {
+            return Ok(hit.clone());
+        }
+        let computed = if dir == self.root || !dir.starts_with(&self.root) {
+            let layers = self.base_layers.clone();
+            let rules = Arc::new(RuleSet::compile(&layers, &self.overrides)?);
+            Arc::new(DirRules { layers, rules })
+        } else {
+            let parent = self.dir_rules(dir.parent().unwrap_or(&self.root))?;
+            match config::config_in(dir) {
+                Some(path) => {
+                    let file = ConfigFile::load(&path, display_path(&self.cwd, &path))?;
+                    let mut layers = parent.layers.clone();
+                    layers.push(Arc::new(file));
+                    let rules = Arc::new(RuleSet::compile(&layers, &self.overrides)?);
+                    Arc::new(DirRules { layers, rules })
+                }
+                None => parent,
+            }
+        };
+        self.cache
+            .lock()
+            .expect("rule cache")
+            .insert(dir.to_path_buf(), computed.clone());
+        Ok(computed)
+    }
+
+    /// The path rules match globs against: relative to the project root.
+    pub fn project_path(&self, absolute: &Path) -> String {
+        slash_path(&relative_to(absolute, &self.root))
+    }
+
+    /// Builds a source for text that is not (or not yet) on disk.
+    pub fn source(&self, path: &Path, text: String) -> SourceFile {
+        let absolute = self.cwd.join(path);
+        SourceFile::new(display_path(&self.cwd, &absolute), self.project_path(&absolute), text)
+    }
+
+    /// Lints one source with the given rules. Never touches the disk.
+    pub fn lint_source(&self, rules: &RuleSet, source: Arc<SourceFile>) -> FileOutcome {
+        lint_source(rules, source)
+    }
+
+    /// Walks `paths` and lints every file; project-wide joins run last.
+    pub fn check_paths(&self, paths: &[PathBuf], options: &WalkOptions) -> Result<RunResult, ConfigError> {
+        let roots: Vec<PathBuf> = if paths.is_empty() {
+            vec![self.cwd.clone()]
+        } else {
+            paths.iter().map(|p| self.cwd.join(p)).collect()
+        };
+        for (given, root) in paths.iter().zip(&roots) {
+            if std::fs::symlink_metadata(root).is_err() {
+                return Err(ConfigError::plain(format!("{}: no such file or directory", given.display())));
+            }
+        }
+
+        let outcomes = Mutex::new(Vec::<FileOutcome>::new());
+        let skipped = Mutex::new(Vec::new());
+        let unreadable = Mutex::new(Vec::new());
+        let config_error = Mutex::new(None::<ConfigError>);
+        let scanned = AtomicUsize::new(0);
+        let parsed = AtomicUsize::new(0);
+
+        let root_rules = self.rules_for_dir(&self.root)?;
+        let root = self.root.clone();
+        let keep_hidden: KeepHidden = Arc::new(move |path: &Path| -> bool {
+            if root_rules.include_patterns.is_empty() {
+                return false;
+            }
+            let project = slash_path(&relative_to(path, &root));
+            root_rules.include.is_match(&project)
+                || (path.is_dir()
+                    && root_rules
+                        .include_patterns
+                        .iter()
+                        .any(|p| p.starts_with("**") || p.starts_with(&format!("{project}/"))))
+        });
+
+        let visit = |path: &Path, explicit: bool| {
+            let Some(language) = Language::from_path(&path.to_string_lossy()) else {
+                return;
+            };
+            let dir = path.parent().unwrap_or(&self.root);
+            let rules = match self.rules_for_dir(dir) {
+                Ok(r) => r,
+                Err(e) => {
+                    config_error.lock().expect("config error").get_or_insert(e);
+                    return;
+                }
+            };
+            let project = self.project_path(path);
+            if !explicit && is_excluded(&rules, &project) {
+                return;
+            }
+            let display = display_path(&self.cwd, path);
+            let limit = self.max_file_size.unwrap_or(rules.max_file_size);
+            let text = match read_text(path, limit) {
+                Ok(text) => text,
+                Err(ReadError::Skip(reason)) => {
+                    skipped.lock().expect("skip list").push((display, reason));
+                    return;
+                }
+                Err(ReadError::Io(e)) => {
+                    unreadable.lock().expect("unreadable list").push((display, e));
+                    return;
+                }
+            };
+            scanned.fetch_add(1, Ordering::Relaxed);
+            let source = Arc::new(SourceFile::new(display, project, text));
+            let outcome = lint_source_as(&rules, source, language, &parsed);
+            if !outcome.findings.is_empty() || !outcome.facts.is_empty() || !outcome.notes.is_empty() {
+                outcomes.lock().expect("outcomes").push(outcome);
+            }
+        };
+
+        let threads = if options.threads == 0 {
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        } else {
+            options.threads
+        };
+        let walk_options = WalkOptions {
+            threads,
+            ..options.clone()
+        };
+        let walk_errors = walk(&roots, &walk_options, keep_hidden, &visit);
+        if let Some(e) = config_error.into_inner().expect("config error") {
+            return Err(e);
+        }
+
+        let mut summary = RunSummary {
+            files_scanned: scanned.into_inner(),
+            files_parsed: parsed.into_inner(),
+            skipped: skipped.into_inner().expect("skip list"),
+            unreadable: unreadable.into_inner().expect("unreadable list"),
+            notes: Vec::new(),
+        };
+        summary.unreadable.extend(
+            walk_errors
+                .into_iter()
+                .map(|(p, e)| (display_path(&self.cwd, &p), e)),
+        );
+        let outcomes = outcomes.into_inner().expect("outcomes");
+        let findings = join_outcomes(outcomes, &mut summary);
+        summary.skipped.sort();
+        summary.unreadable.sort();
+        summary.notes.sort();
+        Ok(RunResult { findings, summary })
+    }
+}
+
+/// Merges per-file outcomes: drops findings a project fact cancels, sorts.
+pub fn join_outcomes(outcomes: Vec<FileOutcome>, summary: &mut RunSummary) -> Vec<Finding> {
+    let facts: HashSet<String> = outcomes.iter().flat_map(|o| o.facts.iter().cloned()).collect();
+    let mut findings = Vec::new();
+    for outcome in outcomes {
+        summary.notes.extend(outcome.notes);
+        findings.extend(
+            outcome
+                .findings
+                .into_iter()
+                .filter(|f| !f.unless.iter().any(|k| facts.contains(k))),
+        );
+    }
+    sort_findings(&mut findings);
+    findings
+}
+
+pub fn sort_findings(findings: &mut Vec<Finding>) {
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings.dedup_by(|a, b| a.rule == b.rule && a.span == b.span && a.path() == b.path());
+}
+
+fn is_excluded(rules: &RuleSet, project_path: &str) -> bool {
+    if rules.exclude.is_empty() {
+        return false;
+    }
+    if rules.exclude.is_match(project_path) {
+        return true;
+    }
+    // A glob naming a folder (`generated/**`) excludes everything below it.
+    let mut prefix = project_path;
+    while let Some((parent, _)) = prefix.rsplit_once('/') {
+        if rules.exclude.is_match(parent) {
+            return true;
+        }
+        prefix = parent;
+    }
+    false
+}
+
+enum ReadError {
+    Skip(SkipReason),
+    Io(String),
+}
+
+/// Reads a file as text, or says why it is skipped.
+fn read_text(path: &Path, limit: u64) -> Result<String, ReadError> {
+    let meta = std::fs::metadata(path).map_err(|e| ReadError::Io(e.to_string()))?;
+    if meta.len() > limit {
+        return Err(ReadError::Skip(SkipReason::TooLarge));
+    }
+    let bytes = std::fs::read(path).map_err(|e| ReadError::Io(e.to_string()))?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::Skip(SkipReason::TooLarge));
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.contains(&0) {
+        return Err(ReadError::Skip(SkipReason::Binary));
+    }
+    String::from_utf8(bytes).map_err(|_| ReadError::Skip(SkipReason::NotUtf8))
+}
+
+pub fn display_path(cwd: &Path, path: &Path) -> String {
+    slash_path(&relative_to(path, cwd))
+}
+
+/// Lints a source whose language is known from its path.
+pub fn lint_source(rules: &RuleSet, source: Arc<SourceFile>) -> FileOutcome {
+    let Some(language) = source.language() else {
+        return FileOutcome::default();
+    };
+    lint_source_as(rules, source, language, &AtomicUsize::new(0))
+}
+
+fn lint_source_as(rules: &RuleSet, source: Arc<SourceFile>, language: Language, parsed_count: &AtomicUsize) -> FileOutcome {
+    let family = language.family();
+    let applicable: Vec<bool> = rules.rules.iter().map(|r| r.applies_to(family)).collect();
+    let triggered = rules
+        .prefilter
+        .scan(source.project_path(), source.text.as_bytes(), &applicable);
+    let mut outcome = FileOutcome::default();
+    if !triggered.any_rule() && !triggered.has_suppression {
+        return outcome;
+    }
+    parsed_count.fetch_add(1, Ordering::Relaxed);
+    let file = ParsedFile::new(source.clone(), language);
+    let mut ran = Vec::new();
+    for (rule, _) in rules.rules.iter().zip(&triggered.rules).filter(|(_, t)| **t) {
+        let mut reporter = Reporter {
+            rule,
+            file: &file,
+            findings: &mut outcome.findings,
+            facts: &mut outcome.facts,
+        };
+        rule.check.check(&file, &mut reporter);
+        ran.push(rule.id.clone());
+    }
+    if let Some(crate::lang::rust::RustSyntax::Failed { message, .. }) = file_rust_failure(&file) {
+        outcome.notes.push((
+            source.display_path().to_string(),
+            format!("Rust parse failed ({message}); rules that need Rust items skipped it"),
+        ));
+    }
+    if triggered.has_suppression {
+        apply_suppressions(rules, &source, language, &ran, &mut outcome.findings);
+    }
+    outcome
+}
+
+fn file_rust_failure(file: &ParsedFile) -> Option<&crate::lang::rust::RustSyntax> {
+    file.rust_if_parsed()
+        .filter(|s| matches!(s, crate::lang::rust::RustSyntax::Failed { .. }))
+}
+
+/// Removes suppressed findings and adds findings for malformed or unused
+/// suppression comments.
+fn apply_suppressions(
+    rules: &RuleSet,
+    source: &Arc<SourceFile>,
+    language: Language,
+    ran: &[Arc<str>],
+    findings: &mut Vec<Finding>,
+) {
+    let suppressions = suppress::parse(source, language);
+    let mut used = vec![false; suppressions.len()];
+    findings.retain(|f| {
+        let hit = suppressions.iter().position(|s| {
+            s.target_line == f.start.line
+                && s.reason.is_some()
+                && s.rules.iter().any(|(id, _)| **id == *f.rule)
+        });
+        if let Some(i) = hit {
+            used[i] = true;
+        }
+        hit.is_none()
+    });
+    for (suppression, used) in suppressions.iter().zip(used) {
+        let problem = if suppression.rules.is_empty() {
+            Some(("a suppression must name the rule it silences".to_string(), suppression.span.clone()))
+        } else if let Some((id, span)) = suppression.rules.iter().find(|(id, _)| !rules.known_ids.contains(id)) {
+            Some((format!("`{id}` is not a plumbline rule"), span.clone()))
+        } else if suppression.reason.is_none() {
+            Some(("this suppression gives no reason".to_string(), suppression.span.clone()))
+        } else {
+            None
+        };
+        let engine_finding = |id: &str, severity: Severity, span: std::ops::Range<usize>, vars: &[(&'static str, String)]| {
+            let meta = crate::rules::builtin_rules().iter().find(|m| m.id == id).expect("engine rule");
+            Finding {
+                rule: Arc::from(id),
+                severity,
+                source: source.clone(),
+                start: source.position(span.start),
+                end: source.position(span.end),
+                span,
+                message: render_template(&meta.message, vars),
+                label: String::new(),
+                labels: Vec::new(),
+                help: render_template(&meta.help, vars),
+                url: meta.url(),
+                fix: None,
+                unless: Vec::new(),
+            }
+        };
+        if let Some((problem, span)) = problem {
+            if let Some(severity) = rules.invalid_suppression {
+                findings.push(engine_finding("invalid-suppression", severity, span, &[("problem", problem)]));
+            }
+            continue;
+        }
+        let all_ran = suppression.rules.iter().all(|(id, _)| ran.iter().any(|r| **r == **id))
+            || suppression.rules.iter().all(|(id, _)| rules.rules.iter().any(|r| *r.id == **id));
+        if !used && all_ran {
+            if let Some(severity) = rules.unused_suppression {
+                let ids: Vec<&str> = suppression.rules.iter().map(|(id, _)| id.as_str()).collect();
+                findings.push(engine_finding(
+                    "unused-suppression",
+                    severity,
+                    suppression.span.clone(),
+                    &[("rules", ids.join(", "))],
+                ));
+            }
+        }
+    }
+}

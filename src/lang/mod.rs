@@ -1,0 +1,224 @@
+//! Language detection and the one-parse-per-file cache the rules share.
+
+pub mod config_files;
+pub mod python;
+pub mod rust;
+pub mod sql;
+pub mod tree;
+pub mod typescript;
+
+use std::cell::OnceCell;
+use std::sync::Arc;
+
+use crate::source::SourceFile;
+
+/// Every language plumbline reads. JavaScript is parsed with the TSX grammar,
+/// which accepts JSX and plain JavaScript alike.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Language {
+    TypeScript,
+    Tsx,
+    JavaScript,
+    Python,
+    Rust,
+    Sql,
+    Env,
+    Json,
+    Yaml,
+    Toml,
+}
+
+/// Groups of languages rules are written against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Family {
+    /// TypeScript, TSX and JavaScript.
+    Js,
+    Python,
+    Rust,
+    Sql,
+    /// `.env`, JSON, YAML and TOML.
+    Config,
+}
+
+impl Language {
+    pub const ALL: &'static [Language] = &[
+        Language::TypeScript,
+        Language::Tsx,
+        Language::JavaScript,
+        Language::Python,
+        Language::Rust,
+        Language::Sql,
+        Language::Env,
+        Language::Json,
+        Language::Yaml,
+        Language::Toml,
+    ];
+
+    /// Detects the language from a file name; `None` means plumbline never
+    /// reads the file.
+    pub fn from_path(path: &str) -> Option<Language> {
+        let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+        if name == ".env" || name.starts_with(".env.") {
+            return Some(Language::Env);
+        }
+        let ext = name.rsplit_once('.')?.1;
+        Some(match ext {
+            "ts" | "mts" | "cts" => Language::TypeScript,
+            "tsx" => Language::Tsx,
+            "js" | "jsx" | "mjs" | "cjs" => Language::JavaScript,
+            "py" | "pyi" => Language::Python,
+            "rs" => Language::Rust,
+            "sql" => Language::Sql,
+            "json" | "jsonc" | "json5" => Language::Json,
+            "yaml" | "yml" => Language::Yaml,
+            "toml" => Language::Toml,
+            _ => return None,
+        })
+    }
+
+    pub fn family(self) -> Family {
+        match self {
+            Language::TypeScript | Language::Tsx | Language::JavaScript => Family::Js,
+            Language::Python => Family::Python,
+            Language::Rust => Family::Rust,
+            Language::Sql => Family::Sql,
+            Language::Env | Language::Json | Language::Yaml | Language::Toml => Family::Config,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Language::TypeScript => "typescript",
+            Language::Tsx => "tsx",
+            Language::JavaScript => "javascript",
+            Language::Python => "python",
+            Language::Rust => "rust",
+            Language::Sql => "sql",
+            Language::Env => "env",
+            Language::Json => "json",
+            Language::Yaml => "yaml",
+            Language::Toml => "toml",
+        }
+    }
+
+    /// Line-comment openers, for reading suppression comments.
+    pub fn comment_markers(self) -> &'static [&'static str] {
+        match self.family() {
+            Family::Js | Family::Rust => &["//", "/*"],
+            Family::Python => &["#"],
+            Family::Sql => &["--", "/*"],
+            Family::Config => match self {
+                Language::Json => &["//", "/*"],
+                _ => &["#"],
+            },
+        }
+    }
+}
+
+impl Family {
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::Js => "ts/js",
+            Family::Python => "python",
+            Family::Rust => "rust",
+            Family::Sql => "sql",
+            Family::Config => "config",
+        }
+    }
+}
+
+/// A source file plus its syntax, parsed at most once and only when a rule
+/// asks for it.
+pub struct ParsedFile {
+    pub source: Arc<SourceFile>,
+    pub language: Language,
+    tree: OnceCell<Option<tree_sitter::Tree>>,
+    rust: OnceCell<rust::RustSyntax>,
+    sql: OnceCell<Vec<sql::SqlStatement>>,
+    config: OnceCell<Vec<config_files::ConfigScalar<'static>>>,
+}
+
+impl ParsedFile {
+    pub fn new(source: Arc<SourceFile>, language: Language) -> Self {
+        ParsedFile {
+            source,
+            language,
+            tree: OnceCell::new(),
+            rust: OnceCell::new(),
+            sql: OnceCell::new(),
+            config: OnceCell::new(),
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.source.text
+    }
+
+    pub fn path(&self) -> &str {
+        self.source.project_path()
+    }
+
+    /// The tree-sitter tree for JS-family and Python files.
+    pub fn tree(&self) -> Option<&tree_sitter::Tree> {
+        self.tree
+            .get_or_init(|| tree::parse(self.language, &self.source.text))
+            .as_ref()
+    }
+
+    pub fn rust(&self) -> &rust::RustSyntax {
+        self.rust.get_or_init(|| rust::parse(&self.source.text))
+    }
+
+    /// The Rust syntax if some rule already asked for it.
+    pub fn rust_if_parsed(&self) -> Option<&rust::RustSyntax> {
+        self.rust.get()
+    }
+
+    pub fn sql(&self) -> &[sql::SqlStatement] {
+        self.sql
+            .get_or_init(|| sql::parse_statements(&self.source.text))
+    }
+
+    /// Keys and scalar values of a config file, with comments skipped.
+    pub fn config_scalars(&self) -> &[config_files::ConfigScalar<'static>] {
+        self.config.get_or_init(|| {
+            let Some(format) = config_format(self.language) else {
+                return Vec::new();
+            };
+            config_files::scan(format, &self.source.text)
+                .into_iter()
+                .map(owned_scalar)
+                .collect()
+        })
+    }
+}
+
+fn owned_scalar(s: config_files::ConfigScalar<'_>) -> config_files::ConfigScalar<'static> {
+    config_files::ConfigScalar {
+        span: s.span,
+        value_span: s.value_span,
+        value: std::borrow::Cow::Owned(s.value.into_owned()),
+        is_key: s.is_key,
+    }
+}
+
+fn config_format(language: Language) -> Option<config_files::ConfigFormat> {
+    use config_files::ConfigFormat;
+    Some(match language {
+        Language::Env => ConfigFormat::Env,
+        Language::Json => ConfigFormat::Json,
+        Language::Yaml => ConfigFormat::Yaml,
+        Language::Toml => ConfigFormat::Toml,
+        _ => return None,
+    })
+}
+
+impl Drop for ParsedFile {
+    fn drop(&mut self) {
+        if self.rust.get().is_some() {
+            // syn's spans live in a per-thread source map that only grows;
+            // free it once the file's findings are built.
+            proc_macro2::extra::invalidate_current_thread_spans();
+        }
+    }
+}

@@ -1,0 +1,276 @@
+//! tree-sitter parsing with one parser per thread, and node helpers shared by
+//! the JS-family and Python front ends.
+
+use std::cell::RefCell;
+use std::ops::Range;
+
+use tree_sitter::{Node, Parser, Tree};
+
+use super::Language;
+
+thread_local! {
+    static PARSERS: RefCell<Vec<(Language, Parser)>> = const { RefCell::new(Vec::new()) };
+}
+
+fn grammar(language: Language) -> Option<tree_sitter::Language> {
+    Some(match language {
+        Language::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+        Language::Tsx | Language::JavaScript => tree_sitter_typescript::LANGUAGE_TSX.into(),
+        Language::Python => tree_sitter_python::LANGUAGE.into(),
+        _ => return None,
+    })
+}
+
+/// Parses with a thread-local parser. tree-sitter recovers from syntax
+/// errors, so a broken file still yields a tree whose valid parts rules read.
+pub fn parse(language: Language, text: &str) -> Option<Tree> {
+    let grammar = grammar(language)?;
+    PARSERS.with(|cell| {
+        let mut parsers = cell.borrow_mut();
+        let index = match parsers.iter().position(|(l, _)| *l == language) {
+            Some(i) => i,
+            None => {
+                let mut parser = Parser::new();
+                parser.set_language(&grammar).ok()?;
+                parsers.push((language, parser));
+                parsers.len() - 1
+            }
+        };
+        parsers[index].1.parse(text, None)
+    })
+}
+
+/// The source text of a node.
+pub fn text<'a>(node: Node<'_>, src: &'a str) -> &'a str {
+    src.get(node.byte_range()).unwrap_or_default()
+}
+
+/// Visits every node depth-first; the callback returns whether to descend.
+pub fn walk<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) {
+    let mut cursor = root.walk();
+    loop {
+        let node = cursor.node();
+        if visit(node) && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+        }
+        // `goto_parent` stops at the root we started from because the
+        // cursor was created on it.
+    }
+}
+
+/// Named children of a node, collected (tree-sitter's iterator borrows a cursor).
+pub fn named_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor).collect()
+}
+
+/// The nearest ancestor (or the node itself) whose kind is in `kinds`.
+pub fn ancestor<'t>(node: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
+    let mut current = Some(node);
+    while let Some(n) = current {
+        if kinds.contains(&n.kind()) {
+            return Some(n);
+        }
+        current = n.parent();
+    }
+    None
+}
+
+/// Placeholder for an interpolated part of a string (`${x}`, `{x}`), so that
+/// a computed name like `integration_${p}_status` still matches a glob.
+pub const SUBSTITUTION: char = '\u{1A}';
+
+/// A string literal's contents as written (escapes are kept verbatim), with
+/// each substitution replaced by [`SUBSTITUTION`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StrLit {
+    pub value: String,
+    /// The whole literal, quotes included.
+    pub span: Range<usize>,
+    /// Byte offset in the file of each char boundary of `value`'s pieces:
+    /// `pieces[i] = (offset in value, offset in file)`, so a match inside the
+    /// value maps back to the file.
+    pub pieces: Vec<(usize, usize)>,
+    pub substitutions: usize,
+}
+
+impl StrLit {
+    /// Whether the literal is a fixed string (no substitutions).
+    pub fn is_static(&self) -> bool {
+        self.substitutions == 0
+    }
+
+    /// The value with substitutions rendered as `x`, for glob matching.
+    pub fn with_placeholders(&self) -> String {
+        self.value.replace(SUBSTITUTION, "x")
+    }
+
+    /// File span of `value[range]`, when that range lies in one piece.
+    pub fn file_span(&self, range: Range<usize>) -> Range<usize> {
+        let piece = self.pieces.partition_point(|&(v, _)| v <= range.start);
+        if piece == 0 {
+            return self.span.clone();
+        }
+        let (value_start, file_start) = self.pieces[piece - 1];
+        let next_value_start = self
+            .pieces
+            .get(piece)
+            .map_or(self.value.len(), |&(v, _)| v);
+        if range.end > next_value_start {
+            return self.span.clone();
+        }
+        let start = file_start + (range.start - value_start);
+        start..start + range.len()
+    }
+
+    pub(crate) fn push_piece(&mut self, file_offset: usize, text: &str) {
+        self.pieces.push((self.value.len(), file_offset));
+        self.value.push_str(text);
+    }
+
+    pub(crate) fn push_substitution(&mut self) {
+        self.value.push(SUBSTITUTION);
+        self.substitutions += 1;
+    }
+
+    /// Joins two literals folded by concatenation.
+    pub fn concat(mut self, other: StrLit) -> StrLit {
+        let shift = self.value.len();
+        self.pieces
+            .extend(other.pieces.iter().map(|&(v, f)| (v + shift, f)));
+        self.value.push_str(&other.value);
+        self.substitutions += other.substitutions;
+        self.span = self.span.start.min(other.span.start)..self.span.end.max(other.span.end);
+        self
+    }
+
+    pub fn empty(span: Range<usize>) -> StrLit {
+        StrLit {
+            value: String::new(),
+            span,
+            pieces: Vec::new(),
+            substitutions: 0,
+        }
+    }
+}
+
+/// A glob over identifiers where `*` matches any run of characters, used for
+/// names such as `save*IntegrationStatus` or `integration_*_status`.
+#[derive(Clone, Debug)]
+pub struct NameGlob {
+    parts: Vec<String>,
+    case_insensitive: bool,
+}
+
+impl NameGlob {
+    pub fn new(pattern: &str) -> NameGlob {
+        NameGlob {
+            parts: pattern.split('*').map(str::to_string).collect(),
+            case_insensitive: false,
+        }
+    }
+
+    pub fn case_insensitive(mut self) -> NameGlob {
+        self.case_insensitive = true;
+        self.parts = self.parts.iter().map(|p| p.to_ascii_lowercase()).collect();
+        self
+    }
+
+    /// The longest fixed piece: a literal every match must contain.
+    pub fn longest_literal(&self) -> &str {
+        self.parts
+            .iter()
+            .max_by_key(|p| p.len())
+            .map_or("", String::as_str)
+    }
+
+    pub fn is_match(&self, name: &str) -> bool {
+        let lowered;
+        let name = if self.case_insensitive {
+            lowered = name.to_ascii_lowercase();
+            lowered.as_str()
+        } else {
+            name
+        };
+        let (first, rest) = self.parts.split_first().expect("split yields one part");
+        let Some(mut remaining) = name.strip_prefix(first.as_str()) else {
+            return false;
+        };
+        let Some((last, middle)) = rest.split_last() else {
+            return remaining.is_empty();
+        };
+        for part in middle {
+            match remaining.find(part.as_str()) {
+                Some(i) => remaining = &remaining[i + part.len()..],
+                None => return false,
+            }
+        }
+        remaining.len() >= last.len() && remaining.ends_with(last.as_str())
+    }
+}
+
+/// Converts a camelCase glob such as `save*IntegrationStatus` to the
+/// snake_case form Python code uses (`save_*_integration_status`).
+pub fn snake_case_glob(pattern: &str) -> String {
+    let mut out = String::new();
+    let mut prev: Option<char> = None;
+    for c in pattern.chars() {
+        if c.is_ascii_uppercase() {
+            if matches!(prev, Some(p) if p.is_ascii_lowercase() || p.is_ascii_digit() || p == '*') {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else if c == '*' {
+            if matches!(prev, Some(p) if p.is_ascii_alphanumeric()) {
+                out.push('_');
+            }
+            out.push('*');
+        } else {
+            out.push(c);
+        }
+        prev = Some(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_globs() {
+        let g = NameGlob::new("save*IntegrationStatus");
+        assert!(g.is_match("saveGcpIntegrationStatus"));
+        assert!(g.is_match("saveIntegrationStatus"));
+        assert!(!g.is_match("saveIntegrationSettings"));
+        assert!(!g.is_match("getGcpIntegrationStatus"));
+        let c = NameGlob::new("integration_*_status");
+        assert!(c.is_match("integration_gcp_status"));
+        assert!(!c.is_match("integration_notes"));
+        assert!(!c.is_match("integration_status"));
+        assert_eq!(c.longest_literal(), "integration_");
+        assert!(NameGlob::new("exact").is_match("exact"));
+        assert!(!NameGlob::new("exact").is_match("exactly"));
+    }
+
+    #[test]
+    fn snake_globs() {
+        assert_eq!(
+            snake_case_glob("save*IntegrationStatus"),
+            "save_*_integration_status"
+        );
+        assert_eq!(
+            snake_case_glob("createServiceRoleClient"),
+            "create_service_role_client"
+        );
+        assert_eq!(snake_case_glob("getUncachable*Client"), "get_uncachable_*_client");
+    }
+}

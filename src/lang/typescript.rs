@@ -1,0 +1,225 @@
+//! TypeScript/TSX/JavaScript helpers over the tree-sitter-typescript grammar.
+
+use tree_sitter::Node;
+
+use super::tree::{named_children, text, StrLit};
+
+/// Reads a `string` or `template_string` node. Escapes are kept as written.
+pub fn string_literal(node: Node<'_>, src: &str) -> Option<StrLit> {
+    match node.kind() {
+        "string" => {
+            let mut lit = StrLit::empty(node.byte_range());
+            let inner_start = node.start_byte() + 1;
+            let inner_end = node.end_byte().saturating_sub(1).max(inner_start);
+            lit.push_piece(inner_start, src.get(inner_start..inner_end)?);
+            Some(lit)
+        }
+        "template_string" => {
+            let mut lit = StrLit::empty(node.byte_range());
+            let mut cursor = node.start_byte() + 1;
+            let end = node.end_byte().saturating_sub(1).max(cursor);
+            for child in named_children(node) {
+                if child.kind() == "template_substitution" {
+                    lit.push_piece(cursor, src.get(cursor..child.start_byte())?);
+                    lit.push_substitution();
+                    cursor = child.end_byte();
+                }
+            }
+            lit.push_piece(cursor, src.get(cursor..end)?);
+            Some(lit)
+        }
+        _ => None,
+    }
+}
+
+/// Folds a string expression: literals, parenthesised literals and `+`
+/// concatenations of foldable parts. Other operands become substitutions.
+pub fn fold_string(node: Node<'_>, src: &str) -> Option<StrLit> {
+    match node.kind() {
+        "string" | "template_string" => string_literal(node, src),
+        "parenthesized_expression" => fold_string(node.named_child(0)?, src),
+        "binary_expression" => {
+            let operator = node.child_by_field_name("operator")?;
+            if text(operator, src) != "+" {
+                return None;
+            }
+            let left = node.child_by_field_name("left")?;
+            let right = node.child_by_field_name("right")?;
+            let l = fold_string(left, src);
+            let r = fold_string(right, src);
+            match (l, r) {
+                (Some(l), Some(r)) => Some(l.concat(r)),
+                (Some(l), None) => {
+                    let mut sub = StrLit::empty(right.byte_range());
+                    sub.push_substitution();
+                    Some(l.concat(sub))
+                }
+                (None, Some(r)) => {
+                    let mut sub = StrLit::empty(left.byte_range());
+                    sub.push_substitution();
+                    Some(sub.concat(r))
+                }
+                (None, None) => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A call `callee(args)` seen as `receiver.method(args)` when it is a member
+/// call. Optional chaining (`a?.b()`) reads the same.
+pub struct Call<'t> {
+    pub node: Node<'t>,
+    pub receiver: Option<Node<'t>>,
+    /// The method or function name, e.g. `from` in `supabase.from(...)`.
+    pub name: Node<'t>,
+    pub args: Vec<Node<'t>>,
+}
+
+pub fn call<'t>(node: Node<'t>) -> Option<Call<'t>> {
+    if node.kind() != "call_expression" {
+        return None;
+    }
+    let function = node.child_by_field_name("function")?;
+    let arguments = node.child_by_field_name("arguments")?;
+    if arguments.kind() != "arguments" {
+        // Tagged template: sql`...`.
+        return None;
+    }
+    let args = named_children(arguments)
+        .into_iter()
+        .filter(|n| n.kind() != "comment")
+        .collect();
+    let (receiver, name) = match function.kind() {
+        "member_expression" => (
+            function.child_by_field_name("object"),
+            function.child_by_field_name("property")?,
+        ),
+        "identifier" => (None, function),
+        _ => return None,
+    };
+    Some(Call {
+        node,
+        receiver,
+        name,
+        args,
+    })
+}
+
+/// Strips `await`, parentheses, `!` non-null assertions and `as`/`satisfies`
+/// wrappers to reach the expression underneath.
+pub fn unwrap_expression(mut node: Node<'_>) -> Node<'_> {
+    loop {
+        let inner = match node.kind() {
+            "await_expression" | "parenthesized_expression" | "non_null_expression" => {
+                node.named_child(0)
+            }
+            "as_expression" | "satisfies_expression" | "type_assertion" => node.named_child(0),
+            _ => None,
+        };
+        match inner {
+            Some(n) => node = n,
+            None => return node,
+        }
+    }
+}
+
+/// Walks down a method chain (`a.b().c().d()`) from the outermost call,
+/// yielding each call on the way to the root receiver.
+pub fn chain_calls<'t>(start: Node<'t>) -> Vec<Call<'t>> {
+    let mut calls = Vec::new();
+    let mut current = Some(unwrap_expression(start));
+    while let Some(node) = current {
+        match node.kind() {
+            "call_expression" => {
+                let Some(c) = call(node) else { break };
+                current = c.receiver.map(unwrap_expression);
+                calls.push(c);
+            }
+            "member_expression" => current = node.child_by_field_name("object").map(unwrap_expression),
+            _ => break,
+        }
+    }
+    calls
+}
+
+/// The name of a function-like node: declarations, methods, and functions
+/// assigned to a variable, property or class field.
+pub fn function_name<'t>(node: Node<'t>) -> Option<Node<'t>> {
+    match node.kind() {
+        "function_declaration" | "generator_function_declaration" | "method_definition" => {
+            node.child_by_field_name("name")
+        }
+        "arrow_function" | "function_expression" | "function" | "generator_function" => {
+            let parent = node.parent()?;
+            match parent.kind() {
+                "variable_declarator" => parent.child_by_field_name("name"),
+                "pair" => parent.child_by_field_name("key"),
+                "public_field_definition" | "field_definition" => {
+                    parent.child_by_field_name("name")
+                }
+                "assignment_expression" => {
+                    let left = parent.child_by_field_name("left")?;
+                    match left.kind() {
+                        "member_expression" => left.child_by_field_name("property"),
+                        _ => Some(left),
+                    }
+                }
+                _ => node.child_by_field_name("name"),
+            }
+        }
+        _ => None,
+    }
+}
+
+pub const FUNCTION_KINDS: &[&str] = &[
+    "function_declaration",
+    "generator_function_declaration",
+    "method_definition",
+    "arrow_function",
+    "function_expression",
+    "function",
+    "generator_function",
+];
+
+/// The text of a property key: identifier, string or number keys. Computed
+/// keys return `None` (see [`computed_key_string`]).
+pub fn property_key<'a>(key: Node<'_>, src: &'a str) -> Option<std::borrow::Cow<'a, str>> {
+    match key.kind() {
+        "property_identifier" | "identifier" | "shorthand_property_identifier" | "number"
+        | "private_property_identifier" => Some(text(key, src).into()),
+        "string" => string_literal(key, src).map(|s| s.value.into()),
+        _ => None,
+    }
+}
+
+/// The string behind a computed key `[`...`]`, when it is a literal.
+pub fn computed_key_string(key: Node<'_>, src: &str) -> Option<StrLit> {
+    if key.kind() != "computed_property_name" {
+        return None;
+    }
+    fold_string(key.named_child(0)?, src)
+}
+
+/// Finds the initializer of `const NAME = <expr>` declared at any level of
+/// the file, choosing the nearest declaration before `before`.
+pub fn const_initializer<'t>(root: Node<'t>, src: &str, name: &str, before: usize) -> Option<Node<'t>> {
+    let mut best: Option<Node<'t>> = None;
+    super::tree::walk(root, |node| {
+        if node.start_byte() > before {
+            return false;
+        }
+        if node.kind() == "variable_declarator" {
+            if let (Some(n), Some(v)) = (
+                node.child_by_field_name("name"),
+                node.child_by_field_name("value"),
+            ) {
+                if n.kind() == "identifier" && text(n, src) == name {
+                    best = Some(v);
+                }
+            }
+        }
+        true
+    });
+    best
+}

@@ -1,0 +1,20 @@
+//! plumbline: a static policy linter for integration-architecture rules.
+//!
+//! Everything the engine sees is a [`source::SourceFile`]; where it came from
+//! (disk, the git index, an agent's proposed edit) is the front door's concern.
+
+pub mod cli;
+pub mod config;
+pub mod engine;
+pub mod finding;
+pub mod lang;
+pub mod prefilter;
+pub mod report;
+pub mod rules;
+pub mod source;
+pub mod suppress;
+pub mod walk;
+
+pub use engine::{Engine, RunSummary};
+pub use finding::{Finding, Severity};
+pub use source::SourceFile;

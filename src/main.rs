@@ -1,0 +1,16 @@
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    let cli = match plumbline::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                plumbline::cli::ExitStatus::Error.into()
+            } else {
+                plumbline::cli::ExitStatus::Clean.into()
+            };
+        }
+    };
+    plumbline::cli::run(cli).into()
+}

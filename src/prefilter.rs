@@ -1,0 +1,129 @@
+//! One Aho-Corasick pass over a file's bytes decides which rules could fire
+//! on it; files no rule can fire on are never parsed.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use globset::GlobSet;
+
+use crate::config::build_globset;
+use crate::rules::CompiledRule;
+
+/// The marker every suppression comment contains.
+pub const SUPPRESSION_MARKER: &str = "plumbline-ignore";
+
+pub struct Prefilter {
+    matcher: Option<AhoCorasick>,
+    /// Pattern index → rule indices it triggers. The last pattern is the
+    /// suppression marker and triggers no rule.
+    pattern_rules: Vec<Vec<usize>>,
+    path_triggers: Vec<(GlobSet, usize)>,
+    /// Rules with no literals at all: they must see every file of their
+    /// languages.
+    always: Vec<usize>,
+    rule_count: usize,
+}
+
+/// What the prefilter found in one file.
+pub struct Triggered {
+    pub rules: Vec<bool>,
+    pub has_suppression: bool,
+}
+
+impl Triggered {
+    pub fn any_rule(&self) -> bool {
+        self.rules.iter().any(|&r| r)
+    }
+}
+
+impl Prefilter {
+    pub fn build(rules: &[CompiledRule]) -> Prefilter {
+        let mut literals: Vec<String> = Vec::new();
+        let mut pattern_rules: Vec<Vec<usize>> = Vec::new();
+        let mut path_triggers = Vec::new();
+        let mut always = Vec::new();
+        for (index, rule) in rules.iter().enumerate() {
+            let rule_literals = rule.check.literals();
+            if rule_literals.is_empty() {
+                always.push(index);
+            }
+            for literal in rule_literals {
+                let literal = literal.to_ascii_lowercase();
+                if literal.is_empty() {
+                    continue;
+                }
+                match literals.iter().position(|l| *l == literal) {
+                    Some(i) => pattern_rules[i].push(index),
+                    None => {
+                        literals.push(literal);
+                        pattern_rules.push(vec![index]);
+                    }
+                }
+            }
+            let globs = rule.check.path_triggers();
+            if !globs.is_empty() {
+                if let Ok(set) = build_globset(globs.iter().map(String::as_str)) {
+                    path_triggers.push((set, index));
+                }
+            }
+        }
+        literals.push(SUPPRESSION_MARKER.to_string());
+        pattern_rules.push(Vec::new());
+        let matcher = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&literals)
+            .ok();
+        Prefilter {
+            matcher,
+            pattern_rules,
+            path_triggers,
+            always,
+            rule_count: rules.len(),
+        }
+    }
+
+    /// Every literal, lower-cased (for `plumbline rules --literals`).
+    pub fn literal_count(&self) -> usize {
+        self.pattern_rules.len()
+    }
+
+    /// Which rules `bytes` at `project_path` may trigger; `applicable` says
+    /// which rules read the file's language at all.
+    pub fn scan(&self, project_path: &str, bytes: &[u8], applicable: &[bool]) -> Triggered {
+        let mut rules = vec![false; self.rule_count];
+        let mut remaining = applicable.iter().filter(|&&a| a).count();
+        for &i in &self.always {
+            if applicable[i] && !rules[i] {
+                rules[i] = true;
+                remaining -= 1;
+            }
+        }
+        for (set, i) in &self.path_triggers {
+            if applicable[*i] && !rules[*i] && set.is_match(project_path) {
+                rules[*i] = true;
+                remaining -= 1;
+            }
+        }
+        let mut has_suppression = false;
+        if let Some(matcher) = &self.matcher {
+            for m in matcher.find_overlapping_iter(bytes) {
+                let targets = &self.pattern_rules[m.pattern().as_usize()];
+                if targets.is_empty() {
+                    has_suppression = true;
+                }
+                for &i in targets {
+                    if applicable[i] && !rules[i] {
+                        rules[i] = true;
+                        remaining -= 1;
+                    }
+                }
+                if remaining == 0 && has_suppression {
+                    break;
+                }
+            }
+        }
+        Triggered {
+            rules,
+            has_suppression,
+        }
+    }
+}

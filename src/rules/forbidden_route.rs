@@ -1,0 +1,48 @@
+//! The `forbidden-route` rule kind.
+
+use crate::lang::{Family, ParsedFile};
+use crate::rules::{declare_kind, Check, Kind, OptionDoc, OptionError, Reporter};
+
+declare_kind! {
+    /// ## What it does
+    /// TODO
+    pub struct ForbiddenRoute;
+}
+
+const OPTIONS: &[OptionDoc] = &[
+    OptionDoc { name: "owner", description: "TODO" },
+    OptionDoc { name: "allow", description: "TODO" },
+    OptionDoc { name: "segments", description: "TODO" },
+];
+
+impl Kind for ForbiddenRoute {
+    fn id(&self) -> &'static str {
+        "forbidden-route"
+    }
+
+    fn docs(&self) -> &'static str {
+        Self::DOCS
+    }
+
+    fn families(&self) -> &'static [Family] {
+        &[Family::Js, Family::Python]
+    }
+
+    fn options(&self) -> &'static [OptionDoc] {
+        OPTIONS
+    }
+
+    fn compile(&self, _options: &toml::Table) -> Result<Box<dyn Check>, OptionError> {
+        Ok(Box::new(Stub))
+    }
+}
+
+struct Stub;
+
+impl Check for Stub {
+    fn literals(&self) -> Vec<String> {
+        vec!["\u{0}never".to_string()]
+    }
+
+    fn check(&self, _file: &ParsedFile, _out: &mut Reporter<'_>) {}
+}

@@ -1,0 +1,267 @@
+//! Rule kinds (Rust code), rule instances (TOML data) and the reporter that
+//! stamps a rule's metadata on every finding.
+
+mod forbidden_call_in_scope;
+mod forbidden_column_write;
+mod forbidden_definition;
+mod forbidden_host;
+mod forbidden_route;
+mod forbidden_table;
+mod required_member;
+mod stub_body;
+pub mod meta;
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+use crate::finding::{Finding, Fix, Label, Severity};
+use crate::lang::{Family, ParsedFile};
+
+pub use meta::{builtin_rules, RuleMeta, BUILTIN_RULE_FILES};
+
+/// Captures a kind's `///` documentation as a `&'static str` so that
+/// `plumbline explain` and SARIF print the very text written above the type.
+macro_rules! declare_kind {
+    ($(#[doc = $doc:expr])* pub struct $name:ident;) => {
+        $(#[doc = $doc])*
+        pub struct $name;
+        impl $name {
+            pub const DOCS: &'static str = concat!($($doc, "\n"),*);
+        }
+    };
+}
+pub(crate) use declare_kind;
+
+/// Every rule kind, one line each. A test fails when a file in `src/rules/`
+/// is missing here.
+pub const KINDS: &[&dyn Kind] = &[
+    &forbidden_table::ForbiddenTable,
+    &forbidden_column_write::ForbiddenColumnWrite,
+    &forbidden_call_in_scope::ForbiddenCallInScope,
+    &forbidden_definition::ForbiddenDefinition,
+    &forbidden_host::ForbiddenHost,
+    &forbidden_route::ForbiddenRoute,
+    &required_member::RequiredMember,
+    &stub_body::StubBody,
+];
+
+pub fn kind(id: &str) -> Option<&'static dyn Kind> {
+    KINDS.iter().copied().find(|k| k.id() == id)
+}
+
+/// One documented option of a kind.
+pub struct OptionDoc {
+    pub name: &'static str,
+    pub description: &'static str,
+}
+
+/// A rule kind: code that checks one shape of problem, configured by the
+/// options of a rule instance.
+pub trait Kind: Sync {
+    /// Kebab-case id, equal to the file stem with `-` for `_`.
+    fn id(&self) -> &'static str;
+    /// The `///` documentation of the kind (see [`declare_kind`]).
+    fn docs(&self) -> &'static str;
+    /// Language families the kind can read.
+    fn families(&self) -> &'static [Family];
+    fn options(&self) -> &'static [OptionDoc];
+    /// Validates the options once and returns a ready-to-run check.
+    fn compile(&self, options: &toml::Table) -> Result<Box<dyn Check>, OptionError>;
+}
+
+/// A compiled rule: what may trigger it and how to check a file.
+pub trait Check: Send + Sync {
+    /// Literals (matched ASCII case-insensitively) at least one of which a
+    /// file must contain for this check to possibly fire.
+    fn literals(&self) -> Vec<String>;
+    /// Globs on the project path that make a file need this check even
+    /// without a literal.
+    fn path_triggers(&self) -> Vec<String> {
+        Vec::new()
+    }
+    fn check(&self, file: &ParsedFile, out: &mut Reporter<'_>);
+}
+
+/// A bad option value, named so the config error can point at it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OptionError {
+    pub option: Option<String>,
+    pub message: String,
+}
+
+impl OptionError {
+    pub fn new(option: &str, message: impl Into<String>) -> Self {
+        OptionError {
+            option: Some(option.to_string()),
+            message: message.into(),
+        }
+    }
+}
+
+/// Deserializes a kind's option struct, turning serde's message into an
+/// [`OptionError`] that names the field when it can.
+pub fn parse_options<T: serde::de::DeserializeOwned>(options: &toml::Table) -> Result<T, OptionError> {
+    T::deserialize(toml::Value::Table(options.clone())).map_err(|e| {
+        let message = e.message().to_string();
+        let option = options
+            .keys()
+            .find(|k| message.contains(&format!("`{k}`")))
+            .cloned();
+        OptionError { option, message }
+    })
+}
+
+/// What a check reports: a span plus the variables its instance's message
+/// template names; the engine adds the rest.
+#[derive(Default)]
+pub struct Report {
+    span: Range<usize>,
+    vars: Vec<(&'static str, String)>,
+    label: Option<String>,
+    labels: Vec<Label>,
+    fix: Option<Fix>,
+    unless: Vec<String>,
+}
+
+impl Report {
+    pub fn at(span: Range<usize>) -> Report {
+        Report {
+            span,
+            ..Report::default()
+        }
+    }
+
+    /// A value for `{name}` in the rule's message and help templates.
+    pub fn var(mut self, name: &'static str, value: impl Into<String>) -> Report {
+        self.vars.push((name, value.into()));
+        self
+    }
+
+    /// Text of the primary label (defaults to the rendered message).
+    pub fn label(mut self, text: impl Into<String>) -> Report {
+        self.label = Some(text.into());
+        self
+    }
+
+    pub fn secondary(mut self, span: Range<usize>, text: impl Into<String>) -> Report {
+        self.labels.push(Label {
+            span,
+            message: text.into(),
+        });
+        self
+    }
+
+    pub fn fix(mut self, fix: Fix) -> Report {
+        self.fix = Some(fix);
+        self
+    }
+
+    /// The finding is dropped if any file of the run records this fact.
+    pub fn unless(mut self, fact: impl Into<String>) -> Report {
+        self.unless.push(fact.into());
+        self
+    }
+}
+
+/// Collects one rule's findings for one file.
+pub struct Reporter<'a> {
+    pub(crate) rule: &'a CompiledRule,
+    pub(crate) file: &'a ParsedFile,
+    pub(crate) findings: &'a mut Vec<Finding>,
+    pub(crate) facts: &'a mut Vec<String>,
+}
+
+impl Reporter<'_> {
+    pub fn report(&mut self, report: Report) {
+        let meta = &self.rule.meta;
+        let message = render_template(&meta.message, &report.vars);
+        let help = render_template(&meta.help, &report.vars);
+        let source = self.file.source.clone();
+        let span = clamp(report.span, source.text.len());
+        let start = source.position(span.start);
+        let end = source.position(span.end);
+        self.findings.push(Finding {
+            rule: self.rule.id.clone(),
+            severity: self.rule.severity,
+            source,
+            start,
+            end,
+            label: report.label.unwrap_or_default(),
+            labels: report.labels,
+            span,
+            message,
+            help,
+            url: meta.url(),
+            fix: report.fix,
+            unless: report.unless,
+        });
+    }
+
+    /// Records a project-wide fact (see [`Report::unless`]).
+    pub fn fact(&mut self, key: impl Into<String>) {
+        self.facts.push(key.into());
+    }
+}
+
+fn clamp(span: Range<usize>, len: usize) -> Range<usize> {
+    let start = span.start.min(len);
+    start..span.end.clamp(start, len)
+}
+
+/// Replaces `{name}` placeholders; unknown names stay as written.
+pub fn render_template(template: &str, vars: &[(&'static str, String)]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                let name = &after[..close];
+                match vars.iter().find(|(n, _)| *n == name) {
+                    Some((_, value)) => out.push_str(value),
+                    None => {
+                        out.push('{');
+                        out.push_str(name);
+                        out.push('}');
+                    }
+                }
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push_str(&rest[open..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A rule ready to run: its metadata, effective severity and check.
+pub struct CompiledRule {
+    pub id: Arc<str>,
+    pub meta: Arc<RuleMeta>,
+    pub severity: Severity,
+    pub families: &'static [Family],
+    pub check: Box<dyn Check>,
+    pub options: BTreeMap<String, toml::Value>,
+}
+
+impl CompiledRule {
+    pub fn applies_to(&self, family: Family) -> bool {
+        self.families.contains(&family)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_render_known_vars_only() {
+        let vars = [("table", "t".to_string())];
+        assert_eq!(render_template("`{table}` {x} {", &vars), "`t` {x} {");
+    }
+}
