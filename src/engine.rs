@@ -125,6 +125,24 @@ impl Engine {
         })
     }
 
+    /// An engine rooted at `root` with exactly the given config (no upward
+    /// discovery): what tests and the fixture runner use.
+    pub fn with_config(root: &Path, config: Option<&Path>, overrides: Overrides) -> Result<Engine, ConfigError> {
+        overrides.validate()?;
+        let base_layers = match config {
+            Some(path) => vec![Arc::new(ConfigFile::load(path, display_path(root, path))?)],
+            None => Vec::new(),
+        };
+        Ok(Engine {
+            cwd: root.to_path_buf(),
+            root: root.to_path_buf(),
+            overrides,
+            base_layers,
+            cache: Mutex::new(HashMap::new()),
+            max_file_size: None,
+        })
+    }
+
     pub fn root(&self) -> &Path {
         &self.root
     }

@@ -44,3 +44,22 @@ impl Check for Stub {
 
     fn check(&self, _file: &ParsedFile, _out: &mut Reporter<'_>) {}
 }
+
+#[cfg(test)]
+mod sexp_dump {
+    #[test]
+    fn dump() {
+        let src = std::env::var("DUMP_SRC").unwrap_or_default();
+        let lang = std::env::var("DUMP_LANG").unwrap_or_default();
+        let l = match lang.as_str() { "py" => crate::lang::Language::Python, _ => crate::lang::Language::Tsx };
+        let t = crate::lang::tree::parse(l, &src).unwrap();
+        fn pr(n: tree_sitter::Node, src: &str, d: usize, field: Option<&str>) {
+            let txt = &src[n.byte_range()];
+            let short: String = txt.chars().take(40).collect::<String>().replace('\n', "⏎");
+            println!("{}{}{}{} {:?}", "  ".repeat(d), field.map(|f| format!("{f}: ")).unwrap_or_default(), if n.is_named() {""} else {"'"}, n.kind(), short);
+            let mut c = n.walk();
+            for (i, ch) in n.children(&mut c).enumerate() { pr(ch, src, d+1, n.field_name_for_child(i as u32)); }
+        }
+        pr(t.root_node(), &src, 0, None);
+    }
+}

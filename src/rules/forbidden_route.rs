@@ -1,19 +1,91 @@
 //! The `forbidden-route` rule kind.
 
-use crate::lang::{Family, ParsedFile};
-use crate::rules::{declare_kind, Check, Kind, OptionDoc, OptionError, Reporter};
+use std::collections::HashMap;
+use std::ops::Range;
+
+use globset::GlobSet;
+use serde::Deserialize;
+use tree_sitter::Node;
+
+use crate::config::build_globset;
+use crate::lang::tree::{self, named_children, text};
+use crate::lang::{python, typescript, Family, ParsedFile};
+use crate::rules::{declare_kind, parse_options, Check, Kind, OptionDoc, OptionError, Report, Reporter};
 
 declare_kind! {
     /// ## What it does
-    /// TODO
+    /// Flags OAuth callback routes the app should not have. A route is an
+    /// OAuth callback when one path segment contains `callback` and one is
+    /// an OAuth segment (`oauth…`, or one of the `segments` option, such as
+    /// `integrations`). Recognised route forms:
+    ///
+    /// - Next.js App Router files `app/**/callback/route.ts` (and `page.tsx`)
+    ///   and Pages Router API files `pages/api/**/*callback*`;
+    /// - Express/Hono/Fastify/Koa registrations: `app.get('/oauth/callback',
+    ///   handler)`, `router.post(...)`, `app.route(path).get(...)`,
+    ///   `fastify.route({ url })`, `app.on('GET', path, ...)`, with Koa
+    ///   `new Router({ prefix })` and Hono `.basePath()` prefixes in the file;
+    /// - FastAPI/Flask/Starlette/Django: `@router.get(...)`, `@app.route(...)`,
+    ///   `add_url_rule`, `add_api_route`, `Route(...)`, `path(...)`, with
+    ///   `APIRouter(prefix=...)`, `Blueprint(url_prefix=...)`,
+    ///   `include_router(..., prefix=...)` in the same file.
+    ///
+    /// With `owner = "gateway"` every such callback is flagged. Callbacks
+    /// whose file path or route path matches an `allow` glob never are.
+    /// With `owner = "app"` this per-file kind reports nothing: whether a
+    /// callback is referenced needs the whole tree.
+    ///
+    /// ## Why is this bad?
+    /// When another service runs every OAuth flow, a callback in the app is
+    /// never the registered redirect URI. It is dead code that still handles
+    /// authorization codes and tokens.
+    ///
+    /// ## Example
+    /// ```python
+    /// router = APIRouter(prefix="/oauth")
+    ///
+    /// @router.get("/callback")
+    /// async def oauth_callback(code: str): ...
+    /// ```
+    ///
+    /// Use instead: delete the route, or list it in `allow` if the app
+    /// really owns that flow.
+    /// ```toml
+    /// [oauth]
+    /// allow = ["**/oauth/twitch/**"]
+    /// ```
+    ///
+    /// ## Options
+    /// - `owner`: `"gateway"` (every in-app callback is dead) or `"app"`.
+    /// - `allow`: globs over file paths and route paths that are never flagged.
+    /// - `segments`: path segments besides `oauth…` that mark an OAuth flow.
     pub struct ForbiddenRoute;
 }
 
 const OPTIONS: &[OptionDoc] = &[
-    OptionDoc { name: "owner", description: "TODO" },
-    OptionDoc { name: "allow", description: "TODO" },
-    OptionDoc { name: "segments", description: "TODO" },
+    OptionDoc {
+        name: "owner",
+        description: "\"gateway\" or \"app\": who runs OAuth flows",
+    },
+    OptionDoc {
+        name: "allow",
+        description: "globs over file or route paths that are never flagged",
+    },
+    OptionDoc {
+        name: "segments",
+        description: "path segments that mark an OAuth flow besides oauth*",
+    },
 ];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Options {
+    owner: String,
+    #[serde(default)]
+    allow: Vec<String>,
+    #[serde(default)]
+    segments: Vec<String>,
+}
 
 impl Kind for ForbiddenRoute {
     fn id(&self) -> &'static str {
@@ -32,17 +104,459 @@ impl Kind for ForbiddenRoute {
         OPTIONS
     }
 
-    fn compile(&self, _options: &toml::Table) -> Result<Box<dyn Check>, OptionError> {
-        Ok(Box::new(Stub))
+    fn compile(&self, options: &toml::Table) -> Result<Box<dyn Check>, OptionError> {
+        let options: Options = parse_options(options)?;
+        let app_owned = match options.owner.as_str() {
+            "gateway" => false,
+            "app" => true,
+            other => {
+                return Err(OptionError::new(
+                    "owner",
+                    format!("owner must be \"gateway\" or \"app\", not \"{other}\""),
+                ))
+            }
+        };
+        let allow = build_globset(options.allow.iter().map(String::as_str))
+            .map_err(|e| OptionError::new("allow", e))?;
+        Ok(Box::new(RouteCheck {
+            app_owned,
+            allow,
+            segments: options.segments.iter().map(|s| s.to_ascii_lowercase()).collect(),
+        }))
     }
 }
 
-struct Stub;
+struct RouteCheck {
+    app_owned: bool,
+    allow: GlobSet,
+    segments: Vec<String>,
+}
 
-impl Check for Stub {
-    fn literals(&self) -> Vec<String> {
-        vec!["\u{0}never".to_string()]
+/// File names that make a Next.js App Router segment routable.
+const NEXT_ROUTE_FILES: &[&str] = &["route", "page"];
+const JS_EXTENSIONS: &[&str] = &["ts", "tsx", "js", "jsx", "mjs", "cjs", "mts", "cts"];
+/// HTTP methods and router verbs whose first argument is a route path.
+const JS_ROUTE_METHODS: &[&str] = &["get", "post", "all", "use", "put", "patch", "head", "options"];
+/// Receivers that are HTTP clients, not routers.
+const HTTP_CLIENTS: &[&str] = &[
+    "axios", "http", "https", "ky", "got", "request", "superagent", "fetch", "$http", "client", "httpclient",
+    "api_client", "apiclient", "this.http", "this.client",
+];
+const PY_ROUTE_DECORATORS: &[&str] = &["get", "post", "route", "api_route", "put", "patch", "websocket"];
+
+impl RouteCheck {
+    fn is_oauth_segment(&self, segment: &str) -> bool {
+        let s = segment.trim_matches(|c| c == '(' || c == ')').to_ascii_lowercase();
+        s.starts_with("oauth") || self.segments.iter().any(|k| *k == s)
     }
 
-    fn check(&self, _file: &ParsedFile, _out: &mut Reporter<'_>) {}
+    /// Whether a route path (or file path) is an OAuth callback.
+    fn is_callback_path(&self, path: &str) -> bool {
+        let path = path.split(['?', '#']).next().unwrap_or(path);
+        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        let callback = segments.iter().any(|s| s.to_ascii_lowercase().contains("callback"));
+        callback && segments.iter().any(|s| self.is_oauth_segment(s))
+    }
+
+    fn allowed(&self, file_path: &str, route: &str) -> bool {
+        !self.allow.is_empty()
+            && (self.allow.is_match(file_path) || self.allow.is_match(route.trim_start_matches('/')))
+    }
+
+    fn report(&self, file: &ParsedFile, out: &mut Reporter<'_>, span: Range<usize>, route: &str, handler: Option<Range<usize>>) {
+        if self.allowed(file.path(), route) {
+            return;
+        }
+        let mut report = Report::at(span)
+            .var("route", route.to_string())
+            .var("owner_reason", "the gateway owns OAuth".to_string())
+            .label("OAuth callback route");
+        if let Some(handler) = handler {
+            report = report.secondary(handler, "callback handler");
+        }
+        out.report(report);
+    }
+
+    /// Next.js App Router `app/**/route.ts` and Pages Router `pages/api/**`.
+    fn check_file_route(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
+        let Some(route) = next_route_path(file.path()) else {
+            return;
+        };
+        if !self.is_callback_path(&route.route) {
+            return;
+        }
+        let first_line = file.source.line_range(1);
+        let span = if first_line.is_empty() { 0..0 } else { first_line };
+        let handler = file.tree().and_then(|t| next_handler(t.root_node(), file.text(), route.pages));
+        self.report(file, out, span, &route.display, handler);
+    }
+
+    fn check_js(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
+        let Some(tree) = file.tree() else { return };
+        let src = file.text();
+        let root = tree.root_node();
+        let mut prefixes: HashMap<String, String> = HashMap::new();
+        tree::walk(root, |node| {
+            if node.kind() == "variable_declarator" {
+                if let (Some(name), Some(value)) = (node.child_by_field_name("name"), node.child_by_field_name("value")) {
+                    if let Some(prefix) = js_router_prefix(value, src) {
+                        prefixes.insert(text(name, src).to_string(), prefix);
+                    }
+                }
+            }
+            true
+        });
+        tree::walk(root, |node| {
+            let Some(call) = typescript::call(node) else { return true };
+            let method = text(call.name, src);
+            let receiver = call.receiver.map(|r| text(r, src)).unwrap_or_default();
+            let prefix = prefixes.get(receiver).map_or("", String::as_str);
+            let path_arg = match method {
+                m if JS_ROUTE_METHODS.contains(&m) && call.receiver.is_some() => {
+                    if call.args.len() < 2 || !self.looks_like_handler(call.args[call.args.len() - 1], receiver) {
+                        return true;
+                    }
+                    Some(call.args[0])
+                }
+                "on" if call.args.len() >= 3 => Some(call.args[1]),
+                "route" if call.receiver.is_some() => match call.args.first() {
+                    Some(arg) if arg.kind() == "object" => object_string_property(*arg, src, &["url", "path"]),
+                    Some(arg) if call.args.len() == 1 => Some(*arg),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if let Some(arg) = path_arg {
+                if let Some(lit) = typescript::fold_string(arg, src) {
+                    let path = join_route(prefix, &lit.with_placeholders());
+                    if self.is_callback_path(&path) {
+                        self.report(file, out, lit.span.clone(), &path, None);
+                    }
+                }
+            }
+            true
+        });
+    }
+
+    /// A registration's last argument is a handler: a function, or a
+    /// reference to one when the receiver is not an HTTP client.
+    fn looks_like_handler(&self, node: Node<'_>, receiver: &str) -> bool {
+        match node.kind() {
+            "arrow_function" | "function_expression" | "function" => true,
+            "identifier" | "member_expression" | "call_expression" | "array" => {
+                let root = receiver.split(['.', '(']).next().unwrap_or(receiver).to_ascii_lowercase();
+                !HTTP_CLIENTS.contains(&root.as_str()) && !HTTP_CLIENTS.contains(&receiver.to_ascii_lowercase().as_str())
+            }
+            _ => false,
+        }
+    }
+
+    fn check_python(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
+        let Some(tree) = file.tree() else { return };
+        let src = file.text();
+        let root = tree.root_node();
+        let mut prefixes: HashMap<String, String> = HashMap::new();
+        tree::walk(root, |node| {
+            match node.kind() {
+                "assignment" => {
+                    if let (Some(left), Some(right)) = (node.child_by_field_name("left"), node.child_by_field_name("right")) {
+                        if let Some(call) = python::call(right) {
+                            let prefix = python_kwarg_string(&call, src, &["prefix", "url_prefix"]);
+                            if let Some(prefix) = prefix {
+                                prefixes.insert(text(left, src).to_string(), prefix);
+                            }
+                        }
+                    }
+                }
+                "call" => {
+                    if let Some(call) = python::call(node) {
+                        let name = text(call.name, src);
+                        if matches!(name, "include_router" | "register_blueprint") {
+                            if let (Some(target), Some(prefix)) = (
+                                call.args.first(),
+                                python_kwarg_string(&call, src, &["prefix", "url_prefix"]),
+                            ) {
+                                let key = text(*target, src).to_string();
+                                let joined = join_route(&prefix, prefixes.get(&key).map_or("", String::as_str));
+                                prefixes.insert(key, joined);
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+            true
+        });
+        tree::walk(root, |node| {
+            match node.kind() {
+                "decorator" => {
+                    let Some(expr) = node.named_child(0) else { return false };
+                    let Some(call) = python::call(expr) else { return false };
+                    let name = text(call.name, src);
+                    let Some(receiver) = call.receiver else { return false };
+                    if !PY_ROUTE_DECORATORS.contains(&name) {
+                        return false;
+                    }
+                    let prefix = prefixes.get(text(receiver, src)).map_or("", String::as_str);
+                    let path = call
+                        .args
+                        .first()
+                        .copied()
+                        .or_else(|| python_kwarg(&call, src, &["path", "rule"]));
+                    if let Some(lit) = path.and_then(|p| python::fold_string(p, src)) {
+                        let full = join_route(prefix, &lit.with_placeholders());
+                        if self.is_callback_path(&full) {
+                            let handler = node
+                                .parent()
+                                .and_then(|d| d.child_by_field_name("definition"))
+                                .and_then(|f| f.child_by_field_name("name"))
+                                .map(|n| n.byte_range());
+                            self.report(file, out, lit.span.clone(), &full, handler);
+                        }
+                    }
+                    false
+                }
+                "call" => {
+                    let Some(call) = python::call(node) else { return true };
+                    let name = text(call.name, src);
+                    let routable = match name {
+                        "add_url_rule" | "add_api_route" | "add_route" => call.receiver.is_some(),
+                        "Route" | "path" | "re_path" => {
+                            call.args.len() >= 2 || python_kwarg(&call, src, &["endpoint", "view"]).is_some()
+                        }
+                        _ => false,
+                    };
+                    if routable {
+                        let prefix = call
+                            .receiver
+                            .and_then(|r| prefixes.get(text(r, src)))
+                            .map_or("", String::as_str);
+                        let path = call.args.first().copied().or_else(|| python_kwarg(&call, src, &["path", "rule"]));
+                        if let Some(lit) = path.and_then(|p| python::fold_string(p, src)) {
+                            let full = join_route(prefix, &lit.with_placeholders());
+                            if self.is_callback_path(&full) {
+                                self.report(file, out, lit.span.clone(), &full, None);
+                            }
+                        }
+                    }
+                    true
+                }
+                _ => true,
+            }
+        });
+    }
+}
+
+/// A Next.js route derived from a file path.
+struct NextRoute {
+    /// The path as the router sees it, groups dropped (`/api/oauth/callback`).
+    display: String,
+    /// The path with group names kept, for classification.
+    route: String,
+    pages: bool,
+}
+
+fn next_route_path(project_path: &str) -> Option<NextRoute> {
+    let segments: Vec<&str> = project_path.split('/').collect();
+    let (file_name, dirs) = segments.split_last()?;
+    let (stem, ext) = file_name.rsplit_once('.')?;
+    if !JS_EXTENSIONS.contains(&ext) {
+        return None;
+    }
+    if let Some(app) = dirs.iter().rposition(|s| *s == "app") {
+        if !NEXT_ROUTE_FILES.contains(&stem) {
+            return None;
+        }
+        let route_dirs = &dirs[app + 1..];
+        let display: Vec<&str> = route_dirs
+            .iter()
+            .copied()
+            .filter(|s| !(s.starts_with('(') && s.ends_with(')')) && !s.starts_with('@'))
+            .collect();
+        return Some(NextRoute {
+            display: format!("/{}", display.join("/")),
+            route: format!("/{}", route_dirs.join("/")),
+            pages: false,
+        });
+    }
+    let pages = dirs.iter().rposition(|s| *s == "pages")?;
+    if dirs.get(pages + 1) != Some(&"api") {
+        return None;
+    }
+    let mut parts: Vec<&str> = dirs[pages + 1..].to_vec();
+    if stem != "index" {
+        parts.push(stem);
+    }
+    let path = format!("/{}", parts.join("/"));
+    Some(NextRoute {
+        display: path.clone(),
+        route: path,
+        pages: true,
+    })
+}
+
+/// The exported request handler of a route file: `GET` (App Router) or the
+/// default export (Pages Router).
+fn next_handler(root: Node<'_>, src: &str, pages: bool) -> Option<Range<usize>> {
+    let mut found = None;
+    for export in named_children(root).into_iter().filter(|n| n.kind() == "export_statement") {
+        let is_default = (0..export.child_count())
+            .filter_map(|i| export.child(i))
+            .any(|c| c.kind() == "default");
+        if let Some(decl) = export.child_by_field_name("declaration") {
+            let names: Vec<Node<'_>> = match decl.kind() {
+                "function_declaration" | "generator_function_declaration" => decl.child_by_field_name("name").into_iter().collect(),
+                "lexical_declaration" | "variable_declaration" => named_children(decl)
+                    .into_iter()
+                    .filter_map(|d| d.child_by_field_name("name"))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            for name in names {
+                let n = text(name, src);
+                if (!pages && (n == "GET" || (n == "POST" && found.is_none()))) || (pages && is_default) {
+                    found = Some(name.byte_range());
+                }
+            }
+            if pages && is_default && found.is_none() {
+                found = Some(decl.byte_range().start..decl.byte_range().start + 8.min(decl.byte_range().len()));
+            }
+        } else if pages && is_default {
+            if let Some(value) = export.child_by_field_name("value") {
+                found = Some(value.byte_range());
+            }
+        }
+        if !pages {
+            tree::walk(export, |n| {
+                if n.kind() == "export_specifier" {
+                    let alias = n.child_by_field_name("alias").or_else(|| n.child_by_field_name("name"));
+                    if let Some(alias) = alias {
+                        if text(alias, src) == "GET" {
+                            found = Some(alias.byte_range());
+                        }
+                    }
+                }
+                true
+            });
+        }
+    }
+    found
+}
+
+/// `new Router({ prefix: '/x' })` (Koa) or `new Hono().basePath('/x')`.
+fn js_router_prefix(value: Node<'_>, src: &str) -> Option<String> {
+    let value = typescript::unwrap_expression(value);
+    match value.kind() {
+        "new_expression" => {
+            let args = value.child_by_field_name("arguments")?;
+            let object = named_children(args).into_iter().find(|a| a.kind() == "object")?;
+            let node = object_string_property(object, src, &["prefix"])?;
+            typescript::fold_string(node, src).map(|l| l.with_placeholders())
+        }
+        "call_expression" => {
+            let call = typescript::call(value)?;
+            if text(call.name, src) != "basePath" {
+                return None;
+            }
+            typescript::fold_string(*call.args.first()?, src).map(|l| l.with_placeholders())
+        }
+        _ => None,
+    }
+}
+
+/// The value node of `{ key: <value> }` for the first matching key.
+fn object_string_property<'t>(object: Node<'t>, src: &str, keys: &[&str]) -> Option<Node<'t>> {
+    named_children(object).into_iter().find_map(|pair| {
+        if pair.kind() != "pair" {
+            return None;
+        }
+        let key = typescript::property_key(pair.child_by_field_name("key")?, src)?;
+        keys.contains(&key.as_ref())
+            .then(|| pair.child_by_field_name("value"))
+            .flatten()
+    })
+}
+
+fn python_kwarg<'t>(call: &python::Call<'t>, src: &str, names: &[&str]) -> Option<Node<'t>> {
+    call.kwargs
+        .iter()
+        .find(|(name, _)| names.contains(&text(*name, src)))
+        .map(|(_, value)| *value)
+}
+
+fn python_kwarg_string(call: &python::Call<'_>, src: &str, names: &[&str]) -> Option<String> {
+    python::fold_string(python_kwarg(call, src, names)?, src).map(|l| l.with_placeholders())
+}
+
+fn join_route(prefix: &str, path: &str) -> String {
+    if prefix.is_empty() {
+        return path.to_string();
+    }
+    format!("{}/{}", prefix.trim_end_matches('/'), path.trim_start_matches('/'))
+}
+
+impl Check for RouteCheck {
+    fn literals(&self) -> Vec<String> {
+        let mut literals = vec!["oauth".to_string()];
+        literals.extend(self.segments.iter().filter(|s| !s.starts_with("oauth")).cloned());
+        literals
+    }
+
+    fn path_triggers(&self) -> Vec<String> {
+        vec![
+            "**/app/**/*callback*/**/{route,page}.*".to_string(),
+            "**/pages/api/**/*callback*".to_string(),
+            "**/pages/api/**/*callback*/**".to_string(),
+        ]
+    }
+
+    fn check(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
+        if self.app_owned {
+            return;
+        }
+        match file.language.family() {
+            Family::Js => {
+                self.check_file_route(file, out);
+                self.check_js(file, out);
+            }
+            Family::Python => self.check_python(file, out),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check() -> RouteCheck {
+        RouteCheck {
+            app_owned: false,
+            allow: build_globset(["**/oauth/twitch/**"]).unwrap(),
+            segments: vec!["integrations".into(), "integration".into()],
+        }
+    }
+
+    #[test]
+    fn classifies_callback_paths() {
+        let c = check();
+        assert!(c.is_callback_path("/api/oauth/google/callback"));
+        assert!(c.is_callback_path("/oauth2callback"));
+        assert!(c.is_callback_path("/integrations/[provider]/callback"));
+        assert!(c.is_callback_path("/(oauth)/callback"));
+        assert!(!c.is_callback_path("/auth/callback"));
+        assert!(!c.is_callback_path("/webhooks/callback"));
+        assert!(!c.is_callback_path("/api/oauth/google/start"));
+        assert!(c.allowed("x.ts", "/api/oauth/twitch/callback"));
+    }
+
+    #[test]
+    fn derives_next_routes() {
+        let r = next_route_path("src/app/(dash)/api/oauth/[p]/callback/route.ts").unwrap();
+        assert_eq!(r.display, "/api/oauth/[p]/callback");
+        let r = next_route_path("pages/api/oauth/callback.ts").unwrap();
+        assert_eq!(r.display, "/api/oauth/callback");
+        assert!(next_route_path("app/api/oauth/callback/helpers.ts").is_none());
+        assert!(next_route_path("pages/oauth/callback.tsx").is_none());
+    }
 }

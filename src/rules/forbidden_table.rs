@@ -1,17 +1,66 @@
-//! The `forbidden-table` rule kind.
+//! The `forbidden-table` rule kind: a database table that must not be used,
+//! found in query-builder calls (`.from('t')`, `.table("t")`) and in SQL.
 
-use crate::lang::{Family, ParsedFile};
-use crate::rules::{declare_kind, Check, Kind, OptionDoc, OptionError, Reporter};
+use std::ops::Range;
+
+use serde::Deserialize;
+use tree_sitter::Node;
+
+use crate::lang::sql::{self, SqlStatement};
+use crate::lang::tree::{named_children, text, walk, StrLit};
+use crate::lang::{python as py, typescript as ts, Family, ParsedFile};
+use crate::rules::{declare_kind, parse_options, Check, Kind, OptionDoc, OptionError, Report, Reporter};
 
 declare_kind! {
     /// ## What it does
-    /// TODO
+    /// Flags every use of a table that must not exist in the database: a
+    /// query-builder call that names it (`.from('t')` in supabase-js and
+    /// other TypeScript/JavaScript clients, `.table("t")` or `.from_("t")` in
+    /// supabase-py, any chain after it) and any SQL statement that names it
+    /// (`create table`, `alter table`, `insert into`, `update`, `delete from`,
+    /// `select … from`, `join`, `references`, `create policy/index/trigger …
+    /// on`, `grant … on`), schema-qualified or quoted.
+    ///
+    /// The name counts when it is written as a string literal, a template
+    /// literal without substitutions, or a constant declared in the same file
+    /// (`const TABLE = 't'`, `TABLE = "t"`). Comments, log messages and other
+    /// prose that merely mention the name are not flagged, and neither is a
+    /// `drop` statement: removing the table is the fix.
+    ///
+    /// ## Why is this bad?
+    /// The table holds state that belongs to another system of record. Each
+    /// read or write keeps a second, drifting copy alive, and a table the
+    /// browser can reach is a poor home for anything credential-like.
+    ///
+    /// ## Example
+    /// ```ts
+    /// const { data } = await supabase.from('legacy_state').select('*');
+    /// ```
+    ///
+    /// ```sql
+    /// create table public.legacy_state (id uuid primary key);
+    /// ```
+    ///
+    /// Use instead:
+    /// ```ts
+    /// const state = await api.get('/v1/state');
+    /// ```
+    ///
+    /// ```sql
+    /// drop table if exists public.legacy_state;
+    /// ```
+    ///
+    /// ## Options
+    /// - `tables`: names of the forbidden tables. A name matches whatever the
+    ///   schema it is qualified with; write `schema.table` to forbid the table
+    ///   in one schema only. Unquoted SQL names match case-insensitively.
     pub struct ForbiddenTable;
 }
 
-const OPTIONS: &[OptionDoc] = &[
-    OptionDoc { name: "tables", description: "TODO" },
-];
+const OPTIONS: &[OptionDoc] = &[OptionDoc {
+    name: "tables",
+    description: "Names of the forbidden tables (`table` or `schema.table`).",
+}];
 
 impl Kind for ForbiddenTable {
     fn id(&self) -> &'static str {
@@ -23,24 +72,387 @@ impl Kind for ForbiddenTable {
     }
 
     fn families(&self) -> &'static [Family] {
-        &[Family::Js, Family::Python]
+        &[Family::Js, Family::Python, Family::Sql]
     }
 
     fn options(&self) -> &'static [OptionDoc] {
         OPTIONS
     }
 
-    fn compile(&self, _options: &toml::Table) -> Result<Box<dyn Check>, OptionError> {
-        Ok(Box::new(Stub))
+    fn compile(&self, options: &toml::Table) -> Result<Box<dyn Check>, OptionError> {
+        let options: Options = parse_options(options)?;
+        Ok(Box::new(ForbiddenTableCheck {
+            tables: TableSet::new("tables", &options.tables)?,
+        }))
     }
 }
 
-struct Stub;
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Options {
+    tables: Vec<String>,
+}
 
-impl Check for Stub {
-    fn literals(&self) -> Vec<String> {
-        vec!["\u{0}never".to_string()]
+/// The configured tables, matched by their last name part.
+pub(super) struct TableSet {
+    tables: Vec<TableName>,
+}
+
+struct TableName {
+    /// As configured, for messages.
+    display: String,
+    schema: Option<String>,
+    name: String,
+}
+
+impl TableSet {
+    pub(super) fn new(option: &str, tables: &[String]) -> Result<TableSet, OptionError> {
+        if tables.is_empty() {
+            return Err(OptionError::new(option, "list at least one table"));
+        }
+        let mut out = Vec::new();
+        for table in tables {
+            let (schema, name) = match table.rsplit_once('.') {
+                Some((schema, name)) => (Some(schema.trim().to_ascii_lowercase()), name.trim()),
+                None => (None, table.trim()),
+            };
+            if name.is_empty() || schema.as_deref() == Some("") || name.contains(char::is_whitespace) {
+                return Err(OptionError::new(
+                    option,
+                    format!("`{table}` is not a table name (write `table` or `schema.table`)"),
+                ));
+            }
+            out.push(TableName {
+                display: table.trim().to_string(),
+                schema,
+                name: name.to_ascii_lowercase(),
+            });
+        }
+        Ok(TableSet { tables: out })
     }
 
-    fn check(&self, _file: &ParsedFile, _out: &mut Reporter<'_>) {}
+    /// Prefilter literals: every reference spells the table's name.
+    pub(super) fn literals(&self) -> Vec<String> {
+        self.tables.iter().map(|t| t.name.clone()).collect()
+    }
+
+    /// The configured table a reference `[schema.]name` names, if any.
+    fn find(&self, schema: Option<&str>, name: &str) -> Option<&str> {
+        self.tables
+            .iter()
+            .find(|t| {
+                t.name.eq_ignore_ascii_case(name)
+                    && match (&t.schema, schema) {
+                        (Some(want), Some(got)) => want.eq_ignore_ascii_case(got),
+                        _ => true,
+                    }
+            })
+            .map(|t| t.display.as_str())
+    }
+
+    /// A table name given as a string to a query builder: `t` or `schema.t`.
+    pub(super) fn find_string(&self, value: &str) -> Option<&str> {
+        match value.rsplit_once('.') {
+            Some((schema, name)) => self.find(Some(schema), name),
+            None => self.find(None, value),
+        }
+    }
+}
+
+struct ForbiddenTableCheck {
+    tables: TableSet,
+}
+
+impl Check for ForbiddenTableCheck {
+    fn literals(&self) -> Vec<String> {
+        self.tables.literals()
+    }
+
+    fn check(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
+        let report = |out: &mut Reporter<'_>, span: Range<usize>, table: &str| {
+            out.report(Report::at(span).var("table", table).label("forbidden table"));
+        };
+        match file.language.family() {
+            Family::Js | Family::Python => {
+                let Some(tree) = file.tree() else { return };
+                let root = tree.root_node();
+                let mut found = Vec::new();
+                table_references(file, root, root, &self.tables, &mut |span, table| {
+                    found.push((span, table.to_string()));
+                });
+                for (span, table) in found {
+                    report(out, span, &table);
+                }
+            }
+            Family::Sql => {
+                let text = file.text();
+                for statement in file.sql() {
+                    sql_table_references(statement, text, &self.tables, &mut |span, table| {
+                        report(out, span, table);
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Calls inside `scope` that name a forbidden table: `x.from(t)` in the JS
+/// family, `x.table(t)` / `x.from_(t)` in Python. `root` is the file's root,
+/// where constants are looked up. Reports the span of the argument.
+pub(super) fn table_references<'t>(
+    file: &ParsedFile,
+    root: Node<'t>,
+    scope: Node<'t>,
+    tables: &TableSet,
+    found: &mut dyn FnMut(Range<usize>, &str),
+) {
+    let src = file.text();
+    match file.language.family() {
+        Family::Js => walk(scope, |node| {
+            if let Some(call) = ts::call(node) {
+                if call.receiver.is_some() && text(call.name, src) == "from" {
+                    if let Some(arg) = call.args.first() {
+                        if let Some(value) = ts_static_string(root, src, *arg, 0) {
+                            if let Some(table) = tables.find_string(&value.value) {
+                                found(arg.byte_range(), table);
+                            }
+                        }
+                    }
+                }
+            }
+            true
+        }),
+        Family::Python => walk(scope, |node| {
+            if let Some(call) = py::call(node) {
+                let name = text(call.name, src);
+                if call.receiver.is_some() && (name == "table" || name == "from_") {
+                    let arg = call.args.first().copied().or_else(|| {
+                        call.kwargs
+                            .iter()
+                            .find(|(k, _)| matches!(text(*k, src), "table_name" | "table"))
+                            .map(|(_, v)| *v)
+                    });
+                    if let Some(arg) = arg {
+                        if let Some(value) = py_static_string(root, src, arg, 0) {
+                            if let Some(table) = tables.find_string(&value.value) {
+                                found(arg.byte_range(), table);
+                            }
+                        }
+                    }
+                }
+            }
+            true
+        }),
+        _ => {}
+    }
+}
+
+/// How many constant hops a name may take before we give up.
+const MAX_HOPS: usize = 4;
+
+/// The static string an expression stands for: a literal, a folded
+/// concatenation, or a constant (`const T = '…'`, `TABLES.X` of a const
+/// object literal, `this.t` of a class field) declared in the file.
+pub(super) fn ts_static_string(root: Node<'_>, src: &str, node: Node<'_>, hops: usize) -> Option<StrLit> {
+    let node = ts::unwrap_expression(node);
+    if let Some(lit) = ts::fold_string(node, src) {
+        return lit.is_static().then_some(lit);
+    }
+    if hops >= MAX_HOPS {
+        return None;
+    }
+    match node.kind() {
+        "identifier" => {
+            let value = ts::const_initializer(root, src, text(node, src), node.start_byte())?;
+            ts_static_string(root, src, value, hops + 1)
+        }
+        "member_expression" => {
+            let object = ts::unwrap_expression(node.child_by_field_name("object")?);
+            let property = text(node.child_by_field_name("property")?, src);
+            match object.kind() {
+                "identifier" => {
+                    let value = ts::const_initializer(root, src, text(object, src), node.start_byte())?;
+                    let value = ts::unwrap_expression(value);
+                    let member = ts_object_member(value, src, property)?;
+                    ts_static_string(root, src, member, hops + 1)
+                }
+                "this" => {
+                    let class = crate::lang::tree::ancestor(node, &["class_body"])?;
+                    let field = named_children(class).into_iter().find(|f| {
+                        matches!(f.kind(), "public_field_definition" | "field_definition")
+                            && f.child_by_field_name("name").is_some_and(|n| text(n, src) == property)
+                    })?;
+                    ts_static_string(root, src, field.child_by_field_name("value")?, hops + 1)
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The value of `key` in an object literal.
+fn ts_object_member<'t>(object: Node<'t>, src: &str, key: &str) -> Option<Node<'t>> {
+    if object.kind() != "object" {
+        return None;
+    }
+    named_children(object).into_iter().find_map(|pair| {
+        if pair.kind() != "pair" {
+            return None;
+        }
+        let k = ts::property_key(pair.child_by_field_name("key")?, src)?;
+        (k == key).then(|| pair.child_by_field_name("value")).flatten()
+    })
+}
+
+/// The Python counterpart of [`ts_static_string`]: literals, adjacent
+/// literals, and `NAME = "…"` / `self.NAME` / `Cls.NAME` assignments.
+pub(super) fn py_static_string(root: Node<'_>, src: &str, node: Node<'_>, hops: usize) -> Option<StrLit> {
+    let node = py::unwrap_expression(node);
+    if let Some(lit) = py::fold_string(node, src) {
+        return lit.is_static().then_some(lit);
+    }
+    if hops >= MAX_HOPS {
+        return None;
+    }
+    let name = match node.kind() {
+        "identifier" => node,
+        "attribute" => node.child_by_field_name("attribute")?,
+        _ => return None,
+    };
+    let value = py::assignment_value(root, src, text(name, src), node.start_byte())?;
+    py_static_string(root, src, value, hops + 1)
+}
+
+/// Qualified names in one SQL statement that name a forbidden table, up to
+/// the `drop` command (if any) the statement carries out.
+pub(super) fn sql_table_references(
+    statement: &SqlStatement,
+    text: &str,
+    tables: &TableSet,
+    found: &mut dyn FnMut(Range<usize>, &str),
+) {
+    let end = drop_command(statement, text).unwrap_or(statement.tokens.len());
+    let mut i = 0;
+    while i < end {
+        match sql::qualified_name_at(statement, i, text) {
+            Some((parts, span, next)) => {
+                if let Some((last, qualifiers)) = parts.split_last() {
+                    let schema = qualifiers.last().map(|s| s.as_ref());
+                    if let Some(table) = tables.find(schema, last) {
+                        found(span, table);
+                    }
+                }
+                i = next.max(i + 1);
+            }
+            None => i += 1,
+        }
+    }
+}
+
+/// Index of a `drop` that starts a command: the statement's first token, or
+/// one following a plpgsql block keyword (`begin drop …`, `then drop …`).
+fn drop_command(statement: &SqlStatement, text: &str) -> Option<usize> {
+    const BLOCK_KEYWORDS: &[&str] = &["begin", "then", "else", "loop", "do"];
+    statement.tokens.iter().enumerate().find_map(|(i, token)| {
+        let starts_command = i == 0
+            || BLOCK_KEYWORDS
+                .iter()
+                .any(|k| statement.tokens[i - 1].is_keyword(text, k));
+        (starts_command && token.is_keyword(text, "drop")).then_some(i)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use crate::config::{Overrides, RuleSet};
+    use crate::source::SourceFile;
+    use crate::Finding;
+
+    fn lint(path: &str, text: &str) -> Vec<Finding> {
+        let rules = RuleSet::compile(
+            &[],
+            &Overrides {
+                select: vec!["supabase-integration-table".into()],
+                ignore: vec![],
+            },
+        )
+        .unwrap();
+        let source = Arc::new(SourceFile::in_memory(path, text));
+        crate::engine::lint_source(&rules, source).findings
+    }
+
+    fn flagged(path: &str, text: &str) -> Vec<String> {
+        lint(path, text)
+            .iter()
+            .map(|f| text[f.span.clone()].to_string())
+            .collect()
+    }
+
+    const T: &str = "cloud_provider_integrations";
+
+    #[test]
+    fn js_from_calls() {
+        let src = format!(
+            "const a = await supabase\n  .from('{T}')\n  .select('*');\n\
+             supabase?.from(\"{T}\").delete();\n\
+             db.schema('public').from(`{T}`).insert(rows);\n\
+             db.from('public.{T}');\n\
+             db.from(`${{x}}_{T}`);\n\
+             db.from('{T}_archive');\n\
+             console.log('moving {T} to the API');\n\
+             // supabase.from('{T}')\n"
+        );
+        let found = flagged("a.ts", &src);
+        assert_eq!(
+            found,
+            vec![
+                format!("'{T}'"),
+                format!("\"{T}\""),
+                format!("`{T}`"),
+                format!("'public.{T}'"),
+            ]
+        );
+        let findings = lint("a.ts", &src);
+        assert_eq!(
+            findings[0].message,
+            format!("`{T}` is an integration table; integration state must not live in Supabase")
+        );
+    }
+
+    #[test]
+    fn js_constants_resolve() {
+        let src = format!(
+            "const TABLE = '{T}' as const;\n\
+             const TABLES = {{ INTEGRATIONS: '{T}', ORGS: 'organizations' }};\n\
+             class Repo {{ private table = '{T}';\n  load() {{ return this.db.from(this.table).select(); }} }}\n\
+             db.from(TABLE);\n db.from(TABLES.INTEGRATIONS);\n db.from(TABLES.ORGS);\n db.from(Imported.X);\n"
+        );
+        assert_eq!(flagged("a.ts", &src), vec!["this.table", "TABLE", "TABLES.INTEGRATIONS"]);
+    }
+
+    #[test]
+    fn python_calls() {
+        let src = format!(
+            "TABLE = \"{T}\"\n\
+             supabase.table(\"{T}\").select(\"*\").execute()\n\
+             await client.from_('{T}').delete().execute()\n\
+             self._client.table(TABLE).select('x')\n\
+             supabase.table(\"organizations\")\n\
+             logger.info(\"{T} gone\")\n\
+             # supabase.table(\"{T}\")\n"
+        );
+        assert_eq!(
+            flagged("a.py", &src),
+            vec![format!("\"{T}\""), format!("'{T}'"), "TABLE".to_string()]
+        );
+    }
+
+    #[test]
+    fn files_without_the_name_are_skipped() {
+        assert!(flagged("a.ts", "db.from(TABLE)").is_empty());
+    }
 }

@@ -1,6 +1,7 @@
 //! Rule kinds (Rust code), rule instances (TOML data) and the reporter that
 //! stamps a rule's metadata on every finding.
 
+mod connector_shape;
 mod forbidden_call_in_scope;
 mod forbidden_column_write;
 mod forbidden_definition;

@@ -1,0 +1,174 @@
+//! The real binary: exit codes, formats, config errors, explain.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
+
+fn plumbline(dir: &Path) -> Command {
+    let mut cmd = Command::new(get_cargo_bin("plumbline"));
+    cmd.current_dir(dir).env("NO_COLOR", "1").env("COLUMNS", "100");
+    cmd
+}
+
+fn temp_project(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let full = dir.path().join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
+    }
+    dir
+}
+
+fn demo_app() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo-app")
+}
+
+const VIOLATION: &str = "export const GATEWAY = 'https://chi-gateway.example.workers.dev/v1';\n";
+
+#[test]
+fn clean_tree_exits_zero() {
+    let dir = temp_project(&[("src/a.ts", "export const x = 1;\n")]);
+    assert_cmd_snapshot!(plumbline(dir.path()).arg("check"));
+}
+
+#[test]
+fn findings_exit_one_with_miette_report() {
+    let dir = temp_project(&[("src/gateway.ts", VIOLATION)]);
+    assert_cmd_snapshot!(plumbline(dir.path()).arg("check"));
+}
+
+#[test]
+fn concise_and_json_formats() {
+    let dir = temp_project(&[("src/gateway.ts", VIOLATION)]);
+    assert_cmd_snapshot!(plumbline(dir.path()).args(["check", "--format", "concise"]));
+    assert_cmd_snapshot!(plumbline(dir.path()).args(["check", "--format", "json"]));
+}
+
+#[test]
+fn fail_on_warning_and_ignore() {
+    let dir = temp_project(&[
+        ("src/gateway.ts", VIOLATION),
+        ("src/b.ts", "// plumbline-ignore: forbidden-gateway-host -- nothing here any more\nconst ok = 1;\n"),
+    ]);
+    let status = plumbline(dir.path()).args(["check", "--ignore", "forbidden-gateway-host"]).status().unwrap();
+    assert_eq!(status.code(), Some(0), "an unused suppression is only a warning");
+    let status = plumbline(dir.path())
+        .args(["check", "--ignore", "forbidden-gateway-host", "--fail-on", "warning"])
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1));
+}
+
+#[test]
+fn suppressions_need_a_known_rule_and_a_reason() {
+    let dir = temp_project(&[(
+        "src/a.ts",
+        "// plumbline-ignore: forbidden-gateway-host -- staging smoke test until cut-over\nexport const A = 'https://chi-gateway.x.dev';\n// plumbline-ignore: forbidden-gateway-host\nexport const B = 'https://chi-gateway.y.dev';\n// plumbline-ignore: no-such-rule -- why\nexport const C = 1;\n",
+    )]);
+    assert_cmd_snapshot!(plumbline(dir.path()).args(["check", "--format", "concise"]));
+}
+
+#[test]
+fn config_errors_point_at_the_toml_and_exit_two() {
+    let dir = temp_project(&[
+        ("plumbline.toml", "[gateway]\nforbidden_hosts = [\"chi-gateway\"]\n\n[rules.forbidden-gateway-host]\nseverity = \"fatal\"\n"),
+        ("src/a.ts", "export const x = 1;\n"),
+    ]);
+    assert_cmd_snapshot!(plumbline(dir.path()).arg("check"));
+    let dir = temp_project(&[("plumbline.toml", "[gateway\nurl = 1\n")]);
+    assert_cmd_snapshot!(plumbline(dir.path()).arg("check"));
+}
+
+#[test]
+fn config_changes_what_rules_see() {
+    let dir = temp_project(&[
+        ("plumbline.toml", "[gateway]\nforbidden_hosts = [\"old-gw\"]\n"),
+        ("src/a.ts", "export const A = 'https://old-gw.example.dev';\nexport const B = 'https://chi-gateway.example.dev';\n"),
+    ]);
+    assert_cmd_snapshot!(plumbline(dir.path()).args(["check", "--format", "concise"]));
+}
+
+#[test]
+fn nested_config_layers_over_the_root() {
+    let dir = temp_project(&[
+        ("plumbline.toml", "[rules.forbidden-gateway-host]\nseverity = \"warning\"\n"),
+        ("apps/legacy/plumbline.toml", "[rules.forbidden-gateway-host]\nseverity = \"off\"\n"),
+        ("apps/legacy/a.ts", VIOLATION),
+        ("apps/web/a.ts", VIOLATION),
+    ]);
+    assert_cmd_snapshot!(plumbline(dir.path()).args(["check", "--format", "concise"]));
+}
+
+#[test]
+fn unknown_cli_rule_and_missing_path_exit_two() {
+    let dir = temp_project(&[("a.ts", "")]);
+    let out = plumbline(dir.path()).args(["check", "--select", "dead-oauth-calback"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("dead-oauth-callback"));
+    let out = plumbline(dir.path()).args(["check", "nope"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = plumbline(dir.path()).args(["check", "--format", "yaml"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn binary_non_utf8_and_huge_files_are_counted_not_fatal() {
+    let dir = temp_project(&[("src/ok.ts", VIOLATION)]);
+    std::fs::write(dir.path().join("src/bin.ts"), b"const a = 1;\0\0\0").unwrap();
+    std::fs::write(dir.path().join("src/latin1.ts"), b"const a = '\xe9t\xe9';\n").unwrap();
+    std::fs::write(dir.path().join("src/huge.json"), "{\"a\": \"".to_string() + &"x".repeat(2_000_000) + "\"}").unwrap();
+    assert_cmd_snapshot!(plumbline(dir.path()).args(["check", "--format", "concise", "--verbose"]));
+}
+
+#[test]
+fn hidden_files_are_skipped_but_env_files_are_read() {
+    let dir = temp_project(&[
+        (".env.production", "GATEWAY_URL=https://chi-gateway.example.workers.dev\n"),
+        (".hidden/a.ts", VIOLATION),
+        ("ignored/a.ts", VIOLATION),
+        (".gitignore", "ignored/\n"),
+    ]);
+    assert_cmd_snapshot!(plumbline(dir.path()).args(["check", "--format", "concise"]));
+}
+
+#[test]
+fn rules_and_explain() {
+    let dir = temp_project(&[]);
+    assert_cmd_snapshot!(plumbline(dir.path()).arg("rules"));
+    assert_cmd_snapshot!(plumbline(dir.path()).args(["explain", "forbidden-gateway-host"]));
+    let out = plumbline(dir.path()).args(["explain", "nope"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn config_show_prints_effective_options() {
+    let dir = temp_project(&[("plumbline.toml", "[supabase]\ntables = [\"legacy_integrations\"]\n")]);
+    let out = plumbline(dir.path()).args(["config", "--show"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("[rules.supabase-integration-table]\nseverity = \"error\"\ntables = [\"legacy_integrations\"]"), "{text}");
+}
+
+#[test]
+fn demo_app_reports_every_founding_rule() {
+    let out = plumbline(&demo_app()).args(["check", "--format", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["schema_version"], 1);
+    let rules: std::collections::BTreeSet<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    for meta in plumbline::rules::builtin_rules().iter().filter(|m| !m.is_engine_rule()) {
+        assert!(rules.contains(meta.id.as_str()), "demo app does not break {}", meta.id);
+    }
+}
+
+#[test]
+fn demo_app_human_report() {
+    assert_cmd_snapshot!(plumbline(&demo_app()).arg("check"));
+}

@@ -1,0 +1,94 @@
+//! Registry-wide checks: one identity per rule, documented kinds, every
+//! built-in instance embedded.
+
+use std::path::Path;
+
+use plumbline::rules::{builtin_rules, KINDS, BUILTIN_RULE_FILES};
+
+fn is_kebab(id: &str) -> bool {
+    !id.is_empty()
+        && id.split('-').all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+}
+
+#[test]
+fn every_rule_file_is_embedded_under_its_own_id() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().to_string())
+        .collect();
+    on_disk.sort();
+    let mut embedded: Vec<String> = BUILTIN_RULE_FILES.iter().map(|(id, _)| id.to_string()).collect();
+    embedded.sort();
+    assert_eq!(on_disk, embedded, "rules/*.toml and BUILTIN_RULE_FILES differ");
+    for ((stem, _), meta) in BUILTIN_RULE_FILES.iter().zip(builtin_rules()) {
+        assert_eq!(*stem, meta.id, "rules/{stem}.toml declares id `{}`", meta.id);
+    }
+}
+
+#[test]
+fn rule_ids_are_kebab_case_unique_and_name_the_bad_thing() {
+    let mut seen = std::collections::HashSet::new();
+    for meta in builtin_rules() {
+        assert!(is_kebab(&meta.id), "`{}` is not kebab-case", meta.id);
+        assert!(seen.insert(meta.id.clone()), "duplicate rule id `{}`", meta.id);
+        for prefix in ["use-", "prefer-", "avoid-", "no-"] {
+            assert!(!meta.id.starts_with(prefix), "`{}` should name the bad thing", meta.id);
+        }
+    }
+}
+
+#[test]
+fn every_instance_names_a_kind_and_valid_options() {
+    for meta in builtin_rules() {
+        assert!(!meta.summary.is_empty() && !meta.message.is_empty() && !meta.help.is_empty(), "{}", meta.id);
+        assert!(!meta.description.trim().is_empty(), "{} has no description", meta.id);
+        if meta.is_engine_rule() {
+            continue;
+        }
+        let kind = plumbline::rules::kind(&meta.kind).unwrap_or_else(|| panic!("{}: unknown kind {}", meta.id, meta.kind));
+        let option_names: Vec<&str> = kind.options().iter().map(|o| o.name).collect();
+        for key in meta.options.keys().chain(meta.shared.keys()).chain(meta.aliases.values()) {
+            assert!(option_names.contains(&key.as_str()), "{}: `{key}` is not an option of {}", meta.id, meta.kind);
+        }
+        kind.compile(&meta.options).unwrap_or_else(|e| panic!("{}: defaults do not compile: {e:?}", meta.id));
+        assert!(meta.description.contains("## Example"), "{}: description lacks an example", meta.id);
+    }
+}
+
+#[test]
+fn kinds_match_their_files_and_document_every_section() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().to_string())
+        .filter(|s| !["mod", "meta", "connector_shape"].contains(&s.as_str()))
+        .collect();
+    files.sort();
+    let mut ids: Vec<String> = KINDS.iter().map(|k| k.id().replace('-', "_")).collect();
+    ids.sort();
+    assert_eq!(files, ids, "src/rules/*.rs and KINDS differ");
+    for kind in KINDS {
+        assert!(is_kebab(kind.id()));
+        let docs = kind.docs();
+        for section in ["## What it does", "## Why is this bad?", "## Example", "Use instead:", "## Options"] {
+            assert!(docs.contains(section), "kind `{}` docs lack `{section}`", kind.id());
+        }
+        assert_eq!(docs.matches("```").count() % 2, 0, "kind `{}` has an unclosed code fence", kind.id());
+        for option in kind.options() {
+            assert!(!option.description.is_empty() && option.description != "TODO", "{}: {}", kind.id(), option.name);
+            assert!(docs.contains(&format!("`{}`", option.name)), "kind `{}` docs do not mention option `{}`", kind.id(), option.name);
+        }
+    }
+}
+
+#[test]
+fn descriptions_have_closed_code_fences() {
+    for meta in builtin_rules() {
+        assert_eq!(meta.description.matches("```").count() % 2, 0, "{} has an unclosed fence", meta.id);
+    }
+}
