@@ -452,6 +452,36 @@ mod tests {
     }
 
     #[test]
+    fn sql_statements() {
+        let src = format!(
+            "-- create table {T} (id int);\n\
+             /* insert into {T} */\n\
+             create table if not exists public.{T} (id uuid, org uuid references organizations (id));\n\
+             alter table only public.\"{T}\" enable row level security;\n\
+             ALTER TABLE Public.Cloud_Provider_Integrations ADD COLUMN region text;\n\
+             create table runs (i uuid references {T} (id));\n\
+             comment on table organizations is 'formerly {T}';\n\
+             select * from organizations o left join {T} c on c.org_id = o.id;\n\
+             drop policy if exists \"p\" on public.{T};\n\
+             drop table if exists public.{T} cascade;\n\
+             create table {T}_archive (id int);\n\
+             create function f() returns trigger language plpgsql as $$\n\
+             begin insert into {T} (a) values (1); drop table {T}; return new; end; $$;\n"
+        );
+        assert_eq!(
+            flagged("m.sql", &src),
+            vec![
+                format!("public.{T}"),
+                format!("public.\"{T}\""),
+                "Public.Cloud_Provider_Integrations".to_string(),
+                T.to_string(),
+                T.to_string(),
+                T.to_string(),
+            ]
+        );
+    }
+
+    #[test]
     fn files_without_the_name_are_skipped() {
         assert!(flagged("a.ts", "db.from(TABLE)").is_empty());
     }
