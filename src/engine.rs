@@ -239,6 +239,13 @@ impl Engine {
             let Some(language) = Language::from_path(&path.to_string_lossy()) else {
                 return;
             };
+            // plumbline's own config names the very hosts and tables it forbids.
+            if path
+                .file_name()
+                .is_some_and(|n| config::CONFIG_NAMES.iter().any(|c| n == *c))
+            {
+                return;
+            }
             let dir = path.parent().unwrap_or(&self.root);
             let rules = match self.rules_for_dir(dir) {
                 Ok(r) => r,

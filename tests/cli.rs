@@ -52,13 +52,12 @@ fn fail_on_warning_and_ignore() {
         ("src/gateway.ts", VIOLATION),
         ("src/b.ts", "// plumbline-ignore: forbidden-gateway-host -- nothing here any more\nconst ok = 1;\n"),
     ]);
-    let status = plumbline(dir.path()).args(["check", "--ignore", "forbidden-gateway-host"]).status().unwrap();
-    assert_eq!(status.code(), Some(0), "an unused suppression is only a warning");
-    let status = plumbline(dir.path())
-        .args(["check", "--ignore", "forbidden-gateway-host", "--fail-on", "warning"])
-        .status()
-        .unwrap();
-    assert_eq!(status.code(), Some(1));
+    let code = |args: &[&str]| plumbline(dir.path()).args(args).status().unwrap().code();
+    assert_eq!(code(&["check"]), Some(1));
+    assert_eq!(code(&["check", "src/b.ts"]), Some(0), "an unused suppression is only a warning");
+    assert_eq!(code(&["check", "src/b.ts", "--fail-on", "warning"]), Some(1));
+    // An ignored rule does not run, so its suppressions are not "unused".
+    assert_eq!(code(&["check", "--ignore", "forbidden-gateway-host", "--fail-on", "warning"]), Some(0));
 }
 
 #[test]
@@ -171,4 +170,21 @@ fn demo_app_reports_every_founding_rule() {
 #[test]
 fn demo_app_human_report() {
     assert_cmd_snapshot!(plumbline(&demo_app()).arg("check"));
+}
+
+#[test]
+fn broken_pipe_exits_quietly() {
+    let files: Vec<(String, &str)> = (0..400).map(|i| (format!("src/f{i}.ts"), VIOLATION)).collect();
+    let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), *t)).collect();
+    let dir = temp_project(&refs);
+    let mut child = plumbline(dir.path())
+        .arg("check")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
 }
