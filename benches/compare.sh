@@ -13,6 +13,7 @@
 #   WARMUP          untimed warm-up runs per command (default 3)
 #   SINGLE_RUNS     timed runs for the single-file case (default 100)
 #   NO_HYPERFINE=1  time with the python perf_counter loop even if hyperfine exists
+#   NO_GNU_TIME=1   measure peak RSS with python's getrusage even if GNU time exists
 #   RESULTS_JSON    also write the summary as JSON to this path
 #   KEEP_WORK=1     keep the scratch directory (plumbline output, timings)
 #
@@ -21,7 +22,7 @@
 # 2 for usage or environment problems (no rg, build failure, ...).
 set -euo pipefail
 
-usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//' >&2; }
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2; }
 
 case "${1:-}" in -h|--help) usage; exit 0 ;; esac
 N_FILES="${1:-20000}"
@@ -38,10 +39,10 @@ RUNS="${RUNS:-10}"
 WARMUP="${WARMUP:-3}"
 SINGLE_RUNS="${SINGLE_RUNS:-100}"
 PYTHON="${PYTHON:-python3}"
-[ "$RUNS" -ge 10 ] || RUNS=10
+if [ "$RUNS" -lt 10 ]; then RUNS=10; fi
 
 log() { printf '[compare] %s\n' "$*" >&2; }
-die() { printf '[compare] error: %s\n' "$*" >&2; exit "${2:-2}"; }
+die() { printf '[compare] error: %s\n' "$1" >&2; exit "${2:-2}"; }
 
 command -v "$PYTHON" >/dev/null 2>&1 || die "python3 is required (corpus generator, timing fallback, report)"
 
@@ -91,16 +92,16 @@ fi
 HYPERFINE_SHELL_NONE=0
 if [ "$HAVE_HYPERFINE" = 1 ]; then
   TIMER="$(hyperfine --version | head -n1)"
-  # -N (no intermediate shell) exists from hyperfine 1.13 on; it matters for millisecond timings
-  if hyperfine --help 2>/dev/null | grep -q -- '--shell'; then
-    if hyperfine --help 2>/dev/null | grep -q -- '-N,'; then HYPERFINE_SHELL_NONE=1; fi
-  fi
+  # --shell=none (no intermediate shell; hyperfine >= 1.13) matters for millisecond timings: probe it
+  if hyperfine --shell=none --runs 2 --style none true >/dev/null 2>&1; then HYPERFINE_SHELL_NONE=1; fi
 else
   TIMER="python time.perf_counter loop"
 fi
 
 GNU_TIME=""
-if [ -x /usr/bin/time ] && /usr/bin/time --version 2>&1 | grep -q GNU; then
+if [ "${NO_GNU_TIME:-0}" = 1 ]; then
+  :
+elif [ -x /usr/bin/time ] && /usr/bin/time --version 2>&1 | grep -q GNU; then
   GNU_TIME=/usr/bin/time
 elif is_root && apt_install time && /usr/bin/time --version 2>&1 | grep -q GNU; then
   log "installed GNU time"
@@ -195,14 +196,20 @@ out, name, runs, warmup = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.ar
 cmd = sys.argv[6:]
 for _ in range(warmup):
     subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-times, codes = [], []
+import resource
+times, codes, users, systems = [], [], [], []
 for _ in range(runs):
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     times.append(time.perf_counter() - t0)
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    users.append(r1.ru_utime - r0.ru_utime)
+    systems.append(r1.ru_stime - r0.ru_stime)
     codes.append(p.returncode)
 res = {"command": name, "mean": statistics.fmean(times), "stddev": statistics.stdev(times) if len(times) > 1 else 0.0,
-       "median": statistics.median(times), "min": min(times), "max": max(times), "times": times, "exit_codes": codes}
+       "median": statistics.median(times), "user": statistics.fmean(users), "system": statistics.fmean(systems),
+       "min": min(times), "max": max(times), "times": times, "exit_codes": codes}
 json.dump({"results": [res]}, open(out, "w"), indent=2)
 print(f"  {name}: median {res['median'] * 1000:.2f} ms, mean {res['mean'] * 1000:.2f} ± {res['stddev'] * 1000:.2f} ms "
       f"({runs} runs, {warmup} warm-up)", file=sys.stderr)
@@ -223,7 +230,7 @@ time_cmd() {
   if [ "$HAVE_HYPERFINE" = 1 ]; then
     local hf=(hyperfine --ignore-failure --warmup "$warmup" --runs "$runs" --export-json "$WORK/$name.json" -n "$name")
     [ -t 1 ] || hf+=(--style basic)
-    [ "$HYPERFINE_SHELL_NONE" = 1 ] && hf+=(-N)
+    [ "$HYPERFINE_SHELL_NONE" = 1 ] && hf+=(--shell=none)
     "${hf[@]}" "$(join_cmd "$@")" >&2 || die "hyperfine failed for $name" 1
   else
     "$PYTHON" "$WORK/timeit.py" "$WORK/$name.json" "$name" "$runs" "$warmup" -- "$@" || die "timing failed for $name" 1
@@ -269,6 +276,7 @@ RG_WALKED="$(rg --files "$CORPUS" 2>/dev/null | wc -l)"
 RG_NM="$(rg --files "$CORPUS" 2>/dev/null | grep -c '/node_modules/' || true)"
 
 # ---------------------------------------------------------------- whole-tree timings (warm cache)
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 time_cmd rg "$RUNS" "$WARMUP" "${RG_CMD[@]}"
 time_cmd plumbline "$RUNS" "$WARMUP" "${PL_CMD[@]}"
 
@@ -286,14 +294,15 @@ time_cmd rg-single "$SINGLE_RUNS" 10 "${RG_BASE[@]}" "$SINGLE"
 time_cmd plumbline-single "$SINGLE_RUNS" 10 "$PLUMBLINE_BIN" check --format concise "$SINGLE"
 
 # ---------------------------------------------------------------- report
+LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 NPROC="$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)"
 CPU="$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)"
 "$PYTHON" - "$WORK" "$MANIFEST" "$CORPUS" "$NPROC" "$CPU" "$RSS_KB" "$RSS_METHOD" "$TIMER" "$RG_VERSION" \
-  "$PL_VERSION" "$LIT_SOURCE" "${#LITERALS[@]}" "$RG_WALKED" "$RG_NM" "$SINGLE" "${RESULTS_JSON:-}" "$PL_RC" <<'PY'
+  "$PL_VERSION" "$LIT_SOURCE" "${#LITERALS[@]}" "$RG_WALKED" "$RG_NM" "$SINGLE" "${RESULTS_JSON:-}" "$PL_RC" "$LOAD_BEFORE" "$LOAD_AFTER" <<'PY'
 import json, os, re, sys
 
 (work, manifest_path, corpus, nproc, cpu, rss_kb, rss_method, timer, rg_version, pl_version, lit_source,
- n_lits, rg_walked, rg_nm, single, results_json, pl_rc) = sys.argv[1:18]
+ n_lits, rg_walked, rg_nm, single, results_json, pl_rc, load_before, load_after) = sys.argv[1:20]
 m = json.load(open(manifest_path))
 
 
@@ -327,10 +336,10 @@ def norm(p):
     for prefix in (real_corpus + os.sep, corpus + os.sep):
         if p.startswith(prefix):
             p = p[len(prefix):]
-    if os.path.isabs(p):
-        rp = os.path.realpath(p)
-        if rp.startswith(real_corpus + os.sep):
-            p = rp[len(real_corpus) + 1:]
+    # absolute, or relative to the directory plumbline ran in (this one)
+    rp = os.path.realpath(p)
+    if rp.startswith(real_corpus + os.sep):
+        p = rp[len(real_corpus) + 1:]
     while p.startswith("./"):
         p = p[2:]
     return p
@@ -383,9 +392,16 @@ def fmt_t(s):
     return f"{s * 1000:.1f} ms" if s < 1 else f"{s:.3f} s"
 
 
+def cpu_time(r):
+    return (r.get("user") or 0.0) + (r.get("system") or 0.0)
+
+
 def row(label, r):
     return (f"  {label:<24}{fmt_t(r['median']):>11}   {fmt_t(r['mean']):>10} ± {fmt_t(r['stddev']):<10}"
-            f"{fmt_t(r['min']):>10}{fmt_t(r['max']):>11}{len(r['times']):>6}")
+            f"{fmt_t(r['min']):>10}{fmt_t(r['max']):>11}{fmt_t(cpu_time(r)):>11}{len(r['times']):>6}")
+
+
+HEAD = f"{'median':>11}   {'mean ± stddev':^23}{'min':>10}{'max':>11}{'cpu':>11}{'runs':>6}"
 
 
 print()
@@ -394,15 +410,22 @@ print(f"  corpus      {corpus}")
 print(f"              {m['files']} files ({m['bytes'] / 1e6:.1f} MB, {m['lines']['total'] / 1e6:.2f} M lines, "
       f"{m['directories']} dirs, seed {m['seed']}); +{m.get('node_modules_files', 0)} files in ignored node_modules/")
 print(f"              rg walks {rg_walked} files ({rg_nm} under node_modules/; rg skips hidden .env* files, plumbline does not)")
-print(f"  machine     {nproc} cores (nproc){', ' + cpu if cpu else ''}")
+print(f"  machine     {nproc} cores (nproc){', ' + cpu if cpu else ''}; load average {load_before} before timing, {load_after} after")
+try:
+    busy = float(load_before.split()[0]) > 0.5 * int(nproc)
+except ValueError:
+    busy = False
+if busy:
+    print("              !! the machine was busy before timing started: wall times are inflated and noisy; compare the cpu column")
 print(f"  plumbline   {pl_version}")
 print(f"  tools       {rg_version}; timing: {timer}; RSS: {rss_method}")
 print(f"  literals    {n_lits} from {lit_source}")
 print()
-print(f"  {'whole tree, warm cache':<24}{'median':>11}   {'mean ± stddev':^23}{'min':>10}{'max':>11}{'runs':>6}")
+print(f"  {'whole tree, warm cache':<24}{HEAD}")
 print(row("rg -i -c -F (literals)", rg))
 print(row("plumbline check", pl))
-print(f"  {'ratio plumbline / rg':<24}{ratio:>10.2f}x   (target: <= 3x)")
+cratio = cpu_time(pl) / cpu_time(rg) if cpu_time(rg) > 0 else float("inf")
+print(f"  {'ratio plumbline / rg':<24}{ratio:>10.2f}x   (target: <= 3x; cpu-time ratio {cratio:.2f}x)")
 print(f"  {'plumbline peak RSS':<24}{rss_mb:>8.1f} MB   (target: < 200 MB)")
 print(f"  {'findings':<24}{len(findings):>5} reported vs {len(injected)} injected "
       f"({len(matched)} matched, {len(missed)} missed, {len(unexpected)} unexpected; exit status {pl_rc})")
@@ -419,7 +442,7 @@ for label, items in (("missed", [f"{r}  {p}" for r, p in missed]),
     if len(items) > 10:
         print(f"    {label:<10} ... and {len(items) - 10} more")
 print()
-print(f"  {'single file (' + str(single_lines) + '-line TS)':<24}{'median':>11}   {'mean ± stddev':^23}{'min':>10}{'max':>11}{'runs':>6}")
+print(f"  {'single file (' + str(single_lines) + '-line TS)':<24}{HEAD}")
 print(row("rg -i -c -F (literals)", rgs))
 print(row("plumbline check", pls))
 print(f"  {'ratio plumbline / rg':<24}{sratio:>10.2f}x")
@@ -429,9 +452,10 @@ if results_json:
     out = {"files": m["files"], "seed": m["seed"], "bytes": m["bytes"], "nproc": int(nproc), "cpu": cpu,
            "plumbline_version": pl_version, "rg_version": rg_version, "timer": timer, "literal_source": lit_source,
            "literals": int(n_lits),
-           "rg": {k: rg[k] for k in ("median", "mean", "stddev", "min", "max")},
-           "plumbline": {k: pl[k] for k in ("median", "mean", "stddev", "min", "max")},
-           "ratio": ratio, "peak_rss_mb": rss_mb, "rss_method": rss_method,
+           "rg": {k: rg.get(k) for k in ("median", "mean", "stddev", "min", "max", "user", "system")},
+           "plumbline": {k: pl.get(k) for k in ("median", "mean", "stddev", "min", "max", "user", "system")},
+           "ratio": ratio, "cpu_ratio": cratio, "load_before": load_before, "load_after": load_after,
+           "peak_rss_mb": rss_mb, "rss_method": rss_method,
            "findings": {"reported": len(findings), "injected": len(injected), "matched": len(matched),
                         "missed": [list(x) for x in missed], "unexpected": [list(x) for x in unexpected],
                         "by_rule": by_rule},

@@ -12,9 +12,11 @@ pub const SUPPRESSION_MARKER: &str = "plumbline-ignore";
 
 pub struct Prefilter {
     matcher: Option<AhoCorasick>,
-    /// Pattern index → rule indices it triggers. The last pattern is the
-    /// suppression marker and triggers no rule.
-    pattern_rules: Vec<Vec<usize>>,
+    /// Pattern index → (rule index, literal group) it satisfies. The last
+    /// pattern is the suppression marker and satisfies none.
+    pattern_rules: Vec<Vec<(usize, u32)>>,
+    /// Per rule: the bit mask of its literal groups that must all match.
+    full_masks: Vec<u32>,
     path_triggers: Vec<(GlobSet, usize)>,
     /// Rules with no literals at all: they must see every file of their
     /// languages.
@@ -37,24 +39,31 @@ impl Triggered {
 impl Prefilter {
     pub fn build(rules: &[CompiledRule]) -> Prefilter {
         let mut literals: Vec<String> = Vec::new();
-        let mut pattern_rules: Vec<Vec<usize>> = Vec::new();
+        let mut pattern_rules: Vec<Vec<(usize, u32)>> = Vec::new();
+        let mut full_masks = Vec::new();
         let mut path_triggers = Vec::new();
         let mut always = Vec::new();
         for (index, rule) in rules.iter().enumerate() {
-            let rule_literals = rule.check.literals();
-            if rule_literals.is_empty() {
+            let mut groups = vec![rule.check.literals()];
+            groups.extend(rule.check.required_literals().into_iter().filter(|g| !g.is_empty()));
+            groups.truncate(32);
+            if groups[0].is_empty() {
                 always.push(index);
             }
-            for literal in rule_literals {
-                let literal = literal.to_ascii_lowercase();
-                if literal.is_empty() {
-                    continue;
-                }
-                match literals.iter().position(|l| *l == literal) {
-                    Some(i) => pattern_rules[i].push(index),
-                    None => {
-                        literals.push(literal);
-                        pattern_rules.push(vec![index]);
+            full_masks.push(if groups.len() == 32 { u32::MAX } else { (1u32 << groups.len()) - 1 });
+            for (group, group_literals) in groups.into_iter().enumerate() {
+                for literal in group_literals {
+                    let literal = literal.to_ascii_lowercase();
+                    if literal.is_empty() {
+                        continue;
+                    }
+                    let target = (index, group as u32);
+                    match literals.iter().position(|l| *l == literal) {
+                        Some(i) => pattern_rules[i].push(target),
+                        None => {
+                            literals.push(literal);
+                            pattern_rules.push(vec![target]);
+                        }
                     }
                 }
             }
@@ -75,15 +84,11 @@ impl Prefilter {
         Prefilter {
             matcher,
             pattern_rules,
+            full_masks,
             path_triggers,
             always,
             rule_count: rules.len(),
         }
-    }
-
-    /// Every literal, lower-cased (for `plumbline rules --literals`).
-    pub fn literal_count(&self) -> usize {
-        self.pattern_rules.len()
     }
 
     /// Which rules `bytes` at `project_path` may trigger; `applicable` says
@@ -104,16 +109,20 @@ impl Prefilter {
             }
         }
         let mut has_suppression = false;
+        let mut masks = vec![0u32; self.rule_count];
         if let Some(matcher) = &self.matcher {
             for m in matcher.find_overlapping_iter(bytes) {
                 let targets = &self.pattern_rules[m.pattern().as_usize()];
                 if targets.is_empty() {
                     has_suppression = true;
                 }
-                for &i in targets {
+                for &(i, group) in targets {
                     if applicable[i] && !rules[i] {
-                        rules[i] = true;
-                        remaining -= 1;
+                        masks[i] |= 1 << group;
+                        if masks[i] == self.full_masks[i] {
+                            rules[i] = true;
+                            remaining -= 1;
+                        }
                     }
                 }
                 if remaining == 0 && has_suppression {

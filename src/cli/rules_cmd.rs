@@ -27,7 +27,11 @@ pub fn run(args: RulesArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
         let mut literals: Vec<String> = rule_set
             .rules
             .iter()
-            .flat_map(|r| r.check.literals())
+            .flat_map(|r| {
+                let mut all = r.check.literals();
+                all.extend(r.check.required_literals().into_iter().flatten());
+                all
+            })
             .map(|l| l.to_ascii_lowercase())
             .collect();
         literals.sort();

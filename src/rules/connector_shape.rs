@@ -1,14 +1,1789 @@
-//! scratch
+//! What the connector-contract kinds (`required-member`, `stub-body`) share:
+//! the options, finding the implementations of an interface in a file
+//! (classes, typed object literals, `impl` blocks), resolving which
+//! definition of a member an implementation ends up with, and telling a stub
+//! body from a real one in each language.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use serde::Deserialize;
+use tree_sitter::Node;
+
+use crate::lang::rust::byte_span::ByteSpan;
+use crate::lang::rust::span_range;
+use crate::lang::tree::{named_children, text, walk};
+use crate::lang::{typescript, Family, ParsedFile};
+use crate::rules::{parse_options, OptionError};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContractOptions {
+    interfaces: Vec<String>,
+    members: Vec<String>,
+}
+
+/// The options both kinds take: which interfaces form the contract and which
+/// members every implementation must have.
+pub struct Contract {
+    pub interfaces: Vec<String>,
+    pub members: Vec<String>,
+}
+
+impl Contract {
+    pub fn compile(options: &toml::Table) -> Result<Contract, OptionError> {
+        let options: ContractOptions = parse_options(options)?;
+        for (field, names) in [
+            ("interfaces", &options.interfaces),
+            ("members", &options.members),
+        ] {
+            if names.is_empty() {
+                return Err(OptionError::new(
+                    field,
+                    format!("`{field}` must name at least one identifier"),
+                ));
+            }
+            if let Some(bad) = names.iter().find(|n| !is_identifier(n)) {
+                return Err(OptionError::new(
+                    field,
+                    format!("`{bad}` is not a bare identifier: give the name without a module path or type arguments"),
+                ));
+            }
+        }
+        Ok(Contract {
+            interfaces: options.interfaces,
+            members: options.members,
+        })
+    }
+
+    /// A file can only implement an interface by naming it.
+    pub fn literals(&self) -> Vec<String> {
+        self.interfaces.clone()
+    }
+
+    fn is_interface(&self, name: &str) -> bool {
+        self.interfaces.iter().any(|i| i == name)
+    }
+
+    fn is_member(&self, name: &str) -> bool {
+        self.members.iter().any(|m| m == name)
+    }
+}
+
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_alphabetic() || c == '_' || c == '$')
+        && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+}
+
+/// What a member's definition amounts to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Body {
+    /// Declared without a body: `abstract revoke()`, `@abstractmethod`, a
+    /// trait method without a default.
+    Abstract,
+    /// Present, but not as a body we can judge: a field holding a function
+    /// reference, a getter, a shorthand property.
+    Value,
+    /// A function body; `Some(reason)` when it is a stub.
+    Code(Option<&'static str>),
+}
+
+#[derive(Debug)]
+pub struct Member {
+    pub name: String,
+    /// The member's name, where a stub is reported.
+    pub span: Range<usize>,
+    pub body: Body,
+}
+
+/// A class, object literal, `impl` block or trait: anything that defines
+/// members and may implement (or define) an interface.
+#[derive(Debug, Default)]
+pub struct Unit {
+    pub name: String,
+    /// Where a missing member is reported: the class name, the variable, the
+    /// implementing type.
+    pub span: Range<usize>,
+    /// Classes and traits can be named as bases; object literals and `impl`
+    /// blocks cannot.
+    pub nominal: bool,
+    /// Interfaces named where no default can come from: a TS `implements`
+    /// clause, a type annotation.
+    pub implements: Vec<String>,
+    /// Simple names of base classes (TS `extends`, Python bases) or of the
+    /// implemented trait; bases can supply members.
+    pub bases: Vec<String>,
+    pub is_abstract: bool,
+    /// The interface's own definition (`class Connector(ABC)`, `trait
+    /// Connector`): never an implementation itself.
+    pub is_definition: bool,
+    /// Members may come from somewhere the file does not show: an object
+    /// spread, a mixin call, a macro inside an `impl`.
+    pub open: bool,
+    pub members: Vec<Member>,
+}
+
+impl Unit {
+    /// The definition of `name` that wins: code over a bare declaration, as
+    /// with TS overload signatures followed by the implementation.
+    pub fn member(&self, name: &str) -> Option<&Member> {
+        let rank = |m: &&Member| match m.body {
+            Body::Code(_) => 2,
+            Body::Value => 1,
+            Body::Abstract => 0,
+        };
+        self.members
+            .iter()
+            .filter(|m| m.name == name)
+            .max_by_key(rank)
+    }
+}
+
+/// The units of one file.
+pub struct Model {
+    pub family: Family,
+    pub units: Vec<Unit>,
+}
+
+/// Where an implementation gets a member from.
+pub enum Lookup<'m> {
+    Found {
+        owner: usize,
+        member: &'m Member,
+    },
+    /// Not in the file. `unless` names the out-of-file base named like the
+    /// interface, whose default (if real) would supply it.
+    Missing {
+        unless: Option<String>,
+    },
+    /// The member may come from something the file does not show.
+    Unknown,
+}
+
+impl Model {
+    /// Reads the file's implementations, or `None` when the file cannot be
+    /// read (a Rust file syn rejects, a declaration-only file).
+    pub fn of(file: &ParsedFile, contract: &Contract) -> Option<Model> {
+        let path = file.path();
+        let family = file.language.family();
+        let units = match family {
+            Family::Js => {
+                if [".d.ts", ".d.mts", ".d.cts"]
+                    .iter()
+                    .any(|s| path.ends_with(s))
+                {
+                    return None;
+                }
+                js_units(file.tree()?.root_node(), file.text(), contract)
+            }
+            Family::Python => {
+                if path.ends_with(".pyi") {
+                    return None;
+                }
+                python_units(file.tree()?.root_node(), file.text(), contract)
+            }
+            Family::Rust => rust_units(file.rust().file()?, contract),
+            _ => return None,
+        };
+        Some(Model { family, units })
+    }
+
+    fn nominal(&self, name: &str, seen: &[usize]) -> Option<usize> {
+        self.units
+            .iter()
+            .enumerate()
+            .position(|(i, u)| u.nominal && u.name == name && !seen.contains(&i))
+    }
+
+    /// The interface unit `index` implements, directly or through in-file
+    /// bases; `None` for definitions and unrelated units.
+    pub fn implemented(&self, index: usize, contract: &Contract) -> Option<&str> {
+        if self.units[index].is_definition {
+            return None;
+        }
+        self.implemented_from(index, contract, &mut Vec::new())
+    }
+
+    fn implemented_from(
+        &self,
+        index: usize,
+        contract: &Contract,
+        seen: &mut Vec<usize>,
+    ) -> Option<&str> {
+        seen.push(index);
+        let unit = &self.units[index];
+        if let Some(name) = unit
+            .implements
+            .iter()
+            .chain(&unit.bases)
+            .find(|n| contract.is_interface(n))
+        {
+            return Some(name);
+        }
+        for base in &unit.bases {
+            if let Some(b) = self.nominal(base, seen) {
+                if self.units[b].is_definition {
+                    return Some(&self.units[b].name);
+                }
+                if let Some(found) = self.implemented_from(b, contract, seen) {
+                    return Some(found);
+                }
+            }
+        }
+        None
+    }
+
+    /// Whether the unit names an interface itself rather than only
+    /// inheriting it.
+    pub fn names_interface(&self, index: usize, contract: &Contract) -> bool {
+        let unit = &self.units[index];
+        unit.implements
+            .iter()
+            .chain(&unit.bases)
+            .any(|n| contract.is_interface(n))
+    }
+
+    /// Finds the definition of `member` that unit `index` ends up with,
+    /// searching its in-file bases depth first, left to right.
+    pub fn lookup(&self, index: usize, member: &str, contract: &Contract) -> Lookup<'_> {
+        let mut state = Search::default();
+        if let Some((owner, found)) =
+            self.find(index, member, contract, &mut Vec::new(), &mut state)
+        {
+            return Lookup::Found {
+                owner,
+                member: found,
+            };
+        }
+        // Python lists the interface among the bases, so a class naming it
+        // is checked even beside a mixin from elsewhere; a TS class that
+        // extends a class from elsewhere may inherit anything.
+        let other_base_counts =
+            !(self.family == Family::Python && self.names_interface(index, contract));
+        if state.open || (state.foreign_base && other_base_counts) {
+            Lookup::Unknown
+        } else {
+            Lookup::Missing {
+                unless: state.unless,
+            }
+        }
+    }
+
+    fn find(
+        &self,
+        index: usize,
+        member: &str,
+        contract: &Contract,
+        seen: &mut Vec<usize>,
+        state: &mut Search,
+    ) -> Option<(usize, &Member)> {
+        seen.push(index);
+        let unit = &self.units[index];
+        if let Some(m) = unit.member(member) {
+            return Some((index, m));
+        }
+        state.open |= unit.open;
+        for base in &unit.bases {
+            match self.nominal(base, seen) {
+                Some(b) => {
+                    if let Some(found) = self.find(b, member, contract, seen, state) {
+                        return Some(found);
+                    }
+                }
+                None if contract.is_interface(base) => {
+                    state.unless.get_or_insert_with(|| base.clone());
+                }
+                None => state.foreign_base = true,
+            }
+        }
+        None
+    }
+
+    /// The key of the project fact a real default of `member` in a
+    /// definition named `interface` records.
+    pub fn default_fact(&self, interface: &str, member: &str) -> String {
+        let prefix = match self.family {
+            Family::Rust => "rust-trait-default",
+            Family::Python => "python-class-default",
+            _ => "js-class-default",
+        };
+        format!("{prefix}:{interface}:{member}")
+    }
+}
+
+#[derive(Default)]
+struct Search {
+    unless: Option<String>,
+    open: bool,
+    foreign_base: bool,
+}
+
+// ---------------------------------------------------------------------------
+// Stub bodies
+
+/// What a do-nothing body was made of, to say why it is a stub.
+#[derive(Default)]
+struct Noop {
+    logs: bool,
+    returns: bool,
+    returns_ok_unit: bool,
+    throws: bool,
+    pass: bool,
+    ellipsis: bool,
+    docstring: bool,
+    todo: Option<&'static str>,
+}
+
+impl Noop {
+    fn why(&self, family: Family) -> &'static str {
+        if let Some(todo) = self.todo {
+            return todo;
+        }
+        if self.throws {
+            return match family {
+                Family::Python => "only raises a not-implemented error",
+                Family::Rust => "only fails with a not-implemented error",
+                _ => "only throws a not-implemented error",
+            };
+        }
+        if self.logs {
+            return "only logs";
+        }
+        if self.returns_ok_unit {
+            return "only returns `Ok(())`";
+        }
+        if self.returns {
+            return "only returns";
+        }
+        if self.ellipsis {
+            return "only `...`";
+        }
+        if self.pass {
+            return "only `pass`";
+        }
+        if self.docstring {
+            return "only a docstring";
+        }
+        "empty body"
+    }
+}
+
+/// Whether an error message says the thing is not there yet:
+/// `not implemented`, `not yet implemented`, `TODO`, `unsupported`, ...
+pub fn says_not_implemented(message: &str) -> bool {
+    let lower = message.to_ascii_lowercase();
+    if [
+        "todo",
+        "unimplemented",
+        "not supported",
+        "unsupported",
+        "not support",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+    {
+        return true;
+    }
+    let bytes = lower.as_bytes();
+    let at = |i: usize, word: &[u8]| bytes.get(i..i + word.len()) == Some(word);
+    (0..bytes.len()).filter(|&i| at(i, b"not")).any(|i| {
+        [i + 3, i + 4].into_iter().any(|j| {
+            at(j, b"implemented")
+                || (at(j, b"yet") && [j + 3, j + 4].into_iter().any(|k| at(k, b"implemented")))
+        })
+    })
+}
+
+/// Whether an error type or constructor name says not-implemented
+/// (`NotImplementedError`, `UnsupportedOperation`, `TodoError`).
+fn name_says_not_implemented(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase().replace('_', "");
+    [
+        "notimplemented",
+        "unimplemented",
+        "notsupported",
+        "unsupported",
+        "todo",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
+/// Whether a receiver such as `console`, `this.logger` or `self._log` is a
+/// logger.
+fn is_logger(receiver: &str) -> bool {
+    receiver
+        .split(['.', '?'])
+        .map(|s| {
+            s.split('(')
+                .next()
+                .unwrap_or(s)
+                .trim()
+                .trim_start_matches(['_', '#'])
+        })
+        .any(|s| {
+            let s = s.to_ascii_lowercase();
+            matches!(s.as_str(), "console" | "logger" | "log" | "logging")
+                || s.starts_with("getlogger")
+        })
+}
+
+/// Why a JS/TS function (method, arrow, function expression) is a stub, or
+/// `None` when its body does something (or it has no body).
+pub fn js_function_stub(function: Node<'_>, src: &str) -> Option<&'static str> {
+    let body = function.child_by_field_name("body")?;
+    let mut noop = Noop::default();
+    let quiet = if body.kind() == "statement_block" {
+        js_statements_noop(body, src, &mut noop)
+    } else {
+        js_expression_noop(body, src, &mut noop, true)
+    };
+    quiet.then(|| noop.why(Family::Js))
+}
+
+fn js_statements_noop(block: Node<'_>, src: &str, noop: &mut Noop) -> bool {
+    named_children(block)
+        .into_iter()
+        .all(|s| js_statement_noop(s, src, noop))
+}
+
+fn js_statement_noop(statement: Node<'_>, src: &str, noop: &mut Noop) -> bool {
+    match statement.kind() {
+        "comment" | "empty_statement" => true,
+        "statement_block" => js_statements_noop(statement, src, noop),
+        "expression_statement" => match first_named(statement) {
+            Some(e) => js_expression_noop(e, src, noop, false),
+            None => true,
+        },
+        "return_statement" => {
+            noop.returns = true;
+            first_named(statement).is_none_or(|e| js_expression_noop(e, src, noop, true))
+        }
+        "throw_statement" => {
+            noop.throws = true;
+            first_named(statement).is_some_and(|e| js_not_implemented(e, src))
+        }
+        _ => false,
+    }
+}
+
+fn first_named(node: Node<'_>) -> Option<Node<'_>> {
+    named_children(node)
+        .into_iter()
+        .find(|n| n.kind() != "comment")
+}
+
+fn js_unwrap(node: Node<'_>) -> Node<'_> {
+    let inner = typescript::unwrap_expression(node);
+    match inner.kind() {
+        "await_expression" | "parenthesized_expression" => {
+            first_named(inner).map_or(inner, js_unwrap)
+        }
+        _ => inner,
+    }
+}
+
+/// An expression statement or returned value that does nothing: a log call,
+/// a constant, `Promise.resolve()`.
+fn js_expression_noop(expression: Node<'_>, src: &str, noop: &mut Noop, returned: bool) -> bool {
+    let e = js_unwrap(expression);
+    if js_is_log_call(e, src) {
+        noop.logs = true;
+        return true;
+    }
+    let resolved = typescript::call(e).filter(|c| {
+        c.receiver.is_some_and(|r| text(r, src) == "Promise")
+            && matches!(text(c.name, src), "resolve" | "reject")
+            && c.args.iter().all(|a| js_trivial(*a))
+    });
+    if resolved.is_some() || js_trivial(e) {
+        noop.returns |= returned;
+        return true;
+    }
+    false
+}
+
+fn js_is_log_call(node: Node<'_>, src: &str) -> bool {
+    let Some(call) = typescript::call(node) else {
+        return false;
+    };
+    match call.receiver {
+        Some(receiver) => is_logger(text(receiver, src)),
+        None => matches!(
+            text(call.name, src),
+            "log" | "debug" | "info" | "warn" | "trace"
+        ),
+    }
+}
+
+/// A value with no effects: a literal, a name, a property read, `void 0`.
+fn js_trivial(node: Node<'_>) -> bool {
+    let node = js_unwrap(node);
+    match node.kind() {
+        "string" | "number" | "true" | "false" | "null" | "undefined" | "identifier" | "this"
+        | "regex" => true,
+        "template_string" => {
+            let mut calls = false;
+            walk(node, |n| {
+                calls |= matches!(
+                    n.kind(),
+                    "call_expression" | "new_expression" | "await_expression"
+                );
+                !calls
+            });
+            !calls
+        }
+        "unary_expression" => first_named(node).is_some_and(js_trivial),
+        "member_expression" => node.child_by_field_name("object").is_some_and(js_trivial),
+        "array" | "object" => first_named(node).is_none(),
+        _ => false,
+    }
+}
+
+/// `new Error('not implemented')`, `new NotImplementedError()`, `'TODO'`.
+fn js_not_implemented(thrown: Node<'_>, src: &str) -> bool {
+    let thrown = js_unwrap(thrown);
+    let (callee, arguments) = match thrown.kind() {
+        "new_expression" => (
+            thrown.child_by_field_name("constructor"),
+            thrown.child_by_field_name("arguments"),
+        ),
+        "call_expression" => (
+            thrown.child_by_field_name("function"),
+            thrown.child_by_field_name("arguments"),
+        ),
+        _ => {
+            return typescript::fold_string(thrown, src)
+                .is_some_and(|s| says_not_implemented(&s.value))
+        }
+    };
+    let named = callee.is_some_and(|c| {
+        let name = text(c, src);
+        name_says_not_implemented(name.rsplit('.').next().unwrap_or(name))
+    });
+    named
+        || arguments
+            .and_then(first_named)
+            .and_then(|a| typescript::fold_string(a, src))
+            .is_some_and(|s| says_not_implemented(&s.value))
+}
+
+/// Why a Python `def` is a stub, or `None` when its body does something.
+pub fn python_function_stub(function: Node<'_>, src: &str) -> Option<&'static str> {
+    let body = function.child_by_field_name("body")?;
+    let mut noop = Noop::default();
+    named_children(body)
+        .into_iter()
+        .all(|s| python_statement_noop(s, src, &mut noop))
+        .then(|| noop.why(Family::Python))
+}
+
+fn python_statement_noop(statement: Node<'_>, src: &str, noop: &mut Noop) -> bool {
+    match statement.kind() {
+        "comment" => true,
+        "pass_statement" => {
+            noop.pass = true;
+            true
+        }
+        "expression_statement" => named_children(statement)
+            .into_iter()
+            .all(|e| match e.kind() {
+                "ellipsis" => {
+                    noop.ellipsis = true;
+                    true
+                }
+                "string" | "concatenated_string" => {
+                    noop.docstring = true;
+                    true
+                }
+                _ => python_expression_noop(e, src, noop, false),
+            }),
+        "return_statement" => {
+            noop.returns = true;
+            first_named(statement).is_none_or(|e| python_expression_noop(e, src, noop, true))
+        }
+        "raise_statement" => {
+            noop.throws = true;
+            first_named(statement).is_some_and(|e| python_not_implemented(e, src))
+        }
+        _ => false,
+    }
+}
+
+fn python_unwrap(mut node: Node<'_>) -> Node<'_> {
+    while matches!(node.kind(), "await" | "parenthesized_expression") {
+        match first_named(node) {
+            Some(n) => node = n,
+            None => break,
+        }
+    }
+    node
+}
+
+fn python_expression_noop(
+    expression: Node<'_>,
+    src: &str,
+    noop: &mut Noop,
+    returned: bool,
+) -> bool {
+    let e = python_unwrap(expression);
+    if let Some(call) = crate::lang::python::call(e) {
+        let logs = match call.receiver {
+            Some(receiver) => {
+                is_logger(text(receiver, src))
+                    || (text(receiver, src) == "warnings" && text(call.name, src) == "warn")
+            }
+            None => text(call.name, src) == "print",
+        };
+        noop.logs |= logs;
+        return logs;
+    }
+    if python_trivial(e) {
+        noop.returns |= returned;
+        return true;
+    }
+    false
+}
+
+fn python_trivial(node: Node<'_>) -> bool {
+    let node = python_unwrap(node);
+    match node.kind() {
+        "none" | "true" | "false" | "integer" | "float" | "identifier" | "ellipsis" => true,
+        "string" | "concatenated_string" => {
+            let mut calls = false;
+            walk(node, |n| {
+                calls |= n.kind() == "call";
+                !calls
+            });
+            !calls
+        }
+        "attribute" => node
+            .child_by_field_name("object")
+            .is_some_and(python_trivial),
+        "unary_operator" | "not_operator" => first_named(node).is_some_and(python_trivial),
+        "list" | "tuple" | "dictionary" | "set" => first_named(node).is_none(),
+        _ => false,
+    }
+}
+
+/// `NotImplementedError`, `NotImplementedError("...")`,
+/// `Exception("not implemented")`.
+fn python_not_implemented(raised: Node<'_>, src: &str) -> bool {
+    let raised = python_unwrap(raised);
+    match raised.kind() {
+        "identifier" | "attribute" => name_says_not_implemented(last_segment(text(raised, src))),
+        "call" => {
+            let named = raised
+                .child_by_field_name("function")
+                .is_some_and(|f| name_says_not_implemented(last_segment(text(f, src))));
+            named
+                || raised
+                    .child_by_field_name("arguments")
+                    .and_then(first_named)
+                    .and_then(|a| crate::lang::python::fold_string(a, src))
+                    .is_some_and(|s| says_not_implemented(&s.value))
+        }
+        _ => false,
+    }
+}
+
+fn last_segment(path: &str) -> &str {
+    path.rsplit(['.', ':']).next().unwrap_or(path).trim()
+}
+
+/// Why a Rust function body is a stub (`todo!()`, `Ok(())`, only logs), or
+/// `None` when it does something.
+pub fn rust_block_stub(block: &syn::Block) -> Option<&'static str> {
+    let mut noop = Noop::default();
+    rust_statements_noop(&block.stmts, &mut noop).then(|| noop.why(Family::Rust))
+}
+
+fn rust_statements_noop(statements: &[syn::Stmt], noop: &mut Noop) -> bool {
+    statements.iter().all(|statement| match statement {
+        syn::Stmt::Local(local) => {
+            let discarded = match &local.pat {
+                syn::Pat::Wild(_) => true,
+                syn::Pat::Ident(p) => p.ident.to_string().starts_with('_'),
+                _ => false,
+            };
+            discarded
+                && local
+                    .init
+                    .as_ref()
+                    .is_none_or(|init| init.diverge.is_none() && rust_trivial(&init.expr))
+        }
+        syn::Stmt::Item(_) => true,
+        syn::Stmt::Macro(m) => rust_macro_noop(&m.mac, noop),
+        syn::Stmt::Expr(e, _) => rust_expression_noop(e, noop),
+    })
+}
+
+fn rust_expression_noop(expression: &syn::Expr, noop: &mut Noop) -> bool {
+    use syn::Expr;
+    match expression {
+        Expr::Macro(m) => rust_macro_noop(&m.mac, noop),
+        Expr::Paren(p) => rust_expression_noop(&p.expr, noop),
+        Expr::Group(g) => rust_expression_noop(&g.expr, noop),
+        Expr::Block(b) if b.label.is_none() => rust_statements_noop(&b.block.stmts, noop),
+        Expr::Async(a) => rust_statements_noop(&a.block.stmts, noop),
+        Expr::Return(r) => {
+            noop.returns = true;
+            r.expr
+                .as_deref()
+                .is_none_or(|e| rust_expression_noop(e, noop))
+        }
+        Expr::Try(t) => rust_err_not_implemented(&t.expr, noop),
+        Expr::Call(call) => {
+            // `Box::pin(async move { ... })`, as hand-expanded async traits write it.
+            if rust_path_ends(&call.func, "pin") && call.args.len() == 1 {
+                return rust_expression_noop(&call.args[0], noop);
+            }
+            rust_err_not_implemented(expression, noop) || rust_returns_trivial(expression, noop)
+        }
+        _ => rust_returns_trivial(expression, noop),
+    }
+}
+
+fn rust_returns_trivial(expression: &syn::Expr, noop: &mut Noop) -> bool {
+    if !rust_trivial(expression) {
+        return false;
+    }
+    noop.returns = true;
+    if let syn::Expr::Call(call) = expression {
+        let unit = matches!(call.args.first(), Some(syn::Expr::Tuple(t)) if t.elems.is_empty());
+        noop.returns_ok_unit |= rust_path_ends(&call.func, "Ok") && call.args.len() == 1 && unit;
+    }
+    true
+}
+
+fn rust_path_ends(expression: &syn::Expr, name: &str) -> bool {
+    matches!(expression, syn::Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == name))
+}
+
+/// A value with no effects: a literal, a path, `()`, `Ok(())`, `Some(x)`,
+/// `Default::default()`, a field read.
+fn rust_trivial(expression: &syn::Expr) -> bool {
+    use syn::Expr;
+    match expression {
+        Expr::Lit(_) | Expr::Path(_) => true,
+        Expr::Tuple(t) => t.elems.iter().all(rust_trivial),
+        Expr::Paren(p) => rust_trivial(&p.expr),
+        Expr::Group(g) => rust_trivial(&g.expr),
+        Expr::Reference(r) => rust_trivial(&r.expr),
+        Expr::Unary(u) => rust_trivial(&u.expr),
+        Expr::Cast(c) => rust_trivial(&c.expr),
+        Expr::Field(f) => rust_trivial(&f.base),
+        Expr::Call(call) => {
+            let constructor = ["Ok", "Some", "default", "new"]
+                .iter()
+                .any(|n| rust_path_ends(&call.func, n));
+            let default_call =
+                rust_path_ends(&call.func, "default") || rust_path_ends(&call.func, "new");
+            constructor
+                && (!default_call || call.args.is_empty())
+                && call.args.iter().all(rust_trivial)
+        }
+        _ => false,
+    }
+}
+
+/// `Err(anyhow!("not implemented"))`, `Err(Error::Unsupported)`.
+fn rust_err_not_implemented(expression: &syn::Expr, noop: &mut Noop) -> bool {
+    let syn::Expr::Call(call) = expression else {
+        return false;
+    };
+    if !rust_path_ends(&call.func, "Err") {
+        return false;
+    }
+    let marked = call
+        .args
+        .iter()
+        .any(|a| tokens_say_not_implemented(quote::ToTokens::to_token_stream(a)));
+    noop.throws |= marked;
+    marked
+}
+
+fn tokens_say_not_implemented(tokens: proc_macro2::TokenStream) -> bool {
+    use proc_macro2::TokenTree;
+    tokens.into_iter().any(|t| match t {
+        TokenTree::Ident(i) => name_says_not_implemented(&i.to_string()),
+        TokenTree::Literal(l) => says_not_implemented(&l.to_string()),
+        TokenTree::Group(g) => tokens_say_not_implemented(g.stream()),
+        TokenTree::Punct(_) => false,
+    })
+}
+
+fn rust_macro_noop(mac: &syn::Macro, noop: &mut Noop) -> bool {
+    let segments: Vec<String> = mac
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    let Some(name) = segments.last() else {
+        return false;
+    };
+    let from_logging_crate =
+        segments.len() == 1 || matches!(segments[0].as_str(), "log" | "tracing");
+    match name.as_str() {
+        "todo" => {
+            noop.todo.get_or_insert("todo!()");
+            true
+        }
+        "unimplemented" => {
+            noop.todo.get_or_insert("unimplemented!()");
+            true
+        }
+        "println" | "eprintln" | "print" | "eprint" => {
+            noop.logs = true;
+            true
+        }
+        "info" | "warn" | "debug" | "error" | "trace" | "event" | "log" if from_logging_crate => {
+            noop.logs = true;
+            true
+        }
+        "panic" | "bail" => {
+            let marked = tokens_say_not_implemented(mac.tokens.clone());
+            noop.throws |= marked;
+            marked
+        }
+        _ => false,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// JS/TS units
+
+fn js_units(root: Node<'_>, src: &str, contract: &Contract) -> Vec<Unit> {
+    let mut units = Vec::new();
+    let mut objects = HashSet::new();
+    walk(root, |node| {
+        match node.kind() {
+            "class_declaration" | "abstract_class_declaration" | "class"
+                if node
+                    .parent()
+                    .is_none_or(|p| p.kind() != "ambient_declaration") =>
+            {
+                units.push(js_class(node, src, contract));
+            }
+            "variable_declarator" => {
+                js_typed_variable(node, src, contract, &mut objects, &mut units)
+            }
+            "as_expression" | "satisfies_expression" | "type_assertion" => {
+                js_asserted_object(node, src, contract, &mut objects, &mut units)
+            }
+            "return_statement" => {
+                if let Some(object) = first_named(node)
+                    .map(js_unwrap)
+                    .filter(|o| o.kind() == "object")
+                {
+                    let function = crate::lang::tree::ancestor(node, typescript::FUNCTION_KINDS);
+                    js_returned_object(function, object, src, contract, &mut objects, &mut units);
+                }
+            }
+            "arrow_function" => {
+                if let Some(object) = node
+                    .child_by_field_name("body")
+                    .map(js_unwrap)
+                    .filter(|o| o.kind() == "object")
+                {
+                    js_returned_object(Some(node), object, src, contract, &mut objects, &mut units);
+                }
+            }
+            _ => {}
+        }
+        true
+    });
+    units
+}
+
+/// The simple name a type refers to (`Connector`, `ns.Connector`,
+/// `Connector<T>`), when it is one of the interfaces.
+fn js_type_interface(ty: Node<'_>, src: &str, contract: &Contract) -> Option<String> {
+    let name = match ty.kind() {
+        "type_annotation" | "parenthesized_type" => {
+            return js_type_interface(first_named(ty)?, src, contract)
+        }
+        "type_identifier" => text(ty, src),
+        "nested_type_identifier" => text(ty.child_by_field_name("name")?, src),
+        "generic_type" => return js_type_interface(ty.child_by_field_name("name")?, src, contract),
+        _ => return None,
+    };
+    contract.is_interface(name).then(|| name.to_string())
+}
+
+fn js_generic_name<'a>(ty: Node<'_>, src: &'a str) -> Option<&'a str> {
+    if ty.kind() != "generic_type" {
+        return None;
+    }
+    let name = text(ty.child_by_field_name("name")?, src);
+    Some(name.rsplit('.').next().unwrap_or(name))
+}
+
+fn js_type_arguments(ty: Node<'_>) -> Vec<Node<'_>> {
+    ty.child_by_field_name("type_arguments")
+        .map(named_children)
+        .unwrap_or_default()
+}
+
+/// A declared return type promising the interface: `Connector`,
+/// `Promise<Connector>`, `Connector | null`, `Connector & Extra`.
+fn js_return_interface(ty: Node<'_>, src: &str, contract: &Contract) -> Option<String> {
+    if let Some(found) = js_type_interface(ty, src, contract) {
+        return Some(found);
+    }
+    match ty.kind() {
+        "type_annotation" | "parenthesized_type" => {
+            js_return_interface(first_named(ty)?, src, contract)
+        }
+        "generic_type" => match js_generic_name(ty, src)? {
+            "Promise" | "PromiseLike" | "Awaitable" | "MaybePromise" => {
+                js_return_interface(*js_type_arguments(ty).first()?, src, contract)
+            }
+            _ => None,
+        },
+        "union_type" => {
+            let parts = named_children(ty);
+            let nullish = |t: &Node<'_>| {
+                matches!(t.kind(), "literal_type" | "predefined_type")
+                    && matches!(text(*t, src), "null" | "undefined" | "void")
+            };
+            let found: Vec<String> = parts
+                .iter()
+                .filter(|t| !nullish(t))
+                .map(|t| js_return_interface(*t, src, contract))
+                .collect::<Option<_>>()?;
+            found.into_iter().next()
+        }
+        "intersection_type" => named_children(ty)
+            .into_iter()
+            .find_map(|t| js_return_interface(t, src, contract)),
+        _ => None,
+    }
+}
+
+/// The interface a JSDoc comment right before `node` (or its `export`)
+/// gives with one of `tags`: `/** @type {Connector} */`.
+fn js_doc_interface(
+    node: Node<'_>,
+    src: &str,
+    tags: &[&str],
+    contract: &Contract,
+) -> Option<String> {
+    let mut anchor = node;
+    if anchor.kind() == "variable_declarator" {
+        anchor = anchor.parent()?;
+    }
+    if let Some(export) = anchor.parent().filter(|p| p.kind() == "export_statement") {
+        anchor = export;
+    }
+    let comment = anchor
+        .prev_named_sibling()
+        .filter(|c| c.kind() == "comment")?;
+    let between = src.get(comment.end_byte()..anchor.start_byte())?;
+    if !between.trim().is_empty() {
+        return None;
+    }
+    let doc = text(comment, src);
+    tags.iter().find_map(|tag| {
+        doc.match_indices(tag).find_map(|(i, _)| {
+            let rest = doc[i + tag.len()..].trim_start();
+            let ty = match rest.strip_prefix('{') {
+                Some(inner) => inner.split('}').next()?,
+                None => rest.split_whitespace().next()?,
+            };
+            let ty = ty.trim();
+            let ty = ["Promise<", "PromiseLike<"]
+                .iter()
+                .find_map(|p| ty.strip_prefix(p).and_then(|t| t.strip_suffix('>')))
+                .unwrap_or(ty);
+            let base = ty.split('<').next().unwrap_or(ty).trim();
+            let name = base.rsplit('.').next().unwrap_or(base);
+            contract.is_interface(name).then(|| name.to_string())
+        })
+    })
+}
+
+fn keyword_span(node: Node<'_>, keyword: &str) -> Option<Range<usize>> {
+    let mut cursor = node.walk();
+    let found = node.children(&mut cursor).find(|c| c.kind() == keyword);
+    found.map(|c| c.byte_range())
+}
+
+fn js_class(node: Node<'_>, src: &str, contract: &Contract) -> Unit {
+    let mut unit = Unit {
+        nominal: true,
+        is_abstract: node.kind() == "abstract_class_declaration",
+        ..Unit::default()
+    };
+    let own_name = node.child_by_field_name("name");
+    let (name, span) = match own_name.or_else(|| js_binding_name(node)) {
+        Some(n) => (text(n, src).to_string(), n.byte_range()),
+        None => {
+            let in_default_export = node
+                .parent()
+                .is_some_and(|p| p.kind() == "export_statement");
+            let label = if in_default_export {
+                "export default class"
+            } else {
+                "anonymous class"
+            };
+            let span =
+                keyword_span(node, "class").unwrap_or(node.start_byte()..node.start_byte() + 1);
+            (label.to_string(), span)
+        }
+    };
+    unit.nominal = own_name.is_some() || node.kind() != "class";
+    unit.is_definition = own_name.is_some() && contract.is_interface(&name);
+    unit.name = name;
+    unit.span = span;
+    for part in named_children(node)
+        .into_iter()
+        .filter(|c| c.kind() == "class_heritage")
+    {
+        for clause in named_children(part) {
+            match clause.kind() {
+                "extends_clause" => {
+                    match clause.child_by_field_name("value").map(|v| (v.kind(), v)) {
+                        Some(("identifier", v)) => unit.bases.push(text(v, src).to_string()),
+                        Some(("member_expression", v)) => match v.child_by_field_name("property") {
+                            Some(p) => unit.bases.push(text(p, src).to_string()),
+                            None => unit.open = true,
+                        },
+                        _ => unit.open = true,
+                    }
+                }
+                "implements_clause" => unit.implements.extend(
+                    named_children(clause)
+                        .into_iter()
+                        .filter_map(|t| js_type_interface(t, src, contract)),
+                ),
+                _ => {}
+            }
+        }
+    }
+    if let Some(doc) = js_doc_interface(
+        node,
+        src,
+        &["@implements", "@extends", "@augments"],
+        contract,
+    ) {
+        unit.implements.push(doc);
+    }
+    if let Some(body) = node.child_by_field_name("body") {
+        js_class_members(body, src, contract, &mut unit.members);
+    }
+    unit
+}
+
+/// The variable or property a class expression or object is bound to.
+fn js_binding_name(node: Node<'_>) -> Option<Node<'_>> {
+    let mut current = node;
+    while let Some(parent) = current.parent() {
+        match parent.kind() {
+            "parenthesized_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "non_null_expression"
+            | "type_assertion" => current = parent,
+            "variable_declarator" => {
+                return parent
+                    .child_by_field_name("name")
+                    .filter(|n| n.kind() == "identifier")
+            }
+            "pair" => return parent.child_by_field_name("key"),
+            "assignment_expression" => {
+                let left = parent.child_by_field_name("left")?;
+                return Some(match left.kind() {
+                    "member_expression" => left.child_by_field_name("property")?,
+                    _ => left,
+                });
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+fn js_member_name(key: Node<'_>, src: &str) -> Option<String> {
+    match typescript::property_key(key, src) {
+        Some(name) => Some(name.into_owned()),
+        None => typescript::computed_key_string(key, src)
+            .filter(|s| s.is_static())
+            .map(|s| s.value),
+    }
+}
+
+fn js_has_keyword(node: Node<'_>, keyword: &str) -> bool {
+    keyword_span(node, keyword).is_some()
+}
+
+fn js_function_value(value: Node<'_>, src: &str) -> Body {
+    match value.kind() {
+        "arrow_function" | "function_expression" | "function" => {
+            Body::Code(js_function_stub(value, src))
+        }
+        _ => Body::Value,
+    }
+}
+
+fn js_class_members(body: Node<'_>, src: &str, contract: &Contract, members: &mut Vec<Member>) {
+    for child in named_children(body) {
+        let Some(key) = child.child_by_field_name("name") else {
+            continue;
+        };
+        let Some(name) = js_member_name(key, src) else {
+            continue;
+        };
+        let body = match child.kind() {
+            "method_definition" => {
+                if name == "constructor" {
+                    js_parameter_properties(child, src, members);
+                }
+                if js_has_keyword(child, "get") || js_has_keyword(child, "set") {
+                    Body::Value
+                } else {
+                    Body::Code(js_function_stub(child, src))
+                }
+            }
+            "method_signature" => Body::Value,
+            "abstract_method_signature" => Body::Abstract,
+            "public_field_definition" if js_has_keyword(child, "abstract") => Body::Abstract,
+            "public_field_definition" => child
+                .child_by_field_name("value")
+                .map_or(Body::Value, |v| js_function_value(v, src)),
+            _ => continue,
+        };
+        members.push(Member {
+            name,
+            span: key.byte_range(),
+            body,
+        });
+    }
+    // `this.revoke = ...` in the constructor or elsewhere.
+    walk(body, |node| {
+        if node.kind() == "assignment_expression" {
+            let target = node.child_by_field_name("left").filter(|l| {
+                l.kind() == "member_expression"
+                    && l.child_by_field_name("object")
+                        .is_some_and(|o| o.kind() == "this")
+            });
+            if let Some(property) = target.and_then(|t| t.child_by_field_name("property")) {
+                let name = text(property, src);
+                if contract.is_member(name) {
+                    members.push(Member {
+                        name: name.to_string(),
+                        span: property.byte_range(),
+                        body: Body::Value,
+                    });
+                }
+            }
+        }
+        true
+    });
+}
+
+/// `constructor(readonly revoke: () => Promise<void>)` declares a member.
+fn js_parameter_properties(constructor: Node<'_>, src: &str, members: &mut Vec<Member>) {
+    let Some(parameters) = constructor.child_by_field_name("parameters") else {
+        return;
+    };
+    for parameter in named_children(parameters) {
+        let is_property = named_children(parameter)
+            .iter()
+            .any(|c| matches!(c.kind(), "accessibility_modifier" | "override_modifier"))
+            || js_has_keyword(parameter, "readonly");
+        let pattern = parameter
+            .child_by_field_name("pattern")
+            .filter(|p| p.kind() == "identifier");
+        if let (true, Some(pattern)) = (is_property, pattern) {
+            members.push(Member {
+                name: text(pattern, src).to_string(),
+                span: pattern.byte_range(),
+                body: Body::Value,
+            });
+        }
+    }
+}
+
+fn js_object_unit(
+    object: Node<'_>,
+    name: Option<(String, Range<usize>)>,
+    interface: String,
+    src: &str,
+) -> Unit {
+    let (name, span) = name.unwrap_or_else(|| {
+        (
+            "object literal".to_string(),
+            object.start_byte()..object.start_byte() + 1,
+        )
+    });
+    let mut unit = Unit {
+        name,
+        span,
+        implements: vec![interface],
+        ..Unit::default()
+    };
+    for child in named_children(object) {
+        let (key, body) = match child.kind() {
+            "spread_element" => {
+                unit.open = true;
+                continue;
+            }
+            "shorthand_property_identifier" => (child, Body::Value),
+            "pair" => {
+                let Some(key) = child.child_by_field_name("key") else {
+                    continue;
+                };
+                let value = child.child_by_field_name("value");
+                (
+                    key,
+                    value.map_or(Body::Value, |v| js_function_value(v, src)),
+                )
+            }
+            "method_definition" => {
+                let Some(key) = child.child_by_field_name("name") else {
+                    continue;
+                };
+                let accessor = js_has_keyword(child, "get") || js_has_keyword(child, "set");
+                (
+                    key,
+                    if accessor {
+                        Body::Value
+                    } else {
+                        Body::Code(js_function_stub(child, src))
+                    },
+                )
+            }
+            _ => continue,
+        };
+        if let Some(name) = js_member_name(key, src) {
+            unit.members.push(Member {
+                name,
+                span: key.byte_range(),
+                body,
+            });
+        }
+    }
+    unit
+}
+
+fn js_push_object(
+    object: Node<'_>,
+    name: Option<(String, Range<usize>)>,
+    interface: String,
+    src: &str,
+    objects: &mut HashSet<usize>,
+    units: &mut Vec<Unit>,
+) {
+    if objects.insert(object.start_byte()) {
+        units.push(js_object_unit(object, name, interface, src));
+    }
+}
+
+fn js_object_value(value: Node<'_>) -> Option<Node<'_>> {
+    Some(js_unwrap(value)).filter(|v| v.kind() == "object")
+}
+
+/// `const x: Connector = {...}`, `const all: Connector[] = [{...}]`,
+/// `const byId: Record<string, Connector> = { a: {...} }`, and the JSDoc
+/// `@type` forms.
+fn js_typed_variable(
+    declarator: Node<'_>,
+    src: &str,
+    contract: &Contract,
+    objects: &mut HashSet<usize>,
+    units: &mut Vec<Unit>,
+) {
+    let (Some(name), Some(value)) = (
+        declarator.child_by_field_name("name"),
+        declarator.child_by_field_name("value"),
+    ) else {
+        return;
+    };
+    let ty = declarator
+        .child_by_field_name("type")
+        .and_then(|t| first_named(t));
+    let named = || Some((text(name, src).to_string(), name.byte_range()));
+    let direct = ty
+        .and_then(|t| js_type_interface(t, src, contract))
+        .or_else(|| js_doc_interface(declarator, src, &["@type", "@satisfies"], contract));
+    if let Some(interface) = direct {
+        if let Some(object) = js_object_value(value) {
+            js_push_object(object, named(), interface, src, objects, units);
+        }
+        return;
+    }
+    let Some(ty) = ty else {
+        return;
+    };
+    let element = match ty.kind() {
+        "array_type" => first_named(ty).and_then(|t| js_type_interface(t, src, contract)),
+        "generic_type" if matches!(js_generic_name(ty, src), Some("Array" | "ReadonlyArray")) => {
+            js_type_arguments(ty)
+                .first()
+                .and_then(|t| js_type_interface(*t, src, contract))
+        }
+        _ => None,
+    };
+    let value = js_unwrap(value);
+    if let Some(interface) = element {
+        if value.kind() == "array" {
+            for item in named_children(value) {
+                if let Some(object) = js_object_value(item) {
+                    js_push_object(object, None, interface.clone(), src, objects, units);
+                }
+            }
+        }
+        return;
+    }
+    let record = match ty.kind() {
+        "generic_type" if js_generic_name(ty, src) == Some("Record") => js_type_arguments(ty)
+            .get(1)
+            .and_then(|t| js_type_interface(*t, src, contract)),
+        _ => None,
+    };
+    if let (Some(interface), "object") = (record, value.kind()) {
+        for pair in named_children(value)
+            .into_iter()
+            .filter(|p| p.kind() == "pair")
+        {
+            let (Some(key), Some(item)) = (
+                pair.child_by_field_name("key"),
+                pair.child_by_field_name("value"),
+            ) else {
+                continue;
+            };
+            if let Some(object) = js_object_value(item) {
+                let name = js_member_name(key, src).map(|n| (n, key.byte_range()));
+                js_push_object(object, name, interface.clone(), src, objects, units);
+            }
+        }
+    }
+}
+
+/// `{...} as Connector`, `{...} satisfies Connector`, `<Connector>{...}`.
+fn js_asserted_object(
+    node: Node<'_>,
+    src: &str,
+    contract: &Contract,
+    objects: &mut HashSet<usize>,
+    units: &mut Vec<Unit>,
+) {
+    let children = named_children(node);
+    let (expression, ty) = if node.kind() == "type_assertion" {
+        let ty = children
+            .iter()
+            .find(|c| c.kind() == "type_arguments")
+            .and_then(|t| first_named(*t));
+        (
+            children
+                .iter()
+                .find(|c| c.kind() != "type_arguments")
+                .copied(),
+            ty,
+        )
+    } else {
+        (children.first().copied(), children.get(1).copied())
+    };
+    let (Some(expression), Some(ty)) = (expression, ty) else {
+        return;
+    };
+    let Some(interface) = js_type_interface(ty, src, contract) else {
+        return;
+    };
+    let Some(object) = js_object_value(expression) else {
+        return;
+    };
+    let name = match js_binding_name(object) {
+        Some(n) => Some((text(n, src).to_string(), n.byte_range())),
+        None => {
+            let mut top = node;
+            while let Some(p) = top
+                .parent()
+                .filter(|p| p.kind() == "parenthesized_expression")
+            {
+                top = p;
+            }
+            top.parent()
+                .filter(|p| p.kind() == "export_statement")
+                .map(|_| {
+                    (
+                        "export default".to_string(),
+                        object.start_byte()..object.start_byte() + 1,
+                    )
+                })
+        }
+    };
+    js_push_object(object, name, interface, src, objects, units);
+}
+
+/// An object returned from a function whose return type is the interface.
+fn js_returned_object(
+    function: Option<Node<'_>>,
+    object: Node<'_>,
+    src: &str,
+    contract: &Contract,
+    objects: &mut HashSet<usize>,
+    units: &mut Vec<Unit>,
+) {
+    let Some(function) = function else {
+        return;
+    };
+    let interface = function
+        .child_by_field_name("return_type")
+        .and_then(|t| js_return_interface(t, src, contract))
+        .or_else(|| js_doc_interface(function, src, &["@returns", "@return"], contract));
+    let Some(interface) = interface else {
+        return;
+    };
+    let name = typescript::function_name(function).map(|n| {
+        (
+            format!("{}()", text(n, src)),
+            object.start_byte()..object.start_byte() + 1,
+        )
+    });
+    js_push_object(object, name, interface, src, objects, units);
+}
+
+// ---------------------------------------------------------------------------
+// Python units
+
+/// Bases that say something about the class but supply no members.
+const PYTHON_MARKER_BASES: &[&str] = &["ABC", "Protocol", "Generic", "object"];
+
+fn python_units(root: Node<'_>, src: &str, contract: &Contract) -> Vec<Unit> {
+    let mut units = Vec::new();
+    walk(root, |node| {
+        if node.kind() == "class_definition" {
+            if let Some(unit) = python_class(node, src, contract) {
+                units.push(unit);
+            }
+        }
+        true
+    });
+    units
+}
+
+fn python_class(node: Node<'_>, src: &str, contract: &Contract) -> Option<Unit> {
+    let name = node.child_by_field_name("name")?;
+    let mut unit = Unit {
+        name: text(name, src).to_string(),
+        span: name.byte_range(),
+        nominal: true,
+        ..Unit::default()
+    };
+    unit.is_definition = contract.is_interface(&unit.name);
+    let bases = node
+        .child_by_field_name("superclasses")
+        .map(named_children)
+        .unwrap_or_default();
+    for base in bases {
+        match base.kind() {
+            "comment" => {}
+            "keyword_argument" => {
+                let value = base
+                    .child_by_field_name("value")
+                    .map_or("", |v| text(v, src));
+                unit.is_abstract |= value.contains("ABCMeta");
+            }
+            "identifier" | "attribute" | "subscript" => {
+                let Some(dotted) = crate::lang::python::dotted_name(base, src) else {
+                    unit.open = true;
+                    continue;
+                };
+                let simple = last_segment(&dotted).to_string();
+                match simple.as_str() {
+                    "ABC" => unit.is_abstract = true,
+                    "Protocol" => unit.is_definition = true,
+                    _ if PYTHON_MARKER_BASES.contains(&simple.as_str()) => {}
+                    _ => unit.bases.push(simple),
+                }
+            }
+            _ => unit.open = true,
+        }
+    }
+    let body = node.child_by_field_name("body")?;
+    for statement in named_children(body) {
+        python_member(statement, src, &mut unit.members);
+    }
+    // `self.revoke = ...` assignments in methods.
+    walk(body, |n| {
+        if n.kind() == "class_definition" {
+            return false;
+        }
+        if n.kind() == "assignment" {
+            let target = n.child_by_field_name("left").filter(|l| {
+                l.kind() == "attribute"
+                    && l.child_by_field_name("object")
+                        .is_some_and(|o| text(o, src) == "self")
+            });
+            if let Some(attribute) = target.and_then(|t| t.child_by_field_name("attribute")) {
+                let name = text(attribute, src);
+                if contract.is_member(name) {
+                    unit.members.push(Member {
+                        name: name.to_string(),
+                        span: attribute.byte_range(),
+                        body: Body::Value,
+                    });
+                }
+            }
+        }
+        true
+    });
+    unit.is_abstract |= unit.members.iter().any(|m| m.body == Body::Abstract);
+    Some(unit)
+}
+
+fn python_member(statement: Node<'_>, src: &str, members: &mut Vec<Member>) {
+    match statement.kind() {
+        "function_definition" => python_method(statement, &[], src, members),
+        "decorated_definition" => {
+            let decorators: Vec<&str> = named_children(statement)
+                .into_iter()
+                .filter(|d| d.kind() == "decorator")
+                .map(|d| text(d, src))
+                .collect();
+            if let Some(def) = statement
+                .child_by_field_name("definition")
+                .filter(|d| d.kind() == "function_definition")
+            {
+                python_method(def, &decorators, src, members);
+            }
+        }
+        "expression_statement" => {
+            for assignment in named_children(statement)
+                .into_iter()
+                .filter(|a| a.kind() == "assignment")
+            {
+                if let Some(left) = assignment
+                    .child_by_field_name("left")
+                    .filter(|l| l.kind() == "identifier")
+                {
+                    members.push(Member {
+                        name: text(left, src).to_string(),
+                        span: left.byte_range(),
+                        body: Body::Value,
+                    });
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn python_method(def: Node<'_>, decorators: &[&str], src: &str, members: &mut Vec<Member>) {
+    let Some(name) = def.child_by_field_name("name") else {
+        return;
+    };
+    let decorated = |word: &str| decorators.iter().any(|d| d.contains(word));
+    let body = if decorated("abstractmethod") {
+        Body::Abstract
+    } else if decorated("property") || decorated("overload") {
+        Body::Value
+    } else {
+        Body::Code(python_function_stub(def, src))
+    };
+    members.push(Member {
+        name: text(name, src).to_string(),
+        span: name.byte_range(),
+        body,
+    });
+}
+
+// ---------------------------------------------------------------------------
+// Rust units
+
+fn rust_units(file: &syn::File, contract: &Contract) -> Vec<Unit> {
+    struct Collect<'c> {
+        contract: &'c Contract,
+        units: Vec<Unit>,
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Collect<'_> {
+        fn visit_item_impl(&mut self, item: &'ast syn::ItemImpl) {
+            if let Some((None, path, _)) = &item.trait_ {
+                if let Some(last) = path.segments.last() {
+                    let interface = last.ident.to_string();
+                    if self.contract.is_interface(&interface) {
+                        self.units.push(rust_impl(item, interface));
+                    }
+                }
+            }
+            syn::visit::visit_item_impl(self, item);
+        }
+
+        fn visit_item_trait(&mut self, item: &'ast syn::ItemTrait) {
+            let name = item.ident.to_string();
+            if self.contract.is_interface(&name) {
+                self.units.push(rust_trait(item, name));
+            }
+            syn::visit::visit_item_trait(self, item);
+        }
+    }
+    let mut collect = Collect {
+        contract,
+        units: Vec::new(),
+    };
+    syn::visit::Visit::visit_file(&mut collect, file);
+    collect.units
+}
+
+fn rust_impl(item: &syn::ItemImpl, interface: String) -> Unit {
+    let name = match &*item.self_ty {
+        syn::Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .map_or_else(String::new, |s| s.ident.to_string()),
+        other => quote::ToTokens::to_token_stream(other).to_string(),
+    };
+    let mut unit = Unit {
+        name,
+        span: item.self_ty.range(),
+        bases: vec![interface],
+        ..Unit::default()
+    };
+    for impl_item in &item.items {
+        let (ident, body) = match impl_item {
+            syn::ImplItem::Fn(f) => (&f.sig.ident, Body::Code(rust_block_stub(&f.block))),
+            syn::ImplItem::Const(c) => (&c.ident, Body::Value),
+            syn::ImplItem::Type(t) => (&t.ident, Body::Value),
+            _ => {
+                unit.open = true;
+                continue;
+            }
+        };
+        unit.members.push(Member {
+            name: ident.to_string(),
+            span: span_range(ident.span()),
+            body,
+        });
+    }
+    unit
+}
+
+fn rust_trait(item: &syn::ItemTrait, name: String) -> Unit {
+    let mut unit = Unit {
+        name,
+        span: span_range(item.ident.span()),
+        nominal: true,
+        is_definition: true,
+        ..Unit::default()
+    };
+    for trait_item in &item.items {
+        let (ident, body) = match trait_item {
+            syn::TraitItem::Fn(f) => (
+                &f.sig.ident,
+                f.default
+                    .as_ref()
+                    .map_or(Body::Abstract, |b| Body::Code(rust_block_stub(b))),
+            ),
+            syn::TraitItem::Const(c) => (
+                &c.ident,
+                if c.default.is_some() {
+                    Body::Value
+                } else {
+                    Body::Abstract
+                },
+            ),
+            syn::TraitItem::Type(t) => (
+                &t.ident,
+                if t.default.is_some() {
+                    Body::Value
+                } else {
+                    Body::Abstract
+                },
+            ),
+            _ => continue,
+        };
+        unit.members.push(Member {
+            name: ident.to_string(),
+            span: span_range(ident.span()),
+            body,
+        });
+    }
+    unit
+}
+
+/// Runs one rule over in-memory files the way a project run does (facts
+/// from every file cancel findings) and returns each finding as
+/// `path:flagged text: message`.
+#[cfg(test)]
+pub(crate) fn lint(rule: &str, files: &[(&str, &str)]) -> Vec<String> {
+    use std::sync::Arc;
+    let overrides = crate::config::Overrides {
+        select: vec![rule.to_string()],
+        ignore: vec![],
+    };
+    let rules = crate::config::RuleSet::compile(&[], &overrides).expect("rules compile");
+    let outcomes = files
+        .iter()
+        .map(|(path, text)| {
+            crate::engine::lint_source(
+                &rules,
+                Arc::new(crate::source::SourceFile::in_memory(path, *text)),
+            )
+        })
+        .collect();
+    let findings =
+        crate::engine::join_outcomes(outcomes, &mut crate::engine::RunSummary::default());
+    findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{}: {}",
+                f.path(),
+                &f.source.text[f.span.clone()],
+                f.message
+            )
+        })
+        .collect()
+}
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
-    fn dump() {
-        let src = std::fs::read_to_string("/tmp/scratch.ts").unwrap();
-        let t = crate::lang::tree::parse(crate::lang::Language::TypeScript, &src).unwrap();
-        println!("{}", t.root_node().to_sexp());
-        let src = std::fs::read_to_string("/tmp/scratch.py").unwrap();
-        let t = crate::lang::tree::parse(crate::lang::Language::Python, &src).unwrap();
-        println!("{}", t.root_node().to_sexp());
+    fn not_implemented_messages() {
+        for yes in [
+            "not implemented",
+            "Not yet implemented",
+            "notImplemented",
+            "revoke: not-yet-implemented",
+            "TODO",
+            "unimplemented",
+            "revoke is not supported yet",
+            "Unsupported operation",
+        ] {
+            assert!(says_not_implemented(yes), "{yes}");
+        }
+        for no in [
+            "token expired",
+            "revocation failed",
+            "nothing",
+            "implemented elsewhere",
+        ] {
+            assert!(!says_not_implemented(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn loggers() {
+        for yes in [
+            "console",
+            "logger",
+            "this.logger",
+            "self._log",
+            "logging",
+            "logging.getLogger(__name__)",
+            "this.#logger",
+        ] {
+            assert!(is_logger(yes), "{yes}");
+        }
+        for no in ["this.client", "vault", "catalog", "self.http"] {
+            assert!(!is_logger(no), "{no}");
+        }
     }
 }

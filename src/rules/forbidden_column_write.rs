@@ -1,17 +1,65 @@
-//! The `forbidden-column-write` rule kind.
+//! The `forbidden-column-write` rule kind: columns that must not be written,
+//! found as keys of query-builder writes and in SQL that adds or sets them.
 
-use crate::lang::{Family, ParsedFile};
-use crate::rules::{declare_kind, Check, Kind, OptionDoc, OptionError, Reporter};
+use std::collections::HashSet;
+use std::ops::Range;
+
+use serde::Deserialize;
+use tree_sitter::Node;
+
+use crate::lang::sql::{self, SqlStatement, SqlToken, SqlTokenKind};
+use crate::lang::tree::{ancestor, named_children, text, walk, NameGlob};
+use crate::lang::{python as py, typescript as ts, Family, ParsedFile};
+use crate::rules::{declare_kind, parse_options, Check, Kind, OptionDoc, OptionError, Report, Reporter};
 
 declare_kind! {
     /// ## What it does
-    /// TODO
+    /// Flags writes of forbidden columns. In TypeScript/JavaScript and Python
+    /// it looks at the object passed to `.update(…)`, `.insert(…)` or
+    /// `.upsert(…)` on a query that starts with `.from('t')` (supabase-js) or
+    /// `.table("t")` / `.from_("t")` (supabase-py): every key matching a
+    /// column glob is one finding, whether it is written plainly, quoted, as a
+    /// shorthand property, as a computed key built from a template literal
+    /// (`` [`prefix_${p}_suffix`] ``), as a Python f-string key or a
+    /// `dict(name=…)` keyword. Arrays of rows, objects held in a variable of the
+    /// same file and spreads of such objects are followed.
+    ///
+    /// In SQL it flags `alter table … add [column]`, column definitions of
+    /// `create table`, `update … set` targets (also `on conflict do update
+    /// set`) and `insert into t (…)` column lists.
+    ///
+    /// Reads are not flagged: `.select(…)`, filters such as `.eq(…)`, SQL
+    /// `select` and `where` clauses, and `drop column`.
+    ///
+    /// ## Why is this bad?
+    /// The columns hold a copy of state that another system owns. Every write
+    /// keeps the copy alive, and two sources of truth drift apart.
+    ///
+    /// ## Example
+    /// ```ts
+    /// await supabase.from('accounts').update({ legacy_sync_status: 'done' }).eq('id', id);
+    /// ```
+    ///
+    /// ```sql
+    /// alter table accounts add column legacy_sync_status text;
+    /// ```
+    ///
+    /// Use instead:
+    /// ```ts
+    /// await api.post(`/v1/accounts/${id}/sync`);
+    /// ```
+    ///
+    /// ## Options
+    /// - `columns`: globs over column names; `*` matches any run of
+    ///   characters, so `legacy_*_status` matches `legacy_sync_status` but not
+    ///   `legacy_status`. Matching ignores ASCII case.
     pub struct ForbiddenColumnWrite;
 }
 
-const OPTIONS: &[OptionDoc] = &[
-    OptionDoc { name: "columns", description: "TODO" },
-];
+const OPTIONS: &[OptionDoc] = &[OptionDoc {
+    name: "columns",
+    description: "Globs over the forbidden column names (`*` matches any run of characters).",
+}];
 
 impl Kind for ForbiddenColumnWrite {
     fn id(&self) -> &'static str {
@@ -23,24 +71,785 @@ impl Kind for ForbiddenColumnWrite {
     }
 
     fn families(&self) -> &'static [Family] {
-        &[Family::Js, Family::Python]
+        &[Family::Js, Family::Python, Family::Sql]
     }
 
     fn options(&self) -> &'static [OptionDoc] {
         OPTIONS
     }
 
-    fn compile(&self, _options: &toml::Table) -> Result<Box<dyn Check>, OptionError> {
-        Ok(Box::new(Stub))
+    fn compile(&self, options: &toml::Table) -> Result<Box<dyn Check>, OptionError> {
+        let options: Options = parse_options(options)?;
+        Ok(Box::new(ForbiddenColumnWriteCheck {
+            columns: ColumnGlobs::new("columns", &options.columns)?,
+        }))
     }
 }
 
-struct Stub;
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Options {
+    columns: Vec<String>,
+}
 
-impl Check for Stub {
-    fn literals(&self) -> Vec<String> {
-        vec!["\u{0}never".to_string()]
+/// Column-name globs, compiled once.
+pub(super) struct ColumnGlobs {
+    globs: Vec<NameGlob>,
+}
+
+impl ColumnGlobs {
+    pub(super) fn new(option: &str, columns: &[String]) -> Result<ColumnGlobs, OptionError> {
+        if columns.is_empty() {
+            return Err(OptionError::new(option, "list at least one column glob"));
+        }
+        let mut globs = Vec::new();
+        for column in columns {
+            if column.trim().is_empty() || column.chars().all(|c| c == '*') {
+                return Err(OptionError::new(
+                    option,
+                    format!("`{column}` would match every column; name the columns"),
+                ));
+            }
+            if column.contains(char::is_whitespace) {
+                return Err(OptionError::new(
+                    option,
+                    format!("`{column}` is not a column name glob (it contains whitespace)"),
+                ));
+            }
+            globs.push(NameGlob::new(column).case_insensitive());
+        }
+        Ok(ColumnGlobs { globs })
     }
 
-    fn check(&self, _file: &ParsedFile, _out: &mut Reporter<'_>) {}
+    /// The longest fixed piece of each glob: every matching name spells it.
+    pub(super) fn literals(&self) -> Vec<String> {
+        self.globs
+            .iter()
+            .map(|g| g.longest_literal().to_string())
+            .collect()
+    }
+
+    pub(super) fn is_match(&self, name: &str) -> bool {
+        self.globs.iter().any(|g| g.is_match(name))
+    }
+}
+
+struct ForbiddenColumnWriteCheck {
+    columns: ColumnGlobs,
+}
+
+impl Check for ForbiddenColumnWriteCheck {
+    fn literals(&self) -> Vec<String> {
+        self.columns.literals()
+    }
+
+    fn check(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
+        let mut seen = HashSet::new();
+        let mut report = |span: Range<usize>, column: &str| {
+            if seen.insert(span.clone()) {
+                out.report(Report::at(span).var("column", column).label("written here"));
+            }
+        };
+        match file.language.family() {
+            Family::Js => {
+                let Some(tree) = file.tree() else { return };
+                for key in ts_written_keys(tree.root_node(), file.text()) {
+                    if self.columns.is_match(&key.name) {
+                        report(key.span, &key.name);
+                    }
+                }
+            }
+            Family::Python => {
+                let Some(tree) = file.tree() else { return };
+                for key in py_written_keys(tree.root_node(), file.text()) {
+                    if self.columns.is_match(&key.name) {
+                        report(key.span, &key.name);
+                    }
+                }
+            }
+            Family::Sql => {
+                let text = file.text();
+                for statement in file.sql() {
+                    for (span, name) in sql_written_columns(statement, text) {
+                        if self.columns.is_match(&name) {
+                            report(span, &name);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A key of a row written through a query builder.
+struct Key {
+    /// Substitutions of computed keys are rendered as `x`.
+    name: String,
+    span: Range<usize>,
+}
+
+const WRITE_METHODS: &[&str] = &["update", "insert", "upsert"];
+
+/// How deep variables and spreads are followed.
+const MAX_DEPTH: usize = 4;
+
+// ---- TypeScript / JavaScript ------------------------------------------------
+
+/// Keys of the rows passed to `.update/.insert/.upsert` on a `.from(…)` query.
+fn ts_written_keys(root: Node<'_>, src: &str) -> Vec<Key> {
+    let mut keys = Vec::new();
+    walk(root, |node| {
+        if let Some(call) = ts::call(node) {
+            if WRITE_METHODS.contains(&text(call.name, src)) {
+                if let (Some(receiver), Some(arg)) = (call.receiver, call.args.first()) {
+                    if ts_is_query(root, src, receiver, 0) {
+                        ts_row_keys(root, src, *arg, node, 0, &mut keys);
+                    }
+                }
+            }
+        }
+        true
+    });
+    keys
+}
+
+/// Whether an expression is a query builder: its chain calls `from`, directly
+/// or through a variable (`const q = supabase.from('t'); q.update(…)`).
+fn ts_is_query(root: Node<'_>, src: &str, receiver: Node<'_>, depth: usize) -> bool {
+    if ts::chain_calls(receiver)
+        .iter()
+        .any(|c| text(c.name, src) == "from")
+    {
+        return true;
+    }
+    let base = ts_chain_root(receiver);
+    depth < MAX_DEPTH
+        && base.kind() == "identifier"
+        && ts::const_initializer(root, src, text(base, src), base.start_byte())
+            .is_some_and(|value| ts_is_query(root, src, value, depth + 1))
+}
+
+/// The innermost receiver of a member/call chain.
+fn ts_chain_root(node: Node<'_>) -> Node<'_> {
+    let mut node = ts::unwrap_expression(node);
+    loop {
+        let next = match node.kind() {
+            "call_expression" => node.child_by_field_name("function"),
+            "member_expression" | "subscript_expression" => node.child_by_field_name("object"),
+            _ => None,
+        };
+        match next {
+            Some(n) => node = ts::unwrap_expression(n),
+            None => return node,
+        }
+    }
+}
+
+/// Collects the keys of the row(s) `value` stands for. `call` is the write
+/// call, whose function bounds where member assignments to a variable count.
+fn ts_row_keys(root: Node<'_>, src: &str, value: Node<'_>, call: Node<'_>, depth: usize, keys: &mut Vec<Key>) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let value = ts::unwrap_expression(value);
+    match value.kind() {
+        "object" => {
+            for member in named_children(value) {
+                match member.kind() {
+                    "pair" => {
+                        if let Some(key) = member.child_by_field_name("key") {
+                            if let Some(key) = ts_key(key, src) {
+                                keys.push(key);
+                            }
+                        }
+                    }
+                    "shorthand_property_identifier" => keys.push(Key {
+                        name: text(member, src).to_string(),
+                        span: member.byte_range(),
+                    }),
+                    "spread_element" => {
+                        if let Some(inner) = member.named_child(0) {
+                            ts_row_keys(root, src, inner, call, depth + 1, keys);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        "array" => {
+            for element in named_children(value) {
+                ts_row_keys(root, src, element, call, depth + 1, keys);
+            }
+        }
+        "ternary_expression" => {
+            for field in ["consequence", "alternative"] {
+                if let Some(branch) = value.child_by_field_name(field) {
+                    ts_row_keys(root, src, branch, call, depth + 1, keys);
+                }
+            }
+        }
+        "identifier" => {
+            let name = text(value, src);
+            if let Some(init) = ts::const_initializer(root, src, name, value.start_byte()) {
+                ts_row_keys(root, src, init, call, depth + 1, keys);
+            }
+            ts_member_assignments(src, name, call, keys);
+        }
+        _ => {}
+    }
+}
+
+/// A property key as written: identifier, string, number or computed key.
+fn ts_key(key: Node<'_>, src: &str) -> Option<Key> {
+    if let Some(name) = ts::property_key(key, src) {
+        return Some(Key {
+            name: name.into_owned(),
+            span: key.byte_range(),
+        });
+    }
+    let lit = ts::computed_key_string(key, src)?;
+    Some(Key {
+        name: lit.with_placeholders(),
+        span: lit.span.clone(),
+    })
+}
+
+/// `row.key = …` and `row['key'] = …` before `call`, in the function that
+/// makes the call.
+fn ts_member_assignments(src: &str, name: &str, call: Node<'_>, keys: &mut Vec<Key>) {
+    let scope = ancestor(call, ts::FUNCTION_KINDS).unwrap_or_else(|| root_of(call));
+    walk(scope, |node| {
+        if node.start_byte() > call.start_byte() {
+            return false;
+        }
+        if node.kind() == "assignment_expression" {
+            if let Some(left) = node.child_by_field_name("left") {
+                let object = left.child_by_field_name("object");
+                if object.is_some_and(|o| o.kind() == "identifier" && text(o, src) == name) {
+                    let key = match left.kind() {
+                        "member_expression" => left.child_by_field_name("property").and_then(|p| ts_key(p, src)),
+                        "subscript_expression" => left.child_by_field_name("index").and_then(|i| {
+                            let lit = ts::fold_string(i, src)?;
+                            Some(Key {
+                                name: lit.with_placeholders(),
+                                span: lit.span.clone(),
+                            })
+                        }),
+                        _ => None,
+                    };
+                    keys.extend(key);
+                }
+            }
+        }
+        true
+    });
+}
+
+fn root_of(node: Node<'_>) -> Node<'_> {
+    let mut node = node;
+    while let Some(parent) = node.parent() {
+        node = parent;
+    }
+    node
+}
+
+// ---- Python -----------------------------------------------------------------
+
+/// Keys of the rows passed to `.update/.insert/.upsert` on a `.table(…)` or
+/// `.from_(…)` query.
+fn py_written_keys(root: Node<'_>, src: &str) -> Vec<Key> {
+    let mut keys = Vec::new();
+    walk(root, |node| {
+        if let Some(call) = py::call(node) {
+            if WRITE_METHODS.contains(&text(call.name, src)) {
+                let arg = call.args.first().copied().or_else(|| {
+                    call.kwargs
+                        .iter()
+                        .find(|(k, _)| matches!(text(*k, src), "json" | "values" | "data"))
+                        .map(|(_, v)| *v)
+                });
+                if let (Some(receiver), Some(arg)) = (call.receiver, arg) {
+                    if py_is_query(root, src, receiver, 0) {
+                        py_row_keys(root, src, arg, node, 0, &mut keys);
+                    }
+                }
+            }
+        }
+        true
+    });
+    keys
+}
+
+fn py_is_query(root: Node<'_>, src: &str, receiver: Node<'_>, depth: usize) -> bool {
+    if py::chain_calls(receiver)
+        .iter()
+        .any(|c| matches!(text(c.name, src), "table" | "from_"))
+    {
+        return true;
+    }
+    let mut base = py::unwrap_expression(receiver);
+    loop {
+        let next = match base.kind() {
+            "call" => base.child_by_field_name("function"),
+            "attribute" => base.child_by_field_name("object"),
+            _ => None,
+        };
+        match next {
+            Some(n) => base = py::unwrap_expression(n),
+            None => break,
+        }
+    }
+    depth < MAX_DEPTH
+        && base.kind() == "identifier"
+        && py::assignment_value(root, src, text(base, src), base.start_byte())
+            .is_some_and(|value| py_is_query(root, src, value, depth + 1))
+}
+
+fn py_row_keys(root: Node<'_>, src: &str, value: Node<'_>, call: Node<'_>, depth: usize, keys: &mut Vec<Key>) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let value = py::unwrap_expression(value);
+    match value.kind() {
+        "dictionary" => {
+            for member in named_children(value) {
+                match member.kind() {
+                    "pair" => {
+                        if let Some(key) = member.child_by_field_name("key").and_then(|k| py_key(k, src)) {
+                            keys.push(key);
+                        }
+                    }
+                    "dictionary_splat" => {
+                        if let Some(inner) = member.named_child(0) {
+                            py_row_keys(root, src, inner, call, depth + 1, keys);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        "dictionary_comprehension" => {
+            if let Some(key) = value
+                .child_by_field_name("body")
+                .and_then(|b| b.child_by_field_name("key"))
+                .and_then(|k| py_key(k, src))
+            {
+                keys.push(key);
+            }
+        }
+        "list" | "tuple" => {
+            for element in named_children(value) {
+                py_row_keys(root, src, element, call, depth + 1, keys);
+            }
+        }
+        "conditional_expression" => {
+            let branches = named_children(value);
+            for branch in [branches.first(), branches.get(2)].into_iter().flatten() {
+                py_row_keys(root, src, *branch, call, depth + 1, keys);
+            }
+        }
+        "call" => {
+            let Some(inner) = py::call(value) else { return };
+            if inner.receiver.is_none() && text(inner.name, src) == "dict" {
+                for (name, _) in &inner.kwargs {
+                    keys.push(Key {
+                        name: text(*name, src).to_string(),
+                        span: name.byte_range(),
+                    });
+                }
+                for arg in &inner.args {
+                    py_row_keys(root, src, *arg, call, depth + 1, keys);
+                }
+            }
+        }
+        "identifier" => {
+            let name = text(value, src);
+            if let Some(init) = py::assignment_value(root, src, name, value.start_byte()) {
+                py_row_keys(root, src, init, call, depth + 1, keys);
+            }
+            py_subscript_assignments(src, name, call, keys);
+        }
+        _ => {}
+    }
+}
+
+fn py_key(key: Node<'_>, src: &str) -> Option<Key> {
+    let lit = py::fold_string(key, src)?;
+    Some(Key {
+        name: lit.with_placeholders(),
+        span: lit.span.clone(),
+    })
+}
+
+/// `row["key"] = …` before `call`, in the function that makes the call.
+fn py_subscript_assignments(src: &str, name: &str, call: Node<'_>, keys: &mut Vec<Key>) {
+    let scope = ancestor(call, &["function_definition", "lambda"]).unwrap_or_else(|| root_of(call));
+    walk(scope, |node| {
+        if node.start_byte() > call.start_byte() {
+            return false;
+        }
+        if node.kind() == "assignment" {
+            if let Some(left) = node.child_by_field_name("left") {
+                let object = left.child_by_field_name("value");
+                if left.kind() == "subscript" && object.is_some_and(|o| o.kind() == "identifier" && text(o, src) == name) {
+                    keys.extend(left.child_by_field_name("subscript").and_then(|k| py_key(k, src)));
+                }
+            }
+        }
+        true
+    });
+}
+
+// ---- SQL --------------------------------------------------------------------
+
+/// Names of the columns a statement adds or writes: `alter table … add
+/// [column]`, `rename column … to`, `create table (…)` definitions, `update
+/// … set` targets and `insert into t (…)` lists.
+fn sql_written_columns(statement: &SqlStatement, text: &str) -> Vec<(Range<usize>, String)> {
+    let tokens = &statement.tokens;
+    let mut out = Vec::new();
+    let kw = |i: usize, k: &str| tokens.get(i).is_some_and(|t| t.is_keyword(text, k));
+    let first = statement.first_keyword(text).unwrap_or_default();
+    if first.eq_ignore_ascii_case("alter") && kw(1, "table") {
+        alter_table_columns(tokens, text, &mut out);
+    }
+    if first.eq_ignore_ascii_case("create") {
+        create_table_columns(statement, text, &mut out);
+    }
+    for (i, token) in tokens.iter().enumerate() {
+        if token.is_keyword(text, "update") {
+            if let Some(set) = update_set(statement, i, text) {
+                set_targets(tokens, set + 1, text, &mut out);
+            }
+        } else if token.is_keyword(text, "insert") && kw(i + 1, "into") {
+            insert_columns(statement, i + 2, text, &mut out);
+        }
+    }
+    out
+}
+
+/// Paren/bracket depth just before each token.
+fn depths(tokens: &[SqlToken]) -> Vec<usize> {
+    let mut depth = 0usize;
+    tokens
+        .iter()
+        .map(|t| {
+            let before = depth;
+            match t.kind {
+                SqlTokenKind::Punct('(' | '[') => depth += 1,
+                SqlTokenKind::Punct(')' | ']') => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            match t.kind {
+                SqlTokenKind::Punct(')' | ']') => depth,
+                _ => before,
+            }
+        })
+        .collect()
+}
+
+/// Keywords that start a table constraint rather than a column definition.
+const CONSTRAINT_KEYWORDS: &[&str] = &["constraint", "primary", "unique", "foreign", "check", "exclude", "like"];
+
+fn column_at(tokens: &[SqlToken], i: usize, text: &str) -> Option<(Range<usize>, String)> {
+    let token = tokens.get(i)?;
+    if CONSTRAINT_KEYWORDS.iter().any(|k| token.is_keyword(text, k)) {
+        return None;
+    }
+    Some((token.span.clone(), token.ident(text)?.into_owned()))
+}
+
+fn alter_table_columns(tokens: &[SqlToken], text: &str, out: &mut Vec<(Range<usize>, String)>) {
+    let depth = depths(tokens);
+    let kw = |i: usize, k: &str| tokens.get(i).is_some_and(|t| t.is_keyword(text, k));
+    for i in 0..tokens.len() {
+        if depth[i] != 0 {
+            continue;
+        }
+        if kw(i, "add") {
+            let mut j = i + 1;
+            if kw(j, "column") {
+                j += 1;
+            }
+            if kw(j, "if") && kw(j + 1, "not") && kw(j + 2, "exists") {
+                j += 3;
+            }
+            out.extend(column_at(tokens, j, text));
+        } else if kw(i, "rename") {
+            if let Some(to) = (i + 1..tokens.len().min(i + 8)).find(|&j| kw(j, "to")) {
+                if !kw(i + 1, "to") && !kw(i + 1, "constraint") {
+                    out.extend(column_at(tokens, to + 1, text));
+                }
+            }
+        }
+    }
+}
+
+fn create_table_columns(statement: &SqlStatement, text: &str, out: &mut Vec<(Range<usize>, String)>) {
+    let tokens = &statement.tokens;
+    // create [global|local] [temp|temporary|unlogged] table [if not exists] name (
+    let Some(table) = tokens
+        .iter()
+        .take(5)
+        .position(|t| t.is_keyword(text, "table"))
+    else {
+        return;
+    };
+    let mut i = table + 1;
+    if tokens.get(i).is_some_and(|t| t.is_keyword(text, "if")) {
+        i += 3;
+    }
+    let Some((_, _, next)) = sql::qualified_name_at(statement, i, text) else {
+        return;
+    };
+    if tokens.get(next).map(|t| t.kind) != Some(SqlTokenKind::Punct('(')) {
+        return;
+    }
+    element_heads(tokens, next, text, out);
+}
+
+/// The first name of each comma-separated element of the list opened at
+/// `open`: column definitions, column lists.
+fn element_heads(tokens: &[SqlToken], open: usize, text: &str, out: &mut Vec<(Range<usize>, String)>) {
+    let mut depth = 0usize;
+    let mut expect_head = true;
+    for i in open..tokens.len() {
+        match tokens[i].kind {
+            SqlTokenKind::Punct('(' | '[') => {
+                depth += 1;
+                if depth == 1 {
+                    expect_head = true;
+                    continue;
+                }
+            }
+            SqlTokenKind::Punct(')' | ']') => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return;
+                }
+            }
+            SqlTokenKind::Punct(',') if depth == 1 => {
+                expect_head = true;
+                continue;
+            }
+            _ => {}
+        }
+        if expect_head && depth == 1 {
+            out.extend(column_at(tokens, i, text));
+        }
+        expect_head = false;
+    }
+}
+
+/// The index of `set` when the `update` at `i` is a write: `update [only] t
+/// [[as] alias] set` or `on conflict … do update set`.
+fn update_set(statement: &SqlStatement, i: usize, text: &str) -> Option<usize> {
+    let tokens = &statement.tokens;
+    let kw = |j: usize, k: &str| tokens.get(j).is_some_and(|t| t.is_keyword(text, k));
+    if kw(i + 1, "set") {
+        return Some(i + 1);
+    }
+    let mut j = i + 1;
+    if kw(j, "only") {
+        j += 1;
+    }
+    let (_, _, mut j) = sql::qualified_name_at(statement, j, text)?;
+    if kw(j, "as") {
+        j += 1;
+    }
+    if kw(j, "set") {
+        return Some(j);
+    }
+    let alias = tokens.get(j)?.ident(text)?;
+    (alias != "on" && alias != "of" && kw(j + 1, "set")).then_some(j + 1)
+}
+
+/// Assignment targets of a `set` list: `a = …, b = …, (c, d) = (…)`.
+fn set_targets(tokens: &[SqlToken], start: usize, text: &str, out: &mut Vec<(Range<usize>, String)>) {
+    const END: &[&str] = &["where", "from", "returning"];
+    let mut depth = 0usize;
+    let mut expect_target = true;
+    let mut i = start;
+    while i < tokens.len() {
+        let token = &tokens[i];
+        if depth == 0 && END.iter().any(|k| token.is_keyword(text, k)) {
+            return;
+        }
+        match token.kind {
+            SqlTokenKind::Punct('(') if expect_target && depth == 0 => {
+                // (a, b) = (…)
+                let mut j = i + 1;
+                while let Some(t) = tokens.get(j) {
+                    match t.kind {
+                        SqlTokenKind::Punct(')') => break,
+                        SqlTokenKind::Punct(',') => {}
+                        _ => out.extend(column_at(tokens, j, text)),
+                    }
+                    j += 1;
+                }
+                expect_target = false;
+                i = j + 1;
+                continue;
+            }
+            SqlTokenKind::Punct('(' | '[') => depth += 1,
+            SqlTokenKind::Punct(')' | ']') => {
+                if depth == 0 {
+                    return;
+                }
+                depth -= 1;
+            }
+            SqlTokenKind::Punct(',') if depth == 0 => {
+                expect_target = true;
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        if expect_target && depth == 0 {
+            let assigns = tokens
+                .get(i + 1)
+                .is_some_and(|t| matches!(t.text(text), "=" | "[" | "."));
+            if assigns {
+                out.extend(column_at(tokens, i, text));
+            }
+        }
+        expect_target = false;
+        i += 1;
+    }
+}
+
+/// `insert into t [as alias] (a, b, …)`, with `i` at the table name.
+fn insert_columns(statement: &SqlStatement, i: usize, text: &str, out: &mut Vec<(Range<usize>, String)>) {
+    let tokens = &statement.tokens;
+    let Some((_, _, mut j)) = sql::qualified_name_at(statement, i, text) else {
+        return;
+    };
+    if tokens.get(j).is_some_and(|t| t.is_keyword(text, "as")) {
+        j += 2;
+    }
+    if tokens.get(j).map(|t| t.kind) == Some(SqlTokenKind::Punct('(')) {
+        element_heads(tokens, j, text, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use crate::config::{Overrides, RuleSet};
+    use crate::source::SourceFile;
+    use crate::Finding;
+
+    fn lint(path: &str, text: &str) -> Vec<Finding> {
+        let rules = RuleSet::compile(
+            &[],
+            &Overrides {
+                select: vec!["supabase-integration-status-write".into()],
+                ignore: vec![],
+            },
+        )
+        .unwrap();
+        let source = Arc::new(SourceFile::in_memory(path, text));
+        crate::engine::lint_source(&rules, source).findings
+    }
+
+    fn flagged(path: &str, text: &str) -> Vec<String> {
+        lint(path, text)
+            .iter()
+            .map(|f| text[f.span.clone()].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn js_object_keys() {
+        let src = "await supabase\n  .from('organizations')\n  .update({ integration_gcp_status: 'x', 'integration_aws_status': 1, \
+                   [`integration_${p}_configured_at`]: now, integration_oci_status, name, integration_status: 2, ...patch })\n  .eq('integration_gcp_status', 'y');\n\
+                   db.from('orgs').insert([{ integration_azure_status: 1 }, { plan: 'x' }]);\n\
+                   db?.schema('public').from('orgs').upsert({ \"integration_a_status\": 1 }, { onConflict: 'id' });\n\
+                   state.update({ integration_b_status: 1 });\n\
+                   fetch(url, { body: JSON.stringify({ integration_c_status: 1 }) });\n";
+        assert_eq!(
+            flagged("a.ts", src),
+            vec![
+                "integration_gcp_status",
+                "'integration_aws_status'",
+                "`integration_${p}_configured_at`",
+                "integration_oci_status",
+                "integration_azure_status",
+                "\"integration_a_status\"",
+            ]
+        );
+        assert_eq!(
+            lint("a.ts", src)[0].message,
+            "`integration_gcp_status` is integration status; it must not be written to Supabase"
+        );
+    }
+
+    #[test]
+    fn js_rows_through_variables() {
+        let src = "const base = { integration_x_status: 1 };\n\
+                   function f() {\n  const updates = { ...base, integration_y_status: 2 };\n  updates.integration_z_status = 3;\n  updates[`integration_${p}_configured_at`] = 4;\n\
+                   const q = supabase.from('orgs');\n  q.update(updates);\n  supabase.from('orgs').update(updates as Row);\n}\n\
+                   function g() { other.integration_w_status = 1; }\n";
+        assert_eq!(
+            flagged("a.ts", src),
+            vec![
+                "integration_x_status",
+                "integration_y_status",
+                "integration_z_status",
+                "`integration_${p}_configured_at`",
+            ]
+        );
+    }
+
+    #[test]
+    fn python_dict_keys() {
+        let src = "supabase.table(\"organizations\").update({\"integration_gcp_status\": \"x\", f\"integration_{p}_status\": s}).eq(\"id\", i).execute()\n\
+                   payload = {\"integration_aws_status\": 1}\n\
+                   payload[\"integration_aws_configured_at\"] = now\n\
+                   supabase.from_(\"organizations\").upsert([payload, {\"plan\": 1}]).execute()\n\
+                   supabase.table(\"orgs\").insert(dict(integration_oci_status=1, plan=2)).execute()\n\
+                   state.update({\"integration_b_status\": 1})\n\
+                   supabase.table(\"orgs\").select(\"integration_c_status\").execute()\n";
+        assert_eq!(
+            flagged("a.py", src),
+            vec![
+                "\"integration_gcp_status\"",
+                "f\"integration_{p}_status\"",
+                "\"integration_aws_status\"",
+                "\"integration_aws_configured_at\"",
+                "integration_oci_status",
+            ]
+        );
+    }
+
+    #[test]
+    fn sql_writes() {
+        let src = "-- alter table organizations add column integration_q_status text;\n\
+                   ALTER TABLE public.organizations\n  ADD COLUMN integration_aws_status text NOT NULL DEFAULT 'x',\n  ADD COLUMN IF NOT EXISTS integration_aws_configured_at timestamptz,\n  ADD billing_email text,\n  ADD integration_gcp_status text;\n\
+                   alter table organizations drop column integration_old_status;\n\
+                   alter table organizations rename column a to integration_r_status;\n\
+                   create table if not exists organizations (id uuid primary key, integration_c_status text, constraint k check (integration_c_status in ('a', 'b')));\n\
+                   update organizations set integration_u_status = 'x', updated_at = now(), (integration_v_status, b) = (1, 2) where integration_w_status = 'y';\n\
+                   insert into public.organizations (id, integration_i_status) values (1, 'x') on conflict (id) do update set integration_j_status = excluded.integration_j_status;\n\
+                   select integration_s_status from organizations where integration_s_status = 'x';\n\
+                   create trigger t before update on organizations for each row execute function f();\n\
+                   create function f() returns trigger language plpgsql set search_path = '' as $$ begin update public.organizations set integration_f_status = 'x' where id = new.id; return new; end; $$;\n";
+        assert_eq!(
+            flagged("m.sql", src),
+            vec![
+                "integration_aws_status",
+                "integration_aws_configured_at",
+                "integration_gcp_status",
+                "integration_r_status",
+                "integration_c_status",
+                "integration_u_status",
+                "integration_v_status",
+                "integration_i_status",
+                "integration_j_status",
+                "integration_f_status",
+            ]
+        );
+    }
 }

@@ -496,10 +496,16 @@ fn join_route(prefix: &str, path: &str) -> String {
 }
 
 impl Check for RouteCheck {
+    /// Every registered callback path contains `callback`, and the file
+    /// names an OAuth segment somewhere (in the path or a router prefix).
     fn literals(&self) -> Vec<String> {
-        let mut literals = vec!["oauth".to_string()];
-        literals.extend(self.segments.iter().filter(|s| !s.starts_with("oauth")).cloned());
-        literals
+        vec!["callback".to_string()]
+    }
+
+    fn required_literals(&self) -> Vec<Vec<String>> {
+        let mut group = vec!["oauth".to_string()];
+        group.extend(self.segments.iter().filter(|s| !s.starts_with("oauth")).cloned());
+        vec![group]
     }
 
     fn path_triggers(&self) -> Vec<String> {

@@ -197,9 +197,37 @@ impl Check for ForbiddenTableCheck {
     }
 }
 
-/// Calls inside `scope` that name a forbidden table: `x.from(t)` in the JS
-/// family, `x.table(t)` / `x.from_(t)` in Python. `root` is the file's root,
-/// where constants are looked up. Reports the span of the argument.
+/// Methods of JS query builders whose first argument names a table:
+/// supabase-js and knex `.from`, knex `.into`/`.table` and schema builders,
+/// Kysely's statement starters.
+const JS_TABLE_METHODS: &[&str] = &[
+    "from",
+    "into",
+    "table",
+    "selectFrom",
+    "insertInto",
+    "updateTable",
+    "deleteFrom",
+    "mergeInto",
+    "createTable",
+    "createTableIfNotExists",
+    "alterTable",
+];
+
+/// Functions that declare a table (Drizzle schemas).
+const JS_TABLE_FUNCTIONS: &[&str] = &["pgTable", "mysqlTable", "sqliteTable"];
+
+/// Tags of template literals that hold SQL, and methods whose first string
+/// argument is SQL (node-postgres, Prisma).
+const JS_SQL_TAGS: &[&str] = &["sql", "$queryRaw", "$executeRaw"];
+const JS_SQL_METHODS: &[&str] = &["query", "$queryRawUnsafe", "$executeRawUnsafe"];
+
+/// Calls inside `scope` that name a forbidden table. JS family: `x.from(t)`
+/// and the other query-builder methods above, Drizzle's `pgTable(t, …)`,
+/// realtime filters `.on(…, { table: t })`, and SQL in `` sql`…` `` templates
+/// or `.query('…')`. Python: `x.table(t)`, `x.from_(t)`, SQLAlchemy
+/// `Table(t, …)` and `__tablename__ = t`. `root` is the file's root, where
+/// constants are looked up. Reports the span of the name.
 pub(super) fn table_references<'t>(
     file: &ParsedFile,
     root: Node<'t>,
@@ -210,41 +238,146 @@ pub(super) fn table_references<'t>(
     let src = file.text();
     match file.language.family() {
         Family::Js => walk(scope, |node| {
-            if let Some(call) = ts::call(node) {
-                if call.receiver.is_some() && text(call.name, src) == "from" {
-                    if let Some(arg) = call.args.first() {
-                        if let Some(value) = ts_static_string(root, src, *arg, 0) {
-                            if let Some(table) = tables.find_string(&value.value) {
-                                found(arg.byte_range(), table);
-                            }
-                        }
-                    }
-                }
-            }
+            ts_table_reference(root, src, node, tables, found);
             true
         }),
         Family::Python => walk(scope, |node| {
-            if let Some(call) = py::call(node) {
-                let name = text(call.name, src);
-                if call.receiver.is_some() && (name == "table" || name == "from_") {
-                    let arg = call.args.first().copied().or_else(|| {
-                        call.kwargs
-                            .iter()
-                            .find(|(k, _)| matches!(text(*k, src), "table_name" | "table"))
-                            .map(|(_, v)| *v)
-                    });
-                    if let Some(arg) = arg {
-                        if let Some(value) = py_static_string(root, src, arg, 0) {
-                            if let Some(table) = tables.find_string(&value.value) {
-                                found(arg.byte_range(), table);
-                            }
-                        }
-                    }
-                }
-            }
+            py_table_reference(root, src, node, tables, found);
             true
         }),
         _ => {}
+    }
+}
+
+fn ts_table_reference(root: Node<'_>, src: &str, node: Node<'_>, tables: &TableSet, found: &mut dyn FnMut(Range<usize>, &str)) {
+    if let Some(lit) = ts_embedded_sql(node, src) {
+        embedded_sql_references(&lit, tables, found);
+        return;
+    }
+    let Some(call) = ts::call(node) else { return };
+    let name = text(call.name, src);
+    let names_table = if call.receiver.is_some() {
+        JS_TABLE_METHODS.contains(&name)
+    } else {
+        JS_TABLE_FUNCTIONS.contains(&name)
+    };
+    if names_table {
+        if let Some(arg) = call.args.first() {
+            if let Some(value) = ts_static_string(root, src, *arg, 0) {
+                // knex and Kysely accept `'table as alias'`.
+                let value = value.value.split_whitespace().next().unwrap_or_default();
+                if let Some(table) = tables.find_string(value) {
+                    found(arg.byte_range(), table);
+                }
+            }
+        }
+    } else if name == "on" && call.receiver.is_some() {
+        // supabase.channel(…).on('postgres_changes', { schema, table: 't' }, …)
+        for arg in &call.args {
+            if let Some(value) = ts_object_member(ts::unwrap_expression(*arg), src, "table") {
+                if let Some(lit) = ts_static_string(root, src, value, 0) {
+                    if let Some(table) = tables.find_string(&lit.value) {
+                        found(value.byte_range(), table);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The SQL a call hands to the database: `` sql`…` `` and
+/// `` prisma.$queryRaw`…` `` templates, `pool.query('…')`.
+pub(super) fn ts_embedded_sql(node: Node<'_>, src: &str) -> Option<StrLit> {
+    if node.kind() != "call_expression" {
+        return None;
+    }
+    if let Some(call) = ts::call(node) {
+        if call.receiver.is_some() && JS_SQL_METHODS.contains(&text(call.name, src)) {
+            return ts::fold_string(ts::unwrap_expression(*call.args.first()?), src);
+        }
+        return None;
+    }
+    let function = node.child_by_field_name("function")?;
+    let template = node.child_by_field_name("arguments")?;
+    let tag = match function.kind() {
+        "identifier" => function,
+        "member_expression" => function.child_by_field_name("property")?,
+        _ => return None,
+    };
+    if JS_SQL_TAGS.contains(&text(tag, src)) {
+        ts::string_literal(template, src)
+    } else {
+        None
+    }
+}
+
+fn py_table_reference(root: Node<'_>, src: &str, node: Node<'_>, tables: &TableSet, found: &mut dyn FnMut(Range<usize>, &str)) {
+    if node.kind() == "assignment" {
+        // class Model(Base): __tablename__ = "t"
+        let left = node.child_by_field_name("left");
+        if left.is_some_and(|l| text(l, src) == "__tablename__") {
+            if let Some(value) = node.child_by_field_name("right") {
+                if let Some(lit) = py::fold_string(value, src).filter(|l| l.is_static()) {
+                    if let Some(table) = tables.find_string(&lit.value) {
+                        found(value.byte_range(), table);
+                    }
+                }
+            }
+        }
+        return;
+    }
+    let Some(call) = py::call(node) else { return };
+    let name = text(call.name, src);
+    let arg = match name {
+        "table" | "from_" if call.receiver.is_some() => call.args.first().copied().or_else(|| {
+            call.kwargs
+                .iter()
+                .find(|(k, _)| matches!(text(*k, src), "table_name" | "table"))
+                .map(|(_, v)| *v)
+        }),
+        // SQLAlchemy: Table("t", metadata, …)
+        "Table" if call.args.len() >= 2 => call.args.first().copied(),
+        _ => None,
+    };
+    if let Some(arg) = arg {
+        if let Some(value) = py_static_string(root, src, arg, 0) {
+            if let Some(table) = tables.find_string(&value.value) {
+                found(arg.byte_range(), table);
+            }
+        }
+    }
+}
+
+/// Table names in SQL held by a string in code. Only names in a table
+/// position count (`from t`, `join t`, `into t`, `update t`, `table t`,
+/// `references t`, `on t`), so prose in the string is never read as SQL.
+fn embedded_sql_references(lit: &StrLit, tables: &TableSet, found: &mut dyn FnMut(Range<usize>, &str)) {
+    const TABLE_POSITION: &[&str] = &["from", "join", "into", "update", "table", "references", "on", "only", "exists"];
+    let value = &lit.value;
+    for statement in sql::parse_statements(value) {
+        let end = drop_command(&statement, value).unwrap_or(statement.tokens.len());
+        let mut i = 1;
+        while i < end {
+            let after_keyword = TABLE_POSITION
+                .iter()
+                .any(|k| statement.tokens[i - 1].is_keyword(value, k));
+            if !after_keyword {
+                i += 1;
+                continue;
+            }
+            match sql::qualified_name_at(&statement, i, value) {
+                Some((parts, span, next)) => {
+                    if let Some((last, qualifiers)) = parts.split_last() {
+                        let schema = qualifiers.last().map(|s| s.as_ref());
+                        if let Some(table) = tables.find(schema, last) {
+                            found(lit.file_span(span), table);
+                        }
+                    }
+                    i = next.max(i + 1);
+                }
+                None => i += 1,
+            }
+        }
     }
 }
 
@@ -449,6 +582,40 @@ mod tests {
             flagged("a.py", &src),
             vec![format!("\"{T}\""), format!("'{T}'"), "TABLE".to_string()]
         );
+    }
+
+    #[test]
+    fn other_query_builders() {
+        let src = format!(
+            "knex.insert(row).into('{T}');\n\
+             db.selectFrom('{T} as c').selectAll();\n\
+             knex.schema.createTable('{T}', (t) => {{}});\n\
+             export const cpi = pgTable('{T}', {{ id: uuid('id') }});\n\
+             supabase.channel('x').on('postgres_changes', {{ event: '*', schema: 'public', table: '{T}' }}, cb);\n\
+             await sql`select * from public.{T} where org_id = ${{id}}`;\n\
+             await pool.query('delete from {T} where id = $1', [id]);\n\
+             await sql`drop table if exists {T}`;\n\
+             await pool.query('{T} is gone');\n\
+             from('{T}');\n"
+        );
+        assert_eq!(
+            flagged("a.ts", &src),
+            vec![
+                format!("'{T}'"),
+                format!("'{T} as c'"),
+                format!("'{T}'"),
+                format!("'{T}'"),
+                format!("'{T}'"),
+                format!("public.{T}"),
+                T.to_string(),
+            ]
+        );
+        let py = format!(
+            "class Cpi(Base):\n    __tablename__ = \"{T}\"\n\
+             cpi = sa.Table(\"{T}\", metadata, sa.Column(\"id\"))\n\
+             client.query(\"select * from {T}\")\n"
+        );
+        assert_eq!(flagged("a.py", &py), vec![format!("\"{T}\""), format!("\"{T}\"")]);
     }
 
     #[test]

@@ -76,6 +76,12 @@ pub trait Check: Send + Sync {
     /// Literals (matched ASCII case-insensitively) at least one of which a
     /// file must contain for this check to possibly fire.
     fn literals(&self) -> Vec<String>;
+    /// Further literal groups the file must also match, one literal of each
+    /// group (an AND of ORs with [`Check::literals`]), to keep common words
+    /// from sending every file to the parser. Path triggers bypass them.
+    fn required_literals(&self) -> Vec<Vec<String>> {
+        Vec::new()
+    }
     /// Globs on the project path that make a file need this check even
     /// without a literal.
     fn path_triggers(&self) -> Vec<String> {

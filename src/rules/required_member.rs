@@ -1,17 +1,67 @@
 //! The `required-member` rule kind.
 
 use crate::lang::{Family, ParsedFile};
-use crate::rules::{declare_kind, Check, Kind, OptionDoc, OptionError, Reporter};
+use crate::rules::connector_shape::{Body, Contract, Lookup, Model};
+use crate::rules::{declare_kind, Check, Kind, OptionDoc, OptionError, Report, Reporter};
 
 declare_kind! {
     /// ## What it does
-    /// TODO
+    /// Checks that every implementation of an interface defines the members
+    /// the contract requires. Implementations are TS/JS classes that
+    /// `implements` or `extends` the interface (also through a base class in
+    /// the same file), object literals typed as the interface (`const x:
+    /// Connector = {…}`, `satisfies`, `as`, returned from a function declared
+    /// to return it), Python classes listing it as a base, and Rust `impl
+    /// Trait for Type` blocks.
+    ///
+    /// A member counts when the implementation or an in-file base defines it
+    /// as a method, a field or a property. An abstract declaration counts for
+    /// abstract classes only. A class extending a base from another file, or
+    /// an object with a spread, may get the member from there and is not
+    /// reported. A Rust impl may rely on a trait default only when that
+    /// default really does something (not `Ok(())` or `todo!()`), wherever in
+    /// the project the trait is defined.
+    ///
+    /// ## Why is this bad?
+    /// An interface member that an implementation lacks is a path the
+    /// contract promises and the code does not take: for a connector without
+    /// `revoke`, disconnecting deletes our copy of the token and leaves the
+    /// grant alive at the provider.
+    ///
+    /// ## Example
+    /// ```ts
+    /// export class GmailConnector implements Connector {
+    ///   async fetchSignals() { /* ... */ }
+    /// }
+    /// ```
+    ///
+    /// Use instead:
+    /// ```ts
+    /// export class GmailConnector implements Connector {
+    ///   async fetchSignals() { /* ... */ }
+    ///   async revoke(token: string) {
+    ///     await fetch(`https://oauth2.googleapis.com/revoke?token=${token}`, { method: 'POST' });
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## Options
+    /// - `interfaces`: names of the interfaces, base classes or traits that
+    ///   form the contract, without module path (`["Connector"]`).
+    /// - `members`: members every implementation must define (`["revoke"]`).
     pub struct RequiredMember;
 }
 
 const OPTIONS: &[OptionDoc] = &[
-    OptionDoc { name: "interfaces", description: "TODO" },
-    OptionDoc { name: "members", description: "TODO" },
+    OptionDoc {
+        name: "interfaces",
+        description:
+            "Interface, base class or trait names that form the contract (bare identifiers)",
+    },
+    OptionDoc {
+        name: "members",
+        description: "Members every implementation must define",
+    },
 ];
 
 impl Kind for RequiredMember {
@@ -24,24 +74,369 @@ impl Kind for RequiredMember {
     }
 
     fn families(&self) -> &'static [Family] {
-        &[Family::Js, Family::Python]
+        &[Family::Js, Family::Python, Family::Rust]
     }
 
     fn options(&self) -> &'static [OptionDoc] {
         OPTIONS
     }
 
-    fn compile(&self, _options: &toml::Table) -> Result<Box<dyn Check>, OptionError> {
-        Ok(Box::new(Stub))
+    fn compile(&self, options: &toml::Table) -> Result<Box<dyn Check>, OptionError> {
+        Ok(Box::new(RequiredMemberCheck {
+            contract: Contract::compile(options)?,
+        }))
     }
 }
 
-struct Stub;
+struct RequiredMemberCheck {
+    contract: Contract,
+}
 
-impl Check for Stub {
+impl Check for RequiredMemberCheck {
     fn literals(&self) -> Vec<String> {
-        vec!["\u{0}never".to_string()]
+        self.contract.literals()
     }
 
-    fn check(&self, _file: &ParsedFile, _out: &mut Reporter<'_>) {}
+    fn check(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
+        let Some(model) = Model::of(file, &self.contract) else {
+            return;
+        };
+        // A real default in the interface's own definition supplies the
+        // member to implementations in other files.
+        for unit in model.units.iter().filter(|u| u.is_definition) {
+            for member in &self.contract.members {
+                let real = matches!(unit.member(member), Some(m) if matches!(m.body, Body::Value | Body::Code(None)));
+                if real {
+                    out.fact(model.default_fact(&unit.name, member));
+                }
+            }
+        }
+        for (index, unit) in model.units.iter().enumerate() {
+            let Some(interface) = model.implemented(index, &self.contract) else {
+                continue;
+            };
+            for member in &self.contract.members {
+                let unless = match model.lookup(index, member, &self.contract) {
+                    Lookup::Found {
+                        owner,
+                        member: found,
+                    } => {
+                        let inherited = owner != index;
+                        let usable = match found.body {
+                            Body::Abstract => !inherited || unit.is_abstract,
+                            Body::Code(Some(_)) => !model.units[owner].is_definition,
+                            Body::Code(None) | Body::Value => true,
+                        };
+                        if usable {
+                            continue;
+                        }
+                        None
+                    }
+                    Lookup::Missing { unless } => unless,
+                    Lookup::Unknown => continue,
+                };
+                let mut report = Report::at(unit.span.clone())
+                    .var("name", &unit.name)
+                    .var("interface", interface)
+                    .var("member", member)
+                    .label(format!("`{interface}` implementation without `{member}`"));
+                if let Some(base) = unless {
+                    report = report.unless(model.default_fact(&base, member));
+                }
+                out.report(report);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::connector_shape::lint;
+
+    const RULE: &str = "connector-missing-revoke";
+
+    /// The flagged text of each finding, over one file.
+    fn flagged(path: &str, text: &str) -> Vec<String> {
+        flagged_in(&[(path, text)])
+    }
+
+    fn flagged_in(files: &[(&str, &str)]) -> Vec<String> {
+        lint(RULE, files)
+            .into_iter()
+            .map(|f| {
+                f.split(": ")
+                    .next()
+                    .unwrap_or_default()
+                    .split(':')
+                    .nth(1)
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn message_names_class_interface_and_member() {
+        let found = lint(
+            RULE,
+            &[(
+                "src/a.ts",
+                "export class Gmail implements ns.Connector<Cfg> { id = 'g'; }",
+            )],
+        );
+        assert_eq!(
+            found,
+            ["src/a.ts:Gmail: `Gmail` implements `Connector` but has no `revoke`"]
+        );
+    }
+
+    #[test]
+    fn ts_class_shapes() {
+        let src = r#"
+            export default class implements Connector { id = 'x'; }
+            const Expr = class implements Connector {};
+            @Injectable()
+            export class Decorated implements Disposable, Connector { }
+            class Getter implements Connector { get revoke() { return this.r; } }
+            class Param implements Connector { constructor(private readonly revoke: () => Promise<void>) {} }
+            class Assigned implements Connector { constructor() { this.revoke = makeRevoke(); } }
+            class Field implements Connector { revoke = revokeToken; }
+            class Quoted implements Connector { 'revoke'() { return fetch(u); } }
+            class Overloaded implements Connector { revoke(): void; revoke(t?: string) { call(t); } }
+            class Other implements ConnectorFactory { }
+            class Foreign extends ExternalBase implements Connector { }
+            class Mixed extends withRetry(Base) implements Connector { }
+            interface Connector { revoke(): Promise<void>; }
+        "#;
+        assert_eq!(flagged("src/a.ts", src), ["class", "Expr", "Decorated"]);
+    }
+
+    #[test]
+    fn ts_inheritance_and_abstract_members() {
+        let src = r#"
+            abstract class Base implements Connector { abstract revoke(): Promise<void>; }
+            abstract class StillAbstract extends Base { }
+            class Concrete extends StillAbstract { }
+            class Done extends Base { async revoke() { await fetch(u); } }
+            class Helper { revoke() { return api.revoke(); } }
+            class ViaHelper extends Helper implements Connector { }
+        "#;
+        assert_eq!(flagged("src/a.ts", src), ["Concrete"]);
+    }
+
+    #[test]
+    fn ts_object_literals() {
+        let src = r#"
+            const a: Connector = { id: 'a' };
+            const b = { id: 'b' } satisfies Connector;
+            const c = <Connector>{ id: 'c' };
+            const d: Connector = ({ id: 'd', 'revoke': revokeD });
+            const e: Connector = { ...base, id: 'e' };
+            const f: Connector = { id: 'f', revoke };
+            const g: Connector = { id: 'g', ['revoke']: async () => api.revoke() };
+            const h: Partial<Connector> = { id: 'h' };
+            export function make(): Promise<Connector> { return { id: 'make' }; }
+            export async function maybe(): Promise<Connector | null> { if (x) return null; return ({ id: 'maybe' }); }
+            const arrow = (): Connector => ({ id: 'arrow' });
+            const list: Connector[] = [{ id: 'l1' }, { id: 'l2', revoke }];
+            const byId: Record<string, Connector> = { gmail: { id: 'gmail' }, slack };
+            function notTyped() { return { id: 'n' }; }
+        "#;
+        let found = flagged("src/a.ts", src);
+        assert_eq!(
+            found,
+            ["a", "b", "c", "{", "{", "{", "{", "gmail"],
+            "{found:?}"
+        );
+        let messages = lint(
+            RULE,
+            &[("src/a.ts", "function make(): Connector { return {}; }")],
+        );
+        assert!(messages[0].contains("`make()` implements"), "{messages:?}");
+    }
+
+    #[test]
+    fn js_with_jsdoc_and_base_classes() {
+        let src = r#"
+            /** @implements {Connector} */
+            export class Documented { fetch() {} }
+            /** @type {import('./connector').Connector} */
+            const typed = { id: 'typed' };
+            class Plain extends Connector { fetch() {} }
+            class Other { fetch() {} }
+        "#;
+        assert_eq!(flagged("src/a.js", src), ["Documented", "typed", "Plain"]);
+    }
+
+    #[test]
+    fn js_base_default_in_another_file_cancels() {
+        let base =
+            "export abstract class Connector { async revoke() { await gateway.revoke(this.id); } }";
+        let stub = "export abstract class Connector { async revoke() {} }";
+        let user = "import { Connector } from './base';\nexport class Gmail extends Connector { }";
+        assert!(flagged_in(&[("src/base.ts", base), ("src/gmail.ts", user)]).is_empty());
+        assert_eq!(
+            flagged_in(&[("src/base.ts", stub), ("src/gmail.ts", user)]),
+            ["Gmail"]
+        );
+        // In the same file the definition is read directly.
+        assert!(flagged(
+            "src/a.ts",
+            &format!("{base}\nclass Gmail extends Connector {{}}")
+        )
+        .is_empty());
+        assert_eq!(
+            flagged(
+                "src/a.ts",
+                &format!("{stub}\nclass Gmail extends Connector {{}}")
+            ),
+            ["Gmail"]
+        );
+    }
+
+    #[test]
+    fn python_classes() {
+        let src = r#"
+from abc import ABC, abstractmethod
+
+@dataclass(frozen=True)
+class Data(Connector):
+    id: str = "data"
+
+class Generic(base.Connector[Config]):
+    pass
+
+class WithMixin(Connector, ExternalMixin):
+    pass
+
+class Foreign(ExternalBase):
+    pass
+
+class Attr(Connector):
+    revoke = staticmethod(revoke_token)
+
+class InInit(Connector):
+    def __init__(self, fn):
+        self.revoke = fn
+
+class Good(Connector):
+    async def revoke(self) -> None:
+        await self.http.post("/revoke")
+
+class Child(Good):
+    pass
+
+class Loose(Connector):
+    id = "loose"
+
+class LooseChild(Loose, ExternalMixin):
+    pass
+
+class AbstractBase(Connector, ABC):
+    @abstractmethod
+    async def revoke(self) -> None: ...
+
+class ConcreteChild(AbstractBase):
+    pass
+
+class AbstractChild(AbstractBase, ABC):
+    pass
+
+class ConnectorError(Exception):
+    pass
+"#;
+        assert_eq!(
+            flagged("app/a.py", src),
+            ["Data", "Generic", "WithMixin", "Loose", "ConcreteChild"]
+        );
+    }
+
+    #[test]
+    fn python_definitions() {
+        let protocol = "class Connector(Protocol):\n    async def revoke(self) -> None: ...\n\nclass Impl(Connector):\n    id = 'x'\n";
+        assert_eq!(flagged("app/a.py", protocol), ["Impl"]);
+        let real =
+            "class Connector(ABC):\n    def revoke(self):\n        self.gateway.revoke(self.id)\n";
+        let user = "from .base import Connector\n\nclass Impl(Connector):\n    id = 'x'\n";
+        assert!(flagged_in(&[("app/base.py", real), ("app/impl.py", user)]).is_empty());
+        let stub =
+            "class Connector(ABC):\n    def revoke(self):\n        raise NotImplementedError\n";
+        assert_eq!(
+            flagged_in(&[("app/base.py", stub), ("app/impl.py", user)]),
+            ["Impl"]
+        );
+        assert!(flagged("app/a.pyi", user).is_empty());
+    }
+
+    #[test]
+    fn rust_impls() {
+        let src = r#"
+            #[async_trait]
+            impl Connector for Good {
+                async fn revoke(&self, token: &str) -> anyhow::Result<()> { self.http.post(URL).send().await?; Ok(()) }
+            }
+            #[async_trait::async_trait]
+            impl<T: Send> crate::connector::Connector for Generic<T> { fn id(&self) -> &str { "g" } }
+            mod nested { impl super::Connector for Inner {} }
+            impl Connector for ByMacro { delegate_revoke!(); }
+            impl fmt::Display for Unrelated { fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { Ok(()) } }
+        "#;
+        assert_eq!(flagged("src/a.rs", src), ["Generic<T>", "Inner"]);
+        let broken =
+            "impl Connector for Broken { fn id(&self) -> &str { \"b\" }\n fn oops( -> u32 {} }";
+        assert!(flagged("src/b.rs", broken).is_empty());
+    }
+
+    #[test]
+    fn rust_trait_defaults_across_files() {
+        let real = "pub trait Connector { fn http(&self) -> &Client; async fn revoke(&self) -> Result<()> { self.http().post(URL).send().await?; Ok(()) } }";
+        let stub = "pub trait Connector { async fn revoke(&self) -> Result<()> { tracing::warn!(\"no revoke\"); Ok(()) } }";
+        let bare = "pub trait Connector { async fn revoke(&self) -> Result<()>; }";
+        let user = "impl Connector for Slack { fn http(&self) -> &Client { &self.http } }";
+        assert!(flagged_in(&[("src/connector.rs", real), ("src/slack.rs", user)]).is_empty());
+        assert_eq!(
+            flagged_in(&[("src/connector.rs", stub), ("src/slack.rs", user)]),
+            ["Slack"]
+        );
+        assert_eq!(
+            flagged_in(&[("src/connector.rs", bare), ("src/slack.rs", user)]),
+            ["Slack"]
+        );
+        assert_eq!(flagged_in(&[("src/slack.rs", user)]), ["Slack"]);
+        // Within one file the trait decides, whatever other files say.
+        assert_eq!(
+            flagged_in(&[
+                ("src/connector.rs", real),
+                ("src/a.rs", &format!("{stub}\n{user}"))
+            ]),
+            ["Slack"]
+        );
+        assert!(flagged("src/a.rs", &format!("{real}\n{user}")).is_empty());
+    }
+
+    #[test]
+    fn options_are_validated() {
+        use crate::rules::Kind;
+        let kind = super::RequiredMember;
+        let table = |s: &str| -> toml::Table { toml::from_str(s).expect("toml") };
+        assert!(kind
+            .compile(&table("interfaces = ['Connector']\nmembers = ['revoke']"))
+            .is_ok());
+        let empty = kind
+            .compile(&table("interfaces = []\nmembers = ['revoke']"))
+            .err()
+            .expect("error");
+        assert_eq!(empty.option.as_deref(), Some("interfaces"));
+        let dotted = kind
+            .compile(&table(
+                "interfaces = ['ns.Connector']\nmembers = ['revoke']",
+            ))
+            .err()
+            .expect("error");
+        assert_eq!(dotted.option.as_deref(), Some("interfaces"));
+        assert!(kind
+            .compile(&table("interfaces = ['C']\nmembers = ['r']\nextra = 1"))
+            .is_err());
+        assert!(kind.compile(&table("interfaces = ['C']")).is_err());
+    }
 }
