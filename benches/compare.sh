@@ -119,7 +119,7 @@ if [ -z "${PLUMBLINE_BIN:-}" ]; then
   case "$target_dir" in /*) ;; *) target_dir="$REPO_ROOT/$target_dir" ;; esac
   PLUMBLINE_BIN="$target_dir/release/plumbline"
 fi
-if [ -x "$PLUMBLINE_BIN" ]; then
+if [ -f "$PLUMBLINE_BIN" ] && [ -x "$PLUMBLINE_BIN" ]; then
   PLUMBLINE_BIN="$(cd "$(dirname "$PLUMBLINE_BIN")" && pwd)/$(basename "$PLUMBLINE_BIN")"
 elif command -v "$PLUMBLINE_BIN" >/dev/null 2>&1; then
   PLUMBLINE_BIN="$(command -v "$PLUMBLINE_BIN")"
@@ -131,7 +131,8 @@ PL_VERSION="$("$PLUMBLINE_BIN" --version 2>/dev/null | head -n1 || true)"
 
 # ---------------------------------------------------------------- corpus
 GEN="$SCRIPT_DIR/gen_corpus.py"
-GEN_VERSION="$("$PYTHON" -c 'import sys; sys.path.insert(0, sys.argv[1]); import gen_corpus; print(gen_corpus.GENERATOR_VERSION)' "$SCRIPT_DIR")"
+GEN_VERSION="$(sed -n 's/^GENERATOR_VERSION = \([0-9][0-9]*\).*/\1/p' "$GEN")"
+[ -n "$GEN_VERSION" ] || die "cannot read GENERATOR_VERSION from $GEN"
 if [ -n "${CORPUS_DIR:-}" ]; then
   CORPUS="$CORPUS_DIR"
 else

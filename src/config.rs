@@ -56,7 +56,12 @@ impl ConfigError {
         }
     }
 
-    fn at(file: &ConfigFile, span: Range<usize>, message: impl Into<String>, label: impl Into<String>) -> Self {
+    fn at(
+        file: &ConfigFile,
+        span: Range<usize>,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> Self {
         ConfigError {
             message: message.into(),
             source_code: Some(NamedSource::new(file.display.clone(), file.text.clone())),
@@ -111,8 +116,9 @@ impl ConfigFile {
                 });
             }
         };
-        let table: toml::Table = toml::from_str(&text)
-            .map_err(|e| ConfigError::plain(format!("{display} is not valid TOML: {}", e.message())))?;
+        let table: toml::Table = toml::from_str(&text).map_err(|e| {
+            ConfigError::plain(format!("{display} is not valid TOML: {}", e.message()))
+        })?;
         let file = ConfigFile {
             path,
             display,
@@ -132,7 +138,13 @@ impl ConfigFile {
             .unwrap_or(0..0)
     }
 
-    fn error(&self, dotted: &str, key_only: bool, message: impl Into<String>, label: impl Into<String>) -> ConfigError {
+    fn error(
+        &self,
+        dotted: &str,
+        key_only: bool,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> ConfigError {
         ConfigError::at(self, self.span(dotted, key_only), message, label)
     }
 
@@ -145,17 +157,32 @@ impl ConfigFile {
             let Some((_, keys)) = SECTIONS.iter().find(|(name, _)| name == section) else {
                 let known: Vec<&str> = SECTIONS.iter().map(|(n, _)| *n).chain(["rules"]).collect();
                 return Err(self
-                    .error(section, true, format!("unknown section `{section}`"), "unknown section")
+                    .error(
+                        section,
+                        true,
+                        format!("unknown section `{section}`"),
+                        "unknown section",
+                    )
                     .with_help(format!("known sections: {}", known.join(", "))));
             };
             let Some(table) = value.as_table() else {
-                return Err(self.error(section, false, format!("`{section}` must be a table"), "expected a table"));
+                return Err(self.error(
+                    section,
+                    false,
+                    format!("`{section}` must be a table"),
+                    "expected a table",
+                ));
             };
             for (key, value) in table {
                 let dotted = format!("{section}.{key}");
                 if !keys.contains(&key.as_str()) {
                     return Err(self
-                        .error(&dotted, true, format!("unknown key `{key}` in [{section}]"), "unknown key")
+                        .error(
+                            &dotted,
+                            true,
+                            format!("unknown key `{key}` in [{section}]"),
+                            "unknown key",
+                        )
                         .with_help(format!("keys of [{section}]: {}", keys.join(", "))));
                 }
                 self.validate_shared_value(&dotted, value)?;
@@ -165,20 +192,33 @@ impl ConfigFile {
     }
 
     fn validate_shared_value(&self, dotted: &str, value: &toml::Value) -> Result<(), ConfigError> {
-        let expect_list = !matches!(dotted, "gateway.url" | "oauth.owner" | "files.max_file_size");
+        let expect_list = !matches!(
+            dotted,
+            "gateway.url" | "oauth.owner" | "files.max_file_size"
+        );
         if expect_list {
             let ok = value
                 .as_array()
                 .is_some_and(|items| items.iter().all(toml::Value::is_str));
             if !ok {
-                return Err(self.error(dotted, false, format!("`{dotted}` must be a list of strings"), "expected a list of strings"));
+                return Err(self.error(
+                    dotted,
+                    false,
+                    format!("`{dotted}` must be a list of strings"),
+                    "expected a list of strings",
+                ));
             }
             if matches!(dotted, "files.include" | "files.exclude" | "oauth.allow") {
                 for (i, glob) in value.as_array().into_iter().flatten().enumerate() {
                     let glob = glob.as_str().unwrap_or_default();
                     if let Err(e) = build_glob(glob) {
                         let span = self.array_item_span(dotted, i);
-                        return Err(ConfigError::at(self, span, format!("invalid glob `{glob}` in `{dotted}`"), e));
+                        return Err(ConfigError::at(
+                            self,
+                            span,
+                            format!("invalid glob `{glob}` in `{dotted}`"),
+                            e,
+                        ));
                     }
                 }
             }
@@ -226,13 +266,23 @@ impl ConfigFile {
 
     fn validate_rules(&self, value: &toml::Value) -> Result<(), ConfigError> {
         let Some(rules) = value.as_table() else {
-            return Err(self.error("rules", false, "`rules` must be a table of rule ids", "expected a table"));
+            return Err(self.error(
+                "rules",
+                false,
+                "`rules` must be a table of rule ids",
+                "expected a table",
+            ));
         };
         for (id, settings) in rules {
             let dotted = format!("rules.{id}");
             let Some(meta) = builtin_rules().iter().find(|m| &m.id == id) else {
                 let suggestion = closest(id, builtin_rules().iter().map(|m| m.id.as_str()));
-                let mut err = self.error(&dotted, true, format!("unknown rule `{id}`"), "no rule has this id");
+                let mut err = self.error(
+                    &dotted,
+                    true,
+                    format!("unknown rule `{id}`"),
+                    "no rule has this id",
+                );
                 err.help = Some(match suggestion {
                     Some(s) => format!("did you mean `{s}`? `plumbline rules` lists every rule"),
                     None => "`plumbline rules` lists every rule".to_string(),
@@ -240,7 +290,12 @@ impl ConfigFile {
                 return Err(err);
             };
             let Some(settings) = settings.as_table() else {
-                return Err(self.error(&dotted, false, format!("`rules.{id}` must be a table"), "expected a table"));
+                return Err(self.error(
+                    &dotted,
+                    false,
+                    format!("`rules.{id}` must be a table"),
+                    "expected a table",
+                ));
             };
             let option_names = rule_option_names(meta);
             for (key, value) in settings {
@@ -248,7 +303,12 @@ impl ConfigFile {
                 if key == "severity" {
                     if value.as_str().and_then(parse_severity).is_none() {
                         return Err(self
-                            .error(&key_path, false, format!("invalid severity for `{id}`"), "unknown severity")
+                            .error(
+                                &key_path,
+                                false,
+                                format!("invalid severity for `{id}`"),
+                                "unknown severity",
+                            )
                             .with_help("use one of: error, warning, info, off"));
                     }
                     continue;
@@ -257,7 +317,12 @@ impl ConfigFile {
                     let mut known = vec!["severity"];
                     known.extend(option_names.iter());
                     return Err(self
-                        .error(&key_path, true, format!("unknown option `{key}` for rule `{id}`"), "unknown option")
+                        .error(
+                            &key_path,
+                            true,
+                            format!("unknown option `{key}` for rule `{id}`"),
+                            "unknown option",
+                        )
                         .with_help(format!("options of `{id}`: {}", known.join(", "))));
                 }
             }
@@ -381,11 +446,14 @@ impl Overrides {
     pub fn validate(&self) -> Result<(), ConfigError> {
         for id in self.select.iter().chain(&self.ignore) {
             if !builtin_rules().iter().any(|m| &m.id == id) {
-                let mut err = ConfigError::plain(format!("unknown rule `{id}` on the command line"));
-                err.help = Some(match closest(id, builtin_rules().iter().map(|m| m.id.as_str())) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => "`plumbline rules` lists every rule".to_string(),
-                });
+                let mut err =
+                    ConfigError::plain(format!("unknown rule `{id}` on the command line"));
+                err.help = Some(
+                    match closest(id, builtin_rules().iter().map(|m| m.id.as_str())) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => "`plumbline rules` lists every rule".to_string(),
+                    },
+                );
                 return Err(err);
             }
         }
@@ -412,7 +480,10 @@ pub struct RuleSet {
 
 impl RuleSet {
     /// Merges `layers` (outermost first) and compiles every enabled rule.
-    pub fn compile(layers: &[Arc<ConfigFile>], overrides: &Overrides) -> Result<RuleSet, ConfigError> {
+    pub fn compile(
+        layers: &[Arc<ConfigFile>],
+        overrides: &Overrides,
+    ) -> Result<RuleSet, ConfigError> {
         let mut effective = toml::Table::new();
         for layer in layers {
             merge_tables(&mut effective, &layer.table);
@@ -421,7 +492,12 @@ impl RuleSet {
             let (section, key) = dotted.split_once('.')?;
             effective.get(section)?.as_table()?.get(key)
         };
-        let rule_table = |id: &str| effective.get("rules").and_then(|r| r.get(id)).and_then(toml::Value::as_table);
+        let rule_table = |id: &str| {
+            effective
+                .get("rules")
+                .and_then(|r| r.get(id))
+                .and_then(toml::Value::as_table)
+        };
 
         let mut rules = Vec::new();
         let mut engine_severity: BTreeMap<&str, Option<Severity>> = BTreeMap::new();
@@ -448,8 +524,9 @@ impl RuleSet {
                 continue;
             }
             let Some(severity) = severity else { continue };
-            let kind = rules::kind(&meta.kind)
-                .unwrap_or_else(|| panic!("built-in rule {} names unknown kind {}", meta.id, meta.kind));
+            let kind = rules::kind(&meta.kind).unwrap_or_else(|| {
+                panic!("built-in rule {} names unknown kind {}", meta.id, meta.kind)
+            });
 
             let mut options = meta.options.clone();
             for (option, dotted) in &meta.shared {
@@ -464,9 +541,9 @@ impl RuleSet {
                     }
                 }
             }
-            let check = kind.compile(&options).map_err(|e| {
-                option_error(layers, meta, e)
-            })?;
+            let check = kind
+                .compile(&options)
+                .map_err(|e| option_error(layers, meta, e))?;
             rules.push(CompiledRule {
                 id: Arc::from(meta.id.as_str()),
                 meta: Arc::new(meta.clone()),
@@ -482,12 +559,18 @@ impl RuleSet {
             files
                 .and_then(|f| f.get(key))
                 .and_then(toml::Value::as_array)
-                .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect()
+                })
                 .unwrap_or_default()
         };
         let include_patterns = patterns("include");
-        let exclude = build_globset(patterns("exclude").iter().map(String::as_str)).map_err(ConfigError::plain)?;
-        let include = build_globset(include_patterns.iter().map(String::as_str)).map_err(ConfigError::plain)?;
+        let exclude = build_globset(patterns("exclude").iter().map(String::as_str))
+            .map_err(ConfigError::plain)?;
+        let include = build_globset(include_patterns.iter().map(String::as_str))
+            .map_err(ConfigError::plain)?;
         let max_file_size = files
             .and_then(|f| f.get("max_file_size"))
             .and_then(toml::Value::as_integer)
@@ -495,7 +578,10 @@ impl RuleSet {
 
         let prefilter = Prefilter::build(&rules);
         Ok(RuleSet {
-            invalid_suppression: engine_severity.get("invalid-suppression").copied().flatten(),
+            invalid_suppression: engine_severity
+                .get("invalid-suppression")
+                .copied()
+                .flatten(),
             unused_suppression: engine_severity.get("unused-suppression").copied().flatten(),
             rules,
             exclude,
@@ -539,7 +625,11 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<ConfigFile, ConfigError> {
-        ConfigFile::parse(PathBuf::from("plumbline.toml"), "plumbline.toml".into(), text.into())
+        ConfigFile::parse(
+            PathBuf::from("plumbline.toml"),
+            "plumbline.toml".into(),
+            text.into(),
+        )
     }
 
     #[test]
@@ -550,7 +640,10 @@ mod tests {
         let err = parse("[rules.dead-oauth-calback]\nseverity = \"off\"\n").unwrap_err();
         assert!(err.help.unwrap().contains("dead-oauth-callback"));
         let err = parse("[files]\nexclude = [\"ok/**\", \"bad[\"]\n").unwrap_err();
-        assert_eq!(&"[files]\nexclude = [\"ok/**\", \"bad[\"]\n"[err.span.unwrap().offset()..][..6], "\"bad[\"");
+        assert_eq!(
+            &"[files]\nexclude = [\"ok/**\", \"bad[\"]\n"[err.span.unwrap().offset()..][..6],
+            "\"bad[\""
+        );
     }
 
     #[test]

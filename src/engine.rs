@@ -66,11 +66,18 @@ pub struct RunResult {
 
 impl RunResult {
     pub fn count(&self, severity: Severity) -> usize {
-        self.findings.iter().filter(|f| f.severity == severity).count()
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
     }
 
     pub fn files_with_findings(&self) -> usize {
-        self.findings.iter().map(Finding::path).collect::<BTreeSet<_>>().len()
+        self.findings
+            .iter()
+            .map(Finding::path)
+            .collect::<BTreeSet<_>>()
+            .len()
     }
 }
 
@@ -93,14 +100,21 @@ pub struct Engine {
 
 impl Engine {
     /// Finds the project's config upward from `cwd` (or uses `config`).
-    pub fn new(cwd: &Path, config: Option<&Path>, overrides: Overrides) -> Result<Engine, ConfigError> {
+    pub fn new(
+        cwd: &Path,
+        config: Option<&Path>,
+        overrides: Overrides,
+    ) -> Result<Engine, ConfigError> {
         overrides.validate()?;
         let cwd = cwd.to_path_buf();
         let config_path = match config {
             Some(p) => {
                 let p = cwd.join(p);
                 if !p.is_file() {
-                    return Err(ConfigError::plain(format!("config file {} does not exist", p.display())));
+                    return Err(ConfigError::plain(format!(
+                        "config file {} does not exist",
+                        p.display()
+                    )));
                 }
                 Some(p)
             }
@@ -127,7 +141,11 @@ impl Engine {
 
     /// An engine rooted at `root` with exactly the given config (no upward
     /// discovery): what tests and the fixture runner use.
-    pub fn with_config(root: &Path, config: Option<&Path>, overrides: Overrides) -> Result<Engine, ConfigError> {
+    pub fn with_config(
+        root: &Path,
+        config: Option<&Path>,
+        overrides: Overrides,
+    ) -> Result<Engine, ConfigError> {
         overrides.validate()?;
         let base_layers = match config {
             Some(path) => vec![Arc::new(ConfigFile::load(path, display_path(root, path))?)],
@@ -192,7 +210,11 @@ impl Engine {
     /// Builds a source for text that is not (or not yet) on disk.
     pub fn source(&self, path: &Path, text: String) -> SourceFile {
         let absolute = self.cwd.join(path);
-        SourceFile::new(display_path(&self.cwd, &absolute), self.project_path(&absolute), text)
+        SourceFile::new(
+            display_path(&self.cwd, &absolute),
+            self.project_path(&absolute),
+            text,
+        )
     }
 
     /// Lints one source with the given rules. Never touches the disk.
@@ -201,7 +223,11 @@ impl Engine {
     }
 
     /// Walks `paths` and lints every file; project-wide joins run last.
-    pub fn check_paths(&self, paths: &[PathBuf], options: &WalkOptions) -> Result<RunResult, ConfigError> {
+    pub fn check_paths(
+        &self,
+        paths: &[PathBuf],
+        options: &WalkOptions,
+    ) -> Result<RunResult, ConfigError> {
         let roots: Vec<PathBuf> = if paths.is_empty() {
             vec![self.cwd.clone()]
         } else {
@@ -209,7 +235,10 @@ impl Engine {
         };
         for (given, root) in paths.iter().zip(&roots) {
             if std::fs::symlink_metadata(root).is_err() {
-                return Err(ConfigError::plain(format!("{}: no such file or directory", given.display())));
+                return Err(ConfigError::plain(format!(
+                    "{}: no such file or directory",
+                    given.display()
+                )));
             }
         }
 
@@ -267,14 +296,20 @@ impl Engine {
                     return;
                 }
                 Err(ReadError::Io(e)) => {
-                    unreadable.lock().expect("unreadable list").push((display, e));
+                    unreadable
+                        .lock()
+                        .expect("unreadable list")
+                        .push((display, e));
                     return;
                 }
             };
             scanned.fetch_add(1, Ordering::Relaxed);
             let source = Arc::new(SourceFile::new(display, project, text));
             let outcome = lint_source_as(&rules, source, language, &parsed);
-            if !outcome.findings.is_empty() || !outcome.facts.is_empty() || !outcome.notes.is_empty() {
+            if !outcome.findings.is_empty()
+                || !outcome.facts.is_empty()
+                || !outcome.notes.is_empty()
+            {
                 outcomes.lock().expect("outcomes").push(outcome);
             }
         };
@@ -316,7 +351,10 @@ impl Engine {
 
 /// Merges per-file outcomes: drops findings a project fact cancels, sorts.
 pub fn join_outcomes(outcomes: Vec<FileOutcome>, summary: &mut RunSummary) -> Vec<Finding> {
-    let facts: HashSet<String> = outcomes.iter().flat_map(|o| o.facts.iter().cloned()).collect();
+    let facts: HashSet<String> = outcomes
+        .iter()
+        .flat_map(|o| o.facts.iter().cloned())
+        .collect();
     let mut findings = Vec::new();
     for outcome in outcomes {
         summary.notes.extend(outcome.notes);
@@ -388,12 +426,18 @@ pub fn lint_source(rules: &RuleSet, source: Arc<SourceFile>) -> FileOutcome {
     lint_source_as(rules, source, language, &AtomicUsize::new(0))
 }
 
-fn lint_source_as(rules: &RuleSet, source: Arc<SourceFile>, language: Language, parsed_count: &AtomicUsize) -> FileOutcome {
+fn lint_source_as(
+    rules: &RuleSet,
+    source: Arc<SourceFile>,
+    language: Language,
+    parsed_count: &AtomicUsize,
+) -> FileOutcome {
     let family = language.family();
     let applicable: Vec<bool> = rules.rules.iter().map(|r| r.applies_to(family)).collect();
-    let triggered = rules
-        .prefilter
-        .scan(source.project_path(), source.text.as_bytes(), &applicable);
+    let triggered =
+        rules
+            .prefilter
+            .scan(source.project_path(), source.text.as_bytes(), &applicable);
     let mut outcome = FileOutcome::default();
     if !triggered.any_rule() && !triggered.has_suppression {
         return outcome;
@@ -401,7 +445,12 @@ fn lint_source_as(rules: &RuleSet, source: Arc<SourceFile>, language: Language, 
     parsed_count.fetch_add(1, Ordering::Relaxed);
     let file = ParsedFile::new(source.clone(), language);
     let mut ran = Vec::new();
-    for (rule, _) in rules.rules.iter().zip(&triggered.rules).filter(|(_, t)| **t) {
+    for (rule, _) in rules
+        .rules
+        .iter()
+        .zip(&triggered.rules)
+        .filter(|(_, t)| **t)
+    {
         let mut reporter = Reporter {
             rule,
             file: &file,
@@ -452,16 +501,32 @@ fn apply_suppressions(
     });
     for (suppression, used) in suppressions.iter().zip(used) {
         let problem = if suppression.rules.is_empty() {
-            Some(("a suppression must name the rule it silences".to_string(), suppression.span.clone()))
-        } else if let Some((id, span)) = suppression.rules.iter().find(|(id, _)| !rules.known_ids.contains(id)) {
+            Some((
+                "a suppression must name the rule it silences".to_string(),
+                suppression.span.clone(),
+            ))
+        } else if let Some((id, span)) = suppression
+            .rules
+            .iter()
+            .find(|(id, _)| !rules.known_ids.contains(id))
+        {
             Some((format!("`{id}` is not a plumbline rule"), span.clone()))
         } else if suppression.reason.is_none() {
-            Some(("this suppression gives no reason".to_string(), suppression.span.clone()))
+            Some((
+                "this suppression gives no reason".to_string(),
+                suppression.span.clone(),
+            ))
         } else {
             None
         };
-        let engine_finding = |id: &str, severity: Severity, span: std::ops::Range<usize>, vars: &[(&'static str, String)]| {
-            let meta = crate::rules::builtin_rules().iter().find(|m| m.id == id).expect("engine rule");
+        let engine_finding = |id: &str,
+                              severity: Severity,
+                              span: std::ops::Range<usize>,
+                              vars: &[(&'static str, String)]| {
+            let meta = crate::rules::builtin_rules()
+                .iter()
+                .find(|m| m.id == id)
+                .expect("engine rule");
             Finding {
                 rule: Arc::from(id),
                 severity,
@@ -480,15 +545,30 @@ fn apply_suppressions(
         };
         if let Some((problem, span)) = problem {
             if let Some(severity) = rules.invalid_suppression {
-                findings.push(engine_finding("invalid-suppression", severity, span, &[("problem", problem)]));
+                findings.push(engine_finding(
+                    "invalid-suppression",
+                    severity,
+                    span,
+                    &[("problem", problem)],
+                ));
             }
             continue;
         }
-        let all_ran = suppression.rules.iter().all(|(id, _)| ran.iter().any(|r| **r == **id))
-            || suppression.rules.iter().all(|(id, _)| rules.rules.iter().any(|r| *r.id == **id));
+        let all_ran = suppression
+            .rules
+            .iter()
+            .all(|(id, _)| ran.iter().any(|r| **r == **id))
+            || suppression
+                .rules
+                .iter()
+                .all(|(id, _)| rules.rules.iter().any(|r| *r.id == **id));
         if !used && all_ran {
             if let Some(severity) = rules.unused_suppression {
-                let ids: Vec<&str> = suppression.rules.iter().map(|(id, _)| id.as_str()).collect();
+                let ids: Vec<&str> = suppression
+                    .rules
+                    .iter()
+                    .map(|(id, _)| id.as_str())
+                    .collect();
                 findings.push(engine_finding(
                     "unused-suppression",
                     severity,

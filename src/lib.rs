@@ -3,6 +3,10 @@
 //! Everything the engine sees is a [`source::SourceFile`]; where it came from
 //! (disk, the git index, an agent's proposed edit) is the front door's concern.
 
+// Configuration errors carry their source text for miette's labels; they are
+// built once per run on a cold path, so their size does not matter.
+#![allow(clippy::result_large_err)]
+
 pub mod cli;
 pub mod config;
 pub mod engine;

@@ -45,12 +45,21 @@ impl Prefilter {
         let mut always = Vec::new();
         for (index, rule) in rules.iter().enumerate() {
             let mut groups = vec![rule.check.literals()];
-            groups.extend(rule.check.required_literals().into_iter().filter(|g| !g.is_empty()));
+            groups.extend(
+                rule.check
+                    .required_literals()
+                    .into_iter()
+                    .filter(|g| !g.is_empty()),
+            );
             groups.truncate(32);
             if groups[0].is_empty() {
                 always.push(index);
             }
-            full_masks.push(if groups.len() == 32 { u32::MAX } else { (1u32 << groups.len()) - 1 });
+            full_masks.push(if groups.len() == 32 {
+                u32::MAX
+            } else {
+                (1u32 << groups.len()) - 1
+            });
             for (group, group_literals) in groups.into_iter().enumerate() {
                 for literal in group_literals {
                     let literal = literal.to_ascii_lowercase();

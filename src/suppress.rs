@@ -43,7 +43,10 @@ pub fn parse(source: &SourceFile, language: Language) -> Vec<Suppression> {
         };
         // An opener after an unbalanced quote sits inside a string literal.
         let ahead = &before[..opener.0];
-        if ['"', '\'', '`'].iter().any(|q| ahead.matches(*q).count() % 2 == 1) {
+        if ['"', '\'', '`']
+            .iter()
+            .any(|q| ahead.matches(*q).count() % 2 == 1)
+        {
             continue;
         }
         let own_line = before[..opener.0].trim().is_empty()

@@ -7,7 +7,9 @@ use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
 
 fn plumbline(dir: &Path) -> Command {
     let mut cmd = Command::new(get_cargo_bin("plumbline"));
-    cmd.current_dir(dir).env("NO_COLOR", "1").env("COLUMNS", "100");
+    cmd.current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "100");
     cmd
 }
 
@@ -50,14 +52,33 @@ fn concise_and_json_formats() {
 fn fail_on_warning_and_ignore() {
     let dir = temp_project(&[
         ("src/gateway.ts", VIOLATION),
-        ("src/b.ts", "// plumbline-ignore: forbidden-gateway-host -- nothing here any more\nconst ok = 1;\n"),
+        (
+            "src/b.ts",
+            "// plumbline-ignore: forbidden-gateway-host -- nothing here any more\nconst ok = 1;\n",
+        ),
     ]);
     let code = |args: &[&str]| plumbline(dir.path()).args(args).status().unwrap().code();
     assert_eq!(code(&["check"]), Some(1));
-    assert_eq!(code(&["check", "src/b.ts"]), Some(0), "an unused suppression is only a warning");
-    assert_eq!(code(&["check", "src/b.ts", "--fail-on", "warning"]), Some(1));
+    assert_eq!(
+        code(&["check", "src/b.ts"]),
+        Some(0),
+        "an unused suppression is only a warning"
+    );
+    assert_eq!(
+        code(&["check", "src/b.ts", "--fail-on", "warning"]),
+        Some(1)
+    );
     // An ignored rule does not run, so its suppressions are not "unused".
-    assert_eq!(code(&["check", "--ignore", "forbidden-gateway-host", "--fail-on", "warning"]), Some(0));
+    assert_eq!(
+        code(&[
+            "check",
+            "--ignore",
+            "forbidden-gateway-host",
+            "--fail-on",
+            "warning"
+        ]),
+        Some(0)
+    );
 }
 
 #[test]
@@ -92,8 +113,14 @@ fn config_changes_what_rules_see() {
 #[test]
 fn nested_config_layers_over_the_root() {
     let dir = temp_project(&[
-        ("plumbline.toml", "[rules.forbidden-gateway-host]\nseverity = \"warning\"\n"),
-        ("apps/legacy/plumbline.toml", "[rules.forbidden-gateway-host]\nseverity = \"off\"\n"),
+        (
+            "plumbline.toml",
+            "[rules.forbidden-gateway-host]\nseverity = \"warning\"\n",
+        ),
+        (
+            "apps/legacy/plumbline.toml",
+            "[rules.forbidden-gateway-host]\nseverity = \"off\"\n",
+        ),
         ("apps/legacy/a.ts", VIOLATION),
         ("apps/web/a.ts", VIOLATION),
     ]);
@@ -103,12 +130,21 @@ fn nested_config_layers_over_the_root() {
 #[test]
 fn unknown_cli_rule_and_missing_path_exit_two() {
     let dir = temp_project(&[("a.ts", "")]);
-    let out = plumbline(dir.path()).args(["check", "--select", "dead-oauth-calback"]).output().unwrap();
+    let out = plumbline(dir.path())
+        .args(["check", "--select", "dead-oauth-calback"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("dead-oauth-callback"));
-    let out = plumbline(dir.path()).args(["check", "nope"]).output().unwrap();
+    let out = plumbline(dir.path())
+        .args(["check", "nope"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let out = plumbline(dir.path()).args(["check", "--format", "yaml"]).output().unwrap();
+    let out = plumbline(dir.path())
+        .args(["check", "--format", "yaml"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -116,15 +152,26 @@ fn unknown_cli_rule_and_missing_path_exit_two() {
 fn binary_non_utf8_and_huge_files_are_counted_not_fatal() {
     let dir = temp_project(&[("src/ok.ts", VIOLATION)]);
     std::fs::write(dir.path().join("src/bin.ts"), b"const a = 1;\0\0\0").unwrap();
-    std::fs::write(dir.path().join("src/latin1.ts"), b"const a = '\xe9t\xe9';\n").unwrap();
-    std::fs::write(dir.path().join("src/huge.json"), "{\"a\": \"".to_string() + &"x".repeat(2_000_000) + "\"}").unwrap();
+    std::fs::write(
+        dir.path().join("src/latin1.ts"),
+        b"const a = '\xe9t\xe9';\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("src/huge.json"),
+        "{\"a\": \"".to_string() + &"x".repeat(2_000_000) + "\"}",
+    )
+    .unwrap();
     assert_cmd_snapshot!(plumbline(dir.path()).args(["check", "--format", "concise", "--verbose"]));
 }
 
 #[test]
 fn hidden_files_are_skipped_but_env_files_are_read() {
     let dir = temp_project(&[
-        (".env.production", "GATEWAY_URL=https://chi-gateway.example.workers.dev\n"),
+        (
+            ".env.production",
+            "GATEWAY_URL=https://chi-gateway.example.workers.dev\n",
+        ),
         (".hidden/a.ts", VIOLATION),
         ("ignored/a.ts", VIOLATION),
         (".gitignore", "ignored/\n"),
@@ -137,14 +184,23 @@ fn rules_and_explain() {
     let dir = temp_project(&[]);
     assert_cmd_snapshot!(plumbline(dir.path()).arg("rules"));
     assert_cmd_snapshot!(plumbline(dir.path()).args(["explain", "forbidden-gateway-host"]));
-    let out = plumbline(dir.path()).args(["explain", "nope"]).output().unwrap();
+    let out = plumbline(dir.path())
+        .args(["explain", "nope"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]
 fn config_show_prints_effective_options() {
-    let dir = temp_project(&[("plumbline.toml", "[supabase]\ntables = [\"legacy_integrations\"]\n")]);
-    let out = plumbline(dir.path()).args(["config", "--show"]).output().unwrap();
+    let dir = temp_project(&[(
+        "plumbline.toml",
+        "[supabase]\ntables = [\"legacy_integrations\"]\n",
+    )]);
+    let out = plumbline(dir.path())
+        .args(["config", "--show"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("[rules.supabase-integration-table]\nseverity = \"error\"\ntables = [\"legacy_integrations\"]"), "{text}");
@@ -152,7 +208,10 @@ fn config_show_prints_effective_options() {
 
 #[test]
 fn demo_app_reports_every_founding_rule() {
-    let out = plumbline(&demo_app()).args(["check", "--format", "json"]).output().unwrap();
+    let out = plumbline(&demo_app())
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["schema_version"], 1);
@@ -162,8 +221,15 @@ fn demo_app_reports_every_founding_rule() {
         .iter()
         .map(|f| f["rule"].as_str().unwrap())
         .collect();
-    for meta in plumbline::rules::builtin_rules().iter().filter(|m| !m.is_engine_rule()) {
-        assert!(rules.contains(meta.id.as_str()), "demo app does not break {}", meta.id);
+    for meta in plumbline::rules::builtin_rules()
+        .iter()
+        .filter(|m| !m.is_engine_rule())
+    {
+        assert!(
+            rules.contains(meta.id.as_str()),
+            "demo app does not break {}",
+            meta.id
+        );
     }
 }
 
@@ -174,7 +240,9 @@ fn demo_app_human_report() {
 
 #[test]
 fn broken_pipe_exits_quietly() {
-    let files: Vec<(String, &str)> = (0..400).map(|i| (format!("src/f{i}.ts"), VIOLATION)).collect();
+    let files: Vec<(String, &str)> = (0..400)
+        .map(|i| (format!("src/f{i}.ts"), VIOLATION))
+        .collect();
     let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), *t)).collect();
     let dir = temp_project(&refs);
     let mut child = plumbline(dir.path())
@@ -186,5 +254,9 @@ fn broken_pipe_exits_quietly() {
     drop(child.stdout.take());
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

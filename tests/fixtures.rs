@@ -71,10 +71,17 @@ fn every_rule_fixture_behaves() {
             let own: Vec<_> = findings.iter().filter(|f| *f.rule == *meta.id).collect();
             let name = case.file_name().unwrap().to_string_lossy().to_string();
             if own.is_empty() {
-                problems.push(format!("{}/fail/{name}: expected a finding, got none", meta.id));
+                problems.push(format!(
+                    "{}/fail/{name}: expected a finding, got none",
+                    meta.id
+                ));
                 continue;
             }
-            let rendered: String = findings.iter().map(|f| render(f, STYLE)).collect::<Vec<_>>().join("\n");
+            let rendered: String = findings
+                .iter()
+                .map(|f| render(f, STYLE))
+                .collect::<Vec<_>>()
+                .join("\n");
             snapshots.push((format!("{}@{}", meta.id, name), rendered));
         }
         for case in cases(&rule_dir.join("pass")) {
@@ -92,7 +99,11 @@ fn every_rule_fixture_behaves() {
             }
         }
     }
-    assert!(problems.is_empty(), "fixture problems:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "fixture problems:\n{}",
+        problems.join("\n")
+    );
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path("snapshots");
     settings.set_prepend_module_to_snapshot(false);
@@ -122,9 +133,14 @@ fn no_orphan_fixture_folders() {
     let mut orphans = Vec::new();
     for entry in std::fs::read_dir(fixtures_dir()).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().to_string();
-        if !known.contains(&name.as_str()) && !["demo-app", "hooks", "engine"].contains(&name.as_str()) {
+        if !known.contains(&name.as_str())
+            && !["demo-app", "hooks", "engine"].contains(&name.as_str())
+        {
             orphans.push(name);
         }
     }
-    assert!(orphans.is_empty(), "fixture folders with no rule: {orphans:?}");
+    assert!(
+        orphans.is_empty(),
+        "fixture folders with no rule: {orphans:?}"
+    );
 }

@@ -3,11 +3,16 @@
 
 use std::path::Path;
 
-use plumbline::rules::{builtin_rules, KINDS, BUILTIN_RULE_FILES};
+use plumbline::rules::{builtin_rules, BUILTIN_RULE_FILES, KINDS};
 
 fn is_kebab(id: &str) -> bool {
     !id.is_empty()
-        && id.split('-').all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && id.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
 }
 
 #[test]
@@ -20,11 +25,21 @@ fn every_rule_file_is_embedded_under_its_own_id() {
         .map(|p| p.file_stem().unwrap().to_string_lossy().to_string())
         .collect();
     on_disk.sort();
-    let mut embedded: Vec<String> = BUILTIN_RULE_FILES.iter().map(|(id, _)| id.to_string()).collect();
+    let mut embedded: Vec<String> = BUILTIN_RULE_FILES
+        .iter()
+        .map(|(id, _)| id.to_string())
+        .collect();
     embedded.sort();
-    assert_eq!(on_disk, embedded, "rules/*.toml and BUILTIN_RULE_FILES differ");
+    assert_eq!(
+        on_disk, embedded,
+        "rules/*.toml and BUILTIN_RULE_FILES differ"
+    );
     for ((stem, _), meta) in BUILTIN_RULE_FILES.iter().zip(builtin_rules()) {
-        assert_eq!(*stem, meta.id, "rules/{stem}.toml declares id `{}`", meta.id);
+        assert_eq!(
+            *stem, meta.id,
+            "rules/{stem}.toml declares id `{}`",
+            meta.id
+        );
     }
 }
 
@@ -33,9 +48,17 @@ fn rule_ids_are_kebab_case_unique_and_name_the_bad_thing() {
     let mut seen = std::collections::HashSet::new();
     for meta in builtin_rules() {
         assert!(is_kebab(&meta.id), "`{}` is not kebab-case", meta.id);
-        assert!(seen.insert(meta.id.clone()), "duplicate rule id `{}`", meta.id);
+        assert!(
+            seen.insert(meta.id.clone()),
+            "duplicate rule id `{}`",
+            meta.id
+        );
         for prefix in ["use-", "prefer-", "avoid-", "no-"] {
-            assert!(!meta.id.starts_with(prefix), "`{}` should name the bad thing", meta.id);
+            assert!(
+                !meta.id.starts_with(prefix),
+                "`{}` should name the bad thing",
+                meta.id
+            );
         }
     }
 }
@@ -43,18 +66,42 @@ fn rule_ids_are_kebab_case_unique_and_name_the_bad_thing() {
 #[test]
 fn every_instance_names_a_kind_and_valid_options() {
     for meta in builtin_rules() {
-        assert!(!meta.summary.is_empty() && !meta.message.is_empty() && !meta.help.is_empty(), "{}", meta.id);
-        assert!(!meta.description.trim().is_empty(), "{} has no description", meta.id);
+        assert!(
+            !meta.summary.is_empty() && !meta.message.is_empty() && !meta.help.is_empty(),
+            "{}",
+            meta.id
+        );
+        assert!(
+            !meta.description.trim().is_empty(),
+            "{} has no description",
+            meta.id
+        );
         if meta.is_engine_rule() {
             continue;
         }
-        let kind = plumbline::rules::kind(&meta.kind).unwrap_or_else(|| panic!("{}: unknown kind {}", meta.id, meta.kind));
+        let kind = plumbline::rules::kind(&meta.kind)
+            .unwrap_or_else(|| panic!("{}: unknown kind {}", meta.id, meta.kind));
         let option_names: Vec<&str> = kind.options().iter().map(|o| o.name).collect();
-        for key in meta.options.keys().chain(meta.shared.keys()).chain(meta.aliases.values()) {
-            assert!(option_names.contains(&key.as_str()), "{}: `{key}` is not an option of {}", meta.id, meta.kind);
+        for key in meta
+            .options
+            .keys()
+            .chain(meta.shared.keys())
+            .chain(meta.aliases.values())
+        {
+            assert!(
+                option_names.contains(&key.as_str()),
+                "{}: `{key}` is not an option of {}",
+                meta.id,
+                meta.kind
+            );
         }
-        kind.compile(&meta.options).unwrap_or_else(|e| panic!("{}: defaults do not compile: {e:?}", meta.id));
-        assert!(meta.description.contains("## Example"), "{}: description lacks an example", meta.id);
+        kind.compile(&meta.options)
+            .unwrap_or_else(|e| panic!("{}: defaults do not compile: {e:?}", meta.id));
+        assert!(
+            meta.description.contains("## Example"),
+            "{}: description lacks an example",
+            meta.id
+        );
     }
 }
 
@@ -75,13 +122,38 @@ fn kinds_match_their_files_and_document_every_section() {
     for kind in KINDS {
         assert!(is_kebab(kind.id()));
         let docs = kind.docs();
-        for section in ["## What it does", "## Why is this bad?", "## Example", "Use instead:", "## Options"] {
-            assert!(docs.contains(section), "kind `{}` docs lack `{section}`", kind.id());
+        for section in [
+            "## What it does",
+            "## Why is this bad?",
+            "## Example",
+            "Use instead:",
+            "## Options",
+        ] {
+            assert!(
+                docs.contains(section),
+                "kind `{}` docs lack `{section}`",
+                kind.id()
+            );
         }
-        assert_eq!(docs.matches("```").count() % 2, 0, "kind `{}` has an unclosed code fence", kind.id());
+        assert_eq!(
+            docs.matches("```").count() % 2,
+            0,
+            "kind `{}` has an unclosed code fence",
+            kind.id()
+        );
         for option in kind.options() {
-            assert!(!option.description.is_empty() && option.description != "TODO", "{}: {}", kind.id(), option.name);
-            assert!(docs.contains(&format!("`{}`", option.name)), "kind `{}` docs do not mention option `{}`", kind.id(), option.name);
+            assert!(
+                !option.description.is_empty() && option.description != "TODO",
+                "{}: {}",
+                kind.id(),
+                option.name
+            );
+            assert!(
+                docs.contains(&format!("`{}`", option.name)),
+                "kind `{}` docs do not mention option `{}`",
+                kind.id(),
+                option.name
+            );
         }
     }
 }
@@ -89,6 +161,11 @@ fn kinds_match_their_files_and_document_every_section() {
 #[test]
 fn descriptions_have_closed_code_fences() {
     for meta in builtin_rules() {
-        assert_eq!(meta.description.matches("```").count() % 2, 0, "{} has an unclosed fence", meta.id);
+        assert_eq!(
+            meta.description.matches("```").count() % 2,
+            0,
+            "{} has an unclosed fence",
+            meta.id
+        );
     }
 }

@@ -48,7 +48,10 @@ pub fn run(args: ConfigArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
     let mut rule_tables = toml::Table::new();
     for rule in &rules.rules {
         let mut t = toml::Table::new();
-        t.insert("severity".into(), toml::Value::String(rule.severity.to_string()));
+        t.insert(
+            "severity".into(),
+            toml::Value::String(rule.severity.to_string()),
+        );
         for (k, v) in &rule.options {
             t.insert(k.clone(), v.clone());
         }

@@ -18,7 +18,10 @@ pub fn run(args: ExplainArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
         let hint = closest(&args.rule, builtin_rules().iter().map(|m| m.id.as_str()))
             .map(|s| format!(" (did you mean `{s}`?)"))
             .unwrap_or_default();
-        eprintln!("plumbline: unknown rule `{}`{hint}; `plumbline rules` lists every rule", args.rule);
+        eprintln!(
+            "plumbline: unknown rule `{}`{hint}; `plumbline rules` lists every rule",
+            args.rule
+        );
         return Ok(ExitStatus::Error);
     };
     write!(out, "{}", explain(meta))?;
@@ -27,7 +30,10 @@ pub fn run(args: ExplainArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
 
 /// The text `explain` prints: the instance's own docs, then its kind's.
 pub fn explain(meta: &RuleMeta) -> String {
-    let mut text = format!("# {}\n\n{}\n\nSeverity: {}\n", meta.id, meta.summary, meta.severity);
+    let mut text = format!(
+        "# {}\n\n{}\n\nSeverity: {}\n",
+        meta.id, meta.summary, meta.severity
+    );
     if let Some(kind) = rules::kind(&meta.kind) {
         let languages: Vec<&str> = kind.families().iter().map(|f| f.name()).collect();
         text.push_str(&format!("Kind: {} ({})\n", meta.kind, languages.join(", ")));

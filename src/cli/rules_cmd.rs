@@ -41,7 +41,11 @@ pub fn run(args: RulesArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
         }
         return Ok(ExitStatus::Clean);
     }
-    let width = builtin_rules().iter().map(|m| m.id.len()).max().unwrap_or(0);
+    let width = builtin_rules()
+        .iter()
+        .map(|m| m.id.len())
+        .max()
+        .unwrap_or(0);
     for meta in builtin_rules() {
         let languages = match rules::kind(&meta.kind) {
             Some(kind) => kind
@@ -62,9 +66,15 @@ pub fn run(args: RulesArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
 }
 
 fn all_families() -> String {
-    [Family::Js, Family::Python, Family::Rust, Family::Sql, Family::Config]
-        .iter()
-        .map(|f| f.name())
-        .collect::<Vec<_>>()
-        .join(",")
+    [
+        Family::Js,
+        Family::Python,
+        Family::Rust,
+        Family::Sql,
+        Family::Config,
+    ]
+    .iter()
+    .map(|f| f.name())
+    .collect::<Vec<_>>()
+    .join(",")
 }

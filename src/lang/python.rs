@@ -142,7 +142,12 @@ pub fn dotted_name(node: Node<'_>, src: &str) -> Option<String> {
 }
 
 /// Finds `NAME = <expr>` assignments anywhere before `before`, nearest last.
-pub fn assignment_value<'t>(root: Node<'t>, src: &str, name: &str, before: usize) -> Option<Node<'t>> {
+pub fn assignment_value<'t>(
+    root: Node<'t>,
+    src: &str,
+    name: &str,
+    before: usize,
+) -> Option<Node<'t>> {
     let mut best = None;
     super::tree::walk(root, |node| {
         if node.start_byte() > before {

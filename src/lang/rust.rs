@@ -87,10 +87,14 @@ fn collect_strings(stream: TokenStream, out: &mut Vec<StrLit>) {
             TokenTree::Punct(p) if p.as_char() == '#' => {
                 let group = match tokens.get(i + 1) {
                     Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Bracket => Some(g),
-                    Some(TokenTree::Punct(bang)) if bang.as_char() == '!' => match tokens.get(i + 2) {
-                        Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Bracket => Some(g),
-                        _ => None,
-                    },
+                    Some(TokenTree::Punct(bang)) if bang.as_char() == '!' => {
+                        match tokens.get(i + 2) {
+                            Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Bracket => {
+                                Some(g)
+                            }
+                            _ => None,
+                        }
+                    }
                     _ => None,
                 };
                 if let Some(g) = group {
@@ -98,7 +102,11 @@ fn collect_strings(stream: TokenStream, out: &mut Vec<StrLit>) {
                     if !is_doc {
                         collect_strings(g.stream(), out);
                     }
-                    i += if matches!(tokens.get(i + 1), Some(TokenTree::Group(_))) { 2 } else { 3 };
+                    i += if matches!(tokens.get(i + 1), Some(TokenTree::Group(_))) {
+                        2
+                    } else {
+                        3
+                    };
                     continue;
                 }
             }
@@ -159,8 +167,8 @@ fn literal_string(lit: &proc_macro2::Literal) -> Option<StrLit> {
     let span = lit.span().byte_range();
     let (prefix_len, quote_tail) = if let Some(rest) = repr.strip_prefix('"') {
         (1, rest.strip_suffix('"')?.len())
-    } else if repr.starts_with('r') {
-        let hashes = repr[1..].chars().take_while(|&c| c == '#').count();
+    } else if let Some(raw) = repr.strip_prefix('r') {
+        let hashes = raw.chars().take_while(|&c| c == '#').count();
         let open = 1 + hashes + 1;
         if repr.as_bytes().get(open - 1) != Some(&b'"') || repr.len() < open + 1 + hashes {
             return None;
@@ -189,7 +197,10 @@ fn f() { let _ = format!("https://x/{}", 1); let _ = concat!("ab", "cd"); let _ 
         let RustSyntax::Parsed(file) = parse(src) else {
             panic!("parses")
         };
-        let values: Vec<String> = string_literals(&file).into_iter().map(|s| s.value).collect();
+        let values: Vec<String> = string_literals(&file)
+            .into_iter()
+            .map(|s| s.value)
+            .collect();
         assert_eq!(values, ["plain", "https://x/{}", "abcd", "raw"]);
         let strings = string_literals(&file);
         let plain = &strings[0];

@@ -120,10 +120,7 @@ impl StrLit {
             return self.span.clone();
         }
         let (value_start, file_start) = self.pieces[piece - 1];
-        let next_value_start = self
-            .pieces
-            .get(piece)
-            .map_or(self.value.len(), |&(v, _)| v);
+        let next_value_start = self.pieces.get(piece).map_or(self.value.len(), |&(v, _)| v);
         if range.end > next_value_start {
             return self.span.clone();
         }
@@ -271,6 +268,9 @@ mod tests {
             snake_case_glob("createServiceRoleClient"),
             "create_service_role_client"
         );
-        assert_eq!(snake_case_glob("getUncachable*Client"), "get_uncachable_*_client");
+        assert_eq!(
+            snake_case_glob("getUncachable*Client"),
+            "get_uncachable_*_client"
+        );
     }
 }

@@ -136,7 +136,9 @@ pub fn chain_calls<'t>(start: Node<'t>) -> Vec<Call<'t>> {
                 current = c.receiver.map(unwrap_expression);
                 calls.push(c);
             }
-            "member_expression" => current = node.child_by_field_name("object").map(unwrap_expression),
+            "member_expression" => {
+                current = node.child_by_field_name("object").map(unwrap_expression)
+            }
             _ => break,
         }
     }
@@ -186,7 +188,10 @@ pub const FUNCTION_KINDS: &[&str] = &[
 /// keys return `None` (see [`computed_key_string`]).
 pub fn property_key<'a>(key: Node<'_>, src: &'a str) -> Option<std::borrow::Cow<'a, str>> {
     match key.kind() {
-        "property_identifier" | "identifier" | "shorthand_property_identifier" | "number"
+        "property_identifier"
+        | "identifier"
+        | "shorthand_property_identifier"
+        | "number"
         | "private_property_identifier" => Some(text(key, src).into()),
         "string" => string_literal(key, src).map(|s| s.value.into()),
         _ => None,
@@ -203,7 +208,12 @@ pub fn computed_key_string(key: Node<'_>, src: &str) -> Option<StrLit> {
 
 /// Finds the initializer of `const NAME = <expr>` declared at any level of
 /// the file, choosing the nearest declaration before `before`.
-pub fn const_initializer<'t>(root: Node<'t>, src: &str, name: &str, before: usize) -> Option<Node<'t>> {
+pub fn const_initializer<'t>(
+    root: Node<'t>,
+    src: &str,
+    name: &str,
+    before: usize,
+) -> Option<Node<'t>> {
     let mut best: Option<Node<'t>> = None;
     super::tree::walk(root, |node| {
         if node.start_byte() > before {

@@ -45,7 +45,11 @@ pub fn summary_line(result: &RunResult) -> String {
         plural(s.files_scanned, "file", "files"),
     ));
     let mut skipped = Vec::new();
-    for reason in [SkipReason::Binary, SkipReason::NotUtf8, SkipReason::TooLarge] {
+    for reason in [
+        SkipReason::Binary,
+        SkipReason::NotUtf8,
+        SkipReason::TooLarge,
+    ] {
         let n = s.skipped_count(reason);
         if n > 0 {
             skipped.push(format!("{n} {}", reason.describe()));
@@ -58,7 +62,11 @@ pub fn summary_line(result: &RunResult) -> String {
         line.push_str(&format!("; {} unreadable", s.unreadable.len()));
     }
     if !s.notes.is_empty() {
-        line.push_str(&format!("; {} {}", s.notes.len(), plural(s.notes.len(), "note", "notes")));
+        line.push_str(&format!(
+            "; {} {}",
+            s.notes.len(),
+            plural(s.notes.len(), "note", "notes")
+        ));
     }
     line
 }

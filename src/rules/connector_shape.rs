@@ -144,6 +144,9 @@ impl Unit {
 pub struct Model {
     pub family: Family,
     pub units: Vec<Unit>,
+    /// `(interface, member)` pairs a TS interface or type in this file
+    /// declares optional (`revoke?(): ...`): no implementation needs them.
+    pub optional: Vec<(String, String)>,
 }
 
 /// Where an implementation gets a member from.
@@ -166,7 +169,11 @@ impl Model {
     /// read (a Rust file syn rejects, a declaration-only file).
     pub fn of(file: &ParsedFile, contract: &Contract) -> Option<Model> {
         let path = file.path();
+        if is_test_path(path) {
+            return None;
+        }
         let family = file.language.family();
+        let mut optional = Vec::new();
         let units = match family {
             Family::Js => {
                 if [".d.ts", ".d.mts", ".d.cts"]
@@ -175,7 +182,9 @@ impl Model {
                 {
                     return None;
                 }
-                js_units(file.tree()?.root_node(), file.text(), contract)
+                let root = file.tree()?.root_node();
+                optional = js_optional_members(root, file.text(), contract);
+                js_units(root, file.text(), contract)
             }
             Family::Python => {
                 if path.ends_with(".pyi") {
@@ -186,7 +195,11 @@ impl Model {
             Family::Rust => rust_units(file.rust().file()?, contract),
             _ => return None,
         };
-        Some(Model { family, units })
+        Some(Model {
+            family,
+            units,
+            optional,
+        })
     }
 
     fn nominal(&self, name: &str, seen: &[usize]) -> Option<usize> {
@@ -291,13 +304,22 @@ impl Model {
                         return Some(found);
                     }
                 }
-                None if contract.is_interface(base) => {
+                // A TS/JS class extending any class from elsewhere may
+                // inherit the member; Python and Rust name the interface
+                // itself as the base, whose default a fact can vouch for.
+                None if contract.is_interface(base) && self.family != Family::Js => {
                     state.unless.get_or_insert_with(|| base.clone());
                 }
                 None => state.foreign_base = true,
             }
         }
         None
+    }
+
+    /// The key of the project fact an optional `member` of a TS
+    /// `interface` records.
+    pub fn optional_fact(interface: &str, member: &str) -> String {
+        format!("js-optional-member:{interface}:{member}")
     }
 
     /// The key of the project fact a real default of `member` in a
@@ -317,6 +339,56 @@ struct Search {
     unless: Option<String>,
     open: bool,
     foreign_base: bool,
+}
+
+/// Tests, mocks and fakes implement contracts partially or with no-op
+/// members on purpose.
+pub fn is_test_path(path: &str) -> bool {
+    let mut segments = path.split('/');
+    let name = segments.next_back().unwrap_or(path);
+    let in_test_dir =
+        segments.any(|s| matches!(s, "tests" | "test" | "__tests__" | "__mocks__" | "mocks"));
+    let stem = name.split('.').next().unwrap_or(name);
+    in_test_dir
+        || name.contains(".test.")
+        || name.contains(".spec.")
+        || (name.ends_with(".py")
+            && (stem.starts_with("test_") || stem.ends_with("_test") || stem == "conftest"))
+}
+
+/// Members a TS `interface Connector { revoke?(): ... }` or `type Connector
+/// = { revoke?: ... }` declares optional.
+fn js_optional_members(root: Node<'_>, src: &str, contract: &Contract) -> Vec<(String, String)> {
+    let mut optional = Vec::new();
+    walk(root, |node| {
+        if !matches!(
+            node.kind(),
+            "interface_declaration" | "type_alias_declaration"
+        ) {
+            return true;
+        }
+        let name = node
+            .child_by_field_name("name")
+            .map_or("", |n| text(n, src));
+        if !contract.is_interface(name) {
+            return false;
+        }
+        let body = node
+            .child_by_field_name("body")
+            .or_else(|| node.child_by_field_name("value"));
+        for signature in body.map(named_children).unwrap_or_default() {
+            let member = signature
+                .child_by_field_name("name")
+                .and_then(|k| js_member_name(k, src));
+            if let Some(member) = member.filter(|m| contract.is_member(m)) {
+                if js_has_keyword(signature, "?") {
+                    optional.push((name.to_string(), member));
+                }
+            }
+        }
+        false
+    });
+    optional
 }
 
 // ---------------------------------------------------------------------------
@@ -373,21 +445,22 @@ impl Noop {
 /// `not implemented`, `not yet implemented`, `TODO`, `unsupported`, ...
 pub fn says_not_implemented(message: &str) -> bool {
     let lower = message.to_ascii_lowercase();
-    if [
-        "todo",
-        "unimplemented",
-        "not supported",
-        "unsupported",
-        "not support",
-    ]
-    .iter()
-    .any(|w| lower.contains(w))
+    if ["unimplemented", "unsupported", "not support"]
+        .iter()
+        .any(|w| lower.contains(w))
     {
         return true;
     }
     let bytes = lower.as_bytes();
     let at = |i: usize, word: &[u8]| bytes.get(i..i + word.len()) == Some(word);
-    (0..bytes.len()).filter(|&i| at(i, b"not")).any(|i| {
+    let letter = |i: Option<usize>| {
+        i.and_then(|i| bytes.get(i))
+            .is_some_and(u8::is_ascii_alphabetic)
+    };
+    // `TODO` as a word, not inside `mastodon`.
+    let todo = (0..bytes.len())
+        .any(|i| at(i, b"todo") && !letter(i.checked_sub(1)) && !letter(Some(i + 4)));
+    todo || (0..bytes.len()).filter(|&i| at(i, b"not")).any(|i| {
         [i + 3, i + 4].into_iter().any(|j| {
             at(j, b"implemented")
                 || (at(j, b"yet") && [j + 3, j + 4].into_iter().any(|k| at(k, b"implemented")))
@@ -396,7 +469,7 @@ pub fn says_not_implemented(message: &str) -> bool {
 }
 
 /// Whether an error type or constructor name says not-implemented
-/// (`NotImplementedError`, `UnsupportedOperation`, `TodoError`).
+/// (`NotImplementedError`, `UnsupportedOperation`).
 fn name_says_not_implemented(name: &str) -> bool {
     let lower = name.to_ascii_lowercase().replace('_', "");
     [
@@ -404,7 +477,6 @@ fn name_says_not_implemented(name: &str) -> bool {
         "unimplemented",
         "notsupported",
         "unsupported",
-        "todo",
     ]
     .iter()
     .any(|w| lower.contains(w))
@@ -508,12 +580,15 @@ fn js_is_log_call(node: Node<'_>, src: &str) -> bool {
     let Some(call) = typescript::call(node) else {
         return false;
     };
+    let log_function = matches!(
+        text(call.name, src),
+        "log" | "debug" | "info" | "warn" | "trace"
+    );
     match call.receiver {
+        // `this.log('...')`
+        Some(receiver) if receiver.kind() == "this" => log_function,
         Some(receiver) => is_logger(text(receiver, src)),
-        None => matches!(
-            text(call.name, src),
-            "log" | "debug" | "info" | "warn" | "trace"
-        ),
+        None => log_function,
     }
 }
 
@@ -536,7 +611,12 @@ fn js_trivial(node: Node<'_>) -> bool {
         }
         "unary_expression" => first_named(node).is_some_and(js_trivial),
         "member_expression" => node.child_by_field_name("object").is_some_and(js_trivial),
-        "array" | "object" => first_named(node).is_none(),
+        "array" => named_children(node).into_iter().all(js_trivial),
+        "object" => named_children(node).into_iter().all(|p| match p.kind() {
+            "pair" => p.child_by_field_name("value").is_some_and(js_trivial),
+            "shorthand_property_identifier" | "comment" => true,
+            _ => false,
+        }),
         _ => false,
     }
 }
@@ -662,7 +742,12 @@ fn python_trivial(node: Node<'_>) -> bool {
             .child_by_field_name("object")
             .is_some_and(python_trivial),
         "unary_operator" | "not_operator" => first_named(node).is_some_and(python_trivial),
-        "list" | "tuple" | "dictionary" | "set" => first_named(node).is_none(),
+        "list" | "tuple" | "set" => named_children(node).into_iter().all(python_trivial),
+        "dictionary" => named_children(node).into_iter().all(|p| match p.kind() {
+            "pair" => p.child_by_field_name("value").is_some_and(python_trivial),
+            "comment" => true,
+            _ => false,
+        }),
         _ => false,
     }
 }
@@ -874,20 +959,13 @@ fn js_units(root: Node<'_>, src: &str, contract: &Contract) -> Vec<Unit> {
                 js_asserted_object(node, src, contract, &mut objects, &mut units)
             }
             "return_statement" => {
-                if let Some(object) = first_named(node)
-                    .map(js_unwrap)
-                    .filter(|o| o.kind() == "object")
-                {
+                if let Some(object) = first_named(node).and_then(js_object_value) {
                     let function = crate::lang::tree::ancestor(node, typescript::FUNCTION_KINDS);
                     js_returned_object(function, object, src, contract, &mut objects, &mut units);
                 }
             }
             "arrow_function" => {
-                if let Some(object) = node
-                    .child_by_field_name("body")
-                    .map(js_unwrap)
-                    .filter(|o| o.kind() == "object")
-                {
+                if let Some(object) = node.child_by_field_name("body").and_then(js_object_value) {
                     js_returned_object(Some(node), object, src, contract, &mut objects, &mut units);
                 }
             }
@@ -1013,12 +1091,12 @@ fn keyword_span(node: Node<'_>, keyword: &str) -> Option<Range<usize>> {
 
 fn js_class(node: Node<'_>, src: &str, contract: &Contract) -> Unit {
     let mut unit = Unit {
-        nominal: true,
         is_abstract: node.kind() == "abstract_class_declaration",
         ..Unit::default()
     };
     let own_name = node.child_by_field_name("name");
-    let (name, span) = match own_name.or_else(|| js_binding_name(node)) {
+    let binding = own_name.or_else(|| js_binding_name(node));
+    let (name, span) = match binding {
         Some(n) => (text(n, src).to_string(), n.byte_range()),
         None => {
             let in_default_export = node
@@ -1034,7 +1112,7 @@ fn js_class(node: Node<'_>, src: &str, contract: &Contract) -> Unit {
             (label.to_string(), span)
         }
     };
-    unit.nominal = own_name.is_some() || node.kind() != "class";
+    unit.nominal = binding.is_some();
     unit.is_definition = own_name.is_some() && contract.is_interface(&name);
     unit.name = name;
     unit.span = span;
@@ -1282,8 +1360,17 @@ fn js_push_object(
     }
 }
 
-fn js_object_value(value: Node<'_>) -> Option<Node<'_>> {
-    Some(js_unwrap(value)).filter(|v| v.kind() == "object")
+/// The object literal a value is, seeing through parentheses: a cast
+/// (`{...} as unknown as Connector`, `as any`) says the object is knowingly
+/// partial.
+fn js_object_value(mut value: Node<'_>) -> Option<Node<'_>> {
+    // Parentheses, and `as const` (an `as_expression` with no type node).
+    while value.kind() == "parenthesized_expression"
+        || (value.kind() == "as_expression" && value.named_child_count() == 1)
+    {
+        value = first_named(value)?;
+    }
+    Some(value).filter(|v| v.kind() == "object")
 }
 
 /// `const x: Connector = {...}`, `const all: Connector[] = [{...}]`,
@@ -1613,6 +1700,18 @@ fn rust_units(file: &syn::File, contract: &Contract) -> Vec<Unit> {
             syn::visit::visit_item_impl(self, item);
         }
 
+        fn visit_item_mod(&mut self, item: &'ast syn::ItemMod) {
+            if !is_test_item(&item.attrs) {
+                syn::visit::visit_item_mod(self, item);
+            }
+        }
+
+        fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
+            if !is_test_item(&item.attrs) {
+                syn::visit::visit_item_fn(self, item);
+            }
+        }
+
         fn visit_item_trait(&mut self, item: &'ast syn::ItemTrait) {
             let name = item.ident.to_string();
             if self.contract.is_interface(&name) {
@@ -1627,6 +1726,21 @@ fn rust_units(file: &syn::File, contract: &Contract) -> Vec<Unit> {
     };
     syn::visit::Visit::visit_file(&mut collect, file);
     collect.units
+}
+
+/// `#[cfg(test)]`, `#[test]`, `#[tokio::test]`: test code, where stub
+/// implementations are mocks.
+fn is_test_item(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|attr| {
+        let path = attr.path();
+        if path.is_ident("cfg") {
+            let tokens = quote::ToTokens::to_token_stream(&attr.meta).to_string();
+            let mut words = tokens.split(|c: char| !(c.is_alphanumeric() || c == '_'));
+            let words: Vec<&str> = words.by_ref().collect();
+            return words.contains(&"test") && !words.contains(&"not");
+        }
+        path.segments.last().is_some_and(|s| s.ident == "test")
+    })
 }
 
 fn rust_impl(item: &syn::ItemImpl, interface: String) -> Unit {
@@ -1760,6 +1874,7 @@ mod tests {
             assert!(says_not_implemented(yes), "{yes}");
         }
         for no in [
+            "mastodon revoke failed",
             "token expired",
             "revocation failed",
             "nothing",

@@ -13,7 +13,9 @@ use super::forbidden_definition::FunctionNames;
 use super::forbidden_table::{table_references, TableSet};
 use crate::lang::tree::{ancestor, text, walk};
 use crate::lang::{python as py, typescript as ts, Family, ParsedFile};
-use crate::rules::{declare_kind, parse_options, Check, Kind, OptionDoc, OptionError, Report, Reporter};
+use crate::rules::{
+    declare_kind, parse_options, Check, Kind, OptionDoc, OptionError, Report, Reporter,
+};
 
 declare_kind! {
     /// ## What it does
@@ -115,7 +117,9 @@ impl Kind for ForbiddenCallInScope {
 
     fn compile(&self, options: &toml::Table) -> Result<Box<dyn Check>, OptionError> {
         let options: Options = parse_options(options)?;
-        if options.functions.is_empty() && (options.client_constructors.is_empty() || options.key_markers.is_empty()) {
+        if options.functions.is_empty()
+            && (options.client_constructors.is_empty() || options.key_markers.is_empty())
+        {
             return Err(OptionError::new(
                 "functions",
                 "list at least one function (or both `client_constructors` and `key_markers`)",
@@ -128,7 +132,10 @@ impl Kind for ForbiddenCallInScope {
             ));
         }
         if options.key_markers.iter().any(|m| normalize(m).is_empty()) {
-            return Err(OptionError::new("key_markers", "a key marker must not be empty"));
+            return Err(OptionError::new(
+                "key_markers",
+                "a key marker must not be empty",
+            ));
         }
         let functions = if options.functions.is_empty() {
             None
@@ -242,19 +249,26 @@ impl Check for ForbiddenCallInScopeCheck {
                     Family::Js => ts::FUNCTION_KINDS,
                     _ => &["function_definition", "lambda"],
                 };
-                let function = candidate.node.parent().and_then(|p| ancestor(p, function_kinds));
+                let function = candidate
+                    .node
+                    .parent()
+                    .and_then(|p| ancestor(p, function_kinds));
                 let scope = function.unwrap_or(root);
                 let Some(touched) = self.touches(file, root, scope) else {
                     continue;
                 };
-                let unit = if function.is_some() { "function" } else { "module" };
+                let unit = if function.is_some() {
+                    "function"
+                } else {
+                    "module"
+                };
                 format!("the same {unit} touches `{touched}`")
             };
             out.report(
                 Report::at(candidate.name.byte_range())
                     .var("call", candidate.callee)
                     .var("reason", reason)
-                    .label("service-role client created here"),
+                    .label("called here"),
             );
         }
     }
@@ -283,7 +297,9 @@ impl ForbiddenCallInScopeCheck {
         walk(root, |node| {
             let (name, callee, args) = match node.kind() {
                 "call_expression" => {
-                    let Some(call) = ts::call(node) else { return true };
+                    let Some(call) = ts::call(node) else {
+                        return true;
+                    };
                     let function = node.child_by_field_name("function");
                     (call.name, function, call.args)
                 }
@@ -306,10 +322,12 @@ impl ForbiddenCallInScopeCheck {
                 _ => return true,
             };
             let name_text = text(name, src);
-            let counts = (node.kind() == "call_expression" && self.is_function(Family::Js, name_text))
+            let counts = (node.kind() == "call_expression"
+                && self.is_function(Family::Js, name_text))
                 || (self.is_constructor(name_text)
                     && args.iter().any(|a| {
-                        self.has_marker(text(*a, src)) || self.ts_arg_constant_has_marker(root, src, *a)
+                        self.has_marker(text(*a, src))
+                            || self.ts_arg_constant_has_marker(root, src, *a)
                     }));
             if counts {
                 found.push(Candidate {
@@ -334,7 +352,9 @@ impl ForbiddenCallInScopeCheck {
     fn py_candidates<'t>(&self, root: Node<'t>, src: &str) -> Vec<Candidate<'t>> {
         let mut found = Vec::new();
         walk(root, |node| {
-            let Some(call) = py::call(node) else { return true };
+            let Some(call) = py::call(node) else {
+                return true;
+            };
             let name_text = text(call.name, src);
             let counts = self.is_function(Family::Python, name_text)
                 || (self.is_constructor(name_text)
@@ -345,8 +365,13 @@ impl ForbiddenCallInScopeCheck {
                         .any(|a| {
                             self.has_marker(text(*a, src))
                                 || (a.kind() == "identifier"
-                                    && py::assignment_value(root, src, text(*a, src), a.start_byte())
-                                        .is_some_and(|v| self.has_marker(text(v, src))))
+                                    && py::assignment_value(
+                                        root,
+                                        src,
+                                        text(*a, src),
+                                        a.start_byte(),
+                                    )
+                                    .is_some_and(|v| self.has_marker(text(v, src))))
                         }));
             if counts {
                 found.push(Candidate {
@@ -364,9 +389,15 @@ impl ForbiddenCallInScopeCheck {
     fn touches(&self, file: &ParsedFile, root: Node<'_>, scope: Node<'_>) -> Option<String> {
         if let Some(tables) = &self.tables {
             let mut table = None;
-            table_references(file, root, scope, tables, &mut |_: Range<usize>, t: &str| {
-                table.get_or_insert_with(|| t.to_string());
-            });
+            table_references(
+                file,
+                root,
+                scope,
+                tables,
+                &mut |_: Range<usize>, t: &str| {
+                    table.get_or_insert_with(|| t.to_string());
+                },
+            );
             if table.is_some() {
                 return table;
             }
@@ -388,8 +419,12 @@ impl ForbiddenCallInScopeCheck {
                     .parent()
                     .filter(|p| p.kind() == "pair")
                     .map(|_| text(node, src).to_string()),
-                (Family::Python, "string") => py::string_literal(node, src).map(|s| s.with_placeholders()),
-                (Family::Python, "keyword_argument") => node.child_by_field_name("name").map(|n| text(n, src).to_string()),
+                (Family::Python, "string") => {
+                    py::string_literal(node, src).map(|s| s.with_placeholders())
+                }
+                (Family::Python, "keyword_argument") => node
+                    .child_by_field_name("name")
+                    .map(|n| text(n, src).to_string()),
                 _ => None,
             };
             if let Some(name) = name.filter(|n| columns.is_match(n)) {
@@ -490,5 +525,55 @@ mod tests {
                   d = create_client(url, settings.supabase_anon_key)\n";
         assert_eq!(flagged("app/integrations/db.py", py).len(), 3);
         assert!(flagged("app/db.py", py).is_empty());
+    }
+
+    #[test]
+    fn options_are_validated() {
+        use crate::rules::Kind;
+        let compile =
+            |text: &str| super::ForbiddenCallInScope.compile(&toml::from_str(text).unwrap());
+        assert_eq!(
+            compile("paths = ['x/**']").err().unwrap().option.as_deref(),
+            Some("functions")
+        );
+        assert_eq!(
+            compile("functions = ['f']")
+                .err()
+                .unwrap()
+                .option
+                .as_deref(),
+            Some("paths")
+        );
+        assert_eq!(
+            compile("functions = ['f']\npaths = ['a[']")
+                .err()
+                .unwrap()
+                .option
+                .as_deref(),
+            Some("paths")
+        );
+        assert_eq!(
+            compile("functions = ['f']\ntables = []\ncolumns = ['']")
+                .err()
+                .unwrap()
+                .option
+                .as_deref(),
+            Some("columns")
+        );
+        let check = compile(
+            "functions = ['createAdmin']\npaths = ['**/x/**']\nkey_markers = ['SERVICE_ROLE']\nclient_constructors = ['createClient']",
+        )
+        .ok()
+        .unwrap();
+        assert_eq!(
+            check.literals(),
+            vec![
+                "createAdmin",
+                "create_admin",
+                "SERVICE_ROLE",
+                "servicerole",
+                "SERVICE-ROLE"
+            ]
+        );
     }
 }

@@ -7,10 +7,13 @@ use std::ops::Range;
 use serde::Deserialize;
 use tree_sitter::Node;
 
+use super::forbidden_table::ts_embedded_sql;
 use crate::lang::sql::{self, SqlStatement, SqlToken, SqlTokenKind};
-use crate::lang::tree::{ancestor, named_children, text, walk, NameGlob};
+use crate::lang::tree::{ancestor, named_children, text, walk, NameGlob, StrLit};
 use crate::lang::{python as py, typescript as ts, Family, ParsedFile};
-use crate::rules::{declare_kind, parse_options, Check, Kind, OptionDoc, OptionError, Report, Reporter};
+use crate::rules::{
+    declare_kind, parse_options, Check, Kind, OptionDoc, OptionError, Report, Reporter,
+};
 
 declare_kind! {
     /// ## What it does
@@ -21,12 +24,16 @@ declare_kind! {
     /// column glob is one finding, whether it is written plainly, quoted, as a
     /// shorthand property, as a computed key built from a template literal
     /// (`` [`prefix_${p}_suffix`] ``), as a Python f-string key or a
-    /// `dict(name=…)` keyword. Arrays of rows, objects held in a variable of the
-    /// same file and spreads of such objects are followed.
+    /// `dict(name=…)` keyword. Arrays of rows, rows held in a variable of the
+    /// same file (including keys assigned later, `row.key = …`,
+    /// `row["key"] = …`), spreads of such rows and computed keys held in a
+    /// constant are followed.
     ///
-    /// In SQL it flags `alter table … add [column]`, column definitions of
-    /// `create table`, `update … set` targets (also `on conflict do update
-    /// set`) and `insert into t (…)` column lists.
+    /// In SQL (`.sql` files, and SQL handed to the database from
+    /// TypeScript/JavaScript in `` sql`…` `` templates or `.query('…')`) it
+    /// flags `alter table … add [column]`, `rename column … to`, column
+    /// definitions of `create table`, `update … set` targets (also `on
+    /// conflict do update set`) and `insert into t (…)` column lists.
     ///
     /// Reads are not flagged: `.select(…)`, filters such as `.eq(…)`, SQL
     /// `select` and `where` clauses, and `drop column`.
@@ -155,7 +162,7 @@ impl Check for ForbiddenColumnWriteCheck {
                 let Some(tree) = file.tree() else { return };
                 for key in ts_written_keys(tree.root_node(), file.text()) {
                     if self.columns.is_match(&key.name) {
-                        report(key.span, &key.name);
+                        report(key.span, &key.display);
                     }
                 }
             }
@@ -163,7 +170,7 @@ impl Check for ForbiddenColumnWriteCheck {
                 let Some(tree) = file.tree() else { return };
                 for key in py_written_keys(tree.root_node(), file.text()) {
                     if self.columns.is_match(&key.name) {
-                        report(key.span, &key.name);
+                        report(key.span, &key.display);
                     }
                 }
             }
@@ -186,7 +193,35 @@ impl Check for ForbiddenColumnWriteCheck {
 struct Key {
     /// Substitutions of computed keys are rendered as `x`.
     name: String,
+    /// The key as written, for the message (`integration_${p}_status`).
+    display: String,
     span: Range<usize>,
+}
+
+impl Key {
+    fn plain(name: String, span: Range<usize>) -> Key {
+        Key {
+            display: name.clone(),
+            name,
+            span,
+        }
+    }
+
+    fn literal(lit: &StrLit, span: Range<usize>, src: &str) -> Key {
+        let display = if lit.is_static() {
+            lit.value.clone()
+        } else {
+            let raw = src.get(lit.span.clone()).unwrap_or_default();
+            raw.trim_start_matches(|c: char| c.is_ascii_alphabetic())
+                .trim_matches(['"', '\'', '`'])
+                .to_string()
+        };
+        Key {
+            name: lit.with_placeholders(),
+            display,
+            span,
+        }
+    }
 }
 
 const WRITE_METHODS: &[&str] = &["update", "insert", "upsert"];
@@ -200,7 +235,13 @@ const MAX_DEPTH: usize = 4;
 fn ts_written_keys(root: Node<'_>, src: &str) -> Vec<Key> {
     let mut keys = Vec::new();
     walk(root, |node| {
-        if let Some(call) = ts::call(node) {
+        if let Some(lit) = ts_embedded_sql(node, src) {
+            for statement in sql::parse_statements(&lit.value) {
+                for (span, name) in sql_written_columns(&statement, &lit.value) {
+                    keys.push(Key::plain(name, lit.file_span(span)));
+                }
+            }
+        } else if let Some(call) = ts::call(node) {
             if WRITE_METHODS.contains(&text(call.name, src)) {
                 if let (Some(receiver), Some(arg)) = (call.receiver, call.args.first()) {
                     if ts_is_query(root, src, receiver, 0) {
@@ -248,7 +289,14 @@ fn ts_chain_root(node: Node<'_>) -> Node<'_> {
 
 /// Collects the keys of the row(s) `value` stands for. `call` is the write
 /// call, whose function bounds where member assignments to a variable count.
-fn ts_row_keys(root: Node<'_>, src: &str, value: Node<'_>, call: Node<'_>, depth: usize, keys: &mut Vec<Key>) {
+fn ts_row_keys(
+    root: Node<'_>,
+    src: &str,
+    value: Node<'_>,
+    call: Node<'_>,
+    depth: usize,
+    keys: &mut Vec<Key>,
+) {
     if depth > MAX_DEPTH {
         return;
     }
@@ -259,15 +307,17 @@ fn ts_row_keys(root: Node<'_>, src: &str, value: Node<'_>, call: Node<'_>, depth
                 match member.kind() {
                     "pair" => {
                         if let Some(key) = member.child_by_field_name("key") {
-                            if let Some(key) = ts_key(key, src) {
+                            if let Some(key) =
+                                ts_key(key, src).or_else(|| ts_computed_constant(root, src, key))
+                            {
                                 keys.push(key);
                             }
                         }
                     }
-                    "shorthand_property_identifier" => keys.push(Key {
-                        name: text(member, src).to_string(),
-                        span: member.byte_range(),
-                    }),
+                    "shorthand_property_identifier" => keys.push(Key::plain(
+                        text(member, src).to_string(),
+                        member.byte_range(),
+                    )),
                     "spread_element" => {
                         if let Some(inner) = member.named_child(0) {
                             ts_row_keys(root, src, inner, call, depth + 1, keys);
@@ -303,16 +353,24 @@ fn ts_row_keys(root: Node<'_>, src: &str, value: Node<'_>, call: Node<'_>, depth
 /// A property key as written: identifier, string, number or computed key.
 fn ts_key(key: Node<'_>, src: &str) -> Option<Key> {
     if let Some(name) = ts::property_key(key, src) {
-        return Some(Key {
-            name: name.into_owned(),
-            span: key.byte_range(),
-        });
+        return Some(Key::plain(name.into_owned(), key.byte_range()));
     }
     let lit = ts::computed_key_string(key, src)?;
-    Some(Key {
-        name: lit.with_placeholders(),
-        span: lit.span.clone(),
-    })
+    Some(Key::literal(&lit, lit.span.clone(), src))
+}
+
+/// `{ [column]: … }` with `const column = `prefix_${p}_suffix``.
+fn ts_computed_constant(root: Node<'_>, src: &str, key: Node<'_>) -> Option<Key> {
+    let inner = ts::unwrap_expression(
+        key.named_child(0)
+            .filter(|_| key.kind() == "computed_property_name")?,
+    );
+    if inner.kind() != "identifier" {
+        return None;
+    }
+    let value = ts::const_initializer(root, src, text(inner, src), inner.start_byte())?;
+    let lit = ts::fold_string(ts::unwrap_expression(value), src)?;
+    Some(Key::literal(&lit, inner.byte_range(), src))
 }
 
 /// `row.key = …` and `row['key'] = …` before `call`, in the function that
@@ -328,13 +386,12 @@ fn ts_member_assignments(src: &str, name: &str, call: Node<'_>, keys: &mut Vec<K
                 let object = left.child_by_field_name("object");
                 if object.is_some_and(|o| o.kind() == "identifier" && text(o, src) == name) {
                     let key = match left.kind() {
-                        "member_expression" => left.child_by_field_name("property").and_then(|p| ts_key(p, src)),
+                        "member_expression" => left
+                            .child_by_field_name("property")
+                            .and_then(|p| ts_key(p, src)),
                         "subscript_expression" => left.child_by_field_name("index").and_then(|i| {
                             let lit = ts::fold_string(i, src)?;
-                            Some(Key {
-                                name: lit.with_placeholders(),
-                                span: lit.span.clone(),
-                            })
+                            Some(Key::literal(&lit, lit.span.clone(), src))
                         }),
                         _ => None,
                     };
@@ -406,7 +463,14 @@ fn py_is_query(root: Node<'_>, src: &str, receiver: Node<'_>, depth: usize) -> b
             .is_some_and(|value| py_is_query(root, src, value, depth + 1))
 }
 
-fn py_row_keys(root: Node<'_>, src: &str, value: Node<'_>, call: Node<'_>, depth: usize, keys: &mut Vec<Key>) {
+fn py_row_keys(
+    root: Node<'_>,
+    src: &str,
+    value: Node<'_>,
+    call: Node<'_>,
+    depth: usize,
+    keys: &mut Vec<Key>,
+) {
     if depth > MAX_DEPTH {
         return;
     }
@@ -416,7 +480,10 @@ fn py_row_keys(root: Node<'_>, src: &str, value: Node<'_>, call: Node<'_>, depth
             for member in named_children(value) {
                 match member.kind() {
                     "pair" => {
-                        if let Some(key) = member.child_by_field_name("key").and_then(|k| py_key(k, src)) {
+                        if let Some(key) = member
+                            .child_by_field_name("key")
+                            .and_then(|k| py_key_or_constant(root, src, k))
+                        {
                             keys.push(key);
                         }
                     }
@@ -453,10 +520,7 @@ fn py_row_keys(root: Node<'_>, src: &str, value: Node<'_>, call: Node<'_>, depth
             let Some(inner) = py::call(value) else { return };
             if inner.receiver.is_none() && text(inner.name, src) == "dict" {
                 for (name, _) in &inner.kwargs {
-                    keys.push(Key {
-                        name: text(*name, src).to_string(),
-                        span: name.byte_range(),
-                    });
+                    keys.push(Key::plain(text(*name, src).to_string(), name.byte_range()));
                 }
                 for arg in &inner.args {
                     py_row_keys(root, src, *arg, call, depth + 1, keys);
@@ -476,10 +540,20 @@ fn py_row_keys(root: Node<'_>, src: &str, value: Node<'_>, call: Node<'_>, depth
 
 fn py_key(key: Node<'_>, src: &str) -> Option<Key> {
     let lit = py::fold_string(key, src)?;
-    Some(Key {
-        name: lit.with_placeholders(),
-        span: lit.span.clone(),
-    })
+    Some(Key::literal(&lit, lit.span.clone(), src))
+}
+
+/// A dict key, also a name bound to a string (`column = f"…_{p}_status"`).
+fn py_key_or_constant(root: Node<'_>, src: &str, key: Node<'_>) -> Option<Key> {
+    if let Some(key) = py_key(key, src) {
+        return Some(key);
+    }
+    if key.kind() != "identifier" {
+        return None;
+    }
+    let value = py::assignment_value(root, src, text(key, src), key.start_byte())?;
+    let lit = py::fold_string(value, src)?;
+    Some(Key::literal(&lit, key.byte_range(), src))
 }
 
 /// `row["key"] = …` before `call`, in the function that makes the call.
@@ -492,8 +566,13 @@ fn py_subscript_assignments(src: &str, name: &str, call: Node<'_>, keys: &mut Ve
         if node.kind() == "assignment" {
             if let Some(left) = node.child_by_field_name("left") {
                 let object = left.child_by_field_name("value");
-                if left.kind() == "subscript" && object.is_some_and(|o| o.kind() == "identifier" && text(o, src) == name) {
-                    keys.extend(left.child_by_field_name("subscript").and_then(|k| py_key(k, src)));
+                if left.kind() == "subscript"
+                    && object.is_some_and(|o| o.kind() == "identifier" && text(o, src) == name)
+                {
+                    keys.extend(
+                        left.child_by_field_name("subscript")
+                            .and_then(|k| py_key(k, src)),
+                    );
                 }
             }
         }
@@ -550,11 +629,22 @@ fn depths(tokens: &[SqlToken]) -> Vec<usize> {
 }
 
 /// Keywords that start a table constraint rather than a column definition.
-const CONSTRAINT_KEYWORDS: &[&str] = &["constraint", "primary", "unique", "foreign", "check", "exclude", "like"];
+const CONSTRAINT_KEYWORDS: &[&str] = &[
+    "constraint",
+    "primary",
+    "unique",
+    "foreign",
+    "check",
+    "exclude",
+    "like",
+];
 
 fn column_at(tokens: &[SqlToken], i: usize, text: &str) -> Option<(Range<usize>, String)> {
     let token = tokens.get(i)?;
-    if CONSTRAINT_KEYWORDS.iter().any(|k| token.is_keyword(text, k)) {
+    if CONSTRAINT_KEYWORDS
+        .iter()
+        .any(|k| token.is_keyword(text, k))
+    {
         return None;
     }
     Some((token.span.clone(), token.ident(text)?.into_owned()))
@@ -563,8 +653,8 @@ fn column_at(tokens: &[SqlToken], i: usize, text: &str) -> Option<(Range<usize>,
 fn alter_table_columns(tokens: &[SqlToken], text: &str, out: &mut Vec<(Range<usize>, String)>) {
     let depth = depths(tokens);
     let kw = |i: usize, k: &str| tokens.get(i).is_some_and(|t| t.is_keyword(text, k));
-    for i in 0..tokens.len() {
-        if depth[i] != 0 {
+    for (i, &d) in depth.iter().enumerate() {
+        if d != 0 {
             continue;
         }
         if kw(i, "add") {
@@ -586,16 +676,27 @@ fn alter_table_columns(tokens: &[SqlToken], text: &str, out: &mut Vec<(Range<usi
     }
 }
 
-fn create_table_columns(statement: &SqlStatement, text: &str, out: &mut Vec<(Range<usize>, String)>) {
+fn create_table_columns(
+    statement: &SqlStatement,
+    text: &str,
+    out: &mut Vec<(Range<usize>, String)>,
+) {
     let tokens = &statement.tokens;
     // create [global|local] [temp|temporary|unlogged] table [if not exists] name (
-    let Some(table) = tokens
-        .iter()
-        .take(5)
-        .position(|t| t.is_keyword(text, "table"))
-    else {
+    const MODIFIERS: &[&str] = &["global", "local", "temp", "temporary", "unlogged"];
+    let mut table = 1;
+    while tokens
+        .get(table)
+        .is_some_and(|t| MODIFIERS.iter().any(|m| t.is_keyword(text, m)))
+    {
+        table += 1;
+    }
+    if !tokens
+        .get(table)
+        .is_some_and(|t| t.is_keyword(text, "table"))
+    {
         return;
-    };
+    }
     let mut i = table + 1;
     if tokens.get(i).is_some_and(|t| t.is_keyword(text, "if")) {
         i += 3;
@@ -611,7 +712,12 @@ fn create_table_columns(statement: &SqlStatement, text: &str, out: &mut Vec<(Ran
 
 /// The first name of each comma-separated element of the list opened at
 /// `open`: column definitions, column lists.
-fn element_heads(tokens: &[SqlToken], open: usize, text: &str, out: &mut Vec<(Range<usize>, String)>) {
+fn element_heads(
+    tokens: &[SqlToken],
+    open: usize,
+    text: &str,
+    out: &mut Vec<(Range<usize>, String)>,
+) {
     let mut depth = 0usize;
     let mut expect_head = true;
     for i in open..tokens.len() {
@@ -666,7 +772,12 @@ fn update_set(statement: &SqlStatement, i: usize, text: &str) -> Option<usize> {
 }
 
 /// Assignment targets of a `set` list: `a = …, b = …, (c, d) = (…)`.
-fn set_targets(tokens: &[SqlToken], start: usize, text: &str, out: &mut Vec<(Range<usize>, String)>) {
+fn set_targets(
+    tokens: &[SqlToken],
+    start: usize,
+    text: &str,
+    out: &mut Vec<(Range<usize>, String)>,
+) {
     const END: &[&str] = &["where", "from", "returning"];
     let mut depth = 0usize;
     let mut expect_target = true;
@@ -720,7 +831,12 @@ fn set_targets(tokens: &[SqlToken], start: usize, text: &str, out: &mut Vec<(Ran
 }
 
 /// `insert into t [as alias] (a, b, …)`, with `i` at the table name.
-fn insert_columns(statement: &SqlStatement, i: usize, text: &str, out: &mut Vec<(Range<usize>, String)>) {
+fn insert_columns(
+    statement: &SqlStatement,
+    i: usize,
+    text: &str,
+    out: &mut Vec<(Range<usize>, String)>,
+) {
     let tokens = &statement.tokens;
     let Some((_, _, mut j)) = sql::qualified_name_at(statement, i, text) else {
         return;
@@ -780,10 +896,14 @@ mod tests {
                 "\"integration_a_status\"",
             ]
         );
+        let findings = lint("a.ts", src);
         assert_eq!(
-            lint("a.ts", src)[0].message,
+            findings[0].message,
             "`integration_gcp_status` is integration status; it must not be written to Supabase"
         );
+        assert!(findings[2]
+            .message
+            .starts_with("`integration_${p}_configured_at` is"));
     }
 
     #[test]
@@ -825,6 +945,29 @@ mod tests {
     }
 
     #[test]
+    fn keys_from_constants_and_embedded_sql() {
+        let src = "const column = `integration_${provider}_status`;\n\
+                   await supabase.from('organizations').update({ [column]: status });\n\
+                   await sql`update organizations set integration_x_status = ${s} where id = ${id}`;\n\
+                   await pool.query('insert into organizations (id, integration_y_configured_at) values ($1, now())');\n\
+                   await sql`select integration_z_status from organizations`;\n";
+        assert_eq!(
+            flagged("a.ts", src),
+            vec![
+                "column",
+                "integration_x_status",
+                "integration_y_configured_at"
+            ]
+        );
+        let py = "col = f\"integration_{p}_status\"\n\
+                  supabase.table(\"organizations\").update({col: s}).execute()\n";
+        assert_eq!(flagged("a.py", py), vec!["col"]);
+        assert!(lint("a.py", py)[0]
+            .message
+            .starts_with("`integration_{p}_status` is"));
+    }
+
+    #[test]
     fn sql_writes() {
         let src = "-- alter table organizations add column integration_q_status text;\n\
                    ALTER TABLE public.organizations\n  ADD COLUMN integration_aws_status text NOT NULL DEFAULT 'x',\n  ADD COLUMN IF NOT EXISTS integration_aws_configured_at timestamptz,\n  ADD billing_email text,\n  ADD integration_gcp_status text;\n\
@@ -834,6 +977,9 @@ mod tests {
                    update organizations set integration_u_status = 'x', updated_at = now(), (integration_v_status, b) = (1, 2) where integration_w_status = 'y';\n\
                    insert into public.organizations (id, integration_i_status) values (1, 'x') on conflict (id) do update set integration_j_status = excluded.integration_j_status;\n\
                    select integration_s_status from organizations where integration_s_status = 'x';\n\
+                   create function g() returns table (integration_t_status text) language sql as $$ select 1 $$;\n\
+                   create temp table tmp (integration_k_status text);\n\
+                   grant update (integration_g_status) on organizations to authenticated;\n\
                    create trigger t before update on organizations for each row execute function f();\n\
                    create function f() returns trigger language plpgsql set search_path = '' as $$ begin update public.organizations set integration_f_status = 'x' where id = new.id; return new; end; $$;\n";
         assert_eq!(
@@ -848,8 +994,29 @@ mod tests {
                 "integration_v_status",
                 "integration_i_status",
                 "integration_j_status",
+                "integration_k_status",
                 "integration_f_status",
             ]
         );
+    }
+
+    #[test]
+    fn options_are_validated() {
+        use crate::rules::Kind;
+        let compile =
+            |text: &str| super::ForbiddenColumnWrite.compile(&toml::from_str(text).unwrap());
+        assert_eq!(
+            compile("columns = []").err().unwrap().option.as_deref(),
+            Some("columns")
+        );
+        assert_eq!(
+            compile("columns = ['**']").err().unwrap().option.as_deref(),
+            Some("columns")
+        );
+        assert!(compile("column = ['x']").is_err());
+        let check = compile("columns = ['integration_*_status', 'legacy_*']")
+            .ok()
+            .unwrap();
+        assert_eq!(check.literals(), vec!["integration_", "legacy_"]);
     }
 }

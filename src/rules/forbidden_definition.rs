@@ -8,7 +8,9 @@ use tree_sitter::Node;
 
 use crate::lang::tree::{snake_case_glob, text, walk, NameGlob};
 use crate::lang::{python as py, typescript as ts, Family, ParsedFile};
-use crate::rules::{declare_kind, parse_options, Check, Kind, OptionDoc, OptionError, Report, Reporter};
+use crate::rules::{
+    declare_kind, parse_options, Check, Kind, OptionDoc, OptionError, Report, Reporter,
+};
 
 declare_kind! {
     /// ## What it does
@@ -106,7 +108,10 @@ impl FunctionNames {
                     format!("`{name}` would match every function; name the functions"),
                 ));
             }
-            if !name.chars().all(|c| c == '*' || c == '_' || c == '$' || c.is_alphanumeric()) {
+            if !name
+                .chars()
+                .all(|c| c == '*' || c == '_' || c == '$' || c.is_alphanumeric())
+            {
                 return Err(OptionError::new(
                     option,
                     format!("`{name}` is not a function name glob (use letters, digits, `_`, `$` and `*`)"),
@@ -115,7 +120,10 @@ impl FunctionNames {
         }
         Ok(FunctionNames {
             camel: names.iter().map(|n| NameGlob::new(n)).collect(),
-            snake: names.iter().map(|n| NameGlob::new(&snake_case_glob(n))).collect(),
+            snake: names
+                .iter()
+                .map(|n| NameGlob::new(&snake_case_glob(n)))
+                .collect(),
         })
     }
 
@@ -143,7 +151,8 @@ impl FunctionNames {
         }
         family == Family::Python && {
             let camel = camel_case(name);
-            self.snake.iter().any(|g| g.is_match(name)) || self.camel.iter().any(|g| g.is_match(&camel))
+            self.snake.iter().any(|g| g.is_match(name))
+                || self.camel.iter().any(|g| g.is_match(&camel))
         }
     }
 }
@@ -233,7 +242,12 @@ fn ts_definitions(root: Node<'_>, src: &str) -> Vec<(String, Range<usize>)> {
     found
 }
 
-const TS_FUNCTION_VALUES: &[&str] = &["arrow_function", "function_expression", "function", "generator_function"];
+const TS_FUNCTION_VALUES: &[&str] = &[
+    "arrow_function",
+    "function_expression",
+    "function",
+    "generator_function",
+];
 
 /// Whether a value is a function: a function expression, or a call that
 /// wraps one (`useCallback(async () => …, [])`, `withAuth(function () {…})`).
@@ -371,22 +385,37 @@ mod tests {
             ]
         );
     }
-}
-#[cfg(test)]
-mod sexp_dump {
+
     #[test]
-    fn dump() {
-        let src = std::env::var("DUMP_SRC").unwrap_or_default();
-        let lang = std::env::var("DUMP_LANG").unwrap_or_default();
-        let l = match lang.as_str() { "py" => crate::lang::Language::Python, _ => crate::lang::Language::Tsx };
-        let t = crate::lang::tree::parse(l, &src).unwrap();
-        fn pr(n: tree_sitter::Node, src: &str, d: usize, field: Option<&str>) {
-            let txt = &src[n.byte_range()];
-            let short: String = txt.chars().take(40).collect::<String>().replace('\n', "⏎");
-            println!("{}{}{}{} {:?}", "  ".repeat(d), field.map(|f| format!("{f}: ")).unwrap_or_default(), if n.is_named() {""} else {"'"}, n.kind(), short);
-            let mut c = n.walk();
-            for (i, ch) in n.children(&mut c).enumerate() { pr(ch, src, d+1, n.field_name_for_child(i as u32)); }
-        }
-        pr(t.root_node(), &src, 0, None);
+    fn options_are_validated() {
+        use crate::rules::Kind;
+        let compile =
+            |text: &str| super::ForbiddenDefinition.compile(&toml::from_str(text).unwrap());
+        assert_eq!(
+            compile("names = []").err().unwrap().option.as_deref(),
+            Some("names")
+        );
+        assert_eq!(
+            compile("names = ['*']").err().unwrap().option.as_deref(),
+            Some("names")
+        );
+        assert_eq!(
+            compile("names = ['save Status']")
+                .err()
+                .unwrap()
+                .option
+                .as_deref(),
+            Some("names")
+        );
+        let check = compile("names = ['save*IntegrationStatus']").ok().unwrap();
+        assert_eq!(
+            check.literals(),
+            vec!["IntegrationStatus", "_integration_status"]
+        );
+        assert!(compile("names = ['a*b']")
+            .ok()
+            .unwrap()
+            .literals()
+            .is_empty());
     }
 }

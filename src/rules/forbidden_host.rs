@@ -9,7 +9,9 @@ use tree_sitter::Node;
 use crate::finding::Fix;
 use crate::lang::tree::{self, StrLit, SUBSTITUTION};
 use crate::lang::{python, typescript, Family, ParsedFile};
-use crate::rules::{declare_kind, parse_options, Check, Kind, OptionDoc, OptionError, Report, Reporter};
+use crate::rules::{
+    declare_kind, parse_options, Check, Kind, OptionDoc, OptionError, Report, Reporter,
+};
 
 declare_kind! {
     /// ## What it does
@@ -106,7 +108,10 @@ impl Kind for ForbiddenHost {
             hosts.push(host);
         }
         if hosts.is_empty() {
-            return Err(OptionError::new("hosts", "name at least one forbidden host"));
+            return Err(OptionError::new(
+                "hosts",
+                "name at least one forbidden host",
+            ));
         }
         Ok(Box::new(HostCheck {
             hosts,
@@ -149,11 +154,16 @@ impl HostCheck {
                 let end = start + host.len();
                 from = start + 1;
                 // The name must start a label...
-                if start > 0 && !matches!(bytes[start - 1], b'.') && is_host_byte(bytes[start - 1]) {
+                if start > 0 && !matches!(bytes[start - 1], b'.') && is_host_byte(bytes[start - 1])
+                {
                     continue;
                 }
                 // ...and end it, or continue it with `-`.
-                if end < bytes.len() && bytes[end] != b'-' && bytes[end] != b'.' && is_host_byte(bytes[end]) {
+                if end < bytes.len()
+                    && bytes[end] != b'-'
+                    && bytes[end] != b'.'
+                    && is_host_byte(bytes[end])
+                {
                     continue;
                 }
                 let mut token_start = start;
@@ -170,7 +180,8 @@ impl HostCheck {
                 let url = before.ends_with("//");
                 let is_whole_value = lower.trim() == host.as_str();
                 let in_path = before.ends_with('/') && !url;
-                let with_port = after.starts_with(':') && after[1..].starts_with(|c: char| c.is_ascii_digit());
+                let with_port =
+                    after.starts_with(':') && after[1..].starts_with(|c: char| c.is_ascii_digit());
                 let hostname_like = token.contains('.') && !in_path && !looks_like_file(token);
                 if !(url || is_whole_value || with_port || hostname_like || before.ends_with('@')) {
                     continue;
@@ -181,7 +192,13 @@ impl HostCheck {
                 let origin = url.then(|| {
                     let scheme_start = before
                         .trim_end_matches("//")
-                        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '+' || c == '.' || c == '-' || c == ':'))
+                        .rfind(|c: char| {
+                            !(c.is_ascii_alphanumeric()
+                                || c == '+'
+                                || c == '.'
+                                || c == '-'
+                                || c == ':')
+                        })
                         .map_or(0, |i| i + 1);
                     let mut origin_end = token_end;
                     if with_port {
@@ -212,7 +229,9 @@ impl HostCheck {
             if let Some(origin) = m.origin.filter(|_| !self.gateway_url.is_empty()) {
                 let file_span = lit.file_span(origin.clone());
                 // Only offer a fix when the URL maps to one piece of source.
-                if file_span.len() == origin.len() && !lit.value[origin.clone()].contains(SUBSTITUTION) {
+                if file_span.len() == origin.len()
+                    && !lit.value[origin.clone()].contains(SUBSTITUTION)
+                {
                     report = report.fix(Fix {
                         description: format!("use {}", self.gateway_url),
                         span: file_span,
@@ -272,7 +291,9 @@ impl HostCheck {
         tree::walk(tree.root_node(), |node| match node.kind() {
             "string" | "concatenated_string" => {
                 let start = if node.kind() == "string"
-                    && node.parent().is_some_and(|p| p.kind() == "concatenated_string")
+                    && node
+                        .parent()
+                        .is_some_and(|p| p.kind() == "concatenated_string")
                 {
                     node.parent().unwrap_or(node)
                 } else {
@@ -341,7 +362,10 @@ fn is_module_specifier(node: Node<'_>, src: &str) -> bool {
         "arguments" => parent
             .parent()
             .and_then(|call| call.child_by_field_name("function"))
-            .is_some_and(|f| f.kind() == "import" || (f.kind() == "identifier" && tree::text(f, src) == "require")),
+            .is_some_and(|f| {
+                f.kind() == "import"
+                    || (f.kind() == "identifier" && tree::text(f, src) == "require")
+            }),
         _ => false,
     }
 }
@@ -366,8 +390,8 @@ fn outermost_concat<'t>(node: Node<'t>, binary_kind: &str) -> Node<'t> {
 /// A dotted token that ends in a source-file extension names a file.
 fn looks_like_file(token: &str) -> bool {
     const EXTENSIONS: &[&str] = &[
-        "ts", "tsx", "js", "jsx", "mjs", "cjs", "py", "rs", "json", "yaml", "yml", "toml", "md", "sql", "env",
-        "txt", "lock", "sh",
+        "ts", "tsx", "js", "jsx", "mjs", "cjs", "py", "rs", "json", "yaml", "yml", "toml", "md",
+        "sql", "env", "txt", "lock", "sh",
     ];
     token
         .rsplit_once('.')
@@ -386,7 +410,9 @@ fn rust_strings_lexically(text: &str) -> Vec<StrLit> {
                 i = text[i..].find('\n').map_or(bytes.len(), |n| i + n);
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i = text[i + 2..].find("*/").map_or(bytes.len(), |n| i + 2 + n + 2);
+                i = text[i + 2..]
+                    .find("*/")
+                    .map_or(bytes.len(), |n| i + 2 + n + 2);
             }
             b'"' => {
                 let start = i;
@@ -458,9 +484,18 @@ mod tests {
 
     #[test]
     fn matches_labels_not_substrings() {
-        assert_eq!(hosts("https://chi-gateway.foo.workers.dev/x"), ["chi-gateway.foo.workers.dev"]);
-        assert_eq!(hosts("https://api.chi-gateway.x.dev/health"), ["api.chi-gateway.x.dev"]);
-        assert_eq!(hosts("chi-gateway-staging.x.dev"), ["chi-gateway-staging.x.dev"]);
+        assert_eq!(
+            hosts("https://chi-gateway.foo.workers.dev/x"),
+            ["chi-gateway.foo.workers.dev"]
+        );
+        assert_eq!(
+            hosts("https://api.chi-gateway.x.dev/health"),
+            ["api.chi-gateway.x.dev"]
+        );
+        assert_eq!(
+            hosts("chi-gateway-staging.x.dev"),
+            ["chi-gateway-staging.x.dev"]
+        );
         assert_eq!(hosts("chi-gateway"), ["chi-gateway"]);
         assert_eq!(hosts("http://chi-gateway:8787/v1"), ["chi-gateway"]);
         assert!(hosts("https://mychi-gateway.dev").is_empty());
@@ -475,7 +510,10 @@ mod tests {
     fn origin_covers_scheme_and_port() {
         let value = "see https://chi-gateway.x.dev:8443/v1?q=1";
         let m = &check().find(value)[0];
-        assert_eq!(&value[m.origin.clone().unwrap()], "https://chi-gateway.x.dev:8443");
+        assert_eq!(
+            &value[m.origin.clone().unwrap()],
+            "https://chi-gateway.x.dev:8443"
+        );
     }
 
     #[test]

@@ -10,7 +10,9 @@ use tree_sitter::Node;
 use crate::config::build_globset;
 use crate::lang::tree::{self, named_children, text};
 use crate::lang::{python, typescript, Family, ParsedFile};
-use crate::rules::{declare_kind, parse_options, Check, Kind, OptionDoc, OptionError, Report, Reporter};
+use crate::rules::{
+    declare_kind, parse_options, Check, Kind, OptionDoc, OptionError, Report, Reporter,
+};
 
 declare_kind! {
     /// ## What it does
@@ -121,7 +123,11 @@ impl Kind for ForbiddenRoute {
         Ok(Box::new(RouteCheck {
             app_owned,
             allow,
-            segments: options.segments.iter().map(|s| s.to_ascii_lowercase()).collect(),
+            segments: options
+                .segments
+                .iter()
+                .map(|s| s.to_ascii_lowercase())
+                .collect(),
         }))
     }
 }
@@ -136,34 +142,69 @@ struct RouteCheck {
 const NEXT_ROUTE_FILES: &[&str] = &["route", "page"];
 const JS_EXTENSIONS: &[&str] = &["ts", "tsx", "js", "jsx", "mjs", "cjs", "mts", "cts"];
 /// HTTP methods and router verbs whose first argument is a route path.
-const JS_ROUTE_METHODS: &[&str] = &["get", "post", "all", "use", "put", "patch", "head", "options"];
+const JS_ROUTE_METHODS: &[&str] = &[
+    "get", "post", "all", "use", "put", "patch", "head", "options",
+];
 /// Receivers that are HTTP clients, not routers.
 const HTTP_CLIENTS: &[&str] = &[
-    "axios", "http", "https", "ky", "got", "request", "superagent", "fetch", "$http", "client", "httpclient",
-    "api_client", "apiclient", "this.http", "this.client",
+    "axios",
+    "http",
+    "https",
+    "ky",
+    "got",
+    "request",
+    "superagent",
+    "fetch",
+    "$http",
+    "client",
+    "httpclient",
+    "api_client",
+    "apiclient",
+    "this.http",
+    "this.client",
 ];
-const PY_ROUTE_DECORATORS: &[&str] = &["get", "post", "route", "api_route", "put", "patch", "websocket"];
+const PY_ROUTE_DECORATORS: &[&str] = &[
+    "get",
+    "post",
+    "route",
+    "api_route",
+    "put",
+    "patch",
+    "websocket",
+];
 
 impl RouteCheck {
     fn is_oauth_segment(&self, segment: &str) -> bool {
-        let s = segment.trim_matches(|c| c == '(' || c == ')').to_ascii_lowercase();
-        s.starts_with("oauth") || self.segments.iter().any(|k| *k == s)
+        let s = segment
+            .trim_matches(|c| c == '(' || c == ')')
+            .to_ascii_lowercase();
+        s.starts_with("oauth") || self.segments.contains(&s)
     }
 
     /// Whether a route path (or file path) is an OAuth callback.
     fn is_callback_path(&self, path: &str) -> bool {
         let path = path.split(['?', '#']).next().unwrap_or(path);
         let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-        let callback = segments.iter().any(|s| s.to_ascii_lowercase().contains("callback"));
+        let callback = segments
+            .iter()
+            .any(|s| s.to_ascii_lowercase().contains("callback"));
         callback && segments.iter().any(|s| self.is_oauth_segment(s))
     }
 
     fn allowed(&self, file_path: &str, route: &str) -> bool {
         !self.allow.is_empty()
-            && (self.allow.is_match(file_path) || self.allow.is_match(route.trim_start_matches('/')))
+            && (self.allow.is_match(file_path)
+                || self.allow.is_match(route.trim_start_matches('/')))
     }
 
-    fn report(&self, file: &ParsedFile, out: &mut Reporter<'_>, span: Range<usize>, route: &str, handler: Option<Range<usize>>) {
+    fn report(
+        &self,
+        file: &ParsedFile,
+        out: &mut Reporter<'_>,
+        span: Range<usize>,
+        route: &str,
+        handler: Option<Range<usize>>,
+    ) {
         if self.allowed(file.path(), route) {
             return;
         }
@@ -186,8 +227,14 @@ impl RouteCheck {
             return;
         }
         let first_line = file.source.line_range(1);
-        let span = if first_line.is_empty() { 0..0 } else { first_line };
-        let handler = file.tree().and_then(|t| next_handler(t.root_node(), file.text(), route.pages));
+        let span = if first_line.is_empty() {
+            0..0
+        } else {
+            first_line
+        };
+        let handler = file
+            .tree()
+            .and_then(|t| next_handler(t.root_node(), file.text(), route.pages));
         self.report(file, out, span, &route.display, handler);
     }
 
@@ -198,7 +245,10 @@ impl RouteCheck {
         let mut prefixes: HashMap<String, String> = HashMap::new();
         tree::walk(root, |node| {
             if node.kind() == "variable_declarator" {
-                if let (Some(name), Some(value)) = (node.child_by_field_name("name"), node.child_by_field_name("value")) {
+                if let (Some(name), Some(value)) = (
+                    node.child_by_field_name("name"),
+                    node.child_by_field_name("value"),
+                ) {
                     if let Some(prefix) = js_router_prefix(value, src) {
                         prefixes.insert(text(name, src).to_string(), prefix);
                     }
@@ -207,20 +257,26 @@ impl RouteCheck {
             true
         });
         tree::walk(root, |node| {
-            let Some(call) = typescript::call(node) else { return true };
+            let Some(call) = typescript::call(node) else {
+                return true;
+            };
             let method = text(call.name, src);
             let receiver = call.receiver.map(|r| text(r, src)).unwrap_or_default();
             let prefix = prefixes.get(receiver).map_or("", String::as_str);
             let path_arg = match method {
                 m if JS_ROUTE_METHODS.contains(&m) && call.receiver.is_some() => {
-                    if call.args.len() < 2 || !self.looks_like_handler(call.args[call.args.len() - 1], receiver) {
+                    if call.args.len() < 2
+                        || !self.looks_like_handler(call.args[call.args.len() - 1], receiver)
+                    {
                         return true;
                     }
                     Some(call.args[0])
                 }
                 "on" if call.args.len() >= 3 => Some(call.args[1]),
                 "route" if call.receiver.is_some() => match call.args.first() {
-                    Some(arg) if arg.kind() == "object" => object_string_property(*arg, src, &["url", "path"]),
+                    Some(arg) if arg.kind() == "object" => {
+                        object_string_property(*arg, src, &["url", "path"])
+                    }
                     Some(arg) if call.args.len() == 1 => Some(*arg),
                     _ => None,
                 },
@@ -244,8 +300,13 @@ impl RouteCheck {
         match node.kind() {
             "arrow_function" | "function_expression" | "function" => true,
             "identifier" | "member_expression" | "call_expression" | "array" => {
-                let root = receiver.split(['.', '(']).next().unwrap_or(receiver).to_ascii_lowercase();
-                !HTTP_CLIENTS.contains(&root.as_str()) && !HTTP_CLIENTS.contains(&receiver.to_ascii_lowercase().as_str())
+                let root = receiver
+                    .split(['.', '('])
+                    .next()
+                    .unwrap_or(receiver)
+                    .to_ascii_lowercase();
+                !HTTP_CLIENTS.contains(&root.as_str())
+                    && !HTTP_CLIENTS.contains(&receiver.to_ascii_lowercase().as_str())
             }
             _ => false,
         }
@@ -259,7 +320,10 @@ impl RouteCheck {
         tree::walk(root, |node| {
             match node.kind() {
                 "assignment" => {
-                    if let (Some(left), Some(right)) = (node.child_by_field_name("left"), node.child_by_field_name("right")) {
+                    if let (Some(left), Some(right)) = (
+                        node.child_by_field_name("left"),
+                        node.child_by_field_name("right"),
+                    ) {
                         if let Some(call) = python::call(right) {
                             let prefix = python_kwarg_string(&call, src, &["prefix", "url_prefix"]);
                             if let Some(prefix) = prefix {
@@ -277,7 +341,10 @@ impl RouteCheck {
                                 python_kwarg_string(&call, src, &["prefix", "url_prefix"]),
                             ) {
                                 let key = text(*target, src).to_string();
-                                let joined = join_route(&prefix, prefixes.get(&key).map_or("", String::as_str));
+                                let joined = join_route(
+                                    &prefix,
+                                    prefixes.get(&key).map_or("", String::as_str),
+                                );
                                 prefixes.insert(key, joined);
                             }
                         }
@@ -287,17 +354,58 @@ impl RouteCheck {
             }
             true
         });
-        tree::walk(root, |node| {
-            match node.kind() {
-                "decorator" => {
-                    let Some(expr) = node.named_child(0) else { return false };
-                    let Some(call) = python::call(expr) else { return false };
-                    let name = text(call.name, src);
-                    let Some(receiver) = call.receiver else { return false };
-                    if !PY_ROUTE_DECORATORS.contains(&name) {
-                        return false;
+        tree::walk(root, |node| match node.kind() {
+            "decorator" => {
+                let Some(expr) = node.named_child(0) else {
+                    return false;
+                };
+                let Some(call) = python::call(expr) else {
+                    return false;
+                };
+                let name = text(call.name, src);
+                let Some(receiver) = call.receiver else {
+                    return false;
+                };
+                if !PY_ROUTE_DECORATORS.contains(&name) {
+                    return false;
+                }
+                let prefix = prefixes.get(text(receiver, src)).map_or("", String::as_str);
+                let path = call
+                    .args
+                    .first()
+                    .copied()
+                    .or_else(|| python_kwarg(&call, src, &["path", "rule"]));
+                if let Some(lit) = path.and_then(|p| python::fold_string(p, src)) {
+                    let full = join_route(prefix, &lit.with_placeholders());
+                    if self.is_callback_path(&full) {
+                        let handler = node
+                            .parent()
+                            .and_then(|d| d.child_by_field_name("definition"))
+                            .and_then(|f| f.child_by_field_name("name"))
+                            .map(|n| n.byte_range());
+                        self.report(file, out, lit.span.clone(), &full, handler);
                     }
-                    let prefix = prefixes.get(text(receiver, src)).map_or("", String::as_str);
+                }
+                false
+            }
+            "call" => {
+                let Some(call) = python::call(node) else {
+                    return true;
+                };
+                let name = text(call.name, src);
+                let routable = match name {
+                    "add_url_rule" | "add_api_route" | "add_route" => call.receiver.is_some(),
+                    "Route" | "path" | "re_path" => {
+                        call.args.len() >= 2
+                            || python_kwarg(&call, src, &["endpoint", "view"]).is_some()
+                    }
+                    _ => false,
+                };
+                if routable {
+                    let prefix = call
+                        .receiver
+                        .and_then(|r| prefixes.get(text(r, src)))
+                        .map_or("", String::as_str);
                     let path = call
                         .args
                         .first()
@@ -306,43 +414,13 @@ impl RouteCheck {
                     if let Some(lit) = path.and_then(|p| python::fold_string(p, src)) {
                         let full = join_route(prefix, &lit.with_placeholders());
                         if self.is_callback_path(&full) {
-                            let handler = node
-                                .parent()
-                                .and_then(|d| d.child_by_field_name("definition"))
-                                .and_then(|f| f.child_by_field_name("name"))
-                                .map(|n| n.byte_range());
-                            self.report(file, out, lit.span.clone(), &full, handler);
+                            self.report(file, out, lit.span.clone(), &full, None);
                         }
                     }
-                    false
                 }
-                "call" => {
-                    let Some(call) = python::call(node) else { return true };
-                    let name = text(call.name, src);
-                    let routable = match name {
-                        "add_url_rule" | "add_api_route" | "add_route" => call.receiver.is_some(),
-                        "Route" | "path" | "re_path" => {
-                            call.args.len() >= 2 || python_kwarg(&call, src, &["endpoint", "view"]).is_some()
-                        }
-                        _ => false,
-                    };
-                    if routable {
-                        let prefix = call
-                            .receiver
-                            .and_then(|r| prefixes.get(text(r, src)))
-                            .map_or("", String::as_str);
-                        let path = call.args.first().copied().or_else(|| python_kwarg(&call, src, &["path", "rule"]));
-                        if let Some(lit) = path.and_then(|p| python::fold_string(p, src)) {
-                            let full = join_route(prefix, &lit.with_placeholders());
-                            if self.is_callback_path(&full) {
-                                self.report(file, out, lit.span.clone(), &full, None);
-                            }
-                        }
-                    }
-                    true
-                }
-                _ => true,
+                true
             }
+            _ => true,
         });
     }
 }
@@ -371,7 +449,7 @@ fn next_route_path(project_path: &str) -> Option<NextRoute> {
         let display: Vec<&str> = route_dirs
             .iter()
             .copied()
-            .filter(|s| !(s.starts_with('(') && s.ends_with(')')) && !s.starts_with('@'))
+            .filter(|s| !is_route_group(s) && !s.starts_with('@'))
             .collect();
         return Some(NextRoute {
             display: format!("/{}", display.join("/")),
@@ -395,17 +473,27 @@ fn next_route_path(project_path: &str) -> Option<NextRoute> {
     })
 }
 
+/// `(group)` folders organise routes without adding a path segment.
+fn is_route_group(segment: &str) -> bool {
+    segment.starts_with('(') && segment.ends_with(')')
+}
+
 /// The exported request handler of a route file: `GET` (App Router) or the
 /// default export (Pages Router).
 fn next_handler(root: Node<'_>, src: &str, pages: bool) -> Option<Range<usize>> {
     let mut found = None;
-    for export in named_children(root).into_iter().filter(|n| n.kind() == "export_statement") {
+    for export in named_children(root)
+        .into_iter()
+        .filter(|n| n.kind() == "export_statement")
+    {
         let is_default = (0..export.child_count())
             .filter_map(|i| export.child(i))
             .any(|c| c.kind() == "default");
         if let Some(decl) = export.child_by_field_name("declaration") {
             let names: Vec<Node<'_>> = match decl.kind() {
-                "function_declaration" | "generator_function_declaration" => decl.child_by_field_name("name").into_iter().collect(),
+                "function_declaration" | "generator_function_declaration" => {
+                    decl.child_by_field_name("name").into_iter().collect()
+                }
                 "lexical_declaration" | "variable_declaration" => named_children(decl)
                     .into_iter()
                     .filter_map(|d| d.child_by_field_name("name"))
@@ -414,12 +502,17 @@ fn next_handler(root: Node<'_>, src: &str, pages: bool) -> Option<Range<usize>> 
             };
             for name in names {
                 let n = text(name, src);
-                if (!pages && (n == "GET" || (n == "POST" && found.is_none()))) || (pages && is_default) {
+                if (!pages && (n == "GET" || (n == "POST" && found.is_none())))
+                    || (pages && is_default)
+                {
                     found = Some(name.byte_range());
                 }
             }
             if pages && is_default && found.is_none() {
-                found = Some(decl.byte_range().start..decl.byte_range().start + 8.min(decl.byte_range().len()));
+                found = Some(
+                    decl.byte_range().start
+                        ..decl.byte_range().start + 8.min(decl.byte_range().len()),
+                );
             }
         } else if pages && is_default {
             if let Some(value) = export.child_by_field_name("value") {
@@ -429,7 +522,9 @@ fn next_handler(root: Node<'_>, src: &str, pages: bool) -> Option<Range<usize>> 
         if !pages {
             tree::walk(export, |n| {
                 if n.kind() == "export_specifier" {
-                    let alias = n.child_by_field_name("alias").or_else(|| n.child_by_field_name("name"));
+                    let alias = n
+                        .child_by_field_name("alias")
+                        .or_else(|| n.child_by_field_name("name"));
                     if let Some(alias) = alias {
                         if text(alias, src) == "GET" {
                             found = Some(alias.byte_range());
@@ -449,7 +544,9 @@ fn js_router_prefix(value: Node<'_>, src: &str) -> Option<String> {
     match value.kind() {
         "new_expression" => {
             let args = value.child_by_field_name("arguments")?;
-            let object = named_children(args).into_iter().find(|a| a.kind() == "object")?;
+            let object = named_children(args)
+                .into_iter()
+                .find(|a| a.kind() == "object")?;
             let node = object_string_property(object, src, &["prefix"])?;
             typescript::fold_string(node, src).map(|l| l.with_placeholders())
         }
@@ -492,7 +589,11 @@ fn join_route(prefix: &str, path: &str) -> String {
     if prefix.is_empty() {
         return path.to_string();
     }
-    format!("{}/{}", prefix.trim_end_matches('/'), path.trim_start_matches('/'))
+    format!(
+        "{}/{}",
+        prefix.trim_end_matches('/'),
+        path.trim_start_matches('/')
+    )
 }
 
 impl Check for RouteCheck {
@@ -504,7 +605,12 @@ impl Check for RouteCheck {
 
     fn required_literals(&self) -> Vec<Vec<String>> {
         let mut group = vec!["oauth".to_string()];
-        group.extend(self.segments.iter().filter(|s| !s.starts_with("oauth")).cloned());
+        group.extend(
+            self.segments
+                .iter()
+                .filter(|s| !s.starts_with("oauth"))
+                .cloned(),
+        );
         vec![group]
     }
 

@@ -9,23 +9,33 @@ use tree_sitter::Node;
 use crate::lang::sql::{self, SqlStatement};
 use crate::lang::tree::{named_children, text, walk, StrLit};
 use crate::lang::{python as py, typescript as ts, Family, ParsedFile};
-use crate::rules::{declare_kind, parse_options, Check, Kind, OptionDoc, OptionError, Report, Reporter};
+use crate::rules::{
+    declare_kind, parse_options, Check, Kind, OptionDoc, OptionError, Report, Reporter,
+};
 
 declare_kind! {
     /// ## What it does
-    /// Flags every use of a table that must not exist in the database: a
-    /// query-builder call that names it (`.from('t')` in supabase-js and
-    /// other TypeScript/JavaScript clients, `.table("t")` or `.from_("t")` in
-    /// supabase-py, any chain after it) and any SQL statement that names it
-    /// (`create table`, `alter table`, `insert into`, `update`, `delete from`,
-    /// `select … from`, `join`, `references`, `create policy/index/trigger …
-    /// on`, `grant … on`), schema-qualified or quoted.
+    /// Flags every use of a table that must not exist in the database:
     ///
-    /// The name counts when it is written as a string literal, a template
-    /// literal without substitutions, or a constant declared in the same file
-    /// (`const TABLE = 't'`, `TABLE = "t"`). Comments, log messages and other
-    /// prose that merely mention the name are not flagged, and neither is a
-    /// `drop` statement: removing the table is the fix.
+    /// - TypeScript/JavaScript: a query-builder call naming it, with any chain
+    ///   after it (`supabase.from('t')`, also `?.from`, `.schema('s').from`,
+    ///   knex `.into('t')`/`.table('t')`, Kysely `.selectFrom('t')` and
+    ///   friends, `knex.schema.createTable('t')`), a Drizzle `pgTable('t', …)`,
+    ///   a realtime filter `.on(…, { table: 't' })`, and SQL handed to the
+    ///   database in `` sql`…` `` templates or `.query('…')`;
+    /// - Python: `.table("t")` and `.from_("t")` (supabase-py), SQLAlchemy
+    ///   `Table("t", metadata)` and `__tablename__ = "t"`;
+    /// - SQL files: every statement naming it (`create table`, `alter table`,
+    ///   `insert into`, `update`, `delete from`, `select … from`, `join`,
+    ///   `references`, `create policy/index/trigger … on`, `grant … on`),
+    ///   schema-qualified or quoted, including plpgsql function bodies.
+    ///
+    /// The name counts when it is a string literal, a template literal without
+    /// substitutions, or a constant of the same file (`const TABLE = 't'`,
+    /// `TABLES.X` of a const object, a class field read through `this`,
+    /// `TABLE = "t"` in Python). Comments, log messages and other prose that
+    /// merely mention the name are not flagged, and neither is a `drop`
+    /// statement: removing the table is the fix.
     ///
     /// ## Why is this bad?
     /// The table holds state that belongs to another system of record. Each
@@ -116,7 +126,10 @@ impl TableSet {
                 Some((schema, name)) => (Some(schema.trim().to_ascii_lowercase()), name.trim()),
                 None => (None, table.trim()),
             };
-            if name.is_empty() || schema.as_deref() == Some("") || name.contains(char::is_whitespace) {
+            if name.is_empty()
+                || schema.as_deref() == Some("")
+                || name.contains(char::is_whitespace)
+            {
                 return Err(OptionError::new(
                     option,
                     format!("`{table}` is not a table name (write `table` or `schema.table`)"),
@@ -170,7 +183,11 @@ impl Check for ForbiddenTableCheck {
 
     fn check(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
         let report = |out: &mut Reporter<'_>, span: Range<usize>, table: &str| {
-            out.report(Report::at(span).var("table", table).label("forbidden table"));
+            out.report(
+                Report::at(span)
+                    .var("table", table)
+                    .label("forbidden table"),
+            );
         };
         match file.language.family() {
             Family::Js | Family::Python => {
@@ -249,7 +266,13 @@ pub(super) fn table_references<'t>(
     }
 }
 
-fn ts_table_reference(root: Node<'_>, src: &str, node: Node<'_>, tables: &TableSet, found: &mut dyn FnMut(Range<usize>, &str)) {
+fn ts_table_reference(
+    root: Node<'_>,
+    src: &str,
+    node: Node<'_>,
+    tables: &TableSet,
+    found: &mut dyn FnMut(Range<usize>, &str),
+) {
     if let Some(lit) = ts_embedded_sql(node, src) {
         embedded_sql_references(&lit, tables, found);
         return;
@@ -311,7 +334,13 @@ pub(super) fn ts_embedded_sql(node: Node<'_>, src: &str) -> Option<StrLit> {
     }
 }
 
-fn py_table_reference(root: Node<'_>, src: &str, node: Node<'_>, tables: &TableSet, found: &mut dyn FnMut(Range<usize>, &str)) {
+fn py_table_reference(
+    root: Node<'_>,
+    src: &str,
+    node: Node<'_>,
+    tables: &TableSet,
+    found: &mut dyn FnMut(Range<usize>, &str),
+) {
     if node.kind() == "assignment" {
         // class Model(Base): __tablename__ = "t"
         let left = node.child_by_field_name("left");
@@ -351,8 +380,22 @@ fn py_table_reference(root: Node<'_>, src: &str, node: Node<'_>, tables: &TableS
 /// Table names in SQL held by a string in code. Only names in a table
 /// position count (`from t`, `join t`, `into t`, `update t`, `table t`,
 /// `references t`, `on t`), so prose in the string is never read as SQL.
-fn embedded_sql_references(lit: &StrLit, tables: &TableSet, found: &mut dyn FnMut(Range<usize>, &str)) {
-    const TABLE_POSITION: &[&str] = &["from", "join", "into", "update", "table", "references", "on", "only", "exists"];
+fn embedded_sql_references(
+    lit: &StrLit,
+    tables: &TableSet,
+    found: &mut dyn FnMut(Range<usize>, &str),
+) {
+    const TABLE_POSITION: &[&str] = &[
+        "from",
+        "join",
+        "into",
+        "update",
+        "table",
+        "references",
+        "on",
+        "only",
+        "exists",
+    ];
     let value = &lit.value;
     for statement in sql::parse_statements(value) {
         let end = drop_command(&statement, value).unwrap_or(statement.tokens.len());
@@ -387,7 +430,7 @@ const MAX_HOPS: usize = 4;
 /// The static string an expression stands for: a literal, a folded
 /// concatenation, or a constant (`const T = '…'`, `TABLES.X` of a const
 /// object literal, `this.t` of a class field) declared in the file.
-pub(super) fn ts_static_string(root: Node<'_>, src: &str, node: Node<'_>, hops: usize) -> Option<StrLit> {
+fn ts_static_string(root: Node<'_>, src: &str, node: Node<'_>, hops: usize) -> Option<StrLit> {
     let node = ts::unwrap_expression(node);
     if let Some(lit) = ts::fold_string(node, src) {
         return lit.is_static().then_some(lit);
@@ -405,7 +448,8 @@ pub(super) fn ts_static_string(root: Node<'_>, src: &str, node: Node<'_>, hops: 
             let property = text(node.child_by_field_name("property")?, src);
             match object.kind() {
                 "identifier" => {
-                    let value = ts::const_initializer(root, src, text(object, src), node.start_byte())?;
+                    let value =
+                        ts::const_initializer(root, src, text(object, src), node.start_byte())?;
                     let value = ts::unwrap_expression(value);
                     let member = ts_object_member(value, src, property)?;
                     ts_static_string(root, src, member, hops + 1)
@@ -414,7 +458,8 @@ pub(super) fn ts_static_string(root: Node<'_>, src: &str, node: Node<'_>, hops: 
                     let class = crate::lang::tree::ancestor(node, &["class_body"])?;
                     let field = named_children(class).into_iter().find(|f| {
                         matches!(f.kind(), "public_field_definition" | "field_definition")
-                            && f.child_by_field_name("name").is_some_and(|n| text(n, src) == property)
+                            && f.child_by_field_name("name")
+                                .is_some_and(|n| text(n, src) == property)
                     })?;
                     ts_static_string(root, src, field.child_by_field_name("value")?, hops + 1)
                 }
@@ -435,13 +480,15 @@ fn ts_object_member<'t>(object: Node<'t>, src: &str, key: &str) -> Option<Node<'
             return None;
         }
         let k = ts::property_key(pair.child_by_field_name("key")?, src)?;
-        (k == key).then(|| pair.child_by_field_name("value")).flatten()
+        (k == key)
+            .then(|| pair.child_by_field_name("value"))
+            .flatten()
     })
 }
 
 /// The Python counterpart of [`ts_static_string`]: literals, adjacent
 /// literals, and `NAME = "…"` / `self.NAME` / `Cls.NAME` assignments.
-pub(super) fn py_static_string(root: Node<'_>, src: &str, node: Node<'_>, hops: usize) -> Option<StrLit> {
+fn py_static_string(root: Node<'_>, src: &str, node: Node<'_>, hops: usize) -> Option<StrLit> {
     let node = py::unwrap_expression(node);
     if let Some(lit) = py::fold_string(node, src) {
         return lit.is_static().then_some(lit);
@@ -460,7 +507,7 @@ pub(super) fn py_static_string(root: Node<'_>, src: &str, node: Node<'_>, hops: 
 
 /// Qualified names in one SQL statement that name a forbidden table, up to
 /// the `drop` command (if any) the statement carries out.
-pub(super) fn sql_table_references(
+fn sql_table_references(
     statement: &SqlStatement,
     text: &str,
     tables: &TableSet,
@@ -564,7 +611,10 @@ mod tests {
              class Repo {{ private table = '{T}';\n  load() {{ return this.db.from(this.table).select(); }} }}\n\
              db.from(TABLE);\n db.from(TABLES.INTEGRATIONS);\n db.from(TABLES.ORGS);\n db.from(Imported.X);\n"
         );
-        assert_eq!(flagged("a.ts", &src), vec!["this.table", "TABLE", "TABLES.INTEGRATIONS"]);
+        assert_eq!(
+            flagged("a.ts", &src),
+            vec!["this.table", "TABLE", "TABLES.INTEGRATIONS"]
+        );
     }
 
     #[test]
@@ -615,7 +665,10 @@ mod tests {
              cpi = sa.Table(\"{T}\", metadata, sa.Column(\"id\"))\n\
              client.query(\"select * from {T}\")\n"
         );
-        assert_eq!(flagged("a.py", &py), vec![format!("\"{T}\""), format!("\"{T}\"")]);
+        assert_eq!(
+            flagged("a.py", &py),
+            vec![format!("\"{T}\""), format!("\"{T}\"")]
+        );
     }
 
     #[test]
@@ -651,5 +704,26 @@ mod tests {
     #[test]
     fn files_without_the_name_are_skipped() {
         assert!(flagged("a.ts", "db.from(TABLE)").is_empty());
+    }
+
+    #[test]
+    fn options_are_validated() {
+        use crate::rules::Kind;
+        let compile = |text: &str| super::ForbiddenTable.compile(&toml::from_str(text).unwrap());
+        assert_eq!(
+            compile("tables = []").err().unwrap().option.as_deref(),
+            Some("tables")
+        );
+        assert_eq!(
+            compile("tables = ['a b']").err().unwrap().option.as_deref(),
+            Some("tables")
+        );
+        assert!(compile("tabels = ['x']")
+            .err()
+            .unwrap()
+            .message
+            .contains("tabels"));
+        let check = compile("tables = ['public.Legacy']").ok().unwrap();
+        assert_eq!(check.literals(), vec!["legacy"]);
     }
 }

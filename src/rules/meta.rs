@@ -28,7 +28,6 @@ pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
     builtin!("unused-suppression"),
 ];
 
-
 /// The kind id of the rules the engine itself implements (suppressions).
 pub const ENGINE_KIND: &str = "engine";
 
@@ -95,7 +94,8 @@ pub fn builtin_rules() -> &'static [RuleMeta] {
         BUILTIN_RULE_FILES
             .iter()
             .map(|(id, text)| {
-                RuleMeta::parse(text).unwrap_or_else(|e| panic!("built-in rule {id} is invalid: {e}"))
+                RuleMeta::parse(text)
+                    .unwrap_or_else(|e| panic!("built-in rule {id} is invalid: {e}"))
             })
             .collect()
     })

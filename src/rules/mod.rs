@@ -8,9 +8,9 @@ mod forbidden_definition;
 mod forbidden_host;
 mod forbidden_route;
 mod forbidden_table;
+pub mod meta;
 mod required_member;
 mod stub_body;
-pub mod meta;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -108,7 +108,9 @@ impl OptionError {
 
 /// Deserializes a kind's option struct, turning serde's message into an
 /// [`OptionError`] that names the field when it can.
-pub fn parse_options<T: serde::de::DeserializeOwned>(options: &toml::Table) -> Result<T, OptionError> {
+pub fn parse_options<T: serde::de::DeserializeOwned>(
+    options: &toml::Table,
+) -> Result<T, OptionError> {
     T::deserialize(toml::Value::Table(options.clone())).map_err(|e| {
         let message = e.message().to_string();
         let option = options

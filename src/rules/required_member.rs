@@ -8,19 +8,26 @@ declare_kind! {
     /// ## What it does
     /// Checks that every implementation of an interface defines the members
     /// the contract requires. Implementations are TS/JS classes that
-    /// `implements` or `extends` the interface (also through a base class in
-    /// the same file), object literals typed as the interface (`const x:
+    /// `implements` the interface (or extend a class of the same file that
+    /// does, or that is the interface's own definition), object literals
+    /// typed as the interface (`const x:
     /// Connector = {…}`, `satisfies`, `as`, returned from a function declared
     /// to return it), Python classes listing it as a base, and Rust `impl
     /// Trait for Type` blocks.
     ///
     /// A member counts when the implementation or an in-file base defines it
     /// as a method, a field or a property. An abstract declaration counts for
-    /// abstract classes only. A class extending a base from another file, or
-    /// an object with a spread, may get the member from there and is not
-    /// reported. A Rust impl may rely on a trait default only when that
-    /// default really does something (not `Ok(())` or `todo!()`), wherever in
-    /// the project the trait is defined.
+    /// abstract classes only. Not reported, because the member may come from
+    /// elsewhere: a TS/JS class extending a class from another file, an
+    /// object with a spread, an object cast through another type (`as
+    /// unknown as Connector`), a member the TS interface declares optional
+    /// (`revoke?()`). A Python class or Rust impl may rely on a default in the
+    /// interface's own definition (`class Connector(ABC)`, `trait
+    /// Connector`) only when that default really does something (not `pass`,
+    /// `Ok(())` or `todo!()`), wherever in the project it is defined. Test
+    /// code (`tests/`, `__tests__/`, `*.test.*`, `*.spec.*`, `test_*.py`,
+    /// `#[cfg(test)]`) is skipped: fakes implement contracts partially on
+    /// purpose.
     ///
     /// ## Why is this bad?
     /// An interface member that an implementation lacks is a path the
@@ -111,6 +118,9 @@ impl Check for RequiredMemberCheck {
                 }
             }
         }
+        for (interface, member) in &model.optional {
+            out.fact(Model::optional_fact(interface, member));
+        }
         for (index, unit) in model.units.iter().enumerate() {
             let Some(interface) = model.implemented(index, &self.contract) else {
                 continue;
@@ -142,6 +152,9 @@ impl Check for RequiredMemberCheck {
                     .label(format!("`{interface}` implementation without `{member}`"));
                 if let Some(base) = unless {
                     report = report.unless(model.default_fact(&base, member));
+                }
+                if model.family == Family::Js {
+                    report = report.unless(Model::optional_fact(interface, member));
                 }
                 out.report(report);
             }
@@ -228,7 +241,9 @@ mod tests {
     fn ts_object_literals() {
         let src = r#"
             const a: Connector = { id: 'a' };
-            const b = { id: 'b' } satisfies Connector;
+            const cast = { id: 'cast' } as unknown as Connector;
+            const any: Connector = { id: 'any' } as any;
+            const b = { id: 'b' } as const satisfies Connector;
             const c = <Connector>{ id: 'c' };
             const d: Connector = ({ id: 'd', 'revoke': revokeD });
             const e: Connector = { ...base, id: 'e' };
@@ -265,33 +280,68 @@ mod tests {
             class Plain extends Connector { fetch() {} }
             class Other { fetch() {} }
         "#;
-        assert_eq!(flagged("src/a.js", src), ["Documented", "typed", "Plain"]);
+        assert_eq!(flagged("src/a.js", src), ["Documented", "typed"]);
     }
 
     #[test]
-    fn js_base_default_in_another_file_cancels() {
+    fn ts_base_classes_named_like_the_interface() {
         let base =
             "export abstract class Connector { async revoke() { await gateway.revoke(this.id); } }";
         let stub = "export abstract class Connector { async revoke() {} }";
+        let abstract_base = "export abstract class Connector { abstract revoke(): Promise<void>; }";
+        // From another file the base may supply anything.
         let user = "import { Connector } from './base';\nexport class Gmail extends Connector { }";
-        assert!(flagged_in(&[("src/base.ts", base), ("src/gmail.ts", user)]).is_empty());
-        assert_eq!(
-            flagged_in(&[("src/base.ts", stub), ("src/gmail.ts", user)]),
-            ["Gmail"]
-        );
-        // In the same file the definition is read directly.
-        assert!(flagged(
-            "src/a.ts",
-            &format!("{base}\nclass Gmail extends Connector {{}}")
-        )
-        .is_empty());
-        assert_eq!(
+        assert!(flagged_in(&[("src/base.ts", stub), ("src/gmail.ts", user)]).is_empty());
+        // In the same file the definition is read: a stub default or an
+        // abstract declaration does not supply the member.
+        let here = |definition: &str| {
             flagged(
                 "src/a.ts",
-                &format!("{stub}\nclass Gmail extends Connector {{}}")
-            ),
+                &format!("{definition}\nclass Gmail extends Connector {{}}"),
+            )
+        };
+        assert!(here(base).is_empty());
+        assert_eq!(here(stub), ["Gmail"]);
+        assert_eq!(here(abstract_base), ["Gmail"]);
+    }
+
+    #[test]
+    fn ts_optional_interface_members_are_not_required() {
+        let optional = "export interface Connector { id: string; revoke?(): Promise<void>; }";
+        let required = "export interface Connector { id: string; revoke(): Promise<void>; }";
+        let user = "export class Gmail implements Connector { id = 'g'; }";
+        assert!(flagged_in(&[("src/types.ts", optional), ("src/gmail.ts", user)]).is_empty());
+        assert_eq!(
+            flagged_in(&[("src/types.ts", required), ("src/gmail.ts", user)]),
             ["Gmail"]
         );
+        let alias = "type Connector = { revoke?: () => Promise<void> };\nconst c: Connector = {};";
+        assert!(flagged("src/a.ts", alias).is_empty());
+    }
+
+    #[test]
+    fn test_code_is_skipped() {
+        let fake = "const fake = { id: 'x' } as Connector;";
+        for path in [
+            "src/__tests__/a.ts",
+            "src/a.test.ts",
+            "web/a.spec.tsx",
+            "tests/a.ts",
+        ] {
+            assert!(flagged(path, fake).is_empty(), "{path}");
+        }
+        let py = "class Fake(Connector):\n    pass\n";
+        for path in [
+            "tests/fakes.py",
+            "app/test_sync.py",
+            "app/sync_test.py",
+            "conftest.py",
+        ] {
+            assert!(flagged(path, py).is_empty(), "{path}");
+        }
+        assert_eq!(flagged("app/contest.py", py), ["Fake"]);
+        let rs = "#[cfg(test)]\nmod tests { impl Connector for Mock {} }\n#[tokio::test]\nasync fn t() { struct M; impl Connector for M {} }\n#[cfg(feature = \"testing\")]\nimpl Connector for Real {}";
+        assert_eq!(flagged("src/a.rs", rs), ["Real"]);
     }
 
     #[test]

@@ -19,7 +19,9 @@ declare_kind! {
     /// typed object literals, Python subclasses and Rust `impl` blocks, plus
     /// the in-file base classes they inherit the member from. Abstract
     /// declarations and the interface's own definition (a `Protocol`, an
-    /// ABC, a trait's default method) are not implementations.
+    /// ABC, a trait's default method) are not implementations. Test code
+    /// (`tests/`, `__tests__/`, `*.test.*`, `*.spec.*`, `test_*.py`,
+    /// `#[cfg(test)]`) is skipped: mocks are stubs on purpose.
     ///
     /// ## Why is this bad?
     /// A stub looks done: the contract is satisfied, the type checker is
@@ -183,6 +185,7 @@ mod tests {
             ("return this.revoked;", "only returns"),
             ("return Promise.resolve();", "only returns"),
             ("return `done`;", "only returns"),
+            ("return { revoked: true, token };", "only returns"),
             ("console.log('revoke', token);", "only logs"),
             (
                 "this.logger?.warn({ token }, 'skip'); return false;",
@@ -224,6 +227,7 @@ mod tests {
             "throw new Error('revocation failed');",
             "if (!token) return; await revokeIt(token);",
             "return `${await this.client.revoke(token)}`;",
+            "return { revoked: await this.client.revoke(token) };",
         ];
         for body in real {
             assert!(stubs("src/a.ts", &ts_class("C", body)).is_empty(), "{body}");
@@ -298,6 +302,7 @@ mod tests {
             ),
             ("logging.getLogger(__name__).info('x')", "only logs"),
             ("return True", "only returns"),
+            ("return {'revoked': False}", "only returns"),
             ("# comment\n        return", "only returns"),
         ];
         for (body, why) in cases {
