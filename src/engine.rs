@@ -305,7 +305,7 @@ impl Engine {
             };
             scanned.fetch_add(1, Ordering::Relaxed);
             let source = Arc::new(SourceFile::new(display, project, text));
-            let outcome = lint_source_as(&rules, source, language, &parsed);
+            let outcome = lint_source_as(&rules, source, language, &parsed, &|_| true);
             if !outcome.findings.is_empty()
                 || !outcome.facts.is_empty()
                 || !outcome.notes.is_empty()
@@ -420,10 +420,20 @@ pub fn display_path(cwd: &Path, path: &Path) -> String {
 
 /// Lints a source whose language is known from its path.
 pub fn lint_source(rules: &RuleSet, source: Arc<SourceFile>) -> FileOutcome {
+    lint_source_honoring(rules, source, &|_| true)
+}
+
+/// Like [`lint_source`], honouring only the suppression comments `honor`
+/// accepts (the agent hook refuses suppressions an edit adds).
+pub fn lint_source_honoring(
+    rules: &RuleSet,
+    source: Arc<SourceFile>,
+    honor: &dyn Fn(&suppress::Suppression) -> bool,
+) -> FileOutcome {
     let Some(language) = source.language() else {
         return FileOutcome::default();
     };
-    lint_source_as(rules, source, language, &AtomicUsize::new(0))
+    lint_source_as(rules, source, language, &AtomicUsize::new(0), honor)
 }
 
 fn lint_source_as(
@@ -431,6 +441,7 @@ fn lint_source_as(
     source: Arc<SourceFile>,
     language: Language,
     parsed_count: &AtomicUsize,
+    honor: &dyn Fn(&suppress::Suppression) -> bool,
 ) -> FileOutcome {
     let family = language.family();
     let applicable: Vec<bool> = rules.rules.iter().map(|r| r.applies_to(family)).collect();
@@ -467,7 +478,7 @@ fn lint_source_as(
         ));
     }
     if triggered.has_suppression {
-        apply_suppressions(rules, &source, language, &ran, &mut outcome.findings);
+        apply_suppressions(rules, &source, language, &ran, &mut outcome.findings, honor);
     }
     outcome
 }
@@ -485,8 +496,10 @@ fn apply_suppressions(
     language: Language,
     ran: &[Arc<str>],
     findings: &mut Vec<Finding>,
+    honor: &dyn Fn(&suppress::Suppression) -> bool,
 ) {
-    let suppressions = suppress::parse(source, language);
+    let mut suppressions = suppress::parse(source, language);
+    suppressions.retain(|s| honor(s));
     let mut used = vec![false; suppressions.len()];
     findings.retain(|f| {
         let hit = suppressions.iter().position(|s| {
