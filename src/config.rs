@@ -27,6 +27,7 @@ const SECTIONS: &[(&str, &[&str])] = &[
     ("supabase", &["tables", "columns", "service_role_factories"]),
     ("connectors", &["interfaces", "required"]),
     ("files", &["include", "exclude", "max_file_size"]),
+    ("hook", &["block", "honor_new_suppressions", "fail_closed"]),
 ];
 
 /// A problem with configuration, pointing at the offending spot when there
@@ -230,6 +231,16 @@ impl ConfigFile {
                 _ => Err(self
                     .error(dotted, false, "`oauth.owner` must be \"gateway\" or \"app\"", "unknown owner")
                     .with_help("\"gateway\": the gateway runs every OAuth flow; \"app\": the app owns its callbacks")),
+            },
+            "hook.block" => match value.as_str() {
+                Some("new" | "all") => Ok(()),
+                _ => Err(self
+                    .error(dotted, false, "`hook.block` must be \"new\" or \"all\"", "unknown mode")
+                    .with_help("\"new\": block only findings the edit introduces; \"all\": any finding in the touched files")),
+            },
+            "hook.honor_new_suppressions" | "hook.fail_closed" => match value.as_bool() {
+                Some(_) => Ok(()),
+                None => Err(self.error(dotted, false, format!("`{dotted}` must be true or false"), "expected a boolean")),
             },
             "files.max_file_size" => match value.as_integer() {
                 Some(n) if n > 0 => Ok(()),
@@ -461,9 +472,21 @@ impl Overrides {
     }
 }
 
+/// `[hook]`: how the agent hook decides.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HookSettings {
+    /// Block on any finding in a touched file, not only new ones.
+    pub block_all: bool,
+    /// Honour `plumbline-ignore` comments the edit itself adds.
+    pub honor_new_suppressions: bool,
+    /// Deny when the hook itself fails.
+    pub fail_closed: bool,
+}
+
 /// The effective configuration for some folder: its layers, merged.
 pub struct RuleSet {
     pub rules: Vec<CompiledRule>,
+    pub hook: HookSettings,
     /// Severity of the engine's own rules, `None` when off.
     pub invalid_suppression: Option<Severity>,
     pub unused_suppression: Option<Severity>,
@@ -577,7 +600,22 @@ impl RuleSet {
             .map_or(DEFAULT_MAX_FILE_SIZE, |n| n.max(1) as u64);
 
         let prefilter = Prefilter::build(&rules);
+        let hook_table = effective.get("hook").and_then(toml::Value::as_table);
+        let hook_flag = |key: &str| {
+            hook_table
+                .and_then(|h| h.get(key))
+                .and_then(toml::Value::as_bool)
+        };
+        let hook = HookSettings {
+            block_all: hook_table
+                .and_then(|h| h.get("block"))
+                .and_then(toml::Value::as_str)
+                == Some("all"),
+            honor_new_suppressions: hook_flag("honor_new_suppressions").unwrap_or(false),
+            fail_closed: hook_flag("fail_closed").unwrap_or(false),
+        };
         Ok(RuleSet {
+            hook,
             invalid_suppression: engine_severity
                 .get("invalid-suppression")
                 .copied()

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod finding;
+pub mod hook;
 pub mod lang;
 pub mod prefilter;
 pub mod report;

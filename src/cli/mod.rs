@@ -4,6 +4,7 @@
 mod check;
 mod config_cmd;
 mod explain;
+mod hook;
 mod rules_cmd;
 
 use std::io::{self, IsTerminal, Write};
@@ -50,6 +51,8 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Show the effective configuration.
     Config(config_cmd::ConfigArgs),
+    /// PreToolUse hook for coding agents: reads one event on stdin.
+    Hook(hook::HookArgs),
 }
 
 /// When to colour output.
@@ -90,6 +93,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Rules(args) => rules_cmd::run(args, &mut out),
         Command::Explain(args) => explain::run(args, &mut out),
         Command::Config(args) => config_cmd::run(args, &mut out),
+        Command::Hook(args) => hook::run(args, &mut out),
     };
     let flushed = out.flush();
     match (result, flushed) {
