@@ -69,6 +69,28 @@ fn frontends(c: &mut Criterion) {
     }
     group.finish();
 
+    let mut parse_only = c.benchmark_group("parse_only_1000_lines");
+    for (name, path, text) in corpus() {
+        let Some(language) = plumbline::lang::Language::from_path(path) else {
+            continue;
+        };
+        if !matches!(
+            language.family(),
+            plumbline::lang::Family::Js | plumbline::lang::Family::Python
+        ) {
+            continue;
+        }
+        parse_only.bench_function(name, |b| {
+            b.iter(|| {
+                black_box(
+                    plumbline::lang::tree::parse(language, &text)
+                        .map(|t| t.root_node().child_count()),
+                )
+            })
+        });
+    }
+    parse_only.finish();
+
     let clean = "export const x = 1;\n".repeat(1000);
     c.bench_function("prefilter_only_clean_1000_lines", |b| {
         b.iter(|| {

@@ -195,7 +195,12 @@ impl ConfigFile {
     fn validate_shared_value(&self, dotted: &str, value: &toml::Value) -> Result<(), ConfigError> {
         let expect_list = !matches!(
             dotted,
-            "gateway.url" | "oauth.owner" | "files.max_file_size"
+            "gateway.url"
+                | "oauth.owner"
+                | "files.max_file_size"
+                | "hook.block"
+                | "hook.honor_new_suppressions"
+                | "hook.fail_closed"
         );
         if expect_list {
             let ok = value

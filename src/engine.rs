@@ -397,13 +397,15 @@ enum ReadError {
     Io(String),
 }
 
-/// Reads a file as text, or says why it is skipped.
+/// Reads a file as text, or says why it is skipped. Reading at most one
+/// byte past the limit spares a separate `stat` per file.
 fn read_text(path: &Path, limit: u64) -> Result<String, ReadError> {
-    let meta = std::fs::metadata(path).map_err(|e| ReadError::Io(e.to_string()))?;
-    if meta.len() > limit {
-        return Err(ReadError::Skip(SkipReason::TooLarge));
-    }
-    let bytes = std::fs::read(path).map_err(|e| ReadError::Io(e.to_string()))?;
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| ReadError::Io(e.to_string()))?;
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| ReadError::Io(e.to_string()))?;
     if bytes.len() as u64 > limit {
         return Err(ReadError::Skip(SkipReason::TooLarge));
     }

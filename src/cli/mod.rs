@@ -5,6 +5,7 @@ mod check;
 mod config_cmd;
 mod explain;
 mod hook;
+mod init;
 mod rules_cmd;
 
 use std::io::{self, IsTerminal, Write};
@@ -53,6 +54,8 @@ pub enum Command {
     Config(config_cmd::ConfigArgs),
     /// PreToolUse hook for coding agents: reads one event on stdin.
     Hook(hook::HookArgs),
+    /// Register `plumbline hook` in a coding agent's project settings.
+    Init(init::InitArgs),
 }
 
 /// When to colour output.
@@ -94,6 +97,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Explain(args) => explain::run(args, &mut out),
         Command::Config(args) => config_cmd::run(args, &mut out),
         Command::Hook(args) => hook::run(args, &mut out),
+        Command::Init(args) => init::run(args, &mut out),
     };
     let flushed = out.flush();
     match (result, flushed) {

@@ -24,9 +24,17 @@ impl Agent {
         }
     }
 
-    /// Claude Code can ask the human instead of denying outright.
+    /// Claude Code can ask the human instead of denying outright. Codex
+    /// rejects `ask` (and would then let the call through), Gemini and
+    /// Cursor have none, and Copilot may drop it: they get a deny.
     pub fn can_ask(self) -> bool {
-        matches!(self, Agent::Claude | Agent::Copilot)
+        matches!(self, Agent::Claude)
+    }
+
+    /// Copilot runs its hooks for every tool (it has no matcher), so a tool
+    /// plumbline does not know is simply not an edit.
+    fn sees_every_tool(self) -> bool {
+        matches!(self, Agent::Copilot)
     }
 
     /// Tells the protocol apart by the payload's shape.
@@ -135,8 +143,9 @@ fn string<'a>(input: &'a Value, keys: &[&str]) -> Result<&'a str, InputError> {
 
 /// The tool name and its arguments, wherever the agent puts them.
 pub fn tool_and_input(agent: Agent, payload: &Value) -> Result<(String, Value), InputError> {
+    // Copilot also speaks a VS Code-compatible shape with snake_case keys.
     let (name_key, input_key) = match agent {
-        Agent::Copilot => ("toolName", "toolArgs"),
+        Agent::Copilot if payload.get("toolName").is_some() => ("toolName", "toolArgs"),
         _ => ("tool_name", "tool_input"),
     };
     let name = payload
@@ -272,6 +281,7 @@ pub fn tool_call(agent: Agent, tool: &str, input: &Value) -> Result<ToolCall, In
             }
             Ok(ToolCall::Shell { command })
         }
+        (agent, _) if agent.sees_every_tool() => Ok(ToolCall::Harmless),
         _ => Err(InputError(format!("unknown tool `{tool}`"))),
     }
 }
@@ -391,6 +401,7 @@ mod tests {
             .stdout
             .contains("\"agent_message\":\"no\""));
         let ask = Decision::Ask("sure?".into());
+        assert!(respond(Agent::Codex, &ask).stdout.contains("\"deny\""));
         assert!(respond(Agent::Claude, &ask).stdout.contains("\"ask\""));
         assert!(respond(Agent::Gemini, &ask).stdout.contains("\"deny\""));
         assert_eq!(respond(Agent::Claude, &Decision::Allow).stdout, "");

@@ -81,6 +81,11 @@ fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
 
 /// Lists skipped and unreadable files and notes (`--verbose`).
 pub fn write_details(out: &mut dyn Write, result: &RunResult) -> io::Result<()> {
+    writeln!(
+        out,
+        "{} of {} files needed parsing (the rest had no trigger literal)",
+        result.summary.files_parsed, result.summary.files_scanned
+    )?;
     for (path, reason) in &result.summary.skipped {
         writeln!(out, "skipped {path}: {}", reason.describe())?;
     }

@@ -597,10 +597,15 @@ fn join_route(prefix: &str, path: &str) -> String {
 }
 
 impl Check for RouteCheck {
-    /// Every registered callback path contains `callback`, and the file
-    /// names an OAuth segment somewhere (in the path or a router prefix).
+    /// A registered callback path has a segment containing `callback`,
+    /// written after `/`, `-`, `_` or `2` (`/callback`, `/oauth-callback`,
+    /// `/oauth2callback`); React's `useCallback` has none of these. The file
+    /// must also name an OAuth segment (in the path or a router prefix).
+    /// Next.js file routes are found by their path instead.
     fn literals(&self) -> Vec<String> {
-        vec!["callback".to_string()]
+        ["/callback", "-callback", "_callback", "2callback"]
+            .map(String::from)
+            .to_vec()
     }
 
     fn required_literals(&self) -> Vec<Vec<String>> {

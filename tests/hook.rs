@@ -1,0 +1,370 @@
+//! The real binary as each agent runs it: payload files in, decisions out.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use insta_cmd::get_cargo_bin;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/hooks")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Setup {
+    None,
+    BrokenConfig,
+    Init,
+}
+
+/// A temp copy of the fixture project, prepared as the case needs.
+fn project(setup: Setup) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixtures().join("project"), dir.path());
+    match setup {
+        Setup::None => {}
+        Setup::BrokenConfig => {
+            std::fs::copy(
+                fixtures().join("broken-plumbline.toml"),
+                dir.path().join("plumbline.toml"),
+            )
+            .unwrap();
+        }
+        Setup::Init => {
+            let status = Command::new(get_cargo_bin("plumbline"))
+                .args(["init", "--agent", "claude"])
+                .current_dir(dir.path())
+                .output()
+                .unwrap();
+            assert!(
+                status.status.success(),
+                "{}",
+                String::from_utf8_lossy(&status.stderr)
+            );
+        }
+    }
+    dir
+}
+
+struct Outcome {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run_hook(dir: &Path, agent: Option<&str>, payload: &str, extra: &[&str]) -> Outcome {
+    let payload = payload.replace("__PROJECT__", &dir.to_string_lossy());
+    let mut cmd = Command::new(get_cargo_bin("plumbline"));
+    cmd.arg("hook");
+    if let Some(agent) = agent {
+        cmd.arg(agent);
+    }
+    let mut child = cmd
+        .args(extra)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(payload.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    Outcome {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).to_string(),
+        stderr: String::from_utf8_lossy(&out.stderr).to_string(),
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Expect {
+    Allow,
+    Deny,
+    Ask,
+    Error,
+}
+
+fn decision(agent: &str, outcome: &Outcome) -> Expect {
+    if outcome.code == 1 && outcome.stdout.is_empty() {
+        assert!(
+            outcome.stderr.starts_with("plumbline hook: "),
+            "{}",
+            outcome.stderr
+        );
+        assert_eq!(
+            outcome.stderr.lines().count(),
+            1,
+            "one line on stderr: {}",
+            outcome.stderr
+        );
+        return Expect::Error;
+    }
+    assert_eq!(outcome.code, 0, "stderr: {}", outcome.stderr);
+    if outcome.stdout.trim().is_empty() {
+        return Expect::Allow;
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&outcome.stdout).expect("hook output is JSON");
+    // Detection may answer in a compatible protocol (Copilot's VS Code
+    // format is Claude's), so read whichever shape came back.
+    let _ = agent;
+    let verdict = json["hookSpecificOutput"]["permissionDecision"]
+        .as_str()
+        .or(json["decision"].as_str())
+        .or(json["permission"].as_str())
+        .or(json["permissionDecision"].as_str());
+    match verdict {
+        Some("allow") => Expect::Allow,
+        Some("deny") => Expect::Deny,
+        Some("ask") => Expect::Ask,
+        other => panic!("unexpected verdict {other:?} in {}", outcome.stdout),
+    }
+}
+
+fn expected(agent: &str, case: &str) -> (Expect, Setup) {
+    use Expect::*;
+    let setup = match case {
+        "config-repair" => Setup::BrokenConfig,
+        "settings-remove-hook" => Setup::Init,
+        _ => Setup::None,
+    };
+    let expect = match case {
+        "config-weaken" | "settings-remove-hook" if agent == "claude" => Ask,
+        "config-weaken" => Deny,
+        "unknown-tool" if agent == "copilot" => Allow,
+        "unknown-tool" | "missing-field" => Error,
+        c if c.contains("blocked")
+            || c == "self-suppression"
+            || c.ends_with("oauth-route")
+            || matches!(
+                c,
+                "bash-heredoc" | "bash-curl" | "bash-psql" | "apply-patch-two-files"
+            ) =>
+        {
+            Deny
+        }
+        _ => Allow,
+    };
+    (expect, setup)
+}
+
+#[test]
+fn every_payload_gets_the_documented_decision() {
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for agent in ["claude", "gemini", "codex", "cursor", "copilot"] {
+        let mut cases: Vec<PathBuf> = std::fs::read_dir(fixtures().join(agent))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        cases.sort();
+        for case_path in cases {
+            let case = case_path.file_stem().unwrap().to_string_lossy().to_string();
+            let payload = std::fs::read_to_string(&case_path).unwrap();
+            let (want, setup) = expected(agent, &case);
+            for named in [Some(agent), None] {
+                let dir = project(setup);
+                let outcome = run_hook(dir.path(), named, &payload, &[]);
+                let got = decision(agent, &outcome);
+                checked += 1;
+                if got != want {
+                    problems.push(format!(
+                        "{agent}/{case} ({}): expected {want:?}, got {got:?}\nstdout: {}stderr: {}",
+                        if named.is_some() { "named" } else { "detected" },
+                        outcome.stdout,
+                        outcome.stderr
+                    ));
+                }
+                // The hook never writes a file.
+                let after = project(setup);
+                assert_same_tree(dir.path(), after.path());
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} of {checked} runs wrong:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+fn assert_same_tree(a: &Path, b: &Path) {
+    let list = |root: &Path| -> Vec<(String, Vec<u8>)> {
+        let mut out = Vec::new();
+        let mut stack = vec![root.to_path_buf()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else {
+                    let rel = path
+                        .strip_prefix(root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .to_string();
+                    out.push((rel, std::fs::read(&path).unwrap()));
+                }
+            }
+        }
+        out.sort();
+        out
+    };
+    let (la, lb) = (list(a), list(b));
+    assert_eq!(la.len(), lb.len());
+    for ((pa, ca), (pb, cb)) in la.iter().zip(&lb) {
+        assert_eq!(pa, pb);
+        // settings.json differs only by the temp path `init` may embed; compare lengths for it.
+        if !pa.ends_with("settings.json") {
+            assert!(ca == cb, "the hook changed {pa}");
+        }
+    }
+}
+
+#[test]
+fn failure_modes() {
+    let dir = project(Setup::None);
+    let malformed = std::fs::read_to_string(fixtures().join("malformed.txt")).unwrap();
+    let open = run_hook(dir.path(), Some("claude"), &malformed, &[]);
+    assert_eq!(decision("claude", &open), Expect::Error);
+    let closed = run_hook(dir.path(), Some("claude"), &malformed, &["--fail-closed"]);
+    assert_eq!(decision("claude", &closed), Expect::Deny);
+    std::fs::write(
+        dir.path().join("plumbline.toml"),
+        "[hook]\nfail_closed = true\n",
+    )
+    .unwrap();
+    let closed_by_config = run_hook(dir.path(), Some("gemini"), &malformed, &[]);
+    assert_eq!(decision("gemini", &closed_by_config), Expect::Deny);
+
+    let broken = project(Setup::BrokenConfig);
+    let payload = std::fs::read_to_string(fixtures().join("claude/edit-allowed.json")).unwrap();
+    let outcome = run_hook(broken.path(), Some("claude"), &payload, &[]);
+    assert_eq!(decision("claude", &outcome), Expect::Deny);
+    assert!(
+        outcome.stdout.contains("plumbline.toml:"),
+        "{}",
+        outcome.stdout
+    );
+}
+
+#[test]
+fn block_all_blocks_old_debt_too() {
+    let dir = project(Setup::None);
+    let payload = std::fs::read_to_string(fixtures().join("claude/edit-old-debt.json")).unwrap();
+    assert_eq!(
+        decision(
+            "claude",
+            &run_hook(dir.path(), Some("claude"), &payload, &[])
+        ),
+        Expect::Allow
+    );
+    assert_eq!(
+        decision(
+            "claude",
+            &run_hook(dir.path(), Some("claude"), &payload, &["--all"])
+        ),
+        Expect::Deny
+    );
+}
+
+#[test]
+fn reasons_read_the_same_for_every_agent() {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("snapshots");
+    settings.bind(|| {
+        for agent in ["claude", "gemini", "cursor", "copilot"] {
+            let dir = project(Setup::None);
+            let file = if agent == "cursor" {
+                "write-blocked"
+            } else {
+                "edit-blocked"
+            };
+            let payload =
+                std::fs::read_to_string(fixtures().join(agent).join(format!("{file}.json")))
+                    .unwrap();
+            let outcome = run_hook(dir.path(), Some(agent), &payload, &[]);
+            insta::assert_snapshot!(format!("hook_blocked_{agent}"), outcome.stdout);
+        }
+        let dir = project(Setup::None);
+        let payload =
+            std::fs::read_to_string(fixtures().join("codex/apply-patch-two-files.json")).unwrap();
+        insta::assert_snapshot!(
+            "hook_apply_patch",
+            run_hook(dir.path(), Some("codex"), &payload, &[]).stdout
+        );
+        let payload =
+            std::fs::read_to_string(fixtures().join("claude/config-weaken.json")).unwrap();
+        insta::assert_snapshot!(
+            "hook_config_weaken",
+            run_hook(dir.path(), Some("claude"), &payload, &[]).stdout
+        );
+        let payload = std::fs::read_to_string(fixtures().join("claude/bash-psql.json")).unwrap();
+        insta::assert_snapshot!(
+            "hook_bash_psql",
+            run_hook(dir.path(), Some("claude"), &payload, &[]).stdout
+        );
+    });
+}
+
+#[test]
+fn init_merges_and_is_idempotent() {
+    let dir = project(Setup::None);
+    let settings = dir.path().join(".claude/settings.json");
+    let before: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&settings).unwrap()).unwrap();
+    let run = || {
+        Command::new(get_cargo_bin("plumbline"))
+            .args(["init", "--agent", "claude"])
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    assert!(run().status.success());
+    let once = std::fs::read_to_string(&settings).unwrap();
+    let merged: serde_json::Value = serde_json::from_str(&once).unwrap();
+    assert_eq!(
+        merged["hooks"]["PostToolUse"], before["hooks"]["PostToolUse"],
+        "existing hooks stay"
+    );
+    assert_eq!(
+        merged["permissions"], before["permissions"],
+        "unrelated keys stay"
+    );
+    assert!(once.contains("plumbline hook claude"));
+    assert!(run().status.success());
+    assert_eq!(
+        std::fs::read_to_string(&settings).unwrap(),
+        once,
+        "running init twice changes nothing"
+    );
+
+    std::fs::write(&settings, "{ \"hooks\": [1, }").unwrap();
+    let out = run();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read_to_string(&settings).unwrap(),
+        "{ \"hooks\": [1, }",
+        "invalid JSON is left untouched"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("settings.json"));
+}
