@@ -424,9 +424,20 @@ pub fn build_globset<'a>(patterns: impl IntoIterator<Item = &'a str>) -> Result<
     builder.build().map_err(|e| e.to_string())
 }
 
-/// Finds the nearest config file in `dir` or its ancestors.
+/// Finds the project's root config: the outermost config file in `dir` or
+/// its ancestors, not looking above the repository that holds `dir` (a
+/// folder with `.git`). Configs between it and `dir` layer over it.
 pub fn discover(dir: &Path) -> Option<PathBuf> {
-    dir.ancestors().find_map(config_in)
+    let mut outermost = None;
+    for ancestor in dir.ancestors() {
+        if let Some(config) = config_in(ancestor) {
+            outermost = Some(config);
+        }
+        if ancestor.join(".git").exists() {
+            break;
+        }
+    }
+    outermost
 }
 
 /// The config file directly inside `dir`, if any.

@@ -445,6 +445,24 @@ fn lint_source_as(
     parsed_count: &AtomicUsize,
     honor: &dyn Fn(&suppress::Suppression) -> bool,
 ) -> FileOutcome {
+    lint_parsed(
+        rules,
+        &ParsedFile::new(source, language),
+        parsed_count,
+        honor,
+    )
+}
+
+/// Lints a file whose syntax the caller may already hold (the agent hook
+/// reparses an edited file incrementally from the other version's tree).
+pub fn lint_parsed(
+    rules: &RuleSet,
+    file: &ParsedFile,
+    parsed_count: &AtomicUsize,
+    honor: &dyn Fn(&suppress::Suppression) -> bool,
+) -> FileOutcome {
+    let source = &file.source;
+    let language = file.language;
     let family = language.family();
     let applicable: Vec<bool> = rules.rules.iter().map(|r| r.applies_to(family)).collect();
     let triggered =
@@ -456,7 +474,6 @@ fn lint_source_as(
         return outcome;
     }
     parsed_count.fetch_add(1, Ordering::Relaxed);
-    let file = ParsedFile::new(source.clone(), language);
     let mut ran = Vec::new();
     for (rule, _) in rules
         .rules
@@ -466,21 +483,21 @@ fn lint_source_as(
     {
         let mut reporter = Reporter {
             rule,
-            file: &file,
+            file,
             findings: &mut outcome.findings,
             facts: &mut outcome.facts,
         };
-        rule.check.check(&file, &mut reporter);
+        rule.check.check(file, &mut reporter);
         ran.push(rule.id.clone());
     }
-    if let Some(crate::lang::rust::RustSyntax::Failed { message, .. }) = file_rust_failure(&file) {
+    if let Some(crate::lang::rust::RustSyntax::Failed { message, .. }) = file_rust_failure(file) {
         outcome.notes.push((
             source.display_path().to_string(),
             format!("Rust parse failed ({message}); rules that need Rust items skipped it"),
         ));
     }
     if triggered.has_suppression {
-        apply_suppressions(rules, &source, language, &ran, &mut outcome.findings, honor);
+        apply_suppressions(rules, source, language, &ran, &mut outcome.findings, honor);
     }
     outcome
 }

@@ -260,3 +260,31 @@ fn broken_pipe_exits_quietly() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn running_from_a_subfolder_keeps_the_root_config() {
+    let dir = temp_project(&[
+        (
+            "plumbline.toml",
+            "[gateway]\nforbidden_hosts = [\"relay-legacy\"]\n",
+        ),
+        (
+            "apps/dash/plumbline.toml",
+            "[rules.dead-oauth-callback]\nseverity = \"warning\"\n",
+        ),
+        (
+            "apps/dash/src/a.ts",
+            "export const A = 'https://relay-legacy.acme.dev/v1';\n",
+        ),
+    ]);
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let out = plumbline(&dir.path().join("apps/dash"))
+        .args(["check", "--format", "concise"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("src/a.ts:1:27: error[forbidden-gateway-host]"),
+        "{text}"
+    );
+}

@@ -223,19 +223,11 @@ pub fn run(args: InitArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
     }
 }
 
-/// The folder of the outermost `plumbline.toml` above `cwd`, else `cwd`.
+/// The project root: the folder of the root config above `cwd`, else `cwd`.
 fn project_root(cwd: &Path) -> PathBuf {
-    let mut root = None;
-    let mut from = cwd.to_path_buf();
-    while let Some(config) = crate::config::discover(&from) {
-        let Some(dir) = config.parent() else { break };
-        root = Some(dir.to_path_buf());
-        match dir.parent() {
-            Some(parent) => from = parent.to_path_buf(),
-            None => break,
-        }
-    }
-    root.unwrap_or_else(|| cwd.to_path_buf())
+    crate::config::discover(cwd)
+        .and_then(|config| config.parent().map(Path::to_path_buf))
+        .unwrap_or_else(|| cwd.to_path_buf())
 }
 
 fn report(out: &mut dyn Write, cwd: &Path, agent: Agent, outcome: &Outcome) -> io::Result<()> {

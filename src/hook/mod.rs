@@ -11,13 +11,15 @@ pub mod protocol;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicUsize;
 use std::sync::Arc;
 
 use serde_json::Value;
 
 use crate::config::{ConfigError, HookSettings, Overrides, CONFIG_NAMES};
-use crate::engine::{lint_source_honoring, Engine};
+use crate::engine::{lint_parsed, lint_source_honoring, Engine};
 use crate::finding::Finding;
+use crate::lang::ParsedFile;
 use crate::source::SourceFile;
 use crate::suppress::Suppression;
 
@@ -497,23 +499,30 @@ fn new_findings(
         let line = line_containing(&after_text, s.span.start);
         before_lines.contains_key(line.trim())
     };
-    let after_findings = lint_source_honoring(rules, after_source, &honor).findings;
-    if settings.block_all {
+    let Some(language) = after_source.language() else {
+        return Vec::new();
+    };
+    let counter = AtomicUsize::new(0);
+    let after_file = ParsedFile::new(after_source.clone(), language);
+    let after_findings = lint_parsed(rules, &after_file, &counter, &honor).findings;
+    // Most edits are clean: then the old version need not be read at all.
+    if after_findings.is_empty() || settings.block_all {
         return after_findings;
     }
     let Some(before) = &file.before else {
         return after_findings;
     };
     let before_source = Arc::new(SourceFile::new(
-        "",
-        engine
-            .source(&lint_path, String::new())
-            .project_path()
-            .to_string(),
+        after_source.display_path(),
+        after_source.project_path(),
         before.clone(),
     ));
+    let before_file = match after_file.tree_if_parsed() {
+        Some(tree) => ParsedFile::reparsed(before_source, language, tree, after),
+        None => ParsedFile::new(before_source, language),
+    };
     let mut budget: HashMap<(String, String), usize> = HashMap::new();
-    for f in lint_source_honoring(rules, before_source, &|_| true).findings {
+    for f in lint_parsed(rules, &before_file, &counter, &|_| true).findings {
         *budget
             .entry((f.rule.to_string(), f.normalized_snippet()))
             .or_insert(0) += 1;

@@ -150,6 +150,25 @@ impl ParsedFile {
         }
     }
 
+    /// A file whose tree is reparsed from `previous`, the tree of another
+    /// version of the same file, so only the edited region is parsed again.
+    pub fn reparsed(
+        source: Arc<SourceFile>,
+        language: Language,
+        previous: &tree_sitter::Tree,
+        previous_text: &str,
+    ) -> Self {
+        let file = ParsedFile::new(source, language);
+        let tree = tree::reparse(language, previous, previous_text, &file.source.text);
+        let _ = file.tree.set(tree);
+        file
+    }
+
+    /// The tree if a rule already parsed it.
+    pub fn tree_if_parsed(&self) -> Option<&tree_sitter::Tree> {
+        self.tree.get().and_then(Option::as_ref)
+    }
+
     pub fn text(&self) -> &str {
         &self.source.text
     }

@@ -24,6 +24,11 @@ fn grammar(language: Language) -> Option<tree_sitter::Language> {
 /// Parses with a thread-local parser. tree-sitter recovers from syntax
 /// errors, so a broken file still yields a tree whose valid parts rules read.
 pub fn parse(language: Language, text: &str) -> Option<Tree> {
+    with_parser(language, |parser| parser.parse(text, None))
+}
+
+/// Runs `f` with this thread's parser for `language`, made on first use.
+fn with_parser<T>(language: Language, f: impl FnOnce(&mut Parser) -> Option<T>) -> Option<T> {
     let grammar = grammar(language)?;
     PARSERS.with(|cell| {
         let mut parsers = cell.borrow_mut();
@@ -36,8 +41,50 @@ pub fn parse(language: Language, text: &str) -> Option<Tree> {
                 parsers.len() - 1
             }
         };
-        parsers[index].1.parse(text, None)
+        f(&mut parsers[index].1)
     })
+}
+
+/// Parses `new_text` reusing `old_tree` (the tree of `old_text`): the
+/// texts' common prefix and suffix bound the one edit tree-sitter is told
+/// about, so only that region is parsed again.
+pub fn reparse(
+    language: Language,
+    old_tree: &Tree,
+    old_text: &str,
+    new_text: &str,
+) -> Option<Tree> {
+    let (old, new) = (old_text.as_bytes(), new_text.as_bytes());
+    let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let max_suffix = old.len().min(new.len()) - prefix;
+    let suffix = old
+        .iter()
+        .rev()
+        .zip(new.iter().rev())
+        .take(max_suffix)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let point = |text: &[u8], offset: usize| {
+        let before = &text[..offset];
+        let row = before.iter().filter(|&&b| b == b'\n').count();
+        let column = offset
+            - before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+        tree_sitter::Point { row, column }
+    };
+    let edit = tree_sitter::InputEdit {
+        start_byte: prefix,
+        old_end_byte: old.len() - suffix,
+        new_end_byte: new.len() - suffix,
+        start_position: point(old, prefix),
+        old_end_position: point(old, old.len() - suffix),
+        new_end_position: point(new, new.len() - suffix),
+    };
+    let mut edited = old_tree.clone();
+    edited.edit(&edit);
+    with_parser(language, |parser| parser.parse(new_text, Some(&edited)))
 }
 
 /// The source text of a node.
@@ -241,6 +288,16 @@ pub fn snake_case_glob(pattern: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn incremental_reparse_matches_a_fresh_parse() {
+        let old = "const a = 1;\nfunction f() { return a; }\n";
+        let new = "const a = 1;\nfunction g(x) { return a + x; }\nconst b = 2;\n";
+        let old_tree = parse(Language::TypeScript, old).unwrap();
+        let re = reparse(Language::TypeScript, &old_tree, old, new).unwrap();
+        let fresh = parse(Language::TypeScript, new).unwrap();
+        assert_eq!(re.root_node().to_sexp(), fresh.root_node().to_sexp());
+    }
 
     #[test]
     fn name_globs() {

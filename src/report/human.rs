@@ -42,12 +42,12 @@ impl Diagnostic for FindingDiagnostic<'_> {
         })
     }
 
+    /// The help line, then where the rule's full documentation is.
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(&self.0.help))
-    }
-
-    fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(&self.0.url))
+        Some(Box::new(format!(
+            "{}\ndocs: plumbline explain {}",
+            self.0.help, self.0.rule
+        )))
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {

@@ -26,7 +26,11 @@ declare_kind! {
     /// - in a function whose body also touches a forbidden table (a
     ///   `.from('t')` / `.table("t")` query on one of `tables`) or a forbidden
     ///   column (a string or object key matching one of `columns`). A call
-    ///   outside any function is judged by the whole module.
+    ///   outside any function counts only by its file's path.
+    ///
+    /// Imports that rename a factory (`import { createServiceRoleClient as
+    /// admin }`, `from db import create_service_role_client as admin`) are
+    /// followed within the file.
     ///
     /// A call counts when its callee (`name(…)` or `obj.name(…)`) is one of
     /// `functions`, or when it is one of `client_constructors` (`createClient`,
@@ -253,16 +257,13 @@ impl Check for ForbiddenCallInScopeCheck {
                     .node
                     .parent()
                     .and_then(|p| ancestor(p, function_kinds));
-                let scope = function.unwrap_or(root);
-                let Some(touched) = self.touches(file, root, scope) else {
+                let Some(function) = function else {
                     continue;
                 };
-                let unit = if function.is_some() {
-                    "function"
-                } else {
-                    "module"
+                let Some(touched) = self.touches(file, root, function) else {
+                    continue;
                 };
-                format!("the same {unit} touches `{touched}`")
+                format!("the same function touches `{touched}`")
             };
             out.report(
                 Report::at(candidate.name.byte_range())
@@ -292,8 +293,34 @@ impl ForbiddenCallInScopeCheck {
             .any(|m| text.contains(&normalize(m)))
     }
 
+    /// Local names under which the file imports a factory.
+    fn imported_aliases(&self, root: Node<'_>, src: &str, family: Family) -> Vec<String> {
+        let mut aliases = Vec::new();
+        let (kind, name_field) = match family {
+            Family::Js => ("import_specifier", "name"),
+            _ => ("aliased_import", "name"),
+        };
+        walk(root, |node| {
+            if node.kind() == kind {
+                if let (Some(name), Some(alias)) = (
+                    node.child_by_field_name(name_field),
+                    node.child_by_field_name("alias"),
+                ) {
+                    let imported = text(name, src).rsplit('.').next().unwrap_or_default();
+                    if self.is_function(family, imported) {
+                        aliases.push(text(alias, src).to_string());
+                    }
+                }
+                return false;
+            }
+            true
+        });
+        aliases
+    }
+
     fn ts_candidates<'t>(&self, root: Node<'t>, src: &str) -> Vec<Candidate<'t>> {
         let mut found = Vec::new();
+        let aliases = self.imported_aliases(root, src, Family::Js);
         walk(root, |node| {
             let (name, callee, args) = match node.kind() {
                 "call_expression" => {
@@ -323,7 +350,8 @@ impl ForbiddenCallInScopeCheck {
             };
             let name_text = text(name, src);
             let counts = (node.kind() == "call_expression"
-                && self.is_function(Family::Js, name_text))
+                && (self.is_function(Family::Js, name_text)
+                    || aliases.iter().any(|a| a == name_text)))
                 || (self.is_constructor(name_text)
                     && args.iter().any(|a| {
                         self.has_marker(text(*a, src))
@@ -351,12 +379,14 @@ impl ForbiddenCallInScopeCheck {
 
     fn py_candidates<'t>(&self, root: Node<'t>, src: &str) -> Vec<Candidate<'t>> {
         let mut found = Vec::new();
+        let aliases = self.imported_aliases(root, src, Family::Python);
         walk(root, |node| {
             let Some(call) = py::call(node) else {
                 return true;
             };
             let name_text = text(call.name, src);
             let counts = self.is_function(Family::Python, name_text)
+                || aliases.iter().any(|a| a == name_text)
                 || (self.is_constructor(name_text)
                     && call
                         .args
@@ -499,11 +529,14 @@ mod tests {
                 "createServiceRoleClient: `createServiceRoleClient` creates a service-role Supabase client in integration code (the same function touches `integration_gcp_status`)",
             ]
         );
+        // Module-level calls are judged by their file's path only.
         let module = "const admin = createServiceRoleClient();\nexport const q = () => admin.from('cloud_provider_integrations');\n";
-        assert_eq!(
-            flagged("lib/x.ts", module),
-            vec!["createServiceRoleClient: `createServiceRoleClient` creates a service-role Supabase client in integration code (the same module touches `cloud_provider_integrations`)"]
-        );
+        assert!(flagged("lib/x.ts", module).is_empty());
+        assert_eq!(flagged("lib/integrations/x.ts", module).len(), 1);
+        let aliased = "import { createServiceRoleClient as adminClient } from '@/lib/supabase/admin';\nexport async function up(rows) {\n  const db = adminClient();\n  return db.from('cloud_provider_integrations').upsert(rows);\n}\n";
+        assert_eq!(flagged("lib/cloud.ts", aliased).len(), 1);
+        let py_aliased = "from app.db import create_service_role_client as admin\ndef f():\n    admin().table(\"cloud_provider_integrations\").select(\"*\").execute()\n";
+        assert_eq!(flagged("app/jobs.py", py_aliased).len(), 1);
         let py = "def f(org):\n    s = create_service_role_client()\n    s.table(\"cloud_provider_integrations\").select(\"*\").execute()\n\
                   def g():\n    s = create_service_role_client()\n    s.auth.reset_password_email(e)\n";
         assert_eq!(flagged("app/services/billing.py", py).len(), 1);

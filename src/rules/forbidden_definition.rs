@@ -145,7 +145,10 @@ impl FunctionNames {
     /// Python names also match in snake_case, including an empty `*`
     /// (`save_integration_status` for `save*IntegrationStatus`), which the
     /// snake_case glob alone (`save_*_integration_status`) would miss.
+    /// Leading `_`/`#` mark a name private, not different: `_saveGcpIntegrationStatus`
+    /// and `#saveGcpIntegrationStatus` match like the bare name.
     pub(super) fn is_match(&self, family: Family, name: &str) -> bool {
+        let name = name.trim_start_matches(['_', '#']);
         if self.camel.iter().any(|g| g.is_match(name)) {
             return true;
         }

@@ -174,6 +174,14 @@ impl HostCheck {
                 while token_end < bytes.len() && is_host_byte(bytes[token_end]) {
                     token_end += 1;
                 }
+                // A sentence's full stop or a `.name.` substring pattern is
+                // punctuation, not part of a hostname.
+                while token_start < start && bytes[token_start] == b'.' {
+                    token_start += 1;
+                }
+                while token_end > end && bytes[token_end - 1] == b'.' {
+                    token_end -= 1;
+                }
                 let token = &lower[token_start..token_end];
                 let before = &lower[..token_start];
                 let after = &lower[token_end..];
@@ -503,6 +511,12 @@ mod tests {
         assert!(hosts("migrated off the chi-gateway last week").is_empty());
         assert!(hosts("./chi-gateway.client").is_empty());
         assert!(hosts("@acme/chi-gateway-sdk").is_empty());
+        assert!(hosts("This workspace still points at the retired chi-gateway.").is_empty());
+        assert!(hosts("url.includes('.chi-gateway.')").is_empty());
+        assert_eq!(
+            hosts("see https://chi-gateway.x.dev."),
+            ["chi-gateway.x.dev"]
+        );
         assert!(hosts("chi-gateway-client").is_empty());
     }
 
