@@ -178,7 +178,12 @@ impl Engine {
         if let Some(hit) = self.cache.lock().expect("rule cache").get(dir) {
             return Ok(hit.clone());
         }
-        let computed = if dir == self.root || !dir.starts_with(&self.root) {
+        if !dir.starts_with(&self.root) {
+            // Files outside the project (explicit paths elsewhere) share the
+            // root's rules rather than compiling a copy per folder.
+            return self.dir_rules(&self.root);
+        }
+        let computed = if dir == self.root {
             let layers = self.base_layers.clone();
             let rules = Arc::new(RuleSet::compile(&layers, &self.overrides)?);
             Arc::new(DirRules { layers, rules })
