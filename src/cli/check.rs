@@ -1,7 +1,7 @@
 //! `plumbline check`: lint files and folders from disk.
 
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::config::Overrides;
 use crate::engine::Engine;
@@ -17,6 +17,10 @@ pub struct CheckArgs {
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Write the report to FILE (atomically) instead of stdout; the summary
+    /// line still goes to stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// Only run these rules (comma-separated ids).
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub select: Vec<String>,
@@ -61,6 +65,17 @@ impl FailOn {
 
 pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
     let cwd = super::current_dir()?;
+    let missing: Vec<&PathBuf> = args
+        .paths
+        .iter()
+        .filter(|p| std::fs::symlink_metadata(cwd.join(p)).is_err())
+        .collect();
+    if !missing.is_empty() {
+        for path in missing {
+            eprintln!("plumbline: {}: no such file or directory", path.display());
+        }
+        return Ok(ExitStatus::Error);
+    }
     let overrides = Overrides {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
@@ -87,31 +102,58 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
 
     let mut stderr = io::stderr().lock();
     report::write_unreadable(&mut stderr, &result)?;
+    // With `--output` the report is built in memory, then written to the
+    // file in one step; stdout gets only the summary line.
+    let mut buffer = Vec::new();
+    let sink: &mut dyn Write = if args.output.is_some() {
+        &mut buffer
+    } else {
+        &mut *out
+    };
+    // The rules in force at the root were compiled (and cached) by the run.
+    let rules = match args.format {
+        Format::Sarif | Format::Junit => match engine.rules_for_dir(engine.root()) {
+            Ok(rules) => report::enabled_rules(&rules, &result.findings),
+            Err(e) => {
+                print_error(&e);
+                return Ok(ExitStatus::Error);
+            }
+        },
+        _ => Vec::new(),
+    };
     match args.format {
-        Format::Human => {
-            let style = human::Style {
-                color: args.color.enabled(io::stdout().is_terminal()),
-                width: terminal_width(),
-            };
-            human::write(out, &result.findings, style)?;
-            if args.verbose {
-                report::write_details(out, &result)?;
+        Format::Human | Format::Concise => {
+            if args.format == Format::Human {
+                let style = human::Style {
+                    color: args.output.is_none() && args.color.enabled(io::stdout().is_terminal()),
+                    width: terminal_width(),
+                };
+                human::write(sink, &result.findings, style)?;
+            } else {
+                report::concise::write(sink, &result.findings)?;
             }
-            writeln!(out, "{}", report::summary_line(&result))?;
-        }
-        Format::Concise => {
-            report::concise::write(out, &result.findings)?;
             if args.verbose {
-                report::write_details(out, &result)?;
+                report::write_details(sink, &result)?;
             }
-            writeln!(out, "{}", report::summary_line(&result))?;
+            writeln!(sink, "{}", report::summary_line(&result))?;
         }
-        Format::Json => {
-            report::json::write(out, &result)?;
-            if args.verbose {
-                report::write_details(&mut stderr, &result)?;
-            }
+        Format::Json => report::json::write(sink, &result)?,
+        Format::Sarif => report::sarif::write(sink, &result, &rules)?,
+        Format::Github => report::github::write(sink, &result.findings)?,
+        Format::Gitlab => report::gitlab::write(sink, &result.findings)?,
+        Format::Junit => report::junit::write(sink, &result, &rules)?,
+    }
+    // Machine formats keep their stream clean: details go to stderr.
+    let machine = !matches!(args.format, Format::Human | Format::Concise);
+    if args.verbose && machine {
+        report::write_details(&mut stderr, &result)?;
+    }
+    if let Some(path) = &args.output {
+        if let Err(e) = write_atomically(path, &buffer) {
+            writeln!(stderr, "plumbline: cannot write {}: {e}", path.display())?;
+            return Ok(ExitStatus::Error);
         }
+        writeln!(out, "{}", report::summary_line(&result))?;
     }
     let threshold = args.fail_on.threshold();
     let failing = result.findings.iter().any(|f| f.severity >= threshold);
@@ -120,4 +162,33 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
     } else {
         ExitStatus::Clean
     })
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it over
+/// `path`: a reader sees the old file or the whole new one, never a part.
+fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file name"))?;
+    let mut temp_name = std::ffi::OsString::from(".");
+    temp_name.push(name);
+    temp_name.push(format!(".{}.tmp", std::process::id()));
+    let temp = dir.join(temp_name);
+    let written = (|| {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written
 }

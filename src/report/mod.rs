@@ -1,13 +1,19 @@
 //! Output formats. Every format reads the same [`Finding`]s.
 
 pub mod concise;
+pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
 use std::io::{self, Write};
 
+use crate::config::RuleSet;
 use crate::engine::{RunResult, SkipReason};
-use crate::finding::Severity;
+use crate::finding::{Finding, Severity};
+use crate::rules::meta::{builtin_rules, RuleMeta};
 
 /// The formats `--format` accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -18,6 +24,55 @@ pub enum Format {
     Concise,
     /// A versioned JSON document (see the README).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// GitLab Code Quality JSON.
+    Gitlab,
+    /// JUnit XML, one test case per enabled rule.
+    Junit,
+}
+
+/// A rule that was in force for a run, at the severity it ran with.
+#[derive(Clone, Copy, Debug)]
+pub struct EnabledRule {
+    pub meta: &'static RuleMeta,
+    pub severity: Severity,
+}
+
+/// The rules a run had enabled, sorted by id: those the project root's
+/// config enables, plus any rule that reported a finding (a nested config
+/// may enable a rule the root turns off).
+pub fn enabled_rules(root_rules: &RuleSet, findings: &[Finding]) -> Vec<EnabledRule> {
+    let mut enabled: Vec<EnabledRule> = builtin_rules()
+        .iter()
+        .filter_map(|meta| {
+            let severity = if meta.is_engine_rule() {
+                match meta.id.as_str() {
+                    "invalid-suppression" => root_rules.invalid_suppression,
+                    "unused-suppression" => root_rules.unused_suppression,
+                    _ => None,
+                }
+            } else {
+                root_rules
+                    .rules
+                    .iter()
+                    .find(|r| *r.id == *meta.id)
+                    .map(|r| r.severity)
+            };
+            let severity = severity.or_else(|| {
+                findings
+                    .iter()
+                    .filter(|f| *f.rule == *meta.id)
+                    .map(|f| f.severity)
+                    .max()
+            })?;
+            Some(EnabledRule { meta, severity })
+        })
+        .collect();
+    enabled.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+    enabled
 }
 
 /// The closing summary line: `N errors, M warnings in K files (S files scanned)`.

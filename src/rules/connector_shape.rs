@@ -1825,23 +1825,7 @@ fn rust_trait(item: &syn::ItemTrait, name: String) -> Unit {
 /// `path:flagged text: message`.
 #[cfg(test)]
 pub(crate) fn lint(rule: &str, files: &[(&str, &str)]) -> Vec<String> {
-    use std::sync::Arc;
-    let overrides = crate::config::Overrides {
-        select: vec![rule.to_string()],
-        ignore: vec![],
-    };
-    let rules = crate::config::RuleSet::compile(&[], &overrides).expect("rules compile");
-    let outcomes = files
-        .iter()
-        .map(|(path, text)| {
-            crate::engine::lint_source(
-                &rules,
-                Arc::new(crate::source::SourceFile::in_memory(path, *text)),
-            )
-        })
-        .collect();
-    let findings =
-        crate::engine::join_outcomes(outcomes, &mut crate::engine::RunSummary::default());
+    let findings = crate::rules::lint_with_only(rule, files);
     findings
         .iter()
         .map(|f| {

@@ -477,23 +477,9 @@ fn callee_text(callee: Option<Node<'_>>, name: Node<'_>, src: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
-    use crate::config::{Overrides, RuleSet};
-    use crate::source::SourceFile;
 
     fn flagged(path: &str, text: &str) -> Vec<String> {
-        let rules = RuleSet::compile(
-            &[],
-            &Overrides {
-                select: vec!["supabase-service-role-for-integrations".into()],
-                ignore: vec![],
-            },
-        )
-        .unwrap();
-        let source = Arc::new(SourceFile::in_memory(path, text));
-        crate::engine::lint_source(&rules, source)
-            .findings
+        crate::rules::lint_with_only("supabase-service-role-for-integrations", &[(path, text)])
             .iter()
             .map(|f| format!("{}: {}", &text[f.span.clone()], f.message))
             .collect()

@@ -851,23 +851,11 @@ fn insert_columns(
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
 
-    use crate::config::{Overrides, RuleSet};
-    use crate::source::SourceFile;
     use crate::Finding;
 
     fn lint(path: &str, text: &str) -> Vec<Finding> {
-        let rules = RuleSet::compile(
-            &[],
-            &Overrides {
-                select: vec!["supabase-integration-status-write".into()],
-                ignore: vec![],
-            },
-        )
-        .unwrap();
-        let source = Arc::new(SourceFile::in_memory(path, text));
-        crate::engine::lint_source(&rules, source).findings
+        crate::rules::lint_with_only("supabase-integration-status-write", &[(path, text)])
     }
 
     fn flagged(path: &str, text: &str) -> Vec<String> {

@@ -294,23 +294,9 @@ fn py_definitions(root: Node<'_>, src: &str) -> Vec<(String, Range<usize>)> {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
-    use crate::config::{Overrides, RuleSet};
-    use crate::source::SourceFile;
 
     fn flagged(path: &str, text: &str) -> Vec<String> {
-        let rules = RuleSet::compile(
-            &[],
-            &Overrides {
-                select: vec!["supabase-save-integration-status".into()],
-                ignore: vec![],
-            },
-        )
-        .unwrap();
-        let source = Arc::new(SourceFile::in_memory(path, text));
-        crate::engine::lint_source(&rules, source)
-            .findings
+        crate::rules::lint_with_only("supabase-save-integration-status", &[(path, text)])
             .iter()
             .map(|f| format!("{}: {}", &text[f.span.clone()], f.message))
             .collect()

@@ -264,6 +264,27 @@ impl CompiledRule {
     }
 }
 
+/// Lints in-memory files with only `rule` enabled, joined as a run would
+/// be (project facts applied): what the kinds' unit tests call.
+#[cfg(test)]
+pub(crate) fn lint_with_only(rule: &str, files: &[(&str, &str)]) -> Vec<Finding> {
+    let overrides = crate::config::Overrides {
+        select: vec![rule.to_string()],
+        ignore: Vec::new(),
+    };
+    let rules = crate::config::RuleSet::compile(&[], &overrides).expect("built-in rules compile");
+    let outcomes = files
+        .iter()
+        .map(|(path, text)| {
+            crate::engine::lint_source(
+                &rules,
+                Arc::new(crate::source::SourceFile::in_memory(path, *text)),
+            )
+        })
+        .collect();
+    crate::engine::join_outcomes(outcomes, &mut crate::engine::RunSummary::default())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
