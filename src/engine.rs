@@ -273,11 +273,11 @@ impl Engine {
             let Some(language) = Language::from_path(&path.to_string_lossy()) else {
                 return;
             };
-            // plumbline's own config names the very hosts and tables it forbids.
-            if path
-                .file_name()
-                .is_some_and(|n| config::CONFIG_NAMES.iter().any(|c| n == *c))
-            {
+            // plumbline's own config names the very hosts and tables it
+            // forbids, and a baseline quotes the code it excuses.
+            if path.file_name().is_some_and(|n| {
+                config::CONFIG_NAMES.iter().any(|c| n == *c) || n == crate::baseline::FILE_NAME
+            }) {
                 return;
             }
             let dir = path.parent().unwrap_or(&self.root);
@@ -379,7 +379,8 @@ pub fn sort_findings(findings: &mut Vec<Finding>) {
     findings.dedup_by(|a, b| a.rule == b.rule && a.span == b.span && a.path() == b.path());
 }
 
-fn is_excluded(rules: &RuleSet, project_path: &str) -> bool {
+/// Whether `[files] exclude` leaves this file out of a walk.
+pub fn is_excluded(rules: &RuleSet, project_path: &str) -> bool {
     if rules.exclude.is_empty() {
         return false;
     }

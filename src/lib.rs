@@ -7,6 +7,8 @@
 // built once per run on a cold path, so their size does not matter.
 #![allow(clippy::result_large_err)]
 
+pub mod baseline;
+pub mod changed;
 pub mod cli;
 pub mod config;
 pub mod engine;

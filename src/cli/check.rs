@@ -3,8 +3,10 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+use crate::baseline::{self, Baseline, Entry};
+use crate::changed;
 use crate::config::Overrides;
-use crate::engine::Engine;
+use crate::engine::{Engine, RunResult};
 use crate::finding::Severity;
 use crate::report::{self, human, Format};
 use crate::walk::WalkOptions;
@@ -46,6 +48,16 @@ pub struct CheckArgs {
     /// Worker threads (0: one per core).
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
+    /// Report only findings that are not recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record today's findings in FILE and exit 0, instead of reporting them.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["baseline", "changed_since"])]
+    pub write_baseline: Option<PathBuf>,
+    /// Lint only files changed since this git ref (the working tree compared
+    /// with REF, plus untracked files).
+    #[arg(long, value_name = "REF")]
+    pub changed_since: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -92,16 +104,89 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
         no_ignore: args.no_ignore,
         threads: args.threads,
     };
-    let result = match engine.check_paths(&args.paths, &walk) {
-        Ok(result) => result,
-        Err(e) => {
-            print_error(&e);
-            return Ok(ExitStatus::Error);
+    // A bad baseline is reported before any linting time is spent.
+    let baseline = match &args.baseline {
+        Some(path) => match Baseline::load(&cwd.join(path), &path.display().to_string()) {
+            Ok(baseline) => Some(baseline),
+            Err(e) => {
+                print_error(&e);
+                return Ok(ExitStatus::Error);
+            }
+        },
+        None => None,
+    };
+    let (mut result, linted) = match &args.changed_since {
+        Some(reference) => {
+            let run = changed::changed_files(&cwd, reference)
+                .map_err(miette::Report::new)
+                .and_then(|files| {
+                    changed::check_changed(&engine, &args.paths, &walk, &files)
+                        .map_err(miette::Report::new)
+                });
+            match run {
+                Ok(run) => (run.result, run.linted),
+                Err(e) => {
+                    print_error(e.as_ref());
+                    return Ok(ExitStatus::Error);
+                }
+            }
         }
+        None => match engine.check_paths(&args.paths, &walk) {
+            Ok(result) => (result, None),
+            Err(e) => {
+                print_error(&e);
+                return Ok(ExitStatus::Error);
+            }
+        },
     };
 
     let mut stderr = io::stderr().lock();
     report::write_unreadable(&mut stderr, &result)?;
+    if let Some(path) = &args.write_baseline {
+        let recorded = Baseline::from_findings(&result.findings);
+        if let Err(e) = write_atomically(&cwd.join(path), recorded.to_json().as_bytes()) {
+            writeln!(stderr, "plumbline: cannot write {}: {e}", path.display())?;
+            return Ok(ExitStatus::Error);
+        }
+        writeln!(out, "{}", report::summary_line(&result))?;
+        if path.file_name().is_none_or(|n| n != baseline::FILE_NAME) {
+            writeln!(
+                stderr,
+                "warning: {} quotes the code it records and will be linted like any other file; \
+                 name it {} (which plumbline never lints) or add it to [files] exclude",
+                path.display(),
+                baseline::FILE_NAME
+            )?;
+        }
+        let n = recorded.entries.len();
+        let noun = if n == 1 { "finding" } else { "findings" };
+        writeln!(out, "recorded {n} {noun} in {}", path.display())?;
+        return Ok(ExitStatus::Clean);
+    }
+    let applied = match &baseline {
+        Some(baseline) => {
+            let scope = match baseline_scope(&engine, &args.paths, linted, &result) {
+                Ok(scope) => scope,
+                Err(e) => {
+                    print_error(&e);
+                    return Ok(ExitStatus::Error);
+                }
+            };
+            let findings = std::mem::take(&mut result.findings);
+            let (new, applied) = baseline.apply(findings, &scope);
+            result.findings = new;
+            Some(applied)
+        }
+        None => None,
+    };
+    let summary_line = || {
+        let mut line = report::summary_line(&result);
+        if let Some(applied) = &applied {
+            line.push_str("; ");
+            line.push_str(&applied.summary());
+        }
+        line
+    };
     // With `--output` the report is built in memory, then written to the
     // file in one step; stdout gets only the summary line.
     let mut buffer = Vec::new();
@@ -134,8 +219,11 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
             }
             if args.verbose {
                 report::write_details(sink, &result)?;
+                if let Some(applied) = &applied {
+                    applied.write_fixed(sink)?;
+                }
             }
-            writeln!(sink, "{}", report::summary_line(&result))?;
+            writeln!(sink, "{}", summary_line())?;
         }
         Format::Json => report::json::write(sink, &result)?,
         Format::Sarif => report::sarif::write(sink, &result, &rules)?,
@@ -147,13 +235,21 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
     let machine = !matches!(args.format, Format::Human | Format::Concise);
     if args.verbose && machine {
         report::write_details(&mut stderr, &result)?;
+        if let Some(applied) = &applied {
+            applied.write_fixed(&mut stderr)?;
+        }
+    }
+    // Without `--output` a machine format has no summary line; the
+    // baseline's count still deserves a place in the CI log.
+    if let (Some(applied), true, None) = (&applied, machine, &args.output) {
+        writeln!(stderr, "plumbline: {}", applied.summary())?;
     }
     if let Some(path) = &args.output {
         if let Err(e) = write_atomically(path, &buffer) {
             writeln!(stderr, "plumbline: cannot write {}: {e}", path.display())?;
             return Ok(ExitStatus::Error);
         }
-        writeln!(out, "{}", report::summary_line(&result))?;
+        writeln!(out, "{}", summary_line())?;
     }
     let threshold = args.fail_on.threshold();
     let failing = result.findings.iter().any(|f| f.severity >= threshold);
@@ -161,6 +257,43 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
         ExitStatus::Findings
     } else {
         ExitStatus::Clean
+    })
+}
+
+/// Which baseline entries this run could have matched: an entry for a file
+/// or rule the run did not look at is unseen, not fixed.
+fn baseline_scope(
+    engine: &Engine,
+    paths: &[PathBuf],
+    linted: Option<std::collections::BTreeSet<String>>,
+    result: &RunResult,
+) -> Result<impl Fn(&Entry) -> bool, crate::config::ConfigError> {
+    let root_rules = engine.rules_for_dir(engine.root())?;
+    let rules: std::collections::HashSet<String> =
+        report::enabled_rules(&root_rules, &result.findings)
+            .iter()
+            .map(|r| r.meta.id.to_string())
+            .collect();
+    let prefixes: Vec<String> = if paths.is_empty() {
+        vec![engine.project_path(engine.cwd())]
+    } else {
+        paths
+            .iter()
+            .map(|p| engine.project_path(&changed::normalize(&engine.cwd().join(p))))
+            .collect()
+    };
+    Ok(move |entry: &Entry| {
+        let below = |prefix: &String| {
+            prefix.is_empty()
+                || entry.path == *prefix
+                || entry
+                    .path
+                    .strip_prefix(prefix.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+        };
+        rules.contains(&entry.rule)
+            && prefixes.iter().any(below)
+            && linted.as_ref().is_none_or(|l| l.contains(&entry.path))
     })
 }
 

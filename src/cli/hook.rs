@@ -1,16 +1,24 @@
-//! `plumbline hook [AGENT]`: the PreToolUse hook for coding agents.
+//! `plumbline hook [AGENT|git]`: the PreToolUse hook for coding agents, and
+//! the git pre-commit hook (`plumbline hook git`, see `plumbline install`).
 
-use std::io::{self, Read, Write};
+use std::io::{self, IsTerminal, Read, Write};
+use std::sync::OnceLock;
 
+use clap::builder::PossibleValue;
+use clap::ValueEnum;
+
+use crate::hook::git::{self, GitError};
 use crate::hook::{self, Agent, HookOptions};
+use crate::report::{self, human};
 
-use super::ExitStatus;
+use super::{print_error, terminal_width, ColorChoice, ExitStatus};
 
 #[derive(clap::Args, Debug)]
 pub struct HookArgs {
-    /// The agent whose protocol to speak; detected from the payload when omitted.
+    /// The agent whose protocol to speak (detected from the payload when
+    /// omitted), or `git` for the pre-commit hook.
     #[arg(value_enum)]
-    pub agent: Option<Agent>,
+    pub target: Option<HookTarget>,
     /// Block on any finding in the touched files, not only new ones.
     #[arg(long)]
     pub all: bool,
@@ -19,13 +27,57 @@ pub struct HookArgs {
     pub fail_closed: bool,
 }
 
+/// Who calls the hook: a coding agent, or git before a commit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HookTarget {
+    Agent(Agent),
+    Git,
+}
+
+impl ValueEnum for HookTarget {
+    fn value_variants<'a>() -> &'a [Self] {
+        static VARIANTS: OnceLock<Vec<HookTarget>> = OnceLock::new();
+        VARIANTS.get_or_init(|| {
+            Agent::value_variants()
+                .iter()
+                .copied()
+                .map(HookTarget::Agent)
+                .chain([HookTarget::Git])
+                .collect()
+        })
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        match self {
+            HookTarget::Agent(agent) => agent.to_possible_value(),
+            HookTarget::Git => Some(
+                PossibleValue::new("git")
+                    .help("git pre-commit hook: lint the staged files (`plumbline install`)"),
+            ),
+        }
+    }
+}
+
 pub fn run(args: HookArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
+    let agent = match args.target {
+        Some(HookTarget::Git) => {
+            if args.all || args.fail_closed {
+                eprintln!(
+                    "plumbline: --all and --fail-closed apply to agent hooks, not `hook git`"
+                );
+                return Ok(ExitStatus::Error);
+            }
+            return run_git(out);
+        }
+        Some(HookTarget::Agent(agent)) => Some(agent),
+        None => None,
+    };
     let mut bytes = Vec::new();
     io::stdin().read_to_end(&mut bytes)?;
     let payload = String::from_utf8_lossy(&bytes);
     let cwd = super::current_dir()?;
     let options = HookOptions {
-        agent: args.agent,
+        agent,
         block_all: args.all,
         fail_closed: args.fail_closed,
     };
@@ -37,4 +89,33 @@ pub fn run(args: HookArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
         1 => ExitStatus::Findings,
         _ => ExitStatus::Error,
     })
+}
+
+/// Lints the staged files; exit 1 blocks the commit. Never reads stdin, so
+/// a chained hook still gets it.
+fn run_git(out: &mut dyn Write) -> io::Result<ExitStatus> {
+    let cwd = super::current_dir()?;
+    let result = match git::lint_staged(&cwd) {
+        Ok(result) => result,
+        Err(GitError::Config(e)) => {
+            print_error(&e);
+            return Ok(ExitStatus::Error);
+        }
+        Err(e) => {
+            eprintln!("plumbline: {e}");
+            return Ok(ExitStatus::Error);
+        }
+    };
+    report::write_unreadable(&mut io::stderr().lock(), &result)?;
+    let style = human::Style {
+        color: ColorChoice::Auto.enabled(io::stdout().is_terminal()),
+        width: terminal_width(),
+    };
+    human::write(out, &result.findings, style)?;
+    writeln!(out, "plumbline: {}", report::summary_line(&result))?;
+    if git::blocks(&result.findings) {
+        write!(out, "{}", git::blocked_hint(&result.findings))?;
+        return Ok(ExitStatus::Findings);
+    }
+    Ok(ExitStatus::Clean)
 }

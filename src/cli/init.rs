@@ -14,10 +14,11 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use clap::ValueEnum;
 use miette::{NamedSource, SourceSpan};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
+
+use crate::hook::Agent;
 
 use super::{print_error, ExitStatus};
 
@@ -26,21 +27,6 @@ const HOOK_MARKER: &str = "plumbline hook";
 
 /// Hook timeout in seconds (Gemini takes milliseconds).
 const TIMEOUT_SECS: u64 = 10;
-
-/// The coding agents `init` can register the hook with.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Agent {
-    /// Claude Code: `.claude/settings.json`, `PreToolUse`.
-    Claude,
-    /// Gemini CLI: `.gemini/settings.json`, `BeforeTool`.
-    Gemini,
-    /// OpenAI Codex CLI: `.codex/hooks.json`, `PreToolUse`.
-    Codex,
-    /// Cursor: `.cursor/hooks.json`, `preToolUse`.
-    Cursor,
-    /// GitHub Copilot CLI and cloud agent: `.github/hooks/plumbline.json`, `preToolUse`.
-    Copilot,
-}
 
 #[derive(clap::Args, Debug)]
 pub struct InitArgs {
@@ -61,17 +47,8 @@ struct Registration {
     versioned: bool,
 }
 
+/// How each agent registers the hook: `init`'s knowledge, kept beside it.
 impl Agent {
-    fn name(self) -> &'static str {
-        match self {
-            Agent::Claude => "claude",
-            Agent::Gemini => "gemini",
-            Agent::Codex => "codex",
-            Agent::Cursor => "cursor",
-            Agent::Copilot => "copilot",
-        }
-    }
-
     fn registration(self) -> Registration {
         match self {
             Agent::Claude => Registration {

@@ -6,6 +6,7 @@ mod config_cmd;
 mod explain;
 mod hook;
 mod init;
+mod install;
 mod rules_cmd;
 
 use std::io::{self, IsTerminal, Write};
@@ -52,10 +53,14 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Show the effective configuration.
     Config(config_cmd::ConfigArgs),
-    /// PreToolUse hook for coding agents: reads one event on stdin.
+    /// PreToolUse hook for coding agents (one event on stdin), or `hook git`: the git pre-commit hook.
     Hook(hook::HookArgs),
     /// Register `plumbline hook` in a coding agent's project settings.
     Init(init::InitArgs),
+    /// Install the git pre-commit hook (`plumbline hook git`), keeping any hook already there.
+    Install(install::InstallArgs),
+    /// Remove the git pre-commit hook and restore the one it replaced.
+    Uninstall(install::UninstallArgs),
 }
 
 /// When to colour output.
@@ -98,6 +103,8 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Config(args) => config_cmd::run(args, &mut out),
         Command::Hook(args) => hook::run(args, &mut out),
         Command::Init(args) => init::run(args, &mut out),
+        Command::Install(args) => install::install(args, &mut out),
+        Command::Uninstall(args) => install::uninstall(args, &mut out),
     };
     let flushed = out.flush();
     match (result, flushed) {

@@ -5,6 +5,7 @@
 //! touches; it never walks the tree, never writes, and never runs anything.
 
 pub mod bash;
+pub mod git;
 pub mod guard;
 pub mod patch;
 pub mod protocol;

@@ -6,10 +6,15 @@ use serde_json::{json, Value};
 /// The coding agents plumbline answers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Agent {
+    /// Claude Code: `.claude/settings.json`, `PreToolUse`.
     Claude,
+    /// Gemini CLI: `.gemini/settings.json`, `BeforeTool`.
     Gemini,
+    /// OpenAI Codex CLI: `.codex/hooks.json`, `PreToolUse`.
     Codex,
+    /// Cursor: `.cursor/hooks.json`, `preToolUse`.
     Cursor,
+    /// GitHub Copilot CLI and cloud agent: `.github/hooks/plumbline.json`, `preToolUse`.
     Copilot,
 }
 

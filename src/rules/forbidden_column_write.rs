@@ -346,8 +346,53 @@ fn ts_row_keys(
             }
             ts_member_assignments(src, name, call, keys);
         }
+        // Rows built per item: `ids.map((id) => ({ id, integration_x_status }))`.
+        "call_expression" => {
+            let Some(mapped) = ts::call(value) else {
+                return;
+            };
+            if matches!(text(mapped.name, src), "map" | "flatMap") {
+                if let Some(callback) = mapped.args.first() {
+                    for row in ts_returned_values(*callback) {
+                        ts_row_keys(root, src, row, call, depth + 1, keys);
+                    }
+                }
+            }
+        }
         _ => {}
     }
+}
+
+/// What a callback returns: an arrow's expression body, or the arguments
+/// of the `return` statements of its own body (not of nested functions).
+fn ts_returned_values(callback: Node<'_>) -> Vec<Node<'_>> {
+    let callback = ts::unwrap_expression(callback);
+    if !matches!(
+        callback.kind(),
+        "arrow_function" | "function_expression" | "function"
+    ) {
+        return Vec::new();
+    }
+    let Some(body) = callback.child_by_field_name("body") else {
+        return Vec::new();
+    };
+    if body.kind() != "statement_block" {
+        return vec![body];
+    }
+    let mut returned = Vec::new();
+    walk(body, |node| {
+        if node.id() != body.id() && ts::FUNCTION_KINDS.contains(&node.kind()) {
+            return false;
+        }
+        if node.kind() == "return_statement" {
+            if let Some(value) = node.named_child(0) {
+                returned.push(value);
+            }
+            return false;
+        }
+        true
+    });
+    returned
 }
 
 /// A property key as written: identifier, string, number or computed key.
@@ -503,6 +548,12 @@ fn py_row_keys(
                 .and_then(|k| py_key(k, src))
             {
                 keys.push(key);
+            }
+        }
+        // `[{"integration_x_status": s} for org in orgs]`
+        "list_comprehension" | "generator_expression" => {
+            if let Some(body) = value.child_by_field_name("body") {
+                py_row_keys(root, src, body, call, depth + 1, keys);
             }
         }
         "list" | "tuple" => {

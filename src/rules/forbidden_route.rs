@@ -283,7 +283,7 @@ impl RouteCheck {
                 _ => None,
             };
             if let Some(arg) = path_arg {
-                if let Some(lit) = typescript::fold_string(arg, src) {
+                if let Some(lit) = js_route_string(root, src, arg) {
                     let path = join_route(prefix, &lit.with_placeholders());
                     if self.is_callback_path(&path) {
                         self.report(file, out, lit.span.clone(), &path, None);
@@ -375,7 +375,7 @@ impl RouteCheck {
                     .first()
                     .copied()
                     .or_else(|| python_kwarg(&call, src, &["path", "rule"]));
-                if let Some(lit) = path.and_then(|p| python::fold_string(p, src)) {
+                if let Some(lit) = path.and_then(|p| python_route_string(root, src, p)) {
                     let full = join_route(prefix, &lit.with_placeholders());
                     if self.is_callback_path(&full) {
                         let handler = node
@@ -411,7 +411,7 @@ impl RouteCheck {
                         .first()
                         .copied()
                         .or_else(|| python_kwarg(&call, src, &["path", "rule"]));
-                    if let Some(lit) = path.and_then(|p| python::fold_string(p, src)) {
+                    if let Some(lit) = path.and_then(|p| python_route_string(root, src, p)) {
                         let full = join_route(prefix, &lit.with_placeholders());
                         if self.is_callback_path(&full) {
                             self.report(file, out, lit.span.clone(), &full, None);
@@ -423,6 +423,33 @@ impl RouteCheck {
             _ => true,
         });
     }
+}
+
+/// A route path argument: a literal, or a constant of the same file
+/// (`const CALLBACK = '/oauth/callback'`). The label stays on the argument.
+fn js_route_string(root: Node<'_>, src: &str, arg: Node<'_>) -> Option<crate::lang::tree::StrLit> {
+    if arg.kind() == "identifier" {
+        let value = typescript::const_initializer(root, src, text(arg, src), arg.start_byte())?;
+        let mut lit = typescript::fold_string(value, src)?;
+        lit.span = arg.byte_range();
+        return Some(lit);
+    }
+    typescript::fold_string(arg, src)
+}
+
+/// Python's counterpart of [`js_route_string`] (`CALLBACK = "/oauth/callback"`).
+fn python_route_string(
+    root: Node<'_>,
+    src: &str,
+    arg: Node<'_>,
+) -> Option<crate::lang::tree::StrLit> {
+    if arg.kind() == "identifier" {
+        let value = python::assignment_value(root, src, text(arg, src), arg.start_byte())?;
+        let mut lit = python::fold_string(value, src)?;
+        lit.span = arg.byte_range();
+        return Some(lit);
+    }
+    python::fold_string(arg, src)
 }
 
 /// A Next.js route derived from a file path.
