@@ -16,6 +16,12 @@ use crate::rules::{self, builtin_rules, CompiledRule, RuleMeta};
 /// File names a config may have, in order of preference within a folder.
 pub const CONFIG_NAMES: [&str; 2] = ["plumbline.toml", ".plumbline.toml"];
 
+/// plumbline's own files (its config, its baseline) name the very hosts
+/// and tables it forbids, so no front door lints them.
+pub fn is_plumbline_file(file_name: &str) -> bool {
+    CONFIG_NAMES.contains(&file_name) || file_name == crate::baseline::FILE_NAME
+}
+
 /// Default cap on the size of a file plumbline reads.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 1024 * 1024;
 

@@ -273,11 +273,10 @@ impl Engine {
             let Some(language) = Language::from_path(&path.to_string_lossy()) else {
                 return;
             };
-            // plumbline's own config names the very hosts and tables it
-            // forbids, and a baseline quotes the code it excuses.
-            if path.file_name().is_some_and(|n| {
-                config::CONFIG_NAMES.iter().any(|c| n == *c) || n == crate::baseline::FILE_NAME
-            }) {
+            if path
+                .file_name()
+                .is_some_and(|n| config::is_plumbline_file(&n.to_string_lossy()))
+            {
                 return;
             }
             let dir = path.parent().unwrap_or(&self.root);

@@ -1,7 +1,7 @@
 //! `plumbline check`: lint files and folders from disk.
 
 use std::io::{self, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::baseline::{self, Baseline, Entry};
 use crate::changed;
@@ -144,7 +144,9 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
     report::write_unreadable(&mut stderr, &result)?;
     if let Some(path) = &args.write_baseline {
         let recorded = Baseline::from_findings(&result.findings);
-        if let Err(e) = write_atomically(&cwd.join(path), recorded.to_json().as_bytes()) {
+        if let Err(e) =
+            crate::fsutil::write_atomically(&cwd.join(path), recorded.to_json().as_bytes(), None)
+        {
             writeln!(stderr, "plumbline: cannot write {}: {e}", path.display())?;
             return Ok(ExitStatus::Error);
         }
@@ -245,7 +247,7 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
         writeln!(stderr, "plumbline: {}", applied.summary())?;
     }
     if let Some(path) = &args.output {
-        if let Err(e) = write_atomically(path, &buffer) {
+        if let Err(e) = crate::fsutil::write_atomically(path, &buffer, None) {
             writeln!(stderr, "plumbline: cannot write {}: {e}", path.display())?;
             return Ok(ExitStatus::Error);
         }
@@ -295,33 +297,4 @@ fn baseline_scope(
             && prefixes.iter().any(below)
             && linted.as_ref().is_none_or(|l| l.contains(&entry.path))
     })
-}
-
-/// Writes `bytes` to a temporary file beside `path`, then renames it over
-/// `path`: a reader sees the old file or the whole new one, never a part.
-fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file name"))?;
-    let mut temp_name = std::ffi::OsString::from(".");
-    temp_name.push(name);
-    temp_name.push(format!(".{}.tmp", std::process::id()));
-    let temp = dir.join(temp_name);
-    let written = (|| {
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&temp, path)
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    written
 }

@@ -271,7 +271,11 @@ pub fn install(root: &Path, agent: Agent) -> Result<Outcome, InitError> {
         .map_or_else(|| "  ".to_string(), detect_indent);
     let text = to_json(&doc, &indent)
         .map_err(|e| InitError::plain(format!("cannot serialize settings: {e}")))?;
-    write_atomically(&path, &text).map_err(|e| InitError::io("write", &path, &e))?;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| InitError::io("create", dir, &e))?;
+    }
+    crate::fsutil::write_atomically(&path, text.as_bytes(), None)
+        .map_err(|e| InitError::io("write", &path, &e))?;
     Ok(match original {
         None => Outcome::Created(path),
         Some(_) => Outcome::Updated(path),
@@ -404,66 +408,6 @@ fn to_json(doc: &Value, indent: &str) -> serde_json::Result<String> {
     doc.serialize(&mut ser)?;
     buf.push(b'\n');
     Ok(String::from_utf8(buf).expect("serde_json writes UTF-8"))
-}
-
-/// Writes `text` to `path` through a synced temporary file in the same
-/// folder and a rename, keeping an existing file's permissions. A symlink is
-/// followed, so the link stays a link.
-fn write_atomically(path: &Path, text: &str) -> io::Result<()> {
-    let target = match fs::symlink_metadata(path) {
-        Ok(meta) if meta.file_type().is_symlink() => fs::canonicalize(path)?,
-        _ => path.to_path_buf(),
-    };
-    let dir = target
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(dir)?;
-    let permissions = fs::metadata(&target).ok().map(|m| m.permissions());
-    let name = target
-        .file_name()
-        .map_or_else(|| "settings".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.plumbline-{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = match fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-        {
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                // Left behind by an earlier run with the same process id.
-                fs::remove_file(&tmp)?;
-                fs::OpenOptions::new()
-                    .write(true)
-                    .create_new(true)
-                    .open(&tmp)?
-            }
-            other => other?,
-        };
-        file.write_all(text.as_bytes())?;
-        if let Some(permissions) = permissions {
-            file.set_permissions(permissions)?;
-        }
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&tmp, &target)?;
-        sync_dir(dir);
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
-}
-
-/// Makes the rename durable where the platform allows syncing a folder.
-fn sync_dir(dir: &Path) {
-    #[cfg(unix)]
-    if let Ok(d) = fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
 }
 
 impl fmt::Display for Agent {

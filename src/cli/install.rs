@@ -2,7 +2,6 @@
 //! file. A hook already there is kept and chained after plumbline's, never
 //! overwritten; uninstalling puts it back.
 
-use std::ffi::OsString;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -38,12 +37,12 @@ pub fn install(_args: InstallArgs, out: &mut dyn Write) -> io::Result<ExitStatus
             )?;
         }
         Existing::Ours(_) => {
-            write_executable(&hook, &script)?;
+            crate::fsutil::write_atomically(&hook, script.as_bytes(), Some(0o755))?;
             writeln!(out, "updated plumbline's pre-commit hook at {shown}")?;
         }
         Existing::None => {
             std::fs::create_dir_all(&dir)?;
-            write_executable(&hook, &script)?;
+            crate::fsutil::write_atomically(&hook, script.as_bytes(), Some(0o755))?;
             writeln!(out, "installed plumbline's pre-commit hook at {shown}")?;
         }
         Existing::Other => {
@@ -55,7 +54,7 @@ pub fn install(_args: InstallArgs, out: &mut dyn Write) -> io::Result<ExitStatus
                 return Ok(ExitStatus::Error);
             }
             std::fs::rename(&hook, &chained)?;
-            if let Err(e) = write_executable(&hook, &script) {
+            if let Err(e) = crate::fsutil::write_atomically(&hook, script.as_bytes(), Some(0o755)) {
                 let _ = std::fs::rename(&chained, &hook);
                 return Err(e);
             }
@@ -162,30 +161,6 @@ fn script(command: &str) -> String {
          chained=\"$(dirname -- \"$0\")/{CHAINED}\"\n\
          if [ -x \"$chained\" ]; then\n  exec \"$chained\" \"$@\"\nfi\n"
     )
-}
-
-/// Writes an executable file to a temporary name beside `path`, then
-/// renames it over `path`.
-fn write_executable(path: &Path, text: &str) -> io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut temp_name = OsString::from(".");
-    temp_name.push(path.file_name().unwrap_or_default());
-    temp_name.push(format!(".{}.tmp", std::process::id()));
-    let temp = dir.join(temp_name);
-    let written = (|| {
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o755);
-        let mut file = options.open(&temp)?;
-        file.write_all(text.as_bytes())?;
-        file.sync_all()?;
-        std::fs::rename(&temp, path)
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    written
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::config::{ConfigError, Overrides, RuleSet, CONFIG_NAMES};
+use crate::config::{ConfigError, Overrides, RuleSet};
 use crate::engine::{
     display_path, join_outcomes, lint_parsed, Engine, FileOutcome, RunResult, RunSummary,
     SkipReason,
@@ -348,12 +348,12 @@ fn candidates(
             continue;
         };
         let name = entry.path.rsplit('/').next().unwrap_or(&entry.path);
-        if CONFIG_NAMES.contains(&name) {
+        if crate::config::is_plumbline_file(name) {
             continue;
         }
         let absolute = top.join(&entry.path);
         let rules = engine.rules_for_dir(absolute.parent().unwrap_or(top))?;
-        if is_excluded(&rules, &engine.project_path(&absolute)) {
+        if crate::engine::is_excluded(&rules, &engine.project_path(&absolute)) {
             continue;
         }
         out.push(Candidate {
@@ -377,24 +377,6 @@ fn lint(engine: &Engine, candidate: &Candidate, text: String, parsed: &AtomicUsi
     let source = Arc::new(engine.source(Path::new(&candidate.entry.path), text));
     let file = ParsedFile::new(source, candidate.language);
     lint_parsed(&candidate.rules, &file, parsed, &|_| true)
-}
-
-/// As `check` applies `[files] exclude` to the files it walks: a glob
-/// naming a folder excludes everything below it.
-fn is_excluded(rules: &RuleSet, project_path: &str) -> bool {
-    if rules.exclude.is_empty() {
-        return false;
-    }
-    let mut prefix = project_path;
-    loop {
-        if rules.exclude.is_match(prefix) {
-            return true;
-        }
-        match prefix.rsplit_once('/') {
-            Some((parent, _)) => prefix = parent,
-            None => return false,
-        }
-    }
 }
 
 /// Whether the commit is blocked: any finding at error severity.
