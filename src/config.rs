@@ -515,6 +515,7 @@ pub struct RuleSet {
     pub exclude: GlobSet,
     pub include: GlobSet,
     pub include_patterns: Vec<String>,
+    pub exclude_patterns: Vec<String>,
     pub max_file_size: u64,
     pub prefilter: Prefilter,
     /// Every rule id a suppression may name.
@@ -612,7 +613,8 @@ impl RuleSet {
                 .unwrap_or_default()
         };
         let include_patterns = patterns("include");
-        let exclude = build_globset(patterns("exclude").iter().map(String::as_str))
+        let exclude_patterns = patterns("exclude");
+        let exclude = build_globset(exclude_patterns.iter().map(String::as_str))
             .map_err(ConfigError::plain)?;
         let include = build_globset(include_patterns.iter().map(String::as_str))
             .map_err(ConfigError::plain)?;
@@ -647,6 +649,7 @@ impl RuleSet {
             exclude,
             include,
             include_patterns,
+            exclude_patterns,
             max_file_size,
             prefilter,
             known_ids: builtin_rules().iter().map(|m| m.id.clone()).collect(),

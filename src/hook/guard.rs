@@ -123,21 +123,8 @@ fn compare(old: &RuleSet, new: &RuleSet) -> Vec<String> {
             out.push(format!("lowers `{name}`"));
         }
     }
-    let list = |set: &RuleSet, key: &str| -> Vec<String> {
-        set.effective
-            .get("files")
-            .and_then(|f| f.get(key))
-            .and_then(toml::Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let old_exclude = list(old, "exclude");
-    for glob in list(new, "exclude") {
-        if !old_exclude.contains(&glob) {
+    for glob in &new.exclude_patterns {
+        if !old.exclude_patterns.contains(glob) {
             out.push(format!("excludes `{glob}` from linting"));
         }
     }
