@@ -84,7 +84,7 @@ pub fn check_changed(
         });
     }
     let mut result = engine.check_paths(&files, options)?;
-    if result.findings.iter().any(|f| !f.unless.is_empty()) {
+    if result.findings.iter().any(|f| f.is_conditional()) {
         let whole = engine.check_paths(paths, options)?;
         result.findings = whole
             .findings

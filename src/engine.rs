@@ -1,13 +1,13 @@
 //! The pipeline: sources in, prefilter, parse once, rules, suppressions,
 //! project-wide joins, sorted findings out.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::config::{self, ConfigError, ConfigFile, Overrides, RuleSet};
-use crate::finding::{Finding, Severity};
+use crate::finding::{Condition, Finding, Severity};
 use crate::lang::{Language, ParsedFile};
 use crate::rules::{render_template, Reporter};
 use crate::source::{relative_to, slash_path, SourceFile};
@@ -35,6 +35,8 @@ impl SkipReason {
 /// What one file produced.
 #[derive(Default)]
 pub struct FileOutcome {
+    /// Project path of the file.
+    pub path: String,
     pub findings: Vec<Finding>,
     pub facts: Vec<String>,
     /// (display path, note)
@@ -233,6 +235,41 @@ impl Engine {
         paths: &[PathBuf],
         options: &WalkOptions,
     ) -> Result<RunResult, ConfigError> {
+        let (outcomes, mut summary) = self.lint_paths(paths, options)?;
+        let findings = join_outcomes(outcomes, &mut summary);
+        summary.skipped.sort();
+        summary.unreadable.sort();
+        summary.notes.sort();
+        Ok(RunResult { findings, summary })
+    }
+
+    /// The project facts every file under the root records, for a caller
+    /// that linted some files alone (the agent hook) and must decide
+    /// findings that depend on the rest of the tree. `except` names the
+    /// project paths the caller linted itself.
+    pub fn project_facts(&self, except: &[&str]) -> Result<Vec<FileOutcome>, ConfigError> {
+        let walk = WalkOptions {
+            threads: 0,
+            ..WalkOptions::default()
+        };
+        let (outcomes, _) = self.lint_paths(&[self.root.clone()], &walk)?;
+        Ok(outcomes
+            .into_iter()
+            .filter(|o| !o.facts.is_empty() && !except.contains(&o.path.as_str()))
+            .map(|o| FileOutcome {
+                path: o.path,
+                facts: o.facts,
+                ..FileOutcome::default()
+            })
+            .collect())
+    }
+
+    /// Walks `paths` and lints every file, without the project-wide join.
+    fn lint_paths(
+        &self,
+        paths: &[PathBuf],
+        options: &WalkOptions,
+    ) -> Result<(Vec<FileOutcome>, RunSummary), ConfigError> {
         let roots: Vec<PathBuf> = if paths.is_empty() {
             vec![self.cwd.clone()]
         } else {
@@ -344,31 +381,45 @@ impl Engine {
                 .into_iter()
                 .map(|(p, e)| (display_path(&self.cwd, &p), e)),
         );
-        let outcomes = outcomes.into_inner().expect("outcomes");
-        let findings = join_outcomes(outcomes, &mut summary);
-        summary.skipped.sort();
-        summary.unreadable.sort();
-        summary.notes.sort();
-        Ok(RunResult { findings, summary })
+        Ok((outcomes.into_inner().expect("outcomes"), summary))
     }
 }
 
-/// Merges per-file outcomes: drops findings a project fact cancels, sorts.
+/// Merges per-file outcomes: keeps or drops the findings whose conditions
+/// depend on other files' facts, then sorts.
 pub fn join_outcomes(outcomes: Vec<FileOutcome>, summary: &mut RunSummary) -> Vec<Finding> {
-    let facts: HashSet<String> = outcomes
-        .iter()
-        .flat_map(|o| o.facts.iter().cloned())
-        .collect();
-    let mut findings = Vec::new();
-    for outcome in outcomes {
-        summary.notes.extend(outcome.notes);
-        findings.extend(
-            outcome
-                .findings
-                .into_iter()
-                .filter(|f| !f.unless.iter().any(|k| facts.contains(k))),
-        );
+    let mut facts: HashMap<&str, Vec<&str>> = HashMap::new();
+    for outcome in &outcomes {
+        for fact in &outcome.facts {
+            facts
+                .entry(fact.as_str())
+                .or_default()
+                .push(outcome.path.as_str());
+        }
     }
+    let route_references: Vec<&str> = facts
+        .keys()
+        .filter_map(|f| f.strip_prefix(crate::finding::ROUTE_REFERENCE))
+        .collect();
+    let stands = |finding: &Finding| {
+        finding.conditions.iter().all(|c| match c {
+            Condition::Unless(key) => !facts.contains_key(key.as_str()),
+            Condition::Requires(key) => facts.contains_key(key.as_str()),
+            Condition::RequiresElsewhere(key) => facts
+                .get(key.as_str())
+                .is_some_and(|paths| paths.iter().any(|p| *p != finding.source.project_path())),
+            Condition::UnlessRouteReferenced(route) => !route_references
+                .iter()
+                .any(|r| crate::finding::route_path_matches(r, route)),
+        })
+    };
+    let mut findings = Vec::new();
+    let mut notes = Vec::new();
+    for outcome in &outcomes {
+        notes.extend(outcome.notes.iter().cloned());
+        findings.extend(outcome.findings.iter().filter(|f| stands(f)).cloned());
+    }
+    summary.notes.extend(notes);
     sort_findings(&mut findings);
     findings
 }
@@ -474,7 +525,10 @@ pub fn lint_parsed(
         rules
             .prefilter
             .scan(source.project_path(), source.text.as_bytes(), &applicable);
-    let mut outcome = FileOutcome::default();
+    let mut outcome = FileOutcome {
+        path: source.project_path().to_string(),
+        ..FileOutcome::default()
+    };
     if !triggered.any_rule() && !triggered.has_suppression {
         return outcome;
     }
@@ -504,7 +558,44 @@ pub fn lint_parsed(
     if triggered.has_suppression {
         apply_suppressions(rules, source, language, &ran, &mut outcome.findings, honor);
     }
+    redact_secrets(&mut outcome.findings);
     outcome
+}
+
+/// Masks every secret a finding of this file reported, in the source all
+/// of the file's findings share, so no excerpt of any finding shows one.
+/// Masking keeps byte lengths and line breaks: spans stay valid.
+fn redact_secrets(findings: &mut [Finding]) {
+    let secrets: Vec<std::ops::Range<usize>> = findings
+        .iter()
+        .flat_map(|f| f.redact.iter().cloned())
+        .collect();
+    let Some(first) = findings.first() else {
+        return;
+    };
+    if secrets.is_empty() {
+        return;
+    }
+    let source = &first.source;
+    let mut bytes = source.text.clone().into_bytes();
+    for range in &secrets {
+        let end = range.end.min(bytes.len());
+        for b in &mut bytes[range.start.min(end)..end] {
+            if *b != b'\n' && *b != b'\r' {
+                *b = b'*';
+            }
+        }
+    }
+    // Every byte of a masked character became `*`, so the text stays UTF-8.
+    let text = String::from_utf8(bytes).unwrap_or_else(|_| "*".repeat(source.text.len()));
+    let masked = Arc::new(SourceFile::new(
+        source.display_path(),
+        source.project_path(),
+        text,
+    ));
+    for finding in findings {
+        finding.source = masked.clone();
+    }
 }
 
 fn file_rust_failure(file: &ParsedFile) -> Option<&crate::lang::rust::RustSyntax> {
@@ -577,7 +668,8 @@ fn apply_suppressions(
                 help: render_template(&meta.help, vars),
                 url: meta.url(),
                 fix: None,
-                unless: Vec::new(),
+                conditions: Vec::new(),
+                redact: Vec::new(),
             }
         };
         if let Some((problem, span)) = problem {

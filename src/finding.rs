@@ -75,12 +75,65 @@ pub struct Finding {
     pub help: String,
     pub url: String,
     pub fix: Option<Fix>,
-    /// Project-wide facts whose presence cancels this finding (e.g. a trait
-    /// in another file that gives the missing member a real default body).
-    pub unless: Vec<String>,
+    /// Project-wide facts that decide whether this finding stands (e.g. a
+    /// trait in another file that gives the missing member a real default
+    /// body cancels it). Empty for a finding one file decides alone.
+    pub conditions: Vec<Condition>,
+    /// Byte ranges of secrets in the source that no output may show.
+    pub redact: Vec<Range<usize>>,
+}
+
+/// A project-wide fact a finding depends on; the join after the per-file
+/// pass keeps or drops the finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Condition {
+    /// Dropped when any file records this fact.
+    Unless(String),
+    /// Kept only when some file records this fact.
+    Requires(String),
+    /// Kept only when a file other than the finding's own records this fact.
+    RequiresElsewhere(String),
+    /// Dropped when any file records a route reference (see
+    /// [`route_reference_fact`]) whose path ends with this route path,
+    /// segment by segment; `*` segments on either side match any segment.
+    UnlessRouteReferenced(String),
+}
+
+/// Prefix of the facts that record a URL path some code points at.
+pub const ROUTE_REFERENCE: &str = "route-ref:";
+
+/// The fact recording that code builds a URL pointing at `path`.
+pub fn route_reference_fact(path: &str) -> String {
+    format!("{ROUTE_REFERENCE}{path}")
+}
+
+/// Whether a referenced URL path reaches a route: the reference ends with
+/// the route's segments (a router may be mounted under a prefix the route
+/// does not spell), `*` segments matching anything.
+pub fn route_path_matches(reference: &str, route: &str) -> bool {
+    let segments = |p: &str| -> Vec<String> {
+        p.split('/')
+            .filter(|s| !s.is_empty())
+            .map(|s| s.to_ascii_lowercase())
+            .collect()
+    };
+    let reference = segments(reference);
+    let route = segments(route);
+    if route.is_empty() || route.len() > reference.len() {
+        return false;
+    }
+    reference[reference.len() - route.len()..]
+        .iter()
+        .zip(&route)
+        .all(|(a, b)| a == b || a == "*" || b == "*")
 }
 
 impl Finding {
+    /// Whether facts of other files decide this finding.
+    pub fn is_conditional(&self) -> bool {
+        !self.conditions.is_empty()
+    }
+
     pub fn path(&self) -> &str {
         self.source.display_path()
     }

@@ -296,7 +296,7 @@ pub fn lint_staged(cwd: &Path) -> Result<RunResult, GitError> {
     // the facts of the whole tree being committed: the rest of the index.
     let needs_facts = outcomes
         .iter()
-        .any(|o| o.findings.iter().any(|f| !f.unless.is_empty()));
+        .any(|o| o.findings.iter().any(|f| f.is_conditional()));
     if needs_facts {
         let staged_paths: HashSet<&str> = staged.iter().map(|c| c.entry.path.as_str()).collect();
         let rest: Vec<IndexEntry> = git
@@ -314,6 +314,7 @@ pub fn lint_staged(cwd: &Path) -> Result<RunResult, GitError> {
                     let outcome = lint(&engine, candidate, text, &AtomicUsize::new(0));
                     // Only the staged files' findings are this commit's to judge.
                     Some(FileOutcome {
+                        path: outcome.path,
                         facts: outcome.facts,
                         ..FileOutcome::default()
                     })

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::config::{ConfigError, HookSettings, Overrides, CONFIG_NAMES};
-use crate::engine::{lint_parsed, lint_source_honoring, Engine};
+use crate::engine::{lint_parsed, lint_source_honoring, Engine, FileOutcome};
 use crate::finding::Finding;
 use crate::lang::ParsedFile;
 use crate::source::SourceFile;
@@ -156,6 +156,7 @@ fn decide(call: &ToolCall, cwd: &Path, options: &HookOptions) -> Decision {
 
     let mut weakened = Vec::new();
     let mut introduced = Vec::new();
+    let mut edited = Vec::new();
     for file in &files {
         let Ok(relative) = file.path.strip_prefix(engine.root()) else {
             continue; // outside the project: not ours to judge
@@ -175,8 +176,9 @@ fn decide(call: &ToolCall, cwd: &Path, options: &HookOptions) -> Decision {
             Ok(r) => r,
             Err(e) => return broken_config(call, cwd, &e),
         };
-        introduced.extend(new_findings(&engine, &rules, file, after, &settings));
+        edited.push(new_findings(&engine, &rules, file, after, &settings));
     }
+    introduced.extend(decide_conditional(&engine, edited));
     if let Some(command) = shell {
         weakened.extend(shell_weakenings(&command));
         introduced.extend(shell_findings(&root_rules, &command));
@@ -455,15 +457,49 @@ fn notebook_cell(
     })
 }
 
+/// Keeps the edited files' findings, deciding those that depend on other
+/// files (a callback some file links to, a manifest the registry imports)
+/// with the facts of the rest of the project as it is on disk. The walk
+/// runs only when such a finding is about to block.
+fn decide_conditional(engine: &Engine, edited: Vec<FileOutcome>) -> Vec<Finding> {
+    if !edited
+        .iter()
+        .any(|o| o.findings.iter().any(Finding::is_conditional))
+    {
+        return edited.into_iter().flat_map(|o| o.findings).collect();
+    }
+    let paths: Vec<String> = edited.iter().map(|o| o.path.clone()).collect();
+    let except: Vec<&str> = paths.iter().map(String::as_str).collect();
+    match engine.project_facts(&except) {
+        Ok(mut outcomes) => {
+            outcomes.extend(edited);
+            crate::engine::join_outcomes(outcomes, &mut crate::engine::RunSummary::default())
+        }
+        Err(_) => edited
+            .into_iter()
+            .flat_map(|o| o.findings)
+            .map(|mut f| {
+                if f.is_conditional() {
+                    f.message
+                        .push_str(" (undecided: plumbline could not read the rest of the project)");
+                    f.conditions.clear();
+                }
+                f
+            })
+            .collect(),
+    }
+}
+
 /// Findings present after the edit and not before, matched by rule and
-/// the normalized flagged code (edits shift lines).
+/// the normalized flagged code (edits shift lines), with the facts the
+/// edited file records after the edit.
 fn new_findings(
     engine: &Engine,
     rules: &crate::config::RuleSet,
     file: &Proposed,
     after: &str,
     settings: &HookSettings,
-) -> Vec<Finding> {
+) -> FileOutcome {
     let lint_path = file
         .lint_as
         .as_ref()
@@ -501,17 +537,17 @@ fn new_findings(
         before_lines.contains_key(line.trim())
     };
     let Some(language) = after_source.language() else {
-        return Vec::new();
+        return FileOutcome::default();
     };
     let counter = AtomicUsize::new(0);
     let after_file = ParsedFile::new(after_source.clone(), language);
-    let after_findings = lint_parsed(rules, &after_file, &counter, &honor).findings;
+    let mut outcome = lint_parsed(rules, &after_file, &counter, &honor);
     // Most edits are clean: then the old version need not be read at all.
-    if after_findings.is_empty() || settings.block_all {
-        return after_findings;
+    if outcome.findings.is_empty() || settings.block_all {
+        return outcome;
     }
     let Some(before) = &file.before else {
-        return after_findings;
+        return outcome;
     };
     let before_source = Arc::new(SourceFile::new(
         after_source.display_path(),
@@ -528,19 +564,17 @@ fn new_findings(
             .entry((f.rule.to_string(), f.normalized_snippet()))
             .or_insert(0) += 1;
     }
-    after_findings
-        .into_iter()
-        .filter(|f| {
-            let key = (f.rule.to_string(), f.normalized_snippet());
-            match budget.get_mut(&key) {
-                Some(n) if *n > 0 => {
-                    *n -= 1;
-                    false
-                }
-                _ => true,
+    outcome.findings.retain(|f| {
+        let key = (f.rule.to_string(), f.normalized_snippet());
+        match budget.get_mut(&key) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                false
             }
-        })
-        .collect()
+            _ => true,
+        }
+    });
+    outcome
 }
 
 fn line_containing(text: &str, offset: usize) -> &str {

@@ -68,7 +68,8 @@ mod tests {
             help: String::new(),
             url: String::new(),
             fix: None,
-            unless: Vec::new(),
+            conditions: Vec::new(),
+            redact: Vec::new(),
         };
         assert_eq!(
             command(&finding),

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::finding::{Finding, Fix, Label, Severity};
+use crate::finding::{Condition, Finding, Fix, Label, Severity};
 use crate::lang::{Family, ParsedFile};
 
 pub use meta::{builtin_rules, RuleMeta, BUILTIN_RULE_FILES};
@@ -130,7 +130,8 @@ pub struct Report {
     label: Option<String>,
     labels: Vec<Label>,
     fix: Option<Fix>,
-    unless: Vec<String>,
+    conditions: Vec<Condition>,
+    redact: Vec<Range<usize>>,
 }
 
 impl Report {
@@ -168,7 +169,36 @@ impl Report {
 
     /// The finding is dropped if any file of the run records this fact.
     pub fn unless(mut self, fact: impl Into<String>) -> Report {
-        self.unless.push(fact.into());
+        self.conditions.push(Condition::Unless(fact.into()));
+        self
+    }
+
+    /// The finding stands only if some file of the run records this fact.
+    pub fn requires(mut self, fact: impl Into<String>) -> Report {
+        self.conditions.push(Condition::Requires(fact.into()));
+        self
+    }
+
+    /// The finding stands only if a file other than this one records this
+    /// fact (e.g. a second manifest with the same id).
+    pub fn requires_elsewhere(mut self, fact: impl Into<String>) -> Report {
+        self.conditions
+            .push(Condition::RequiresElsewhere(fact.into()));
+        self
+    }
+
+    /// The finding is dropped if any file builds a URL reaching `route`
+    /// (recorded with [`crate::finding::route_reference_fact`]).
+    pub fn unless_route_referenced(mut self, route: impl Into<String>) -> Report {
+        self.conditions
+            .push(Condition::UnlessRouteReferenced(route.into()));
+        self
+    }
+
+    /// A secret in the source: no output shows these bytes (they are
+    /// masked in every excerpt of the file).
+    pub fn redact(mut self, span: Range<usize>) -> Report {
+        self.redact.push(span);
         self
     }
 }
@@ -203,7 +233,8 @@ impl Reporter<'_> {
             help,
             url: meta.url(),
             fix: report.fix,
-            unless: report.unless,
+            conditions: report.conditions,
+            redact: report.redact,
         });
     }
 
