@@ -30,12 +30,17 @@ fn cases(dir: &Path) -> Vec<PathBuf> {
 
 /// Lints one case with only `rule` enabled. A folder case is its own
 /// project root; a file case is rooted at its `fail/` or `pass/` folder.
+/// A folder case's own `plumbline.toml` replaces the rule's shared one.
 fn lint_case(rule: &str, case: &Path) -> Vec<plumbline::Finding> {
-    let config = case
-        .parent()
-        .and_then(Path::parent)
-        .map(|rule_dir| rule_dir.join("plumbline.toml"))
-        .filter(|p| p.is_file());
+    let own = case.join("plumbline.toml");
+    let config = if case.is_dir() && own.is_file() {
+        Some(own)
+    } else {
+        case.parent()
+            .and_then(Path::parent)
+            .map(|rule_dir| rule_dir.join("plumbline.toml"))
+            .filter(|p| p.is_file())
+    };
     let (root, target) = if case.is_dir() {
         (case.to_path_buf(), PathBuf::from("."))
     } else {

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use tree_sitter::Node;
 
 use crate::config::build_globset;
-use crate::lang::tree::{self, named_children, text};
+use crate::lang::tree::{self, named_children, text, SUBSTITUTION};
 use crate::lang::{python, typescript, Family, ParsedFile};
 use crate::rules::{
     declare_kind, parse_options, Check, Kind, OptionDoc, OptionError, Report, Reporter,
@@ -34,8 +34,14 @@ declare_kind! {
     ///
     /// With `owner = "gateway"` every such callback is flagged. Callbacks
     /// whose file path or route path matches an `allow` glob never are.
-    /// With `owner = "app"` this per-file kind reports nothing: whether a
-    /// callback is referenced needs the whole tree.
+    /// With `owner = "app"` a callback is flagged only when it is dead in the
+    /// literal sense: no string anywhere in the scanned tree (code, `.env`,
+    /// JSON/YAML/TOML) holds a URL path ending with the route's path (a
+    /// redirect URI, an authorize URL's `redirect_uri`, dynamic segments
+    /// matching anything), and no Python code resolves the handler by name
+    /// (`url_for("oauth_callback")`). This is decided after the whole run;
+    /// when only some files are linted (the agent hook, `--changed-since`,
+    /// the pre-commit hook) the rest of the project is read for it.
     ///
     /// ## Why is this bad?
     /// When another service runs every OAuth flow, a callback in the app is
@@ -58,7 +64,8 @@ declare_kind! {
     /// ```
     ///
     /// ## Options
-    /// - `owner`: `"gateway"` (every in-app callback is dead) or `"app"`.
+    /// - `owner`: `"gateway"` (every in-app callback is dead) or `"app"`
+    ///   (only callbacks nothing points at).
     /// - `allow`: globs over file paths and route paths that are never flagged.
     /// - `segments`: path segments besides `oauth…` that mark an OAuth flow.
     pub struct ForbiddenRoute;
@@ -99,7 +106,8 @@ impl Kind for ForbiddenRoute {
     }
 
     fn families(&self) -> &'static [Family] {
-        &[Family::Js, Family::Python]
+        // Config files only hold references (`GOOGLE_REDIRECT_URI=…`).
+        &[Family::Js, Family::Python, Family::Config]
     }
 
     fn options(&self) -> &'static [OptionDoc] {
@@ -208,10 +216,30 @@ impl RouteCheck {
         if self.allowed(file.path(), route) {
             return;
         }
+        let (reason, remedy) = if self.app_owned {
+            (
+                "nothing in the project builds a redirect URI or authorize URL pointing at it",
+                "delete the route, or build the redirect URI of the flow that still uses it",
+            )
+        } else {
+            (
+                "the gateway owns OAuth",
+                "delete the route; clients connect through the gateway during onboarding",
+            )
+        };
         let mut report = Report::at(span)
             .var("route", route.to_string())
-            .var("owner_reason", "the gateway owns OAuth".to_string())
+            .var("owner_reason", reason)
+            .var("remedy", remedy)
             .label("OAuth callback route");
+        if self.app_owned {
+            report = report.unless_route_referenced(route_key(route));
+            let python = file.language.family() == Family::Python;
+            if let Some(handler) = handler.as_ref().filter(|_| python) {
+                let name = &file.text()[handler.clone()];
+                report = report.unless(route_name_fact(name));
+            }
+        }
         if let Some(handler) = handler {
             report = report.secondary(handler, "callback handler");
         }
@@ -238,7 +266,7 @@ impl RouteCheck {
         self.report(file, out, span, &route.display, handler);
     }
 
-    fn check_js(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
+    fn check_js(&self, file: &ParsedFile, out: &mut Reporter<'_>, used: &mut Vec<Range<usize>>) {
         let Some(tree) = file.tree() else { return };
         let src = file.text();
         let root = tree.root_node();
@@ -283,7 +311,7 @@ impl RouteCheck {
                 _ => None,
             };
             if let Some(arg) = path_arg {
-                if let Some(lit) = js_route_string(root, src, arg) {
+                if let Some(lit) = js_route_string(root, src, arg, used) {
                     let path = join_route(prefix, &lit.with_placeholders());
                     if self.is_callback_path(&path) {
                         self.report(file, out, lit.span.clone(), &path, None);
@@ -312,7 +340,12 @@ impl RouteCheck {
         }
     }
 
-    fn check_python(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
+    fn check_python(
+        &self,
+        file: &ParsedFile,
+        out: &mut Reporter<'_>,
+        used: &mut Vec<Range<usize>>,
+    ) {
         let Some(tree) = file.tree() else { return };
         let src = file.text();
         let root = tree.root_node();
@@ -375,7 +408,7 @@ impl RouteCheck {
                     .first()
                     .copied()
                     .or_else(|| python_kwarg(&call, src, &["path", "rule"]));
-                if let Some(lit) = path.and_then(|p| python_route_string(root, src, p)) {
+                if let Some(lit) = path.and_then(|p| python_route_string(root, src, p, used)) {
                     let full = join_route(prefix, &lit.with_placeholders());
                     if self.is_callback_path(&full) {
                         let handler = node
@@ -411,7 +444,7 @@ impl RouteCheck {
                         .first()
                         .copied()
                         .or_else(|| python_kwarg(&call, src, &["path", "rule"]));
-                    if let Some(lit) = path.and_then(|p| python_route_string(root, src, p)) {
+                    if let Some(lit) = path.and_then(|p| python_route_string(root, src, p, used)) {
                         let full = join_route(prefix, &lit.with_placeholders());
                         if self.is_callback_path(&full) {
                             self.report(file, out, lit.span.clone(), &full, None);
@@ -427,14 +460,22 @@ impl RouteCheck {
 
 /// A route path argument: a literal, or a constant of the same file
 /// (`const CALLBACK = '/oauth/callback'`). The label stays on the argument.
-fn js_route_string(root: Node<'_>, src: &str, arg: Node<'_>) -> Option<crate::lang::tree::StrLit> {
+fn js_route_string(
+    root: Node<'_>,
+    src: &str,
+    arg: Node<'_>,
+    used: &mut Vec<Range<usize>>,
+) -> Option<crate::lang::tree::StrLit> {
     if arg.kind() == "identifier" {
         let value = typescript::const_initializer(root, src, text(arg, src), arg.start_byte())?;
         let mut lit = typescript::fold_string(value, src)?;
+        used.push(lit.span.clone());
         lit.span = arg.byte_range();
         return Some(lit);
     }
-    typescript::fold_string(arg, src)
+    let lit = typescript::fold_string(arg, src)?;
+    used.push(lit.span.clone());
+    Some(lit)
 }
 
 /// Python's counterpart of [`js_route_string`] (`CALLBACK = "/oauth/callback"`).
@@ -442,14 +483,18 @@ fn python_route_string(
     root: Node<'_>,
     src: &str,
     arg: Node<'_>,
+    used: &mut Vec<Range<usize>>,
 ) -> Option<crate::lang::tree::StrLit> {
     if arg.kind() == "identifier" {
         let value = python::assignment_value(root, src, text(arg, src), arg.start_byte())?;
         let mut lit = python::fold_string(value, src)?;
+        used.push(lit.span.clone());
         lit.span = arg.byte_range();
         return Some(lit);
     }
-    python::fold_string(arg, src)
+    let lit = python::fold_string(arg, src)?;
+    used.push(lit.span.clone());
+    Some(lit)
 }
 
 /// A Next.js route derived from a file path.
@@ -612,6 +657,134 @@ fn python_kwarg_string(call: &python::Call<'_>, src: &str, names: &[&str]) -> Op
     python::fold_string(python_kwarg(call, src, names)?, src).map(|l| l.with_placeholders())
 }
 
+/// A route path as a reference must end: dynamic segments (`[id]`,
+/// `:id`, `{id}`, `<id>`) match any segment.
+fn route_key(route: &str) -> String {
+    route
+        .split(['?', '#'])
+        .next()
+        .unwrap_or(route)
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            let dynamic = s.starts_with(['[', ':', '{', '<']) || s.contains(SUBSTITUTION);
+            if dynamic {
+                "*"
+            } else {
+                s
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The fact recording that code resolves a route by its handler's name
+/// (Flask `url_for`, Starlette `url_for`, Django `reverse`).
+fn route_name_fact(name: &str) -> String {
+    format!("route-name:{name}")
+}
+
+/// The URL path a string points at, when it names a callback: the part
+/// after `scheme://host` or from the first `/`, query and fragment dropped,
+/// interpolated segments as `*`.
+fn referenced_path(value: &str) -> Option<String> {
+    let rest = match value.find("://") {
+        Some(i) => {
+            let after = &value[i + 3..];
+            &after[after.find('/')?..]
+        }
+        None => {
+            let start = value.find('/')?;
+            // A leading substitution (`${origin}/…`) is the base URL.
+            let head = &value[..start];
+            if !head.is_empty() && !head.chars().all(|c| c == SUBSTITUTION) {
+                return None;
+            }
+            &value[start..]
+        }
+    };
+    if rest.contains(char::is_whitespace) {
+        return None;
+    }
+    let key = route_key(rest);
+    key.split('/')
+        .any(|s| s.to_ascii_lowercase().contains("callback"))
+        .then_some(key)
+}
+
+/// Records, as project facts, every URL path in a string of this file that
+/// names a callback (a redirect URI, an authorize URL's `redirect_uri`),
+/// except the route registrations themselves, and every route resolved by
+/// name.
+fn record_references(file: &ParsedFile, used: &[Range<usize>], out: &mut Reporter<'_>) {
+    let record = |value: &str, out: &mut Reporter<'_>| {
+        if let Some(path) = referenced_path(value) {
+            out.fact(crate::finding::route_reference_fact(&path));
+        }
+        // `redirect_uri=https%3A%2F%2Fapp%2Foauth%2Fcallback` in a URL.
+        if value.contains("%2F") || value.contains("%2f") {
+            let decoded = value
+                .replace("%2F", "/")
+                .replace("%2f", "/")
+                .replace("%3A", ":");
+            for part in decoded.split(['=', '&']) {
+                if let Some(path) = referenced_path(part) {
+                    out.fact(crate::finding::route_reference_fact(&path));
+                }
+            }
+        }
+    };
+    let src = file.text();
+    match file.language.family() {
+        Family::Config => {
+            for scalar in file.config_scalars() {
+                if !scalar.is_key {
+                    record(&scalar.value, out);
+                }
+            }
+        }
+        Family::Js | Family::Python => {
+            let Some(tree) = file.tree() else { return };
+            let python = file.language.family() == Family::Python;
+            tree::walk(tree.root_node(), |node| {
+                let lit = if python {
+                    (node.kind() == "string")
+                        .then(|| python::string_literal(node, src))
+                        .flatten()
+                } else {
+                    typescript::string_literal(node, src)
+                };
+                if let Some(lit) = lit {
+                    if !used
+                        .iter()
+                        .any(|u| u.start <= lit.span.start && lit.span.end <= u.end)
+                    {
+                        record(&lit.value, out);
+                    }
+                    return true;
+                }
+                if python {
+                    if let Some(call) = python::call(node) {
+                        let name = text(call.name, src);
+                        if matches!(name, "url_for" | "reverse" | "url_path_for") {
+                            if let Some(lit) =
+                                call.args.first().and_then(|a| python::fold_string(*a, src))
+                            {
+                                if lit.is_static() {
+                                    let endpoint = lit.value.rsplit('.').next().unwrap_or_default();
+                                    out.fact(route_name_fact(endpoint));
+                                }
+                            }
+                        }
+                    }
+                }
+                true
+            });
+        }
+        _ => {}
+    }
+}
+
 fn join_route(prefix: &str, path: &str) -> String {
     if prefix.is_empty() {
         return path.to_string();
@@ -655,16 +828,17 @@ impl Check for RouteCheck {
     }
 
     fn check(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
-        if self.app_owned {
-            return;
-        }
+        let mut used = Vec::new();
         match file.language.family() {
             Family::Js => {
                 self.check_file_route(file, out);
-                self.check_js(file, out);
+                self.check_js(file, out, &mut used);
             }
-            Family::Python => self.check_python(file, out),
+            Family::Python => self.check_python(file, out, &mut used),
             _ => {}
+        }
+        if self.app_owned {
+            record_references(file, &used, out);
         }
     }
 }
@@ -679,6 +853,37 @@ mod tests {
             allow: build_globset(["**/oauth/twitch/**"]).unwrap(),
             segments: vec!["integrations".into(), "integration".into()],
         }
+    }
+
+    #[test]
+    fn references_are_url_paths_naming_a_callback() {
+        let sub = SUBSTITUTION;
+        assert_eq!(
+            referenced_path("https://app.x.dev/api/oauth/google/callback?x=1").as_deref(),
+            Some("api/oauth/google/callback")
+        );
+        assert_eq!(
+            referenced_path(&format!("{sub}/api/oauth/{sub}/callback")).as_deref(),
+            Some("api/oauth/*/callback")
+        );
+        assert_eq!(referenced_path("token refreshed via /oauth/callback"), None);
+        assert_eq!(referenced_path("https://app.x.dev/settings"), None);
+        assert_eq!(
+            route_key("/api/oauth/[provider]/callback"),
+            "api/oauth/*/callback"
+        );
+        assert!(crate::finding::route_path_matches(
+            "*/api/oauth/google/callback",
+            "api/oauth/*/callback"
+        ));
+        assert!(crate::finding::route_path_matches(
+            "v1/oauth/callback",
+            "oauth/callback"
+        ));
+        assert!(!crate::finding::route_path_matches(
+            "oauth/github/callback",
+            "oauth/gitlab/callback"
+        ));
     }
 
     #[test]
