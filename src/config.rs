@@ -91,8 +91,14 @@ pub struct ConfigFile {
     pub display: String,
     pub text: String,
     pub table: toml::Table,
-    /// Dotted key path → (key span, value span).
+    /// Dotted key path → (key span, value span); array items are numbered
+    /// (`rule.0.kind`).
     spans: HashMap<String, (Range<usize>, Range<usize>)>,
+    /// Rule instances the file defines (`[[rule]]`, or the whole file for a
+    /// `.plumbline/rules/*.toml`).
+    pub user_rules: Vec<Arc<RuleMeta>>,
+    /// A `.plumbline/rules/*.toml` file: one rule, no project settings.
+    pub is_rule_file: bool,
 }
 
 impl ConfigFile {
@@ -105,6 +111,24 @@ impl ConfigFile {
     }
 
     pub fn parse(path: PathBuf, display: String, text: String) -> Result<ConfigFile, ConfigError> {
+        Self::parse_as(path, display, text, false)
+    }
+
+    /// Reads a `.plumbline/rules/*.toml` file: one user-defined rule.
+    pub fn load_rule_file(path: &Path, display: String) -> Result<ConfigFile, ConfigError> {
+        let bytes = std::fs::read(path)
+            .map_err(|e| ConfigError::plain(format!("cannot read {display}: {e}")))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| ConfigError::plain(format!("{display} is not valid UTF-8")))?;
+        Self::parse_as(path.to_path_buf(), display, text, true)
+    }
+
+    pub fn parse_as(
+        path: PathBuf,
+        display: String,
+        text: String,
+        is_rule_file: bool,
+    ) -> Result<ConfigFile, ConfigError> {
         let spans = match toml::de::DeTable::parse(&text) {
             Ok(table) => {
                 let mut spans = HashMap::new();
@@ -126,15 +150,258 @@ impl ConfigFile {
         let table: toml::Table = toml::from_str(&text).map_err(|e| {
             ConfigError::plain(format!("{display} is not valid TOML: {}", e.message()))
         })?;
-        let file = ConfigFile {
+        let mut file = ConfigFile {
             path,
             display,
             text,
             table,
             spans,
+            user_rules: Vec::new(),
+            is_rule_file,
         };
-        file.validate()?;
+        if is_rule_file {
+            let table = file.table.clone();
+            let rule = file.user_rule(&table, "")?;
+            file.user_rules.push(Arc::new(rule));
+        } else {
+            file.validate()?;
+            file.user_rules = file.user_rules_of_config()?;
+        }
         Ok(file)
+    }
+
+    /// The `[[rule]]` tables of a config file.
+    fn user_rules_of_config(&self) -> Result<Vec<Arc<RuleMeta>>, ConfigError> {
+        let Some(value) = self.table.get("rule") else {
+            return Ok(Vec::new());
+        };
+        let Some(items) = value.as_array() else {
+            return Err(self
+                .error(
+                    "rule",
+                    false,
+                    "`rule` must be an array of tables",
+                    "expected [[rule]] tables",
+                )
+                .with_help(
+                    "write each rule as a `[[rule]]` table with id, kind, message and options",
+                ));
+        };
+        let mut rules: Vec<Arc<RuleMeta>> = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let prefix = format!("rule.{i}.");
+            let Some(table) = item.as_table() else {
+                return Err(self.error(
+                    &format!("rule.{i}"),
+                    false,
+                    "each `rule` must be a table",
+                    "expected a table",
+                ));
+            };
+            let rule = self.user_rule(table, &prefix)?;
+            if rules.iter().any(|r| r.id == rule.id) {
+                return Err(self.error(
+                    &format!("{prefix}id"),
+                    false,
+                    format!("rule `{}` is defined twice in {}", rule.id, self.display),
+                    "second definition",
+                ));
+            }
+            rules.push(Arc::new(rule));
+        }
+        Ok(rules)
+    }
+
+    /// Reads one user-defined rule instance; `prefix` is its dotted key
+    /// path in this file (empty for a rule file). Its options are compiled
+    /// here so that a mistake is labelled where it was written.
+    fn user_rule(&self, table: &toml::Table, prefix: &str) -> Result<RuleMeta, ConfigError> {
+        const KEYS: &[&str] = &[
+            "id",
+            "kind",
+            "severity",
+            "summary",
+            "message",
+            "help",
+            "description",
+            "tags",
+            "options",
+        ];
+        let key = |k: &str| format!("{prefix}{k}");
+        let whole = if prefix.is_empty() {
+            0..0
+        } else {
+            self.span(prefix.trim_end_matches('.'), false)
+        };
+        for k in table.keys() {
+            if !KEYS.contains(&k.as_str()) {
+                return Err(self
+                    .error(
+                        &key(k),
+                        true,
+                        format!("unknown key `{k}` in a user-defined rule"),
+                        "unknown key",
+                    )
+                    .with_help(format!("keys of a rule: {}", KEYS.join(", "))));
+            }
+        }
+        let string = |k: &str| -> Result<Option<String>, ConfigError> {
+            match table.get(k) {
+                None => Ok(None),
+                Some(toml::Value::String(s)) => Ok(Some(s.clone())),
+                Some(_) => Err(self.error(
+                    &key(k),
+                    false,
+                    format!("`{k}` must be a string"),
+                    "expected a string",
+                )),
+            }
+        };
+        let required = |k: &str| -> Result<String, ConfigError> {
+            string(k)?.filter(|s| !s.trim().is_empty()).ok_or_else(|| {
+                ConfigError::at(self, whole.clone(), format!("a user-defined rule needs `{k}`"), format!("`{k}` missing"))
+                    .with_help("a rule needs id, kind and message; severity, help, summary, description and options are optional")
+            })
+        };
+        let id = required("id")?;
+        if !is_rule_id(&id) {
+            return Err(self.error(
+                &key("id"),
+                false,
+                format!("rule id `{id}` is not kebab-case"),
+                "use lower-case words joined by `-`",
+            ));
+        }
+        if builtin_rules().iter().any(|m| m.id == id) {
+            return Err(self
+                .error(
+                    &key("id"),
+                    false,
+                    format!("`{id}` is a built-in rule"),
+                    "id already taken",
+                )
+                .with_help(format!(
+                    "pick another id, or tune the built-in rule under [rules.{id}]"
+                )));
+        }
+        let kind_name = required("kind")?;
+        let Some(kind) = rules::kind(&kind_name) else {
+            let hint = closest(&kind_name, rules::KINDS.iter().map(|k| k.id()));
+            let known: Vec<&str> = rules::KINDS.iter().map(|k| k.id()).collect();
+            return Err(self
+                .error(
+                    &key("kind"),
+                    false,
+                    format!("unknown rule kind `{kind_name}`"),
+                    "no kind has this id",
+                )
+                .with_help(match hint {
+                    Some(h) => format!("did you mean `{h}`? kinds: {}", known.join(", ")),
+                    None => format!("kinds: {}", known.join(", ")),
+                }));
+        };
+        let severity =
+            match string("severity")? {
+                None => Severity::Error,
+                Some(text) => match parse_severity(&text) {
+                    Some(Some(s)) => s,
+                    _ => return Err(self
+                        .error(
+                            &key("severity"),
+                            false,
+                            format!("invalid severity for `{id}`"),
+                            "unknown severity",
+                        )
+                        .with_help(
+                            "use one of: error, warning, info (turn a rule off under [rules.ID])",
+                        )),
+                },
+            };
+        let message = required("message")?;
+        let help = string("help")?.unwrap_or_default();
+        let summary = string("summary")?
+            .unwrap_or_else(|| rules::render_template(&message, &[]).replace(['{', '}'], ""));
+        let description = string("description")?.unwrap_or_default();
+        let tags = match table.get("tags") {
+            None => Vec::new(),
+            Some(v) => v
+                .as_array()
+                .filter(|a| a.iter().all(toml::Value::is_str))
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|t| t.as_str().map(str::to_string))
+                        .collect()
+                })
+                .ok_or_else(|| {
+                    self.error(
+                        &key("tags"),
+                        false,
+                        "`tags` must be a list of strings",
+                        "expected a list of strings",
+                    )
+                })?,
+        };
+        let options = match table.get("options") {
+            None => toml::Table::new(),
+            Some(toml::Value::Table(t)) => t.clone(),
+            Some(_) => {
+                return Err(self.error(
+                    &key("options"),
+                    false,
+                    "`options` must be a table",
+                    "expected a table",
+                ))
+            }
+        };
+        for name in options.keys() {
+            if !kind.options().iter().any(|o| o.name == name) {
+                let known: Vec<&str> = kind.options().iter().map(|o| o.name).collect();
+                return Err(self
+                    .error(
+                        &format!("{prefix}options.{name}"),
+                        true,
+                        format!("unknown option `{name}` for kind `{kind_name}`"),
+                        "unknown option",
+                    )
+                    .with_help(format!("options of `{kind_name}`: {}", known.join(", "))));
+            }
+        }
+        if let Err(e) = kind.compile(&options) {
+            let message = format!("invalid options for rule `{id}`: {}", e.message);
+            return Err(match &e.option {
+                Some(option) => {
+                    let dotted = format!("{prefix}options.{option}");
+                    let mut span = self.span(&dotted, false);
+                    if let Some(offset) = e.offset {
+                        span = string_content_offset(&self.text, span, offset);
+                    }
+                    ConfigError::at(self, span, message, e.message.clone())
+                }
+                None => {
+                    let span = self.span(&key("options"), false);
+                    ConfigError::at(
+                        self,
+                        if span.is_empty() { whole } else { span },
+                        message,
+                        e.message.clone(),
+                    )
+                }
+            });
+        }
+        Ok(RuleMeta {
+            id,
+            kind: kind_name,
+            severity,
+            summary,
+            message,
+            help,
+            description,
+            tags,
+            options,
+            shared: BTreeMap::new(),
+            aliases: BTreeMap::new(),
+            user_defined: true,
+        })
     }
 
     /// Span of a key's value (or the key itself when `key_only`).
@@ -161,8 +428,15 @@ impl ConfigFile {
                 self.validate_rules(value)?;
                 continue;
             }
+            if section == "rule" {
+                continue; // user-defined rules, read by `user_rules_of_config`
+            }
             let Some((_, keys)) = SECTIONS.iter().find(|(name, _)| name == section) else {
-                let known: Vec<&str> = SECTIONS.iter().map(|(n, _)| *n).chain(["rules"]).collect();
+                let known: Vec<&str> = SECTIONS
+                    .iter()
+                    .map(|(n, _)| *n)
+                    .chain(["rules", "rule"])
+                    .collect();
                 return Err(self
                     .error(
                         section,
@@ -297,19 +571,10 @@ impl ConfigFile {
         };
         for (id, settings) in rules {
             let dotted = format!("rules.{id}");
+            // Ids of user-defined rules are only known once every layer and
+            // rule file is read: `RuleSet::compile` checks those.
             let Some(meta) = builtin_rules().iter().find(|m| &m.id == id) else {
-                let suggestion = closest(id, builtin_rules().iter().map(|m| m.id.as_str()));
-                let mut err = self.error(
-                    &dotted,
-                    true,
-                    format!("unknown rule `{id}`"),
-                    "no rule has this id",
-                );
-                err.help = Some(match suggestion {
-                    Some(s) => format!("did you mean `{s}`? `plumbline rules` lists every rule"),
-                    None => "`plumbline rules` lists every rule".to_string(),
-                });
-                return Err(err);
+                continue;
             };
             let Some(settings) = settings.as_table() else {
                 return Err(self.error(
@@ -365,10 +630,68 @@ fn collect_spans(
             format!("{prefix}.{}", key.get_ref())
         };
         out.insert(dotted.clone(), (key.span(), value.span()));
-        if let toml::de::DeValue::Table(inner) = value.get_ref() {
-            collect_spans(inner, &dotted, out);
+        collect_value_spans(value, &dotted, out);
+    }
+}
+
+fn collect_value_spans(
+    value: &toml::Spanned<toml::de::DeValue<'_>>,
+    dotted: &str,
+    out: &mut HashMap<String, (Range<usize>, Range<usize>)>,
+) {
+    match value.get_ref() {
+        toml::de::DeValue::Table(inner) => collect_spans(inner, dotted, out),
+        toml::de::DeValue::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let item_path = format!("{dotted}.{i}");
+                out.insert(item_path.clone(), (item.span(), item.span()));
+                collect_value_spans(item, &item_path, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Kebab-case: lower-case ASCII words joined by single `-`.
+pub fn is_rule_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.split('-').all(|w| {
+            !w.is_empty()
+                && w.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+}
+
+/// The span of byte `offset` of a TOML string's content, given the span of
+/// the whole string value (quotes included). Exact for literal strings and
+/// for basic strings without escapes before the offset.
+fn string_content_offset(text: &str, value: Range<usize>, offset: usize) -> Range<usize> {
+    let raw = text.get(value.clone()).unwrap_or_default();
+    let mut open = if raw.starts_with("'''") || raw.starts_with("\"\"\"") {
+        3
+    } else if raw.starts_with(['\'', '"']) {
+        1
+    } else {
+        return value;
+    };
+    // A newline right after `'''` / `"""` is not part of the string.
+    if open == 3 {
+        if raw[open..].starts_with("\r\n") {
+            open += 2;
+        } else if raw[open..].starts_with('\n') {
+            open += 1;
         }
     }
+    let start = (value.start + open + offset).min(value.end);
+    // Label the word there (a misspelt node type), or one character.
+    let word = text[start..value.end]
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(0);
+    let mut end = start + word.max(1);
+    while end < value.end && !text.is_char_boundary(end) {
+        end += 1;
+    }
+    start..end.min(value.end)
 }
 
 /// Option names a user may set for a rule: the kind's own and their aliases.
@@ -476,17 +799,16 @@ pub struct Overrides {
 }
 
 impl Overrides {
-    pub fn validate(&self) -> Result<(), ConfigError> {
+    /// Every id named on the command line must be a rule of `catalogue`.
+    pub fn validate(&self, catalogue: &[Arc<RuleMeta>]) -> Result<(), ConfigError> {
         for id in self.select.iter().chain(&self.ignore) {
-            if !builtin_rules().iter().any(|m| &m.id == id) {
+            if !catalogue.iter().any(|m| &m.id == id) {
                 let mut err =
                     ConfigError::plain(format!("unknown rule `{id}` on the command line"));
-                err.help = Some(
-                    match closest(id, builtin_rules().iter().map(|m| m.id.as_str())) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => "`plumbline rules` lists every rule".to_string(),
-                    },
-                );
+                err.help = Some(match closest(id, catalogue.iter().map(|m| m.id.as_str())) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "`plumbline rules` lists every rule".to_string(),
+                });
                 return Err(err);
             }
         }
@@ -520,8 +842,95 @@ pub struct RuleSet {
     pub prefilter: Prefilter,
     /// Every rule id a suppression may name.
     pub known_ids: BTreeSet<String>,
+    /// Every rule this folder knows, built-in and user-defined, enabled or
+    /// not: what `plumbline rules` lists and `explain` documents.
+    pub catalogue: Vec<Arc<RuleMeta>>,
     /// The merged table, for `plumbline config --show`.
     pub effective: toml::Table,
+}
+
+/// The built-in rules plus the user-defined rules of `layers`; a closer
+/// layer's definition of an id replaces an outer one's.
+pub fn catalogue(layers: &[Arc<ConfigFile>]) -> Vec<Arc<RuleMeta>> {
+    let mut catalogue: Vec<Arc<RuleMeta>> = rules::builtin_catalogue().to_vec();
+    for rule in layers.iter().flat_map(|l| &l.user_rules) {
+        match catalogue.iter().position(|m| m.id == rule.id) {
+            Some(i) => catalogue[i] = rule.clone(),
+            None => catalogue.push(rule.clone()),
+        }
+    }
+    catalogue
+}
+
+/// `[rules.ID]` tables must name a known rule and its options. Built-in
+/// ids are checked when a file is read; user-defined ones once every layer
+/// is known.
+fn check_rule_tables(
+    layers: &[Arc<ConfigFile>],
+    catalogue: &[Arc<RuleMeta>],
+) -> Result<(), ConfigError> {
+    for layer in layers.iter().filter(|l| !l.is_rule_file) {
+        let Some(tables) = layer.table.get("rules").and_then(toml::Value::as_table) else {
+            continue;
+        };
+        for (id, settings) in tables {
+            let dotted = format!("rules.{id}");
+            let Some(meta) = catalogue.iter().find(|m| &m.id == id) else {
+                let suggestion = closest(id, catalogue.iter().map(|m| m.id.as_str()));
+                let mut err = layer.error(
+                    &dotted,
+                    true,
+                    format!("unknown rule `{id}`"),
+                    "no rule has this id",
+                );
+                err.help = Some(match suggestion {
+                    Some(s) => format!("did you mean `{s}`? `plumbline rules` lists every rule"),
+                    None => "`plumbline rules` lists every rule".to_string(),
+                });
+                return Err(err);
+            };
+            if !meta.user_defined {
+                continue;
+            }
+            let Some(settings) = settings.as_table() else {
+                return Err(layer.error(
+                    &dotted,
+                    false,
+                    format!("`rules.{id}` must be a table"),
+                    "expected a table",
+                ));
+            };
+            let option_names = rule_option_names(meta);
+            for (key, value) in settings {
+                let key_path = format!("{dotted}.{key}");
+                if key == "severity" {
+                    if value.as_str().and_then(parse_severity).is_none() {
+                        return Err(layer
+                            .error(
+                                &key_path,
+                                false,
+                                format!("invalid severity for `{id}`"),
+                                "unknown severity",
+                            )
+                            .with_help("use one of: error, warning, info, off"));
+                    }
+                } else if !option_names.contains(&key.as_str()) {
+                    return Err(layer
+                        .error(
+                            &key_path,
+                            true,
+                            format!("unknown option `{key}` for rule `{id}`"),
+                            "unknown option",
+                        )
+                        .with_help(format!(
+                            "options of `{id}`: severity, {}",
+                            option_names.join(", ")
+                        )));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 impl RuleSet {
@@ -531,9 +940,11 @@ impl RuleSet {
         overrides: &Overrides,
     ) -> Result<RuleSet, ConfigError> {
         let mut effective = toml::Table::new();
-        for layer in layers {
+        for layer in layers.iter().filter(|l| !l.is_rule_file) {
             merge_tables(&mut effective, &layer.table);
         }
+        let catalogue = catalogue(layers);
+        check_rule_tables(layers, &catalogue)?;
         let shared = |dotted: &str| -> Option<&toml::Value> {
             let (section, key) = dotted.split_once('.')?;
             effective.get(section)?.as_table()?.get(key)
@@ -547,7 +958,7 @@ impl RuleSet {
 
         let mut rules = Vec::new();
         let mut engine_severity: BTreeMap<&str, Option<Severity>> = BTreeMap::new();
-        for meta in builtin_rules() {
+        for meta in &catalogue {
             let configured = rule_table(&meta.id)
                 .and_then(|t| t.get("severity"))
                 .and_then(toml::Value::as_str)
@@ -592,7 +1003,7 @@ impl RuleSet {
                 .map_err(|e| option_error(layers, meta, e))?;
             rules.push(CompiledRule {
                 id: Arc::from(meta.id.as_str()),
-                meta: Arc::new(meta.clone()),
+                meta: meta.clone(),
                 severity,
                 families: kind.families(),
                 check,
@@ -652,7 +1063,8 @@ impl RuleSet {
             exclude_patterns,
             max_file_size,
             prefilter,
-            known_ids: builtin_rules().iter().map(|m| m.id.clone()).collect(),
+            known_ids: catalogue.iter().map(|m| m.id.clone()).collect(),
+            catalogue,
             effective,
         })
     }
@@ -700,13 +1112,47 @@ mod tests {
         let err = parse("[gateway]\nurll = \"x\"\n").unwrap_err();
         assert_eq!(err.message, "unknown key `urll` in [gateway]");
         assert_eq!(err.span, Some((10..14).into()));
-        let err = parse("[rules.dead-oauth-calback]\nseverity = \"off\"\n").unwrap_err();
+        let file = parse("[rules.dead-oauth-calback]\nseverity = \"off\"\n").unwrap();
+        let err = RuleSet::compile(&[Arc::new(file)], &Overrides::default())
+            .err()
+            .unwrap();
+        assert_eq!(err.span, Some((7..25).into()));
         assert!(err.help.unwrap().contains("dead-oauth-callback"));
         let err = parse("[files]\nexclude = [\"ok/**\", \"bad[\"]\n").unwrap_err();
         assert_eq!(
             &"[files]\nexclude = [\"ok/**\", \"bad[\"]\n"[err.span.unwrap().offset()..][..6],
             "\"bad[\""
         );
+    }
+
+    #[test]
+    fn user_rules_are_read_and_labelled() {
+        let file = parse(
+            "[[rule]]\nid = \"no-crm\"\nkind = \"forbidden-host\"\nmessage = \"m\"\n\
+             [rule.options]\nhosts = [\"crm\"]\n[rules.no-crm]\nseverity = \"warning\"\n",
+        )
+        .unwrap();
+        assert_eq!(file.user_rules[0].id, "no-crm");
+        let rules = RuleSet::compile(&[Arc::new(file)], &Overrides::default()).unwrap();
+        let rule = rules.rules.iter().find(|r| &*r.id == "no-crm").unwrap();
+        assert_eq!(rule.severity, Severity::Warning);
+        assert!(rules.known_ids.contains("no-crm"));
+
+        let text = "[[rule]]\nid = \"q\"\nkind = \"tree-sitter-query\"\nmessage = \"m\"\n\
+                    [rule.options]\nlanguage = \"python\"\nquery = '(call (identifer) @f)'\n";
+        let err = parse(text).unwrap_err();
+        let span = err.span.unwrap();
+        assert_eq!(
+            &text[span.offset()..span.offset() + span.len()],
+            "identifer"
+        );
+
+        let err = parse("[[rule]]\nid = \"supabase-integration-table\"\nkind = \"forbidden-table\"\nmessage = \"m\"\n")
+            .unwrap_err();
+        assert!(err.message.contains("built-in"));
+        let err =
+            parse("[[rule]]\nid = \"x\"\nkind = \"forbidden-host\"\nmesage = \"m\"\n").unwrap_err();
+        assert_eq!(err.message, "unknown key `mesage` in a user-defined rule");
     }
 
     #[test]

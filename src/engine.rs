@@ -107,7 +107,6 @@ impl Engine {
         config: Option<&Path>,
         overrides: Overrides,
     ) -> Result<Engine, ConfigError> {
-        overrides.validate()?;
         let cwd = cwd.to_path_buf();
         let config_path = match config {
             Some(p) => {
@@ -131,6 +130,8 @@ impl Engine {
             }
             None => (cwd.clone(), Vec::new()),
         };
+        let base_layers = with_rule_files(&root, &cwd, base_layers)?;
+        overrides.validate(&config::catalogue(&base_layers))?;
         Ok(Engine {
             cwd,
             root,
@@ -148,11 +149,12 @@ impl Engine {
         config: Option<&Path>,
         overrides: Overrides,
     ) -> Result<Engine, ConfigError> {
-        overrides.validate()?;
         let base_layers = match config {
             Some(path) => vec![Arc::new(ConfigFile::load(path, display_path(root, path))?)],
             None => Vec::new(),
         };
+        let base_layers = with_rule_files(root, root, base_layers)?;
+        overrides.validate(&config::catalogue(&base_layers))?;
         Ok(Engine {
             cwd: root.to_path_buf(),
             root: root.to_path_buf(),
@@ -252,7 +254,7 @@ impl Engine {
             threads: 0,
             ..WalkOptions::default()
         };
-        let (outcomes, _) = self.lint_paths(&[self.root.clone()], &walk)?;
+        let (outcomes, _) = self.lint_paths(std::slice::from_ref(&self.root), &walk)?;
         Ok(outcomes
             .into_iter()
             .filter(|o| !o.facts.is_empty() && !except.contains(&o.path.as_str()))
@@ -383,6 +385,44 @@ impl Engine {
         );
         Ok((outcomes.into_inner().expect("outcomes"), summary))
     }
+}
+
+/// Folder, below the project root, of the user-defined rule files.
+pub const RULES_DIR: &str = ".plumbline/rules";
+
+/// Puts the project's `.plumbline/rules/*.toml` files (sorted by name)
+/// before its config layers.
+fn with_rule_files(
+    root: &Path,
+    cwd: &Path,
+    layers: Vec<Arc<ConfigFile>>,
+) -> Result<Vec<Arc<ConfigFile>>, ConfigError> {
+    let dir = root.join(RULES_DIR);
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Ok(layers);
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file())
+        .collect();
+    paths.sort();
+    let mut all = Vec::with_capacity(paths.len() + layers.len());
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for path in paths {
+        let display = display_path(cwd, &path);
+        let file = ConfigFile::load_rule_file(&path, display.clone())?;
+        for rule in &file.user_rules {
+            if let Some(first) = seen.insert(rule.id.clone(), display.clone()) {
+                return Err(ConfigError::plain(format!(
+                    "rule `{}` is defined in both {first} and {display}",
+                    rule.id
+                )));
+            }
+        }
+        all.push(Arc::new(file));
+    }
+    all.extend(layers);
+    Ok(all)
 }
 
 /// Merges per-file outcomes: keeps or drops the findings whose conditions

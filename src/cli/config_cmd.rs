@@ -66,7 +66,7 @@ pub fn run(args: ConfigArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
         t.insert("severity".into(), toml::Value::String(s));
         rule_tables.insert(id.into(), toml::Value::Table(t));
     }
-    for meta in crate::rules::builtin_rules() {
+    for meta in &rules.catalogue {
         if !rule_tables.contains_key(&meta.id) {
             let mut t = toml::Table::new();
             t.insert("severity".into(), toml::Value::String("off".into()));

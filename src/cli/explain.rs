@@ -3,19 +3,24 @@
 use std::io::{self, Write};
 
 use crate::config::closest;
-use crate::rules::{self, builtin_rules, RuleMeta};
+use crate::rules::{self, RuleMeta};
 
-use super::ExitStatus;
+use super::{ConfigOptions, ExitStatus};
 
 #[derive(clap::Args, Debug)]
 pub struct ExplainArgs {
     /// A rule id, as `plumbline rules` lists it.
     pub rule: String,
+    #[command(flatten)]
+    pub config: ConfigOptions,
 }
 
 pub fn run(args: ExplainArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
-    let Some(meta) = builtin_rules().iter().find(|m| m.id == args.rule) else {
-        let hint = closest(&args.rule, builtin_rules().iter().map(|m| m.id.as_str()))
+    let Some(catalogue) = super::project_catalogue(&args.config)? else {
+        return Ok(ExitStatus::Error);
+    };
+    let Some(meta) = catalogue.iter().find(|m| m.id == args.rule) else {
+        let hint = closest(&args.rule, catalogue.iter().map(|m| m.id.as_str()))
             .map(|s| format!(" (did you mean `{s}`?)"))
             .unwrap_or_default();
         eprintln!(
@@ -38,7 +43,14 @@ pub fn explain(meta: &RuleMeta) -> String {
         let languages: Vec<&str> = kind.families().iter().map(|f| f.name()).collect();
         text.push_str(&format!("Kind: {} ({})\n", meta.kind, languages.join(", ")));
     }
-    text.push_str(&format!("Docs: {}\n", meta.url()));
+    if meta.user_defined {
+        text.push_str("Defined by this project\n");
+    } else {
+        text.push_str(&format!("Docs: {}\n", meta.url()));
+    }
+    if !meta.help.is_empty() && !meta.help.contains('{') {
+        text.push_str(&format!("Help: {}\n", meta.help));
+    }
     if !meta.description.trim().is_empty() {
         text.push('\n');
         text.push_str(meta.description.trim());
@@ -63,6 +75,12 @@ pub fn explain(meta: &RuleMeta) -> String {
             "\nSet them under `[rules.{}]` in plumbline.toml.\n",
             meta.id
         ));
+    }
+    if let Some(kind) = rules::kind(&meta.kind) {
+        text.push_str(&format!("\n## Options of the `{}` kind\n\n", meta.kind));
+        for option in kind.options() {
+            text.push_str(&format!("- `{}`: {}\n", option.name, option.description));
+        }
     }
     if let Some(kind) = rules::kind(&meta.kind) {
         text.push_str(&format!("\n## The `{}` kind\n\n", meta.kind));

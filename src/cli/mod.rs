@@ -142,3 +142,20 @@ pub fn terminal_width() -> usize {
 pub fn current_dir() -> io::Result<PathBuf> {
     std::env::current_dir()
 }
+
+/// The rule catalogue of the project around the working folder: built-in
+/// rules plus the project's own. A broken config is printed and `None`.
+pub fn project_catalogue(
+    config: &ConfigOptions,
+) -> io::Result<Option<Vec<std::sync::Arc<crate::rules::RuleMeta>>>> {
+    let cwd = current_dir()?;
+    let rules = crate::engine::Engine::new(&cwd, config.config.as_deref(), Default::default())
+        .and_then(|engine| engine.rules_for_dir(engine.root()));
+    match rules {
+        Ok(rules) => Ok(Some(rules.catalogue.clone())),
+        Err(e) => {
+            print_error(&e);
+            Ok(None)
+        }
+    }
+}

@@ -3,12 +3,14 @@
 use std::io::{self, Write};
 
 use crate::lang::Family;
-use crate::rules::{self, builtin_rules};
+use crate::rules;
 
-use super::ExitStatus;
+use super::{ConfigOptions, ExitStatus};
 
 #[derive(clap::Args, Debug)]
 pub struct RulesArgs {
+    #[command(flatten)]
+    pub config: ConfigOptions,
     /// Print the prefilter's trigger literals of the default rules, one per
     /// line (what the benchmark greps for).
     #[arg(long)]
@@ -41,12 +43,11 @@ pub fn run(args: RulesArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
         }
         return Ok(ExitStatus::Clean);
     }
-    let width = builtin_rules()
-        .iter()
-        .map(|m| m.id.len())
-        .max()
-        .unwrap_or(0);
-    for meta in builtin_rules() {
+    let Some(catalogue) = super::project_catalogue(&args.config)? else {
+        return Ok(ExitStatus::Error);
+    };
+    let width = catalogue.iter().map(|m| m.id.len()).max().unwrap_or(0);
+    for meta in &catalogue {
         let languages = match rules::kind(&meta.kind) {
             Some(kind) => kind
                 .families()
@@ -56,9 +57,14 @@ pub fn run(args: RulesArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
                 .join(","),
             None => all_families(),
         };
+        let origin = if meta.user_defined {
+            "  (project rule)"
+        } else {
+            ""
+        };
         writeln!(
             out,
-            "{:<width$}  {:<7}  {:<30}  {}",
+            "{:<width$}  {:<7}  {:<30}  {}{origin}",
             meta.id, meta.severity, languages, meta.summary
         )?;
     }

@@ -12,7 +12,7 @@ thread_local! {
     static PARSERS: RefCell<Vec<(Language, Parser)>> = const { RefCell::new(Vec::new()) };
 }
 
-fn grammar(language: Language) -> Option<tree_sitter::Language> {
+pub fn grammar(language: Language) -> Option<tree_sitter::Language> {
     Some(match language {
         Language::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
         Language::Tsx | Language::JavaScript => tree_sitter_typescript::LANGUAGE_TSX.into(),

@@ -13,7 +13,7 @@ use std::io::{self, Write};
 use crate::config::RuleSet;
 use crate::engine::{RunResult, SkipReason};
 use crate::finding::{Finding, Severity};
-use crate::rules::meta::{builtin_rules, RuleMeta};
+use crate::rules::meta::RuleMeta;
 
 /// The formats `--format` accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -35,9 +35,9 @@ pub enum Format {
 }
 
 /// A rule that was in force for a run, at the severity it ran with.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct EnabledRule {
-    pub meta: &'static RuleMeta,
+    pub meta: std::sync::Arc<RuleMeta>,
     pub severity: Severity,
 }
 
@@ -45,7 +45,8 @@ pub struct EnabledRule {
 /// config enables, plus any rule that reported a finding (a nested config
 /// may enable a rule the root turns off).
 pub fn enabled_rules(root_rules: &RuleSet, findings: &[Finding]) -> Vec<EnabledRule> {
-    let mut enabled: Vec<EnabledRule> = builtin_rules()
+    let mut enabled: Vec<EnabledRule> = root_rules
+        .catalogue
         .iter()
         .filter_map(|meta| {
             let severity = if meta.is_engine_rule() {
@@ -68,7 +69,10 @@ pub fn enabled_rules(root_rules: &RuleSet, findings: &[Finding]) -> Vec<EnabledR
                     .map(|f| f.severity)
                     .max()
             })?;
-            Some(EnabledRule { meta, severity })
+            Some(EnabledRule {
+                meta: meta.clone(),
+                severity,
+            })
         })
         .collect();
     enabled.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));

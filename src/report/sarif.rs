@@ -71,7 +71,7 @@ pub fn log(result: &RunResult, rules: &[EnabledRule]) -> sarif::Sarif {
 }
 
 fn descriptor(rule: &EnabledRule) -> sarif::ReportingDescriptor {
-    let meta = rule.meta;
+    let meta = &rule.meta;
     let description = if meta.description.trim().is_empty() {
         meta.summary.clone()
     } else {

@@ -60,11 +60,17 @@ pub struct RuleMeta {
     /// e.g. `function_names = "names"`.
     #[serde(default)]
     pub aliases: BTreeMap<String, String>,
+    /// Defined by the project (`[[rule]]`, `.plumbline/rules/`), not built in.
+    #[serde(skip)]
+    pub user_defined: bool,
 }
 
 impl RuleMeta {
     /// The one place a rule's documentation link is built.
     pub fn url(&self) -> String {
+        if self.user_defined {
+            return String::new();
+        }
         format!(
             "{}/blob/main/rules/{}.toml",
             env!("CARGO_PKG_REPOSITORY"),
@@ -97,6 +103,19 @@ pub fn builtin_rules() -> &'static [RuleMeta] {
                 RuleMeta::parse(text)
                     .unwrap_or_else(|e| panic!("built-in rule {id} is invalid: {e}"))
             })
+            .collect()
+    })
+}
+
+/// The built-in instances as shared metadata, the start of every project's
+/// rule catalogue.
+pub fn builtin_catalogue() -> &'static [std::sync::Arc<RuleMeta>] {
+    static RULES: std::sync::OnceLock<Vec<std::sync::Arc<RuleMeta>>> = std::sync::OnceLock::new();
+    RULES.get_or_init(|| {
+        builtin_rules()
+            .iter()
+            .cloned()
+            .map(std::sync::Arc::new)
             .collect()
     })
 }

@@ -11,6 +11,7 @@ mod forbidden_table;
 pub mod meta;
 mod required_member;
 mod stub_body;
+mod tree_sitter_query;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -19,7 +20,7 @@ use std::sync::Arc;
 use crate::finding::{Condition, Finding, Fix, Label, Severity};
 use crate::lang::{Family, ParsedFile};
 
-pub use meta::{builtin_rules, RuleMeta, BUILTIN_RULE_FILES};
+pub use meta::{builtin_catalogue, builtin_rules, RuleMeta, BUILTIN_RULE_FILES};
 
 /// Captures a kind's `///` documentation as a `&'static str` so that
 /// `plumbline explain` and SARIF print the very text written above the type.
@@ -45,6 +46,7 @@ pub const KINDS: &[&dyn Kind] = &[
     &forbidden_route::ForbiddenRoute,
     &required_member::RequiredMember,
     &stub_body::StubBody,
+    &tree_sitter_query::TreeSitterQuery,
 ];
 
 pub fn kind(id: &str) -> Option<&'static dyn Kind> {
@@ -95,6 +97,9 @@ pub trait Check: Send + Sync {
 pub struct OptionError {
     pub option: Option<String>,
     pub message: String,
+    /// Byte offset inside the option's string value where the problem is
+    /// (a tree-sitter query's syntax error), for a precise label.
+    pub offset: Option<usize>,
 }
 
 impl OptionError {
@@ -102,7 +107,13 @@ impl OptionError {
         OptionError {
             option: Some(option.to_string()),
             message: message.into(),
+            offset: None,
         }
+    }
+
+    pub fn at_offset(mut self, offset: usize) -> Self {
+        self.offset = Some(offset);
+        self
     }
 }
 
@@ -117,7 +128,11 @@ pub fn parse_options<T: serde::de::DeserializeOwned>(
             .keys()
             .find(|k| message.contains(&format!("`{k}`")))
             .cloned();
-        OptionError { option, message }
+        OptionError {
+            option,
+            message,
+            offset: None,
+        }
     })
 }
 
