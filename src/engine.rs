@@ -165,6 +165,29 @@ impl Engine {
         })
     }
 
+    /// An engine rooted at `root` whose outermost layers are given (a
+    /// project's rule files and config, reused for its rule tests).
+    pub fn with_layers(
+        root: &Path,
+        layers: Vec<Arc<ConfigFile>>,
+        overrides: Overrides,
+    ) -> Result<Engine, ConfigError> {
+        overrides.validate(&config::catalogue(&layers))?;
+        Ok(Engine {
+            cwd: root.to_path_buf(),
+            root: root.to_path_buf(),
+            overrides,
+            base_layers: layers,
+            cache: Mutex::new(HashMap::new()),
+            max_file_size: None,
+        })
+    }
+
+    /// The config layers (rule files first) the project root starts from.
+    pub fn base_layers(&self) -> &[Arc<ConfigFile>] {
+        &self.base_layers
+    }
+
     pub fn root(&self) -> &Path {
         &self.root
     }

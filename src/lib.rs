@@ -21,6 +21,7 @@ pub mod report;
 pub mod rules;
 pub mod source;
 pub mod suppress;
+pub mod testing;
 pub mod walk;
 
 pub use engine::{Engine, RunSummary};

@@ -7,7 +7,9 @@ mod explain;
 mod hook;
 mod init;
 mod install;
+mod new_rule;
 mod rules_cmd;
+mod test_cmd;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -61,6 +63,10 @@ pub enum Command {
     Install(install::InstallArgs),
     /// Remove the git pre-commit hook and restore the one it replaced.
     Uninstall(install::UninstallArgs),
+    /// Run the project's own rule fixtures (.plumbline/tests/<rule>/{fail,pass}/).
+    Test(test_cmd::TestArgs),
+    /// Scaffold a project rule: .plumbline/rules/ID.toml and its fixture folders.
+    NewRule(new_rule::NewRuleArgs),
 }
 
 /// When to colour output.
@@ -105,6 +111,8 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Init(args) => init::run(args, &mut out),
         Command::Install(args) => install::install(args, &mut out),
         Command::Uninstall(args) => install::uninstall(args, &mut out),
+        Command::Test(args) => test_cmd::run(args, &mut out),
+        Command::NewRule(args) => new_rule::run(args, &mut out),
     };
     let flushed = out.flush();
     match (result, flushed) {

@@ -155,9 +155,10 @@ impl Kind for TreeSitterQuery {
                 // The first grammar is the one the user named: its errors
                 // are theirs. A query written for TypeScript may use node
                 // types the TSX grammar lacks; then it runs on .ts only.
-                Err(e) if i == 0 => return Err(OptionError::new(
-                    "query",
-                    format!(
+                Err(e) if i == 0 => {
+                    return Err(OptionError::new(
+                        "query",
+                        format!(
                         "the query does not compile for {} ({:?} error at line {}, column {}){}",
                         options.language,
                         e.kind,
@@ -169,8 +170,9 @@ impl Kind for TreeSitterQuery {
                             format!(": {}", e.message.trim())
                         }
                     ),
-                )
-                .at_offset(e.offset)),
+                    )
+                    .at_offset(e.offset))
+                }
                 Err(_) => {}
             }
         }
