@@ -27,9 +27,12 @@ fn write(root: &Path, path: &str, text: &str) {
     std::fs::write(path, text).unwrap();
 }
 
+/// A file: (path, contents).
+type File = (&'static str, &'static str);
+
 /// One project rule per kind: (kind, options, file that must fire, file
 /// that must not). Options differ from every built-in instance's.
-const CASES: &[(&str, &str, (&str, &str), (&str, &str))] = &[
+const CASES: &[(&str, &str, File, File)] = &[
     (
         "forbidden-table",
         r#"tables = ["legacy_accounts"]"#,
