@@ -651,11 +651,7 @@ fn redact_secrets(findings: &mut [Finding]) {
     }
     // Every byte of a masked character became `*`, so the text stays UTF-8.
     let text = String::from_utf8(bytes).unwrap_or_else(|_| "*".repeat(source.text.len()));
-    let masked = Arc::new(SourceFile::new(
-        source.display_path(),
-        source.project_path(),
-        text,
-    ));
+    let masked = Arc::new(SourceFile::masked(source, text));
     for finding in findings {
         finding.source = masked.clone();
     }

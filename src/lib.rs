@@ -13,6 +13,7 @@ pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod finding;
+pub mod fix;
 pub mod fsutil;
 pub mod hook;
 pub mod lang;

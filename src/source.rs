@@ -14,6 +14,9 @@ pub struct SourceFile {
     project_path: String,
     pub text: String,
     line_starts: std::sync::OnceLock<Vec<usize>>,
+    /// Digest of the text as read, when `text` is a masked copy (secrets
+    /// replaced by `*`), so a fix can still tell whether the file changed.
+    read_digest: Option<u64>,
 }
 
 impl SourceFile {
@@ -23,7 +26,26 @@ impl SourceFile {
             project_path: project_path.into(),
             text,
             line_starts: std::sync::OnceLock::new(),
+            read_digest: None,
         }
+    }
+
+    /// A copy of `original` whose text is `masked` (same length, secrets
+    /// hidden), remembering the digest of the text as read.
+    pub fn masked(original: &SourceFile, masked: String) -> Self {
+        SourceFile {
+            read_digest: Some(original.read_digest()),
+            ..SourceFile::new(
+                original.display.clone(),
+                original.project_path.clone(),
+                masked,
+            )
+        }
+    }
+
+    /// Digest of the text as it was read from disk.
+    pub fn read_digest(&self) -> u64 {
+        self.read_digest.unwrap_or_else(|| digest(&self.text))
     }
 
     /// A file whose display path and project path are the same.
@@ -152,4 +174,11 @@ mod tests {
         assert_eq!(f.position(f.text.len()), Position { line: 3, column: 2 });
         assert_eq!(f.offset_of(2, 1), 7);
     }
+}
+
+/// A stable 64-bit digest of a text (FNV-1a), for "did the file change".
+pub fn digest(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }

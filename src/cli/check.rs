@@ -58,6 +58,14 @@ pub struct CheckArgs {
     /// with REF, plus untracked files).
     #[arg(long, value_name = "REF")]
     pub changed_since: Option<String>,
+    /// Apply safe fixes (files are rewritten atomically, only if unchanged
+    /// since they were read and parseable), then report what remains.
+    #[arg(long, conflicts_with = "write_baseline")]
+    pub fix: bool,
+    /// Print the fixes `--fix` would apply as a unified diff, writing
+    /// nothing; exit 1 when there is something to fix.
+    #[arg(long, conflicts_with = "write_baseline")]
+    pub diff: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -181,6 +189,52 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
         }
         None => None,
     };
+    if args.diff {
+        let (plans, skipped) = crate::fix::plan(&cwd, &result.findings);
+        for plan in &plans {
+            write!(out, "{}", crate::fix::unified_diff(plan))?;
+        }
+        for s in &skipped {
+            writeln!(
+                stderr,
+                "plumbline: would not fix {}: {}",
+                s.display, s.reason
+            )?;
+        }
+        let fixes: usize = plans.iter().map(|p| p.fixes).sum();
+        writeln!(
+            stderr,
+            "plumbline: {fixes} {} would be fixed in {} {}",
+            if fixes == 1 { "finding" } else { "findings" },
+            plans.len(),
+            if plans.len() == 1 { "file" } else { "files" }
+        )?;
+        return Ok(if plans.is_empty() {
+            ExitStatus::Clean
+        } else {
+            ExitStatus::Findings
+        });
+    }
+    if args.fix {
+        let (plans, skipped) = crate::fix::plan(&cwd, &result.findings);
+        let mut fixed_files = std::collections::HashSet::new();
+        for (display, outcome) in crate::fix::write(&plans) {
+            match outcome {
+                Ok(n) => {
+                    let noun = if n == 1 { "finding" } else { "findings" };
+                    writeln!(stderr, "plumbline: fixed {n} {noun} in {display}")?;
+                    fixed_files.insert(display);
+                }
+                Err(reason) => writeln!(stderr, "plumbline: did not fix {display}: {reason}")?,
+            }
+        }
+        for s in &skipped {
+            writeln!(stderr, "plumbline: did not fix {}: {}", s.display, s.reason)?;
+        }
+        result
+            .findings
+            .retain(|f| !(f.fix.is_some() && fixed_files.contains(f.path())));
+    }
     let summary_line = || {
         let mut line = report::summary_line(&result);
         if let Some(applied) = &applied {
