@@ -182,4 +182,3 @@ mod tests {
         assert_eq!(f.offset_of(2, 1), 7);
     }
 }
-

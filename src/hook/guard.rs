@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::config::{ConfigFile, Overrides, RuleSet};
 
@@ -32,7 +33,16 @@ pub fn is_agent_settings(project_path: &str) -> bool {
 
 /// What an edit to a guarded file would weaken, one line each; empty when
 /// it keeps or tightens the policy.
-pub fn weakenings(project_path: &str, before: Option<&str>, after: Option<&str>) -> Vec<String> {
+///
+/// `rule_files` are the project's `.plumbline/rules/*.toml`, which a config
+/// may tune (`[rules.ID]` of a project rule) and which are compared like a
+/// config when the edit touches one of them.
+pub fn weakenings(
+    project_path: &str,
+    before: Option<&str>,
+    after: Option<&str>,
+    rule_files: &[Arc<ConfigFile>],
+) -> Vec<String> {
     if is_agent_settings(project_path) {
         let had = before.is_some_and(|t| t.contains("plumbline hook"));
         let has = after.is_some_and(|t| t.contains("plumbline hook"));
@@ -63,12 +73,25 @@ pub fn weakenings(project_path: &str, before: Option<&str>, after: Option<&str>)
             Vec::new()
         };
     }
+    let is_rule_file = project_path.starts_with(".plumbline/rules/");
     let parse = |text: &str| {
-        ConfigFile::parse(
+        ConfigFile::parse_as(
             PathBuf::from(project_path),
             project_path.to_string(),
             text.to_string(),
+            is_rule_file,
         )
+    };
+    // The other rule files stay as they are on both sides.
+    let context: Vec<Arc<ConfigFile>> = rule_files
+        .iter()
+        .filter(|f| !f.path.ends_with(project_path))
+        .cloned()
+        .collect();
+    let layers = |file: ConfigFile| {
+        let mut layers = context.clone();
+        layers.push(Arc::new(file));
+        layers
     };
     let Ok(old) = parse(before) else {
         // Repairing a broken config is always welcome.
@@ -79,8 +102,8 @@ pub fn weakenings(project_path: &str, before: Option<&str>, after: Option<&str>)
         Err(e) => return vec![format!("makes {project_path} invalid ({})", e.message)],
     };
     let (Ok(old_rules), Ok(new_rules)) = (
-        RuleSet::compile(&[old.into()], &Overrides::default()),
-        RuleSet::compile(&[new.into()], &Overrides::default()),
+        RuleSet::compile(&layers(old), &Overrides::default()),
+        RuleSet::compile(&layers(new), &Overrides::default()),
     ) else {
         return vec![format!("makes {project_path} invalid")];
     };
@@ -175,11 +198,12 @@ mod tests {
     #[test]
     fn spots_weakened_config() {
         let before = "[gateway]\nforbidden_hosts = [\"chi-gateway\", \"old-gw\"]\n";
-        assert!(weakenings("plumbline.toml", Some(before), Some(before)).is_empty());
+        assert!(weakenings("plumbline.toml", Some(before), Some(before), &[]).is_empty());
         let w = weakenings(
             "plumbline.toml",
             Some(before),
             Some("[gateway]\nforbidden_hosts = [\"chi-gateway\"]\n"),
+            &[],
         );
         assert_eq!(
             w,
@@ -191,22 +215,25 @@ mod tests {
             Some(&format!(
                 "{before}[rules.dead-oauth-callback]\nseverity = \"off\"\n"
             )),
+            &[],
         );
         assert_eq!(w, ["turns `dead-oauth-callback` off"]);
         let w = weakenings(
             "plumbline.toml",
             Some(before),
             Some(&format!("{before}[oauth]\nallow = [\"**\"]\n")),
+            &[],
         );
         assert_eq!(w, ["adds \"**\" to `allow` of `dead-oauth-callback`"]);
         let w = weakenings(
             "plumbline.toml",
             Some(before),
             Some(&format!("{before}[files]\nexclude = [\"src/**\"]\n")),
+            &[],
         );
         assert_eq!(w, ["excludes `src/**` from linting"]);
         assert_eq!(
-            weakenings("plumbline.toml", Some(before), None),
+            weakenings("plumbline.toml", Some(before), None, &[]),
             ["deletes plumbline.toml"]
         );
     }
@@ -215,9 +242,9 @@ mod tests {
     fn tightening_and_repair_pass() {
         let before = "[gateway]\nforbidden_hosts = [\"chi-gateway\"]\n";
         let tighter = "[gateway]\nforbidden_hosts = [\"chi-gateway\", \"old-gw\"]\n";
-        assert!(weakenings("plumbline.toml", Some(before), Some(tighter)).is_empty());
-        assert!(weakenings("plumbline.toml", Some("[gateway\n"), Some(before)).is_empty());
-        assert!(weakenings("plumbline.toml", None, Some(before)).is_empty());
+        assert!(weakenings("plumbline.toml", Some(before), Some(tighter), &[]).is_empty());
+        assert!(weakenings("plumbline.toml", Some("[gateway\n"), Some(before), &[]).is_empty());
+        assert!(weakenings("plumbline.toml", None, Some(before), &[]).is_empty());
     }
 
     #[test]
@@ -225,11 +252,11 @@ mod tests {
         let one = r#"{"version":1,"entries":[{"fingerprint":"a"}]}"#;
         let two = r#"{"version":1,"entries":[{"fingerprint":"a"},{"fingerprint":"b"}]}"#;
         assert_eq!(
-            weakenings("plumbline-baseline.json", Some(one), Some(two)).len(),
+            weakenings("plumbline-baseline.json", Some(one), Some(two), &[]).len(),
             1
         );
         assert!(
-            weakenings("plumbline-baseline.json", Some(two), Some(one)).is_empty(),
+            weakenings("plumbline-baseline.json", Some(two), Some(one), &[]).is_empty(),
             "shrinking is fixing"
         );
     }
@@ -238,9 +265,48 @@ mod tests {
     fn spots_hook_removal_from_agent_settings() {
         let with = r#"{"hooks":{"PreToolUse":[{"hooks":[{"command":"plumbline hook claude"}]}]}}"#;
         assert_eq!(
-            weakenings(".claude/settings.json", Some(with), Some("{}")).len(),
+            weakenings(".claude/settings.json", Some(with), Some("{}"), &[]).len(),
             1
         );
-        assert!(weakenings(".claude/settings.json", Some(with), Some(with)).is_empty());
+        assert!(weakenings(".claude/settings.json", Some(with), Some(with), &[]).is_empty());
+    }
+
+    #[test]
+    fn project_rule_files_are_guarded_too() {
+        let path = ".plumbline/rules/no-crm.toml";
+        let rule = |hosts: &str, severity: &str| {
+            format!(
+                "id = \"no-crm\"\nkind = \"forbidden-host\"\nseverity = \"{severity}\"\n\
+                 message = \"m\"\n[options]\nhosts = [{hosts}]\n"
+            )
+        };
+        let before = rule("\"crm\", \"old-crm\"", "error");
+        assert!(weakenings(path, Some(&before), Some(&before), &[]).is_empty());
+        assert_eq!(
+            weakenings(path, Some(&before), Some(&rule("\"crm\"", "error")), &[]),
+            ["removes \"old-crm\" from `hosts` of `no-crm`"]
+        );
+        assert_eq!(
+            weakenings(
+                path,
+                Some(&before),
+                Some(&rule("\"crm\", \"old-crm\"", "warning")),
+                &[]
+            ),
+            ["lowers `no-crm` from error to warning"]
+        );
+        assert_eq!(
+            weakenings(path, Some(&before), None, &[]),
+            [format!("deletes {path}")]
+        );
+        // A config tuning a project rule is compared with the rule file in view.
+        let file = ConfigFile::parse_as(path.into(), path.into(), before.clone(), true).unwrap();
+        let files = [Arc::new(file)];
+        let config = "[rules.no-crm]\nseverity = \"error\"\n";
+        let off = "[rules.no-crm]\nseverity = \"off\"\n";
+        assert_eq!(
+            weakenings("plumbline.toml", Some(config), Some(off), &files),
+            ["turns `no-crm` off"]
+        );
     }
 }

@@ -163,10 +163,17 @@ fn decide(call: &ToolCall, cwd: &Path, options: &HookOptions) -> Decision {
         };
         let project_path = crate::source::slash_path(relative);
         if guard::is_config_file(&project_path) || guard::is_agent_settings(&project_path) {
+            let rule_files: Vec<_> = engine
+                .base_layers()
+                .iter()
+                .filter(|l| l.is_rule_file)
+                .cloned()
+                .collect();
             weakened.extend(guard::weakenings(
                 &project_path,
                 file.before.as_deref(),
                 file.after.as_deref(),
+                &rule_files,
             ));
             continue;
         }
