@@ -368,3 +368,57 @@ fn init_merges_and_is_idempotent() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("settings.json"));
 }
+
+/// A finding that depends on other files (a callback nothing links to) is
+/// decided with the rest of the project read from disk.
+#[test]
+fn project_wide_findings_read_the_rest_of_the_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join(".git")).unwrap();
+    std::fs::write(root.join("plumbline.toml"), "[oauth]\nowner = \"app\"\n").unwrap();
+    std::fs::create_dir_all(root.join("lib")).unwrap();
+    std::fs::write(
+        root.join("lib/oauth.ts"),
+        "export const redirectUri = (origin: string) => `${origin}/api/oauth/google/callback`;\n",
+    )
+    .unwrap();
+    let write = |route: &str| {
+        serde_json::json!({
+            "session_id": "s",
+            "transcript_path": "t.jsonl",
+            "cwd": root,
+            "hook_event_name": "PreToolUse",
+            "tool_name": "Write",
+            "tool_input": {
+                "file_path": root.join(route),
+                "content": "export async function GET(request: Request) {\n  return new Response('ok');\n}\n"
+            }
+        })
+        .to_string()
+    };
+    let linked = run_hook(
+        root,
+        Some("claude"),
+        &write("app/api/oauth/google/callback/route.ts"),
+        &[],
+    );
+    assert_eq!(
+        decision("claude", &linked),
+        Expect::Allow,
+        "{}",
+        linked.stdout
+    );
+    let dead = run_hook(
+        root,
+        Some("claude"),
+        &write("app/api/oauth/slack/callback/route.ts"),
+        &[],
+    );
+    assert_eq!(decision("claude", &dead), Expect::Deny, "{}", dead.stdout);
+    assert!(
+        dead.stdout.contains("/api/oauth/slack/callback"),
+        "{}",
+        dead.stdout
+    );
+}
