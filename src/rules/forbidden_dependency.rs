@@ -238,7 +238,7 @@ impl DependencyCheck {
 
     fn check_value(&self, value: &StringValue, out: &mut Reporter<'_>) {
         if let Some((m, entry)) = self.find_host(&value.lit.value) {
-            let span = value.lit.file_span(m.start..m.prefix_end);
+            let span = value.file_span(m.start..m.prefix_end);
             out.report(self.host_report(span, entry));
             return;
         }
@@ -246,12 +246,11 @@ impl DependencyCheck {
         // would have been reported where it is defined), the whole is.
         if let Some(head) = &value.head {
             if self.find_host(&head.value).is_none() {
-                if let Some(entry) = value
-                    .with_head()
-                    .and_then(|whole| self.find_host(&whole).map(|(_, e)| e))
+                if let Some((m, entry)) = value.with_head().and_then(|whole| self.find_host(&whole))
                 {
+                    let span = value.file_span(value.head_range(m.start..m.prefix_end));
                     let report = self
-                        .host_report(value.lit.span.clone(), entry)
+                        .host_report(span, entry)
                         .secondary(head.span.clone(), "host defined here");
                     out.report(report);
                 }
@@ -578,11 +577,9 @@ impl HostPath {
                 }
                 Some(&b) if b == b'/' || b == b'?' || b == b'#' || b == SUBSTITUTION as u8 => {}
                 Some(&b) if is_word_byte(b) => continue,
-                Some(b'.') => {
-                    // A full stop ends a sentence; a label continues the host.
-                    if bare || bytes.get(at + 1).is_some_and(|&n| is_word_byte(n)) {
-                        continue;
-                    }
+                // A full stop ends a sentence; a label continues the host.
+                Some(b'.') if bare || bytes.get(at + 1).is_some_and(|&n| is_word_byte(n)) => {
+                    continue
                 }
                 Some(_) if bare => continue,
                 Some(_) => {}
@@ -655,6 +652,39 @@ impl StringValue {
         let head = self.head.as_ref()?;
         let rest = self.lit.value.strip_prefix(SUBSTITUTION)?;
         Some(format!("{}{rest}", head.value))
+    }
+
+    /// Maps a range of [`StringValue::with_head`]'s text back to the value,
+    /// where the whole constant is the one substitution it replaced.
+    pub(super) fn head_range(&self, range: Range<usize>) -> Range<usize> {
+        let head = self.head.as_ref().map_or(0, |h| h.value.len());
+        let start = if range.start < head {
+            0
+        } else {
+            range.start - head + 1
+        };
+        let end = if range.end <= head {
+            1
+        } else {
+            range.end - head + 1
+        };
+        start..end
+    }
+
+    /// File span of `value[range]`, which may cross pieces of a template or
+    /// concatenation (the span then covers the code in between).
+    pub(super) fn file_span(&self, range: Range<usize>) -> Range<usize> {
+        let exact = self.lit.file_span(range.clone());
+        if exact != self.lit.span || range.len() == self.lit.value.len() {
+            return exact;
+        }
+        let start = self.lit.file_span(range.start..range.start).start;
+        let end = self.lit.file_span(range.end..range.end).start;
+        if start < end {
+            start..end
+        } else {
+            exact
+        }
     }
 }
 
@@ -751,8 +781,7 @@ fn tree_string_values(root: Node<'_>, src: &str, python: bool) -> Vec<StringValu
                 constants
                     .get(text(n, src))?
                     .iter()
-                    .filter(|(declared, _, _)| *declared < n.start_byte())
-                    .next_back()
+                    .rfind(|(declared, _, _)| *declared < n.start_byte())
                     .map(|(_, value, span)| Head {
                         value: value.clone(),
                         span: span.clone(),
@@ -864,9 +893,8 @@ fn leading_expression(node: Node<'_>, python: bool) -> Option<Node<'_>> {
 /// A string that is a whole statement: a docstring or a directive such as
 /// `'use server'`, which document rather than do.
 fn is_statement_string(node: Node<'_>) -> bool {
-    node.parent().is_some_and(|p| {
-        p.kind() == "expression_statement" && p.named_child_count() == 1
-    })
+    node.parent()
+        .is_some_and(|p| p.kind() == "expression_statement" && p.named_child_count() == 1)
 }
 
 /// The module string of an import, export, `require(…)` or `import(…)`.
@@ -901,9 +929,15 @@ mod tests {
     #[test]
     fn host_entries_parse_and_validate() {
         let e = entry("www.googleapis.com/drive/");
-        assert_eq!((e.host.as_str(), e.path.as_str()), ("www.googleapis.com", "/drive"));
+        assert_eq!(
+            (e.host.as_str(), e.path.as_str()),
+            ("www.googleapis.com", "/drive")
+        );
         let e = entry("https://Gmail.GoogleAPIs.com");
-        assert_eq!((e.host.as_str(), e.path.as_str()), ("gmail.googleapis.com", ""));
+        assert_eq!(
+            (e.host.as_str(), e.path.as_str()),
+            ("gmail.googleapis.com", "")
+        );
         assert!(HostPath::parse("gmail").is_err());
         assert!(HostPath::parse("").is_err());
         assert!(HostPath::parse("a b.com").is_err());
@@ -914,14 +948,20 @@ mod tests {
     fn hosts_match_urls_at_boundaries() {
         let gmail = "gmail.googleapis.com";
         assert_eq!(
-            matched(gmail, "https://gmail.googleapis.com/gmail/v1/users/me/messages"),
+            matched(
+                gmail,
+                "https://gmail.googleapis.com/gmail/v1/users/me/messages"
+            ),
             Some("https://gmail.googleapis.com")
         );
         assert_eq!(
             matched(gmail, "HTTPS://GMAIL.googleapis.com"),
             Some("HTTPS://GMAIL.googleapis.com")
         );
-        assert_eq!(matched(gmail, "gmail.googleapis.com"), Some("gmail.googleapis.com"));
+        assert_eq!(
+            matched(gmail, "gmail.googleapis.com"),
+            Some("gmail.googleapis.com")
+        );
         assert_eq!(
             matched(gmail, "gmail.googleapis.com/gmail/v1"),
             Some("gmail.googleapis.com")
@@ -981,9 +1021,120 @@ mod tests {
         let e = entry("accounts.google.com/o/oauth2");
         let v = "https://accounts.google.com/o/oauth2/v2/auth?client_id=1";
         let m = e.find(v).unwrap();
-        assert_eq!(&v[m.start..m.path_end], "https://accounts.google.com/o/oauth2/v2/auth");
+        assert_eq!(
+            &v[m.start..m.path_end],
+            "https://accounts.google.com/o/oauth2/v2/auth"
+        );
         let v = "see https://accounts.google.com/o/oauth2/auth.";
         let m = e.find(v).unwrap();
-        assert_eq!(&v[m.start..m.path_end], "https://accounts.google.com/o/oauth2/auth");
+        assert_eq!(
+            &v[m.start..m.path_end],
+            "https://accounts.google.com/o/oauth2/auth"
+        );
+    }
+
+    fn flagged(path: &str, text: &str) -> Vec<String> {
+        crate::rules::lint_with_only("provider-call-bypasses-gateway", &[(path, text)])
+            .iter()
+            .map(|f| text[f.span.clone()].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn js_imports() {
+        let src = "import { google } from 'googleapis';\n\
+                   import 'googleapis/build/src/apis/drive';\n\
+                   import * as gal from \"google-auth-library\";\n\
+                   import drive from '@googleapis/drive';\n\
+                   export * from 'googleapis';\n\
+                   const { google: g } = require(`googleapis`);\n\
+                   const m = await import('googleapis');\n\
+                   import type { gmail_v1 } from 'googleapis';\n\
+                   import { type drive_v3 } from 'googleapis';\n\
+                   import typeof T from 'googleapis';\n\
+                   export type { calendar_v3 } from 'googleapis';\n\
+                   let t: typeof import('googleapis');\n\
+                   import x from 'googleapis-common';\n\
+                   import y from '@google-cloud/storage';\n\
+                   import z from './googleapis';\n\
+                   jest.mock('googleapis');\n\
+                   declare module 'googleapis' {}\n";
+        assert_eq!(
+            flagged("a.ts", src),
+            vec![
+                "googleapis",
+                "googleapis/build/src/apis/drive",
+                "google-auth-library",
+                "@googleapis/drive",
+                "googleapis",
+                "googleapis",
+                "googleapis",
+            ]
+        );
+    }
+
+    #[test]
+    fn python_imports() {
+        let src = "import googleapiclient\n\
+                   import os, googleapiclient.discovery as d\n\
+                   from googleapiclient.http import MediaFileUpload\n\
+                   mod = importlib.import_module(\"googleapiclient.discovery\")\n\
+                   from google.oauth2 import credentials\n\
+                   from .googleapiclient import build\n\
+                   import googleapiclient_stub\n\
+                   if typing.TYPE_CHECKING:\n    from googleapiclient.discovery import Resource\n\
+                   else:\n    from googleapiclient.discovery import build\n";
+        assert_eq!(
+            flagged("a.py", src),
+            vec![
+                "googleapiclient",
+                "googleapiclient.discovery",
+                "googleapiclient.http",
+                "googleapiclient.discovery",
+                "googleapiclient.discovery",
+            ]
+        );
+    }
+
+    #[test]
+    fn literals_in_code_only() {
+        let src = "'use server';\n\
+                   // fetch('https://gmail.googleapis.com/x')\n\
+                   const a = 'https://gmail.googleapis.com/gmail/v1/users/me/profile';\n\
+                   const b = 'https://www.googleapis.com' + '/drive/v3/files';\n\
+                   const c = `https://www.googleapis.com/${api}/v3`;\n\
+                   const d = 'https://www.googleapis.com/auth/drive';\n\
+                   const e = 'calling gmail.googleapis.com directly is forbidden';\n\
+                   https.request({ hostname: 'gmail.googleapis.com', path: '/gmail/v1/users/me/messages' });\n";
+        assert_eq!(
+            flagged("a.ts", src),
+            vec![
+                "https://gmail.googleapis.com",
+                "https://www.googleapis.com' + '/drive",
+                "gmail.googleapis.com",
+            ]
+        );
+        let py = "\"\"\"Calls https://gmail.googleapis.com/gmail/v1 through the gateway.\"\"\"\n\
+                  URL = \"https://gmail.googleapis.com/gmail/v1/users/\" + user + \"/messages\"\n";
+        assert_eq!(flagged("a.py", py), vec!["https://gmail.googleapis.com"]);
+    }
+
+    #[test]
+    fn options_are_validated() {
+        use crate::rules::Kind;
+        let compile = |text: &str| ForbiddenDependency.compile(&toml::from_str(text).unwrap());
+        let option = |text: &str| compile(text).err().unwrap().option;
+        assert_eq!(option("hosts = []").as_deref(), Some("hosts"));
+        assert_eq!(option("hosts = ['not a host']").as_deref(), Some("hosts"));
+        assert_eq!(
+            option("modules = ['bad module']").as_deref(),
+            Some("modules")
+        );
+        assert_eq!(
+            option("modules = ['x']\nallow = ['[']").as_deref(),
+            Some("allow")
+        );
+        let check = compile("modules = ['openai']").ok().unwrap();
+        assert_eq!(check.literals(), vec!["openai"]);
     }
 }

@@ -265,7 +265,10 @@ impl Check for OauthUrlCheck {
             .iter()
             .filter_map(|v| self.literal_candidate(v))
             .collect();
-        if let Some(tree) = file.tree().filter(|_| file.language.family() != Family::Rust) {
+        if let Some(tree) = file
+            .tree()
+            .filter(|_| file.language.family() != Family::Rust)
+        {
             let src = file.text();
             let root = tree.root_node();
             match file.language.family() {
@@ -333,39 +336,38 @@ impl OauthUrlCheck {
     fn literal_candidate(&self, value: &StringValue) -> Option<Candidate> {
         let lit = &value.lit;
         let scope = lit.span.clone();
-        if let Some((range, url)) = self.find_endpoint(&lit.value, value.lead.as_deref()) {
-            let span = lit.file_span(range);
-            return Some(Candidate {
-                span: span.clone(),
-                scope,
-                report: report(
-                    span,
-                    format!("authorize URL `{url}`"),
-                    "provider authorize endpoint",
-                ),
-            });
-        }
+        let endpoint = |span: Range<usize>, url: String| Candidate {
+            span: span.clone(),
+            scope: scope.clone(),
+            report: report(
+                span,
+                format!("authorize URL `{url}`"),
+                "provider authorize endpoint",
+            ),
+        };
+        // `${BASE}/oauth/authorize` with `BASE` a constant of the file: read
+        // the URL whole, unless the constant is itself the endpoint (it is
+        // reported where it is defined).
         if let Some(head) = &value.head {
             if self.find_endpoint(&head.value, None).is_none() {
-                if let Some((_, url)) = value
+                if let Some((range, url)) = value
                     .with_head()
                     .and_then(|whole| self.find_endpoint(&whole, None))
                 {
-                    return Some(Candidate {
-                        span: scope.clone(),
-                        scope: scope.clone(),
-                        report: report(
-                            scope,
-                            format!("authorize URL `{url}`"),
-                            "provider authorize endpoint",
-                        )
-                        .secondary(head.span.clone(), "endpoint defined here"),
-                    });
+                    let span = value.file_span(value.head_range(range));
+                    let mut candidate = endpoint(span, url);
+                    candidate.report = candidate
+                        .report
+                        .secondary(head.span.clone(), "base URL defined here");
+                    return Some(candidate);
                 }
             }
         }
+        if let Some((range, url)) = self.find_endpoint(&lit.value, value.lead.as_deref()) {
+            return Some(endpoint(value.file_span(range), url));
+        }
         let (range, response_type) = find_response_type_param(&lit.value)?;
-        let span = lit.file_span(range);
+        let span = value.file_span(range);
         Some(Candidate {
             span: span.clone(),
             scope,
@@ -424,8 +426,7 @@ impl OauthUrlCheck {
                             && call.receiver.is_some();
                         if setter {
                             if let [key, value] = call.args.as_slice() {
-                                if js_static_string(*key, src).as_deref() == Some("response_type")
-                                {
+                                if js_static_string(*key, src).as_deref() == Some("response_type") {
                                     if let Some(value) = js_response_type(*value, src) {
                                         out.push(Candidate {
                                             span: node.byte_range(),
@@ -480,8 +481,9 @@ impl OauthUrlCheck {
                     }
                 }
                 "assignment_expression" => {
-                    let key = node.child_by_field_name("left").and_then(|left| {
-                        match left.kind() {
+                    let key = node
+                        .child_by_field_name("left")
+                        .and_then(|left| match left.kind() {
                             "subscript_expression" => left
                                 .child_by_field_name("index")
                                 .and_then(|i| js_static_string(i, src)),
@@ -489,8 +491,7 @@ impl OauthUrlCheck {
                                 .child_by_field_name("property")
                                 .map(|p| text(p, src).to_string()),
                             _ => None,
-                        }
-                    });
+                        });
                     let value = node
                         .child_by_field_name("right")
                         .and_then(|v| js_response_type(v, src));
@@ -606,12 +607,24 @@ fn value_end(key: Node<'_>) -> usize {
 }
 
 /// Whether the path after a matched endpoint prefix is still the authorize
-/// endpoint (not `…/token`, `…/revoke`, …).
+/// endpoint (not `…/token`, `…/revoke`, a `…/callback` route, …).
 fn authorize_path(rest: &str) -> bool {
-    !rest
-        .split('/')
-        .any(|segment| NOT_AUTHORIZE.contains(&segment.to_ascii_lowercase().as_str()))
+    !rest.split('/').any(|segment| {
+        let segment = segment.to_ascii_lowercase();
+        NOT_AUTHORIZE.contains(&segment.as_str()) || segment.contains("callback")
+    })
 }
+
+/// Words in the leading expression of a URL that say the URL is on the
+/// app itself or on the gateway, not on a provider.
+const OWN_BASES: &[&str] = &[
+    "gateway",
+    "origin",
+    "appurl",
+    "siteurl",
+    "publicurl",
+    "frontendurl",
+];
 
 /// A `/path` endpoint inside a URL in `value`: the URL's range, from its
 /// start to the end of its path.
@@ -647,7 +660,11 @@ fn find_path_endpoint(value: &str, path: &str, lead: Option<&str>) -> Option<Ran
             None => token_start,
         };
         let prefix = &lower[url_start..start];
-        let first_segment = prefix.trim_start_matches('/').split('/').next().unwrap_or("");
+        let first_segment = prefix
+            .trim_start_matches('/')
+            .split('/')
+            .next()
+            .unwrap_or("");
         let in_url = prefix.contains("://")
             || prefix.starts_with("//")
             || prefix.starts_with(SUBSTITUTION)
@@ -655,17 +672,24 @@ fn find_path_endpoint(value: &str, path: &str, lead: Option<&str>) -> Option<Ran
         if !in_url {
             continue;
         }
-        let on_gateway = prefix.contains("gateway")
-            || (prefix.starts_with(SUBSTITUTION)
-                && url_start == 0
-                && lead.is_some_and(|l| l.to_ascii_lowercase().contains("gateway")));
-        if on_gateway {
+        // `${GATEWAY_URL}/oauth/authorize`, `${origin}/api/oauth/authorize`:
+        // the gateway's flow, or a route of the app itself.
+        let own_base = prefix.starts_with(SUBSTITUTION)
+            && (prefix.split('/').any(|segment| segment == "api")
+                || (url_start == 0
+                    && lead.is_some_and(|l| {
+                        let l = l.to_ascii_lowercase().replace(['_', '-'], "");
+                        OWN_BASES.iter().any(|w| l.contains(w))
+                    })));
+        if prefix.contains("gateway") || own_base {
             continue;
         }
         let path_end = end
             + lower[end..]
                 .bytes()
-                .take_while(|&b| !ends_token(b) && b != b'?' && b != b'#' && b != SUBSTITUTION as u8)
+                .take_while(|&b| {
+                    !ends_token(b) && b != b'?' && b != b'#' && b != SUBSTITUTION as u8
+                })
                 .count();
         if !authorize_path(&lower[end..path_end]) {
             continue;
@@ -707,7 +731,9 @@ fn find_response_type_param(value: &str) -> Option<(Range<usize>, String)> {
         let value_start = start + "response_type=".len();
         let value_len = lower[value_start..]
             .bytes()
-            .take_while(|&b| !(b"&#\"'`;,".contains(&b) || b.is_ascii_whitespace() || b == SUBSTITUTION as u8))
+            .take_while(|&b| {
+                !(b"&#\"'`;,".contains(&b) || b.is_ascii_whitespace() || b == SUBSTITUTION as u8)
+            })
             .count();
         let raw = &value[value_start..value_start + value_len];
         if is_oauth_response_type(raw) {
@@ -815,7 +841,9 @@ mod tests {
     }
 
     fn endpoint(value: &str) -> Option<String> {
-        endpoints().find_endpoint(value, None).map(|(_, shown)| shown)
+        endpoints()
+            .find_endpoint(value, None)
+            .map(|(_, shown)| shown)
     }
 
     #[test]
@@ -851,18 +879,39 @@ mod tests {
         assert!(endpoints()
             .find_endpoint("\u{1a}/oauth/authorize", Some("process.env.GATEWAY_URL"))
             .is_none());
+        assert!(endpoints()
+            .find_endpoint("\u{1a}/oauth/authorize", Some("request.nextUrl.origin"))
+            .is_none());
+        assert!(endpoints()
+            .find_endpoint("\u{1a}/api/integrations/oauth/authorize", Some("base"))
+            .is_none());
+        assert!(endpoints()
+            .find_endpoint("\u{1a}/oauth/authorize", Some("config.NEXT_PUBLIC_APP_URL"))
+            .is_none());
+        assert_eq!(
+            endpoints()
+                .find_endpoint("\u{1a}/oauth/authorize", Some("PROVIDER_BASE"))
+                .map(|(_, shown)| shown)
+                .as_deref(),
+            Some("…/oauth/authorize")
+        );
+        assert!(endpoint("https://app.example.com/oauth/authorize/callback").is_none());
     }
 
     #[test]
     fn response_type_parameters() {
-        let found = |v: &str| find_response_type_param(v).map(|(r, shown)| (v[r].to_string(), shown));
+        let found =
+            |v: &str| find_response_type_param(v).map(|(r, shown)| (v[r].to_string(), shown));
         assert_eq!(
             found("?client_id=1&response_type=code&scope=x"),
             Some(("response_type=code".into(), "code".into()))
         );
         assert_eq!(
             found("response_type=code%20id_token"),
-            Some(("response_type=code%20id_token".into(), "code id_token".into()))
+            Some((
+                "response_type=code%20id_token".into(),
+                "code id_token".into()
+            ))
         );
         assert_eq!(
             found("&response_type=token"),
@@ -947,6 +996,39 @@ mod tests {
                 "response_type=\"code\"",
                 "authorization_url",
             ]
+        );
+    }
+
+    #[test]
+    fn options_are_validated() {
+        use crate::rules::Kind;
+        let compile = |text: &str| OauthUrlConstruction.compile(&toml::from_str(text).unwrap());
+        let option = |text: &str| compile(text).err().unwrap().option;
+        assert_eq!(option("owner = 'both'").as_deref(), Some("owner"));
+        assert_eq!(
+            option("owner = 'gateway'\nendpoints = ['/a b']").as_deref(),
+            Some("endpoints")
+        );
+        assert_eq!(
+            option("owner = 'gateway'\nendpoints = ['not a host/x']").as_deref(),
+            Some("endpoints")
+        );
+        assert_eq!(
+            option("owner = 'gateway'\nfunctions = ['a.b']").as_deref(),
+            Some("functions")
+        );
+        assert_eq!(
+            option("owner = 'gateway'\nallow = ['[']").as_deref(),
+            Some("allow")
+        );
+        let check = compile(
+            "owner = 'app'\nendpoints = ['id.twitch.tv/oauth2/authorize', '/oauth2/authorize/']",
+        )
+        .ok()
+        .unwrap();
+        assert_eq!(
+            check.literals(),
+            vec!["id.twitch.tv", "/oauth2/authorize", "response_type"]
         );
     }
 }
