@@ -55,8 +55,11 @@ declare_kind! {
     /// endpoint, parameters passed to a flagged builder call) is reported
     /// once, on the outer one. Comments and Python docstrings are not read.
     ///
-    /// With `owner = "app"` the kind reports nothing, and files matching
-    /// `allow` are never flagged.
+    /// With `owner = "app"` the kind reports nothing. Files matching `allow`
+    /// are never flagged, nor is a flow that names an allowed route: a
+    /// construction whose function (or, outside functions, whose literal)
+    /// holds a URL or path matching `allow`, such as a redirect URI to
+    /// `/api/oauth/twitch/callback` under `allow = ["**/oauth/twitch/**"]`.
     ///
     /// ## Why is this bad?
     /// When a gateway runs every OAuth flow, an authorize URL built in the
@@ -87,8 +90,8 @@ declare_kind! {
     /// ## Options
     /// - `owner`: `"gateway"` (flag every in-app authorize URL) or `"app"`
     ///   (the app runs its own OAuth; report nothing).
-    /// - `allow`: gitignore-style globs over project paths that are never
-    ///   flagged.
+    /// - `allow`: gitignore-style globs over project paths and route paths
+    ///   of flows the app owns; they are never flagged.
     /// - `endpoints`: authorize endpoints, as `host/path-prefix` or as a
     ///   `/path` found inside a URL.
     /// - `functions`: names of calls that build an authorize URL.
@@ -102,7 +105,7 @@ const OPTIONS: &[OptionDoc] = &[
     },
     OptionDoc {
         name: "allow",
-        description: "globs over project paths that are never flagged",
+        description: "globs over project paths and route paths of flows the app owns",
     },
     OptionDoc {
         name: "endpoints",
@@ -261,20 +264,26 @@ impl Check for OauthUrlCheck {
         if !self.enabled || (!self.allow.is_empty() && self.allow.is_match(file.path())) {
             return;
         }
-        let mut candidates: Vec<Candidate> = string_values(file)
+        let values = string_values(file);
+        let mut candidates: Vec<Candidate> = values
             .iter()
             .filter_map(|v| self.literal_candidate(v))
             .collect();
-        if let Some(tree) = file
-            .tree()
-            .filter(|_| file.language.family() != Family::Rust)
-        {
+        let family = file.language.family();
+        let tree = match family {
+            Family::Js | Family::Python => file.tree(),
+            _ => None,
+        };
+        if let Some(tree) = tree {
             let src = file.text();
             let root = tree.root_node();
-            match file.language.family() {
-                Family::Js => self.js_candidates(root, src, &mut candidates),
-                Family::Python => self.python_candidates(root, src, &mut candidates),
-                _ => {}
+            if family == Family::Js {
+                self.js_candidates(root, src, &mut candidates);
+            } else {
+                self.python_candidates(root, src, &mut candidates);
+            }
+            if !self.allow.is_empty() {
+                candidates.retain(|c| !self.allowed_by_route(root, c, &values));
             }
         }
         // Outer constructions first; a finding inside one already kept is
@@ -294,6 +303,74 @@ impl Check for OauthUrlCheck {
             out.report(candidate.report);
         }
     }
+}
+
+impl OauthUrlCheck {
+    /// A flow whose function (or, at the top level, whose own literal)
+    /// names an allowed route, such as a redirect URI to
+    /// `/api/oauth/twitch/callback`, is one the app owns.
+    fn allowed_by_route(
+        &self,
+        root: Node<'_>,
+        candidate: &Candidate,
+        values: &[StringValue],
+    ) -> bool {
+        let scope = root
+            .descendant_for_byte_range(candidate.span.start, candidate.span.end)
+            .and_then(|n| tree::ancestor(n, FUNCTION_KINDS))
+            .map_or(candidate.scope.clone(), |f| f.byte_range());
+        values
+            .iter()
+            .filter(|v| scope.start <= v.lit.span.start && v.lit.span.end <= scope.end)
+            .flat_map(|v| url_paths(&v.lit.value))
+            .any(|path| self.allow.is_match(path.trim_start_matches('/')))
+    }
+}
+
+/// Function-like nodes of both grammars, whose bodies hold one flow.
+const FUNCTION_KINDS: &[&str] = &[
+    "function_declaration",
+    "generator_function_declaration",
+    "method_definition",
+    "arrow_function",
+    "function_expression",
+    "function",
+    "generator_function",
+    "function_definition",
+    "lambda",
+];
+
+/// The paths of the URLs in a string value, and the value itself when it
+/// is an app-relative path (after an interpolated origin, if any).
+fn url_paths(value: &str) -> Vec<&str> {
+    let path_at = |start: usize| {
+        let rest = &value[start..];
+        let len = rest
+            .bytes()
+            .take_while(|&b| !(ends_token(b) || b"?#".contains(&b) || b == SUBSTITUTION as u8))
+            .count();
+        &rest[..len]
+    };
+    let mut paths = Vec::new();
+    let relative = value.trim_start_matches(SUBSTITUTION);
+    if relative.starts_with('/') && !relative.starts_with("//") {
+        paths.push(path_at(value.len() - relative.len()));
+    }
+    let mut from = 0;
+    while let Some(found) = value[from..].find("://") {
+        let host_start = from + found + 3;
+        from = host_start;
+        let host_len = value[host_start..]
+            .bytes()
+            .take_while(|&b| !(ends_token(b) || b"/?#".contains(&b)))
+            .count();
+        let path_start = host_start + host_len;
+        if value[path_start..].starts_with('/') {
+            paths.push(path_at(path_start));
+        }
+    }
+    paths.retain(|p| p.len() > 1);
+    paths
 }
 
 fn report(span: Range<usize>, construction: String, label: &str) -> Report {
@@ -896,6 +973,20 @@ mod tests {
             Some("…/oauth/authorize")
         );
         assert!(endpoint("https://app.example.com/oauth/authorize/callback").is_none());
+    }
+
+    #[test]
+    fn paths_of_urls() {
+        assert_eq!(
+            url_paths("\u{1a}/api/oauth/twitch/callback?x=1"),
+            vec!["/api/oauth/twitch/callback"]
+        );
+        assert_eq!(
+            url_paths("redirect to https://app.dev/oauth/twitch/callback and http://x.dev"),
+            vec!["/oauth/twitch/callback"]
+        );
+        assert!(url_paths("twitch").is_empty());
+        assert!(url_paths("/").is_empty());
     }
 
     #[test]
