@@ -218,14 +218,12 @@ impl DependencyCheck {
             .label("owned provider API")
     }
 
-    fn report_module(&self, span: Range<usize>, module: &str, out: &mut Reporter<'_>) {
-        out.report(
-            Report::at(span)
-                .var("form", "import of")
-                .var("dependency", module.to_string())
-                .var("gateway_url", self.gateway_url.clone())
-                .label("owned provider SDK"),
-        );
+    fn module_report(&self, span: Range<usize>, module: &str) -> Report {
+        Report::at(span)
+            .var("form", "import of")
+            .var("dependency", module.to_string())
+            .var("gateway_url", self.gateway_url.clone())
+            .label("owned provider SDK")
     }
 
     /// The earliest owned URL in `value`, with the entry it matched.
@@ -242,8 +240,8 @@ impl DependencyCheck {
             out.report(self.host_report(span, entry));
             return;
         }
-        // `${BASE}/drive/v3/files`: the constant alone is no finding (it
-        // would have been reported where it is defined), the whole is.
+        // `${BASE}/drive/v3/files`: read with the constant spelled out, unless
+        // the constant alone is an owned URL (reported where it is defined).
         if let Some(head) = &value.head {
             if self.find_host(&head.value).is_none() {
                 if let Some((m, entry)) = value.with_head().and_then(|whole| self.find_host(&whole))
@@ -315,7 +313,7 @@ impl DependencyCheck {
                 {
                     if self.js_module(&lit.value) {
                         let span = lit.file_span(0..lit.value.len());
-                        self.report_module(span, &lit.value, out);
+                        out.report(self.module_report(span, &lit.value));
                     }
                 }
             }
@@ -352,7 +350,9 @@ impl DependencyCheck {
                     if let Some(lit) = python_dynamic_import(node, src) {
                         let module = lit.value.trim();
                         if self.python_module(module) {
-                            self.report_module(lit.file_span(0..lit.value.len()), module, out);
+                            out.report(
+                                self.module_report(lit.file_span(0..lit.value.len()), module),
+                            );
                         }
                     }
                     return true;
@@ -367,7 +367,7 @@ impl DependencyCheck {
                 self.python_module(&dotted)
             }) {
                 let dotted: String = text(name, src).split_whitespace().collect();
-                self.report_module(name.byte_range(), &dotted, out);
+                out.report(self.module_report(name.byte_range(), &dotted));
             }
             false
         });
