@@ -224,7 +224,13 @@ mod tests {
             Some(&format!("{before}[oauth]\nallow = [\"**\"]\n")),
             &[],
         );
-        assert_eq!(w, ["adds \"**\" to `allow` of `dead-oauth-callback`"]);
+        assert_eq!(
+            w,
+            [
+                "adds \"**\" to `allow` of `dead-oauth-callback`",
+                "adds \"**\" to `allow` of `app-oauth-url-generation`"
+            ]
+        );
         let w = weakenings(
             "plumbline.toml",
             Some(before),

@@ -379,7 +379,7 @@ fn is_module_specifier(node: Node<'_>, src: &str) -> bool {
 }
 
 /// The top of a `+` chain a literal belongs to (the literal itself if none).
-fn outermost_concat<'t>(node: Node<'t>, binary_kind: &str) -> Node<'t> {
+pub(super) fn outermost_concat<'t>(node: Node<'t>, binary_kind: &str) -> Node<'t> {
     let mut top = node;
     while let Some(parent) = top.parent() {
         let is_plus = parent.kind() == binary_kind
@@ -408,7 +408,7 @@ fn looks_like_file(token: &str) -> bool {
 
 /// String literals of Rust source syn could not parse: a lexical pass that
 /// skips comments, char literals and lifetimes.
-fn rust_strings_lexically(text: &str) -> Vec<StrLit> {
+pub(super) fn rust_strings_lexically(text: &str) -> Vec<StrLit> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;

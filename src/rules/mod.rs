@@ -5,10 +5,12 @@ mod connector_shape;
 mod forbidden_call_in_scope;
 mod forbidden_column_write;
 mod forbidden_definition;
+mod forbidden_dependency;
 mod forbidden_host;
 mod forbidden_route;
 mod forbidden_table;
 pub mod meta;
+mod oauth_url_construction;
 mod required_member;
 mod stub_body;
 mod tree_sitter_query;
@@ -42,8 +44,10 @@ pub const KINDS: &[&dyn Kind] = &[
     &forbidden_column_write::ForbiddenColumnWrite,
     &forbidden_call_in_scope::ForbiddenCallInScope,
     &forbidden_definition::ForbiddenDefinition,
+    &forbidden_dependency::ForbiddenDependency,
     &forbidden_host::ForbiddenHost,
     &forbidden_route::ForbiddenRoute,
+    &oauth_url_construction::OauthUrlConstruction,
     &required_member::RequiredMember,
     &stub_body::StubBody,
     &tree_sitter_query::TreeSitterQuery,

@@ -1,0 +1,1140 @@
+//! The `forbidden-dependency` rule kind: code that reaches a destination
+//! directly, by URL or by importing its SDK, when another component owns it.
+//! Also home of the URL and string-value helpers `oauth-url-construction`
+//! shares.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use globset::GlobSet;
+use serde::Deserialize;
+use tree_sitter::Node;
+
+use super::forbidden_host::{outermost_concat, rust_strings_lexically};
+use crate::config::build_globset;
+use crate::lang::tree::{self, named_children, text, StrLit, SUBSTITUTION};
+use crate::lang::{python, typescript, Family, ParsedFile};
+use crate::rules::{
+    declare_kind, parse_options, Check, Kind, OptionDoc, OptionError, Report, Reporter,
+};
+
+declare_kind! {
+    /// ## What it does
+    /// Flags code that talks to a destination directly instead of through
+    /// the component that owns it, in two forms:
+    ///
+    /// - **a URL to an owned host** in a string or template literal of
+    ///   TypeScript/JavaScript, Python or Rust, including constant
+    ///   concatenations (`'https://www.googleapis.com' + '/drive/v3/files'`)
+    ///   and a literal that starts with a same-file string constant
+    ///   (`` `${GOOGLE_API}/drive/v3/files` `` where `GOOGLE_API` is
+    ///   `'https://www.googleapis.com'`). An entry of `hosts` is a host,
+    ///   optionally followed by a path prefix: the URL's host must equal it
+    ///   (ignoring case) and its path must start with the prefix at a segment
+    ///   boundary, so `www.googleapis.com/drive` matches
+    ///   `https://www.googleapis.com/drive/v3/files` and the media endpoint
+    ///   `https://www.googleapis.com/upload/drive/v3/files` (a leading `upload`
+    ///   or `batch` segment is skipped), but not `…/driveway` or
+    ///   `https://www.googleapis.com/auth/drive` (an OAuth scope name). A host
+    ///   counts when it follows `scheme://` or `//`, or when it starts the
+    ///   string (`'gmail.googleapis.com'`, `'googleads.googleapis.com:443'`,
+    ///   `'gmail.googleapis.com/gmail/v1'`); a host merely named in prose
+    ///   (`"calling gmail.googleapis.com failed"`) is not a call.
+    /// - **an import of an owned SDK**: `import … from 'm'`, `import 'm'`,
+    ///   `export … from 'm'`, `import x = require('m')`, `require('m')` and
+    ///   `import('m')` in TypeScript/JavaScript; `import m`, `import m.sub as
+    ///   s`, `from m.sub import x`, `importlib.import_module("m")` in Python.
+    ///   A module matches itself and its subpaths (`googleapis/build/src/apis/gmail`,
+    ///   `googleapiclient.discovery`); an npm module also matches the npm
+    ///   scope of the same name (`googleapis` matches `@googleapis/gmail`,
+    ///   the per-API packages of the same SDK). Type-only imports (`import
+    ///   type …`, imports whose every name is `type`, `export type … from`,
+    ///   `typeof import('m')`, Python imports under `if TYPE_CHECKING:`) load
+    ///   nothing at run time and are not flagged.
+    ///
+    /// Comments, Python docstrings, JS directives, mocks such as
+    /// `jest.mock('m')` and config files (`package.json` dependencies,
+    /// `.env` values) are not read: the import or the call in code is what
+    /// bypasses the owner. Files matching `allow` (the owner's own source)
+    /// are skipped. One finding per literal or import statement.
+    ///
+    /// ## Why is this bad?
+    /// When a gateway owns a provider's API, it holds the credentials, the
+    /// retry and rate-limit policy and the audit trail. A direct call needs
+    /// its own credentials in the app and silently forks all of that.
+    ///
+    /// ## Example
+    /// ```ts
+    /// import { google } from 'googleapis';
+    ///
+    /// const res = await fetch('https://gmail.googleapis.com/gmail/v1/users/me/messages', {
+    ///   headers: { authorization: `Bearer ${accessToken}` },
+    /// });
+    /// ```
+    ///
+    /// Use instead:
+    /// ```ts
+    /// const res = await fetch(`${GATEWAY_URL}/orgs/${orgId}/gmail/messages`);
+    /// ```
+    ///
+    /// ## Options
+    /// - `hosts`: owned hosts, each optionally with a path prefix
+    ///   (`gmail.googleapis.com`, `www.googleapis.com/drive`).
+    /// - `modules`: owned SDK modules (npm package names or Python dotted
+    ///   module names); subpaths and submodules match too.
+    /// - `allow`: gitignore-style globs over project paths where direct
+    ///   calls are legitimate, such as the gateway's own source.
+    /// - `gateway_url`: the owner's URL, available to the message and help
+    ///   as `{gateway_url}`.
+    pub struct ForbiddenDependency;
+}
+
+const OPTIONS: &[OptionDoc] = &[
+    OptionDoc {
+        name: "hosts",
+        description: "owned hosts, each optionally followed by a path prefix",
+    },
+    OptionDoc {
+        name: "modules",
+        description: "owned SDK modules (npm packages or Python modules), subpaths included",
+    },
+    OptionDoc {
+        name: "allow",
+        description: "globs over project paths where direct use is legitimate",
+    },
+    OptionDoc {
+        name: "gateway_url",
+        description: "the owner's URL, for the message and help as {gateway_url}",
+    },
+];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Options {
+    #[serde(default)]
+    hosts: Vec<String>,
+    #[serde(default)]
+    modules: Vec<String>,
+    #[serde(default)]
+    allow: Vec<String>,
+    #[serde(default)]
+    gateway_url: String,
+}
+
+impl Kind for ForbiddenDependency {
+    fn id(&self) -> &'static str {
+        "forbidden-dependency"
+    }
+
+    fn docs(&self) -> &'static str {
+        Self::DOCS
+    }
+
+    fn families(&self) -> &'static [Family] {
+        &[Family::Js, Family::Python, Family::Rust]
+    }
+
+    fn options(&self) -> &'static [OptionDoc] {
+        OPTIONS
+    }
+
+    fn compile(&self, options: &toml::Table) -> Result<Box<dyn Check>, OptionError> {
+        let options: Options = parse_options(options)?;
+        let hosts = options
+            .hosts
+            .iter()
+            .map(|h| HostPath::parse(h).map_err(|e| OptionError::new("hosts", e)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut modules = Vec::new();
+        for module in &options.modules {
+            let module = module.trim();
+            let valid = !module.is_empty()
+                && !module.ends_with(['/', '.'])
+                && module
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || "@/._-".contains(c));
+            if !valid {
+                return Err(OptionError::new(
+                    "modules",
+                    format!("`{module}` is not a module name (an npm package such as `googleapis` or a Python module such as `googleapiclient`)"),
+                ));
+            }
+            modules.push(module.to_string());
+        }
+        if hosts.is_empty() && modules.is_empty() {
+            return Err(OptionError::new(
+                "hosts",
+                "name at least one owned host (`hosts`) or SDK module (`modules`)",
+            ));
+        }
+        let allow = build_globset(options.allow.iter().map(String::as_str))
+            .map_err(|e| OptionError::new("allow", e))?;
+        Ok(Box::new(DependencyCheck {
+            hosts,
+            modules,
+            allow,
+            gateway_url: options.gateway_url.trim_end_matches('/').to_string(),
+        }))
+    }
+}
+
+struct DependencyCheck {
+    hosts: Vec<HostPath>,
+    modules: Vec<String>,
+    allow: GlobSet,
+    gateway_url: String,
+}
+
+impl Check for DependencyCheck {
+    fn literals(&self) -> Vec<String> {
+        let mut literals: Vec<String> = self.hosts.iter().map(|h| h.host.clone()).collect();
+        literals.extend(self.modules.iter().cloned());
+        literals
+    }
+
+    fn check(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
+        if !self.allow.is_empty() && self.allow.is_match(file.path()) {
+            return;
+        }
+        match file.language.family() {
+            Family::Js => self.check_js_imports(file, out),
+            Family::Python => self.check_python_imports(file, out),
+            _ => {}
+        }
+        if !self.hosts.is_empty() {
+            for value in string_values(file) {
+                self.check_value(&value, out);
+            }
+        }
+    }
+}
+
+impl DependencyCheck {
+    fn host_report(&self, span: Range<usize>, entry: &HostPath) -> Report {
+        Report::at(span)
+            .var("form", "direct call to")
+            .var("dependency", entry.written.clone())
+            .var("gateway_url", self.gateway_url.clone())
+            .label("owned provider API")
+    }
+
+    fn module_report(&self, span: Range<usize>, module: &str) -> Report {
+        Report::at(span)
+            .var("form", "import of")
+            .var("dependency", module.to_string())
+            .var("gateway_url", self.gateway_url.clone())
+            .label("owned provider SDK")
+    }
+
+    /// The earliest owned URL in `value`, with the entry it matched.
+    fn find_host(&self, value: &str) -> Option<(UrlMatch, &HostPath)> {
+        self.hosts
+            .iter()
+            .filter_map(|h| h.find(value).map(|m| (m, h)))
+            .min_by_key(|(m, _)| m.start)
+    }
+
+    fn check_value(&self, value: &StringValue, out: &mut Reporter<'_>) {
+        if let Some((m, entry)) = self.find_host(&value.lit.value) {
+            let span = value.file_span(m.start..m.prefix_end);
+            out.report(self.host_report(span, entry));
+            return;
+        }
+        // `${BASE}/drive/v3/files`: read with the constant spelled out, unless
+        // the constant alone is an owned URL (reported where it is defined).
+        if let Some(head) = &value.head {
+            if self.find_host(&head.value).is_none() {
+                if let Some((m, entry)) = value.with_head().and_then(|whole| self.find_host(&whole))
+                {
+                    let span = value.file_span(value.head_range(m.start..m.prefix_end));
+                    let report = self
+                        .host_report(span, entry)
+                        .secondary(head.span.clone(), "host defined here");
+                    out.report(report);
+                }
+            }
+        }
+    }
+
+    fn js_module(&self, specifier: &str) -> bool {
+        self.modules.iter().any(|m| {
+            let scoped = !m.starts_with('@')
+                && specifier
+                    .strip_prefix('@')
+                    .and_then(|s| s.strip_prefix(m.as_str()))
+                    .is_some_and(|rest| rest.starts_with('/'));
+            specifier == m
+                || specifier
+                    .strip_prefix(m.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+                || scoped
+        })
+    }
+
+    fn python_module(&self, dotted: &str) -> bool {
+        self.modules.iter().any(|m| {
+            dotted == m
+                || dotted
+                    .strip_prefix(m.as_str())
+                    .is_some_and(|rest| rest.starts_with('.'))
+        })
+    }
+
+    fn check_js_imports(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
+        if self.modules.is_empty() {
+            return;
+        }
+        let Some(tree) = file.tree() else { return };
+        let src = file.text();
+        tree::walk(tree.root_node(), |node| {
+            let source = match node.kind() {
+                "import_statement" => {
+                    if js_import_is_type_only(node) {
+                        return false;
+                    }
+                    node.child_by_field_name("source").or_else(|| {
+                        named_children(node)
+                            .into_iter()
+                            .find(|c| c.kind() == "import_require_clause")
+                            .and_then(|c| c.child_by_field_name("source"))
+                    })
+                }
+                "export_statement" => {
+                    if has_token(node, "type") {
+                        return false;
+                    }
+                    node.child_by_field_name("source")
+                }
+                "call_expression" => js_dynamic_import(node, src).filter(|_| !in_type(node)),
+                _ => None,
+            };
+            if let Some(source) = source {
+                if let Some(lit) = typescript::string_literal(source, src).filter(StrLit::is_static)
+                {
+                    if self.js_module(&lit.value) {
+                        let span = lit.file_span(0..lit.value.len());
+                        out.report(self.module_report(span, &lit.value));
+                    }
+                }
+            }
+            true
+        });
+    }
+
+    fn check_python_imports(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
+        if self.modules.is_empty() {
+            return;
+        }
+        let Some(tree) = file.tree() else { return };
+        let src = file.text();
+        tree::walk(tree.root_node(), |node| {
+            let names: Vec<Node<'_>> = match node.kind() {
+                "import_statement" => {
+                    let mut cursor = node.walk();
+                    node.children_by_field_name("name", &mut cursor)
+                        .map(|n| {
+                            if n.kind() == "aliased_import" {
+                                n.child_by_field_name("name").unwrap_or(n)
+                            } else {
+                                n
+                            }
+                        })
+                        .collect()
+                }
+                "import_from_statement" => node
+                    .child_by_field_name("module_name")
+                    .filter(|m| m.kind() == "dotted_name")
+                    .into_iter()
+                    .collect(),
+                "call" => {
+                    if let Some(lit) = python_dynamic_import(node, src) {
+                        let module = lit.value.trim();
+                        if self.python_module(module) {
+                            out.report(
+                                self.module_report(lit.file_span(0..lit.value.len()), module),
+                            );
+                        }
+                    }
+                    return true;
+                }
+                _ => return true,
+            };
+            if python_type_checking_only(node, src) {
+                return false;
+            }
+            if let Some(name) = names.into_iter().find(|n| {
+                let dotted: String = text(*n, src).split_whitespace().collect();
+                self.python_module(&dotted)
+            }) {
+                let dotted: String = text(name, src).split_whitespace().collect();
+                out.report(self.module_report(name.byte_range(), &dotted));
+            }
+            false
+        });
+    }
+}
+
+/// Whether an anonymous token (`type`, `typeof`) is a direct child of `node`.
+fn has_token(node: Node<'_>, token: &str) -> bool {
+    let mut cursor = node.walk();
+    let found = node
+        .children(&mut cursor)
+        .any(|c| !c.is_named() && c.kind() == token);
+    found
+}
+
+/// `import type …`, `import typeof …`, or named imports that are all `type`.
+fn js_import_is_type_only(node: Node<'_>) -> bool {
+    if has_token(node, "type") || has_token(node, "typeof") {
+        return true;
+    }
+    let Some(clause) = named_children(node)
+        .into_iter()
+        .find(|c| c.kind() == "import_clause")
+    else {
+        return false;
+    };
+    let parts = named_children(clause);
+    let [named] = parts.as_slice() else {
+        // A default or namespace import loads the module.
+        return false;
+    };
+    named.kind() == "named_imports" && {
+        let specifiers: Vec<Node<'_>> = named_children(*named)
+            .into_iter()
+            .filter(|s| s.kind() == "import_specifier")
+            .collect();
+        !specifiers.is_empty()
+            && specifiers
+                .iter()
+                .all(|s| has_token(*s, "type") || has_token(*s, "typeof"))
+    }
+}
+
+/// The module string of `require('m')` or `import('m')`.
+fn js_dynamic_import<'t>(node: Node<'t>, src: &str) -> Option<Node<'t>> {
+    let function = node.child_by_field_name("function")?;
+    let is_loader = function.kind() == "import"
+        || (function.kind() == "identifier" && text(function, src) == "require");
+    if !is_loader {
+        return None;
+    }
+    let arguments = node.child_by_field_name("arguments")?;
+    let first = named_children(arguments).into_iter().next()?;
+    matches!(first.kind(), "string" | "template_string").then_some(first)
+}
+
+/// Whether a node sits in a type position (`typeof import('m')`).
+fn in_type(node: Node<'_>) -> bool {
+    tree::ancestor(
+        node,
+        &[
+            "type_query",
+            "type_annotation",
+            "type_alias_declaration",
+            "type_arguments",
+            "interface_declaration",
+        ],
+    )
+    .is_some()
+}
+
+/// `importlib.import_module("m")` and `__import__("m")`.
+fn python_dynamic_import(node: Node<'_>, src: &str) -> Option<StrLit> {
+    let call = python::call(node)?;
+    let name = text(call.name, src);
+    if name != "import_module" && name != "__import__" {
+        return None;
+    }
+    let first = call.args.first()?;
+    python::string_literal(*first, src).filter(StrLit::is_static)
+}
+
+/// An import inside `if TYPE_CHECKING:` runs only under a type checker.
+fn python_type_checking_only(node: Node<'_>, src: &str) -> bool {
+    let mut current = node;
+    while let Some(parent) = current.parent() {
+        if parent.kind() == "if_statement"
+            && parent
+                .child_by_field_name("consequence")
+                .is_some_and(|c| c.id() == current.id())
+            && parent
+                .child_by_field_name("condition")
+                .is_some_and(|c| text(c, src).trim().ends_with("TYPE_CHECKING"))
+        {
+            return true;
+        }
+        current = parent;
+    }
+    false
+}
+
+/// A host, optionally followed by a path prefix: `gmail.googleapis.com`,
+/// `www.googleapis.com/drive`.
+#[derive(Clone, Debug)]
+pub(super) struct HostPath {
+    /// The entry as configured, for messages.
+    pub(super) written: String,
+    host: String,
+    /// Lower-case path prefix without a trailing `/`; empty for the host alone.
+    path: String,
+}
+
+/// Where a [`HostPath`] occurs in a string value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct UrlMatch {
+    /// Start of the URL (its scheme, `//`, or the bare host).
+    pub(super) start: usize,
+    /// End of the matched host and path prefix.
+    pub(super) prefix_end: usize,
+    /// End of the URL's path (before `?`, `#`, a substitution or the end of
+    /// the URL text).
+    pub(super) path_end: usize,
+}
+
+/// Bytes that continue a host name or a path segment name.
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+}
+
+/// Bytes that end the text of a URL.
+fn ends_url(b: u8) -> bool {
+    b.is_ascii_whitespace() || b"\"'`<>\\".contains(&b) || b == SUBSTITUTION as u8
+}
+
+impl HostPath {
+    pub(super) fn parse(entry: &str) -> Result<HostPath, String> {
+        let trimmed = entry.trim();
+        let bare = trimmed.split_once("://").map_or(trimmed, |(_, rest)| rest);
+        let (host, path) = bare.find('/').map_or((bare, ""), |i| bare.split_at(i));
+        let host = host.to_ascii_lowercase();
+        let host_ok = host.len() >= 4
+            && host.contains('.')
+            && !host.starts_with(['.', '-'])
+            && !host.ends_with(['.', '-'])
+            && host.bytes().all(|b| is_word_byte(b) || b == b'.');
+        let path = path.trim_end_matches('/').to_ascii_lowercase();
+        let path_ok = !path
+            .bytes()
+            .any(|b| b.is_ascii_whitespace() || b"?#\"'`".contains(&b));
+        if !host_ok || !path_ok {
+            return Err(format!(
+                "`{trimmed}` is not a host with an optional path prefix (e.g. `gmail.googleapis.com` or `www.googleapis.com/drive`)"
+            ));
+        }
+        Ok(HostPath {
+            written: trimmed.to_string(),
+            host,
+            path,
+        })
+    }
+
+    pub(super) fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// The first URL in `value` whose host is this host and whose path
+    /// starts with this path prefix.
+    pub(super) fn find(&self, value: &str) -> Option<UrlMatch> {
+        let lower = value.to_ascii_lowercase();
+        let bytes = lower.as_bytes();
+        let mut from = 0;
+        while let Some(found) = lower[from..].find(self.host.as_str()) {
+            let host_start = from + found;
+            let host_end = host_start + self.host.len();
+            from = host_start + 1;
+            let before = &lower[..host_start];
+            let (start, bare) = if let Some(prefix) = before.strip_suffix("//") {
+                let start = match prefix.strip_suffix(':') {
+                    Some(scheme_end) => {
+                        let scheme = scheme_end
+                            .bytes()
+                            .rev()
+                            .take_while(|b| b.is_ascii_alphanumeric() || b"+-.".contains(b))
+                            .count();
+                        if scheme == 0 {
+                            continue;
+                        }
+                        scheme_end.len() - scheme
+                    }
+                    None => prefix.len(),
+                };
+                (start, false)
+            } else if before.trim_start().is_empty() {
+                (host_start, true)
+            } else {
+                continue;
+            };
+            // The host must end here, possibly with a port.
+            let mut at = host_end;
+            match bytes.get(at) {
+                None => {}
+                Some(b':') if bytes.get(at + 1).is_some_and(u8::is_ascii_digit) => {
+                    at += 1;
+                    while bytes.get(at).is_some_and(u8::is_ascii_digit) {
+                        at += 1;
+                    }
+                }
+                Some(&b) if b == b'/' || b == b'?' || b == b'#' || b == SUBSTITUTION as u8 => {}
+                Some(&b) if is_word_byte(b) => continue,
+                // A full stop ends a sentence; a label continues the host.
+                Some(b'.') if bare || bytes.get(at + 1).is_some_and(|&n| is_word_byte(n)) => {
+                    continue
+                }
+                Some(_) if bare => continue,
+                Some(_) => {}
+            }
+            let Some(prefix_end) = self.path_prefix_end(&lower, at) else {
+                continue;
+            };
+            let path_end = prefix_end
+                + lower[prefix_end..]
+                    .bytes()
+                    .take_while(|&b| !ends_url(b) && b != b'?' && b != b'#')
+                    .count();
+            let trimmed = lower[prefix_end..path_end]
+                .trim_end_matches(['.', ',', ';', ':', '!', ')', ']', '}'])
+                .len();
+            return Some(UrlMatch {
+                start,
+                prefix_end,
+                path_end: prefix_end + trimmed,
+            });
+        }
+        None
+    }
+
+    /// End of this entry's path prefix in `lower` when the path at `at`
+    /// starts with it at a segment boundary. Google's media and batch
+    /// endpoints put one segment first (`/upload/drive/v3/files`).
+    fn path_prefix_end(&self, lower: &str, at: usize) -> Option<usize> {
+        if self.path.is_empty() {
+            return Some(at);
+        }
+        let path = &lower[at..];
+        let skip = ["/upload", "/batch"]
+            .iter()
+            .find(|s| {
+                path.strip_prefix(**s)
+                    .is_some_and(|rest| rest.starts_with(self.path.as_str()))
+            })
+            .map_or(0, |s| s.len());
+        let rest = path[skip..].strip_prefix(self.path.as_str())?;
+        let boundary = rest
+            .bytes()
+            .next()
+            .is_none_or(|b| !(is_word_byte(b) || b == b'.' || b == b'%'));
+        boundary.then_some(at + skip + self.path.len())
+    }
+}
+
+/// A string value of code: one literal, or a constant concatenation folded
+/// into one (other operands become substitutions).
+pub(super) struct StringValue {
+    pub(super) lit: StrLit,
+    /// Source text of the expression the value starts with, when it starts
+    /// with one (`GATEWAY_URL` in `${GATEWAY_URL}/x`, `BASE` in `BASE + "/x"`).
+    pub(super) lead: Option<String>,
+    /// When that expression is a same-file string constant, its value.
+    pub(super) head: Option<Head>,
+}
+
+/// A same-file string constant a value starts with.
+pub(super) struct Head {
+    pub(super) value: String,
+    /// The constant's literal, where it is defined.
+    pub(super) span: Range<usize>,
+}
+
+impl StringValue {
+    /// The value with its leading constant spelled out.
+    pub(super) fn with_head(&self) -> Option<String> {
+        let head = self.head.as_ref()?;
+        let rest = self.lit.value.strip_prefix(SUBSTITUTION)?;
+        Some(format!("{}{rest}", head.value))
+    }
+
+    /// Maps a range of [`StringValue::with_head`]'s text back to the value,
+    /// where the whole constant is the one substitution it replaced.
+    pub(super) fn head_range(&self, range: Range<usize>) -> Range<usize> {
+        let head = self.head.as_ref().map_or(0, |h| h.value.len());
+        let start = if range.start < head {
+            0
+        } else {
+            range.start - head + 1
+        };
+        let end = if range.end <= head {
+            1
+        } else {
+            range.end - head + 1
+        };
+        start..end
+    }
+
+    /// File span of `value[range]`, which may cross pieces of a template or
+    /// concatenation (the span then covers the code in between).
+    pub(super) fn file_span(&self, range: Range<usize>) -> Range<usize> {
+        let exact = self.lit.file_span(range.clone());
+        if exact != self.lit.span || range.len() == self.lit.value.len() {
+            return exact;
+        }
+        let start = self.lit.file_span(range.start..range.start).start;
+        let end = self.lit.file_span(range.end..range.end).start;
+        if start < end {
+            start..end
+        } else {
+            exact
+        }
+    }
+}
+
+/// Every string value of a JS-family, Python or Rust file that is code:
+/// not a comment, a docstring or directive, nor a module specifier.
+pub(super) fn string_values(file: &ParsedFile) -> Vec<StringValue> {
+    match file.language.family() {
+        Family::Js | Family::Python => {
+            let Some(tree) = file.tree() else {
+                return Vec::new();
+            };
+            let python = file.language.family() == Family::Python;
+            tree_string_values(tree.root_node(), file.text(), python)
+        }
+        Family::Rust => {
+            let lits = match file.rust().file() {
+                Some(syntax) => crate::lang::rust::string_literals(syntax),
+                None => rust_strings_lexically(file.text()),
+            };
+            lits.into_iter()
+                .map(|lit| StringValue {
+                    lit,
+                    lead: None,
+                    head: None,
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn tree_string_values(root: Node<'_>, src: &str, python: bool) -> Vec<StringValue> {
+    let binary = if python {
+        "binary_operator"
+    } else {
+        "binary_expression"
+    };
+    let mut seen: HashSet<usize> = HashSet::new();
+    let mut values: Vec<(StrLit, Option<Node<'_>>)> = Vec::new();
+    // Same-file string constants: name → (declaration offset, value, span).
+    let mut constants: HashMap<String, Vec<(usize, String, Range<usize>)>> = HashMap::new();
+    tree::walk(root, |node| {
+        match node.kind() {
+            "variable_declarator" | "assignment" => {
+                if let Some((name, lit)) = constant(node, src, python) {
+                    constants.entry(name).or_default().push((
+                        node.start_byte(),
+                        lit.value,
+                        lit.span,
+                    ));
+                }
+                true
+            }
+            "string" | "template_string" | "concatenated_string" => {
+                let start = if python
+                    && node.kind() == "string"
+                    && node
+                        .parent()
+                        .is_some_and(|p| p.kind() == "concatenated_string")
+                {
+                    node.parent().unwrap_or(node)
+                } else {
+                    node
+                };
+                if !python && js_module_specifier(node, src) {
+                    return false;
+                }
+                let top = outermost_concat(start, binary);
+                if is_statement_string(top) {
+                    return false;
+                }
+                if seen.insert(top.id()) {
+                    let lit = if top.id() == start.id() {
+                        literal(start, src, python)
+                    } else {
+                        fold(top, src, python).or_else(|| literal(start, src, python))
+                    };
+                    if let Some(lit) = lit {
+                        values.push((lit, leading_expression(top, python)));
+                    }
+                }
+                // Substitutions may hold strings of their own.
+                true
+            }
+            "comment" => false,
+            _ => true,
+        }
+    });
+    values
+        .into_iter()
+        .map(|(lit, lead)| {
+            let lead = lead.filter(|_| lit.value.starts_with(SUBSTITUTION));
+            let head = lead.filter(|n| n.kind() == "identifier").and_then(|n| {
+                constants
+                    .get(text(n, src))?
+                    .iter()
+                    .rfind(|(declared, _, _)| *declared < n.start_byte())
+                    .map(|(_, value, span)| Head {
+                        value: value.clone(),
+                        span: span.clone(),
+                    })
+            });
+            StringValue {
+                lead: lead.map(|n| text(n, src).to_string()),
+                head,
+                lit,
+            }
+        })
+        .collect()
+}
+
+fn literal(node: Node<'_>, src: &str, python: bool) -> Option<StrLit> {
+    if python {
+        python::string_literal(node, src)
+    } else {
+        typescript::string_literal(node, src)
+    }
+}
+
+/// Folds `+` chains; operands that are not strings become substitutions
+/// (the Python counterpart of [`typescript::fold_string`]).
+fn fold(node: Node<'_>, src: &str, python: bool) -> Option<StrLit> {
+    if !python {
+        return typescript::fold_string(node, src);
+    }
+    match node.kind() {
+        "string" | "concatenated_string" => python::string_literal(node, src),
+        "parenthesized_expression" => fold(node.named_child(0)?, src, python),
+        "binary_operator" => {
+            let operator = node.child_by_field_name("operator")?;
+            if text(operator, src) != "+" {
+                return None;
+            }
+            let left = node.child_by_field_name("left")?;
+            let right = node.child_by_field_name("right")?;
+            let substitution = |n: Node<'_>| {
+                let mut s = StrLit::empty(n.byte_range());
+                s.push_substitution();
+                s
+            };
+            match (fold(left, src, python), fold(right, src, python)) {
+                (Some(l), Some(r)) => Some(l.concat(r)),
+                (Some(l), None) => Some(l.concat(substitution(right))),
+                (None, Some(r)) => Some(substitution(left).concat(r)),
+                (None, None) => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// `const NAME = 'literal'` / `NAME = "literal"`: a string constant.
+fn constant(node: Node<'_>, src: &str, python: bool) -> Option<(String, StrLit)> {
+    let (name, value) = if python {
+        (
+            node.child_by_field_name("left")?,
+            node.child_by_field_name("right")?,
+        )
+    } else {
+        (
+            node.child_by_field_name("name")?,
+            typescript::unwrap_expression(node.child_by_field_name("value")?),
+        )
+    };
+    if name.kind() != "identifier" {
+        return None;
+    }
+    let lit = fold(value, src, python)?;
+    lit.is_static().then(|| (text(name, src).to_string(), lit))
+}
+
+/// The expression a string value starts with: `NAME` in `${NAME}…`,
+/// `NAME + '…'` and `f"{NAME}…"`.
+fn leading_expression(node: Node<'_>, python: bool) -> Option<Node<'_>> {
+    let mut first = node;
+    loop {
+        first = match first.kind() {
+            "binary_expression" | "binary_operator" => first.child_by_field_name("left")?,
+            "parenthesized_expression" | "concatenated_string" => first.named_child(0)?,
+            "template_string" => {
+                let sub = first.named_child(0)?;
+                if sub.kind() != "template_substitution"
+                    || sub.start_byte() != first.start_byte() + 1
+                {
+                    return None;
+                }
+                sub.named_child(0)?
+            }
+            "string" if python => {
+                let children = named_children(first);
+                let string_start = children.first()?;
+                let interpolation = children.get(1)?;
+                if interpolation.kind() != "interpolation"
+                    || interpolation.start_byte() != string_start.end_byte()
+                {
+                    return None;
+                }
+                interpolation.child_by_field_name("expression")?
+            }
+            "string" => return None,
+            _ => return Some(first),
+        };
+    }
+}
+
+/// A string that is a whole statement: a docstring or a directive such as
+/// `'use server'`, which document rather than do.
+fn is_statement_string(node: Node<'_>) -> bool {
+    node.parent()
+        .is_some_and(|p| p.kind() == "expression_statement" && p.named_child_count() == 1)
+}
+
+/// The module string of an import, export, `require(…)` or `import(…)`.
+fn js_module_specifier(node: Node<'_>, src: &str) -> bool {
+    let Some(parent) = node.parent() else {
+        return false;
+    };
+    match parent.kind() {
+        "import_statement" | "export_statement" | "import_require_clause" => parent
+            .child_by_field_name("source")
+            .is_some_and(|s| s.id() == node.id()),
+        "arguments" => parent
+            .parent()
+            .and_then(|call| js_dynamic_import(call, src))
+            .is_some_and(|s| s.id() == node.id()),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(e: &str) -> HostPath {
+        HostPath::parse(e).unwrap()
+    }
+
+    fn matched<'v>(e: &str, value: &'v str) -> Option<&'v str> {
+        entry(e).find(value).map(|m| &value[m.start..m.prefix_end])
+    }
+
+    #[test]
+    fn host_entries_parse_and_validate() {
+        let e = entry("www.googleapis.com/drive/");
+        assert_eq!(
+            (e.host.as_str(), e.path.as_str()),
+            ("www.googleapis.com", "/drive")
+        );
+        let e = entry("https://Gmail.GoogleAPIs.com");
+        assert_eq!(
+            (e.host.as_str(), e.path.as_str()),
+            ("gmail.googleapis.com", "")
+        );
+        assert!(HostPath::parse("gmail").is_err());
+        assert!(HostPath::parse("").is_err());
+        assert!(HostPath::parse("a b.com").is_err());
+        assert!(HostPath::parse(".googleapis.com").is_err());
+    }
+
+    #[test]
+    fn hosts_match_urls_at_boundaries() {
+        let gmail = "gmail.googleapis.com";
+        assert_eq!(
+            matched(
+                gmail,
+                "https://gmail.googleapis.com/gmail/v1/users/me/messages"
+            ),
+            Some("https://gmail.googleapis.com")
+        );
+        assert_eq!(
+            matched(gmail, "HTTPS://GMAIL.googleapis.com"),
+            Some("HTTPS://GMAIL.googleapis.com")
+        );
+        assert_eq!(
+            matched(gmail, "gmail.googleapis.com"),
+            Some("gmail.googleapis.com")
+        );
+        assert_eq!(
+            matched(gmail, "gmail.googleapis.com/gmail/v1"),
+            Some("gmail.googleapis.com")
+        );
+        assert_eq!(
+            matched("googleads.googleapis.com", "googleads.googleapis.com:443"),
+            Some("googleads.googleapis.com:443")
+        );
+        assert_eq!(
+            matched(gmail, "//gmail.googleapis.com/x"),
+            Some("//gmail.googleapis.com")
+        );
+        assert_eq!(
+            matched(gmail, "GET https://gmail.googleapis.com/x failed"),
+            Some("https://gmail.googleapis.com")
+        );
+        assert_eq!(
+            matched(gmail, "https://gmail.googleapis.com\u{1a}"),
+            Some("https://gmail.googleapis.com")
+        );
+        assert!(matched(gmail, "calling gmail.googleapis.com now").is_none());
+        assert!(matched(gmail, "gmail.googleapis.com is down").is_none());
+        assert!(matched(gmail, "https://gmail.googleapis.com.evil.dev/x").is_none());
+        assert!(matched(gmail, "https://xgmail.googleapis.com/x").is_none());
+        assert!(matched(gmail, "https://gmail.googleapis.community").is_none());
+        assert!(matched(gmail, "see docs/gmail.googleapis.com").is_none());
+    }
+
+    #[test]
+    fn path_prefixes_match_whole_segments() {
+        let drive = "www.googleapis.com/drive";
+        assert_eq!(
+            matched(drive, "https://www.googleapis.com/drive/v3/files"),
+            Some("https://www.googleapis.com/drive")
+        );
+        assert_eq!(
+            matched(drive, "https://www.googleapis.com/drive?x=1"),
+            Some("https://www.googleapis.com/drive")
+        );
+        assert_eq!(
+            matched(drive, "https://www.googleapis.com/upload/drive/v3/files"),
+            Some("https://www.googleapis.com/upload/drive")
+        );
+        assert_eq!(
+            matched(drive, "www.googleapis.com/drive/v3"),
+            Some("www.googleapis.com/drive")
+        );
+        assert!(matched(drive, "https://www.googleapis.com/driveway").is_none());
+        assert!(matched(drive, "https://www.googleapis.com/oauth2/v3/userinfo").is_none());
+        assert!(matched(drive, "https://www.googleapis.com/auth/drive.file").is_none());
+        assert!(matched(drive, "https://www.googleapis.com/\u{1a}/drive").is_none());
+        assert!(matched(drive, "https://www.googleapis.com").is_none());
+    }
+
+    #[test]
+    fn path_end_stops_at_query_and_substitution() {
+        let e = entry("accounts.google.com/o/oauth2");
+        let v = "https://accounts.google.com/o/oauth2/v2/auth?client_id=1";
+        let m = e.find(v).unwrap();
+        assert_eq!(
+            &v[m.start..m.path_end],
+            "https://accounts.google.com/o/oauth2/v2/auth"
+        );
+        let v = "see https://accounts.google.com/o/oauth2/auth.";
+        let m = e.find(v).unwrap();
+        assert_eq!(
+            &v[m.start..m.path_end],
+            "https://accounts.google.com/o/oauth2/auth"
+        );
+    }
+
+    fn flagged(path: &str, text: &str) -> Vec<String> {
+        crate::rules::lint_with_only("provider-call-bypasses-gateway", &[(path, text)])
+            .iter()
+            .map(|f| text[f.span.clone()].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn js_imports() {
+        let src = "import { google } from 'googleapis';\n\
+                   import 'googleapis/build/src/apis/drive';\n\
+                   import * as gal from \"google-auth-library\";\n\
+                   import drive from '@googleapis/drive';\n\
+                   export * from 'googleapis';\n\
+                   const { google: g } = require(`googleapis`);\n\
+                   const m = await import('googleapis');\n\
+                   import type { gmail_v1 } from 'googleapis';\n\
+                   import { type drive_v3 } from 'googleapis';\n\
+                   import typeof T from 'googleapis';\n\
+                   export type { calendar_v3 } from 'googleapis';\n\
+                   let t: typeof import('googleapis');\n\
+                   import x from 'googleapis-common';\n\
+                   import y from '@google-cloud/storage';\n\
+                   import z from './googleapis';\n\
+                   jest.mock('googleapis');\n\
+                   declare module 'googleapis' {}\n";
+        assert_eq!(
+            flagged("a.ts", src),
+            vec![
+                "googleapis",
+                "googleapis/build/src/apis/drive",
+                "google-auth-library",
+                "@googleapis/drive",
+                "googleapis",
+                "googleapis",
+                "googleapis",
+            ]
+        );
+    }
+
+    #[test]
+    fn python_imports() {
+        let src = "import googleapiclient\n\
+                   import os, googleapiclient.discovery as d\n\
+                   from googleapiclient.http import MediaFileUpload\n\
+                   mod = importlib.import_module(\"googleapiclient.discovery\")\n\
+                   from google.oauth2 import credentials\n\
+                   from .googleapiclient import build\n\
+                   import googleapiclient_stub\n\
+                   if typing.TYPE_CHECKING:\n    from googleapiclient.discovery import Resource\n\
+                   else:\n    from googleapiclient.discovery import build\n";
+        assert_eq!(
+            flagged("a.py", src),
+            vec![
+                "googleapiclient",
+                "googleapiclient.discovery",
+                "googleapiclient.http",
+                "googleapiclient.discovery",
+                "googleapiclient.discovery",
+            ]
+        );
+    }
+
+    #[test]
+    fn literals_in_code_only() {
+        let src = "'use server';\n\
+                   // fetch('https://gmail.googleapis.com/x')\n\
+                   const a = 'https://gmail.googleapis.com/gmail/v1/users/me/profile';\n\
+                   const b = 'https://www.googleapis.com' + '/drive/v3/files';\n\
+                   const c = `https://www.googleapis.com/${api}/v3`;\n\
+                   const d = 'https://www.googleapis.com/auth/drive';\n\
+                   const e = 'calling gmail.googleapis.com directly is forbidden';\n\
+                   https.request({ hostname: 'gmail.googleapis.com', path: '/gmail/v1/users/me/messages' });\n";
+        assert_eq!(
+            flagged("a.ts", src),
+            vec![
+                "https://gmail.googleapis.com",
+                "https://www.googleapis.com' + '/drive",
+                "gmail.googleapis.com",
+            ]
+        );
+        let py = "\"\"\"Calls https://gmail.googleapis.com/gmail/v1 through the gateway.\"\"\"\n\
+                  URL = \"https://gmail.googleapis.com/gmail/v1/users/\" + user + \"/messages\"\n";
+        assert_eq!(flagged("a.py", py), vec!["https://gmail.googleapis.com"]);
+    }
+
+    #[test]
+    fn options_are_validated() {
+        use crate::rules::Kind;
+        let compile = |text: &str| ForbiddenDependency.compile(&toml::from_str(text).unwrap());
+        let option = |text: &str| compile(text).err().unwrap().option;
+        assert_eq!(option("hosts = []").as_deref(), Some("hosts"));
+        assert_eq!(option("hosts = ['not a host']").as_deref(), Some("hosts"));
+        assert_eq!(
+            option("modules = ['bad module']").as_deref(),
+            Some("modules")
+        );
+        assert_eq!(
+            option("modules = ['x']\nallow = ['[']").as_deref(),
+            Some("allow")
+        );
+        let check = compile("modules = ['openai']").ok().unwrap();
+        assert_eq!(check.literals(), vec!["openai"]);
+    }
+}
