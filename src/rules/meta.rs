@@ -24,6 +24,8 @@ pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
     builtin!("dead-oauth-callback"),
     builtin!("connector-missing-revoke"),
     builtin!("connector-revoke-stub"),
+    builtin!("manifest-invalid"),
+    builtin!("manifest-unregistered"),
     builtin!("invalid-suppression"),
     builtin!("unused-suppression"),
 ];

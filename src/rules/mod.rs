@@ -8,6 +8,8 @@ mod forbidden_definition;
 mod forbidden_host;
 mod forbidden_route;
 mod forbidden_table;
+mod manifest_registration;
+mod manifest_schema;
 pub mod meta;
 mod required_member;
 mod stub_body;
@@ -45,6 +47,8 @@ pub const KINDS: &[&dyn Kind] = &[
     &forbidden_route::ForbiddenRoute,
     &required_member::RequiredMember,
     &stub_body::StubBody,
+    &manifest_schema::ManifestSchema,
+    &manifest_registration::ManifestRegistration,
 ];
 
 pub fn kind(id: &str) -> Option<&'static dyn Kind> {
