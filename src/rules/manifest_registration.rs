@@ -149,9 +149,11 @@ struct Registry {
     files: GlobSet,
     parts: Option<GlobSet>,
     triggers: Vec<String>,
-    /// The registry's folder when the option is a plain file path, for the
+    /// The registry file when the option is a plain file path, for the
     /// import line the help suggests.
-    dir: Option<String>,
+    file: Option<String>,
+    /// The option's first path segment (`src`), unless it is a glob.
+    first_segment: Option<String>,
 }
 
 impl Registry {
@@ -201,7 +203,10 @@ impl Registry {
         let parts = anywhere(parts);
         let build = |globs: &[String]| {
             build_globset(globs.iter().map(String::as_str)).map_err(|e| {
-                OptionError::new("registry", format!("`{written}` is not a valid path or glob: {e}"))
+                OptionError::new(
+                    "registry",
+                    format!("`{written}` is not a valid path or glob: {e}"),
+                )
             })
         };
         let is_plain = !trimmed.contains(['*', '?', '[', '{']);
@@ -214,7 +219,12 @@ impl Registry {
                 Some(build(&parts)?)
             },
             triggers: files.iter().chain(&parts).cloned().collect(),
-            dir: (is_plain && (has_extension || is_index)).then(|| parent(stem).to_string()),
+            file: (is_plain && (has_extension || is_index)).then(|| trimmed.to_string()),
+            first_segment: trimmed
+                .split('/')
+                .next()
+                .filter(|s| !s.contains(['*', '?', '[', '{']))
+                .map(str::to_string),
         })
     }
 
@@ -227,8 +237,26 @@ impl Registry {
             && !super::connector_shape::is_test_path(path)
     }
 
-    fn exists_fact(&self) -> String {
-        format!("manifest-registry:{}", self.written)
+    /// The monorepo prefix a path sits under: the segments before the
+    /// registry option's first segment (`apps/platform/` for
+    /// `apps/platform/src/…` and `src/registry/index.ts`). A registry only
+    /// answers for manifests under its own prefix.
+    fn prefix<'p>(&self, path: &'p str) -> &'p str {
+        let Some(first) = self.first_segment.as_deref() else {
+            return "";
+        };
+        let mut offset = 0;
+        for segment in path.split('/') {
+            if segment == first {
+                return &path[..offset];
+            }
+            offset += segment.len() + 1;
+        }
+        ""
+    }
+
+    fn exists_fact(&self, prefix: &str) -> String {
+        format!("manifest-registry:{}@{prefix}", self.written)
     }
 
     fn dynamic_fact(&self) -> String {
@@ -267,9 +295,6 @@ impl Check for ManifestRegistrationCheck {
         let is_registry = self.registry.is_registry(path);
         if is_registry || self.registry.is_part(path) {
             let Some(tree) = file.tree() else { return };
-            if is_registry {
-                out.fact(self.registry.exists_fact());
-            }
             self.record_imports(tree.root_node(), file.text(), path, out);
             return;
         }
@@ -290,11 +315,14 @@ impl Check for ManifestRegistrationCheck {
             .and_then(|o| manifest_schema::manifest_id(&scope, o));
         let file_name = path.rsplit('/').next().unwrap_or(path);
         let mut report = Report::at(manifest.anchor.clone())
-            .var("manifest", id.clone().unwrap_or_else(|| file_name.to_string()))
+            .var(
+                "manifest",
+                id.clone().unwrap_or_else(|| file_name.to_string()),
+            )
             .var("registry", self.registry.written.clone())
             .var("hint", self.hint(path, id.as_deref(), manifest.export))
             .label("not imported by the registry")
-            .requires(self.registry.exists_fact())
+            .requires(self.registry.exists_fact(self.registry.prefix(path)))
             .unless(self.registry.dynamic_fact());
         for module in import_candidates(path) {
             report = report.unless(self.registry.path_fact(&module));
@@ -312,13 +340,18 @@ impl ManifestRegistrationCheck {
         let dir = parent(path);
         let mut dynamic = false;
         let mut specifiers: Vec<String> = Vec::new();
+        // Type-only imports register nothing, but show what the file is about.
+        let mut type_specifiers: Vec<String> = Vec::new();
         walk(root, |node| match node.kind() {
             "import_statement" | "export_statement" => {
-                if let Some(source) = node.child_by_field_name("source") {
-                    if !is_type_only(node) {
-                        if let Some(lit) = ts::string_literal(source, src) {
-                            specifiers.push(lit.value);
-                        }
+                let source = node
+                    .child_by_field_name("source")
+                    .and_then(|s| ts::string_literal(s, src));
+                if let Some(lit) = source {
+                    if is_type_only(node) {
+                        type_specifiers.push(lit.value);
+                    } else {
+                        specifiers.push(lit.value);
                     }
                 }
                 node.kind() == "export_statement"
@@ -333,6 +366,16 @@ impl ManifestRegistrationCheck {
             }
             _ => true,
         });
+        // A file that names no manifest or integration module is some other
+        // registry (of services, of commands): it says nothing about
+        // manifests.
+        let names_manifests = specifiers.iter().chain(&type_specifiers).any(|spec| {
+            let spec = spec.to_ascii_lowercase();
+            spec.contains("manifest") || spec.contains("integration")
+        });
+        if names_manifests || dynamic {
+            out.fact(self.registry.exists_fact(self.registry.prefix(path)));
+        }
         if dynamic {
             out.fact(self.registry.dynamic_fact());
         }
@@ -350,12 +393,15 @@ impl ManifestRegistrationCheck {
     fn hint(&self, path: &str, id: Option<&str>, export: ExportName) -> String {
         let module = strip_js_extension(path);
         let retire = "or delete the manifest if the integration is retired";
-        let specifier = self
+        let near = self
             .registry
-            .dir
+            .file
             .as_deref()
-            .and_then(|dir| relative_specifier(dir, module));
-        let Some(specifier) = specifier else {
+            .map(|file| registry_near(file, module));
+        let specifier = near
+            .as_deref()
+            .and_then(|file| relative_specifier(parent(file), module));
+        let (Some(file), Some(specifier)) = (near, specifier) else {
             return format!(
                 "import it in the registry and add it to the registered integrations, {retire}"
             );
@@ -366,10 +412,7 @@ impl ManifestRegistrationCheck {
             ExportName::Named => format!("import {{ manifest as {binding} }} from '{specifier}';"),
             ExportName::Default => format!("import {binding} from '{specifier}';"),
         };
-        format!(
-            "add `{import}` to `{}` and register it with the others, {retire}",
-            self.registry.written
-        )
+        format!("add `{import}` to `{file}` and register it with the others, {retire}")
     }
 }
 
@@ -427,9 +470,11 @@ fn loaded_module(call: Node<'_>, src: &str) -> Load {
     if !is_loader {
         return Load::None;
     }
-    let argument = call
-        .child_by_field_name("arguments")
-        .and_then(|a| named_children(a).into_iter().find(|c| c.kind() != "comment"));
+    let argument = call.child_by_field_name("arguments").and_then(|a| {
+        named_children(a)
+            .into_iter()
+            .find(|c| c.kind() != "comment")
+    });
     match argument.and_then(|a| ts::fold_string(a, src)) {
         Some(lit) if lit.is_static() => Load::Module(lit.value),
         _ => Load::Dynamic,
@@ -562,6 +607,21 @@ fn relative_specifier(dir: &str, module: &str) -> Option<String> {
     })
 }
 
+/// Where the registry `file` most likely sits for `module`: below the same
+/// prefix as the module's own tree (`apps/platform/` + `src/registry/…`
+/// for `apps/platform/src/integrations/…` in a monorepo).
+fn registry_near(file: &str, module: &str) -> String {
+    let dir = file;
+    let Some(first) = dir.split('/').find(|s| !s.is_empty()) else {
+        return dir.to_string();
+    };
+    let segments: Vec<&str> = module.split('/').collect();
+    match segments.iter().position(|s| *s == first) {
+        Some(0) | None => dir.to_string(),
+        Some(i) => format!("{}/{dir}", segments[..i].join("/")),
+    }
+}
+
 /// `google-drive` → `googleDrive`, usable as an import binding.
 fn camel_case(id: &str) -> String {
     let mut out = String::new();
@@ -610,8 +670,10 @@ mod tests {
                 (p.to_string(), manifest(id))
             })
             .collect();
-        let mut files: Vec<(&str, &str)> =
-            texts.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+        let mut files: Vec<(&str, &str)> = texts
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
         files.push((REGISTRY, registry));
         crate::rules::lint_with_only("manifest-unregistered", &files)
             .iter()
@@ -628,10 +690,19 @@ mod tests {
             resolve("src/registry", "../integrations/slack/slack.manifest.js").as_deref(),
             Some("src/integrations/slack/slack.manifest")
         );
-        assert_eq!(resolve("src/registry", "./a/").as_deref(), Some("src/registry/a"));
+        assert_eq!(
+            resolve("src/registry", "./a/").as_deref(),
+            Some("src/registry/a")
+        );
         assert_eq!(resolve("src", "../../x"), None);
-        assert_eq!(alias_tail("@/integrations/slack/slack.manifest.ts").as_deref(), Some("slack/slack.manifest"));
-        assert_eq!(alias_tail("~/slack.manifest").as_deref(), Some("slack.manifest"));
+        assert_eq!(
+            alias_tail("@/integrations/slack/slack.manifest.ts").as_deref(),
+            Some("slack/slack.manifest")
+        );
+        assert_eq!(
+            alias_tail("~/slack.manifest").as_deref(),
+            Some("slack.manifest")
+        );
         assert_eq!(alias_tail("@integrations/slack").as_deref(), Some("slack"));
         assert_eq!(alias_tail("zod"), None);
         assert_eq!(alias_tail("@/index"), None);
@@ -664,8 +735,26 @@ mod tests {
             relative_specifier("src/registry", "src/integrations/slack/slack.manifest").as_deref(),
             Some("../integrations/slack/slack.manifest")
         );
-        assert_eq!(relative_specifier("src", "src/a/b").as_deref(), Some("./a/b"));
+        assert_eq!(
+            relative_specifier("src", "src/a/b").as_deref(),
+            Some("./a/b")
+        );
         assert_eq!(relative_specifier("src/registry", "apps/x/a"), None);
+        assert_eq!(
+            registry_near(
+                "src/registry",
+                "apps/platform/src/integrations/a/a.manifest"
+            ),
+            "apps/platform/src/registry"
+        );
+        assert_eq!(
+            registry_near("src/registry", "src/integrations/a/a.manifest"),
+            "src/registry"
+        );
+        assert_eq!(
+            registry_near("src/registry", "lib/a/a.manifest"),
+            "src/registry"
+        );
         assert_eq!(camel_case("google-drive"), "googleDrive");
         assert_eq!(camel_case("3cx"), "_3cx");
     }
@@ -692,7 +781,8 @@ mod tests {
 
     #[test]
     fn imports_register_manifests() {
-        let registry = "import { manifest as slack } from '../integrations/slack/slack.manifest';\n\
+        let registry =
+            "import { manifest as slack } from '../integrations/slack/slack.manifest';\n\
                         export const all = [slack];";
         assert_eq!(unregistered(registry, &[SLACK, JIRA]), vec![JIRA]);
         for registry in [
@@ -712,7 +802,11 @@ mod tests {
             "const ctx = require.context('../integrations', true, /\\.manifest\\.ts$/);",
             "const load = (id: string) => import(`../integrations/${id}/${id}.manifest`);",
         ] {
-            assert_eq!(unregistered(registry, &[JIRA]), Vec::<String>::new(), "{registry}");
+            assert_eq!(
+                unregistered(registry, &[JIRA]),
+                Vec::<String>::new(),
+                "{registry}"
+            );
         }
         for registry in [
             "import type { IntegrationManifest } from '../integrations/jira/jira.manifest';",
@@ -721,10 +815,46 @@ mod tests {
             "import { jiraHandler } from '../integrations/jira/handler';",
             "import { manifest as jira } from '../../integrations/jira/jira.manifest';",
             "import { manifest as jira } from '@/integrations/jira2/jira.manifest';",
-            "import { x } from 'jira';",
+            "import { x } from 'jira';\nimport { manifest as slack } from '../integrations/slack/slack.manifest';",
         ] {
             assert_eq!(unregistered(registry, &[JIRA]), vec![JIRA], "{registry}");
         }
+    }
+
+    #[test]
+    fn only_a_registry_of_manifests_under_the_same_prefix_decides() {
+        // A registry of something else says nothing about manifests.
+        assert!(unregistered(
+            "import { db } from '../db';\nexport const services = [db];",
+            &[JIRA]
+        )
+        .is_empty());
+        // The registry of another app of the monorepo neither.
+        let other_app = "apps/b/src/integrations/jira/jira.manifest.ts";
+        let manifest = manifest("jira");
+        let files = [
+            (
+                "apps/a/src/registry/index.ts",
+                "import { manifest } from '../integrations/x/x.manifest';",
+            ),
+            (other_app, manifest.as_str()),
+            ("apps/a/src/integrations/y/y.manifest.ts", manifest.as_str()),
+        ];
+        let flagged: Vec<String> = crate::rules::lint_with_only("manifest-unregistered", &files)
+            .iter()
+            .map(|f| f.path().to_string())
+            .collect();
+        assert_eq!(flagged, vec!["apps/a/src/integrations/y/y.manifest.ts"]);
+        let r = Registry::new(REGISTRY).unwrap();
+        assert_eq!(r.prefix("apps/a/src/registry/index.ts"), "apps/a/");
+        assert_eq!(r.prefix("src/integrations/a/a.manifest.ts"), "");
+        assert_eq!(r.prefix("integrations/a/a.manifest.ts"), "");
+        assert_eq!(
+            Registry::new("**/registry/index.ts")
+                .unwrap()
+                .prefix("apps/a/src/x.ts"),
+            ""
+        );
     }
 
     #[test]

@@ -145,7 +145,10 @@ const OPTIONS: &[OptionDoc] = &[
 
 /// Manifest files when the rule names none: RULES.md's `*.manifest.ts(x)`.
 pub(super) fn default_files() -> Vec<String> {
-    vec!["**/*.manifest.ts".to_string(), "**/*.manifest.tsx".to_string()]
+    vec![
+        "**/*.manifest.ts".to_string(),
+        "**/*.manifest.tsx".to_string(),
+    ]
 }
 
 fn default_categories() -> Vec<String> {
@@ -269,7 +272,9 @@ fn check_method_name(option: &str, name: &str) -> Result<(), OptionError> {
         .chars()
         .next()
         .is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$')
-        && name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$');
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '$');
     if valid {
         Ok(())
     } else {
@@ -602,18 +607,16 @@ impl<'a> Validation<'_, 'a> {
             return;
         };
         match self.scope.literal(value) {
-            Lit::Str(s) if s.is_static() => {
-                if !self.rule.categories.contains(&s.value) {
-                    self.problems.push(Problem::new(
-                        value.byte_range(),
-                        format!(
-                            "{} has category `{}`, which is not an allowed category",
-                            self.who, s.value
-                        ),
-                        "not an allowed category",
-                        hint,
-                    ));
-                }
+            Lit::Str(s) if s.is_static() && !self.rule.categories.contains(&s.value) => {
+                self.problems.push(Problem::new(
+                    value.byte_range(),
+                    format!(
+                        "{} has category `{}`, which is not an allowed category",
+                        self.who, s.value
+                    ),
+                    "not an allowed category",
+                    hint,
+                ));
             }
             Lit::Other(what) => self.problems.push(Problem::new(
                 value.byte_range(),
@@ -628,8 +631,10 @@ impl<'a> Validation<'_, 'a> {
     fn auth(&mut self) {
         let allowed = self.rule.auth_types.join(", ");
         let hint = format!("set `auth.type` to one of: {allowed}");
-        let Some(value) = self.required("auth", &format!("an object whose `type` is one of {allowed}"))
-        else {
+        let Some(value) = self.required(
+            "auth",
+            &format!("an object whose `type` is one of {allowed}"),
+        ) else {
             return;
         };
         let auth = match self.scope.object(value) {
@@ -660,7 +665,9 @@ impl<'a> Validation<'_, 'a> {
             Some(prop) => {
                 if let Some(ty) = prop.expr() {
                     match self.scope.literal(ty) {
-                        Lit::Str(s) if s.is_static() && !self.rule.auth_types.contains(&s.value) => {
+                        Lit::Str(s)
+                            if s.is_static() && !self.rule.auth_types.contains(&s.value) =>
+                        {
                             self.problems.push(Problem::new(
                                 ty.byte_range(),
                                 format!(
@@ -811,13 +818,11 @@ impl<'a> Validation<'_, 'a> {
     }
 
     /// The declared capabilities: `Some` when every entry is readable.
-    fn capabilities(&mut self) -> Option<Vec<(String, Range<usize>)>> {
+    fn capabilities(&mut self) -> Option<Vec<Declared>> {
         let allowed = self.rule.capabilities.join(", ");
         let hint = format!("capabilities may only be: {allowed}");
         let value = self.required("capabilities", &format!("an array of {allowed}"))?;
-        let Some(array) = self.scope.follow(value).and_then(Target::expr) else {
-            return None;
-        };
+        let array = self.scope.follow(value).and_then(Target::expr)?;
         if array.kind() != "array" {
             if let Lit::Str(_) | Lit::Other(_) = self.scope.literal(array) {
                 self.problems.push(Problem::new(
@@ -865,7 +870,7 @@ impl<'a> Validation<'_, 'a> {
         declared
     }
 
-    fn handler(&mut self, capabilities: Option<&[(String, Range<usize>)]>) {
+    fn handler(&mut self, capabilities: Option<&[Declared]>) {
         let rule = self.rule;
         let methods = rule.handler_methods.join("`, `");
         let Some(value) = self.required(
@@ -880,7 +885,7 @@ impl<'a> Validation<'_, 'a> {
         if handler.open {
             return;
         }
-        let mut required: Vec<(&str, Option<&(String, Range<usize>)>)> = rule
+        let mut required: Vec<(&str, Option<&Declared>)> = rule
             .handler_methods
             .iter()
             .map(|m| (m.as_str(), None))
@@ -894,7 +899,7 @@ impl<'a> Validation<'_, 'a> {
                 }
             }
         }
-        let missing: Vec<(&str, Option<&(String, Range<usize>)>)> = required
+        let missing: Vec<(&str, Option<&Declared>)> = required
             .into_iter()
             .filter(|(method, _)| !handler.names.iter().any(|n| n == method))
             .collect();
@@ -905,8 +910,20 @@ impl<'a> Validation<'_, 'a> {
         let quoted = |methods: Vec<&str>| -> Vec<String> {
             methods.into_iter().map(|m| format!("`{m}`")).collect()
         };
-        let always = quoted(missing.iter().filter(|(_, c)| c.is_none()).map(|(m, _)| *m).collect());
-        let by_capability = quoted(missing.iter().filter(|(_, c)| c.is_some()).map(|(m, _)| *m).collect());
+        let always = quoted(
+            missing
+                .iter()
+                .filter(|(_, c)| c.is_none())
+                .map(|(m, _)| *m)
+                .collect(),
+        );
+        let by_capability = quoted(
+            missing
+                .iter()
+                .filter(|(_, c)| c.is_some())
+                .map(|(m, _)| *m)
+                .collect(),
+        );
         let mut capabilities: Vec<String> = Vec::new();
         for (_, capability) in &missing {
             if let Some((name, _)) = capability {
@@ -917,7 +934,11 @@ impl<'a> Validation<'_, 'a> {
             }
         }
         let capability_clause = join_list(&capabilities, "and").map(|c| {
-            let noun = if capabilities.len() == 1 { "capability" } else { "capabilities" };
+            let noun = if capabilities.len() == 1 {
+                "capability"
+            } else {
+                "capabilities"
+            };
             format!("the {c} {noun}")
         });
         let problem = match (join_list(&always, "and"), join_list(&by_capability, "and")) {
@@ -937,11 +958,24 @@ impl<'a> Validation<'_, 'a> {
         let all = quoted(missing.iter().map(|(m, _)| *m).collect());
         let all_list = join_list(&all, "and").unwrap_or_default();
         let hint = match &capability_clause {
-            None => format!("define {all_list} on the handler: the platform calls them on every integration"),
-            Some(clause) => format!("define {all_list} on the handler, or drop {clause} from the manifest"),
+            None => format!(
+                "define {all_list} on the handler: the platform calls {} on every integration",
+                if all.len() == 1 { "it" } else { "them" }
+            ),
+            Some(clause) => {
+                format!("define {all_list} on the handler, or drop {clause} from the manifest")
+            }
+        };
+        // An inline object spans many lines: label its key instead.
+        let span = match (
+            ts::unwrap_expression(value).kind(),
+            self.object.get("handler"),
+        ) {
+            ("object", Some(prop)) => prop.key.byte_range(),
+            _ => value.byte_range(),
         };
         let mut problem = Problem::new(
-            value.byte_range(),
+            span,
             problem,
             format!("no {}", join_list(&all, "or").unwrap_or_default()),
             hint,
@@ -959,6 +993,9 @@ impl<'a> Validation<'_, 'a> {
         self.problems.push(problem);
     }
 }
+
+/// A capability the manifest declares, with the span of its entry.
+type Declared = (String, Range<usize>);
 
 /// `a`, `a and b`, `a, b and c`.
 fn join_list(items: &[String], conjunction: &str) -> Option<String> {
@@ -1022,7 +1059,12 @@ fn is_screaming_snake(name: &str) -> bool {
 /// another case (`slack_client_id`, `slackClientSecret`), so printing it
 /// leaks nothing. Anything else may be a credential and is never printed.
 fn looks_like_name(value: &str) -> bool {
-    if value.len() > 64 || !value.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {
+    if value.len() > 64
+        || !value
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+    {
         return false;
     }
     if !value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
@@ -1033,8 +1075,8 @@ fn looks_like_name(value: &str) -> bool {
     let mut words: Vec<String> = Vec::new();
     let mut prev: Option<char> = None;
     for c in value.chars() {
-        let boundary = c == '_'
-            || (c.is_ascii_uppercase() && prev.is_some_and(|p| p.is_ascii_lowercase()));
+        let boundary =
+            c == '_' || (c.is_ascii_uppercase() && prev.is_some_and(|p| p.is_ascii_lowercase()));
         if boundary || words.is_empty() {
             words.push(String::new());
         }
@@ -1197,9 +1239,7 @@ impl<'a> Scope<'a> {
                         bindings.insert(text(name, src), Binding::Class(declaration));
                     }
                 }
-                "function_declaration"
-                | "generator_function_declaration"
-                | "enum_declaration" => {
+                "function_declaration" | "generator_function_declaration" | "enum_declaration" => {
                     if let Some(name) = declaration.child_by_field_name("name") {
                         bindings.insert(text(name, src), Binding::Opaque);
                     }
@@ -1587,7 +1627,13 @@ pub(super) fn find_manifest<'a>(scope: &Scope<'a>, root: Node<'a>) -> Option<Man
                     let name = name.expect("checked");
                     let value = declarator.child_by_field_name("value");
                     let ty = declarator.child_by_field_name("type");
-                    return Some(read_manifest(scope, name.byte_range(), ExportName::Named, value, ty));
+                    return Some(read_manifest(
+                        scope,
+                        name.byte_range(),
+                        ExportName::Named,
+                        value,
+                        ty,
+                    ));
                 }
             }
             continue;
@@ -1623,7 +1669,13 @@ pub(super) fn find_manifest<'a>(scope: &Scope<'a>, root: Node<'a>) -> Option<Man
                 _ => statement.start_byte()..value.start_byte(),
             };
             let anchor = trim_span(src, anchor);
-            default = Some(read_manifest(scope, anchor, ExportName::Default, Some(value), None));
+            default = Some(read_manifest(
+                scope,
+                anchor,
+                ExportName::Default,
+                Some(value),
+                None,
+            ));
         }
     }
     default
@@ -1675,7 +1727,9 @@ fn read_manifest<'a>(
                 _ => break,
             },
             "call_expression" => {
-                let Some(call) = ts::call(unwrapped) else { break };
+                let Some(call) = ts::call(unwrapped) else {
+                    break;
+                };
                 wrappers.push(' ');
                 wrappers.push_str(text(call.name, src));
                 extra_arguments = call.args.len() > 1;
@@ -1720,7 +1774,8 @@ mod tests {
             .collect()
     }
 
-    const HANDLER: &str = "handler: { async testConnection() {}, fetchFull: async () => [], fetchDelta() {} },";
+    const HANDLER: &str =
+        "handler: { async testConnection() {}, fetchFull: async () => [], fetchDelta() {} },";
 
     fn valid(extra: &str) -> String {
         format!(
@@ -1790,7 +1845,7 @@ mod tests {
                 "manifest `Slack_Bot` has auth type `oauth`, which is not an allowed auth type ['oauth']",
                 "manifest `Slack_Bot` has capability `polling`, which is not an allowed capability ['polling']",
                 "a capability of manifest `Slack_Bot` is a number, not a string [3]",
-                "handler of manifest `Slack_Bot` does not define `fetchFull`, nor `fetchDelta`, required by the `sync` capability [{ testConnection() {} }]",
+                "handler of manifest `Slack_Bot` does not define `fetchFull`, nor `fetchDelta`, required by the `sync` capability [handler]",
             ]
         );
     }
@@ -1836,7 +1891,9 @@ mod tests {
         let broken = src.replace("category: 'Cloud'", "category: 'cloud'");
         assert_eq!(
             one(&broken),
-            vec!["manifest `slack` has category `cloud`, which is not an allowed category ['cloud']"]
+            vec![
+                "manifest `slack` has category `cloud`, which is not an allowed category ['cloud']"
+            ]
         );
     }
 
@@ -1880,11 +1937,16 @@ mod tests {
         );
         let fixed = crate::rules::lint_with_only(
             "manifest-invalid",
-            &[("a.manifest.ts", &valid("auth: { type: 'oauth2', clientIdEnvVar: process.env['SLACK_ID'] },"))],
+            &[(
+                "a.manifest.ts",
+                &valid("auth: { type: 'oauth2', clientIdEnvVar: process.env['SLACK_ID'] },"),
+            )],
         );
         assert_eq!(fixed.len(), 1);
         assert_eq!(fixed[0].fix.as_ref().unwrap().replacement, "'SLACK_ID'");
-        let http_template = one(&valid("auth: { type: 'oauth2', tokenUrl: `http://${HOST}/token` },"));
+        let http_template = one(&valid(
+            "auth: { type: 'oauth2', tokenUrl: `http://${HOST}/token` },",
+        ));
         assert_eq!(http_template.len(), 1);
     }
 
@@ -1895,7 +1957,10 @@ mod tests {
         let got = findings(&[
             ("src/integrations/a/a.manifest.ts", &a),
             ("src/integrations/b/b.manifest.ts", &b),
-            ("src/integrations/c/c.manifest.ts", &a.replace("'slack'", "'github'")),
+            (
+                "src/integrations/c/c.manifest.ts",
+                &a.replace("'slack'", "'github'"),
+            ),
         ]);
         assert_eq!(
             got,
@@ -1909,7 +1974,11 @@ mod tests {
     #[test]
     fn only_integration_manifests_in_manifest_files() {
         // Not a manifest file.
-        assert!(findings(&[("src/config.ts", "export const manifest = { category: 'Chat' };")]).is_empty());
+        assert!(findings(&[(
+            "src/config.ts",
+            "export const manifest = { category: 'Chat' };"
+        )])
+        .is_empty());
         // Tests and templates hold partial manifests on purpose.
         assert!(findings(&[(
             "src/integrations/__tests__/bad.manifest.ts",
@@ -1922,7 +1991,10 @@ mod tests {
         )])
         .is_empty());
         // Some other kind of manifest.
-        assert!(one("export const manifest = { name: 'web', version: '1.0.0', permissions: [] };").is_empty());
+        assert!(
+            one("export const manifest = { name: 'web', version: '1.0.0', permissions: [] };")
+                .is_empty()
+        );
         // Typed as one: it is.
         assert_eq!(
             one("export const manifest: IntegrationManifest = { id: 'a', name: 'A', description: 'd' };"),
@@ -1946,7 +2018,10 @@ mod tests {
         assert_eq!(option("files = ['a/{']").as_deref(), Some("files"));
         assert_eq!(option("categories = []").as_deref(), Some("categories"));
         assert_eq!(option("auth_types = ['']").as_deref(), Some("auth_types"));
-        assert_eq!(option("handler_methods = ['fetch full']").as_deref(), Some("handler_methods"));
+        assert_eq!(
+            option("handler_methods = ['fetch full']").as_deref(),
+            Some("handler_methods")
+        );
         assert_eq!(
             option("capability_methods = { poll = ['fetchDelta'] }").as_deref(),
             Some("capability_methods")
