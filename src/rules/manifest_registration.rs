@@ -38,13 +38,17 @@ declare_kind! {
     /// - a registry that loads modules it does not spell out
     ///   (`import.meta.glob`, `require.context`, `import(`${name}`)`,
     ///   `readdir`, `glob`) registers every manifest;
-    /// - without a registry file in the scanned tree nothing is reported;
+    /// - without a registry file in the scanned tree nothing is reported,
+    ///   nor when the registry names no module with `manifest` or
+    ///   `integration` in its path (it registers something else);
     /// - manifests under test, fixture, example and template folders are
     ///   skipped.
     ///
     /// The registry path also matches below a subfolder of the project
     /// (`apps/platform/src/registry/index.ts`), and under any JS/TS
-    /// extension.
+    /// extension; such a registry answers only for the manifests below the
+    /// same subfolder (`apps/platform/src/integrations/…`), so the
+    /// registry of one app never judges another app's manifests.
     ///
     /// ## Why is this bad?
     /// The platform only knows the integrations its registry imports. A
@@ -344,8 +348,15 @@ impl ManifestRegistrationCheck {
         let mut type_specifiers: Vec<String> = Vec::new();
         walk(root, |node| match node.kind() {
             "import_statement" | "export_statement" => {
+                // `import x = require('…')` keeps its source in the clause.
                 let source = node
                     .child_by_field_name("source")
+                    .or_else(|| {
+                        named_children(node)
+                            .into_iter()
+                            .find(|c| c.kind() == "import_require_clause")
+                            .and_then(|c| c.child_by_field_name("source"))
+                    })
                     .and_then(|s| ts::string_literal(s, src));
                 if let Some(lit) = source {
                     if is_type_only(node) {
@@ -793,6 +804,7 @@ mod tests {
             "export * from '../integrations/jira/jira.manifest.ts';",
             "export const loaders = { jira: () => import('../integrations/jira/jira.manifest') };",
             "const jira = require('../integrations/jira/jira.manifest').manifest;",
+            "import jira = require('../integrations/jira/jira.manifest');",
             "import { manifest as jira } from '@/integrations/jira/jira.manifest';",
             "import { manifest as jira } from '~/jira/jira.manifest';",
             "import { jira } from '../integrations/jira';",

@@ -30,10 +30,13 @@ declare_kind! {
     /// - `name` and `description` are present, non-empty strings;
     /// - `category` is one of `categories`;
     /// - `auth` is an object whose `type` is one of `auth_types`; its
-    ///   `authorizeUrl` and `tokenUrl` are `https://` URLs and every
-    ///   `…EnvVar` key (`clientIdEnvVar`, `clientSecretEnvVar`) names an
-    ///   environment variable in SCREAMING_SNAKE case: never a literal
-    ///   secret, never `process.env.X` (the value instead of the name);
+    ///   `authorizeUrl` and `tokenUrl` (also `authorizationUrl`, `authUrl`,
+    ///   `accessTokenUrl`, in `auth` or an object nested in it) are
+    ///   `https://` URLs, and every `…EnvVar` key (`clientIdEnvVar`,
+    ///   `clientSecretEnvVar`, `apiKeyEnvVar`) names an environment
+    ///   variable in SCREAMING_SNAKE case: never a literal secret (which is
+    ///   masked in every output and never printed), never `process.env.X`
+    ///   or `'${X}'` (the value or a reference instead of the name);
     /// - `capabilities` is an array of values from `capabilities`;
     /// - `handler` defines every method of `handler_methods`, plus those
     ///   `capability_methods` requires for the capabilities the manifest
@@ -46,6 +49,10 @@ declare_kind! {
     /// `auth: oauthConfig`, shorthand `handler,`, `...baseManifest`), as are
     /// same-file handler classes (`new SlackHandler()`, including methods a
     /// same-file base class defines).
+    ///
+    /// Each problem is one finding labelled on the offending value; the
+    /// fields a manifest lacks make one finding on its name, and the
+    /// methods its handler lacks one finding on the handler.
     ///
     /// What cannot be read is never guessed: a value imported from another
     /// module, built by a call, or spread in from an import is unknown, so
@@ -446,7 +453,7 @@ fn id_fact(id: &str) -> String {
     format!("manifest-id:{id}")
 }
 
-/// `manifest `slack`` when the id is a readable string, else `manifest`.
+/// "manifest `slack`" when the id is a readable string, else "manifest".
 fn manifest_who(scope: &Scope<'_>, object: &Obj<'_>) -> String {
     match manifest_id(scope, object) {
         Some(id) => format!("manifest `{id}`"),
@@ -772,6 +779,16 @@ impl<'a> Validation<'_, 'a> {
                         "empty env var name",
                         hint,
                     ));
+                } else if let Some(name) = env_reference(&s.value) {
+                    self.problems.push(Problem::new(
+                        s.span.clone(),
+                        format!(
+                            "`{key}` of {} is `{}`, a reference to the variable rather than its name",
+                            self.who, s.value
+                        ),
+                        "not a bare variable name",
+                        format!("write the bare name, `'{name}'`: the platform reads the value itself"),
+                    ));
                 } else if looks_like_name(&s.value) {
                     self.problems.push(Problem::new(
                         s.span.clone(),
@@ -1095,6 +1112,21 @@ fn looks_like_name(value: &str) -> bool {
                 || letters.chars().all(|c| c.is_ascii_uppercase()))
     };
     words.iter().filter(|w| !w.is_empty()).all(word_ok) && (words.len() > 1 || value.len() <= 14)
+}
+
+/// The variable a shell or code reference names: `$X`, `${X}`,
+/// `process.env.X`, `import.meta.env.X`.
+fn env_reference(value: &str) -> Option<&str> {
+    let name = if let Some(braced) = value.strip_prefix("${") {
+        braced.strip_suffix('}')?
+    } else if let Some(bare) = value.strip_prefix('$') {
+        bare
+    } else {
+        value
+            .strip_prefix("process.env.")
+            .or_else(|| value.strip_prefix("import.meta.env."))?
+    };
+    is_screaming_snake(name).then_some(name)
 }
 
 /// `SLACK_CLIENT_SECRET` for `clientSecretEnvVar` of manifest `slack`.
@@ -1448,10 +1480,18 @@ impl<'a> Scope<'a> {
         };
         for member in named_children(body) {
             match member.kind() {
-                "method_definition"
-                | "method_signature"
-                | "abstract_method_signature"
-                | "public_field_definition" => {
+                "method_definition" => {
+                    if let Some(name) = member
+                        .child_by_field_name("name")
+                        .and_then(|k| key_name(k, self.src))
+                    {
+                        if name == "constructor" {
+                            parameter_properties(member, self.src, members);
+                        }
+                        members.names.push(name);
+                    }
+                }
+                "method_signature" | "abstract_method_signature" | "public_field_definition" => {
                     match member
                         .child_by_field_name("name")
                         .and_then(|k| key_name(k, self.src))
@@ -1480,6 +1520,28 @@ impl<'a> Scope<'a> {
             }
             true
         });
+    }
+}
+
+/// `constructor(private readonly fetchFull: Fetch)` declares a member.
+fn parameter_properties(constructor: Node<'_>, src: &str, members: &mut Members) {
+    let Some(parameters) = constructor.child_by_field_name("parameters") else {
+        return;
+    };
+    for parameter in named_children(parameters) {
+        let mut cursor = parameter.walk();
+        let is_property = parameter.children(&mut cursor).any(|c| {
+            matches!(
+                c.kind(),
+                "accessibility_modifier" | "override_modifier" | "readonly"
+            )
+        });
+        let pattern = parameter
+            .child_by_field_name("pattern")
+            .filter(|p| p.kind() == "identifier");
+        if let (true, Some(pattern)) = (is_property, pattern) {
+            members.names.push(text(pattern, src).to_string());
+        }
     }
 }
 
@@ -1827,6 +1889,11 @@ mod tests {
             "GOOGLE_DRIVE_CLIENT_SECRET"
         );
         assert_eq!(example_env_var(None, "clientIdEnvVar"), "CLIENT_ID");
+        assert_eq!(env_reference("${SLACK_ID}"), Some("SLACK_ID"));
+        assert_eq!(env_reference("$SLACK_ID"), Some("SLACK_ID"));
+        assert_eq!(env_reference("process.env.SLACK_ID"), Some("SLACK_ID"));
+        assert_eq!(env_reference("$slack"), None);
+        assert_eq!(env_reference("SLACK_ID"), None);
     }
 
     #[test]
@@ -1880,10 +1947,10 @@ mod tests {
 
     #[test]
     fn same_file_names_spreads_and_classes_are_followed() {
-        let src = "const base = { name: 'S', description: 'd', category: 'Cloud', capabilities: [] };\n\
+        let src = "const base = { name: 'S', description: 'd', category: 'Cloud', capabilities: ['sync'] };\n\
                    const auth = { type: 'jwt' } as const;\n\
                    class Base { testConnection() {} }\n\
-                   class Handler extends Base { constructor() { super(); this.fetchFull = () => []; } }\n\
+                   class Handler extends Base { constructor(private readonly fetchDelta: F) { super(); this.fetchFull = () => []; } }\n\
                    const handler = new Handler();\n\
                    const slackManifest = { ...base, id: 'slack', auth, handler } satisfies IntegrationManifest;\n\
                    export { slackManifest as manifest };";
