@@ -26,6 +26,8 @@ pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
     builtin!("app-oauth-url-generation"),
     builtin!("connector-missing-revoke"),
     builtin!("connector-revoke-stub"),
+    builtin!("manifest-invalid"),
+    builtin!("manifest-unregistered"),
     builtin!("invalid-suppression"),
     builtin!("unused-suppression"),
 ];

@@ -9,6 +9,8 @@ mod forbidden_dependency;
 mod forbidden_host;
 mod forbidden_route;
 mod forbidden_table;
+mod manifest_registration;
+mod manifest_schema;
 pub mod meta;
 mod oauth_url_construction;
 mod required_member;
@@ -51,6 +53,8 @@ pub const KINDS: &[&dyn Kind] = &[
     &required_member::RequiredMember,
     &stub_body::StubBody,
     &tree_sitter_query::TreeSitterQuery,
+    &manifest_schema::ManifestSchema,
+    &manifest_registration::ManifestRegistration,
 ];
 
 pub fn kind(id: &str) -> Option<&'static dyn Kind> {
