@@ -91,6 +91,48 @@ members = ["flush"]"#,
         ("pass.ts", "class CsvExporter implements Exporter {\n  flush() { this.out.end(); }\n}\n"),
     ),
     (
+        "forbidden-dependency",
+        r#"hosts = ["api.hubapi.com/crm"]
+modules = ["@hubspot/api-client"]"#,
+        ("fail.ts", "import { Client } from '@hubspot/api-client';\n"),
+        ("pass.ts", "import { google } from 'googleapis';\nfetch('https://api.hubapi.com/oauth/v1/x');\n"),
+    ),
+    (
+        "oauth-url-construction",
+        r#"owner = "gateway"
+endpoints = ["login.acme.dev/authorize"]
+functions = ["makeLoginUrl"]"#,
+        ("fail.ts", "const url = makeLoginUrl(state);\n"),
+        ("pass.ts", "const url = generateAuthUrl(state);\n"),
+    ),
+    (
+        "manifest-schema",
+        r#"files = ["**/*.plugin.ts"]
+categories = ["Sales"]
+auth_types = ["oauth2"]
+capabilities = ["sync"]
+handler_methods = ["ping"]
+capability_methods = {}"#,
+        (
+            "crm.plugin.ts",
+            "export const manifest = { id: 'crm', name: 'CRM', description: 'Deals', category: 'Chat', auth: { type: 'oauth2' }, capabilities: ['sync'], handler: { ping() { return true; } } };\n",
+        ),
+        (
+            "erp.plugin.ts",
+            "export const manifest = { id: 'erp', name: 'ERP', description: 'Ledgers', category: 'Sales', auth: { type: 'oauth2' }, capabilities: ['sync'], handler: { ping() { return true; } } };\n",
+        ),
+    ),
+    (
+        "manifest-registration",
+        r#"registry = "app/registry.ts"
+files = ["app/*.manifest.ts"]"#,
+        (
+            "app/crm.manifest.ts",
+            "export const manifest = { id: 'crm', name: 'CRM', description: 'Deals', category: 'Cloud', auth: { type: 'api_key' }, capabilities: [], handler: {} };\n",
+        ),
+        ("app/registry.ts", "import { manifest as erp } from './erp.manifest';\nexport const all = [erp];\n"),
+    ),
+    (
         "tree-sitter-query",
         r#"language = "python"
 query = '(call function: (attribute attribute: (identifier) @m (#eq? @m "execute_raw"))) @call'
