@@ -34,7 +34,8 @@ pub fn string_literal(node: Node<'_>, src: &str) -> Option<StrLit> {
     }
 }
 
-/// Folds literals joined with `+` as well as adjacent literals.
+/// Folds literals joined with `+` as well as adjacent literals. Operands
+/// that are not strings become substitutions, as in TypeScript.
 pub fn fold_string(node: Node<'_>, src: &str) -> Option<StrLit> {
     match node.kind() {
         "string" | "concatenated_string" => string_literal(node, src),
@@ -44,9 +45,19 @@ pub fn fold_string(node: Node<'_>, src: &str) -> Option<StrLit> {
             if text(operator, src) != "+" {
                 return None;
             }
-            let l = fold_string(node.child_by_field_name("left")?, src)?;
-            let r = fold_string(node.child_by_field_name("right")?, src)?;
-            Some(l.concat(r))
+            let left = node.child_by_field_name("left")?;
+            let right = node.child_by_field_name("right")?;
+            let substitution = |n: Node<'_>| {
+                let mut sub = StrLit::empty(n.byte_range());
+                sub.push_substitution();
+                sub
+            };
+            match (fold_string(left, src), fold_string(right, src)) {
+                (Some(l), Some(r)) => Some(l.concat(r)),
+                (Some(l), None) => Some(l.concat(substitution(right))),
+                (None, Some(r)) => Some(substitution(left).concat(r)),
+                (None, None) => None,
+            }
         }
         _ => None,
     }
