@@ -489,7 +489,9 @@ pub fn join_outcomes(outcomes: Vec<FileOutcome>, summary: &mut RunSummary) -> Ve
 
 pub fn sort_findings(findings: &mut Vec<Finding>) {
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    findings.dedup_by(|a, b| a.rule == b.rule && a.span == b.span && a.path() == b.path());
+    findings.dedup_by(|a, b| {
+        a.rule == b.rule && a.span == b.span && a.path() == b.path() && a.message == b.message
+    });
 }
 
 /// Whether `[files] exclude` leaves this file out of a walk.
