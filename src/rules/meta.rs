@@ -24,6 +24,8 @@ pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
     builtin!("dead-oauth-callback"),
     builtin!("connector-missing-revoke"),
     builtin!("connector-revoke-stub"),
+    builtin!("cached-connector-client"),
+    builtin!("credential-in-log"),
     builtin!("invalid-suppression"),
     builtin!("unused-suppression"),
 ];

@@ -1,6 +1,7 @@
 //! Rule kinds (Rust code), rule instances (TOML data) and the reporter that
 //! stamps a rule's metadata on every finding.
 
+mod cached_factory_result;
 mod connector_shape;
 mod forbidden_call_in_scope;
 mod forbidden_column_write;
@@ -10,6 +11,7 @@ mod forbidden_route;
 mod forbidden_table;
 pub mod meta;
 mod required_member;
+mod sensitive_log_argument;
 mod stub_body;
 
 use std::collections::BTreeMap;
@@ -45,6 +47,8 @@ pub const KINDS: &[&dyn Kind] = &[
     &forbidden_route::ForbiddenRoute,
     &required_member::RequiredMember,
     &stub_body::StubBody,
+    &sensitive_log_argument::SensitiveLogArgument,
+    &cached_factory_result::CachedFactoryResult,
 ];
 
 pub fn kind(id: &str) -> Option<&'static dyn Kind> {
