@@ -224,7 +224,10 @@ fn compact(node: Node<'_>, src: &str) -> String {
 
 /// Source text on one line, for names in messages.
 fn one_line(node: Node<'_>, src: &str) -> String {
-    text(node, src).split_whitespace().collect::<Vec<_>>().join(" ")
+    text(node, src)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 // ---------------------------------------------------------------------------
@@ -242,7 +245,14 @@ const JS_MEMO_WRAPPERS: &[&str] = &[
     "onetime",
 ];
 /// Method decorators that memoize (compared ignoring case).
-const JS_MEMO_DECORATORS: &[&str] = &["memoize", "memoized", "memoizeasync", "cacheable", "cached", "once"];
+const JS_MEMO_DECORATORS: &[&str] = &[
+    "memoize",
+    "memoized",
+    "memoizeasync",
+    "cacheable",
+    "cached",
+    "once",
+];
 /// Class decorators of singleton services.
 const JS_SINGLETON_DECORATORS: &[&str] = &["Injectable", "Service", "Singleton"];
 /// Container methods that keep their argument.
@@ -416,7 +426,9 @@ enum Binding {
     /// A parameter or variable of an enclosing function.
     Local,
     /// Declared at the top of the module (`class` for classes).
-    Module { class: bool },
+    Module {
+        class: bool,
+    },
     Unknown,
 }
 
@@ -541,15 +553,14 @@ fn js_module_binding(root: Node<'_>, src: &str, name: &str) -> Option<Binding> {
                     }
                 }
             }
-            "class_declaration" | "abstract_class_declaration" | "function_declaration" => {
+            "class_declaration" | "abstract_class_declaration" | "function_declaration"
                 if statement
                     .child_by_field_name("name")
-                    .is_some_and(|n| text(n, src) == name)
-                {
-                    return Some(Binding::Module {
-                        class: statement.kind() != "function_declaration",
-                    });
-                }
+                    .is_some_and(|n| text(n, src) == name) =>
+            {
+                return Some(Binding::Module {
+                    class: statement.kind() != "function_declaration",
+                });
             }
             "import_statement" => {
                 let mut bound = false;
@@ -614,9 +625,9 @@ fn js_memo_function(function: Node<'_>, src: &str) -> Option<Place> {
     match function.kind() {
         "method_definition" => {
             let decorators = js_decorators(function, src);
-            let decorator = decorators.iter().find(|d| {
-                JS_MEMO_DECORATORS.contains(&d.to_ascii_lowercase().as_str())
-            })?;
+            let decorator = decorators
+                .iter()
+                .find(|d| JS_MEMO_DECORATORS.contains(&d.to_ascii_lowercase().as_str()))?;
             let name = function
                 .child_by_field_name("name")
                 .map_or(String::new(), |n| text(n, src).to_string());
@@ -627,7 +638,10 @@ fn js_memo_function(function: Node<'_>, src: &str) -> Option<Place> {
         }
         "arrow_function" | "function_expression" | "function" => {
             let mut node = function;
-            while let Some(p) = node.parent().filter(|p| p.kind() == "parenthesized_expression") {
+            while let Some(p) = node
+                .parent()
+                .filter(|p| p.kind() == "parenthesized_expression")
+            {
                 node = p;
             }
             let arguments = node.parent().filter(|p| p.kind() == "arguments")?;
@@ -797,9 +811,7 @@ fn js_storage(call: Node<'_>, root: Node<'_>, src: &str) -> Option<Place> {
             | "object"
             | "spread_element" => {}
             "array" => {
-                array_index = named_children(parent)
-                    .iter()
-                    .position(|c| *c == current);
+                array_index = named_children(parent).iter().position(|c| *c == current);
             }
             "pair" => {
                 if parent.child_by_field_name("value") != Some(current) {
@@ -1058,7 +1070,9 @@ fn js_singleton(class: Node<'_>, root: Node<'_>, src: &str, field: String) -> Op
 fn is_app_state(target: &str) -> bool {
     let segments: Vec<&str> = target.split('.').collect();
     segments.windows(3).any(|w| {
-        matches!(w[0], "app" | "application") && matches!(w[1], "state" | "locals") && !w[2].is_empty()
+        matches!(w[0], "app" | "application")
+            && matches!(w[1], "state" | "locals")
+            && !w[2].is_empty()
     })
 }
 
@@ -1076,7 +1090,14 @@ const PY_CACHE_DECORATORS: &[&str] = &[
     "memoized",
     "cache_resource",
 ];
-const PY_STORE_METHODS: &[&str] = &["setdefault", "append", "appendleft", "add", "insert", "update"];
+const PY_STORE_METHODS: &[&str] = &[
+    "setdefault",
+    "append",
+    "appendleft",
+    "add",
+    "insert",
+    "update",
+];
 
 fn py_last_name<'a>(node: Node<'_>, src: &'a str) -> Option<&'a str> {
     match node.kind() {
@@ -1227,7 +1248,12 @@ fn py_function_declares(function: Node<'_>, src: &str, name: &str) -> bool {
     }
     let mut found = false;
     walk(body, |n| {
-        if found || matches!(n.kind(), "function_definition" | "class_definition" | "lambda") {
+        if found
+            || matches!(
+                n.kind(),
+                "function_definition" | "class_definition" | "lambda"
+            )
+        {
             return false;
         }
         if matches!(n.kind(), "assignment" | "for_statement" | "with_item") {
@@ -1257,9 +1283,7 @@ fn py_declares_global(function: Node<'_>, src: &str, name: &str) -> bool {
             return false;
         }
         if n.kind() == "global_statement" {
-            found |= named_children(n)
-                .iter()
-                .any(|id| text(*id, src) == name);
+            found |= named_children(n).iter().any(|id| text(*id, src) == name);
         }
         true
     });
@@ -1287,7 +1311,10 @@ fn py_returns_name(function: Node<'_>, src: &str, name: &str) -> bool {
     };
     let mut found = false;
     walk(body, |n| {
-        if matches!(n.kind(), "function_definition" | "class_definition" | "lambda") {
+        if matches!(
+            n.kind(),
+            "function_definition" | "class_definition" | "lambda"
+        ) {
             return false;
         }
         if n.kind() == "return_statement" {
@@ -1308,9 +1335,10 @@ fn py_module_instance(root: Node<'_>, src: &str, class: &str) -> Option<String> 
             return false;
         }
         if n.kind() == "assignment" {
-            if let (Some(left), Some(right)) =
-                (n.child_by_field_name("left"), n.child_by_field_name("right"))
-            {
+            if let (Some(left), Some(right)) = (
+                n.child_by_field_name("left"),
+                n.child_by_field_name("right"),
+            ) {
                 let right = py::unwrap_expression(right);
                 let calls_class = right.kind() == "call"
                     && right
@@ -1386,7 +1414,12 @@ fn py_storage(call: Node<'_>, root: Node<'_>, src: &str) -> Option<Place> {
     loop {
         let parent = current.parent()?;
         match parent.kind() {
-            "await" | "parenthesized_expression" | "list" | "tuple" | "set" | "dictionary"
+            "await"
+            | "parenthesized_expression"
+            | "list"
+            | "tuple"
+            | "set"
+            | "dictionary"
             | "expression_list" => {}
             "pair" | "keyword_argument" => {
                 if parent.child_by_field_name("value") != Some(current) {
@@ -1510,7 +1543,9 @@ fn py_store_target(
                 };
                 base = py::unwrap_expression(base.child_by_field_name(field)?);
             }
-            if base.kind() != "identifier" || (scope.is_none() && !py_runs_at_import(statement, src)) {
+            if base.kind() != "identifier"
+                || (scope.is_none() && !py_runs_at_import(statement, src))
+            {
                 return None;
             }
             let name = text(base, src);
@@ -1554,11 +1589,10 @@ fn py_store_target(
                     }
                     let class = py_scope(function?).filter(|c| c.kind() == "class_definition")?;
                     let class_name = py_function_name(class, src);
-                    py_module_instance(root, src, &class_name)
-                        .map(|instance| Place::Singleton {
-                            field: target_text,
-                            instance,
-                        })
+                    py_module_instance(root, src, &class_name).map(|instance| Place::Singleton {
+                        field: target_text,
+                        instance,
+                    })
                 }
                 _ => match py_resolve(statement, root, src, name) {
                     Binding::Module { class: true } => Some(Place::ClassStatic(target_text)),
@@ -1569,5 +1603,419 @@ fn py_store_target(
             }
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::Kind;
+
+    const RULE: &str = "cached-connector-client";
+
+    /// `flagged text | where` for each finding in one file.
+    fn flagged(path: &str, text: &str) -> Vec<String> {
+        crate::rules::lint_with_only(RULE, &[(path, text)])
+            .iter()
+            .map(|f| {
+                let place = f
+                    .message
+                    .split_once(" result is cached ")
+                    .map_or("", |(_, w)| w);
+                format!("{} | {place}", &text[f.span.clone()])
+            })
+            .collect()
+    }
+
+    #[test]
+    fn message_names_factory_and_place() {
+        let found = crate::rules::lint_with_only(
+            RULE,
+            &[("a.ts", "const gmail = await getUncachableGmailClient();")],
+        );
+        assert_eq!(
+            found[0].message,
+            "`getUncachableGmailClient()` result is cached in module-scope `gmail`"
+        );
+        assert_eq!(found[0].label, "cached here");
+    }
+
+    #[test]
+    fn js_module_scope() {
+        let src = r#"
+const a = await getUncachableGmailClient();
+export let b = getUncachableDriveClient();
+var c = connectors.getUncachableSlackClient().catch(() => null);
+const d = existing ?? (await getUncachableGmailClient());
+const e = { gmail: await getUncachableGmailClient() };
+const f = new Service(await getUncachableGmailClient());
+const [g, h] = await Promise.all([getUncachableGmailClient(), getUncachableDriveClient()]);
+export default getUncachableGmailClient();
+const i = ready ? getUncachableGmailClient() : null;
+const j = (await getUncachableGmailClient()) as Gmail;
+"#;
+        assert_eq!(
+            flagged("a.ts", src),
+            [
+                "getUncachableGmailClient() | in module-scope `a`",
+                "getUncachableDriveClient() | in module-scope `b`",
+                "connectors.getUncachableSlackClient() | in module-scope `c`",
+                "getUncachableGmailClient() | in module-scope `d`",
+                "getUncachableGmailClient() | in module-scope `e`",
+                "getUncachableGmailClient() | in module-scope `f`",
+                "getUncachableGmailClient() | in module-scope `g`",
+                "getUncachableDriveClient() | in module-scope `h`",
+                "getUncachableGmailClient() | in the module's default export",
+                "getUncachableGmailClient() | in module-scope `i`",
+                "getUncachableGmailClient() | in module-scope `j`",
+            ]
+        );
+    }
+
+    #[test]
+    fn js_assignments_that_outlive_the_call() {
+        let src = r#"
+import * as state from './state';
+let client;
+const cache = new Map();
+const box = {};
+class Holder {}
+export async function f(key) {
+  client = await getUncachableGmailClient();
+  if (!client) client = await getUncachableGmailClient();
+  client ??= await getUncachableGmailClient();
+  client ||= getUncachableGmailClient();
+  cache.set(key, await getUncachableGmailClient());
+  box[key] = await getUncachableGmailClient();
+  box.gmail = await getUncachableGmailClient();
+  state.gmail = await getUncachableGmailClient();
+  Holder.client = await getUncachableGmailClient();
+  globalThis.gmail = await getUncachableGmailClient();
+  (global as any).gmail = getUncachableGmailClient();
+  window['gmail'] = getUncachableGmailClient();
+  exports.gmail = getUncachableGmailClient();
+}
+"#;
+        assert_eq!(
+            flagged("a.ts", src),
+            [
+                "getUncachableGmailClient() | in module-scope `client`",
+                "getUncachableGmailClient() | in module-scope `client`",
+                "getUncachableGmailClient() | in module-scope `client`",
+                "getUncachableGmailClient() | in module-scope `client`",
+                "getUncachableGmailClient() | in module-scope cache `cache`",
+                "getUncachableGmailClient() | in module-scope cache `box`",
+                "getUncachableGmailClient() | in module-scope `box.gmail`",
+                "getUncachableGmailClient() | in module-scope `state.gmail`",
+                "getUncachableGmailClient() | in class static `Holder.client`",
+                "getUncachableGmailClient() | in global `globalThis.gmail`",
+                "getUncachableGmailClient() | in global `global.gmail`",
+                "getUncachableGmailClient() | in global `window['gmail']`",
+                "getUncachableGmailClient() | in module-scope `exports.gmail`",
+            ]
+        );
+    }
+
+    #[test]
+    fn js_locals_are_fine() {
+        let src = r#"
+let client;
+export async function a(client) {
+  client = await getUncachableGmailClient();
+}
+export async function b() {
+  let client;
+  client = await getUncachableGmailClient();
+  const { data } = await (await getUncachableGmailClient()).users.labels.list();
+  const cache = new Map();
+  cache.set('k', await getUncachableGmailClient());
+  const box = {};
+  box.gmail = await getUncachableGmailClient();
+  await send(await getUncachableGmailClient());
+  return getUncachableGmailClient();
+}
+export const c = async () => getUncachableGmailClient();
+export const d = await getUncachableGmailClient().then((g) => g.users);
+export const e = fetchProfile(getUncachableGmailClient());
+export function getUncachableGmailClient() { return build(); }
+const f = getUncachableGmailClient;
+try {
+  const g = await getUncachableGmailClient();
+} catch (err) {}
+undeclared = await getUncachableGmailClient();
+const h = getCachedGmailClient();
+const i = getUncachableGmailClientOptions();
+"#;
+        assert!(
+            flagged("a.ts", src).is_empty(),
+            "{:?}",
+            flagged("a.ts", src)
+        );
+    }
+
+    #[test]
+    fn js_classes() {
+        let src = r#"
+class A {
+  static client = getUncachableGmailClient();
+  static { this.other = getUncachableGmailClient(); }
+  static async get() { return (this.cached ??= await getUncachableGmailClient()); }
+  field = getUncachableGmailClient();
+  constructor() { this.client = getUncachableGmailClient(); }
+  async memo() {
+    if (!this.gmail) {
+      this.gmail = await getUncachableGmailClient();
+    }
+    return this.gmail;
+  }
+  async keyed(id) { this.clients.set(id, await getUncachableGmailClient()); this.byId[id] = await getUncachableGmailClient(); }
+  async reset() { this.constructor.client = getUncachableGmailClient(); }
+  async plain() { this.latest = await getUncachableGmailClient(); }
+  @Memoize()
+  async decorated() { return getUncachableGmailClient(); }
+  async local() { const c = await getUncachableGmailClient(); return c; }
+}
+"#;
+        assert_eq!(
+            flagged("a.ts", src),
+            [
+                "getUncachableGmailClient() | in class static `A.client`",
+                "getUncachableGmailClient() | in class static `A.other`",
+                "getUncachableGmailClient() | in class static `A.cached`",
+                "getUncachableGmailClient() | in memoized field `this.gmail`",
+                "getUncachableGmailClient() | in instance cache `this.clients`",
+                "getUncachableGmailClient() | in instance cache `this.byId`",
+                "getUncachableGmailClient() | in class static `A.client`",
+                "getUncachableGmailClient() | by `@Memoize` on `decorated`",
+            ]
+        );
+    }
+
+    #[test]
+    fn js_singletons() {
+        let module_instance = r#"
+class Gmail {
+  client = getUncachableGmailClient();
+  constructor() { this.other = getUncachableGmailClient(); }
+}
+export const gmail = new Gmail();
+"#;
+        assert_eq!(
+            flagged("a.ts", module_instance),
+            [
+                "getUncachableGmailClient() | in `this.client` of module-level singleton `gmail`",
+                "getUncachableGmailClient() | in `this.other` of module-level singleton `gmail`",
+            ]
+        );
+        let default_export = "class G { constructor() { this.c = getUncachableGmailClient(); } }\nexport default new G();\n";
+        assert_eq!(
+            flagged("a.ts", default_export),
+            ["getUncachableGmailClient() | in `this.c` of the module's default export"]
+        );
+        let nest = "@Injectable()\nexport class S { async onModuleInit() { this.c = await getUncachableGmailClient(); } }\n";
+        assert_eq!(
+            flagged("a.ts", nest),
+            ["getUncachableGmailClient() | in `this.c` of singleton service `S`"]
+        );
+        for scoped in [
+            "@Injectable({ scope: Scope.REQUEST })",
+            "@Injectable({ scope: Scope.TRANSIENT })",
+            "",
+        ] {
+            let src = format!("{scoped}\nexport class S {{ async init() {{ this.c = await getUncachableGmailClient(); }} }}\n");
+            assert!(flagged("a.ts", &src).is_empty(), "{scoped}");
+        }
+    }
+
+    #[test]
+    fn js_memo_wrappers() {
+        let src = r#"
+export const a = memoize(async () => getUncachableGmailClient());
+export const b = _.once(async () => { return await getUncachableGmailClient(); });
+export const c = pMemoize(getUncachableGmailClient);
+export const d = memoizeOne(async () => { const g = await getUncachableGmailClient(); return g; });
+export const e = cache(async () => getUncachableGmailClient());
+emitter.once('ready', async () => getUncachableGmailClient());
+export const f = useCallback(async () => getUncachableGmailClient(), []);
+"#;
+        assert_eq!(
+            flagged("a.ts", src),
+            [
+                "getUncachableGmailClient() | by `memoize(…)`",
+                "getUncachableGmailClient() | by `_.once(…)`",
+                "getUncachableGmailClient | by `pMemoize(…)`",
+                "getUncachableGmailClient() | by `memoizeOne(…)`",
+            ]
+        );
+    }
+
+    #[test]
+    fn python_places() {
+        let src = r#"
+import functools
+from state import registry
+
+gmail = get_uncachable_gmail_client()
+drive: Drive = get_uncachable_drive_client()
+_clients = {}
+try:
+    slack = get_uncachable_slack_client()
+except Exception:
+    slack = None
+pair = (get_uncachable_gmail_client(), 1)
+service = GmailService(get_uncachable_gmail_client())
+
+def memo():
+    global gmail
+    if gmail is None:
+        gmail = get_uncachable_gmail_client()
+    return gmail
+
+def keyed(key):
+    _clients[key] = get_uncachable_gmail_client()
+    _clients.setdefault(key, get_uncachable_gmail_client())
+    registry.gmail = get_uncachable_gmail_client()
+
+@functools.lru_cache(maxsize=None)
+def cached():
+    return get_uncachable_gmail_client()
+
+@cache
+def cached_local():
+    client = get_uncachable_gmail_client()
+    return client
+
+get_gmail = functools.cache(get_uncachable_gmail_client)
+
+class Conf:
+    client = get_uncachable_gmail_client()
+
+    @classmethod
+    def refresh(cls):
+        cls.client = get_uncachable_gmail_client()
+
+    @cached_property
+    def lazy(self):
+        return get_uncachable_gmail_client()
+
+    def memo(self):
+        self._c = self._c or get_uncachable_gmail_client()
+        return self._c
+"#;
+        assert_eq!(
+            flagged("a.py", src),
+            [
+                "get_uncachable_gmail_client() | in module-scope `gmail`",
+                "get_uncachable_drive_client() | in module-scope `drive`",
+                "get_uncachable_slack_client() | in module-scope `slack`",
+                "get_uncachable_gmail_client() | in module-scope `pair`",
+                "get_uncachable_gmail_client() | in module-scope `service`",
+                "get_uncachable_gmail_client() | in module-scope `gmail`",
+                "get_uncachable_gmail_client() | in module-scope cache `_clients`",
+                "get_uncachable_gmail_client() | in module-scope cache `_clients`",
+                "get_uncachable_gmail_client() | in module-scope `registry.gmail`",
+                "get_uncachable_gmail_client() | by `@functools.lru_cache(maxsize=None)` on `cached`",
+                "get_uncachable_gmail_client() | by `@cache` on `cached_local`",
+                "get_uncachable_gmail_client | by `functools.cache(…)`",
+                "get_uncachable_gmail_client() | in class static `Conf.client`",
+                "get_uncachable_gmail_client() | in class static `Conf.client`",
+                "get_uncachable_gmail_client() | by `@cached_property` on `lazy`",
+                "get_uncachable_gmail_client() | in memoized field `self._c`",
+            ]
+        );
+    }
+
+    #[test]
+    fn python_fine() {
+        let src = r#"
+from connectors import get_uncachable_gmail_client
+
+def send():
+    gmail = get_uncachable_gmail_client()
+    gmail.users().messages().send().execute()
+    return get_uncachable_gmail_client()
+
+def shadow(gmail=None):
+    gmail = get_uncachable_gmail_client()
+    cache = {}
+    cache["k"] = get_uncachable_gmail_client()
+
+def no_global():
+    client = get_uncachable_gmail_client()
+
+class Per:
+    def __init__(self):
+        self.client = get_uncachable_gmail_client()
+
+    @property
+    def fresh(self):
+        return get_uncachable_gmail_client()
+
+labels = get_uncachable_gmail_client().users().labels().list().execute()
+asyncio.run(process(get_uncachable_gmail_client()))
+
+for account in accounts:
+    client = get_uncachable_gmail_client(account)
+
+if __name__ == "__main__":
+    client = get_uncachable_gmail_client()
+    main()
+
+def get_uncachable_drive_client():
+    return build("drive", "v3")
+"#;
+        assert!(
+            flagged("a.py", src).is_empty(),
+            "{:?}",
+            flagged("a.py", src)
+        );
+    }
+
+    #[test]
+    fn python_singleton_instance() {
+        let src = "class Gmail:\n    def __init__(self):\n        self.client = get_uncachable_gmail_client()\n\ngmail = Gmail()\n";
+        assert_eq!(
+            flagged("svc.py", src),
+            ["get_uncachable_gmail_client() | in `self.client` of module-level singleton `gmail`"]
+        );
+    }
+
+    #[test]
+    fn test_files_are_skipped() {
+        let src = "const gmail = await getUncachableGmailClient();";
+        for path in [
+            "src/gmail.test.ts",
+            "tests/gmail.ts",
+            "src/__tests__/g.ts",
+            "test_gmail.py",
+        ] {
+            let text = if path.ends_with(".py") {
+                "gmail = get_uncachable_gmail_client()"
+            } else {
+                src
+            };
+            assert!(flagged(path, text).is_empty(), "{path}");
+        }
+    }
+
+    #[test]
+    fn options_are_validated() {
+        let compile = |text: &str| {
+            super::CachedFactoryResult
+                .compile(&toml::from_str(text).unwrap())
+                .err()
+                .and_then(|e| e.option)
+        };
+        assert_eq!(compile("factories = []").as_deref(), Some("factories"));
+        assert_eq!(compile("factories = ['*']").as_deref(), Some("factories"));
+        assert_eq!(
+            compile("factories = ['get client']").as_deref(),
+            Some("factories")
+        );
+        assert_eq!(compile("names = ['x']").as_deref(), Some("names"));
+        let check = super::CachedFactoryResult
+            .compile(&toml::from_str("factories = ['getUncachable*Client']").unwrap())
+            .ok()
+            .unwrap();
+        assert_eq!(check.literals(), ["getUncachable", "get_uncachable_"]);
     }
 }
