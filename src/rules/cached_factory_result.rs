@@ -38,6 +38,11 @@ declare_kind! {
     /// - a keyed cache: `cache.set(key, await …)`, `cache[key] = …`,
     ///   `clients.push(…)`, `cache.setdefault(key, …)` on a module-level or
     ///   instance container;
+    /// - a local of a setup function that a long-lived callback reads: a
+    ///   route handler registered in it (`app.get('/path', …)`, FastAPI or
+    ///   Flask `@app.get("/path")`), `app.use(…)` middleware, a
+    ///   `setInterval` callback or a cron job (`cron.schedule`, `new
+    ///   CronJob`), as in Express's `registerRoutes(app)`;
     /// - a memoizing wrapper: the result returned from a function decorated
     ///   with `@lru_cache`, `@cache`, `@functools.lru_cache(maxsize=…)`,
     ///   `@cached_property`, `@cached`, `@alru_cache`, `@st.cache_resource`,
@@ -148,10 +153,22 @@ enum Place {
     ClassStatic(String),
     InstanceMemo(String),
     InstanceCache(String),
-    Singleton { field: String, instance: String },
-    Decorated { decorator: String, function: String },
+    Singleton {
+        field: String,
+        instance: String,
+    },
+    Decorated {
+        decorator: String,
+        function: String,
+    },
     Wrapper(String),
     DefaultExport,
+    /// A local of a setup function that a long-lived callback keeps.
+    Captured {
+        name: String,
+        by: String,
+        function: String,
+    },
 }
 
 impl Place {
@@ -173,6 +190,9 @@ impl Place {
             } => format!("by `{decorator}` on `{function}`"),
             Place::Wrapper(wrapper) => format!("by `{wrapper}(…)`"),
             Place::DefaultExport => "in the module's default export".to_string(),
+            Place::Captured { name, by, function } => {
+                format!("in `{name}` of {function}, kept by {by}")
+            }
         }
     }
 }
@@ -711,6 +731,102 @@ fn is_memo_assignment(assignment: Node<'_>, target: &str, src: &str, if_kind: &s
     false
 }
 
+/// HTTP methods whose `x.get('/path', handler)` registers a route.
+const ROUTE_METHODS: &[&str] = &[
+    "get", "post", "put", "patch", "delete", "del", "all", "options", "head",
+];
+
+/// Whether a function is registered as a callback that lives as long as
+/// the process: a route handler (`app.get('/path', …)`), middleware
+/// (`app.use(…)`), a `setInterval` callback or a cron job. Returns how to
+/// name it.
+fn js_long_lived_callback(function: Node<'_>, src: &str) -> Option<String> {
+    let mut node = function;
+    while let Some(p) = node
+        .parent()
+        .filter(|p| p.kind() == "parenthesized_expression")
+    {
+        node = p;
+    }
+    let arguments = node.parent().filter(|p| p.kind() == "arguments")?;
+    let call = arguments.parent()?;
+    let args: Vec<Node<'_>> = named_children(arguments);
+    if call.kind() == "new_expression" {
+        let constructor = call.child_by_field_name("constructor")?;
+        return (text(constructor, src) == "CronJob").then(|| "a cron job".to_string());
+    }
+    let function_node = js_unwrap(call.child_by_field_name("function")?);
+    match function_node.kind() {
+        "identifier" => (text(function_node, src) == "setInterval")
+            .then(|| "a `setInterval` callback".to_string()),
+        "member_expression" => {
+            let method = text(function_node.child_by_field_name("property")?, src);
+            let receiver = function_node
+                .child_by_field_name("object")
+                .map_or("", |o| text(o, src));
+            let path = args
+                .first()
+                .and_then(|a| ts::string_literal(*a, src))
+                .filter(|l| l.value.starts_with('/'));
+            if ROUTE_METHODS.contains(&method) {
+                return path.map(|p| format!("the route handler for `{}`", p.value));
+            }
+            match method {
+                "use" => Some("a middleware".to_string()),
+                "setInterval" => Some("a `setInterval` callback".to_string()),
+                "schedule" if receiver.to_ascii_lowercase().ends_with("cron") => {
+                    Some("a cron job".to_string())
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Whether a function reads `name` (not counting functions that declare
+/// their own `name`).
+fn js_mentions(function: Node<'_>, src: &str, name: &str) -> bool {
+    if js_function_declares(function, src, name) {
+        return false;
+    }
+    let mut found = false;
+    walk(function, |n| {
+        found |= !found && n.kind() == "identifier" && text(n, src) == name;
+        !found
+    });
+    found
+}
+
+/// The first long-lived callback defined in `function` that reads `name`.
+fn js_captured(function: Node<'_>, src: &str, name: &str) -> Option<String> {
+    let body = function.child_by_field_name("body")?;
+    let mut by = None;
+    walk(body, |n| {
+        if by.is_some() {
+            return false;
+        }
+        if FUNCTION_KINDS.contains(&n.kind()) {
+            if let Some(what) = js_long_lived_callback(n, src) {
+                if js_mentions(n, src, name) {
+                    by = Some(what);
+                    return false;
+                }
+            }
+        }
+        true
+    });
+    by
+}
+
+/// How to name a function in a message: its name, or `an anonymous function`.
+fn js_function_label(function: Node<'_>, src: &str) -> String {
+    ts::function_name(function).map_or_else(
+        || "an anonymous function".to_string(),
+        |n| format!("`{}`", text(n, src)),
+    )
+}
+
 /// A module-level `new Class(…)` in the file, as the name it is bound to.
 fn js_module_instance(root: Node<'_>, src: &str, class: &str) -> Option<String> {
     let is_new = |value: Node<'_>| {
@@ -888,8 +1004,17 @@ fn js_storage(call: Node<'_>, root: Node<'_>, src: &str) -> Option<Place> {
                     return Some(Place::Module(name));
                 }
                 let function = js_enclosing_function(parent)?;
-                let place = js_memo_function(function, src)?;
-                return js_returns_name(function, src, &name).then_some(place);
+                if let Some(place) = js_memo_function(function, src) {
+                    return js_returns_name(function, src, &name).then_some(place);
+                }
+                if pattern.kind() != "identifier" {
+                    return None;
+                }
+                return js_captured(function, src, &name).map(|by| Place::Captured {
+                    name,
+                    by,
+                    function: js_function_label(function, src),
+                });
             }
             "assignment_expression" | "augmented_assignment_expression" => {
                 if parent.child_by_field_name("right") != Some(current) {
@@ -1327,6 +1452,72 @@ fn py_returns_name(function: Node<'_>, src: &str, name: &str) -> bool {
     found
 }
 
+/// Route decorators: `@app.get("/path")`, `@router.post(…)`,
+/// `@app.route(…)`, `@bp.websocket(…)`.
+const PY_ROUTE_DECORATORS: &[&str] = &[
+    "get",
+    "post",
+    "put",
+    "patch",
+    "delete",
+    "options",
+    "head",
+    "route",
+    "api_route",
+    "websocket",
+];
+
+/// The first nested route handler of `function` that reads `name`.
+fn py_captured(function: Node<'_>, src: &str, name: &str) -> Option<String> {
+    let body = function.child_by_field_name("body")?;
+    let mut by = None;
+    walk(body, |n| {
+        if by.is_some() {
+            return false;
+        }
+        if n.kind() != "decorated_definition" {
+            return true;
+        }
+        let Some(definition) = n.child_by_field_name("definition") else {
+            return false;
+        };
+        let route = named_children(n)
+            .into_iter()
+            .filter(|d| d.kind() == "decorator")
+            .filter_map(|d| d.named_child(0))
+            .filter(|e| e.kind() == "call")
+            .find_map(|call| {
+                let method = call
+                    .child_by_field_name("function")
+                    .filter(|f| f.kind() == "attribute")
+                    .and_then(|f| f.child_by_field_name("attribute"))?;
+                if !PY_ROUTE_DECORATORS.contains(&text(method, src)) {
+                    return None;
+                }
+                let first = call
+                    .child_by_field_name("arguments")
+                    .and_then(|a| a.named_child(0))?;
+                py::string_literal(first, src).filter(|l| l.value.starts_with('/'))
+            });
+        if let Some(route) = route {
+            if definition.kind() == "function_definition"
+                && !py_function_declares(definition, src, name)
+            {
+                let mut mentions = false;
+                walk(definition, |m| {
+                    mentions |= m.kind() == "identifier" && text(m, src) == name;
+                    !mentions
+                });
+                if mentions {
+                    by = Some(format!("the route handler for `{}`", route.value));
+                }
+            }
+        }
+        false
+    });
+    by
+}
+
 /// A module-level `x = Class(…)` in the file, as the name it is bound to.
 fn py_module_instance(root: Node<'_>, src: &str, class: &str) -> Option<String> {
     let mut found = None;
@@ -1516,10 +1707,18 @@ fn py_store_target(
                         _ => None,
                     };
                 }
-                let decorator = py_cache_decorator(function, src)?;
-                py_returns_name(function, src, &target_text).then(|| Place::Decorated {
-                    decorator,
-                    function: py_function_name(function, src),
+                if let Some(decorator) = py_cache_decorator(function, src) {
+                    return py_returns_name(function, src, &target_text).then(|| {
+                        Place::Decorated {
+                            decorator,
+                            function: py_function_name(function, src),
+                        }
+                    });
+                }
+                py_captured(function, src, &target_text).map(|by| Place::Captured {
+                    name: target_text,
+                    by,
+                    function: format!("`{}`", py_function_name(function, src)),
                 })
             }
             _ => None,
@@ -1967,6 +2166,85 @@ def get_uncachable_drive_client():
             flagged("a.py", src).is_empty(),
             "{:?}",
             flagged("a.py", src)
+        );
+    }
+
+    #[test]
+    fn js_locals_kept_by_long_lived_callbacks() {
+        let src = r#"
+export async function registerRoutes(app) {
+  const stripe = getUncachableStripeClient();
+  app.get('/api/health', (_req, res) => res.json({ ok: true }));
+  app.get('/api/products', async (_req, res) => res.json(await stripe.products.list()));
+  return createServer(app);
+}
+export function startJobs() {
+  const gmail = getUncachableGmailClient();
+  setInterval(async () => { await gmail.users.messages.list(); }, 60_000);
+}
+export function schedule() {
+  const drive = getUncachableDriveClient();
+  cron.schedule('0 * * * *', async () => drive.files.list());
+}
+export const middleware = (app) => {
+  const slack = getUncachableSlackClient();
+  app.use((req, _res, next) => { req.slack = slack; next(); });
+};
+"#;
+        assert_eq!(
+            flagged("server/routes.ts", src),
+            [
+                "getUncachableStripeClient() | in `stripe` of `registerRoutes`, kept by the route handler for `/api/products`",
+                "getUncachableGmailClient() | in `gmail` of `startJobs`, kept by a `setInterval` callback",
+                "getUncachableDriveClient() | in `drive` of `schedule`, kept by a cron job",
+                "getUncachableSlackClient() | in `slack` of `middleware`, kept by a middleware",
+            ]
+        );
+        let fine = r#"
+export async function GET(req) {
+  const gmail = await getUncachableGmailClient();
+  const all = await Promise.all(ids.map(async (id) => gmail.users.messages.get({ id })));
+  await withRetry(async () => gmail.users.labels.list());
+  app.get('/api/x', (req, res) => res.json({ ok: true }));
+  router.get('/api/y', async (req, res) => { const gmail = await getUncachableGmailClient(); res.json(await gmail.users.labels.list()); });
+  return Response.json(all);
+}
+"#;
+        assert!(
+            flagged("app/api/route.ts", fine).is_empty(),
+            "{:?}",
+            flagged("app/api/route.ts", fine)
+        );
+    }
+
+    #[test]
+    fn python_locals_kept_by_route_handlers() {
+        let src = r#"
+def create_app():
+    app = FastAPI()
+    gmail = get_uncachable_gmail_client()
+
+    @app.get("/labels")
+    def labels():
+        return gmail.users().labels().list(userId="me").execute()
+
+    @app.get("/health")
+    def health():
+        return {"ok": True}
+
+    return app
+
+def handler(request):
+    gmail = get_uncachable_gmail_client()
+
+    def page(token):
+        return gmail.users().messages().list(pageToken=token).execute()
+
+    return [page(t) for t in tokens]
+"#;
+        assert_eq!(
+            flagged("app/main.py", src),
+            ["get_uncachable_gmail_client() | in `gmail` of `create_app`, kept by the route handler for `/labels`"]
         );
     }
 

@@ -35,10 +35,11 @@ declare_kind! {
     /// arguments, tracing fields (`token = %token`, `?token`), `a || b`,
     /// `a ?? b`, both branches of a conditional, string keys
     /// (`data["access_token"]`, `params.get("token")`, `os.getenv("API_KEY")`,
-    /// `env::var("API_KEY")`) and wrappers that do not hide the value
+    /// `env::var("API_KEY")`), the `.value` of a credential-named holder
+    /// (`token.value`), and wrappers that do not hide the value
     /// (`JSON.stringify`, `String`, `str`, `repr`, `json.dumps`,
-    /// `.toString()`, `.to_string()`, `.clone()`, `.expose_secret()`,
-    /// `format!`, `"{}".format(…)`).
+    /// `.toString()`, `.get_secret_value()`, `.to_string()`, `.clone()`,
+    /// `.expose_secret()`, `format!`, `"{}".format(…)`).
     ///
     /// Not flagged: strings that mention a word (`"token refreshed"`), other
     /// names (`tokens`, `maxTokens`, `tokenCount`, `token_type`,
@@ -495,6 +496,36 @@ fn js_path(node: Node<'_>, src: &str) -> Option<String> {
     }
 }
 
+impl SensitiveLogCheck {
+    /// `token.value`: the credential is the holder's value, labelled on the
+    /// holder's name.
+    fn holder_of_value(
+        &self,
+        member: Node<'_>,
+        object_field: &str,
+        property_field: &str,
+        src: &str,
+        out: &mut Vec<Leak>,
+    ) {
+        let Some(mut holder) = member.child_by_field_name(object_field) else {
+            return;
+        };
+        if holder.kind() != "identifier" {
+            match holder.child_by_field_name(property_field) {
+                Some(p) => holder = p,
+                None => return,
+            }
+        }
+        let name = text(holder, src);
+        if self.names.is_match(name) {
+            out.push(Leak {
+                span: holder.byte_range(),
+                name: display_name(text(member, src), name),
+            });
+        }
+    }
+}
+
 /// Calls that hand their argument on unchanged.
 const JS_TRANSPARENT_CALLS: &[&str] = &["JSON.stringify", "String", "util.inspect", "inspect"];
 /// Methods that return their receiver's value unchanged (as text).
@@ -559,6 +590,9 @@ impl SensitiveLogCheck {
                         span: property.byte_range(),
                         name: display_name(text(node, src), name),
                     });
+                } else if name == "value" {
+                    // `token.value` (a cookie, an env binding, a ref)
+                    self.holder_of_value(node, "object", "property", src, out);
                 }
             }
             "subscript_expression" => {
@@ -700,6 +734,9 @@ fn py_path(node: Node<'_>, src: &str) -> Option<String> {
 }
 
 const PY_TRANSPARENT_CALLS: &[&str] = &["str", "repr", "json.dumps", "pformat", "pprint.pformat"];
+/// Methods that return the receiver's secret as it is (pydantic's
+/// `SecretStr.get_secret_value()`).
+const PY_TRANSPARENT_METHODS: &[&str] = &["get_secret_value", "strip", "decode"];
 const PY_ENV_READS: &[&str] = &["os.getenv", "getenv", "os.environ.get", "environ.get"];
 
 impl SensitiveLogCheck {
@@ -749,6 +786,8 @@ impl SensitiveLogCheck {
                         span: attribute.byte_range(),
                         name: display_name(text(node, src), name),
                     });
+                } else if name == "value" {
+                    self.holder_of_value(node, "object", "attribute", src, out);
                 }
             }
             "subscript" => {
@@ -860,6 +899,12 @@ impl SensitiveLogCheck {
         {
             if let Some(first) = call.args.first() {
                 self.py_key(node, *first, src, out);
+            }
+            return;
+        }
+        if PY_TRANSPARENT_METHODS.contains(&method) && call.args.is_empty() {
+            if let Some(receiver) = call.receiver {
+                self.py_leaks(receiver, src, out);
             }
             return;
         }
@@ -1388,6 +1433,7 @@ console.log(JSON.stringify(credentials));
 console.log(String(password), secret.toString());
 console.log(params.get('token'), data['refresh_token'], process.env.GITHUB_TOKEN);
 console.log(this.#secret, this.apiKey!, (token as string));
+console.log(token?.value, cookies.sessionToken.value, input.value, tokens.value);
 logger.child({ token }).info('bound');
 this.logger?.info(token);
 req.log.warn(token);
@@ -1415,6 +1461,8 @@ logging.getLogger().info(token);
                 "#secret",
                 "apiKey",
                 "token",
+                "token",
+                "sessionToken",
                 "token",
                 "token",
                 "token",
@@ -1466,6 +1514,7 @@ self.logger.warning("x %s", self._client_secret)
 logging.getLogger(__name__).info(token)
 pprint(credentials)
 sys.stderr.write(token)
+logger.info("key %s", settings.openai_api_key.get_secret_value())
 "#;
         assert_eq!(
             flagged("a.py", src),
@@ -1492,6 +1541,7 @@ sys.stderr.write(token)
                 "token",
                 "credentials",
                 "token",
+                "openai_api_key",
             ]
         );
     }
