@@ -43,6 +43,8 @@ declare_kind! {
     ///   Flask `@app.get("/path")`), `app.use(…)` middleware, a
     ///   `setInterval` callback or a cron job (`cron.schedule`, `new
     ///   CronJob`), as in Express's `registerRoutes(app)`;
+    /// - a closure's memo: `let c; return async () => (c ??= await …)`, a
+    ///   guarded assignment to a variable of an enclosing function;
     /// - a memoizing wrapper: the result returned from a function decorated
     ///   with `@lru_cache`, `@cache`, `@functools.lru_cache(maxsize=…)`,
     ///   `@cached_property`, `@cached`, `@alru_cache`, `@st.cache_resource`,
@@ -163,6 +165,8 @@ enum Place {
     },
     Wrapper(String),
     DefaultExport,
+    /// A variable of an outer function, memoized by a closure.
+    ClosureMemo(String),
     /// A local of a setup function that a long-lived callback keeps.
     Captured {
         name: String,
@@ -190,6 +194,7 @@ impl Place {
             } => format!("by `{decorator}` on `{function}`"),
             Place::Wrapper(wrapper) => format!("by `{wrapper}(…)`"),
             Place::DefaultExport => "in the module's default export".to_string(),
+            Place::ClosureMemo(name) => format!("in `{name}`, memoized by a closure"),
             Place::Captured { name, by, function } => {
                 format!("in `{name}` of {function}, kept by {by}")
             }
@@ -610,14 +615,26 @@ fn js_module_binding(root: Node<'_>, src: &str, name: &str) -> Option<Binding> {
 }
 
 fn js_resolve(at: Node<'_>, root: Node<'_>, src: &str, name: &str) -> Binding {
+    js_resolve_scope(at, root, src, name).0
+}
+
+/// The binding of `name` at `at`, and for a local, whether it belongs to
+/// an outer function (a closure's captured variable) rather than the
+/// innermost one.
+fn js_resolve_scope(at: Node<'_>, root: Node<'_>, src: &str, name: &str) -> (Binding, bool) {
     let mut current = js_enclosing_function(at);
+    let mut outer = false;
     while let Some(function) = current {
         if js_function_declares(function, src, name) {
-            return Binding::Local;
+            return (Binding::Local, outer);
         }
+        outer = true;
         current = js_enclosing_function(function);
     }
-    js_module_binding(root, src, name).unwrap_or(Binding::Unknown)
+    (
+        js_module_binding(root, src, name).unwrap_or(Binding::Unknown),
+        false,
+    )
 }
 
 fn js_is_module_level(declarator: Node<'_>) -> bool {
@@ -698,14 +715,14 @@ fn js_returns_name(function: Node<'_>, src: &str, name: &str) -> bool {
 /// Whether an assignment to `target` is guarded as a memo: `??=`/`||=`, an
 /// enclosing `if` (in the same function) that tests the target, or a right
 /// side that reads it (`c = c ?? …`).
-fn is_memo_assignment(assignment: Node<'_>, target: &str, src: &str, if_kind: &str) -> bool {
+fn is_memo_assignment(assignment: Node<'_>, target: &str, src: &str) -> bool {
     if let Some(op) = assignment.child_by_field_name("operator") {
         if matches!(text(op, src), "??=" | "||=") {
             return true;
         }
     }
     if let Some(right) = assignment.child_by_field_name("right") {
-        if compact(right, src).contains(target) {
+        if mentions(&one_line(right, src), target) {
             return true;
         }
     }
@@ -719,9 +736,9 @@ fn is_memo_assignment(assignment: Node<'_>, target: &str, src: &str, if_kind: &s
         {
             break;
         }
-        if n.kind() == if_kind {
+        if n.kind() == "if_statement" {
             if let Some(condition) = n.child_by_field_name("condition") {
-                if compact(condition, src).contains(target) {
+                if mentions(&one_line(condition, src), target) {
                     return true;
                 }
             }
@@ -825,6 +842,17 @@ fn js_function_label(function: Node<'_>, src: &str) -> String {
         || "an anonymous function".to_string(),
         |n| format!("`{}`", text(n, src)),
     )
+}
+
+/// Whether `code` reads `target` (`client`,
+/// `this.client`) as a whole: not as part of `clients` or `x.client`.
+fn mentions(code: &str, target: &str) -> bool {
+    let is_name = |c: char| c.is_alphanumeric() || c == '_' || c == '$' || c == '#';
+    code.match_indices(target).any(|(i, _)| {
+        let before = code[..i].chars().next_back();
+        let after = code[i + target.len()..].chars().next();
+        !before.is_some_and(|c| is_name(c) || c == '.') && !after.is_some_and(is_name)
+    })
 }
 
 /// A module-level `new Class(…)` in the file, as the name it is bound to.
@@ -1068,9 +1096,16 @@ fn js_store_target(
     let target = js_unwrap(target);
     let target_text = js_dotted(target, src).unwrap_or_else(|| one_line(target, src));
     match target.kind() {
-        "identifier" => match js_resolve(statement, root, src, &target_text) {
-            Binding::Module { .. } if keyed => Some(Place::ModuleCache(target_text)),
-            Binding::Module { .. } => Some(Place::Module(target_text)),
+        "identifier" => match js_resolve_scope(statement, root, src, &target_text) {
+            (Binding::Module { .. }, _) if keyed => Some(Place::ModuleCache(target_text)),
+            (Binding::Module { .. }, _) => Some(Place::Module(target_text)),
+            // `let c; return async () => (c ??= await …)`: a memo kept by a
+            // closure that outlives the call that made it.
+            (Binding::Local, true)
+                if !keyed && is_memo_assignment(statement, &target_text, src) =>
+            {
+                Some(Place::ClosureMemo(target_text))
+            }
             _ => None,
         },
         "member_expression" | "subscript_expression" => {
@@ -1158,7 +1193,7 @@ fn js_this_target(
                 return Some(Place::InstanceCache(container));
             }
             if statement.kind() != "call_expression"
-                && is_memo_assignment(statement, &compact(target, src), src, "if_statement")
+                && is_memo_assignment(statement, &compact(target, src), src)
             {
                 return Some(Place::InstanceMemo(target_text));
             }
@@ -1525,7 +1560,7 @@ fn py_module_instance(root: Node<'_>, src: &str, class: &str) -> Option<String> 
         if found.is_some() || matches!(n.kind(), "function_definition" | "class_definition") {
             return false;
         }
-        if n.kind() == "assignment" {
+        if n.kind() == "assignment" && py_runs_at_import(n, src) {
             if let (Some(left), Some(right)) = (
                 n.child_by_field_name("left"),
                 n.child_by_field_name("right"),
@@ -1782,7 +1817,7 @@ fn py_store_target(
                         return Some(Place::InstanceCache(container));
                     }
                     if statement.kind() == "assignment"
-                        && is_memo_assignment(statement, &compact(target, src), src, "if_statement")
+                        && is_memo_assignment(statement, &compact(target, src), src)
                     {
                         return Some(Place::InstanceMemo(target_text));
                     }
@@ -2214,6 +2249,48 @@ export async function GET(req) {
             flagged("app/api/route.ts", fine).is_empty(),
             "{:?}",
             flagged("app/api/route.ts", fine)
+        );
+    }
+
+    #[test]
+    fn memo_guards_read_the_whole_target() {
+        assert!(super::mentions("!client", "client"));
+        assert!(super::mentions("client==null", "client"));
+        assert!(super::mentions("!this.client", "this.client"));
+        assert!(!super::mentions("!clients", "client"));
+        assert!(!super::mentions("!this.client", "client"));
+        assert!(!super::mentions("await getUncachableGmailClient()", "g"));
+        assert!(super::mentions("self._c or get_client()", "self._c"));
+        assert!(!super::mentions("!this.clientPromise", "this.client"));
+    }
+
+    #[test]
+    fn js_closure_memos() {
+        let src = r#"
+export const gmail = (() => {
+  let client;
+  return async () => (client ??= await getUncachableGmailClient());
+})();
+export function makeGetter() {
+  let c = null;
+  return async () => {
+    if (!c) c = await getUncachableGmailClient();
+    return c;
+  };
+}
+export async function send() {
+  let g;
+  await withRetry(async () => { g = await getUncachableGmailClient(); });
+  let h;
+  h ??= await getUncachableGmailClient();
+}
+"#;
+        assert_eq!(
+            flagged("a.ts", src),
+            [
+                "getUncachableGmailClient() | in `client`, memoized by a closure",
+                "getUncachableGmailClient() | in `c`, memoized by a closure",
+            ]
         );
     }
 
