@@ -70,8 +70,9 @@ declare_kind! {
     /// (`tests/`, `__tests__/`, `*.test.*`, `*.spec.*`, `test_*.py`) are
     /// skipped.
     ///
-    /// The finding is labelled on the factory call; the message says where
-    /// the result is kept.
+    /// The finding is labelled on the factory call (on the factory's name
+    /// when the factory itself is handed to a memoizing wrapper); the
+    /// message says where the result is kept.
     ///
     /// ## Why is this bad?
     /// Such factories build a client from a short-lived token that the
@@ -241,8 +242,8 @@ impl Check for CachedFactoryCheck {
     }
 }
 
-/// Source text with all whitespace removed, for names in messages and
-/// textual comparisons (`this.client` in `if (!this.client)`).
+/// Source text with all whitespace removed, for a target compared with
+/// code (`this.client` in `if (!this.client)`).
 fn compact(node: Node<'_>, src: &str) -> String {
     text(node, src).split_whitespace().collect()
 }
@@ -329,77 +330,39 @@ fn js_memo_wrapper(call: Node<'_>, src: &str) -> Option<String> {
         .then(|| text(function, src).to_string())
 }
 
-/// Decorator names (without `@` and arguments) written before a class
-/// member or class.
-fn js_decorators<'t>(node: Node<'t>, src: &'t str) -> Vec<&'t str> {
-    let mut names = Vec::new();
-    let mut push = |decorator: Node<'_>| {
-        let Some(expression) = decorator.named_child(0) else {
-            return;
-        };
-        let callee = if expression.kind() == "call_expression" {
-            expression.child_by_field_name("function")
-        } else {
-            Some(expression)
-        };
-        if let Some(callee) = callee {
-            let name = text(callee, src);
-            names.push(name.rsplit('.').next().unwrap_or(name));
-        }
-    };
-    for child in named_children(node) {
-        if child.kind() == "decorator" {
-            push(child);
-        }
-    }
+/// The decorators of a class member or class: its own, those written
+/// before it in a class body, and those on its `export`.
+fn js_decorator_nodes(node: Node<'_>) -> Vec<Node<'_>> {
+    let mut decorators: Vec<Node<'_>> = named_children(node)
+        .into_iter()
+        .filter(|c| c.kind() == "decorator")
+        .collect();
     let mut sibling = node.prev_named_sibling();
-    while let Some(s) = sibling {
-        if s.kind() != "decorator" {
-            break;
-        }
-        push(s);
+    while let Some(s) = sibling.filter(|s| s.kind() == "decorator") {
+        decorators.push(s);
         sibling = s.prev_named_sibling();
     }
     if let Some(parent) = node.parent().filter(|p| p.kind() == "export_statement") {
-        for child in named_children(parent) {
-            if child.kind() == "decorator" {
-                push(child);
-            }
-        }
+        decorators.extend(
+            named_children(parent)
+                .into_iter()
+                .filter(|c| c.kind() == "decorator"),
+        );
     }
-    names
+    decorators
 }
 
-/// Full text of the decorators of a class (on the class or its `export`).
-fn js_class_decorator_text(class: Node<'_>, src: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut holders = vec![class];
-    if let Some(parent) = class.parent().filter(|p| p.kind() == "export_statement") {
-        holders.push(parent);
-    }
-    for holder in holders {
-        for child in named_children(holder) {
-            if child.kind() != "decorator" {
-                continue;
-            }
-            let Some(expression) = child.named_child(0) else {
-                continue;
-            };
-            let callee = if expression.kind() == "call_expression" {
-                expression.child_by_field_name("function")
-            } else {
-                Some(expression)
-            };
-            if let Some(callee) = callee {
-                let name = text(callee, src);
-                out.push((
-                    name.rsplit('.').next().unwrap_or(name).to_string(),
-                    compact(child, src),
-                ));
-            }
-        }
-    }
-    out
+/// A decorator's name without `@`, module path or arguments
+/// (`@nest.Injectable({…})` is `Injectable`).
+fn js_decorator_name<'a>(decorator: Node<'_>, src: &'a str) -> Option<&'a str> {
+    let expression = decorator.named_child(0)?;
+    let callee = if expression.kind() == "call_expression" {
+        expression.child_by_field_name("function")?
+    } else {
+        expression
+    };
+    let name = text(callee, src);
+    Some(name.rsplit('.').next().unwrap_or(name))
 }
 
 fn js_enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
@@ -661,9 +624,9 @@ fn js_is_module_level(declarator: Node<'_>) -> bool {
 fn js_memo_function(function: Node<'_>, src: &str) -> Option<Place> {
     match function.kind() {
         "method_definition" => {
-            let decorators = js_decorators(function, src);
-            let decorator = decorators
-                .iter()
+            let decorator = js_decorator_nodes(function)
+                .into_iter()
+                .filter_map(|d| js_decorator_name(d, src))
                 .find(|d| JS_MEMO_DECORATORS.contains(&d.to_ascii_lowercase().as_str()))?;
             let name = function
                 .child_by_field_name("name")
@@ -1207,8 +1170,12 @@ fn js_this_target(
 /// process: a DI singleton or a module-level `new`.
 fn js_singleton(class: Node<'_>, root: Node<'_>, src: &str, field: String) -> Option<Place> {
     let class_name = js_class_name(class, src).unwrap_or_default();
-    for (name, whole) in js_class_decorator_text(class, src) {
-        if JS_SINGLETON_DECORATORS.contains(&name.as_str())
+    for decorator in js_decorator_nodes(class) {
+        let whole = text(decorator, src);
+        let singleton = js_decorator_name(decorator, src)
+            .is_some_and(|name| JS_SINGLETON_DECORATORS.contains(&name));
+        // Request- and transient-scoped providers are made per use.
+        if singleton
             && !whole.contains("REQUEST")
             && !whole.contains("TRANSIENT")
             && !whole.contains("Transient")
