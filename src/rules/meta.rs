@@ -28,6 +28,8 @@ pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
     builtin!("connector-revoke-stub"),
     builtin!("manifest-invalid"),
     builtin!("manifest-unregistered"),
+    builtin!("cached-connector-client"),
+    builtin!("credential-in-log"),
     builtin!("invalid-suppression"),
     builtin!("unused-suppression"),
 ];

@@ -1,6 +1,7 @@
 //! Rule kinds (Rust code), rule instances (TOML data) and the reporter that
 //! stamps a rule's metadata on every finding.
 
+mod cached_factory_result;
 mod connector_shape;
 mod forbidden_call_in_scope;
 mod forbidden_column_write;
@@ -14,6 +15,7 @@ mod manifest_schema;
 pub mod meta;
 mod oauth_url_construction;
 mod required_member;
+mod sensitive_log_argument;
 mod stub_body;
 mod tree_sitter_query;
 
@@ -55,6 +57,8 @@ pub const KINDS: &[&dyn Kind] = &[
     &tree_sitter_query::TreeSitterQuery,
     &manifest_schema::ManifestSchema,
     &manifest_registration::ManifestRegistration,
+    &sensitive_log_argument::SensitiveLogArgument,
+    &cached_factory_result::CachedFactoryResult,
 ];
 
 pub fn kind(id: &str) -> Option<&'static dyn Kind> {
