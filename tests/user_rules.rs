@@ -133,6 +133,19 @@ files = ["app/*.manifest.ts"]"#,
         ("app/registry.ts", "import { manifest as erp } from './erp.manifest';\nexport const all = [erp];\n"),
     ),
     (
+        "sensitive-log-argument",
+        r#"loggers = ["audit.*"]
+names = ["ssn"]"#,
+        ("fail.ts", "audit.record(user.ssn);\n"),
+        ("pass.ts", "console.log(accessToken);\naudit.record(user.name);\n"),
+    ),
+    (
+        "cached-factory-result",
+        r#"factories = ["openLedger*"]"#,
+        ("fail.ts", "export const ledger = await openLedgerSession();\n"),
+        ("pass.ts", "export const gmail = await getUncachableGmailClient();\n"),
+    ),
+    (
         "tree-sitter-query",
         r#"language = "python"
 query = '(call function: (attribute attribute: (identifier) @m (#eq? @m "execute_raw"))) @call'
