@@ -9,6 +9,7 @@ mod forbidden_host;
 mod forbidden_route;
 mod forbidden_table;
 pub mod meta;
+mod plaintext_column;
 mod required_member;
 mod stub_body;
 
@@ -45,6 +46,7 @@ pub const KINDS: &[&dyn Kind] = &[
     &forbidden_route::ForbiddenRoute,
     &required_member::RequiredMember,
     &stub_body::StubBody,
+    &plaintext_column::PlaintextColumn,
 ];
 
 pub fn kind(id: &str) -> Option<&'static dyn Kind> {
