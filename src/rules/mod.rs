@@ -3,6 +3,7 @@
 
 mod connector_shape;
 mod forbidden_call_in_scope;
+mod forbidden_column_read;
 mod forbidden_column_write;
 mod forbidden_definition;
 mod forbidden_host;
@@ -40,6 +41,7 @@ pub(crate) use declare_kind;
 pub const KINDS: &[&dyn Kind] = &[
     &forbidden_table::ForbiddenTable,
     &forbidden_column_write::ForbiddenColumnWrite,
+    &forbidden_column_read::ForbiddenColumnRead,
     &forbidden_call_in_scope::ForbiddenCallInScope,
     &forbidden_definition::ForbiddenDefinition,
     &forbidden_host::ForbiddenHost,
