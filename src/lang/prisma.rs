@@ -146,7 +146,9 @@ pub fn parse(text: &str) -> Vec<PrismaBlock> {
     while i < tokens.len() {
         let is_block = tokens[i].kind == Kind::Ident
             && tokens.get(i + 1).is_some_and(|t| t.kind == Kind::Ident)
-            && tokens.get(i + 2).is_some_and(|t| t.kind == Kind::Punct('{'));
+            && tokens
+                .get(i + 2)
+                .is_some_and(|t| t.kind == Kind::Punct('{'));
         if !is_block {
             i += 1;
             continue;

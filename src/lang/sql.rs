@@ -207,7 +207,14 @@ pub fn column_definitions(stmt: &SqlStatement, text: &str) -> Vec<SqlColumnDef> 
     if kw(0, "create") {
         // create [or replace] [global|local] [temp|temporary|unlogged|foreign] table [if not exists] name (
         const MODIFIERS: &[&str] = &[
-            "or", "replace", "global", "local", "temp", "temporary", "unlogged", "foreign",
+            "or",
+            "replace",
+            "global",
+            "local",
+            "temp",
+            "temporary",
+            "unlogged",
+            "foreign",
         ];
         let mut i = 1;
         while MODIFIERS.iter().any(|m| kw(i, m)) {
@@ -229,8 +236,8 @@ pub fn column_definitions(stmt: &SqlStatement, text: &str) -> Vec<SqlColumnDef> 
         let table: Vec<String> = table.into_iter().map(Cow::into_owned).collect();
         let mut depth = 0usize;
         let mut head = true;
-        for j in open..tokens.len() {
-            match tokens[j].kind {
+        for (j, token) in tokens.iter().enumerate().skip(open) {
+            match token.kind {
                 SqlTokenKind::Punct('(' | '[') => {
                     depth += 1;
                     if depth == 1 {
@@ -324,7 +331,12 @@ pub fn column_definitions(stmt: &SqlStatement, text: &str) -> Vec<SqlColumnDef> 
 }
 
 /// `name type …` at token `i`, unless `i` starts a table constraint.
-fn column_def_at(stmt: &SqlStatement, table: &[String], i: usize, text: &str) -> Option<SqlColumnDef> {
+fn column_def_at(
+    stmt: &SqlStatement,
+    table: &[String],
+    i: usize,
+    text: &str,
+) -> Option<SqlColumnDef> {
     let token = stmt.tokens.get(i)?;
     if TABLE_CONSTRAINTS.iter().any(|k| token.is_keyword(text, k)) {
         return None;
@@ -357,7 +369,9 @@ fn type_at(stmt: &SqlStatement, i: usize, text: &str) -> Option<(String, Range<u
     let mut end = span.end;
     while let Some(t) = tokens.get(next) {
         let word = t.text(text).to_ascii_lowercase();
-        if t.kind == SqlTokenKind::Word && SECOND_WORDS.contains(&(name.rsplit(' ').next()?, word.as_str())) {
+        if t.kind == SqlTokenKind::Word
+            && SECOND_WORDS.contains(&(name.rsplit(' ').next()?, word.as_str()))
+        {
             name.push(' ');
             name.push_str(&word);
             end = t.span.end;
@@ -367,21 +381,16 @@ fn type_at(stmt: &SqlStatement, i: usize, text: &str) -> Option<(String, Range<u
         }
     }
     // (n[, m]) and [] suffixes
-    loop {
-        match tokens.get(next).map(|t| t.kind) {
-            Some(SqlTokenKind::Punct(open @ ('(' | '['))) => {
-                let close = if open == '(' { ')' } else { ']' };
-                let Some(offset) = tokens[next..]
-                    .iter()
-                    .position(|t| t.kind == SqlTokenKind::Punct(close))
-                else {
-                    break;
-                };
-                end = tokens[next + offset].span.end;
-                next += offset + 1;
-            }
-            _ => break,
-        }
+    while let Some(SqlTokenKind::Punct(open @ ('(' | '['))) = tokens.get(next).map(|t| t.kind) {
+        let close = if open == '(' { ')' } else { ']' };
+        let Some(offset) = tokens[next..]
+            .iter()
+            .position(|t| t.kind == SqlTokenKind::Punct(close))
+        else {
+            break;
+        };
+        end = tokens[next + offset].span.end;
+        next += offset + 1;
     }
     Some((name, span.start..end))
 }

@@ -86,7 +86,8 @@ declare_kind! {
 
 const OPTIONS: &[OptionDoc] = &[OptionDoc {
     name: "columns",
-    description: "Globs over the column names that must not be read (`*` matches any run of characters).",
+    description:
+        "Globs over the column names that must not be read (`*` matches any run of characters).",
 }];
 
 impl Kind for ForbiddenColumnRead {
@@ -272,7 +273,9 @@ impl Resolved {
             None => lit_span(&self.lit, range.clone()),
         };
         let display = if self.lit.value[range.clone()].contains(SUBSTITUTION) {
-            src.get(lit_span(&self.lit, range)).unwrap_or(&name).to_string()
+            src.get(lit_span(&self.lit, range))
+                .unwrap_or(&name)
+                .to_string()
         } else {
             name.clone()
         };
@@ -321,9 +324,7 @@ fn is_ident_char(c: char) -> bool {
 /// key (`->key`) or an aggregate (`.sum()`). `None` when the string is not a
 /// column list at all (it holds characters a select list never has).
 fn select_list_columns(value: &str) -> Option<Vec<Range<usize>>> {
-    let allowed = |c: char| {
-        is_ident_char(c) || c.is_whitespace() || ",()!:.*->\"".contains(c)
-    };
+    let allowed = |c: char| is_ident_char(c) || c.is_whitespace() || ",()!:.*->\"".contains(c);
     if !value.chars().all(allowed) {
         return None;
     }
@@ -624,7 +625,9 @@ fn ts_object_keys(object: Node<'_>, src: &str) -> Vec<Mention> {
     let mut out = Vec::new();
     for member in named_children(object) {
         let key = match member.kind() {
-            "pair" => member.child_by_field_name("key").and_then(|k| ts_key(k, src)),
+            "pair" => member
+                .child_by_field_name("key")
+                .and_then(|k| ts_key(k, src)),
             "shorthand_property_identifier" => Some(Key::plain(
                 text(member, src).to_string(),
                 member.byte_range(),
@@ -724,7 +727,10 @@ fn py_read_columns(root: Node<'_>, src: &str, columns: &ColumnGlobs) -> Vec<Ment
             ("match", Some(receiver)) if py_is_query(root, src, receiver, 0) => {
                 if let Some(dict) = call.args.first().map(|a| py::unwrap_expression(*a)) {
                     if dict.kind() == "dictionary" {
-                        for pair in named_children(dict).into_iter().filter(|p| p.kind() == "pair") {
+                        for pair in named_children(dict)
+                            .into_iter()
+                            .filter(|p| p.kind() == "pair")
+                        {
                             if let Some(key) =
                                 pair.child_by_field_name("key").and_then(|k| py_key(k, src))
                             {
@@ -749,14 +755,17 @@ fn py_read_columns(root: Node<'_>, src: &str, columns: &ColumnGlobs) -> Vec<Ment
                     }
                 }
             }
-            (m, Some(receiver)) if PY_FILTERS.contains(&m) && py_is_query(root, src, receiver, 0) => {
+            (m, Some(receiver))
+                if PY_FILTERS.contains(&m) && py_is_query(root, src, receiver, 0) =>
+            {
                 let arg = call.args.first().copied().or_else(|| {
                     call.kwargs
                         .iter()
                         .find(|(k, _)| text(*k, src) == "column")
                         .map(|(_, v)| *v)
                 });
-                if let Some(resolved) = arg.and_then(|a| py_strings(root, src, a).into_iter().next())
+                if let Some(resolved) =
+                    arg.and_then(|a| py_strings(root, src, a).into_iter().next())
                 {
                     if let Some(range) = filter_column(&resolved.lit.value) {
                         found.push(resolved.mention(range, src));
@@ -1078,7 +1087,8 @@ mod tests {
         let src = "await supabase.from('organizations').update({ integration_gcp_status: 'x' }).eq('id', id);\n\
                    await supabase.from('organizations').insert([{ integration_aws_status: 1 }]);\n";
         assert!(flagged("a.ts", src).is_empty());
-        let write = crate::rules::lint_with_only("supabase-integration-status-write", &[("a.ts", src)]);
+        let write =
+            crate::rules::lint_with_only("supabase-integration-status-write", &[("a.ts", src)]);
         assert_eq!(write.len(), 2);
     }
 }

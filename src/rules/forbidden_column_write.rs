@@ -636,7 +636,10 @@ fn py_subscript_assignments(src: &str, name: &str, call: Node<'_>, keys: &mut Ve
 /// Names of the columns a statement adds or writes: `alter table … add
 /// [column]`, `rename column … to`, `create table (…)` definitions, `update
 /// … set` targets and `insert into t (…)` lists.
-pub(super) fn sql_written_columns(statement: &SqlStatement, text: &str) -> Vec<(Range<usize>, String)> {
+pub(super) fn sql_written_columns(
+    statement: &SqlStatement,
+    text: &str,
+) -> Vec<(Range<usize>, String)> {
     let tokens = &statement.tokens;
     let mut out = Vec::new();
     let kw = |i: usize, k: &str| tokens.get(i).is_some_and(|t| t.is_keyword(text, k));

@@ -25,6 +25,7 @@ pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
     builtin!("dead-oauth-callback"),
     builtin!("connector-missing-revoke"),
     builtin!("connector-revoke-stub"),
+    builtin!("connector-disconnect-without-revoke"),
     builtin!("plaintext-credential-column"),
     builtin!("invalid-suppression"),
     builtin!("unused-suppression"),

@@ -10,6 +10,7 @@ mod forbidden_host;
 mod forbidden_route;
 mod forbidden_table;
 pub mod meta;
+mod missing_required_call;
 mod plaintext_column;
 mod required_member;
 mod stub_body;
@@ -49,6 +50,7 @@ pub const KINDS: &[&dyn Kind] = &[
     &required_member::RequiredMember,
     &stub_body::StubBody,
     &plaintext_column::PlaintextColumn,
+    &missing_required_call::MissingRequiredCall,
 ];
 
 pub fn kind(id: &str) -> Option<&'static dyn Kind> {

@@ -112,7 +112,8 @@ const OPTIONS: &[OptionDoc] = &[
     },
     OptionDoc {
         name: "exempt_tables",
-        description: "Globs over table/model names where a bare one-word name (`password`) is not flagged.",
+        description:
+            "Globs over table/model names where a bare one-word name (`password`) is not flagged.",
     },
 ];
 
@@ -134,7 +135,9 @@ impl Kind for PlaintextColumn {
     }
 
     fn compile(&self, options: &toml::Table) -> Result<Box<dyn Check>, OptionError> {
-        Ok(Box::new(PlaintextColumnCheck::new(parse_options(options)?)?))
+        Ok(Box::new(PlaintextColumnCheck::new(parse_options(
+            options,
+        )?)?))
     }
 }
 
@@ -298,7 +301,7 @@ impl PlaintextColumnCheck {
 
     fn is_text(&self, type_name: &str) -> bool {
         let normalized = normalize_type(type_name);
-        self.types.iter().any(|t| *t == normalized)
+        self.types.contains(&normalized)
     }
 
     fn check_sql(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
