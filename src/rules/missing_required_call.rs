@@ -37,7 +37,12 @@ declare_kind! {
     ///   a Next.js App Router `export async function DELETE` (or `export const
     ///   DELETE = …`) in a `route.ts`; FastAPI/Flask `@router.delete("/…")`
     ///   and `@app.route("/…", methods=["DELETE"])`, with the `prefix` of an
-    ///   `APIRouter`/`Blueprint` of the same file.
+    ///   `APIRouter`/`Blueprint` of the same file;
+    /// - a route of any method with a path segment named like a disconnect
+    ///   function (`router.post('/:provider/disconnect', …)`, `export async
+    ///   function POST` in `app/api/integrations/[id]/disconnect/route.ts`,
+    ///   the default export of `pages/api/…/disconnect.ts`,
+    ///   `@router.post("/{provider}/disconnect")`).
     ///
     /// The path deletes a stored credential when its body (nested callbacks
     /// included, and functions of the same file it calls, two levels deep)
@@ -64,8 +69,6 @@ declare_kind! {
     ///   (`session.delete(conn)`, `db.delete(connections)`), a model instance
     ///   deleting itself (`integration.delete()`), and `delete from t` in SQL
     ///   strings (`` sql`…` ``, `.query('…')`, Python `execute("…")`);
-    /// - `deleteConnection(…)`-style helpers: a `delete…` call whose name
-    ///   holds a word of `deletes_records`;
     /// - Python `del tokens[key]` on a mapping named by a word of `deletes`.
     ///
     /// Words match whole words of the snake_case name, singular or plural
@@ -432,6 +435,28 @@ const SQL_METHODS: &[&str] = &[
     "text",
 ];
 
+/// HTTP methods that name route handlers (`router.post`, `export function POST`).
+const HTTP_METHODS: &[&str] = &["get", "post", "put", "patch", "delete"];
+
+/// Receivers of `.delete(url)`/`.post(url)` calls that make requests
+/// rather than register routes.
+const HTTP_CLIENTS: &[&str] = &[
+    "axios",
+    "api",
+    "http",
+    "client",
+    "ky",
+    "got",
+    "request",
+    "fetch",
+    "supertest",
+    "agent",
+    "$fetch",
+    "ofetch",
+    "httpclient",
+    "apiclient",
+];
+
 /// How many helper levels of the same file are followed.
 const MAX_HELPER_DEPTH: usize = 2;
 
@@ -534,8 +559,9 @@ impl MissingRequiredCallCheck {
         {
             return false;
         }
-        // `deleteToken(…)`, `vault.deleteSecret(…)`, `deleteConnection(…)`
-        if self.strong(&call.name) || (self.record(&call.name) && name_words[0] == "delete") {
+        // `deleteToken(…)`, `vault.deleteSecret(…)`. (`deleteConnection(…)`
+        // alone says nothing: websocket connections are deleted that way.)
+        if self.strong(&call.name) {
             return true;
         }
         // `tokenStore.delete(id)`, `prisma.oauthToken.deleteMany()`
@@ -670,6 +696,18 @@ impl MissingRequiredCallCheck {
             && words(value)
                 .iter()
                 .any(|w| self.required_words.iter().any(|r| r == w))
+    }
+
+    /// Whether a segment of a route path is named like a disconnect
+    /// function (`/integrations/:id/disconnect`).
+    fn names_disconnect(&self, route: &str) -> bool {
+        let Some(functions) = &self.functions else {
+            return false;
+        };
+        route
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .any(|segment| functions.is_match(Family::Python, &segment.replace('-', "_")))
     }
 
     /// Whether a route path or file path makes a route a disconnect path.
@@ -1120,68 +1158,57 @@ impl MissingRequiredCallCheck {
         ctx: &TsContext<'t, '_>,
     ) -> Vec<Candidate<'t>> {
         let mut out = Vec::new();
-        if !self.has_routes {
-            return out;
-        }
         // Next.js App Router: `export async function DELETE` in route.ts.
         if let Some(route) = next_route(file.path()) {
-            if self.route_matches(Some(&route), file.path()) {
-                for export in named_children(root)
-                    .into_iter()
-                    .filter(|n| n.kind() == "export_statement")
-                {
-                    let Some(decl) = export.child_by_field_name("declaration") else {
-                        continue;
-                    };
-                    let bindings: Vec<(Node<'t>, Option<Node<'t>>)> = match decl.kind() {
-                        "function_declaration" => decl
-                            .child_by_field_name("name")
-                            .map(|name| (name, Some(decl)))
-                            .into_iter()
-                            .collect(),
-                        "lexical_declaration" | "variable_declaration" => named_children(decl)
-                            .into_iter()
-                            .filter_map(|d| {
-                                let name = d.child_by_field_name("name")?;
-                                let value =
-                                    d.child_by_field_name("value").map(ts::unwrap_expression);
-                                Some((name, value.and_then(|v| ts_handler(v, src, ctx))))
-                            })
-                            .collect(),
-                        _ => Vec::new(),
-                    };
-                    for (name, function) in bindings {
-                        let method = text(name, src);
-                        if self
-                            .route_methods
-                            .iter()
-                            .any(|m| m.eq_ignore_ascii_case(method))
-                            && method == method.to_ascii_uppercase()
-                        {
-                            if let Some(function) = function {
-                                out.push(Candidate {
-                                    function,
-                                    span: name.byte_range(),
-                                    name: format!("{method} {route}"),
-                                    by_name: false,
-                                });
-                            }
-                        }
-                    }
+            let disconnect = self.names_disconnect(&route);
+            let by_path = self.route_matches(Some(&route), file.path());
+            for (name, function) in ts_exported_functions(root, src, ctx) {
+                let method = text(name, src);
+                let is_method = HTTP_METHODS.iter().any(|m| m.eq_ignore_ascii_case(method))
+                    && method == method.to_ascii_uppercase();
+                let listed = self
+                    .route_methods
+                    .iter()
+                    .any(|m| m.eq_ignore_ascii_case(method));
+                if is_method && (disconnect || (by_path && listed)) {
+                    out.push(Candidate {
+                        function,
+                        span: name.byte_range(),
+                        name: format!("{method} {route}"),
+                        by_name: false,
+                    });
                 }
             }
         }
-        // router.delete('/connections/:id', handler), router.route('/x').delete(handler)
+        // Pages Router: `pages/api/integrations/[id]/disconnect.ts`.
+        if let Some(route) = pages_api_route(file.path()) {
+            if self.names_disconnect(&route) {
+                if let Some((span, function)) = ts_default_export(root, ctx) {
+                    out.push(Candidate {
+                        function,
+                        span,
+                        name: route.clone(),
+                        by_name: false,
+                    });
+                }
+            }
+        }
+        // router.delete('/connections/:id', handler), router.route('/x').delete(handler),
+        // router.post('/:provider/disconnect', handler)
         walk(root, |node| {
             let Some(call) = ts::call(node) else {
                 return true;
             };
             let method = text(call.name, src).to_ascii_lowercase();
-            let is_method = self
-                .route_methods
-                .iter()
-                .any(|m| *m == method || (m == "delete" && method == "del"));
-            let Some(receiver) = call.receiver.filter(|_| is_method) else {
+            let method = if method == "del" {
+                "delete".to_string()
+            } else {
+                method
+            };
+            if !HTTP_METHODS.contains(&method.as_str()) && method != "all" {
+                return true;
+            }
+            let Some(receiver) = call.receiver else {
                 return true;
             };
             let (path, handlers) = match call.args.first().and_then(|a| ts::fold_string(*a, src)) {
@@ -1211,23 +1238,12 @@ impl MissingRequiredCallCheck {
                 .first()
                 .map(|r| r.to_ascii_lowercase())
                 .unwrap_or_default();
-            if [
-                "axios",
-                "api",
-                "http",
-                "client",
-                "ky",
-                "got",
-                "request",
-                "fetch",
-                "supertest",
-                "agent",
-            ]
-            .contains(&root_name.as_str())
-            {
+            if HTTP_CLIENTS.contains(&root_name.as_str()) {
                 return true;
             }
-            if !self.route_matches(Some(&route), file.path()) {
+            let by_path = self.route_methods.contains(&method)
+                && self.route_matches(Some(&route), file.path());
+            if !by_path && !self.names_disconnect(&route) {
                 return true;
             }
             if let Some(function) = handlers
@@ -1237,15 +1253,7 @@ impl MissingRequiredCallCheck {
                 out.push(Candidate {
                     function,
                     span: path_span,
-                    name: format!(
-                        "{} {}",
-                        if method == "del" {
-                            "DELETE".to_string()
-                        } else {
-                            method.to_ascii_uppercase()
-                        },
-                        lit.value
-                    ),
+                    name: format!("{} {}", method.to_ascii_uppercase(), lit.value),
                     by_name: false,
                 });
             }
@@ -1253,6 +1261,82 @@ impl MissingRequiredCallCheck {
         });
         out
     }
+}
+
+/// Functions a module exports under their own name: `export async
+/// function POST`, `export const DELETE = withAuth(async () => …)`.
+fn ts_exported_functions<'t>(
+    root: Node<'t>,
+    src: &str,
+    ctx: &TsContext<'t, '_>,
+) -> Vec<(Node<'t>, Node<'t>)> {
+    let mut out = Vec::new();
+    for export in named_children(root)
+        .into_iter()
+        .filter(|n| n.kind() == "export_statement")
+    {
+        let Some(decl) = export.child_by_field_name("declaration") else {
+            continue;
+        };
+        match decl.kind() {
+            "function_declaration" => {
+                if let Some(name) = decl.child_by_field_name("name") {
+                    out.push((name, decl));
+                }
+            }
+            "lexical_declaration" | "variable_declaration" => {
+                for declarator in named_children(decl) {
+                    let Some(name) = declarator.child_by_field_name("name") else {
+                        continue;
+                    };
+                    if let Some(function) = declarator
+                        .child_by_field_name("value")
+                        .and_then(|v| ts_handler(ts::unwrap_expression(v), src, ctx))
+                    {
+                        out.push((name, function));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The default export of a Pages Router API file, with the span to label.
+fn ts_default_export<'t>(
+    root: Node<'t>,
+    ctx: &TsContext<'t, '_>,
+) -> Option<(Range<usize>, Node<'t>)> {
+    let src = ctx.src;
+    for export in named_children(root)
+        .into_iter()
+        .filter(|n| n.kind() == "export_statement")
+    {
+        let is_default = (0..export.child_count())
+            .filter_map(|i| export.child(i))
+            .any(|c| c.kind() == "default");
+        if !is_default {
+            continue;
+        }
+        let keyword = (0..export.child_count())
+            .filter_map(|i| export.child(i))
+            .find(|c| c.kind() == "default")
+            .map(|c| c.byte_range())?;
+        if let Some(decl) = export.child_by_field_name("declaration") {
+            if ts::FUNCTION_KINDS.contains(&decl.kind()) {
+                let span = decl
+                    .child_by_field_name("name")
+                    .map_or(keyword.clone(), |n| n.byte_range());
+                return Some((span, decl));
+            }
+        }
+        if let Some(value) = export.child_by_field_name("value") {
+            let function = ts_handler(ts::unwrap_expression(value), src, ctx)?;
+            return Some((keyword, function));
+        }
+    }
+    None
 }
 
 /// The function a route handler argument stands for: a function, a
@@ -1277,6 +1361,26 @@ fn ts_handler<'t>(value: Node<'t>, src: &str, ctx: &TsContext<'t, '_>) -> Option
         }
         _ => None,
     }
+}
+
+/// The route of a Pages Router API file: `pages/api/integrations/[id]/disconnect.ts`
+/// is `/api/integrations/[id]/disconnect`.
+fn pages_api_route(path: &str) -> Option<String> {
+    let segments: Vec<&str> = path.split('/').collect();
+    let (file, dirs) = segments.split_last()?;
+    let (stem, ext) = file.rsplit_once('.')?;
+    if !["ts", "tsx", "js", "jsx", "mjs", "mts"].contains(&ext) {
+        return None;
+    }
+    let pages = dirs.iter().rposition(|s| *s == "pages")?;
+    if dirs.get(pages + 1) != Some(&"api") {
+        return None;
+    }
+    let mut parts: Vec<&str> = dirs[pages + 1..].to_vec();
+    if stem != "index" {
+        parts.push(stem);
+    }
+    Some(format!("/{}", parts.join("/")))
 }
 
 /// The route of a Next.js App Router `route.*` file: `/api/integrations/[id]`.
@@ -1524,11 +1628,7 @@ impl MissingRequiredCallCheck {
             src,
             defs: py_definitions(root, src),
         };
-        let mut candidates = if self.has_routes {
-            self.py_routes(file, root, src)
-        } else {
-            Vec::new()
-        };
+        let mut candidates = self.py_routes(file, root, src);
         if let Some(functions) = &self.functions {
             walk(root, |node| {
                 if node.kind() == "function_definition" {
@@ -1644,21 +1744,27 @@ impl MissingRequiredCallCheck {
                     continue;
                 };
                 let verb = text(call.name, src).to_ascii_lowercase();
-                let by_verb = self.route_methods.contains(&verb);
-                let by_methods = matches!(verb.as_str(), "route" | "api_route")
-                    && call.kwargs.iter().any(|(k, v)| {
-                        text(*k, src) == "methods"
-                            && named_children(*v).iter().any(|m| {
-                                py::fold_string(*m, src).is_some_and(|l| {
-                                    self.route_methods
-                                        .iter()
-                                        .any(|rm| rm.eq_ignore_ascii_case(&l.value))
-                                })
-                            })
-                    });
-                if !by_verb && !by_methods {
+                // The methods the route answers: `@router.delete` or
+                // `@app.route(…, methods=["DELETE", "POST"])` (default GET).
+                let methods: Vec<String> = if matches!(verb.as_str(), "route" | "api_route") {
+                    let listed: Vec<String> = call
+                        .kwargs
+                        .iter()
+                        .filter(|(k, _)| text(*k, src) == "methods")
+                        .flat_map(|(_, v)| named_children(*v))
+                        .filter_map(|m| py::fold_string(m, src))
+                        .map(|l| l.value.to_ascii_lowercase())
+                        .collect();
+                    if listed.is_empty() {
+                        vec!["get".to_string()]
+                    } else {
+                        listed
+                    }
+                } else if HTTP_METHODS.contains(&verb.as_str()) {
+                    vec![verb.clone()]
+                } else {
                     continue;
-                }
+                };
                 let path = call.args.first().copied().or_else(|| {
                     call.kwargs
                         .iter()
@@ -1672,14 +1778,13 @@ impl MissingRequiredCallCheck {
                 };
                 let prefix = prefixes.get(text(receiver, src)).map_or("", String::as_str);
                 let route = join_route(prefix, &lit.with_placeholders());
-                if !self.route_matches(Some(&route), file.path()) {
+                let listed = methods.iter().find(|m| self.route_methods.contains(m));
+                let by_path = listed.is_some() && self.route_matches(Some(&route), file.path());
+                if !by_path && !self.names_disconnect(&route) {
                     continue;
                 }
-                let method = self
-                    .route_methods
-                    .iter()
-                    .find(|m| by_verb && **m == verb)
-                    .or_else(|| self.route_methods.first())
+                let method = listed
+                    .or_else(|| methods.first())
                     .map(|m| m.to_ascii_uppercase())
                     .unwrap_or_default();
                 out.push(Candidate {
@@ -1838,7 +1943,7 @@ mod tests {
             ("await tokenStore.delete(userId);", true),
             ("await this.vault.delete(`gmail:${userId}`);", true),
             ("await deleteToken(userId);", true),
-            ("await deleteConnection(id);", true),
+            ("await deleteConnection(id);", false),
             ("await redis.del(`oauth:tokens:${userId}`);", true),
             ("await Connection.destroy({ where: { id } });", true),
             ("await this.connectionRepository.delete(id);", true),
@@ -1968,6 +2073,31 @@ mod tests {
                 "\"/{provider}\" | `DELETE /integrations/{provider}` deletes a stored credential (`db.query(OAuthToken).filter_by(…).delete()`) but never calls `revoke`",
                 "\"/connections/<cid>\" | `DELETE /connections/<cid>` deletes a stored credential (`Connection.objects.filter(…).delete()`) but never calls `revoke`",
             ]
+        );
+    }
+
+    #[test]
+    fn disconnect_named_routes() {
+        let next = "export async function POST(req: Request, { params }) {\n  await db.delete(oauthTokens).where(eq(oauthTokens.integrationId, params.id));\n  return Response.json({ ok: true });\n}\n";
+        assert_eq!(
+            spans("app/api/integrations/[id]/disconnect/route.ts", next),
+            vec!["POST"]
+        );
+        assert!(spans("app/api/integrations/[id]/refresh/route.ts", next).is_empty());
+        let pages = "export default async function handler(req, res) {\n  await prisma.account.deleteMany({ where: { userId: req.query.id } });\n  res.status(200).end();\n}\n";
+        assert_eq!(
+            flagged("src/pages/api/google/disconnect.ts", pages),
+            vec!["handler | `/api/google/disconnect` deletes a stored credential (`prisma.account.deleteMany(…)`) but never calls `revoke`"]
+        );
+        let express = "router.post('/:provider/disconnect', async (req, res) => { await tokenStore.delete(req.user.id); });\n\
+                       router.post('/:provider/refresh', async (req, res) => { await tokenStore.delete(req.user.id); });\n\
+                       api.post('/integrations/x/disconnect', async () => { await tokenStore.delete(1); });\n";
+        assert_eq!(spans("server.ts", express), vec!["'/:provider/disconnect'"]);
+        let fastapi = "@router.post(\"/{provider}/disconnect\")\nasync def disc(provider: str):\n    await token_store.delete(provider)\n\n\
+                       @app.route(\"/gmail/disconnect\", methods=[\"POST\"])\ndef gmail():\n    OAuthToken.query.delete()\n";
+        assert_eq!(
+            spans("api.py", fastapi),
+            vec!["\"/{provider}/disconnect\"", "\"/gmail/disconnect\""]
         );
     }
 
