@@ -1100,54 +1100,19 @@ impl MissingRequiredCallCheck {
                 true
             });
         }
-        let mut done = HashSet::new();
-        for candidate in candidates {
-            if !done.insert(candidate.function.id()) {
-                continue;
-            }
-            let analysis = ctx.analyze(candidate.function, 0, &mut Vec::new());
-            let Some(deletion) = analysis.deletion else {
-                continue;
-            };
-            if analysis.requires
-                || (candidate.by_name && self.ts_caller_requires(&ctx, root, &candidate))
-            {
-                continue;
-            }
-            self.report(out, &candidate, &deletion);
-        }
-    }
-
-    /// Whether another function of the file calls the candidate and makes
-    /// the required call itself.
-    fn ts_caller_requires(
-        &self,
-        ctx: &TsContext<'_, '_>,
-        root: Node<'_>,
-        candidate: &Candidate<'_>,
-    ) -> bool {
-        let src = ctx.src;
-        let mut excused = false;
-        walk(root, |node| {
-            if excused {
-                return false;
-            }
-            if let Some(call) = ts::call(node) {
-                if text(call.name, src) == candidate.name {
-                    let caller = node
-                        .parent()
-                        .and_then(|p| crate::lang::tree::ancestor(p, ts::FUNCTION_KINDS));
-                    if let Some(caller) = caller.filter(|c| c.id() != candidate.function.id()) {
-                        let mut visited = vec![candidate.function.id()];
-                        if ctx.analyze(caller, 0, &mut visited).requires {
-                            excused = true;
-                        }
-                    }
-                }
-            }
-            true
-        });
-        excused
+        self.report_paths(
+            candidates,
+            |function, visited| ctx.analyze(function, 0, visited),
+            |name| {
+                callers(
+                    root,
+                    name,
+                    |n| ts::call(n).map(|c| text(c.name, src)),
+                    ts::FUNCTION_KINDS,
+                )
+            },
+            out,
+        );
     }
 
     fn ts_routes<'t>(
@@ -1649,52 +1614,19 @@ impl MissingRequiredCallCheck {
                 true
             });
         }
-        let mut done = HashSet::new();
-        for candidate in candidates {
-            if !done.insert(candidate.function.id()) {
-                continue;
-            }
-            let analysis = ctx.analyze(candidate.function, 0, &mut Vec::new());
-            let Some(deletion) = analysis.deletion else {
-                continue;
-            };
-            if analysis.requires
-                || (candidate.by_name && self.py_caller_requires(&ctx, root, &candidate))
-            {
-                continue;
-            }
-            self.report(out, &candidate, &deletion);
-        }
-    }
-
-    fn py_caller_requires(
-        &self,
-        ctx: &PyContext<'_, '_>,
-        root: Node<'_>,
-        candidate: &Candidate<'_>,
-    ) -> bool {
-        let src = ctx.src;
-        let mut excused = false;
-        walk(root, |node| {
-            if excused {
-                return false;
-            }
-            if let Some(call) = py::call(node) {
-                if text(call.name, src) == candidate.name {
-                    let caller = node
-                        .parent()
-                        .and_then(|p| crate::lang::tree::ancestor(p, &["function_definition"]));
-                    if let Some(caller) = caller.filter(|c| c.id() != candidate.function.id()) {
-                        let mut visited = vec![candidate.function.id()];
-                        if ctx.analyze(caller, 0, &mut visited).requires {
-                            excused = true;
-                        }
-                    }
-                }
-            }
-            true
-        });
-        excused
+        self.report_paths(
+            candidates,
+            |function, visited| ctx.analyze(function, 0, visited),
+            |name| {
+                callers(
+                    root,
+                    name,
+                    |n| py::call(n).map(|c| text(c.name, src)),
+                    &["function_definition"],
+                )
+            },
+            out,
+        );
     }
 
     /// `@router.delete("/…")`, `@app.route("/…", methods=["DELETE"])` with
@@ -1799,6 +1731,39 @@ impl MissingRequiredCallCheck {
         out
     }
 
+    /// Reports each candidate (once) that deletes a stored credential and
+    /// never makes the required call. A candidate found by its name is
+    /// excused when a function of the file that calls it makes the call.
+    fn report_paths<'t>(
+        &self,
+        candidates: Vec<Candidate<'t>>,
+        analyze: impl Fn(Node<'t>, &mut Vec<usize>) -> Analysis,
+        callers: impl Fn(&str) -> Vec<Node<'t>>,
+        out: &mut Reporter<'_>,
+    ) {
+        let mut done = HashSet::new();
+        for candidate in candidates {
+            if !done.insert(candidate.function.id()) {
+                continue;
+            }
+            let analysis = analyze(candidate.function, &mut Vec::new());
+            let Some(deletion) = analysis.deletion else {
+                continue;
+            };
+            let excused = analysis.requires
+                || (candidate.by_name
+                    && callers(&candidate.name)
+                        .into_iter()
+                        .filter(|caller| caller.id() != candidate.function.id())
+                        .any(|caller| {
+                            analyze(caller, &mut vec![candidate.function.id()]).requires
+                        }));
+            if !excused {
+                self.report(out, &candidate, &deletion);
+            }
+        }
+    }
+
     fn report(&self, out: &mut Reporter<'_>, candidate: &Candidate<'_>, deletion: &Deletion) {
         out.report(
             Report::at(candidate.span.clone())
@@ -1809,6 +1774,29 @@ impl MissingRequiredCallCheck {
                 .secondary(deletion.span.clone(), "deletes the stored credential here"),
         );
     }
+}
+
+/// The functions of a file that call `name` (the nearest function around
+/// each call).
+fn callers<'t, 's>(
+    root: Node<'t>,
+    name: &str,
+    callee: impl Fn(Node<'t>) -> Option<&'s str>,
+    function_kinds: &[&str],
+) -> Vec<Node<'t>> {
+    let mut out = Vec::new();
+    walk(root, |node| {
+        if callee(node) == Some(name) {
+            if let Some(caller) = node
+                .parent()
+                .and_then(|p| crate::lang::tree::ancestor(p, function_kinds))
+            {
+                out.push(caller);
+            }
+        }
+        true
+    });
+    out
 }
 
 fn join_route(prefix: &str, path: &str) -> String {

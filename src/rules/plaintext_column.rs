@@ -553,6 +553,12 @@ mod tests {
     }
 
     #[test]
+    fn prisma_suppressions() {
+        let src = "model Account {\n  // plumbline-ignore: plaintext-credential-column -- encrypted by the Prisma extension\n  refresh_token String?\n  access_token String? // plumbline-ignore: plaintext-credential-column -- same\n  id_token String?\n}\n";
+        assert_eq!(flagged("schema.prisma", src), vec!["id_token"]);
+    }
+
+    #[test]
     fn options_are_validated() {
         let compile = |text: &str| super::PlaintextColumn.compile(&toml::from_str(text).unwrap());
         assert_eq!(
