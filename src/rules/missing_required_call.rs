@@ -86,7 +86,11 @@ declare_kind! {
     /// `functions` that a function of the same file calls after or before
     /// making the required call is a helper of that caller and is not
     /// flagged. Functions that are themselves named like a required call,
-    /// and test files, are skipped.
+    /// test files, and functions of the data-access layer (methods of a
+    /// `…Repository`/`…Store`/`…Dao` class, files under `repositories/`,
+    /// `db/`, `queries/`, `crud.py`, `*.repository.ts`) are skipped: they
+    /// hold no connector to revoke with, their callers do. Routes are
+    /// checked wherever they are.
     ///
     /// ## Why is this bad?
     /// Deleting our copy of a token does not end the grant: the refresh
@@ -563,6 +567,21 @@ impl MissingRequiredCallCheck {
         // alone says nothing: websocket connections are deleted that way.)
         if self.strong(&call.name) {
             return true;
+        }
+        // `this.repo.deleteConnection(id)`, `db.deleteIntegration(id)`: a
+        // data-access object deleting a record (a bare `deleteConnection()`
+        // may be a websocket's).
+        if self.record(&call.name) && name_words[0] == "delete" {
+            let data_access = call.receiver.last().is_some_and(|last| {
+                words(last).iter().any(|w| {
+                    STORE_WORDS.contains(&w.as_str())
+                        || DATA_LAYER_WORDS.contains(&w.as_str())
+                        || SESSION_WORDS.contains(&w.as_str())
+                })
+            });
+            if data_access {
+                return true;
+            }
         }
         // `tokenStore.delete(id)`, `prisma.oauthToken.deleteMany()`
         if call.receiver.iter().any(|r| self.strong(r)) {
@@ -1080,13 +1099,18 @@ impl MissingRequiredCallCheck {
             defs: ts_definitions(root, src),
         };
         let mut candidates = self.ts_routes(file, root, src, &ctx);
-        if let Some(functions) = &self.functions {
+        if let Some(functions) = self
+            .functions
+            .as_ref()
+            .filter(|_| !is_data_layer_path(file.path()))
+        {
             walk(root, |node| {
                 if ts::FUNCTION_KINDS.contains(&node.kind()) {
                     if let Some(name) = ts_function_name(node) {
                         let written = text(name, src).trim_start_matches('#');
                         if functions.is_match(Family::Js, written)
                             && !self.required.is_match(Family::Js, written)
+                            && !in_data_layer(node, src, &["class_declaration", "class"])
                         {
                             candidates.push(Candidate {
                                 function: node,
@@ -1594,13 +1618,18 @@ impl MissingRequiredCallCheck {
             defs: py_definitions(root, src),
         };
         let mut candidates = self.py_routes(file, root, src);
-        if let Some(functions) = &self.functions {
+        if let Some(functions) = self
+            .functions
+            .as_ref()
+            .filter(|_| !is_data_layer_path(file.path()))
+        {
             walk(root, |node| {
                 if node.kind() == "function_definition" {
                     if let Some(name) = node.child_by_field_name("name") {
                         let written = text(name, src);
                         if functions.is_match(Family::Python, written)
                             && !self.required.is_match(Family::Python, written)
+                            && !in_data_layer(node, src, &["class_definition"])
                         {
                             candidates.push(Candidate {
                                 function: node,
@@ -1776,6 +1805,50 @@ impl MissingRequiredCallCheck {
     }
 }
 
+/// Words that name a data-access layer: its functions store and delete
+/// rows and cannot revoke (they hold no connector); the service that calls
+/// them is the disconnect path.
+const DATA_LAYER_WORDS: &[&str] = &[
+    "repository",
+    "repositories",
+    "repo",
+    "repos",
+    "dao",
+    "daos",
+    "crud",
+    "queries",
+    "store",
+    "stores",
+    "storage",
+    "db",
+    "database",
+];
+
+/// A file of the data-access layer: a folder named like one
+/// (`src/repositories/…`, `lib/db/…`) or a file whose name ends like one
+/// (`connection.repository.ts`, `token-store.ts`, `crud.py`).
+fn is_data_layer_path(path: &str) -> bool {
+    let (dirs, file) = path.rsplit_once('/').unwrap_or(("", path));
+    let is_word = |w: &str| DATA_LAYER_WORDS.contains(&w.to_ascii_lowercase().as_str());
+    let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
+    dirs.split('/').any(is_word) || stem.rsplit(['.', '-', '_']).next().is_some_and(is_word)
+}
+
+/// A method of a data-access class (`ConnectionRepository`, `TokenStore`).
+fn in_data_layer(function: Node<'_>, src: &str, class_kinds: &[&str]) -> bool {
+    let Some(class) = function
+        .parent()
+        .and_then(|p| crate::lang::tree::ancestor(p, class_kinds))
+    else {
+        return false;
+    };
+    class.child_by_field_name("name").is_some_and(|name| {
+        words(text(name, src))
+            .last()
+            .is_some_and(|w| DATA_LAYER_WORDS.contains(&w.as_str()))
+    })
+}
+
 /// The functions of a file that call `name` (the nearest function around
 /// each call).
 fn callers<'t, 's>(
@@ -1859,6 +1932,27 @@ impl Check for MissingRequiredCallCheck {
         vec![group]
     }
 
+    /// Route files named like a disconnect path (`…/disconnect/route.ts`,
+    /// `pages/api/…/disconnect.ts`) need not spell it in their code.
+    fn path_triggers(&self) -> Vec<String> {
+        let Some(functions) = &self.functions else {
+            return Vec::new();
+        };
+        let mut globs = Vec::new();
+        for literal in functions.literals() {
+            let literal = literal.trim_matches('_').to_ascii_lowercase();
+            if literal.len() < 4 || literal.contains('_') {
+                continue;
+            }
+            globs.push(format!("**/*{literal}*/**/route.*"));
+            globs.push(format!("**/pages/api/**/*{literal}*"));
+            globs.push(format!("**/pages/api/**/*{literal}*/**"));
+        }
+        globs.sort();
+        globs.dedup();
+        globs
+    }
+
     fn check(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
         if is_test_path(file.path()) {
             return;
@@ -1932,6 +2026,8 @@ mod tests {
             ("await this.vault.delete(`gmail:${userId}`);", true),
             ("await deleteToken(userId);", true),
             ("await deleteConnection(id);", false),
+            ("await this.repo.deleteConnection(id);", true),
+            ("await dynamo.deleteConnection(id);", false),
             ("await redis.del(`oauth:tokens:${userId}`);", true),
             ("await Connection.destroy({ where: { id } });", true),
             ("await this.connectionRepository.delete(id);", true),
@@ -2028,6 +2124,12 @@ mod tests {
         let src = "async function deleteConnection(id: string) {\n  await db.from('connections').delete().eq('id', id);\n}\n\
                    export async function disconnect(id: string) {\n  await connector.revoke(id);\n  await deleteConnection(id);\n}\n";
         assert!(flagged("lib/connections.ts", src).is_empty());
+        let repository = "export class ConnectionRepository {\n  async deleteConnection(id: string) {\n    await this.prisma.connection.delete({ where: { id } });\n  }\n}\n";
+        assert!(flagged("src/connections/service.ts", repository).is_empty());
+        let data = "export async function deleteConnection(id: string) {\n  await db.from('connections').delete().eq('id', id);\n}\n";
+        assert!(flagged("src/lib/db/connections.ts", data).is_empty());
+        assert!(flagged("src/connections/connection.repository.ts", data).is_empty());
+        assert!(flagged("app/crud.py", "def delete_connection(db, cid):\n    db.query(Connection).filter_by(id=cid).delete()\n").is_empty());
         let lone = "export async function deleteGmailConnection(id: string) {\n  await db.from('connections').delete().eq('id', id);\n}\n";
         assert_eq!(
             flagged("lib/connections.ts", lone),
@@ -2072,6 +2174,18 @@ mod tests {
             vec!["POST"]
         );
         assert!(spans("app/api/integrations/[id]/refresh/route.ts", next).is_empty());
+        let terse = "export async function POST() {\n  await tokenStore.remove(1);\n}\n";
+        assert_eq!(
+            spans("app/api/gmail/disconnect/route.ts", terse),
+            vec!["POST"]
+        );
+        assert_eq!(
+            spans(
+                "pages/api/gmail/disconnect.js",
+                "export default async (req, res) => { await tokenStore.remove(1); };\n"
+            ),
+            vec!["default"]
+        );
         let pages = "export default async function handler(req, res) {\n  await prisma.account.deleteMany({ where: { userId: req.query.id } });\n  res.status(200).end();\n}\n";
         assert_eq!(
             flagged("src/pages/api/google/disconnect.ts", pages),
