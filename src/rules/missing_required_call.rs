@@ -55,7 +55,7 @@ declare_kind! {
     ///   `vault.deleteSecret(…)`, Python `remove_credentials(…)`), in its
     ///   receiver (`tokenStore.delete(id)`, `prisma.oauthToken.deleteMany()`,
     ///   `this.vault.delete(key)`, `self.token_store.delete(…)`) or in a key
-    ///   string (`redis.del(`oauth:tokens:${id}`)`);
+    ///   string (`` redis.del(`oauth:tokens:${id}`) ``);
     /// - a word of `deletes` or `deletes_records` in a database target: a
     ///   table string of a query builder (`supabase.from('connections')
     ///   .delete()`, `knex('oauth_tokens').del()`, `db.deleteFrom('integrations')`,
@@ -64,7 +64,8 @@ declare_kind! {
     ///   (`prisma.account.delete({ where })`), a model class
     ///   (`Connection.destroy(…)`, Django `Integration.objects.filter(…)
     ///   .delete()`, SQLAlchemy `session.query(Connection)…delete()` and
-    ///   `delete(Connection)`), a repository (`connectionRepository.delete(id)`),
+    ///   `delete(Connection)`), a repository or store
+    ///   (`connectionRepository.delete(id)`, `this.repo.deleteConnection(id)`),
     ///   the table or entity given to a session or transaction
     ///   (`session.delete(conn)`, `db.delete(connections)`), a model instance
     ///   deleting itself (`integration.delete()`), and `delete from t` in SQL
@@ -82,10 +83,10 @@ declare_kind! {
     /// (`connector.revoke(…)`, `await client.revokeToken(…)`,
     /// `connector.revoke?.()`, Python `await connector.revoke(…)`), passes
     /// such a function as an argument, or requests a URL whose path names
-    /// it (`https://oauth2.googleapis.com/revoke`). A function named by
-    /// `functions` that a function of the same file calls after or before
-    /// making the required call is a helper of that caller and is not
-    /// flagged. Functions that are themselves named like a required call,
+    /// it (`https://oauth2.googleapis.com/revoke`). A function found by its
+    /// name is not flagged when another function of the same file calls it
+    /// and makes the required call: it is that caller's helper. Functions
+    /// that are themselves named like a required call,
     /// test files, and functions of the data-access layer (methods of a
     /// `…Repository`/`…Store`/`…Dao` class, files under `repositories/`,
     /// `db/`, `queries/`, `crud.py`, `*.repository.ts`) are skipped: they
