@@ -488,7 +488,7 @@ fn ts_read_columns(root: Node<'_>, src: &str, columns: &ColumnGlobs) -> Vec<Ment
     let mut out = Vec::new();
     walk(root, |node| {
         if let Some(lit) = ts_embedded_sql(node, src) {
-            for statement in sql::parse_statements(&lit.value) {
+            for statement in embedded_statements(&lit.value) {
                 for (span, name) in sql_read_columns(&statement, &lit.value) {
                     out.push(Mention {
                         display: name.clone(),
@@ -701,7 +701,7 @@ fn py_read_columns(root: Node<'_>, src: &str, columns: &ColumnGlobs) -> Vec<Ment
                     .and_then(|a| py_strings(root, src, *a).into_iter().next())
                 {
                     let value = &resolved.lit.value;
-                    for statement in sql::parse_statements(value) {
+                    for statement in embedded_statements(value) {
                         for (span, name) in sql_read_columns(&statement, value) {
                             found.push(Mention {
                                 display: name.clone(),
@@ -912,6 +912,24 @@ pub(super) fn sql_read_columns(
     out
 }
 
+/// The statements of SQL held by a string in code, when it reads as SQL:
+/// it starts with a data statement, so prose handed to a function that
+/// happens to be called `text` or `execute` is never read as SQL.
+fn embedded_statements(value: &str) -> Vec<SqlStatement> {
+    const DATA: &[&str] = &["select", "with", "update", "delete", "insert"];
+    let statements = sql::parse_statements(value);
+    let reads_as_sql = statements.first().is_some_and(|first| {
+        first
+            .first_keyword(value)
+            .is_some_and(|k| DATA.iter().any(|d| k.eq_ignore_ascii_case(d)))
+    });
+    if reads_as_sql {
+        statements
+    } else {
+        Vec::new()
+    }
+}
+
 /// Lower-cased names of the columns `alter table … drop [column] [if
 /// exists] name` removes.
 fn sql_dropped_columns(statements: &[SqlStatement], text: &str) -> HashSet<String> {
@@ -1036,6 +1054,7 @@ mod tests {
                    supabase.table(\"organizations\").update({\"integration_u_status\": 1}).eq(\"integration_u_status\", 0).execute()\n\
                    cur.execute(\"select integration_db_status from organizations\")\n\
                    items.eq(\"integration_z_status\")\n\
+                   label = text(\"Status: integration_t_status is shown here\")\n\
                    print(\"integration_p_status\")\n";
         assert_eq!(
             flagged("a.py", src),
