@@ -330,7 +330,7 @@ fn select_list_columns(value: &str) -> Option<Vec<Range<usize>>> {
     }
     let tokens = select_tokens(value);
     let mut out = Vec::new();
-    for (range, _) in &tokens {
+    for range in &tokens {
         if range.is_empty() {
             continue;
         }
@@ -353,7 +353,7 @@ fn select_list_columns(value: &str) -> Option<Vec<Range<usize>>> {
 
 /// Name tokens of a select string: runs of identifier characters and
 /// `"quoted"` names (the range then excludes the quotes).
-fn select_tokens(value: &str) -> Vec<(Range<usize>, bool)> {
+fn select_tokens(value: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut chars = value.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
@@ -366,7 +366,7 @@ fn select_tokens(value: &str) -> Vec<(Range<usize>, bool)> {
                     break;
                 }
             }
-            out.push((start..end, true));
+            out.push(start..end);
         } else if is_ident_char(c) {
             let mut end = i + c.len_utf8();
             while let Some(&(j, d)) = chars.peek() {
@@ -376,7 +376,7 @@ fn select_tokens(value: &str) -> Vec<(Range<usize>, bool)> {
                 end = j + d.len_utf8();
                 chars.next();
             }
-            out.push((i..end, false));
+            out.push(i..end);
         }
     }
     out
