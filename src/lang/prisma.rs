@@ -15,6 +15,9 @@ pub struct PrismaBlock {
     pub name_span: Range<usize>,
     /// The table name given by `@@map("…")`, if any.
     pub mapped: Option<String>,
+    /// The database schema given by `@@schema("…")` (multi-schema
+    /// projects), if any.
+    pub schema: Option<String>,
     pub fields: Vec<PrismaField>,
 }
 
@@ -162,6 +165,7 @@ pub fn parse(text: &str) -> Vec<PrismaBlock> {
                 name: text[name.span.clone()].to_string(),
                 name_span: name.span.clone(),
                 mapped: None,
+                schema: None,
                 fields: Vec::new(),
             };
             for line in lines(&tokens[i + 3..close]) {
@@ -222,8 +226,10 @@ fn read_line(line: &[Token], text: &str, block: &mut PrismaBlock) {
     let is = |j: usize, k: Kind| line.get(j).is_some_and(|t| t.kind == k);
     if is(0, Kind::Punct('@')) && is(1, Kind::Punct('@')) {
         let (attribute, _) = read_attribute(&line, 0, 2, text);
-        if let Some(attribute) = attribute.filter(|a| a.name == "map") {
-            block.mapped = attribute.name_arg;
+        match attribute {
+            Some(a) if a.name == "map" => block.mapped = a.name_arg,
+            Some(a) if a.name == "schema" => block.schema = a.name_arg,
+            _ => {}
         }
         return;
     }
@@ -384,6 +390,7 @@ model Account {
   // secret String
   @@unique([provider, providerAccountId])
   @@map("accounts")
+  @@schema("public")
 }
 
 type Address {
@@ -398,6 +405,7 @@ type Address {
         assert_eq!(names, ["Account", "Address"]);
         let account = &blocks[0];
         assert_eq!(account.table_name(), "accounts");
+        assert_eq!(account.schema.as_deref(), Some("public"));
         assert_eq!(&SCHEMA[account.name_span.clone()], "Account");
         let fields: Vec<_> = account
             .fields

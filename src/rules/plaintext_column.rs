@@ -46,8 +46,10 @@ declare_kind! {
     /// merely start with one (`token_type`, `token_expires_at`, `secret_ref`,
     /// `credential_id`), binary or other non-text types (`bytea`, Prisma
     /// `Bytes`, `String @db.Uuid`), columns that a `security label for
-    /// pgsodium on column …` of the same file encrypts, `drop column`, and
-    /// anything in comments.
+    /// pgsodium on column …` of the same file encrypts, tables of the
+    /// schemas the platform owns (`auth`, `storage`, `vault`, `realtime`, …,
+    /// as in a `supabase db dump` or Prisma `@@schema("auth")`), `drop
+    /// column`, and anything in comments.
     ///
     /// ## Why is this bad?
     /// A credential in a text column is one backup, replica, log line or
@@ -150,6 +152,32 @@ struct Options {
     exempt_qualifiers: Vec<String>,
     #[serde(default)]
     exempt_tables: Vec<String>,
+}
+
+/// Schemas the database platform owns (Supabase's `auth`, `storage`,
+/// `vault`, …): schema dumps and introspected Prisma models repeat their
+/// tables, which the project neither defines nor can change.
+const PLATFORM_SCHEMAS: &[&str] = &[
+    "auth",
+    "storage",
+    "vault",
+    "realtime",
+    "_realtime",
+    "supabase_functions",
+    "supabase_migrations",
+    "extensions",
+    "graphql",
+    "graphql_public",
+    "pgsodium",
+    "pgsodium_masks",
+    "net",
+    "cron",
+    "pg_catalog",
+    "information_schema",
+];
+
+fn is_platform_schema(schema: Option<&str>) -> bool {
+    schema.is_some_and(|s| PLATFORM_SCHEMAS.contains(&s.to_ascii_lowercase().as_str()))
 }
 
 /// Words in a column name that say its value is not stored in clear.
@@ -312,7 +340,13 @@ impl PlaintextColumnCheck {
         for statement in statements {
             for def in sql::column_definitions(statement, text) {
                 let table = def.table.last().map_or("", String::as_str);
-                if !self.is_text(&def.type_name)
+                let schema = def
+                    .table
+                    .len()
+                    .checked_sub(2)
+                    .map(|i| def.table[i].as_str());
+                if is_platform_schema(schema)
+                    || !self.is_text(&def.type_name)
                     || !self.is_credential(&[table], &def.name)
                     || encrypted
                         .iter()
@@ -326,7 +360,7 @@ impl PlaintextColumnCheck {
                     def.name_span.clone(),
                     &def.name,
                     &def.table.join("."),
-                    &text[def.type_span.clone()],
+                    &text[def.type_span.clone()].replace('"', ""),
                 );
             }
         }
@@ -335,6 +369,9 @@ impl PlaintextColumnCheck {
     fn check_prisma(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
         let text = file.text();
         for block in file.prisma() {
+            if is_platform_schema(block.schema.as_deref()) {
+                continue;
+            }
             let tables = [block.name.as_str(), block.table_name()];
             for field in &block.fields {
                 let names = [field.name.as_str(), field.column_name()];
