@@ -77,6 +77,7 @@ fn all_families() -> String {
         Family::Python,
         Family::Rust,
         Family::Sql,
+        Family::Prisma,
         Family::Config,
     ]
     .iter()

@@ -1,6 +1,7 @@
 //! Language detection and the one-parse-per-file cache the rules share.
 
 pub mod config_files;
+pub mod prisma;
 pub mod python;
 pub mod rust;
 pub mod sql;
@@ -22,6 +23,7 @@ pub enum Language {
     Python,
     Rust,
     Sql,
+    Prisma,
     Env,
     Json,
     Yaml,
@@ -36,6 +38,8 @@ pub enum Family {
     Python,
     Rust,
     Sql,
+    /// Prisma schemas (`schema.prisma`): data models, read for their fields.
+    Prisma,
     /// `.env`, JSON, YAML and TOML.
     Config,
 }
@@ -48,6 +52,7 @@ impl Language {
         Language::Python,
         Language::Rust,
         Language::Sql,
+        Language::Prisma,
         Language::Env,
         Language::Json,
         Language::Yaml,
@@ -69,6 +74,7 @@ impl Language {
             "py" | "pyi" => Language::Python,
             "rs" => Language::Rust,
             "sql" => Language::Sql,
+            "prisma" => Language::Prisma,
             "json" | "jsonc" | "json5" => Language::Json,
             "yaml" | "yml" => Language::Yaml,
             "toml" => Language::Toml,
@@ -82,6 +88,7 @@ impl Language {
             Language::Python => Family::Python,
             Language::Rust => Family::Rust,
             Language::Sql => Family::Sql,
+            Language::Prisma => Family::Prisma,
             Language::Env | Language::Json | Language::Yaml | Language::Toml => Family::Config,
         }
     }
@@ -94,6 +101,7 @@ impl Language {
             Language::Python => "python",
             Language::Rust => "rust",
             Language::Sql => "sql",
+            Language::Prisma => "prisma",
             Language::Env => "env",
             Language::Json => "json",
             Language::Yaml => "yaml",
@@ -105,6 +113,8 @@ impl Language {
     pub fn comment_markers(self) -> &'static [&'static str] {
         match self.family() {
             Family::Js | Family::Rust => &["//", "/*"],
+            // `//` and `///` (doc comments); Prisma has no block comments.
+            Family::Prisma => &["//"],
             Family::Python => &["#"],
             Family::Sql => &["--", "/*"],
             Family::Config => match self {
@@ -122,6 +132,7 @@ impl Family {
             Family::Python => "python",
             Family::Rust => "rust",
             Family::Sql => "sql",
+            Family::Prisma => "prisma",
             Family::Config => "config",
         }
     }
@@ -135,6 +146,7 @@ pub struct ParsedFile {
     tree: OnceCell<Option<tree_sitter::Tree>>,
     rust: OnceCell<rust::RustSyntax>,
     sql: OnceCell<Vec<sql::SqlStatement>>,
+    prisma: OnceCell<Vec<prisma::PrismaBlock>>,
     config: OnceCell<Vec<config_files::ConfigScalar<'static>>>,
 }
 
@@ -146,6 +158,7 @@ impl ParsedFile {
             tree: OnceCell::new(),
             rust: OnceCell::new(),
             sql: OnceCell::new(),
+            prisma: OnceCell::new(),
             config: OnceCell::new(),
         }
     }
@@ -196,6 +209,11 @@ impl ParsedFile {
     pub fn sql(&self) -> &[sql::SqlStatement] {
         self.sql
             .get_or_init(|| sql::parse_statements(&self.source.text))
+    }
+
+    /// The models, views and composite types of a Prisma schema.
+    pub fn prisma(&self) -> &[prisma::PrismaBlock] {
+        self.prisma.get_or_init(|| prisma::parse(&self.source.text))
     }
 
     /// Keys and scalar values of a config file, with comments skipped.

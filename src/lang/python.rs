@@ -152,7 +152,7 @@ pub fn dotted_name(node: Node<'_>, src: &str) -> Option<String> {
     }
 }
 
-/// Finds `NAME = <expr>` assignments anywhere before `before`, nearest last.
+/// Finds `NAME = <expr>` assignments that end before `before`, nearest last.
 pub fn assignment_value<'t>(
     root: Node<'t>,
     src: &str,
@@ -169,7 +169,8 @@ pub fn assignment_value<'t>(
                 node.child_by_field_name("left"),
                 node.child_by_field_name("right"),
             ) {
-                if l.kind() == "identifier" && text(l, src) == name {
+                // `x = f(x)` does not define the `x` it reads.
+                if l.kind() == "identifier" && text(l, src) == name && node.end_byte() <= before {
                     best = Some(r);
                 }
             }

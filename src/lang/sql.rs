@@ -169,6 +169,232 @@ pub fn qualified_name_at<'a>(
     Some((parts, first.span.start..end, next))
 }
 
+/// A column that a statement declares with a type: a column definition of
+/// `create table`, `alter table … add [column]`, or the new type of `alter
+/// table … alter [column] … [set data] type`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SqlColumnDef {
+    /// The table's name parts as [`SqlToken::ident`] gives them.
+    pub table: Vec<String>,
+    /// The column name as Postgres sees it (see [`SqlToken::ident`]).
+    pub name: String,
+    pub name_span: Range<usize>,
+    /// The type's name, lower-cased, without schema, length or array
+    /// suffix; multi-word names are joined by one space (`character
+    /// varying`, `double precision`).
+    pub type_name: String,
+    /// From the type's first token to the end of its modifiers.
+    pub type_span: Range<usize>,
+}
+
+/// Keywords that start a table constraint rather than a column definition.
+const TABLE_CONSTRAINTS: &[&str] = &[
+    "constraint",
+    "primary",
+    "unique",
+    "foreign",
+    "check",
+    "exclude",
+    "like",
+];
+
+/// Columns a statement declares with a type (see [`SqlColumnDef`]). Other
+/// statements, and `create table … as select`, yield nothing.
+pub fn column_definitions(stmt: &SqlStatement, text: &str) -> Vec<SqlColumnDef> {
+    let tokens = &stmt.tokens;
+    let kw = |i: usize, k: &str| tokens.get(i).is_some_and(|t| t.is_keyword(text, k));
+    let mut out = Vec::new();
+    if kw(0, "create") {
+        // create [or replace] [global|local] [temp|temporary|unlogged|foreign] table [if not exists] name (
+        const MODIFIERS: &[&str] = &[
+            "or",
+            "replace",
+            "global",
+            "local",
+            "temp",
+            "temporary",
+            "unlogged",
+            "foreign",
+        ];
+        let mut i = 1;
+        while MODIFIERS.iter().any(|m| kw(i, m)) {
+            i += 1;
+        }
+        if !kw(i, "table") {
+            return out;
+        }
+        i += 1;
+        if kw(i, "if") && kw(i + 1, "not") && kw(i + 2, "exists") {
+            i += 3;
+        }
+        let Some((table, _, open)) = qualified_name_at(stmt, i, text) else {
+            return out;
+        };
+        if tokens.get(open).map(|t| t.kind) != Some(SqlTokenKind::Punct('(')) {
+            return out;
+        }
+        let table: Vec<String> = table.into_iter().map(Cow::into_owned).collect();
+        let mut depth = 0usize;
+        let mut head = true;
+        for (j, token) in tokens.iter().enumerate().skip(open) {
+            match token.kind {
+                SqlTokenKind::Punct('(' | '[') => {
+                    depth += 1;
+                    if depth == 1 {
+                        continue;
+                    }
+                }
+                SqlTokenKind::Punct(')' | ']') => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                SqlTokenKind::Punct(',') if depth == 1 => {
+                    head = true;
+                    continue;
+                }
+                _ => {}
+            }
+            if head && depth == 1 {
+                out.extend(column_def_at(stmt, &table, j, text));
+            }
+            head = false;
+        }
+    } else if kw(0, "alter") && kw(1, "table") {
+        let mut i = 2;
+        if kw(i, "if") && kw(i + 1, "exists") {
+            i += 2;
+        }
+        if kw(i, "only") {
+            i += 1;
+        }
+        let Some((table, _, after)) = qualified_name_at(stmt, i, text) else {
+            return out;
+        };
+        let table: Vec<String> = table.into_iter().map(Cow::into_owned).collect();
+        let mut depth = 0usize;
+        let mut action_start = true;
+        for j in after..tokens.len() {
+            match tokens[j].kind {
+                SqlTokenKind::Punct('(' | '[') => depth += 1,
+                SqlTokenKind::Punct(')' | ']') => depth = depth.saturating_sub(1),
+                SqlTokenKind::Punct(',') if depth == 0 => {
+                    action_start = true;
+                    continue;
+                }
+                _ => {}
+            }
+            if depth > 0 || !action_start {
+                continue;
+            }
+            if kw(j, "add") {
+                action_start = false;
+                let mut k = j + 1;
+                if kw(k, "column") {
+                    k += 1;
+                }
+                if kw(k, "if") && kw(k + 1, "not") && kw(k + 2, "exists") {
+                    k += 3;
+                }
+                out.extend(column_def_at(stmt, &table, k, text));
+            } else if kw(j, "alter") {
+                action_start = false;
+                let mut k = j + 1;
+                if kw(k, "column") {
+                    k += 1;
+                }
+                let Some(name) = tokens.get(k).and_then(|t| t.ident(text)) else {
+                    continue;
+                };
+                let mut ty = k + 1;
+                if kw(ty, "set") && kw(ty + 1, "data") {
+                    ty += 2;
+                }
+                if kw(ty, "type") {
+                    if let Some((type_name, type_span)) = type_at(stmt, ty + 1, text) {
+                        out.push(SqlColumnDef {
+                            table: table.clone(),
+                            name: name.into_owned(),
+                            name_span: tokens[k].span.clone(),
+                            type_name,
+                            type_span,
+                        });
+                    }
+                }
+            } else if tokens[j].kind == SqlTokenKind::Word {
+                action_start = false;
+            }
+        }
+    }
+    out
+}
+
+/// `name type …` at token `i`, unless `i` starts a table constraint.
+fn column_def_at(
+    stmt: &SqlStatement,
+    table: &[String],
+    i: usize,
+    text: &str,
+) -> Option<SqlColumnDef> {
+    let token = stmt.tokens.get(i)?;
+    if TABLE_CONSTRAINTS.iter().any(|k| token.is_keyword(text, k)) {
+        return None;
+    }
+    let name = token.ident(text)?;
+    let (type_name, type_span) = type_at(stmt, i + 1, text)?;
+    Some(SqlColumnDef {
+        table: table.to_vec(),
+        name: name.into_owned(),
+        name_span: token.span.clone(),
+        type_name,
+        type_span,
+    })
+}
+
+/// Reads a type name at token `i`: `text`, `public.citext`, `"text"`,
+/// `varchar(255)`, `character varying(40)[]`, `double precision`.
+fn type_at(stmt: &SqlStatement, i: usize, text: &str) -> Option<(String, Range<usize>)> {
+    const SECOND_WORDS: &[(&str, &str)] = &[
+        ("character", "varying"),
+        ("char", "varying"),
+        ("bit", "varying"),
+        ("double", "precision"),
+        ("national", "character"),
+        ("national", "char"),
+    ];
+    let tokens = &stmt.tokens;
+    let (parts, span, mut next) = qualified_name_at(stmt, i, text)?;
+    let mut name = parts.last()?.to_ascii_lowercase();
+    let mut end = span.end;
+    while let Some(t) = tokens.get(next) {
+        let word = t.text(text).to_ascii_lowercase();
+        if t.kind == SqlTokenKind::Word
+            && SECOND_WORDS.contains(&(name.rsplit(' ').next()?, word.as_str()))
+        {
+            name.push(' ');
+            name.push_str(&word);
+            end = t.span.end;
+            next += 1;
+        } else {
+            break;
+        }
+    }
+    // (n[, m]) and [] suffixes
+    while let Some(SqlTokenKind::Punct(open @ ('(' | '['))) = tokens.get(next).map(|t| t.kind) {
+        let close = if open == '(' { ')' } else { ']' };
+        let Some(offset) = tokens[next..]
+            .iter()
+            .position(|t| t.kind == SqlTokenKind::Punct(close))
+        else {
+            break;
+        };
+        end = tokens[next + offset].span.end;
+        next += offset + 1;
+    }
+    Some((name, span.start..end))
+}
+
 /// How a range is split: plpgsql bodies additionally break after block keywords so
 /// that `BEGIN INSERT INTO t ...` comes out as its own `INSERT` statement.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -1077,6 +1303,10 @@ end $$";
                 let _ = qualified_name_at(&s, i, text);
             }
             let _ = s.first_keyword(text);
+            for def in column_definitions(&s, text) {
+                assert!(text.get(def.name_span.clone()).is_some());
+                assert!(text.get(def.type_span.clone()).is_some());
+            }
         }
     }
 
@@ -1085,6 +1315,7 @@ end $$";
         "/* a /* b */ c */ -- d\nselect 1.5e+3, .5, 0x1g, a$b, $1$, $, x --",
         "U&\"\\0041\" u&'\\' E'\\x' e'\\u12' $ä$ ü $ä$ \"ä\"\"",
         "do $$ do $b$ do $c$ select 1 $c$ $b$ $$",
+        "create table if not exists s.\"t\" (a character varying(2)[], b public.citext, constraint c check (a <> '')); alter table only t add column if not exists x text, alter column y set data type bytea using (1);",
     ];
 
     #[test]
@@ -1140,6 +1371,56 @@ end $$";
                 check_invariants(&text);
             }
         }
+    }
+
+    #[test]
+    fn column_definitions_with_types() {
+        let text = r#"create table if not exists public."OAuth_Tokens" (
+  id uuid primary key,
+  "accessToken" character varying(255)[] not null,
+  refresh_token text default '',
+  amount numeric(10, 2),
+  constraint k check (refresh_token <> ''),
+  primary key (id)
+);
+alter table only oauth_tokens add column if not exists api_key public.citext, add secret "text",
+  alter column refresh_token set data type bytea using null, alter id type text, drop column x,
+  add constraint c unique (api_key);
+create table t as select 1;
+create unlogged table u (x double precision)"#;
+        let defs: Vec<(String, String, String, &str)> = parse_statements(text)
+            .iter()
+            .flat_map(|s| column_definitions(s, text))
+            .map(|d| {
+                (
+                    d.table.join("."),
+                    d.name,
+                    d.type_name,
+                    &text[d.type_span.clone()],
+                )
+            })
+            .collect();
+        let expected = [
+            ("public.OAuth_Tokens", "id", "uuid", "uuid"),
+            (
+                "public.OAuth_Tokens",
+                "accessToken",
+                "character varying",
+                "character varying(255)[]",
+            ),
+            ("public.OAuth_Tokens", "refresh_token", "text", "text"),
+            ("public.OAuth_Tokens", "amount", "numeric", "numeric(10, 2)"),
+            ("oauth_tokens", "api_key", "citext", "public.citext"),
+            ("oauth_tokens", "secret", "text", "\"text\""),
+            ("oauth_tokens", "refresh_token", "bytea", "bytea"),
+            ("oauth_tokens", "id", "text", "text"),
+            ("u", "x", "double precision", "double precision"),
+        ];
+        let got: Vec<_> = defs
+            .iter()
+            .map(|(a, b, c, d)| (a.as_str(), b.as_str(), c.as_str(), *d))
+            .collect();
+        assert_eq!(got, expected);
     }
 
     #[test]

@@ -285,6 +285,37 @@ pub fn snake_case_glob(pattern: &str) -> String {
     out
 }
 
+/// Converts an identifier to lower snake_case: `accessToken` → `access_token`,
+/// `APIKey` → `api_key`, `Refresh-Token` → `refresh_token`. Names compare
+/// across camelCase code and snake_case columns through this.
+pub fn snake_case(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() {
+            if !out.is_empty() && !out.ends_with('_') {
+                out.push('_');
+            }
+            continue;
+        }
+        if c.is_uppercase() && i > 0 {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            if (prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower))
+                && !out.is_empty()
+                && !out.ends_with('_')
+            {
+                out.push('_');
+            }
+        }
+        out.extend(c.to_lowercase());
+    }
+    while out.ends_with('_') {
+        out.pop();
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -313,6 +344,22 @@ mod tests {
         assert_eq!(c.longest_literal(), "integration_");
         assert!(NameGlob::new("exact").is_match("exact"));
         assert!(!NameGlob::new("exact").is_match("exactly"));
+    }
+
+    #[test]
+    fn snake_case_names() {
+        for (name, snake) in [
+            ("accessToken", "access_token"),
+            ("refresh_token", "refresh_token"),
+            ("APIKey", "api_key"),
+            ("openAIApiKey", "open_ai_api_key"),
+            ("Refresh-Token", "refresh_token"),
+            ("__secret__", "secret"),
+            ("token2Fa", "token2_fa"),
+            ("ID", "id"),
+        ] {
+            assert_eq!(snake_case(name), snake, "{name}");
+        }
     }
 
     #[test]

@@ -190,16 +190,16 @@ impl Check for ForbiddenColumnWriteCheck {
 }
 
 /// A key of a row written through a query builder.
-struct Key {
+pub(super) struct Key {
     /// Substitutions of computed keys are rendered as `x`.
-    name: String,
+    pub(super) name: String,
     /// The key as written, for the message (`integration_${p}_status`).
-    display: String,
-    span: Range<usize>,
+    pub(super) display: String,
+    pub(super) span: Range<usize>,
 }
 
 impl Key {
-    fn plain(name: String, span: Range<usize>) -> Key {
+    pub(super) fn plain(name: String, span: Range<usize>) -> Key {
         Key {
             display: name.clone(),
             name,
@@ -207,7 +207,7 @@ impl Key {
         }
     }
 
-    fn literal(lit: &StrLit, span: Range<usize>, src: &str) -> Key {
+    pub(super) fn literal(lit: &StrLit, span: Range<usize>, src: &str) -> Key {
         let display = if lit.is_static() {
             lit.value.clone()
         } else {
@@ -224,7 +224,7 @@ impl Key {
     }
 }
 
-const WRITE_METHODS: &[&str] = &["update", "insert", "upsert"];
+pub(super) const WRITE_METHODS: &[&str] = &["update", "insert", "upsert"];
 
 /// How deep variables and spreads are followed.
 const MAX_DEPTH: usize = 4;
@@ -257,7 +257,7 @@ fn ts_written_keys(root: Node<'_>, src: &str) -> Vec<Key> {
 
 /// Whether an expression is a query builder: its chain calls `from`, directly
 /// or through a variable (`const q = supabase.from('t'); q.update(…)`).
-fn ts_is_query(root: Node<'_>, src: &str, receiver: Node<'_>, depth: usize) -> bool {
+pub(super) fn ts_is_query(root: Node<'_>, src: &str, receiver: Node<'_>, depth: usize) -> bool {
     if ts::chain_calls(receiver)
         .iter()
         .any(|c| text(c.name, src) == "from")
@@ -289,7 +289,7 @@ fn ts_chain_root(node: Node<'_>) -> Node<'_> {
 
 /// Collects the keys of the row(s) `value` stands for. `call` is the write
 /// call, whose function bounds where member assignments to a variable count.
-fn ts_row_keys(
+pub(super) fn ts_row_keys(
     root: Node<'_>,
     src: &str,
     value: Node<'_>,
@@ -396,7 +396,7 @@ fn ts_returned_values(callback: Node<'_>) -> Vec<Node<'_>> {
 }
 
 /// A property key as written: identifier, string, number or computed key.
-fn ts_key(key: Node<'_>, src: &str) -> Option<Key> {
+pub(super) fn ts_key(key: Node<'_>, src: &str) -> Option<Key> {
     if let Some(name) = ts::property_key(key, src) {
         return Some(Key::plain(name.into_owned(), key.byte_range()));
     }
@@ -483,7 +483,7 @@ fn py_written_keys(root: Node<'_>, src: &str) -> Vec<Key> {
     keys
 }
 
-fn py_is_query(root: Node<'_>, src: &str, receiver: Node<'_>, depth: usize) -> bool {
+pub(super) fn py_is_query(root: Node<'_>, src: &str, receiver: Node<'_>, depth: usize) -> bool {
     if py::chain_calls(receiver)
         .iter()
         .any(|c| matches!(text(c.name, src), "table" | "from_"))
@@ -508,7 +508,7 @@ fn py_is_query(root: Node<'_>, src: &str, receiver: Node<'_>, depth: usize) -> b
             .is_some_and(|value| py_is_query(root, src, value, depth + 1))
 }
 
-fn py_row_keys(
+pub(super) fn py_row_keys(
     root: Node<'_>,
     src: &str,
     value: Node<'_>,
@@ -589,7 +589,7 @@ fn py_row_keys(
     }
 }
 
-fn py_key(key: Node<'_>, src: &str) -> Option<Key> {
+pub(super) fn py_key(key: Node<'_>, src: &str) -> Option<Key> {
     let lit = py::fold_string(key, src)?;
     Some(Key::literal(&lit, lit.span.clone(), src))
 }
@@ -636,7 +636,10 @@ fn py_subscript_assignments(src: &str, name: &str, call: Node<'_>, keys: &mut Ve
 /// Names of the columns a statement adds or writes: `alter table … add
 /// [column]`, `rename column … to`, `create table (…)` definitions, `update
 /// … set` targets and `insert into t (…)` lists.
-fn sql_written_columns(statement: &SqlStatement, text: &str) -> Vec<(Range<usize>, String)> {
+pub(super) fn sql_written_columns(
+    statement: &SqlStatement,
+    text: &str,
+) -> Vec<(Range<usize>, String)> {
     let tokens = &statement.tokens;
     let mut out = Vec::new();
     let kw = |i: usize, k: &str| tokens.get(i).is_some_and(|t| t.is_keyword(text, k));

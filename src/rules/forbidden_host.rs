@@ -467,7 +467,7 @@ impl Check for HostCheck {
             Family::Python => self.check_python(file, out),
             Family::Rust => self.check_rust(file, out),
             Family::Config => self.check_config(file, out),
-            Family::Sql => {}
+            Family::Sql | Family::Prisma => {}
         }
     }
 }

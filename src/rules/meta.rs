@@ -18,6 +18,7 @@ macro_rules! builtin {
 pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
     builtin!("supabase-integration-table"),
     builtin!("supabase-integration-status-write"),
+    builtin!("supabase-integration-status-read"),
     builtin!("supabase-service-role-for-integrations"),
     builtin!("supabase-save-integration-status"),
     builtin!("forbidden-gateway-host"),
@@ -30,6 +31,8 @@ pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
     builtin!("manifest-unregistered"),
     builtin!("cached-connector-client"),
     builtin!("credential-in-log"),
+    builtin!("connector-disconnect-without-revoke"),
+    builtin!("plaintext-credential-column"),
     builtin!("invalid-suppression"),
     builtin!("unused-suppression"),
 ];

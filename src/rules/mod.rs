@@ -4,6 +4,7 @@
 mod cached_factory_result;
 mod connector_shape;
 mod forbidden_call_in_scope;
+mod forbidden_column_read;
 mod forbidden_column_write;
 mod forbidden_definition;
 mod forbidden_dependency;
@@ -14,6 +15,8 @@ mod manifest_registration;
 mod manifest_schema;
 pub mod meta;
 mod oauth_url_construction;
+mod missing_required_call;
+mod plaintext_column;
 mod required_member;
 mod sensitive_log_argument;
 mod stub_body;
@@ -46,6 +49,7 @@ pub(crate) use declare_kind;
 pub const KINDS: &[&dyn Kind] = &[
     &forbidden_table::ForbiddenTable,
     &forbidden_column_write::ForbiddenColumnWrite,
+    &forbidden_column_read::ForbiddenColumnRead,
     &forbidden_call_in_scope::ForbiddenCallInScope,
     &forbidden_definition::ForbiddenDefinition,
     &forbidden_dependency::ForbiddenDependency,
@@ -59,6 +63,8 @@ pub const KINDS: &[&dyn Kind] = &[
     &manifest_registration::ManifestRegistration,
     &sensitive_log_argument::SensitiveLogArgument,
     &cached_factory_result::CachedFactoryResult,
+    &plaintext_column::PlaintextColumn,
+    &missing_required_call::MissingRequiredCall,
 ];
 
 pub fn kind(id: &str) -> Option<&'static dyn Kind> {
