@@ -146,6 +146,38 @@ names = ["ssn"]"#,
         ("pass.ts", "export const gmail = await getUncachableGmailClient();\n"),
     ),
     (
+        "forbidden-column-read",
+        r#"columns = ["legacy_*_score"]"#,
+        ("fail.ts", "await db.from('accounts').select('id, legacy_churn_score');\n"),
+        ("pass.ts", "await db.from('orgs').select('id, integration_gcp_status');\n"),
+    ),
+    (
+        "missing-required-call",
+        r#"functions = ["unlink*"]
+route_paths = []
+route_methods = []
+deletes = ["token"]
+deletes_records = []
+required_calls = ["invalidate*"]"#,
+        (
+            "fail.ts",
+            "export async function unlinkCrm(id: string) {\n  await tokenStore.delete(id);\n}\n",
+        ),
+        (
+            "pass.ts",
+            "export async function unlinkCrm(id: string) {\n  await invalidateGrant(id);\n  await tokenStore.delete(id);\n}\n",
+        ),
+    ),
+    (
+        "plaintext-column",
+        r#"columns = ["license_key"]
+types = ["text"]
+exempt_qualifiers = []
+exempt_tables = []"#,
+        ("fail.sql", "create table seats (id uuid primary key, license_key text not null);\n"),
+        ("pass.sql", "create table seats (id uuid primary key, access_token text not null);\n"),
+    ),
+    (
         "tree-sitter-query",
         r#"language = "python"
 query = '(call function: (attribute attribute: (identifier) @m (#eq? @m "execute_raw"))) @call'
