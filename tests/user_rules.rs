@@ -241,10 +241,10 @@ fn every_kind_runs_through_a_project_rule() {
         );
         // Suppressible like any rule, on the flagged line.
         let line: usize = lines[0].split(':').nth(1).unwrap().parse().unwrap();
-        let comment = if fail_path.ends_with(".py") {
-            "#"
-        } else {
-            "//"
+        let comment = match fail_path.rsplit('.').next() {
+            Some("py") => "#",
+            Some("sql") => "--",
+            _ => "//",
         };
         write(
             root,
