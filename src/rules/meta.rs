@@ -24,6 +24,7 @@ pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
     builtin!("dead-oauth-callback"),
     builtin!("connector-missing-revoke"),
     builtin!("connector-revoke-stub"),
+    builtin!("hardcoded-credential"),
     builtin!("invalid-suppression"),
     builtin!("unused-suppression"),
 ];

@@ -8,6 +8,7 @@ mod forbidden_definition;
 mod forbidden_host;
 mod forbidden_route;
 mod forbidden_table;
+mod hardcoded_secret;
 pub mod meta;
 mod required_member;
 mod stub_body;
@@ -45,6 +46,7 @@ pub const KINDS: &[&dyn Kind] = &[
     &forbidden_route::ForbiddenRoute,
     &required_member::RequiredMember,
     &stub_body::StubBody,
+    &hardcoded_secret::HardcodedSecret,
 ];
 
 pub fn kind(id: &str) -> Option<&'static dyn Kind> {
