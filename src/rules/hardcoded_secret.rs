@@ -3,6 +3,7 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
+use aho_corasick::AhoCorasick;
 use globset::GlobSet;
 use serde::Deserialize;
 use tree_sitter::Node;
@@ -242,7 +243,20 @@ impl SecretCheck {
             crate::config::build_globset(patterns.iter().map(String::as_str))
                 .map_err(|e| OptionError::new(option, e))
         };
+        let mut prefix_table: Vec<(String, Option<&'static Format>)> = formats
+            .iter()
+            .flat_map(|f| f.prefixes.iter().map(move |p| (p.to_string(), Some(*f))))
+            .collect();
+        prefix_table.extend(prefixes.iter().map(|p| (p.clone(), None)));
+        // Leftmost-longest: at one place `sk-proj-` is tried, not `sk-`,
+        // whose body could not hold the `-` anyway.
+        let prefix_matcher = AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(prefix_table.iter().map(|(p, _)| p))
+            .map_err(|e| OptionError::new("prefixes", e.to_string()))?;
         Ok(SecretCheck {
+            prefix_table,
+            prefix_matcher,
             names,
             ignore_names,
             public_names,
@@ -257,6 +271,10 @@ impl SecretCheck {
 }
 
 struct SecretCheck {
+    /// Every format prefix (and custom prefix, without a format), found in
+    /// one pass by `prefix_matcher`.
+    prefix_table: Vec<(String, Option<&'static Format>)>,
+    prefix_matcher: AhoCorasick,
     names: Vec<WordGlob>,
     ignore_names: Vec<WordGlob>,
     public_names: Vec<WordGlob>,
@@ -436,8 +454,7 @@ fn is_placeholder(value: &str) -> bool {
     {
         return true;
     }
-    let distinct: HashSet<u8> = lower.bytes().collect();
-    if distinct.len() <= 3 {
+    if distinct(&lower) <= 3 {
         return true;
     }
     has_run(lower.as_bytes())
@@ -472,13 +489,14 @@ fn has_run(b: &[u8]) -> bool {
 
 /// Shannon entropy in bits per character.
 fn entropy(value: &str) -> f64 {
-    let mut counts: HashMap<char, usize> = HashMap::new();
-    for c in value.chars() {
-        *counts.entry(c).or_insert(0) += 1;
+    let mut counts = [0usize; 256];
+    for b in value.bytes() {
+        counts[usize::from(b)] += 1;
     }
-    let n = value.chars().count() as f64;
+    let n = value.len() as f64;
     counts
-        .values()
+        .iter()
+        .filter(|&&k| k > 0)
         .map(|&k| {
             let p = k as f64 / n;
             -p * p.log2()
@@ -486,27 +504,105 @@ fn entropy(value: &str) -> f64 {
         .sum()
 }
 
+/// How many different bytes a value uses.
+fn distinct(value: &str) -> usize {
+    let mut seen = [false; 256];
+    value.bytes().for_each(|b| seen[usize::from(b)] = true);
+    seen.iter().filter(|&&s| s).count()
+}
+
 /// Whether a value reads as words rather than noise: every run of letters
-/// and digits is a word, a number, or a word with a short number
-/// (`v2`, `base64`, `oauth2`).
+/// and digits is a number, a Unicode escape (`u036f`), or words in any
+/// case style with short numbers (`my-app-v2`, `base64`,
+/// `ReviewSchema2Payload`, `HTTP_404`, `text-2xl`). Random tokens break
+/// into short pieces (`K6cPTt9iOq` is `K 6 c P Tt 9 i Oq`) or interleave
+/// many digit groups.
 fn is_word_like(value: &str) -> bool {
     value
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|s| !s.is_empty())
-        .all(|segment| {
-            let b = segment.as_bytes();
-            let lead_letters = b.iter().take_while(|c| c.is_ascii_alphabetic()).count();
-            let lead_digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
-            let all = |from: usize, f: fn(&u8) -> bool| b[from..].iter().all(f);
-            // `word`, `2024`, `base64`, `v2`, `2fa`
-            (lead_letters > 0
-                && all(lead_letters, u8::is_ascii_digit)
-                && b.len() - lead_letters <= 3)
-                || all(0, u8::is_ascii_digit)
-                || (lead_digits > 0
-                    && lead_digits <= 3
-                    && all(lead_digits, u8::is_ascii_alphabetic))
-        })
+        .all(is_word_segment)
+}
+
+/// Two-letter words and units common in identifiers.
+const SHORT_WORDS: &[&str] = &[
+    "id", "io", "db", "js", "ts", "ui", "os", "ok", "to", "by", "of", "in", "on", "at", "as", "is",
+    "it", "no", "up", "ai", "or", "if", "do", "go", "my", "me", "we", "be", "an", "ip", "px", "em",
+    "vh", "vw",
+];
+
+fn is_word_segment(segment: &str) -> bool {
+    let b = segment.as_bytes();
+    if b.iter().all(u8::is_ascii_digit) {
+        return true;
+    }
+    if matches!(b.first(), Some(b'u' | b'x'))
+        && (3..=5).contains(&b.len())
+        && b[1..].iter().all(u8::is_ascii_hexdigit)
+    {
+        return true;
+    }
+    let pieces = camel_pieces(segment);
+    let digit_pieces = pieces
+        .iter()
+        .filter(|p| p.as_bytes()[0].is_ascii_digit())
+        .count();
+    if digit_pieces >= 3 {
+        return false;
+    }
+    if !b.iter().any(u8::is_ascii_lowercase) {
+        // SCREAMING_CASE: `STATUSES3`, `HTTP2`, `SHA256`.
+        return digit_pieces <= 1;
+    }
+    pieces.iter().enumerate().all(|(i, piece)| {
+        let p = piece.as_bytes();
+        if p[0].is_ascii_digit() {
+            p.len() <= 4
+        } else if p.iter().all(u8::is_ascii_uppercase) {
+            p.len() <= 5
+        } else {
+            let first = i == 0 || (i == 1 && pieces[0].as_bytes()[0].is_ascii_digit());
+            p.len() >= 3
+                || (first && p[0].is_ascii_lowercase())
+                || SHORT_WORDS.contains(&piece.to_ascii_lowercase().as_str())
+        }
+    })
+}
+
+/// Splits a run of letters and digits into acronyms, capitalised or
+/// lowercase words, and numbers: `getOAuth2URL` is `get O Auth 2 URL`.
+fn camel_pieces(segment: &str) -> Vec<&str> {
+    let b = segment.as_bytes();
+    let mut pieces = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let start = i;
+        if b[i].is_ascii_digit() {
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+        } else if b[i].is_ascii_uppercase() {
+            while i < b.len() && b[i].is_ascii_uppercase() {
+                i += 1;
+            }
+            if i < b.len() && b[i].is_ascii_lowercase() {
+                // `HTTPServer`: the last capital starts the next word.
+                if i - start > 1 {
+                    i -= 1;
+                } else {
+                    while i < b.len() && b[i].is_ascii_lowercase() {
+                        i += 1;
+                    }
+                }
+            }
+        } else {
+            while i < b.len() && b[i].is_ascii_lowercase() {
+                i += 1;
+            }
+        }
+        pieces.push(&segment[start..i]);
+    }
+    pieces
 }
 
 /// Values that are public by design or are not secrets at all although
@@ -517,6 +613,14 @@ fn is_public_value(value: &str) -> bool {
         || value.contains("://")
         || value.starts_with(['/', '~', '.', '#'])
         || is_email(value)
+}
+
+fn is_uuid(value: &str) -> bool {
+    let groups: Vec<&str> = value.split('-').collect();
+    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+        && groups
+            .iter()
+            .all(|g| g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 fn is_email(value: &str) -> bool {
@@ -552,12 +656,16 @@ fn looks_random(value: &str, min_length: usize) -> bool {
     {
         return false;
     }
-    let distinct: HashSet<char> = value.chars().collect();
-    if distinct.len() < 8 || entropy(value) < 3.0 {
+    if distinct(value) < 8 || entropy(value) < 3.0 {
         return false;
     }
     if is_word_like(value) || is_public_value(value) || is_placeholder(value) || has_stopword(value)
     {
+        return false;
+    }
+    // Hex shorter than 128 bits is a hash or an id far more often than a
+    // key; a UUID is an identifier (request, tenant, idempotency token).
+    if (value.len() < 32 && value.bytes().all(|b| b.is_ascii_hexdigit())) || is_uuid(value) {
         return false;
     }
     if let Some(payload) = jwt_payload(value) {
@@ -924,111 +1032,88 @@ struct OpenBlock {
 }
 
 impl SecretCheck {
-    /// Known-format secrets in a value; `name` is what the value is bound to.
-    fn find_formats(&self, value: &str, name: Option<&str>, browser_ok: bool) -> Vec<ValueHit> {
-        self.find_formats_exempt(value, name, browser_ok).0
+    /// Known-format secrets in a value, none exempted.
+    fn find_formats(&self, value: &str) -> Vec<ValueHit> {
+        self.find_formats_exempt(value, &|| false).0
     }
 
-    /// Like [`SecretCheck::find_formats`], also telling whether a browser
-    /// key was exempted by its public context, so that the value is not
+    /// Known-format secrets in a value. A browser key (`AIza…`) is left out
+    /// when `browser_exempt` says its context publishes it (asked only
+    /// then); the flag returned says one was, so that the value is not
     /// judged again by its name.
     fn find_formats_exempt(
         &self,
         value: &str,
-        name: Option<&str>,
-        browser_ok: bool,
+        browser_exempt: &dyn Fn() -> bool,
     ) -> (Vec<ValueHit>, bool) {
         let mut exempt = false;
         let bytes = value.as_bytes();
         let mut hits: Vec<ValueHit> = Vec::new();
-        let public_name = name.is_some_and(|n| any_match(&self.public_names, n));
-        for format in &self.formats {
-            for prefix in format.prefixes {
-                for (start, _) in value.match_indices(prefix) {
-                    if start > 0 && continues_token(bytes[start - 1]) {
-                        continue;
-                    }
-                    if hits.iter().any(|h| h.span.contains(&start)) {
-                        continue;
-                    }
-                    let body_start = start + prefix.len();
-                    let body_len = bytes[body_start..]
-                        .iter()
-                        .take_while(|&&b| format.charset.contains(b))
-                        .count();
-                    let mut body_end = body_start + body_len;
-                    // A token glued to a sentence's full stop.
-                    while matches!(format.charset, Charset::Dotted)
-                        && body_end > body_start
-                        && bytes[body_end - 1] == b'.'
-                    {
-                        body_end -= 1;
-                    }
-                    let body = &value[body_start..body_end];
-                    if body.len() < format.min
-                        || body.len() > format.max
-                        || bytes.get(body_end).is_some_and(|&b| continues_token(b))
-                    {
-                        continue;
-                    }
-                    if !body_is_random(body) || !(format.shape)(body) {
-                        continue;
-                    }
-                    if format.browser_key && (public_name || browser_ok) {
-                        exempt = true;
-                        continue;
-                    }
-                    let span = start..body_end;
-                    hits.push(ValueHit {
-                        redact: vec![span.clone()],
-                        span,
-                        description: format.description.to_string(),
-                        shown: redacted(prefix),
-                        block: false,
-                    });
-                }
+        for m in self.prefix_matcher.find_iter(value) {
+            let start = m.start();
+            if (start > 0 && continues_token(bytes[start - 1]))
+                || hits.iter().any(|h| h.span.contains(&start))
+            {
+                continue;
             }
-        }
-        for prefix in &self.prefixes {
-            for (start, _) in value.match_indices(prefix.as_str()) {
-                if (start > 0 && continues_token(bytes[start - 1]))
-                    || hits.iter().any(|h| h.span.contains(&start))
-                {
-                    continue;
-                }
-                let body_start = start + prefix.len();
-                let body_len = bytes[body_start..]
-                    .iter()
-                    .take_while(|&&b| continues_token(b))
-                    .count();
-                let body = &value[body_start..body_start + body_len];
-                if body.len() >= 20 && body_is_random(body) {
-                    let span = start..body_start + body_len;
-                    hits.push(ValueHit {
-                        redact: vec![span.clone()],
-                        span,
-                        description: format!("`{prefix}` credential"),
-                        shown: redacted(prefix),
-                        block: false,
-                    });
-                }
+            let (prefix, format) = &self.prefix_table[m.pattern().as_usize()];
+            let (charset, min, max) = format.map_or((Charset::Token, 20, usize::MAX), |f| {
+                (f.charset, f.min, f.max)
+            });
+            let body_start = m.end();
+            let body_len = bytes[body_start..]
+                .iter()
+                .take_while(|&&b| charset.contains(b))
+                .count();
+            let mut body_end = body_start + body_len;
+            // A token glued to a sentence's full stop.
+            while matches!(charset, Charset::Dotted)
+                && body_end > body_start
+                && bytes[body_end - 1] == b'.'
+            {
+                body_end -= 1;
             }
+            let body = &value[body_start..body_end];
+            if body.len() < min
+                || body.len() > max
+                || bytes.get(body_end).is_some_and(|&b| continues_token(b))
+                || !body_is_random(body)
+                || !format.is_none_or(|f| (f.shape)(body))
+            {
+                continue;
+            }
+            if format.is_some_and(|f| f.browser_key) && browser_exempt() {
+                exempt = true;
+                continue;
+            }
+            let span = start..body_end;
+            hits.push(ValueHit {
+                redact: vec![span.clone()],
+                span,
+                description: format.map_or_else(
+                    || format!("`{prefix}` credential"),
+                    |f| f.description.to_string(),
+                ),
+                shown: redacted(prefix),
+                block: false,
+            });
         }
         hits.sort_by_key(|h| h.span.start);
         (hits, exempt)
     }
 
-    /// A credential-named value that looks random. `value` is the whole
-    /// literal; an `Authorization` scheme word (`Bearer `) is skipped.
-    fn find_named(&self, value: &str, name: &str) -> Option<ValueHit> {
-        if !any_match(&self.names, name)
-            || any_match(&self.ignore_names, name)
-            || any_match(&self.public_names, name)
-        {
-            return None;
-        }
-        let trimmed_start = value.len() - value.trim_start().len();
-        let mut start = trimmed_start;
+    /// Whether values bound to `name` are judged as credentials.
+    fn is_credential_name(&self, name: &str) -> bool {
+        is_identifier_like(name)
+            && any_match(&self.names, name)
+            && !any_match(&self.ignore_names, name)
+            && !any_match(&self.public_names, name)
+    }
+
+    /// A value that looks random, as a credential-named value would be
+    /// judged; an `Authorization` scheme word (`Bearer `) is skipped.
+    fn random_value(&self, value: &str) -> Option<ValueHit> {
+        let mut start = value.len() - value.trim_start().len();
         let mut candidate = value.trim();
         for scheme in ["Bearer ", "bearer ", "Token ", "token ", "Basic ", "basic "] {
             if let Some(rest) = candidate.strip_prefix(scheme) {
@@ -1059,6 +1144,12 @@ impl SecretCheck {
             shown: redacted(shown_prefix(candidate)),
             block: false,
         })
+    }
+
+    /// A credential-named value that looks random.
+    fn find_named(&self, value: &str, name: &str) -> Option<ValueHit> {
+        self.random_value(value)
+            .filter(|_| self.is_credential_name(name))
     }
 
     /// Private key blocks in a value: complete ones as hits, a header whose
@@ -1101,8 +1192,7 @@ impl SecretCheck {
 /// Checks of a format's body beyond its alphabet: not a placeholder, not
 /// one repeated character, enough distinct characters.
 fn body_is_random(body: &str) -> bool {
-    let distinct: HashSet<u8> = body.bytes().collect();
-    distinct.len() >= (body.len() / 2).min(8) && !is_placeholder(body)
+    distinct(body) >= (body.len() / 2).min(8) && !is_placeholder(body)
 }
 
 /// `-----BEGIN <KIND> PRIVATE KEY-----` at `start`: its range and what it
@@ -1238,6 +1328,17 @@ impl FileContext {
     }
 }
 
+/// A name as code and config spell them (`OPENAI_API_KEY`, `x-api-key`,
+/// `spring.datasource.password`, `$apiKey`), not a label such as
+/// `AWS::ApiGateway::ApiKey` or `API key` that only mentions one.
+fn is_identifier_like(name: &str) -> bool {
+    name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_' || c == '$' || c == '@')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'$' | b'@'))
+}
+
 /// `KEY=value` inside one string (a Compose `environment` item, a CLI
 /// argument): the key and where the value starts.
 fn env_assignment(value: &str) -> Option<(&str, usize)> {
@@ -1252,12 +1353,13 @@ fn env_assignment(value: &str) -> Option<(&str, usize)> {
 
 impl SecretCheck {
     /// Everything one literal holds: key blocks, known formats, and, when
-    /// it is bound to a credential name, a random-looking value.
+    /// it is bound to a credential name, a random-looking value. `name`
+    /// finds what the literal is bound to; it is asked only when needed.
     fn scan_literal(
         &self,
         file: &ParsedFile,
         lit: &StrLit,
-        name: Option<&str>,
+        name: &dyn Fn() -> Option<String>,
         ctx: &mut FileContext,
         out: &mut Reporter<'_>,
     ) {
@@ -1265,14 +1367,21 @@ impl SecretCheck {
         if value.len() < 8 {
             return;
         }
-        let (mut hits, open) = self.find_key_blocks(value);
-        let (name, named_from) = match env_assignment(value) {
+        let bound = std::cell::OnceCell::new();
+        let (assigned, named_from) = match env_assignment(value) {
             Some((key, from)) => (Some(key), from),
-            None => (name, 0),
+            None => (None, 0),
         };
-        let browser_ok =
-            ctx.firebase || name.is_some_and(|n| split_words(n).iter().any(|w| w == "firebase"));
-        let (formats, exempt) = self.find_formats_exempt(value, name, browser_ok);
+        let name = || -> Option<&str> { assigned.or_else(|| bound.get_or_init(name).as_deref()) };
+        let (mut hits, open) = self.find_key_blocks(value);
+        let browser_exempt = || {
+            ctx.firebase
+                || name().is_some_and(|n| {
+                    any_match(&self.public_names, n)
+                        || split_words(n).iter().any(|w| w == "firebase")
+                })
+        };
+        let (formats, exempt) = self.find_formats_exempt(value, &browser_exempt);
         for hit in formats {
             let inside_block = hits.iter().any(|b| {
                 b.span.start <= hit.span.start
@@ -1283,14 +1392,18 @@ impl SecretCheck {
             }
         }
         if hits.is_empty() && open.is_empty() && !exempt && lit.is_static() {
-            if let Some(name) = name {
-                if let Some(mut hit) = self.find_named(&value[named_from..], name) {
+            if let Some(mut hit) = self.random_value(&value[named_from..]) {
+                if name().is_some_and(|n| self.is_credential_name(n)) {
                     hit.span = hit.span.start + named_from..hit.span.end + named_from;
                     hit.redact = vec![hit.span.clone()];
                     hits.push(hit);
                 }
             }
         }
+        if hits.is_empty() && open.is_empty() {
+            return;
+        }
+        let name = name();
         for hit in hits {
             if hit.block {
                 let header = lit.file_span(hit.span.clone());
@@ -1360,58 +1473,98 @@ impl SecretCheck {
     /// A name the message may print: an identifier-like key that is not
     /// itself a secret.
     fn printable_name(&self, name: &str) -> bool {
-        name.len() <= 64
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'$'))
-            && self.find_formats(name, None, true).is_empty()
-            && !looks_random(name, 16)
+        is_identifier_like(name) && self.find_formats(name).is_empty() && !looks_random(name, 16)
     }
 
-    fn check_js(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
+    /// Where in the raw text a finding could be, so that a file with no
+    /// such place is never parsed and the syntax walk skips every subtree
+    /// away from one. Each place is a necessary condition of a finding:
+    /// a known-format token, a key block header, or a run of printable
+    /// characters without spaces that could hold a random credential-named
+    /// value (long enough, letters and digits, 8 distinct characters, not
+    /// only words; every run containing such a value has all four).
+    fn candidates(&self, text: &str) -> Candidates {
+        let mut ranges: Vec<Range<usize>> = Vec::new();
+        if !self.names.is_empty() {
+            for run in text.split_ascii_whitespace() {
+                if run.len() >= self.min_length && could_hold_random(run) {
+                    let start = run.as_ptr() as usize - text.as_ptr() as usize;
+                    ranges.push(start..start + run.len());
+                }
+            }
+        }
+        ranges.extend(self.find_formats(text).into_iter().map(|h| h.span));
+        if self.private_keys {
+            ranges.extend(
+                text.match_indices("-----BEGIN ")
+                    .map(|(i, m)| i..i + m.len()),
+            );
+        }
+        ranges.sort_by_key(|r| r.start);
+        let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+        for r in ranges {
+            match merged.last_mut() {
+                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                _ => merged.push(r),
+            }
+        }
+        Candidates(merged)
+    }
+
+    fn check_js(&self, file: &ParsedFile, cands: &Candidates, out: &mut Reporter<'_>) {
         let Some(tree) = file.tree() else { return };
         let src = file.text();
         let mut ctx = FileContext::new(file);
-        tree::walk(tree.root_node(), |node| match node.kind() {
-            "comment"
-            | "type_annotation"
-            | "type_alias_declaration"
-            | "interface_declaration"
-            | "literal_type"
-            | "type_arguments"
-            | "ambient_declaration" => false,
-            "string" | "template_string" => {
-                if !is_module_specifier(node, src) {
-                    if let Some(lit) = typescript::string_literal(node, src) {
-                        let name = js_binding(node, src);
-                        self.scan_literal(file, &lit, name.as_deref(), &mut ctx, out);
+        tree::walk(tree.root_node(), |node| {
+            if !cands.overlaps(&node.byte_range()) {
+                return false;
+            }
+            match node.kind() {
+                "comment"
+                | "type_annotation"
+                | "type_alias_declaration"
+                | "interface_declaration"
+                | "literal_type"
+                | "type_arguments"
+                | "ambient_declaration" => false,
+                "string" | "template_string" => {
+                    if !is_module_specifier(node, src) {
+                        if let Some(lit) = typescript::string_literal(node, src) {
+                            let name = || js_binding(node, src);
+                            self.scan_literal(file, &lit, &name, &mut ctx, out);
+                        }
                     }
+                    node.kind() == "template_string"
                 }
-                node.kind() == "template_string"
+                _ => true,
             }
-            _ => true,
         });
     }
 
-    fn check_python(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
+    fn check_python(&self, file: &ParsedFile, cands: &Candidates, out: &mut Reporter<'_>) {
         let Some(tree) = file.tree() else { return };
         let src = file.text();
         let mut ctx = FileContext::new(file);
-        tree::walk(tree.root_node(), |node| match node.kind() {
-            "comment" | "type" => false,
-            "expression_statement" => !is_docstring(node),
-            "string" => {
-                if let Some(lit) = python::string_literal(node, src) {
-                    let name = py_binding(node, src);
-                    self.scan_literal(file, &lit, name.as_deref(), &mut ctx, out);
-                }
-                true
+        tree::walk(tree.root_node(), |node| {
+            if !cands.overlaps(&node.byte_range()) {
+                return false;
             }
-            _ => true,
+            match node.kind() {
+                "comment" | "type" => false,
+                "expression_statement" => !is_docstring(node),
+                "string" => {
+                    if let Some(lit) = python::string_literal(node, src) {
+                        let name = || py_binding(node, src);
+                        self.scan_literal(file, &lit, &name, &mut ctx, out);
+                    }
+                    true
+                }
+                _ => true,
+            }
         });
     }
 
-    fn check_rust(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
+    fn check_rust(&self, file: &ParsedFile, cands: &Candidates, out: &mut Reporter<'_>) {
         let Some(syntax) = file.rust().file() else {
             return;
         };
@@ -1419,15 +1572,17 @@ impl SecretCheck {
         syn::visit::Visit::visit_file(&mut bindings, syntax);
         let mut ctx = FileContext::new(file);
         for lit in crate::lang::rust::string_literals(syntax) {
-            if bindings.tests.iter().any(|t| t.contains(&lit.span.start)) {
+            if !cands.overlaps(&lit.span)
+                || bindings.tests.iter().any(|t| t.contains(&lit.span.start))
+            {
                 continue;
             }
-            let name = bindings.names.get(&lit.span.start).map(String::as_str);
-            self.scan_literal(file, &lit, name, &mut ctx, out);
+            let name = || bindings.names.get(&lit.span.start).cloned();
+            self.scan_literal(file, &lit, &name, &mut ctx, out);
         }
     }
 
-    fn check_config(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
+    fn check_config(&self, file: &ParsedFile, cands: &Candidates, out: &mut Reporter<'_>) {
         let scalars = file.config_scalars();
         let text = file.text();
         let mut ctx = FileContext::new(file);
@@ -1448,18 +1603,22 @@ impl SecretCheck {
                 }
                 continue;
             }
-            let name = config_binding(scalars, i);
             let raw = &text[scalar.value_span.clone()];
             if k8s_secret
                 && keys.len() >= 2
                 && matches!(keys[keys.len() - 2].1, "data" | "binaryData")
             {
+                let name = config_binding(scalars, i);
                 self.check_encoded(scalar.value_span.clone(), raw, name, out);
+                continue;
+            }
+            if !cands.overlaps(&scalar.span) {
                 continue;
             }
             let mut lit = StrLit::empty(scalar.span.clone());
             lit.push_piece(scalar.value_span.start, raw);
-            self.scan_literal(file, &lit, name, &mut ctx, out);
+            let name = || config_binding(scalars, i).map(str::to_string);
+            self.scan_literal(file, &lit, &name, &mut ctx, out);
         }
     }
 
@@ -1480,7 +1639,7 @@ impl SecretCheck {
         let (blocks, open) = self.find_key_blocks(decoded);
         let mut hits = blocks;
         if hits.is_empty() && open.is_empty() {
-            hits = self.find_formats(decoded, name, false);
+            hits = self.find_formats(decoded);
         }
         if hits.is_empty() {
             if let Some(name) = name {
@@ -1495,6 +1654,31 @@ impl SecretCheck {
             self.report(span.clone(), vec![span], &hit, name, out);
         }
     }
+}
+
+/// Sorted, disjoint byte ranges of a file where a finding could be.
+struct Candidates(Vec<Range<usize>>);
+
+impl Candidates {
+    fn overlaps(&self, range: &Range<usize>) -> bool {
+        let i = self.0.partition_point(|c| c.end <= range.start);
+        self.0.get(i).is_some_and(|c| c.start < range.end)
+    }
+}
+
+/// Whether a run of characters without spaces could contain a value that
+/// [`looks_random`]: each of these holds for every run containing one
+/// (its letter-and-digit segments are the value's, as the value is cut
+/// out at quotes, `=` or spaces).
+fn could_hold_random(run: &str) -> bool {
+    let (mut digit, mut alpha) = (false, false);
+    let mut seen = 0u128;
+    for &b in run.as_bytes() {
+        digit |= b.is_ascii_digit();
+        alpha |= b.is_ascii_alphabetic();
+        seen |= 1 << (b & 0x7f);
+    }
+    digit && alpha && seen.count_ones() >= 8 && !is_word_like(run)
 }
 
 /// The column (in bytes) at which `offset` sits on its line.
@@ -1981,11 +2165,17 @@ impl Check for SecretCheck {
         {
             return;
         }
+        let text = file.text();
+        let k8s_secret = file.language == Language::Yaml && text.contains("Secret");
+        let cands = self.candidates(text);
+        if cands.0.is_empty() && !k8s_secret {
+            return;
+        }
         match file.language.family() {
-            Family::Js => self.check_js(file, out),
-            Family::Python => self.check_python(file, out),
-            Family::Rust => self.check_rust(file, out),
-            Family::Config => self.check_config(file, out),
+            Family::Js => self.check_js(file, &cands, out),
+            Family::Python => self.check_python(file, &cands, out),
+            Family::Rust => self.check_rust(file, &cands, out),
+            Family::Config => self.check_config(file, &cands, out),
             Family::Sql => {}
         }
     }
@@ -2052,7 +2242,7 @@ mod tests {
 
     fn formats(value: &str) -> Vec<String> {
         check()
-            .find_formats(value, None, false)
+            .find_formats(value)
             .into_iter()
             .map(|h| format!("{}: {}", h.description, &value[h.span]))
             .collect()
@@ -2149,10 +2339,6 @@ mod tests {
     fn credential_names_need_random_values() {
         assert!(named(RANDOM, "JWT_SECRET"));
         assert!(named("79fc35526f7eaed46725a2a7b860dcd6", "apiKey"));
-        assert!(named(
-            "550e8400-e29b-41d4-a716-446655440000",
-            "HEROKU_API_KEY"
-        ));
         assert!(named(&format!("Bearer {RANDOM}"), "Authorization"));
         assert!(!named(RANDOM, "NEXT_PUBLIC_MAPBOX_TOKEN"), "public");
         assert!(!named(RANDOM, "nextPageToken"), "ignored name");
@@ -2198,6 +2384,30 @@ mod tests {
         assert!(!has_run(RANDOM.as_bytes()));
         assert!(entropy("aaaa") < 0.1 && entropy(RANDOM) > 3.5);
         assert!(is_word_like("my-app-v2-2024") && !is_word_like(RANDOM));
+        for words in [
+            "ReviewSchema2Payload",
+            "getUncachableGmailClient2",
+            ".replace(/[\\u0300-\\u036f]/g,",
+            "useLocalStorageV2Hook",
+            "OAuth2Callback",
+            "HTTPServerError",
+            "status.HTTP_404_NOT_FOUND",
+            "className=\"text-2xl",
+            "SUBSCRIPTION_STATUSES3",
+        ] {
+            assert!(is_word_like(words), "{words}");
+        }
+        for noise in [
+            "JBSWY3DPEHPK3PXP",
+            "79fc35526f7eaed46725a2a7b860dcd6",
+            "q8vt2mxr9lpk4wz7nb3c",
+        ] {
+            assert!(!is_word_like(noise), "{noise}");
+        }
+        assert_eq!(
+            camel_pieces("getOAuth2URLs"),
+            ["get", "O", "Auth", "2", "UR", "Ls"]
+        );
         assert_eq!(shown_prefix(RANDOM), "K6c");
         assert_eq!(base64_decode("c2stcHJvag==").unwrap(), b"sk-proj");
     }
