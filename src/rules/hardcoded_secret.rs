@@ -403,6 +403,7 @@ const PLACEHOLDER_MARKERS: &[&str] = &[
     "$(",
     "%(",
     "%s",
+    "asdf",
 ];
 
 /// Words a random value does not contain (the chance that a random
@@ -457,7 +458,24 @@ fn is_placeholder(value: &str) -> bool {
     if distinct(&lower) <= 3 {
         return true;
     }
-    has_run(lower.as_bytes())
+    has_run(lower.as_bytes()) || is_sequential(lower.as_bytes()) || is_periodic(lower.as_bytes())
+}
+
+/// Mostly made of ascending or descending steps, between neighbours
+/// (`abc123def456ghi789`) or every other character (`a1b2c3d4e5`): typed,
+/// not generated. In a random alphabet of 16 symbols, 1 pair in 8 steps.
+fn is_sequential(b: &[u8]) -> bool {
+    let step = |x: u8, y: u8| y == x.wrapping_add(1) || x == y.wrapping_add(1);
+    (1..=2).any(|stride| {
+        let pairs = b.len().saturating_sub(stride);
+        let steps = (0..pairs).filter(|&i| step(b[i], b[i + stride])).count();
+        b.len() >= 8 && steps * 10 >= pairs * 3
+    })
+}
+
+/// A short unit repeated (`abcd1234abcd1234abcd1234`).
+fn is_periodic(b: &[u8]) -> bool {
+    (1..=b.len() / 3).any(|p| b[p..].iter().zip(b).all(|(x, y)| x == y))
 }
 
 /// Five equal characters in a row, or six ascending or descending ones
@@ -608,7 +626,14 @@ fn camel_pieces(segment: &str) -> Vec<&str> {
 /// Values that are public by design or are not secrets at all although
 /// they sit under a credential name.
 fn is_public_value(value: &str) -> bool {
-    const PUBLIC_PREFIXES: &[&str] = &["pk_live_", "pk_test_", "pk.", "sb_publishable_", "0x"];
+    const PUBLIC_PREFIXES: &[&str] = &[
+        "pk_live_",
+        "pk_test_",
+        "pk.",
+        "sb_publishable_",
+        "phc_",
+        "0x",
+    ];
     PUBLIC_PREFIXES.iter().any(|p| value.starts_with(p))
         || value.contains("://")
         || value.starts_with(['/', '~', '.', '#'])
@@ -1311,8 +1336,12 @@ fn base64_decode(text: &str) -> Option<Vec<u8>> {
 
 /// What the literals of one file share.
 struct FileContext {
-    /// The file is a Firebase web config, whose `AIza…` key is public.
+    /// The file is a Firebase or Google services config, whose `AIza…` key
+    /// is public.
     firebase: bool,
+    /// The file configures Algolia DocSearch, whose `apiKey` is the public
+    /// search-only key.
+    docsearch: bool,
     /// Key blocks already reported, by header offset (a block spread over
     /// several literals is found from its header only once).
     blocks: HashSet<usize>,
@@ -1322,7 +1351,10 @@ impl FileContext {
     fn new(file: &ParsedFile) -> FileContext {
         let text = file.text();
         FileContext {
-            firebase: text.contains("firebaseapp.com") || text.contains("messagingSenderId"),
+            firebase: text.contains("firebaseapp.com")
+                || text.contains("firebaseio.com")
+                || text.contains("messagingSenderId"),
+            docsearch: text.contains("indexName") && text.contains("appId"),
             blocks: HashSet::new(),
         }
     }
@@ -1374,6 +1406,8 @@ impl SecretCheck {
         };
         let name = || -> Option<&str> { assigned.or_else(|| bound.get_or_init(name).as_deref()) };
         let (mut hits, open) = self.find_key_blocks(value);
+        // Google browser keys are public in Firebase configs and under a
+        // public name.
         let browser_exempt = || {
             ctx.firebase
                 || name().is_some_and(|n| {
@@ -1393,7 +1427,9 @@ impl SecretCheck {
         }
         if hits.is_empty() && open.is_empty() && !exempt && lit.is_static() {
             if let Some(mut hit) = self.random_value(&value[named_from..]) {
-                if name().is_some_and(|n| self.is_credential_name(n)) {
+                let public_search_key =
+                    ctx.docsearch && name().is_some_and(|n| n.eq_ignore_ascii_case("apikey"));
+                if !public_search_key && name().is_some_and(|n| self.is_credential_name(n)) {
                     hit.span = hit.span.start + named_from..hit.span.end + named_from;
                     hit.redact = vec![hit.span.clone()];
                     hits.push(hit);
@@ -2368,6 +2404,10 @@ mod tests {
             "dXNlcjpwYXNzd29yZA==",
             "django-insecure-9u2x8k3l5m7n1p4q6r8s0t2v",
             "1x0000000000000000000000000000000AA",
+            "abc123def456ghi789jkl",
+            "abcd1234abcd1234abcd1234",
+            "Xy7Xy7Xy7Xy7Xy7Xy7Xy7",
+            "phc_K6cPTt9iOqHOBSWhgetH8Lmy",
             "correct horse battery staple",
             "Bearer ${token}",
             "admin@example.com",
@@ -2376,6 +2416,52 @@ mod tests {
             assert!(!named(value, "API_SECRET"), "{value}");
         }
         assert!(!named("Basic dXNlcjpwYXNzd29yZA==", "authorization"));
+    }
+
+    /// Random tokens of the usual alphabets pass the heuristic: the
+    /// placeholder, word and sequence checks cost little recall.
+    #[test]
+    fn random_tokens_look_random() {
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let base62 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        let base64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let hex = b"0123456789abcdef";
+        for (alphabet, len, min_rate) in [
+            (&base62[..], 20, 0.95),
+            (&base62[..], 32, 0.99),
+            (&base64[..], 40, 0.97),
+            (&hex[..], 32, 0.99),
+            (&hex[..], 64, 0.99),
+        ] {
+            let trials = 2000;
+            let mut passed = 0;
+            let mut candidates = 0;
+            for _ in 0..trials {
+                let token: String = (0..len)
+                    .map(|_| alphabet[next(alphabet.len())] as char)
+                    .collect();
+                if !token.bytes().any(|b| b.is_ascii_digit())
+                    || !token.bytes().any(|b| b.is_ascii_alphabetic())
+                {
+                    continue;
+                }
+                candidates += 1;
+                passed += usize::from(looks_random(&token, 16));
+                assert!(body_is_random(&token) || is_placeholder(&token));
+            }
+            let rate = passed as f64 / candidates as f64;
+            assert!(
+                rate >= min_rate,
+                "{len} chars of {}: {rate}",
+                alphabet.len()
+            );
+        }
     }
 
     #[test]
