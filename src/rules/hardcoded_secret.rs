@@ -34,15 +34,24 @@ declare_kind! {
     ///   `sk-your-key` never match.
     /// - **Credential-named values**: a string bound to a name matching
     ///   `names` (a variable, constant, assignment target, object or dict
-    ///   key, keyword argument, class field, default parameter, JSX
-    ///   attribute, Rust `const`/`static`/`let` or struct field, a config
-    ///   key, a `KEY=value` item, a Kubernetes `name`/`value` pair, the
-    ///   default of `os.getenv("NAME", …)` or `process.env.NAME ?? …`) whose
-    ///   value looks random: at least `min_length` printable characters, no
-    ///   spaces, both letters and digits, a Shannon entropy of at least 3
-    ///   bits per character, not made of words (`my-app-secret`,
-    ///   `generate-with-openssl`), not a URL, path, e-mail or `0x` address,
-    ///   and not a publishable key (`pk_live_…`).
+    ///   key, keyword argument, class field, enum member, default
+    ///   parameter, JSX attribute, header set with `headers.set(name, …)`
+    ///   or Rust `.header(name, …)`, Rust `const`/`static`/`let` or struct
+    ///   field, a config key, a `KEY=value` item, a Kubernetes or ECS
+    ///   `name`/`value` pair, the default of `os.getenv("NAME", …)`,
+    ///   `env::var("NAME").unwrap_or(…)` or `process.env.NAME ?? …`, the
+    ///   argument of Rust `.bearer_auth(…)`) whose value looks random: at
+    ///   least `min_length` printable characters without spaces (after an
+    ///   `Authorization` scheme such as `Bearer `), both letters and digits,
+    ///   8 distinct characters, a Shannon entropy of at least 3 bits per
+    ///   character, not made of words in any case style (`my-app-secret`,
+    ///   `ReviewSchema2Payload`, `HTTP_404`), not hex shorter than 128 bits
+    ///   or a UUID (ids and hashes far more often than keys), not a typed
+    ///   sequence or repeat (`abc123def456`, `a1b2c3d4`, `abcdabcd`), not a
+    ///   URL, path, e-mail or `0x` address, not a publishable key
+    ///   (`pk_live_…`, `phc_…`), and not base64 of readable placeholder text.
+    ///   Names are identifiers or plain keys; a label such as
+    ///   `AWS::ApiGateway::ApiKey` names nothing.
     ///
     /// Never flagged: placeholders (empty, `<your token>`, `sk-...`,
     /// `xxxx`, `****`, `${VAR}`, `{{ secrets.X }}`, `$VAR`, `%(x)s`, a
@@ -55,10 +64,13 @@ declare_kind! {
     /// `.env` and `.env*.local` are where secrets belong and are not
     /// committed, while `.env.example`, `.env.production` and other
     /// committed templates are scanned); Google browser keys (`AIza…`) in a
-    /// Firebase web config or under a `public_names` variable. Values under a
-    /// `public_names` variable (`NEXT_PUBLIC_*`, `VITE_*`) ship to browsers
-    /// by design, so only known formats are flagged there. In a Kubernetes
-    /// `Secret` manifest, `data` values are base64-decoded before checking.
+    /// Firebase web or Google services config or under a `public_names`
+    /// variable; the `apiKey` of an Algolia DocSearch config (the public
+    /// search-only key). Values under a `public_names` variable
+    /// (`NEXT_PUBLIC_*`, `VITE_*`) ship to browsers by design, so only known
+    /// formats are flagged there. In a Kubernetes `Secret` manifest, `data`
+    /// values are base64-decoded before checking. Rust that syn cannot parse
+    /// is read lexically, for known formats only.
     ///
     /// The message shows at most the format's prefix (`sk-ant-…REDACTED`) or
     /// the first characters of a credential-named value, and the secret's
@@ -1602,6 +1614,7 @@ impl SecretCheck {
 
     fn check_rust(&self, file: &ParsedFile, cands: &Candidates, out: &mut Reporter<'_>) {
         let Some(syntax) = file.rust().file() else {
+            self.check_rust_lexically(file, out);
             return;
         };
         let mut bindings = RustBindings::default();
@@ -1615,6 +1628,16 @@ impl SecretCheck {
             }
             let name = || bindings.names.get(&lit.span.start).cloned();
             self.scan_literal(file, &lit, &name, &mut ctx, out);
+        }
+    }
+
+    /// Rust that syn cannot read (a half-written file in an agent's
+    /// edit): the string literals a lexical pass finds, judged by format
+    /// alone since nothing names them.
+    fn check_rust_lexically(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
+        let mut ctx = FileContext::new(file);
+        for lit in rust_strings_lexically(file.text()) {
+            self.scan_literal(file, &lit, &|| None, &mut ctx, out);
         }
     }
 
@@ -1717,6 +1740,49 @@ fn could_hold_random(run: &str) -> bool {
     digit && alpha && seen.count_ones() >= 8 && !is_word_like(run)
 }
 
+/// The `"…"` string literals of Rust source, skipping comments, char
+/// literals and lifetimes; raw strings are read up to their first `"`,
+/// which is enough to find a token in them.
+fn rust_strings_lexically(text: &str) -> Vec<StrLit> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                i = text[i..].find('\n').map_or(bytes.len(), |n| i + n);
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i = text[i + 2..].find("*/").map_or(bytes.len(), |n| i + 4 + n);
+            }
+            b'\'' => {
+                // `'"'` is a char; `'a` a lifetime.
+                i += if bytes.get(i + 2) == Some(&b'\'') {
+                    3
+                } else {
+                    1
+                };
+            }
+            b'"' => {
+                let start = i + 1;
+                i = start;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                let end = i.min(bytes.len());
+                if let Some(content) = text.get(start..end) {
+                    let mut lit = StrLit::empty(start - 1..(end + 1).min(bytes.len()));
+                    lit.push_piece(start, content);
+                    out.push(lit);
+                }
+                i = end + 1;
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
 /// The column (in bytes) at which `offset` sits on its line.
 fn column(text: &str, offset: usize) -> usize {
     offset - text[..offset].rfind('\n').map_or(0, |i| i + 1)
@@ -1808,6 +1874,10 @@ fn js_binding(node: Node<'_>, src: &str) -> Option<String> {
             "assignment_pattern" | "object_assignment_pattern" if is("right") => {
                 let left = parent.child_by_field_name("left")?;
                 return Some(tree::text(left, src).to_string());
+            }
+            "enum_assignment" if is("value") => {
+                let name = parent.child_by_field_name("name")?;
+                return typescript::property_key(name, src).map(|k| k.into_owned());
             }
             "required_parameter" | "optional_parameter" if is("value") => {
                 let pattern = parent.child_by_field_name("pattern")?;
@@ -2140,13 +2210,27 @@ impl<'ast> syn::visit::Visit<'ast> for RustBindings {
     }
 
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
-        if matches!(
-            m.method.to_string().as_str(),
-            "unwrap_or" | "unwrap_or_else"
-        ) {
+        let method = m.method.to_string();
+        if matches!(method.as_str(), "unwrap_or" | "unwrap_or_else") {
             if let Some(var) = rust_env_var(&m.receiver) {
                 self.bind_env(var, &syn::Expr::MethodCall(m.clone()));
             }
+        }
+        match (method.as_str(), m.args.first(), m.args.get(1)) {
+            // `.header("x-api-key", "…")`, `.insert("Authorization", …)`
+            ("header" | "insert" | "set", Some(key), Some(value)) => {
+                if let Some(key) = rust_value_literals(key).first() {
+                    self.bind(key.value(), value);
+                }
+            }
+            // A literal given to `.bearer_auth(…)` is a credential by name.
+            ("bearer_auth" | "basic_auth", Some(value), _) => {
+                self.bind("authorization".to_string(), value);
+                if let Some(password) = m.args.get(1) {
+                    self.bind("password".to_string(), password);
+                }
+            }
+            _ => {}
         }
         syn::visit::visit_expr_method_call(self, m);
     }
@@ -2557,6 +2641,15 @@ mod tests {
             ("a.rs", format!("const API_TOKEN: &str = \"{RANDOM}\";")),
             ("a.rs", format!("fn f() {{ let c = Config {{ api_key: \"{RANDOM}\".to_string() }}; }}")),
             ("a.rs", format!("fn f() {{ let k = std::env::var(\"API_KEY\").unwrap_or_else(|_| \"{RANDOM}\".into()); }}")),
+            (
+                "a.rs",
+                format!("async fn f(c: Client) {{ c.get(U).header(\"x-api-key\", \"{RANDOM}\").send().await; }}"),
+            ),
+            (
+                "a.rs",
+                format!("async fn f(c: Client) {{ c.get(U).bearer_auth(\"{RANDOM}\").send().await; }}"),
+            ),
+            ("a.ts", format!("enum Keys {{ SIGNING_SECRET = '{RANDOM}' }}")),
             (".env.example", format!("export JWT_SECRET=\"{RANDOM}\"\n")),
             ("wrangler.toml", format!("[vars]\nWEBHOOK_SECRET = \"{RANDOM}\"\n")),
             ("docker-compose.yml", format!("services:\n  api:\n    environment:\n      - JWT_SECRET={RANDOM}\n")),
@@ -2575,6 +2668,18 @@ mod tests {
     }
 
     #[test]
+    fn rust_that_does_not_parse_is_read_lexically() {
+        let text = format!("// \"{GITHUB}\"\nfn f( {{\n    let t = \"{GITHUB}\";\n");
+        let findings = lint("src/broken.rs", &text);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0].start.line, 3);
+        assert_eq!(
+            findings[0].message,
+            "hardcoded GitHub token `ghp_…REDACTED`"
+        );
+    }
+
+    #[test]
     fn quiet_places() {
         let cases: &[(&str, String)] = &[
             ("a.ts", format!("// const JWT_SECRET = '{RANDOM}';")),
@@ -2584,6 +2689,7 @@ mod tests {
             ("a.py", format!("# token = \"{RANDOM}\"")),
             ("a.rs", format!("#[cfg(test)]\nmod tests {{ const API_TOKEN: &str = \"{OPENAI}\"; }}")),
             ("a.rs", format!("/// `{OPENAI}`\nfn f() {{}}")),
+            ("broken.rs", format!("// \"{OPENAI}\"\nfn f( {{ let c = '\"'; }}")),
             ("src/__tests__/a.ts", format!("const k = '{OPENAI}';")),
             ("tests/test_client.py", format!("KEY = \"{OPENAI}\"")),
             (".env", format!("OPENAI_API_KEY={OPENAI}\n")),
