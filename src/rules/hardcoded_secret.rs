@@ -58,7 +58,9 @@ declare_kind! {
     /// value made of one repeated character, a run like `123456` or
     /// `abcdef`, or a value containing `your`, `example`, `dummy`, `fake`,
     /// `placeholder`, `test`, `sample`, `mock`, `changeme`, `replace`,
-    /// `redacted`); values read from the environment; comments, docstrings
+    /// `redacted`); random values under a name that calls them fake
+    /// (`DEMO_TOKEN`, `exampleApiKey`); values read from the environment;
+    /// comments, docstrings
     /// and type annotations; Rust `#[cfg(test)]` code; files matching
     /// `test_paths`; the environment files themselves (`environment_files`:
     /// `.env` and `.env*.local` are where secrets belong and are not
@@ -1139,12 +1141,27 @@ impl SecretCheck {
         (hits, exempt)
     }
 
-    /// Whether values bound to `name` are judged as credentials.
+    /// Whether values bound to `name` are judged as credentials. A name
+    /// that calls its value fake (`DEMO_TOKEN`, `exampleApiKey`) is not:
+    /// randomness is the only evidence there (known formats still count).
     fn is_credential_name(&self, name: &str) -> bool {
+        const FAKE_WORDS: &[&str] = &[
+            "demo",
+            "example",
+            "sample",
+            "test",
+            "fake",
+            "dummy",
+            "mock",
+            "placeholder",
+        ];
         is_identifier_like(name)
             && any_match(&self.names, name)
             && !any_match(&self.ignore_names, name)
             && !any_match(&self.public_names, name)
+            && !split_words(name)
+                .iter()
+                .any(|w| FAKE_WORDS.contains(&w.as_str()))
     }
 
     /// A value that looks random, as a credential-named value would be
@@ -2463,6 +2480,10 @@ mod tests {
         assert!(!named(RANDOM, "NEXT_PUBLIC_MAPBOX_TOKEN"), "public");
         assert!(!named(RANDOM, "nextPageToken"), "ignored name");
         assert!(!named(RANDOM, "api_url"), "not a credential name");
+        assert!(
+            !named(RANDOM, "DEMO_TOKEN") && !named(RANDOM, "exampleApiKey"),
+            "fake by name"
+        );
         for value in [
             "",
             "changeme",
