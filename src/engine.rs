@@ -620,21 +620,24 @@ pub fn lint_parsed(
             format!("Rust parse failed ({message}); rules that need Rust items skipped it"),
         ));
     }
+    // Taken before suppressions drop findings: a suppressed secret is still
+    // a secret, and its line may show in another rule's excerpt.
+    let secrets: Vec<std::ops::Range<usize>> = outcome
+        .findings
+        .iter()
+        .flat_map(|f| f.redact.iter().cloned())
+        .collect();
     if triggered.has_suppression {
         apply_suppressions(rules, source, language, &ran, &mut outcome.findings, honor);
     }
-    redact_secrets(&mut outcome.findings);
+    redact_secrets(&mut outcome.findings, &secrets);
     outcome
 }
 
 /// Masks every secret a finding of this file reported, in the source all
 /// of the file's findings share, so no excerpt of any finding shows one.
 /// Masking keeps byte lengths and line breaks: spans stay valid.
-fn redact_secrets(findings: &mut [Finding]) {
-    let secrets: Vec<std::ops::Range<usize>> = findings
-        .iter()
-        .flat_map(|f| f.redact.iter().cloned())
-        .collect();
+fn redact_secrets(findings: &mut [Finding], secrets: &[std::ops::Range<usize>]) {
     let Some(first) = findings.first() else {
         return;
     };
@@ -643,7 +646,7 @@ fn redact_secrets(findings: &mut [Finding]) {
     }
     let source = &first.source;
     let mut bytes = source.text.clone().into_bytes();
-    for range in &secrets {
+    for range in secrets {
         let end = range.end.min(bytes.len());
         for b in &mut bytes[range.start.min(end)..end] {
             if *b != b'\n' && *b != b'\r' {

@@ -33,6 +33,7 @@ pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
     builtin!("credential-in-log"),
     builtin!("connector-disconnect-without-revoke"),
     builtin!("plaintext-credential-column"),
+    builtin!("hardcoded-credential"),
     builtin!("invalid-suppression"),
     builtin!("unused-suppression"),
 ];

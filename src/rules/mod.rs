@@ -13,6 +13,7 @@ mod forbidden_route;
 mod forbidden_table;
 mod manifest_registration;
 mod manifest_schema;
+mod hardcoded_secret;
 pub mod meta;
 mod oauth_url_construction;
 mod missing_required_call;
@@ -65,6 +66,7 @@ pub const KINDS: &[&dyn Kind] = &[
     &cached_factory_result::CachedFactoryResult,
     &plaintext_column::PlaintextColumn,
     &missing_required_call::MissingRequiredCall,
+    &hardcoded_secret::HardcodedSecret,
 ];
 
 pub fn kind(id: &str) -> Option<&'static dyn Kind> {
