@@ -207,7 +207,7 @@ fn config_show_prints_effective_options() {
 }
 
 #[test]
-fn demo_app_reports_every_founding_rule() {
+fn demo_app_breaks_every_rule() {
     let out = plumbline(&demo_app())
         .args(["check", "--format", "json"])
         .output()

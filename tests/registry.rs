@@ -169,3 +169,68 @@ fn descriptions_have_closed_code_fences() {
         );
     }
 }
+
+/// Rule ids the catalogue names: each `### `id`` heading, plus ids it says
+/// a problem "is flagged" as (`manifest-unregistered`) and named siblings
+/// (`supabase-integration-status-read`).
+fn catalogue_ids(text: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("### `") {
+            if let Some((id, _)) = rest.split_once('`') {
+                ids.push(id.to_string());
+            }
+        }
+    }
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for marker in ["flagged `", "sibling `"] {
+        let mut rest = flat.as_str();
+        while let Some(i) = rest.find(marker) {
+            rest = &rest[i + marker.len()..];
+            if let Some((id, _)) = rest.split_once('`') {
+                if is_kebab(id) {
+                    ids.push(id.to_string());
+                }
+            }
+        }
+    }
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+#[test]
+fn every_rule_of_the_catalogue_exists_with_docs_and_fixtures() {
+    let catalogue = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/RULES.md");
+    let Ok(text) = std::fs::read_to_string(&catalogue) else {
+        eprintln!(
+            "skipped: {} is absent (it ships beside the repository, not in it)",
+            catalogue.display()
+        );
+        return;
+    };
+    let ids = catalogue_ids(&text);
+    assert!(ids.len() >= 8, "the catalogue lists too few rules: {ids:?}");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut problems = Vec::new();
+    for id in &ids {
+        let Some(meta) = builtin_rules().iter().find(|m| &m.id == id) else {
+            problems.push(format!("`{id}` is in RULES.md but not built in"));
+            continue;
+        };
+        if meta.description.trim().is_empty() || !meta.description.contains("## Example") {
+            problems.push(format!("`{id}` has no description with an example"));
+        }
+        for outcome in ["fail", "pass"] {
+            let dir = fixtures.join(id).join(outcome);
+            let cases = std::fs::read_dir(&dir).map(|d| d.count()).unwrap_or(0);
+            if cases == 0 {
+                problems.push(format!(
+                    "`{id}` has no {outcome} fixtures in {}",
+                    dir.display()
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

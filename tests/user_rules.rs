@@ -178,6 +178,17 @@ exempt_tables = []"#,
         ("pass.sql", "create table seats (id uuid primary key, access_token text not null);\n"),
     ),
     (
+        "hardcoded-secret",
+        r#"names = ["*_LICENSE_KEY"]
+formats = []
+prefixes = ["acme_live_"]"#,
+        ("fail.ts", "const billing = 'acme_live_Q7x2Lk9PzR4mWv8TnB3s';\n"),
+        (
+            "pass.ts",
+            "const OPENAI_API_KEY = 'sk-proj-PtYgjmUhBel31iEl2hpChYgCfrL1spNxnyVmihA';\n",
+        ),
+    ),
+    (
         "tree-sitter-query",
         r#"language = "python"
 query = '(call function: (attribute attribute: (identifier) @m (#eq? @m "execute_raw"))) @call'

@@ -64,7 +64,7 @@ pub fn run(args: RulesArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
         };
         writeln!(
             out,
-            "{:<width$}  {:<7}  {:<30}  {}{origin}",
+            "{:<width$}  {:<7}  {:<36}  {}{origin}",
             meta.id, meta.severity, languages, meta.summary
         )?;
     }
