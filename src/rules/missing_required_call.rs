@@ -254,6 +254,7 @@ impl Kind for MissingRequiredCall {
             functions,
             function_literals: options.functions.clone(),
             route_paths,
+            route_path_patterns: options.route_paths.clone(),
             has_routes: !options.route_paths.is_empty(),
             route_methods: options
                 .route_methods
@@ -288,6 +289,8 @@ struct MissingRequiredCallCheck {
     functions: Option<FunctionNames>,
     function_literals: Vec<String>,
     route_paths: GlobSet,
+    /// The `route_paths` globs as written, for path triggers.
+    route_path_patterns: Vec<String>,
     has_routes: bool,
     /// Lower-case.
     route_methods: Vec<String>,
@@ -1884,6 +1887,22 @@ fn join_route(prefix: &str, path: &str) -> String {
     )
 }
 
+impl MissingRequiredCallCheck {
+    /// The fixed words of `route_paths` (`connections`, `integrations`).
+    fn route_path_words(&self) -> Vec<String> {
+        let mut words: Vec<String> = self
+            .route_path_patterns
+            .iter()
+            .flat_map(|g| g.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-')))
+            .filter(|w| w.len() >= 4)
+            .map(str::to_ascii_lowercase)
+            .collect();
+        words.sort();
+        words.dedup();
+        words
+    }
+}
+
 impl Check for MissingRequiredCallCheck {
     /// A disconnect path is named (`disconnect…`, `…Connection…`) or is a
     /// route of a listed method (`delete`, `DELETE`); it must also name
@@ -1899,13 +1918,13 @@ impl Check for MissingRequiredCallCheck {
             }
             None => Vec::new(),
         };
+        // A route counts when its path matches `route_paths`: its code
+        // spells a word of those globs (`/connections/:id`, a router
+        // `prefix="/integrations"`), or its file path matches them (a path
+        // trigger). The HTTP method alone (`delete`) is far too common a
+        // word to send files to the parser.
         if self.has_routes {
-            for method in &self.route_methods {
-                literals.push(method.clone());
-                if method == "delete" {
-                    literals.push(".del(".to_string());
-                }
-            }
+            literals.extend(self.route_path_words());
         }
         literals
     }
@@ -1930,16 +1949,34 @@ impl Check for MissingRequiredCallCheck {
         if group.iter().any(|w| w == "credential") {
             group.push("cred".to_string());
         }
-        vec![group]
+        // Every deletion the kind recognises spells one of its verbs
+        // (`del` also covers `delete` and Python's `del`).
+        let verbs: Vec<String> = DELETE_VERBS
+            .iter()
+            .filter(|v| !v.starts_with("del") || **v == "del")
+            .map(|v| v.to_string())
+            .collect();
+        vec![group, verbs]
     }
 
     /// Route files named like a disconnect path (`…/disconnect/route.ts`,
-    /// `pages/api/…/disconnect.ts`) need not spell it in their code.
+    /// `pages/api/…/disconnect.ts`) need not spell it in their code, nor do
+    /// route files whose path matches `route_paths`.
     fn path_triggers(&self) -> Vec<String> {
-        let Some(functions) = &self.functions else {
-            return Vec::new();
-        };
         let mut globs = Vec::new();
+        if self.has_routes {
+            // Route files only: a folder of that name elsewhere is common.
+            for word in self.route_path_words() {
+                globs.push(format!("**/*{word}*/**/route.*"));
+                globs.push(format!("**/pages/api/**/*{word}*"));
+                globs.push(format!("**/pages/api/**/*{word}*/**"));
+            }
+        }
+        let Some(functions) = &self.functions else {
+            globs.sort();
+            globs.dedup();
+            return globs;
+        };
         for literal in functions.literals() {
             let literal = literal.trim_matches('_').to_ascii_lowercase();
             if literal.len() < 4 || literal.contains('_') {
