@@ -10,11 +10,19 @@ use crate::rules::CompiledRule;
 /// The marker every suppression comment contains.
 pub const SUPPRESSION_MARKER: &str = "plumbline-ignore";
 
+/// Two passes keep common words cheap: the first looks only for each
+/// rule's main literals (and the suppression marker); the second, for the
+/// further groups a rule requires (`Check::required_literals`), runs only
+/// on files where such a rule's main literal was found. Words like `log`
+/// or `delete` would otherwise be matched thousands of times per file.
 pub struct Prefilter {
     matcher: Option<AhoCorasick>,
     /// Pattern index → (rule index, literal group) it satisfies. The last
     /// pattern is the suppression marker and satisfies none.
     pattern_rules: Vec<Vec<(usize, u32)>>,
+    /// The further groups' literals.
+    required: Option<AhoCorasick>,
+    required_rules: Vec<Vec<(usize, u32)>>,
     /// Per rule: the bit mask of its literal groups that must all match.
     full_masks: Vec<u32>,
     path_triggers: Vec<(GlobSet, usize)>,
@@ -40,6 +48,8 @@ impl Prefilter {
     pub fn build(rules: &[CompiledRule]) -> Prefilter {
         let mut literals: Vec<String> = Vec::new();
         let mut pattern_rules: Vec<Vec<(usize, u32)>> = Vec::new();
+        let mut required_literals: Vec<String> = Vec::new();
+        let mut required_rules: Vec<Vec<(usize, u32)>> = Vec::new();
         let mut full_masks = Vec::new();
         let mut path_triggers = Vec::new();
         let mut always = Vec::new();
@@ -67,6 +77,11 @@ impl Prefilter {
                         continue;
                     }
                     let target = (index, group as u32);
+                    let (literals, pattern_rules) = if group == 0 {
+                        (&mut literals, &mut pattern_rules)
+                    } else {
+                        (&mut required_literals, &mut required_rules)
+                    };
                     match literals.iter().position(|l| *l == literal) {
                         Some(i) => pattern_rules[i].push(target),
                         None => {
@@ -85,14 +100,20 @@ impl Prefilter {
         }
         literals.push(SUPPRESSION_MARKER.to_string());
         pattern_rules.push(Vec::new());
-        let matcher = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .build(&literals)
-            .ok();
+        let build = |literals: &[String]| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(literals)
+                .ok()
+        };
         Prefilter {
-            matcher,
+            matcher: build(&literals),
             pattern_rules,
+            required: (!required_literals.is_empty())
+                .then(|| build(&required_literals))
+                .flatten(),
+            required_rules,
             full_masks,
             path_triggers,
             always,
@@ -135,6 +156,26 @@ impl Prefilter {
                     }
                 }
                 if remaining == 0 && has_suppression {
+                    break;
+                }
+            }
+        }
+        // Rules whose main literal matched and that need more groups.
+        let mut pending = (0..self.rule_count)
+            .filter(|&i| !rules[i] && masks[i] & 1 == 1)
+            .count();
+        if let (Some(required), true) = (&self.required, pending > 0) {
+            for m in required.find_overlapping_iter(bytes) {
+                for &(i, group) in &self.required_rules[m.pattern().as_usize()] {
+                    if !rules[i] && masks[i] & 1 == 1 {
+                        masks[i] |= 1 << group;
+                        if masks[i] == self.full_masks[i] {
+                            rules[i] = true;
+                            pending -= 1;
+                        }
+                    }
+                }
+                if pending == 0 {
                     break;
                 }
             }
