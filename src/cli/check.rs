@@ -100,7 +100,12 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
     };
-    let mut engine = match Engine::new(&cwd, args.config.config.as_deref(), overrides) {
+    let config = args
+        .config
+        .config
+        .clone()
+        .or_else(|| implied_config(&cwd, &args.paths));
+    let mut engine = match Engine::new(&cwd, config.as_deref(), overrides) {
         Ok(engine) => engine,
         Err(e) => {
             print_error(&e);
@@ -314,6 +319,31 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
     } else {
         ExitStatus::Clean
     })
+}
+
+/// With no config around the working folder, a project named on the
+/// command line (`plumbline check path/to/app`) is linted with its own
+/// config as the project root, exactly as from inside it: its globs are
+/// relative to it.
+fn implied_config(cwd: &std::path::Path, paths: &[PathBuf]) -> Option<PathBuf> {
+    if paths.is_empty() || crate::config::discover(cwd).is_some() {
+        return None;
+    }
+    let mut found: Option<PathBuf> = None;
+    for path in paths {
+        let path = cwd.join(path);
+        let dir = if path.is_dir() {
+            path
+        } else {
+            path.parent()?.to_path_buf()
+        };
+        let config = crate::config::discover(&dir)?;
+        match &found {
+            Some(f) if *f != config => return None,
+            _ => found = Some(config),
+        }
+    }
+    found
 }
 
 /// Which baseline entries this run could have matched: an entry for a file
