@@ -288,3 +288,25 @@ fn running_from_a_subfolder_keeps_the_root_config() {
         "{text}"
     );
 }
+
+/// The README's command runs from the repository root: the demo app's own
+/// config is its project root, so the findings are the same as from inside.
+#[test]
+fn demo_app_from_the_repository_root_matches_from_inside() {
+    let run = |dir: &Path, args: &[&str]| {
+        let out = plumbline(dir).args(args).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let inside = run(&demo_app(), &["check", "--format", "concise"]);
+    let outside = run(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &["check", "fixtures/demo-app", "--format", "concise"],
+    );
+    let strip = |text: &str| -> Vec<String> {
+        text.lines()
+            .map(|l| l.trim_start_matches("fixtures/demo-app/").to_string())
+            .collect()
+    };
+    assert_eq!(strip(&outside), strip(&inside));
+    assert!(inside.contains("26 errors, 4 warnings"), "{inside}");
+}
