@@ -72,6 +72,8 @@ pub fn run(args: HookArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
         Some(HookTarget::Agent(agent)) => Some(agent),
         None => None,
     };
+    // One edit, one or two files: build the cheapest matcher.
+    crate::prefilter::optimize_for_few_files();
     let mut bytes = Vec::new();
     io::stdin().read_to_end(&mut bytes)?;
     let payload = String::from_utf8_lossy(&bytes);
