@@ -268,9 +268,12 @@ impl SecretCheck {
             .match_kind(aho_corasick::MatchKind::LeftmostLongest)
             .build(prefix_table.iter().map(|(p, _)| p))
             .map_err(|e| OptionError::new("prefixes", e.to_string()))?;
+        let key_header = AhoCorasick::new([KEY_HEADER])
+            .map_err(|e| OptionError::new("private_keys", e.to_string()))?;
         Ok(SecretCheck {
             prefix_table,
             prefix_matcher,
+            key_header,
             names,
             ignore_names,
             public_names,
@@ -284,11 +287,16 @@ impl SecretCheck {
     }
 }
 
+/// What every PEM private key block starts with.
+const KEY_HEADER: &str = "-----BEGIN ";
+
 struct SecretCheck {
     /// Every format prefix (and custom prefix, without a format), found in
     /// one pass by `prefix_matcher`.
     prefix_table: Vec<(String, Option<&'static Format>)>,
     prefix_matcher: AhoCorasick,
+    /// Finds [`KEY_HEADER`].
+    key_header: AhoCorasick,
     names: Vec<WordGlob>,
     ignore_names: Vec<WordGlob>,
     public_names: Vec<WordGlob>,
@@ -1551,19 +1559,39 @@ impl SecretCheck {
     fn candidates(&self, text: &str) -> Candidates {
         let mut ranges: Vec<Range<usize>> = Vec::new();
         if !self.names.is_empty() {
-            for run in text.split_ascii_whitespace() {
-                if run.len() >= self.min_length && could_hold_random(run) {
-                    let start = run.as_ptr() as usize - text.as_ptr() as usize;
-                    ranges.push(start..start + run.len());
+            // Runs of at least `min_length` characters between ASCII white
+            // space. Every such run covers one of the bytes sampled every
+            // `min_length` bytes, so only the runs around a sampled byte
+            // that is not white space are measured.
+            let bytes = text.as_bytes();
+            let step = self.min_length.max(1);
+            let mut i = step - 1;
+            while i < bytes.len() {
+                if bytes[i].is_ascii_whitespace() {
+                    i += step;
+                    continue;
                 }
+                let mut start = i;
+                while start > 0 && !bytes[start - 1].is_ascii_whitespace() {
+                    start -= 1;
+                }
+                let mut end = i + 1;
+                while end < bytes.len() && !bytes[end].is_ascii_whitespace() {
+                    end += 1;
+                }
+                if end - start >= self.min_length && could_hold_random(&text[start..end]) {
+                    ranges.push(start..end);
+                }
+                // `end` is white space: a later run starts after it.
+                i = end + step;
             }
         }
         ranges.extend(self.find_formats(text).into_iter().map(|h| h.span));
         if self.private_keys {
-            ranges.extend(
-                text.match_indices("-----BEGIN ")
-                    .map(|(i, m)| i..i + m.len()),
-            );
+            ranges.extend(self.key_header.find_iter(text).map(|m| m.range()));
+        }
+        if ranges.is_empty() {
+            return Candidates(ranges);
         }
         ranges.sort_by_key(|r| r.start);
         let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
@@ -2336,6 +2364,73 @@ mod tests {
         let mut options: Options = parse_options(&meta.options).unwrap();
         options.prefixes = vec!["acme_live_".into()];
         SecretCheck::new(options).unwrap()
+    }
+
+    /// The sampled scan finds exactly the runs a scan of every run finds.
+    #[test]
+    fn candidate_runs_match_a_full_scan() {
+        let check = check();
+        let full = |text: &str| -> Vec<Range<usize>> {
+            let mut ranges: Vec<Range<usize>> = text
+                .split_ascii_whitespace()
+                .filter(|run| run.len() >= check.min_length && could_hold_random(run))
+                .map(|run| {
+                    let start = run.as_ptr() as usize - text.as_ptr() as usize;
+                    start..start + run.len()
+                })
+                .collect();
+            ranges.extend(check.find_formats(text).into_iter().map(|h| h.span));
+            ranges.extend(text.match_indices(KEY_HEADER).map(|(i, m)| i..i + m.len()));
+            ranges.sort_by_key(|r| r.start);
+            let mut merged: Vec<Range<usize>> = Vec::new();
+            for r in ranges {
+                match merged.last_mut() {
+                    Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                    _ => merged.push(r),
+                }
+            }
+            merged
+        };
+        let mut texts = vec![
+            String::new(),
+            RANDOM.to_string(),
+            format!(" {RANDOM}"),
+            format!("{RANDOM} "),
+            format!("a\t{RANDOM}\n-----BEGIN RSA PRIVATE KEY-----\n{GITHUB} {OPENAI}"),
+            "x".repeat(15),
+            format!("{} {RANDOM}{RANDOM}", "k9".repeat(7)),
+        ];
+        // Every split of a random run by white space at every offset.
+        for at in 0..=RANDOM.len() {
+            for ws in [" ", "\n", "\r\n", "\t"] {
+                let (a, b) = RANDOM.split_at(at);
+                texts.push(format!("{a}{ws}{b}{RANDOM}{ws}{b}{a}{a}"));
+            }
+        }
+        // Runs of exactly the shortest length, at every offset.
+        for lead in 0..40 {
+            for run in [&RANDOM[..16], &RANDOM[..17], &RANDOM[3..19]] {
+                texts.push(format!("{} {run} {run}\n{run}", "a".repeat(lead)));
+                texts.push(format!("{}\t{run}", " ".repeat(lead)));
+            }
+        }
+        for dir in [
+            "fixtures/hardcoded-credential/fail",
+            "fixtures/hardcoded-credential/pass",
+        ] {
+            let mut stack = vec![std::path::PathBuf::from(dir)];
+            while let Some(path) = stack.pop() {
+                if path.is_dir() {
+                    stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+                } else if let Ok(text) = std::fs::read_to_string(&path) {
+                    texts.push(text);
+                }
+            }
+        }
+        assert!(texts.len() > 100);
+        for text in &texts {
+            assert_eq!(check.candidates(text).0, full(text), "{text:?}");
+        }
     }
 
     fn compile_error(options: &str) -> OptionError {

@@ -250,7 +250,33 @@ impl Kind for MissingRequiredCall {
             .filter(|g| !g.is_empty())
             .collect::<Vec<_>>()
             .join("` or `");
+        // What a file's text must spell for one of its functions or routes
+        // to be named like a disconnect function (see `may_have_path`).
+        let name_literals = match &functions {
+            None => Some(Vec::new()),
+            Some(functions) => {
+                let literals: Vec<String> = functions
+                    .literals()
+                    .iter()
+                    .map(|l| name_spelling(l))
+                    .collect();
+                // A substitution folds to `x`, so a literal with an `x` may be
+                // spelled by none of the file's characters.
+                (!literals.is_empty() && literals.iter().all(|l| l.len() >= 3 && !l.contains('x')))
+                    .then_some(literals)
+            }
+        };
+        let mut method_tokens: Vec<String> = options
+            .route_methods
+            .iter()
+            .map(|m| m.to_ascii_lowercase())
+            .collect();
+        if method_tokens.iter().any(|m| m == "delete") {
+            method_tokens.push("del".to_string());
+        }
         Ok(Box::new(MissingRequiredCallCheck {
+            name_literals,
+            method_tokens,
             functions,
             function_literals: options.functions.clone(),
             route_paths,
@@ -286,6 +312,13 @@ struct Options {
 }
 
 struct MissingRequiredCallCheck {
+    /// The fixed pieces of `functions` in [`name_spelling`] form; one of
+    /// them is in the spelling of every name `functions` matches. `None`
+    /// when some glob has no usable piece.
+    name_literals: Option<Vec<String>>,
+    /// `route_methods` and `del` (for `delete`), lower-case: the names a
+    /// route of a listed method is registered by.
+    method_tokens: Vec<String>,
     functions: Option<FunctionNames>,
     function_literals: Vec<String>,
     route_paths: GlobSet,
@@ -759,22 +792,6 @@ impl MissingRequiredCallCheck {
 
 // ---- TypeScript / JavaScript ------------------------------------------------
 
-/// Functions of a file by name: declarations, methods, and functions bound
-/// to a name.
-fn ts_definitions<'t>(root: Node<'t>, src: &str) -> HashMap<String, Vec<Node<'t>>> {
-    let mut defs: HashMap<String, Vec<Node<'t>>> = HashMap::new();
-    walk(root, |node| {
-        if ts::FUNCTION_KINDS.contains(&node.kind()) {
-            if let Some(name) = ts_function_name(node) {
-                let name = text(name, src).trim_start_matches('#').to_string();
-                defs.entry(name).or_default().push(node);
-            }
-        }
-        true
-    });
-    defs
-}
-
 /// The name a function is known by, also through one wrapper call:
 /// `const disconnect = withAuth(async () => …)`.
 fn ts_function_name(node: Node<'_>) -> Option<Node<'_>> {
@@ -1097,26 +1114,33 @@ impl MissingRequiredCallCheck {
         let Some(tree) = file.tree() else { return };
         let src = file.text();
         let root = tree.root_node();
-        let ctx = TsContext {
-            check: self,
-            src,
-            defs: ts_definitions(root, src),
-        };
-        let mut candidates = self.ts_routes(file, root, src, &ctx);
-        if let Some(functions) = self
+        let by_name = self
             .functions
             .as_ref()
-            .filter(|_| !is_data_layer_path(file.path()))
-        {
-            walk(root, |node| {
-                if ts::FUNCTION_KINDS.contains(&node.kind()) {
-                    if let Some(name) = ts_function_name(node) {
-                        let written = text(name, src).trim_start_matches('#');
+            .filter(|_| !is_data_layer_path(file.path()));
+        // One pass over the tree: the functions of the file by name
+        // (declarations, methods, functions bound to a name), those named
+        // like a disconnect function, and the calls that may register a
+        // route (resolved once every definition is known).
+        let mut defs: HashMap<String, Vec<Node<'_>>> = HashMap::new();
+        let mut named = Vec::new();
+        let mut route_calls = Vec::new();
+        walk(root, |node| {
+            let kind = node.kind();
+            if kind == "call_expression" {
+                if ts_may_register_route(node, src) {
+                    route_calls.push(node);
+                }
+            } else if ts::FUNCTION_KINDS.contains(&kind) {
+                if let Some(name) = ts_function_name(node) {
+                    let written = text(name, src).trim_start_matches('#');
+                    defs.entry(written.to_string()).or_default().push(node);
+                    if let Some(functions) = by_name {
                         if functions.is_match(Family::Js, written)
                             && !self.required.is_match(Family::Js, written)
                             && !in_data_layer(node, src, &["class_declaration", "class"])
                         {
-                            candidates.push(Candidate {
+                            named.push(Candidate {
                                 function: node,
                                 span: name.byte_range(),
                                 name: written.to_string(),
@@ -1125,9 +1149,16 @@ impl MissingRequiredCallCheck {
                         }
                     }
                 }
-                true
-            });
-        }
+            }
+            true
+        });
+        let ctx = TsContext {
+            check: self,
+            src,
+            defs,
+        };
+        let mut candidates = self.ts_routes(file, root, src, &ctx, &route_calls);
+        candidates.extend(named);
         self.report_paths(
             candidates,
             |function, visited| ctx.analyze(function, 0, visited),
@@ -1149,6 +1180,7 @@ impl MissingRequiredCallCheck {
         root: Node<'t>,
         src: &str,
         ctx: &TsContext<'t, '_>,
+        route_calls: &[Node<'t>],
     ) -> Vec<Candidate<'t>> {
         let mut out = Vec::new();
         // Next.js App Router: `export async function DELETE` in route.ts.
@@ -1188,9 +1220,9 @@ impl MissingRequiredCallCheck {
         }
         // router.delete('/connections/:id', handler), router.route('/x').delete(handler),
         // router.post('/:provider/disconnect', handler)
-        walk(root, |node| {
+        for &node in route_calls {
             let Some(call) = ts::call(node) else {
-                return true;
+                continue;
             };
             let method = text(call.name, src).to_ascii_lowercase();
             let method = if method == "del" {
@@ -1199,10 +1231,10 @@ impl MissingRequiredCallCheck {
                 method
             };
             if !HTTP_METHODS.contains(&method.as_str()) && method != "all" {
-                return true;
+                continue;
             }
             let Some(receiver) = call.receiver else {
-                return true;
+                continue;
             };
             let (path, handlers) = match call.args.first().and_then(|a| ts::fold_string(*a, src)) {
                 Some(lit) if call.args.len() >= 2 => {
@@ -1220,11 +1252,11 @@ impl MissingRequiredCallCheck {
                 }
             };
             let Some((lit, path_span)) = path else {
-                return true;
+                continue;
             };
             let route = lit.with_placeholders();
             if !route.starts_with('/') {
-                return true;
+                continue;
             }
             let root_name = ts_call_shape(&call, src)
                 .receiver
@@ -1232,12 +1264,12 @@ impl MissingRequiredCallCheck {
                 .map(|r| r.to_ascii_lowercase())
                 .unwrap_or_default();
             if HTTP_CLIENTS.contains(&root_name.as_str()) {
-                return true;
+                continue;
             }
             let by_path = self.route_methods.contains(&method)
                 && self.route_matches(Some(&route), file.path());
             if !by_path && !self.names_disconnect(&route) {
-                return true;
+                continue;
             }
             if let Some(function) = handlers
                 .last()
@@ -1250,10 +1282,24 @@ impl MissingRequiredCallCheck {
                     by_name: false,
                 });
             }
-            true
-        });
+        }
         out
     }
+}
+
+/// Whether a call may register a route: a method call named like an HTTP
+/// method (`router.delete(…)`, `app.all(…)`, `router.del(…)`); a cheap
+/// test made on every call before [`ts::call`] collects its arguments.
+fn ts_may_register_route(node: Node<'_>, src: &str) -> bool {
+    node.child_by_field_name("function")
+        .filter(|f| f.kind() == "member_expression")
+        .and_then(|f| f.child_by_field_name("property"))
+        .is_some_and(|p| {
+            let name = text(p, src);
+            name.eq_ignore_ascii_case("del")
+                || name.eq_ignore_ascii_case("all")
+                || HTTP_METHODS.iter().any(|m| name.eq_ignore_ascii_case(m))
+        })
 }
 
 /// Functions a module exports under their own name: `export async
@@ -1394,21 +1440,6 @@ fn next_route(path: &str) -> Option<String> {
 }
 
 // ---- Python -----------------------------------------------------------------
-
-fn py_definitions<'t>(root: Node<'t>, src: &str) -> HashMap<String, Vec<Node<'t>>> {
-    let mut defs: HashMap<String, Vec<Node<'t>>> = HashMap::new();
-    walk(root, |node| {
-        if node.kind() == "function_definition" {
-            if let Some(name) = node.child_by_field_name("name") {
-                defs.entry(text(name, src).to_string())
-                    .or_default()
-                    .push(node);
-            }
-        }
-        true
-    });
-    defs
-}
 
 fn py_name_text(node: Node<'_>, src: &str) -> Option<String> {
     match node.kind() {
@@ -1616,37 +1647,51 @@ impl MissingRequiredCallCheck {
         let Some(tree) = file.tree() else { return };
         let src = file.text();
         let root = tree.root_node();
-        let ctx = PyContext {
-            check: self,
-            src,
-            defs: py_definitions(root, src),
-        };
-        let mut candidates = self.py_routes(file, root, src);
-        if let Some(functions) = self
+        let by_name = self
             .functions
             .as_ref()
-            .filter(|_| !is_data_layer_path(file.path()))
-        {
-            walk(root, |node| {
-                if node.kind() == "function_definition" {
+            .filter(|_| !is_data_layer_path(file.path()));
+        // One pass over the tree: the functions of the file by name, those
+        // named like a disconnect function, router prefixes and decorated
+        // functions (read once every prefix is known).
+        let mut defs: HashMap<String, Vec<Node<'_>>> = HashMap::new();
+        let mut named = Vec::new();
+        let mut prefixes: HashMap<String, String> = HashMap::new();
+        let mut decorated = Vec::new();
+        walk(root, |node| {
+            match node.kind() {
+                "function_definition" => {
                     if let Some(name) = node.child_by_field_name("name") {
                         let written = text(name, src);
-                        if functions.is_match(Family::Python, written)
-                            && !self.required.is_match(Family::Python, written)
-                            && !in_data_layer(node, src, &["class_definition"])
-                        {
-                            candidates.push(Candidate {
-                                function: node,
-                                span: name.byte_range(),
-                                name: written.to_string(),
-                                by_name: true,
-                            });
+                        defs.entry(written.to_string()).or_default().push(node);
+                        if let Some(functions) = by_name {
+                            if functions.is_match(Family::Python, written)
+                                && !self.required.is_match(Family::Python, written)
+                                && !in_data_layer(node, src, &["class_definition"])
+                            {
+                                named.push(Candidate {
+                                    function: node,
+                                    span: name.byte_range(),
+                                    name: written.to_string(),
+                                    by_name: true,
+                                });
+                            }
                         }
                     }
                 }
-                true
-            });
-        }
+                "assignment" => py_router_prefix(node, src, &mut prefixes),
+                "decorated_definition" => decorated.push(node),
+                _ => {}
+            }
+            true
+        });
+        let ctx = PyContext {
+            check: self,
+            src,
+            defs,
+        };
+        let mut candidates = self.py_routes(file, &decorated, &prefixes, src);
+        candidates.extend(named);
         self.report_paths(
             candidates,
             |function, visited| ctx.analyze(function, 0, visited),
@@ -1664,39 +1709,20 @@ impl MissingRequiredCallCheck {
 
     /// `@router.delete("/…")`, `@app.route("/…", methods=["DELETE"])` with
     /// `APIRouter(prefix=…)` / `Blueprint(url_prefix=…)` prefixes.
-    fn py_routes<'t>(&self, file: &ParsedFile, root: Node<'t>, src: &str) -> Vec<Candidate<'t>> {
-        let mut prefixes: HashMap<String, String> = HashMap::new();
-        walk(root, |node| {
-            if node.kind() == "assignment" {
-                if let (Some(left), Some(right)) = (
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
-                ) {
-                    if let Some(call) = py::call(right) {
-                        let prefix = call.kwargs.iter().find_map(|(k, v)| {
-                            matches!(text(*k, src), "prefix" | "url_prefix")
-                                .then(|| py::fold_string(*v, src))
-                                .flatten()
-                        });
-                        if let Some(prefix) = prefix {
-                            prefixes
-                                .insert(text(left, src).to_string(), prefix.with_placeholders());
-                        }
-                    }
-                }
-            }
-            true
-        });
+    fn py_routes<'t>(
+        &self,
+        file: &ParsedFile,
+        decorated: &[Node<'t>],
+        prefixes: &HashMap<String, String>,
+        src: &str,
+    ) -> Vec<Candidate<'t>> {
         let mut out = Vec::new();
-        walk(root, |node| {
-            if node.kind() != "decorated_definition" {
-                return true;
-            }
+        for &node in decorated {
             let Some(function) = node
                 .child_by_field_name("definition")
                 .filter(|d| d.kind() == "function_definition")
             else {
-                return true;
+                continue;
             };
             for decorator in named_children(node)
                 .into_iter()
@@ -1759,8 +1785,7 @@ impl MissingRequiredCallCheck {
                     by_name: false,
                 });
             }
-            true
-        });
+        }
         out
     }
 
@@ -1876,6 +1901,26 @@ fn callers<'t, 's>(
     out
 }
 
+/// `router = APIRouter(prefix="/integrations")`, `bp = Blueprint(…,
+/// url_prefix="/connections")`: records the router's route prefix.
+fn py_router_prefix(node: Node<'_>, src: &str, prefixes: &mut HashMap<String, String>) {
+    if let (Some(left), Some(right)) = (
+        node.child_by_field_name("left"),
+        node.child_by_field_name("right"),
+    ) {
+        if let Some(call) = py::call(right) {
+            let prefix = call.kwargs.iter().find_map(|(k, v)| {
+                matches!(text(*k, src), "prefix" | "url_prefix")
+                    .then(|| py::fold_string(*v, src))
+                    .flatten()
+            });
+            if let Some(prefix) = prefix {
+                prefixes.insert(text(left, src).to_string(), prefix.with_placeholders());
+            }
+        }
+    }
+}
+
 fn join_route(prefix: &str, path: &str) -> String {
     if prefix.is_empty() {
         return path.to_string();
@@ -1901,6 +1946,89 @@ impl MissingRequiredCallCheck {
         words.dedup();
         words
     }
+}
+
+impl MissingRequiredCallCheck {
+    /// Whether the file may hold a disconnect path, read from its text and
+    /// path before the file is parsed. Every disconnect path is
+    ///
+    /// - a function or a route path segment (of a route path, a router
+    ///   prefix or the file path) matched by `functions`: matching a glob
+    ///   means containing its fixed piece, and folding strings only joins
+    ///   literal pieces (spelling ignores quotes, `+`, parentheses and
+    ///   white space between them) or puts an `x` for a substitution
+    ///   (literals with an `x` turn this test off); `_` and `-` are ignored
+    ///   because Python names and route segments also match in camelCase;
+    /// - or a route of a listed method, registered by an identifier
+    ///   spelling the method (`router.delete`, `export function DELETE`,
+    ///   `@router.delete`); a Python `methods=[…]` list or a default `GET`
+    ///   route is not read here.
+    fn may_have_path(&self, file: &ParsedFile) -> bool {
+        let Some(literals) = &self.name_literals else {
+            return true;
+        };
+        let text = file.text();
+        if !literals.is_empty() {
+            let spelled = name_spelling(text);
+            let path = name_spelling(file.path());
+            if literals
+                .iter()
+                .any(|l| spelled.contains(l.as_str()) || path.contains(l.as_str()))
+            {
+                return true;
+            }
+        }
+        if !self.has_routes {
+            return false;
+        }
+        if file.language.family() == Family::Python
+            && (self.method_tokens.iter().any(|m| m == "get")
+                || contains_ignore_ascii_case(text, "methods"))
+        {
+            return true;
+        }
+        self.method_tokens
+            .iter()
+            .any(|token| contains_identifier(text, token))
+    }
+}
+
+/// A name or text as far as name matching can tell it apart: lower-case,
+/// without `_` and `-` (camelCase, snake_case and kebab-case spell the
+/// same), and without the quotes, `+`, parentheses and white space that
+/// string concatenation puts between pieces of one folded string. Other
+/// characters are upper-cased then lower-cased, as camelCase conversion
+/// upper-cases a word's first letter.
+fn name_spelling(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '_' | '-' | '\'' | '"' | '`' | '+' | '(' | ')' => {}
+            c if c.is_whitespace() => {}
+            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+            c => out.extend(c.to_uppercase().flat_map(char::to_lowercase)),
+        }
+    }
+    out
+}
+
+fn contains_ignore_ascii_case(text: &str, needle: &str) -> bool {
+    text.as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// Whether `text` holds `token` (ASCII case-insensitively) not inside a
+/// longer ASCII identifier.
+fn contains_identifier(text: &str, token: &str) -> bool {
+    let bytes = text.as_bytes();
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
+    let n = token.len();
+    (0..bytes.len().saturating_sub(n - 1)).any(|i| {
+        bytes[i..i + n].eq_ignore_ascii_case(token.as_bytes())
+            && (i == 0 || !ident(bytes[i - 1]))
+            && bytes.get(i + n).is_none_or(|&b| !ident(b))
+    })
 }
 
 impl Check for MissingRequiredCallCheck {
@@ -1992,7 +2120,7 @@ impl Check for MissingRequiredCallCheck {
     }
 
     fn check(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
-        if is_test_path(file.path()) {
+        if is_test_path(file.path()) || !self.may_have_path(file) {
             return;
         }
         match file.language.family() {
