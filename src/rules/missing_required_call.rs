@@ -1981,6 +1981,16 @@ impl MissingRequiredCallCheck {
         if !self.has_routes {
             return false;
         }
+        // A route counts only when its route path or its file path matches
+        // `route_paths`: either spells one of their words.
+        let words = self.route_path_words();
+        if !words.is_empty()
+            && !words.iter().any(|w| {
+                contains_ignore_ascii_case(text, w) || contains_ignore_ascii_case(file.path(), w)
+            })
+        {
+            return false;
+        }
         if file.language.family() == Family::Python
             && (self.method_tokens.iter().any(|m| m == "get")
                 || contains_ignore_ascii_case(text, "methods"))
