@@ -560,6 +560,54 @@ impl ConfigFile {
         whole
     }
 
+    /// A `[rules.ID]` table: a severity and the rule's own options only.
+    fn check_rule_settings(
+        &self,
+        meta: &RuleMeta,
+        settings: &toml::Value,
+    ) -> Result<(), ConfigError> {
+        let id = &meta.id;
+        let dotted = format!("rules.{id}");
+        let Some(settings) = settings.as_table() else {
+            return Err(self.error(
+                &dotted,
+                false,
+                format!("`rules.{id}` must be a table"),
+                "expected a table",
+            ));
+        };
+        let option_names = rule_option_names(meta);
+        for (key, value) in settings {
+            let key_path = format!("{dotted}.{key}");
+            if key == "severity" {
+                if value.as_str().and_then(parse_severity).is_none() {
+                    return Err(self
+                        .error(
+                            &key_path,
+                            false,
+                            format!("invalid severity for `{id}`"),
+                            "unknown severity",
+                        )
+                        .with_help("use one of: error, warning, info, off"));
+                }
+                continue;
+            }
+            if !option_names.contains(&key.as_str()) {
+                let mut known = vec!["severity"];
+                known.extend(option_names.iter());
+                return Err(self
+                    .error(
+                        &key_path,
+                        true,
+                        format!("unknown option `{key}` for rule `{id}`"),
+                        "unknown option",
+                    )
+                    .with_help(format!("options of `{id}`: {}", known.join(", "))));
+            }
+        }
+        Ok(())
+    }
+
     fn validate_rules(&self, value: &toml::Value) -> Result<(), ConfigError> {
         let Some(rules) = value.as_table() else {
             return Err(self.error(
@@ -570,49 +618,12 @@ impl ConfigFile {
             ));
         };
         for (id, settings) in rules {
-            let dotted = format!("rules.{id}");
             // Ids of user-defined rules are only known once every layer and
             // rule file is read: `RuleSet::compile` checks those.
             let Some(meta) = builtin_rules().iter().find(|m| &m.id == id) else {
                 continue;
             };
-            let Some(settings) = settings.as_table() else {
-                return Err(self.error(
-                    &dotted,
-                    false,
-                    format!("`rules.{id}` must be a table"),
-                    "expected a table",
-                ));
-            };
-            let option_names = rule_option_names(meta);
-            for (key, value) in settings {
-                let key_path = format!("{dotted}.{key}");
-                if key == "severity" {
-                    if value.as_str().and_then(parse_severity).is_none() {
-                        return Err(self
-                            .error(
-                                &key_path,
-                                false,
-                                format!("invalid severity for `{id}`"),
-                                "unknown severity",
-                            )
-                            .with_help("use one of: error, warning, info, off"));
-                    }
-                    continue;
-                }
-                if !option_names.contains(&key.as_str()) {
-                    let mut known = vec!["severity"];
-                    known.extend(option_names.iter());
-                    return Err(self
-                        .error(
-                            &key_path,
-                            true,
-                            format!("unknown option `{key}` for rule `{id}`"),
-                            "unknown option",
-                        )
-                        .with_help(format!("options of `{id}`: {}", known.join(", "))));
-                }
-            }
+            self.check_rule_settings(meta, settings)?;
         }
         Ok(())
     }
@@ -889,44 +900,8 @@ fn check_rule_tables(
                 });
                 return Err(err);
             };
-            if !meta.user_defined {
-                continue;
-            }
-            let Some(settings) = settings.as_table() else {
-                return Err(layer.error(
-                    &dotted,
-                    false,
-                    format!("`rules.{id}` must be a table"),
-                    "expected a table",
-                ));
-            };
-            let option_names = rule_option_names(meta);
-            for (key, value) in settings {
-                let key_path = format!("{dotted}.{key}");
-                if key == "severity" {
-                    if value.as_str().and_then(parse_severity).is_none() {
-                        return Err(layer
-                            .error(
-                                &key_path,
-                                false,
-                                format!("invalid severity for `{id}`"),
-                                "unknown severity",
-                            )
-                            .with_help("use one of: error, warning, info, off"));
-                    }
-                } else if !option_names.contains(&key.as_str()) {
-                    return Err(layer
-                        .error(
-                            &key_path,
-                            true,
-                            format!("unknown option `{key}` for rule `{id}`"),
-                            "unknown option",
-                        )
-                        .with_help(format!(
-                            "options of `{id}`: severity, {}",
-                            option_names.join(", ")
-                        )));
-                }
+            if meta.user_defined {
+                layer.check_rule_settings(meta, settings)?;
             }
         }
     }
