@@ -3,11 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
-use plumbline::config::Overrides;
-use plumbline::engine::Engine;
+use std::sync::Arc;
+
+use plumbline::config::ConfigFile;
 use plumbline::report::human::{render, Style};
 use plumbline::rules::builtin_rules;
-use plumbline::walk::WalkOptions;
+use plumbline::testing::{self, Case, Outcome};
 
 const STYLE: Style = Style {
     color: false,
@@ -28,41 +29,29 @@ fn cases(dir: &Path) -> Vec<PathBuf> {
     cases
 }
 
-/// Lints one case with only `rule` enabled. A folder case is its own
-/// project root; a file case is rooted at its `fail/` or `pass/` folder.
-/// A folder case's own `plumbline.toml` replaces the rule's shared one.
+/// Lints one case with only `rule` enabled, the way `plumbline test` runs
+/// a project's cases: a folder case is its own project root (its own
+/// `plumbline.toml` layered over the rule's shared one); a file case is
+/// rooted at its `fail/` or `pass/` folder.
 fn lint_case(rule: &str, case: &Path) -> Vec<plumbline::Finding> {
-    let own = case.join("plumbline.toml");
-    let config = if case.is_dir() && own.is_file() {
-        Some(own)
-    } else {
-        case.parent()
-            .and_then(Path::parent)
-            .map(|rule_dir| rule_dir.join("plumbline.toml"))
-            .filter(|p| p.is_file())
+    let shared = case
+        .parent()
+        .and_then(Path::parent)
+        .map(|rule_dir| rule_dir.join("plumbline.toml"))
+        .filter(|p| p.is_file());
+    let layers: Vec<Arc<ConfigFile>> = shared
+        .map(|path| {
+            let file = ConfigFile::load(&path, path.display().to_string())
+                .unwrap_or_else(|e| panic!("{}: config error: {e}", path.display()));
+            vec![Arc::new(file)]
+        })
+        .unwrap_or_default();
+    let case = Case {
+        rule: rule.to_string(),
+        outcome: Outcome::Fail,
+        path: case.to_path_buf(),
     };
-    let (root, target) = if case.is_dir() {
-        (case.to_path_buf(), PathBuf::from("."))
-    } else {
-        (
-            case.parent().expect("case has a parent").to_path_buf(),
-            PathBuf::from(case.file_name().expect("case has a name")),
-        )
-    };
-    let overrides = Overrides {
-        select: vec![rule.to_string()],
-        ignore: Vec::new(),
-    };
-    let engine = Engine::with_config(&root, config.as_deref(), overrides)
-        .unwrap_or_else(|e| panic!("{}: config error: {e}", case.display()));
-    let walk = WalkOptions {
-        no_ignore: true,
-        threads: 1,
-    };
-    engine
-        .check_paths(&[target], &walk)
-        .unwrap_or_else(|e| panic!("{}: {e}", case.display()))
-        .findings
+    testing::lint_case(&case, &layers).unwrap_or_else(|e| panic!("{}: {e}", case.path.display()))
 }
 
 #[test]
