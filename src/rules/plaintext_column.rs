@@ -505,12 +505,12 @@ mod tests {
             "secret",
             "api_keys",
             "smtp_password",
-            "id_token",
             "bot_token",
         ] {
             assert!(check.is_credential(&["integrations"], name), "{name}");
         }
         for name in [
+            "id_token",
             "token_type",
             "token_expires_at",
             "password_hash",
@@ -591,8 +591,8 @@ mod tests {
 
     #[test]
     fn prisma_suppressions() {
-        let src = "model Account {\n  // plumbline-ignore: plaintext-credential-column -- encrypted by the Prisma extension\n  refresh_token String?\n  access_token String? // plumbline-ignore: plaintext-credential-column -- same\n  id_token String?\n}\n";
-        assert_eq!(flagged("schema.prisma", src), vec!["id_token"]);
+        let src = "model Account {\n  // plumbline-ignore: plaintext-credential-column -- encrypted by the Prisma extension\n  refresh_token String?\n  access_token String? // plumbline-ignore: plaintext-credential-column -- same\n  client_secret String?\n}\n";
+        assert_eq!(flagged("schema.prisma", src), vec!["client_secret"]);
     }
 
     #[test]
