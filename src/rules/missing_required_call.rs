@@ -1991,15 +1991,26 @@ impl MissingRequiredCallCheck {
         {
             return false;
         }
-        if file.language.family() == Family::Python
+        let family = file.language.family();
+        if family == Family::Python
             && (self.method_tokens.iter().any(|m| m == "get")
                 || contains_ignore_ascii_case(text, "methods"))
         {
             return true;
         }
+        if family == Family::Js
+            && (next_route(file.path()).is_some()
+                || pages_api_route(file.path()).is_some()
+                || text.contains(".route("))
+        {
+            return self
+                .method_tokens
+                .iter()
+                .any(|token| contains_identifier(text, token));
+        }
         self.method_tokens
             .iter()
-            .any(|token| contains_identifier(text, token))
+            .any(|token| registers_route(text, token))
     }
 }
 
@@ -2039,6 +2050,56 @@ fn contains_identifier(text: &str, token: &str) -> bool {
             && (i == 0 || !ident(bytes[i - 1]))
             && bytes.get(i + n).is_none_or(|&b| !ident(b))
     })
+}
+
+/// Whether `text` calls `.token(` with a string first argument, the only
+/// shape of a route registration the kind reads outside route files
+/// (`router.delete('/connections/:id', …)`, `@router.delete(f"/{id}")`,
+/// `@router.delete(path="/x")`). `map.delete(key)` is not one.
+fn registers_route(text: &str, token: &str) -> bool {
+    let bytes = text.as_bytes();
+    let n = token.len();
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
+    let mut from = 0;
+    while let Some(found) = find_ignore_ascii_case(&bytes[from..], token.as_bytes()) {
+        let i = from + found;
+        from = i + 1;
+        if i == 0 || bytes[i - 1] != b'.' || bytes.get(i + n).is_some_and(|&b| ident(b)) {
+            continue;
+        }
+        let mut j = i + n;
+        while bytes.get(j).is_some_and(|b| b.is_ascii_whitespace()) {
+            j += 1;
+        }
+        if bytes.get(j) != Some(&b'(') {
+            continue;
+        }
+        j += 1;
+        while bytes.get(j).is_some_and(|b| b.is_ascii_whitespace()) {
+            j += 1;
+        }
+        let rest = &bytes[j.min(bytes.len())..];
+        let prefix = rest
+            .iter()
+            .take(2)
+            .take_while(|b| b"fFrRbBuU".contains(b))
+            .count();
+        if matches!(rest.get(prefix), Some(b'\'' | b'"' | b'`'))
+            || rest.first() == Some(&b'(')
+            || rest.starts_with(b"path")
+        {
+            return true;
+        }
+    }
+    false
+}
+
+fn find_ignore_ascii_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || haystack.len() < needle.len() {
+        return None;
+    }
+    (0..=haystack.len() - needle.len())
+        .find(|&i| haystack[i..i + needle.len()].eq_ignore_ascii_case(needle))
 }
 
 impl Check for MissingRequiredCallCheck {
@@ -2157,6 +2218,34 @@ mod tests {
             .iter()
             .map(|f| text[f.span.clone()].to_string())
             .collect()
+    }
+
+    #[test]
+    fn route_registration_shapes() {
+        for text in [
+            "router.delete('/connections/:id', handler)",
+            "app.delete(\n  `/integrations/${id}`, h)",
+            "@router.delete(\"/{provider}\")",
+            "@router.delete(f\"/{provider}\")",
+            "@router.delete(path=\"/x\")",
+            "router.del(('/a'), h)",
+        ] {
+            let token = if text.contains(".del(") {
+                "del"
+            } else {
+                "delete"
+            };
+            assert!(registers_route(text, token), "{text}");
+        }
+        for text in [
+            "this.items.delete(id)",
+            "listeners.delete(callback)",
+            "deleteConnection('/x')",
+            "obj.deleted('/x')",
+            "delete('/x')",
+        ] {
+            assert!(!registers_route(text, "delete"), "{text}");
+        }
     }
 
     #[test]
