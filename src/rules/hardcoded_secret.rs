@@ -381,14 +381,35 @@ impl WordGlob {
         !words.is_empty() && go(&self.words, &words)
     }
 
-    /// The longest fixed word: every spelling of a matching name contains it.
-    fn longest_word(&self) -> Option<&str> {
+    /// Literals one of which every spelling of a matching name contains.
+    /// Two adjacent fixed words are far rarer in code than either alone
+    /// (`api` and `key` are everywhere, `api_key` is not): adjacent words
+    /// of a name meet at a case change or one separator, so the pair's
+    /// spellings with nothing, `_`, `-`, `.` or a space between cover every
+    /// name but one with rarer punctuation inside it (`api/key`). Without a
+    /// pair, the longest fixed word.
+    fn literals(&self) -> Vec<String> {
+        let pair = self
+            .words
+            .windows(2)
+            .filter_map(|w| match w {
+                [Some(a), Some(b)] => Some((a, b)),
+                _ => None,
+            })
+            .max_by_key(|(a, b)| a.len() + b.len());
+        if let Some((a, b)) = pair {
+            return ["", "_", "-", ".", " "]
+                .iter()
+                .map(|joint| format!("{a}{joint}{b}"))
+                .collect();
+        }
         self.words
             .iter()
             .flatten()
             .rev()
             .max_by_key(|w| w.len())
-            .map(String::as_str)
+            .map(|w| vec![w.clone()])
+            .unwrap_or_default()
     }
 }
 
@@ -2304,9 +2325,16 @@ impl Check for SecretCheck {
         let mut literals: Vec<String> = self
             .names
             .iter()
-            .filter_map(WordGlob::longest_word)
-            .map(str::to_string)
+            .flat_map(WordGlob::literals)
             .collect();
+        // Rust's `.bearer_auth(…)` and `.basic_auth(…)` bind their
+        // arguments to `authorization` and `password` without spelling them.
+        if ["authorization", "password"]
+            .iter()
+            .any(|name| any_match(&self.names, name))
+        {
+            literals.extend(["bearer_auth".to_string(), "basic_auth".to_string()]);
+        }
         for format in &self.formats {
             literals.extend(format.prefixes.iter().map(|p| p.to_string()));
         }
@@ -2528,9 +2556,58 @@ mod tests {
             .is_match("CLIENT_SECRET"));
         assert!(WordGlob::new("*").is_none());
         assert_eq!(
-            WordGlob::new("*_API_KEY").unwrap().longest_word(),
-            Some("api")
+            WordGlob::new("*_API_KEY").unwrap().literals(),
+            ["apikey", "api_key", "api-key", "api.key", "api key"]
         );
+        assert_eq!(WordGlob::new("*_TOKEN").unwrap().literals(), ["token"]);
+    }
+
+    #[test]
+    fn every_matching_name_spells_a_literal_of_its_glob() {
+        let names = [
+            "OPENAI_API_KEY",
+            "openaiApiKey",
+            "x-api-key",
+            "stripe.api.key",
+            "API Key",
+            "APIKey",
+            "API_KEY_2",
+            "clientSecret",
+            "CLIENT_SECRET",
+            "client-secret",
+            "access_token",
+            "accessToken",
+            "AWS_SECRET_ACCESS_KEY",
+            "awsAccessKey",
+            "JWT_PRIVATE_KEY",
+            "privateKey",
+            "WEBHOOK_SIGNING_KEY",
+            "DB_PASSWORD",
+            "spring.datasource.password",
+            "Authorization",
+        ];
+        let instance: toml::Table = include_str!("../../rules/hardcoded-credential.toml")
+            .parse()
+            .unwrap();
+        let globs: Vec<WordGlob> = instance["options"]["names"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|n| WordGlob::new(n.as_str().unwrap()))
+            .collect();
+        for name in names {
+            let matching: Vec<&WordGlob> = globs.iter().filter(|g| g.is_match(name)).collect();
+            assert!(!matching.is_empty(), "{name} matches no default name");
+            for glob in matching {
+                assert!(
+                    glob.literals()
+                        .iter()
+                        .any(|l| name.to_ascii_lowercase().contains(l.as_str())),
+                    "{name} spells none of {:?}",
+                    glob.literals()
+                );
+            }
+        }
     }
 
     #[test]
