@@ -519,11 +519,14 @@ enum ReadError {
 }
 
 /// Reads a file as text, or says why it is skipped. Reading at most one
-/// byte past the limit spares a separate `stat` per file.
+/// byte past the limit spares a separate `stat` per file; starting with
+/// room for a typical source file reads most in one call, where growing
+/// from an empty buffer took nine.
 fn read_text(path: &Path, limit: u64) -> Result<String, ReadError> {
     use std::io::Read;
+    const TYPICAL_SOURCE: u64 = 16 * 1024;
     let file = std::fs::File::open(path).map_err(|e| ReadError::Io(e.to_string()))?;
-    let mut bytes = Vec::new();
+    let mut bytes = Vec::with_capacity(TYPICAL_SOURCE.min(limit.saturating_add(1)) as usize);
     file.take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| ReadError::Io(e.to_string()))?;
