@@ -1,5 +1,6 @@
 //! Python helpers over the tree-sitter-python grammar.
 
+use crate::lang::tree::NodeExt;
 use tree_sitter::Node;
 
 use super::tree::{named_children, text, StrLit};
@@ -7,16 +8,16 @@ use super::tree::{named_children, text, StrLit};
 /// Reads a `string` node (any prefix: r, b, f, u; any quotes) or an
 /// implicit concatenation of adjacent literals.
 pub fn string_literal(node: Node<'_>, src: &str) -> Option<StrLit> {
-    match node.kind() {
+    match node.kind_str() {
         "string" => {
             let mut lit = StrLit::empty(node.byte_range());
             let children = named_children(node);
-            let start = children.iter().find(|c| c.kind() == "string_start")?;
-            let end = children.iter().rev().find(|c| c.kind() == "string_end");
+            let start = children.iter().find(|c| c.kind_str() == "string_start")?;
+            let end = children.iter().rev().find(|c| c.kind_str() == "string_end");
             let mut cursor = start.end_byte();
             let stop = end.map_or(node.end_byte(), |e| e.start_byte());
             for child in &children {
-                if child.kind() == "interpolation" {
+                if child.kind_str() == "interpolation" {
                     lit.push_piece(cursor, src.get(cursor..child.start_byte())?);
                     lit.push_substitution();
                     cursor = child.end_byte();
@@ -27,7 +28,7 @@ pub fn string_literal(node: Node<'_>, src: &str) -> Option<StrLit> {
         }
         "concatenated_string" => named_children(node)
             .into_iter()
-            .filter(|c| c.kind() == "string")
+            .filter(|c| c.kind_str() == "string")
             .filter_map(|c| string_literal(c, src))
             .reduce(StrLit::concat),
         _ => None,
@@ -37,16 +38,16 @@ pub fn string_literal(node: Node<'_>, src: &str) -> Option<StrLit> {
 /// Folds literals joined with `+` as well as adjacent literals. Operands
 /// that are not strings become substitutions, as in TypeScript.
 pub fn fold_string(node: Node<'_>, src: &str) -> Option<StrLit> {
-    match node.kind() {
+    match node.kind_str() {
         "string" | "concatenated_string" => string_literal(node, src),
         "parenthesized_expression" => fold_string(node.named_child(0)?, src),
         "binary_operator" => {
-            let operator = node.child_by_field_name("operator")?;
+            let operator = node.field("operator")?;
             if text(operator, src) != "+" {
                 return None;
             }
-            let left = node.child_by_field_name("left")?;
-            let right = node.child_by_field_name("right")?;
+            let left = node.field("left")?;
+            let right = node.field("right")?;
             let substitution = |n: Node<'_>| {
                 let mut sub = StrLit::empty(n.byte_range());
                 sub.push_substitution();
@@ -75,28 +76,22 @@ pub struct Call<'t> {
 }
 
 pub fn call<'t>(node: Node<'t>) -> Option<Call<'t>> {
-    if node.kind() != "call" {
+    if node.kind_str() != "call" {
         return None;
     }
-    let function = node.child_by_field_name("function")?;
-    let arguments = node.child_by_field_name("arguments")?;
-    let (receiver, name) = match function.kind() {
-        "attribute" => (
-            function.child_by_field_name("object"),
-            function.child_by_field_name("attribute")?,
-        ),
+    let function = node.field("function")?;
+    let arguments = node.field("arguments")?;
+    let (receiver, name) = match function.kind_str() {
+        "attribute" => (function.field("object"), function.field("attribute")?),
         "identifier" => (None, function),
         _ => return None,
     };
     let mut args = Vec::new();
     let mut kwargs = Vec::new();
     for arg in named_children(arguments) {
-        match arg.kind() {
+        match arg.kind_str() {
             "keyword_argument" => {
-                if let (Some(n), Some(v)) = (
-                    arg.child_by_field_name("name"),
-                    arg.child_by_field_name("value"),
-                ) {
+                if let (Some(n), Some(v)) = (arg.field("name"), arg.field("value")) {
                     kwargs.push((n, v));
                 }
             }
@@ -115,7 +110,7 @@ pub fn call<'t>(node: Node<'t>) -> Option<Call<'t>> {
 
 /// Strips `await` and parentheses.
 pub fn unwrap_expression(mut node: Node<'_>) -> Node<'_> {
-    while matches!(node.kind(), "await" | "parenthesized_expression") {
+    while matches!(node.kind_str(), "await" | "parenthesized_expression") {
         match node.named_child(0) {
             Some(n) => node = n,
             None => break,
@@ -129,13 +124,13 @@ pub fn chain_calls<'t>(start: Node<'t>) -> Vec<Call<'t>> {
     let mut calls = Vec::new();
     let mut current = Some(unwrap_expression(start));
     while let Some(node) = current {
-        match node.kind() {
+        match node.kind_str() {
             "call" => {
                 let Some(c) = call(node) else { break };
                 current = c.receiver.map(unwrap_expression);
                 calls.push(c);
             }
-            "attribute" => current = node.child_by_field_name("object").map(unwrap_expression),
+            "attribute" => current = node.field("object").map(unwrap_expression),
             _ => break,
         }
     }
@@ -144,10 +139,10 @@ pub fn chain_calls<'t>(start: Node<'t>) -> Vec<Call<'t>> {
 
 /// The dotted name of an expression such as `base.Connector`, if it is one.
 pub fn dotted_name(node: Node<'_>, src: &str) -> Option<String> {
-    match node.kind() {
+    match node.kind_str() {
         "identifier" => Some(text(node, src).to_string()),
         "attribute" => Some(text(node, src).split_whitespace().collect()),
-        "subscript" => dotted_name(node.child_by_field_name("value")?, src),
+        "subscript" => dotted_name(node.field("value")?, src),
         _ => None,
     }
 }
@@ -164,13 +159,11 @@ pub fn assignment_value<'t>(
         if node.start_byte() > before {
             return false;
         }
-        if node.kind() == "assignment" {
-            if let (Some(l), Some(r)) = (
-                node.child_by_field_name("left"),
-                node.child_by_field_name("right"),
-            ) {
+        if node.kind_str() == "assignment" {
+            if let (Some(l), Some(r)) = (node.field("left"), node.field("right")) {
                 // `x = f(x)` does not define the `x` it reads.
-                if l.kind() == "identifier" && text(l, src) == name && node.end_byte() <= before {
+                if l.kind_str() == "identifier" && text(l, src) == name && node.end_byte() <= before
+                {
                     best = Some(r);
                 }
             }

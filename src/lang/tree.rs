@@ -12,6 +12,88 @@ thread_local! {
     static PARSERS: RefCell<Vec<(Language, Parser)>> = const { RefCell::new(Vec::new()) };
 }
 
+/// Node kinds and fields read through per-thread tables. tree-sitter's own
+/// `kind()` measures and validates the kind's C string on every call, and
+/// `child_by_field_name` compares the name with every field of the grammar;
+/// rules ask both of most nodes of every tree they walk.
+pub trait NodeExt<'t> {
+    /// The node's kind, as `Node::kind` gives it.
+    fn kind_str(&self) -> &'static str;
+    /// The child in field `name`, as `Node::child_by_field_name` gives it.
+    fn field(&self, name: &'static str) -> Option<Node<'t>>;
+}
+
+/// A grammar told apart from the others plumbline loads by its counts of
+/// kinds and fields (a test checks they differ), without unsafe code to
+/// read its pointer.
+type GrammarKey = (usize, usize);
+
+fn grammar_key(language: &tree_sitter::Language) -> GrammarKey {
+    (language.node_kind_count(), language.field_count())
+}
+
+/// Slots of the field-id cache; a slot holds the last name that hashed to it.
+const FIELD_SLOTS: usize = 256;
+
+thread_local! {
+    static KIND_NAMES: RefCell<Vec<(GrammarKey, Vec<&'static str>)>> =
+        const { RefCell::new(Vec::new()) };
+    static FIELD_IDS: RefCell<Vec<((usize, usize), GrammarKey, u16)>> =
+        RefCell::new(vec![((0, 0), (0, 0), 0); FIELD_SLOTS]);
+}
+
+impl<'t> NodeExt<'t> for Node<'t> {
+    fn kind_str(&self) -> &'static str {
+        let language = self.language();
+        let key = grammar_key(&language);
+        let id = usize::from(self.kind_id());
+        KIND_NAMES.with(|tables| {
+            let mut tables = tables.borrow_mut();
+            let index = match tables.iter().position(|(k, _)| *k == key) {
+                Some(i) => i,
+                None => {
+                    let names = (0..language.node_kind_count())
+                        .map(|id| {
+                            u16::try_from(id)
+                                .ok()
+                                .and_then(|id| language.node_kind_for_id(id))
+                                .unwrap_or("")
+                        })
+                        .collect();
+                    tables.push((key, names));
+                    tables.len() - 1
+                }
+            };
+            match tables[index].1.get(id) {
+                Some(name) => *name,
+                None => self.kind(),
+            }
+        })
+    }
+
+    fn field(&self, name: &'static str) -> Option<Node<'t>> {
+        let language = self.language();
+        let key = grammar_key(&language);
+        // Field names are literals: their address and length name them.
+        let address = (name.as_ptr() as usize, name.len());
+        let slot = ((address.0 >> 3) ^ address.1 ^ key.1).wrapping_mul(0x9E37_79B9) % FIELD_SLOTS;
+        let id = FIELD_IDS.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            let entry = &mut cache[slot];
+            if entry.0 == address && entry.1 == key {
+                return entry.2;
+            }
+            let id = language.field_id_for_name(name).map_or(0, |id| id.get());
+            *entry = (address, key, id);
+            id
+        });
+        if id == 0 {
+            return None;
+        }
+        self.child_by_field_id(id)
+    }
+}
+
 pub fn grammar(language: Language) -> Option<tree_sitter::Language> {
     Some(match language {
         Language::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
@@ -123,7 +205,7 @@ pub fn named_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
 pub fn ancestor<'t>(node: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
     let mut current = Some(node);
     while let Some(n) = current {
-        if kinds.contains(&n.kind()) {
+        if kinds.contains(&n.kind_str()) {
             return Some(n);
         }
         current = n.parent();
@@ -376,5 +458,62 @@ mod tests {
             snake_case_glob("getUncachable*Client"),
             "get_uncachable_*_client"
         );
+    }
+
+    #[test]
+    fn grammars_have_distinct_keys() {
+        let keys: Vec<GrammarKey> = [Language::TypeScript, Language::Tsx, Language::Python]
+            .into_iter()
+            .map(|l| grammar_key(&grammar(l).unwrap()))
+            .collect();
+        assert_ne!(keys[0], keys[1]);
+        assert_ne!(keys[0], keys[2]);
+        assert_ne!(keys[1], keys[2]);
+    }
+
+    #[test]
+    fn cached_kinds_and_fields_agree_with_tree_sitter() {
+        const FIELDS: &[&str] = &[
+            "name",
+            "value",
+            "function",
+            "arguments",
+            "object",
+            "property",
+            "left",
+            "right",
+            "body",
+            "key",
+            "attribute",
+            "operator",
+            "nosuchfield",
+        ];
+        let sources = [
+            (
+                Language::TypeScript,
+                "const a: T = f(x).y; class C { m() { return { k: 1 } } }",
+            ),
+            (
+                Language::Tsx,
+                "export default () => <A b={c.d} />; a = b + c;",
+            ),
+            (
+                Language::Python,
+                "def f(a=1):\n    return g(a).h[0] + x.y\nclass C: pass\n",
+            ),
+        ];
+        // Twice over, so the second pass reads the caches.
+        for _ in 0..2 {
+            for (language, text) in sources {
+                let tree = parse(language, text).unwrap();
+                walk(tree.root_node(), |node| {
+                    assert_eq!(node.kind_str(), node.kind());
+                    for field in FIELDS {
+                        assert_eq!(node.field(field), node.child_by_field_name(field));
+                    }
+                    true
+                });
+            }
+        }
     }
 }

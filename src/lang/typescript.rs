@@ -1,12 +1,13 @@
 //! TypeScript/TSX/JavaScript helpers over the tree-sitter-typescript grammar.
 
+use crate::lang::tree::NodeExt;
 use tree_sitter::Node;
 
 use super::tree::{named_children, text, StrLit};
 
 /// Reads a `string` or `template_string` node. Escapes are kept as written.
 pub fn string_literal(node: Node<'_>, src: &str) -> Option<StrLit> {
-    match node.kind() {
+    match node.kind_str() {
         "string" => {
             let mut lit = StrLit::empty(node.byte_range());
             let inner_start = node.start_byte() + 1;
@@ -19,7 +20,7 @@ pub fn string_literal(node: Node<'_>, src: &str) -> Option<StrLit> {
             let mut cursor = node.start_byte() + 1;
             let end = node.end_byte().saturating_sub(1).max(cursor);
             for child in named_children(node) {
-                if child.kind() == "template_substitution" {
+                if child.kind_str() == "template_substitution" {
                     lit.push_piece(cursor, src.get(cursor..child.start_byte())?);
                     lit.push_substitution();
                     cursor = child.end_byte();
@@ -35,16 +36,16 @@ pub fn string_literal(node: Node<'_>, src: &str) -> Option<StrLit> {
 /// Folds a string expression: literals, parenthesised literals and `+`
 /// concatenations of foldable parts. Other operands become substitutions.
 pub fn fold_string(node: Node<'_>, src: &str) -> Option<StrLit> {
-    match node.kind() {
+    match node.kind_str() {
         "string" | "template_string" => string_literal(node, src),
         "parenthesized_expression" => fold_string(node.named_child(0)?, src),
         "binary_expression" => {
-            let operator = node.child_by_field_name("operator")?;
+            let operator = node.field("operator")?;
             if text(operator, src) != "+" {
                 return None;
             }
-            let left = node.child_by_field_name("left")?;
-            let right = node.child_by_field_name("right")?;
+            let left = node.field("left")?;
+            let right = node.field("right")?;
             let l = fold_string(left, src);
             let r = fold_string(right, src);
             match (l, r) {
@@ -77,24 +78,21 @@ pub struct Call<'t> {
 }
 
 pub fn call<'t>(node: Node<'t>) -> Option<Call<'t>> {
-    if node.kind() != "call_expression" {
+    if node.kind_str() != "call_expression" {
         return None;
     }
-    let function = node.child_by_field_name("function")?;
-    let arguments = node.child_by_field_name("arguments")?;
-    if arguments.kind() != "arguments" {
+    let function = node.field("function")?;
+    let arguments = node.field("arguments")?;
+    if arguments.kind_str() != "arguments" {
         // Tagged template: sql`...`.
         return None;
     }
     let args = named_children(arguments)
         .into_iter()
-        .filter(|n| n.kind() != "comment")
+        .filter(|n| n.kind_str() != "comment")
         .collect();
-    let (receiver, name) = match function.kind() {
-        "member_expression" => (
-            function.child_by_field_name("object"),
-            function.child_by_field_name("property")?,
-        ),
+    let (receiver, name) = match function.kind_str() {
+        "member_expression" => (function.field("object"), function.field("property")?),
         "identifier" => (None, function),
         _ => return None,
     };
@@ -106,11 +104,27 @@ pub fn call<'t>(node: Node<'t>) -> Option<Call<'t>> {
     })
 }
 
+/// The method or function name of a call, as [`call`] would give it,
+/// without collecting the arguments: the cheap test a tree walk makes on
+/// every call before it looks further.
+pub fn call_name<'a>(node: Node<'_>, src: &'a str) -> Option<&'a str> {
+    if node.kind_str() != "call_expression" {
+        return None;
+    }
+    let function = node.field("function")?;
+    let name = match function.kind_str() {
+        "member_expression" => function.field("property")?,
+        "identifier" => function,
+        _ => return None,
+    };
+    Some(text(name, src))
+}
+
 /// Strips `await`, parentheses, `!` non-null assertions and `as`/`satisfies`
 /// wrappers to reach the expression underneath.
 pub fn unwrap_expression(mut node: Node<'_>) -> Node<'_> {
     loop {
-        let inner = match node.kind() {
+        let inner = match node.kind_str() {
             "await_expression" | "parenthesized_expression" | "non_null_expression" => {
                 node.named_child(0)
             }
@@ -130,15 +144,13 @@ pub fn chain_calls<'t>(start: Node<'t>) -> Vec<Call<'t>> {
     let mut calls = Vec::new();
     let mut current = Some(unwrap_expression(start));
     while let Some(node) = current {
-        match node.kind() {
+        match node.kind_str() {
             "call_expression" => {
                 let Some(c) = call(node) else { break };
                 current = c.receiver.map(unwrap_expression);
                 calls.push(c);
             }
-            "member_expression" => {
-                current = node.child_by_field_name("object").map(unwrap_expression)
-            }
+            "member_expression" => current = node.field("object").map(unwrap_expression),
             _ => break,
         }
     }
@@ -148,26 +160,24 @@ pub fn chain_calls<'t>(start: Node<'t>) -> Vec<Call<'t>> {
 /// The name of a function-like node: declarations, methods, and functions
 /// assigned to a variable, property or class field.
 pub fn function_name<'t>(node: Node<'t>) -> Option<Node<'t>> {
-    match node.kind() {
+    match node.kind_str() {
         "function_declaration" | "generator_function_declaration" | "method_definition" => {
-            node.child_by_field_name("name")
+            node.field("name")
         }
         "arrow_function" | "function_expression" | "function" | "generator_function" => {
             let parent = node.parent()?;
-            match parent.kind() {
-                "variable_declarator" => parent.child_by_field_name("name"),
-                "pair" => parent.child_by_field_name("key"),
-                "public_field_definition" | "field_definition" => {
-                    parent.child_by_field_name("name")
-                }
+            match parent.kind_str() {
+                "variable_declarator" => parent.field("name"),
+                "pair" => parent.field("key"),
+                "public_field_definition" | "field_definition" => parent.field("name"),
                 "assignment_expression" => {
-                    let left = parent.child_by_field_name("left")?;
-                    match left.kind() {
-                        "member_expression" => left.child_by_field_name("property"),
+                    let left = parent.field("left")?;
+                    match left.kind_str() {
+                        "member_expression" => left.field("property"),
                         _ => Some(left),
                     }
                 }
-                _ => node.child_by_field_name("name"),
+                _ => node.field("name"),
             }
         }
         _ => None,
@@ -187,7 +197,7 @@ pub const FUNCTION_KINDS: &[&str] = &[
 /// The text of a property key: identifier, string or number keys. Computed
 /// keys return `None` (see [`computed_key_string`]).
 pub fn property_key<'a>(key: Node<'_>, src: &'a str) -> Option<std::borrow::Cow<'a, str>> {
-    match key.kind() {
+    match key.kind_str() {
         "property_identifier"
         | "identifier"
         | "shorthand_property_identifier"
@@ -200,7 +210,7 @@ pub fn property_key<'a>(key: Node<'_>, src: &'a str) -> Option<std::borrow::Cow<
 
 /// The string behind a computed key `[`...`]`, when it is a literal.
 pub fn computed_key_string(key: Node<'_>, src: &str) -> Option<StrLit> {
-    if key.kind() != "computed_property_name" {
+    if key.kind_str() != "computed_property_name" {
         return None;
     }
     fold_string(key.named_child(0)?, src)
@@ -219,12 +229,9 @@ pub fn const_initializer<'t>(
         if node.start_byte() > before {
             return false;
         }
-        if node.kind() == "variable_declarator" {
-            if let (Some(n), Some(v)) = (
-                node.child_by_field_name("name"),
-                node.child_by_field_name("value"),
-            ) {
-                if n.kind() == "identifier" && text(n, src) == name {
+        if node.kind_str() == "variable_declarator" {
+            if let (Some(n), Some(v)) = (node.field("name"), node.field("value")) {
+                if n.kind_str() == "identifier" && text(n, src) == name {
                     best = Some(v);
                 }
             }

@@ -1,6 +1,7 @@
 //! The `cached-factory-result` rule kind: the result of a must-not-cache
 //! factory kept somewhere that outlives one use.
 
+use crate::lang::tree::NodeExt;
 use std::ops::Range;
 
 use serde::Deserialize;
@@ -300,12 +301,12 @@ fn js_unwrap(node: Node<'_>) -> Node<'_> {
 /// computed parts.
 fn js_dotted(node: Node<'_>, src: &str) -> Option<String> {
     let node = js_unwrap(node);
-    match node.kind() {
+    match node.kind_str() {
         "identifier" | "this" => Some(text(node, src).to_string()),
         "member_expression" => Some(format!(
             "{}.{}",
-            js_dotted(node.child_by_field_name("object")?, src)?,
-            text(node.child_by_field_name("property")?, src)
+            js_dotted(node.field("object")?, src)?,
+            text(node.field("property")?, src)
         )),
         _ => None,
     }
@@ -313,15 +314,15 @@ fn js_dotted(node: Node<'_>, src: &str) -> Option<String> {
 
 /// The memo wrapper a call is (`memoize(…)`, `_.memoize(…)`), if any.
 fn js_memo_wrapper(call: Node<'_>, src: &str) -> Option<String> {
-    let function = js_unwrap(call.child_by_field_name("function")?);
-    let name = match function.kind() {
+    let function = js_unwrap(call.field("function")?);
+    let name = match function.kind_str() {
         "identifier" => text(function, src),
         "member_expression" => {
-            let object = function.child_by_field_name("object")?;
+            let object = function.field("object")?;
             if !matches!(text(object, src), "_" | "lodash" | "R") {
                 return None;
             }
-            text(function.child_by_field_name("property")?, src)
+            text(function.field("property")?, src)
         }
         _ => return None,
     };
@@ -335,18 +336,18 @@ fn js_memo_wrapper(call: Node<'_>, src: &str) -> Option<String> {
 fn js_decorator_nodes(node: Node<'_>) -> Vec<Node<'_>> {
     let mut decorators: Vec<Node<'_>> = named_children(node)
         .into_iter()
-        .filter(|c| c.kind() == "decorator")
+        .filter(|c| c.kind_str() == "decorator")
         .collect();
     let mut sibling = node.prev_named_sibling();
-    while let Some(s) = sibling.filter(|s| s.kind() == "decorator") {
+    while let Some(s) = sibling.filter(|s| s.kind_str() == "decorator") {
         decorators.push(s);
         sibling = s.prev_named_sibling();
     }
-    if let Some(parent) = node.parent().filter(|p| p.kind() == "export_statement") {
+    if let Some(parent) = node.parent().filter(|p| p.kind_str() == "export_statement") {
         decorators.extend(
             named_children(parent)
                 .into_iter()
-                .filter(|c| c.kind() == "decorator"),
+                .filter(|c| c.kind_str() == "decorator"),
         );
     }
     decorators
@@ -356,8 +357,8 @@ fn js_decorator_nodes(node: Node<'_>) -> Vec<Node<'_>> {
 /// (`@nest.Injectable({…})` is `Injectable`).
 fn js_decorator_name<'a>(decorator: Node<'_>, src: &'a str) -> Option<&'a str> {
     let expression = decorator.named_child(0)?;
-    let callee = if expression.kind() == "call_expression" {
-        expression.child_by_field_name("function")?
+    let callee = if expression.kind_str() == "call_expression" {
+        expression.field("function")?
     } else {
         expression
     };
@@ -368,7 +369,7 @@ fn js_decorator_name<'a>(decorator: Node<'_>, src: &'a str) -> Option<&'a str> {
 fn js_enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
     let mut current = node.parent();
     while let Some(n) = current {
-        if FUNCTION_KINDS.contains(&n.kind()) {
+        if FUNCTION_KINDS.contains(&n.kind_str()) {
             return Some(n);
         }
         current = n.parent();
@@ -380,7 +381,7 @@ fn js_enclosing_class(node: Node<'_>) -> Option<Node<'_>> {
     let mut current = node.parent();
     while let Some(n) = current {
         if matches!(
-            n.kind(),
+            n.kind_str(),
             "class_declaration" | "class" | "abstract_class_declaration"
         ) {
             return Some(n);
@@ -391,20 +392,20 @@ fn js_enclosing_class(node: Node<'_>) -> Option<Node<'_>> {
 }
 
 fn js_class_name(class: Node<'_>, src: &str) -> Option<String> {
-    if let Some(name) = class.child_by_field_name("name") {
+    if let Some(name) = class.field("name") {
         return Some(text(name, src).to_string());
     }
     // `const Foo = class { … }`
     let parent = class.parent()?;
-    (parent.kind() == "variable_declarator")
-        .then(|| parent.child_by_field_name("name"))
+    (parent.kind_str() == "variable_declarator")
+        .then(|| parent.field("name"))
         .flatten()
         .map(|n| text(n, src).to_string())
 }
 
 fn has_static(node: Node<'_>) -> bool {
     let mut cursor = node.walk();
-    let found = node.children(&mut cursor).any(|c| c.kind() == "static");
+    let found = node.children(&mut cursor).any(|c| c.kind_str() == "static");
     found
 }
 
@@ -427,7 +428,7 @@ fn js_binds(node: Node<'_>, src: &str, name: &str) -> bool {
         if found {
             return false;
         }
-        match n.kind() {
+        match n.kind_str() {
             "identifier" | "shorthand_property_identifier_pattern" => {
                 if text(n, src) == name {
                     found = true;
@@ -436,7 +437,7 @@ fn js_binds(node: Node<'_>, src: &str, name: &str) -> bool {
             }
             // `{ a: b }` binds `b`; the type of a parameter binds nothing.
             "pair_pattern" => {
-                if let Some(value) = n.child_by_field_name("value") {
+                if let Some(value) = n.field("value") {
                     found |= js_binds(value, src, name);
                 }
                 false
@@ -466,7 +467,7 @@ fn js_function_declares(function: Node<'_>, src: &str, name: &str) -> bool {
             }
         }
     }
-    let Some(body) = function.child_by_field_name("body") else {
+    let Some(body) = function.field("body") else {
         return false;
     };
     let mut found = false;
@@ -474,32 +475,28 @@ fn js_function_declares(function: Node<'_>, src: &str, name: &str) -> bool {
         if found {
             return false;
         }
-        if n != body && FUNCTION_KINDS.contains(&n.kind()) {
-            if n.kind() == "function_declaration" {
-                found |= n
-                    .child_by_field_name("name")
-                    .is_some_and(|id| text(id, src) == name);
+        if n != body && FUNCTION_KINDS.contains(&n.kind_str()) {
+            if n.kind_str() == "function_declaration" {
+                found |= n.field("name").is_some_and(|id| text(id, src) == name);
             }
             return false;
         }
-        match n.kind() {
+        match n.kind_str() {
             "variable_declarator" => {
-                if let Some(pattern) = n.child_by_field_name("name") {
+                if let Some(pattern) = n.field("name") {
                     found |= js_binds(pattern, src, name);
                 }
             }
             "class_declaration" => {
-                found |= n
-                    .child_by_field_name("name")
-                    .is_some_and(|id| text(id, src) == name);
+                found |= n.field("name").is_some_and(|id| text(id, src) == name);
             }
-            "for_in_statement" if n.child_by_field_name("kind").is_some() => {
-                if let Some(left) = n.child_by_field_name("left") {
+            "for_in_statement" if n.field("kind").is_some() => {
+                if let Some(left) = n.field("left") {
                     found |= js_binds(left, src, name);
                 }
             }
             "catch_clause" => {
-                if let Some(p) = n.child_by_field_name("parameter") {
+                if let Some(p) = n.field("parameter") {
                     found |= js_binds(p, src, name);
                 }
             }
@@ -515,8 +512,8 @@ fn js_top_level(root: Node<'_>) -> Vec<Node<'_>> {
     named_children(root)
         .into_iter()
         .map(|s| {
-            if s.kind() == "export_statement" {
-                s.child_by_field_name("declaration").unwrap_or(s)
+            if s.kind_str() == "export_statement" {
+                s.field("declaration").unwrap_or(s)
             } else {
                 s
             }
@@ -526,42 +523,42 @@ fn js_top_level(root: Node<'_>) -> Vec<Node<'_>> {
 
 fn js_module_binding(root: Node<'_>, src: &str, name: &str) -> Option<Binding> {
     for statement in js_top_level(root) {
-        match statement.kind() {
+        match statement.kind_str() {
             "lexical_declaration" | "variable_declaration" => {
                 for declarator in named_children(statement) {
-                    if declarator.kind() == "variable_declarator"
+                    if declarator.kind_str() == "variable_declarator"
                         && declarator
-                            .child_by_field_name("name")
+                            .field("name")
                             .is_some_and(|p| js_binds(p, src, name))
                     {
                         let class = declarator
-                            .child_by_field_name("value")
-                            .is_some_and(|v| js_unwrap(v).kind() == "class");
+                            .field("value")
+                            .is_some_and(|v| js_unwrap(v).kind_str() == "class");
                         return Some(Binding::Module { class });
                     }
                 }
             }
             "class_declaration" | "abstract_class_declaration" | "function_declaration"
                 if statement
-                    .child_by_field_name("name")
+                    .field("name")
                     .is_some_and(|n| text(n, src) == name) =>
             {
                 return Some(Binding::Module {
-                    class: statement.kind() != "function_declaration",
+                    class: statement.kind_str() != "function_declaration",
                 });
             }
             "import_statement" => {
                 let mut bound = false;
                 walk(statement, |n| {
-                    if n.kind() == "string" {
+                    if n.kind_str() == "string" {
                         return false;
                     }
-                    if n.kind() == "identifier" && text(n, src) == name {
+                    if n.kind_str() == "identifier" && text(n, src) == name {
                         // `import { a as b }` binds `b` only.
                         let renamed_away = n.parent().is_some_and(|p| {
-                            p.kind() == "import_specifier"
-                                && p.child_by_field_name("alias").is_some()
-                                && p.child_by_field_name("name") == Some(n)
+                            p.kind_str() == "import_specifier"
+                                && p.field("alias").is_some()
+                                && p.field("name") == Some(n)
                         });
                         bound |= !renamed_away;
                     }
@@ -605,15 +602,15 @@ fn js_is_module_level(declarator: Node<'_>) -> bool {
         return false;
     };
     if !matches!(
-        declaration.kind(),
+        declaration.kind_str(),
         "lexical_declaration" | "variable_declaration"
     ) {
         return false;
     }
     match declaration.parent() {
-        Some(p) if p.kind() == "program" => true,
-        Some(p) if p.kind() == "export_statement" => {
-            p.parent().is_some_and(|pp| pp.kind() == "program")
+        Some(p) if p.kind_str() == "program" => true,
+        Some(p) if p.kind_str() == "export_statement" => {
+            p.parent().is_some_and(|pp| pp.kind_str() == "program")
         }
         _ => false,
     }
@@ -622,14 +619,14 @@ fn js_is_module_level(declarator: Node<'_>) -> bool {
 /// Whether a function's result is memoized: it is passed to a memo
 /// wrapper or is a method with a memoizing decorator.
 fn js_memo_function(function: Node<'_>, src: &str) -> Option<Place> {
-    match function.kind() {
+    match function.kind_str() {
         "method_definition" => {
             let decorator = js_decorator_nodes(function)
                 .into_iter()
                 .filter_map(|d| js_decorator_name(d, src))
                 .find(|d| JS_MEMO_DECORATORS.contains(&d.to_ascii_lowercase().as_str()))?;
             let name = function
-                .child_by_field_name("name")
+                .field("name")
                 .map_or(String::new(), |n| text(n, src).to_string());
             Some(Place::Decorated {
                 decorator: format!("@{decorator}"),
@@ -640,11 +637,11 @@ fn js_memo_function(function: Node<'_>, src: &str) -> Option<Place> {
             let mut node = function;
             while let Some(p) = node
                 .parent()
-                .filter(|p| p.kind() == "parenthesized_expression")
+                .filter(|p| p.kind_str() == "parenthesized_expression")
             {
                 node = p;
             }
-            let arguments = node.parent().filter(|p| p.kind() == "arguments")?;
+            let arguments = node.parent().filter(|p| p.kind_str() == "arguments")?;
             let call = arguments.parent()?;
             js_memo_wrapper(call, src).map(Place::Wrapper)
         }
@@ -654,18 +651,18 @@ fn js_memo_function(function: Node<'_>, src: &str) -> Option<Place> {
 
 /// Whether a function returns `name` (`return client;`, `=> client`).
 fn js_returns_name(function: Node<'_>, src: &str, name: &str) -> bool {
-    let Some(body) = function.child_by_field_name("body") else {
+    let Some(body) = function.field("body") else {
         return false;
     };
-    if body.kind() != "statement_block" {
+    if body.kind_str() != "statement_block" {
         return text(js_unwrap(body), src) == name;
     }
     let mut found = false;
     walk(body, |n| {
-        if n != body && FUNCTION_KINDS.contains(&n.kind()) {
+        if n != body && FUNCTION_KINDS.contains(&n.kind_str()) {
             return false;
         }
-        if n.kind() == "return_statement" {
+        if n.kind_str() == "return_statement" {
             found |= n
                 .named_child(0)
                 .is_some_and(|v| text(js_unwrap(v), src) == name);
@@ -679,28 +676,28 @@ fn js_returns_name(function: Node<'_>, src: &str, name: &str) -> bool {
 /// enclosing `if` (in the same function) that tests the target, or a right
 /// side that reads it (`c = c ?? …`).
 fn is_memo_assignment(assignment: Node<'_>, target: &str, src: &str) -> bool {
-    if let Some(op) = assignment.child_by_field_name("operator") {
+    if let Some(op) = assignment.field("operator") {
         if matches!(text(op, src), "??=" | "||=") {
             return true;
         }
     }
-    if let Some(right) = assignment.child_by_field_name("right") {
+    if let Some(right) = assignment.field("right") {
         if mentions(&one_line(right, src), target) {
             return true;
         }
     }
     let mut current = assignment.parent();
     while let Some(n) = current {
-        if FUNCTION_KINDS.contains(&n.kind())
+        if FUNCTION_KINDS.contains(&n.kind_str())
             || matches!(
-                n.kind(),
+                n.kind_str(),
                 "function_definition" | "lambda" | "class_body" | "class_definition"
             )
         {
             break;
         }
-        if n.kind() == "if_statement" {
-            if let Some(condition) = n.child_by_field_name("condition") {
+        if n.kind_str() == "if_statement" {
+            if let Some(condition) = n.field("condition") {
                 if mentions(&one_line(condition, src), target) {
                     return true;
                 }
@@ -724,26 +721,24 @@ fn js_long_lived_callback(function: Node<'_>, src: &str) -> Option<String> {
     let mut node = function;
     while let Some(p) = node
         .parent()
-        .filter(|p| p.kind() == "parenthesized_expression")
+        .filter(|p| p.kind_str() == "parenthesized_expression")
     {
         node = p;
     }
-    let arguments = node.parent().filter(|p| p.kind() == "arguments")?;
+    let arguments = node.parent().filter(|p| p.kind_str() == "arguments")?;
     let call = arguments.parent()?;
     let args: Vec<Node<'_>> = named_children(arguments);
-    if call.kind() == "new_expression" {
-        let constructor = call.child_by_field_name("constructor")?;
+    if call.kind_str() == "new_expression" {
+        let constructor = call.field("constructor")?;
         return (text(constructor, src) == "CronJob").then(|| "a cron job".to_string());
     }
-    let function_node = js_unwrap(call.child_by_field_name("function")?);
-    match function_node.kind() {
+    let function_node = js_unwrap(call.field("function")?);
+    match function_node.kind_str() {
         "identifier" => (text(function_node, src) == "setInterval")
             .then(|| "a `setInterval` callback".to_string()),
         "member_expression" => {
-            let method = text(function_node.child_by_field_name("property")?, src);
-            let receiver = function_node
-                .child_by_field_name("object")
-                .map_or("", |o| text(o, src));
+            let method = text(function_node.field("property")?, src);
+            let receiver = function_node.field("object").map_or("", |o| text(o, src));
             let path = args
                 .first()
                 .and_then(|a| ts::string_literal(*a, src))
@@ -772,7 +767,7 @@ fn js_mentions(function: Node<'_>, src: &str, name: &str) -> bool {
     }
     let mut found = false;
     walk(function, |n| {
-        found |= !found && n.kind() == "identifier" && text(n, src) == name;
+        found |= !found && n.kind_str() == "identifier" && text(n, src) == name;
         !found
     });
     found
@@ -780,13 +775,13 @@ fn js_mentions(function: Node<'_>, src: &str, name: &str) -> bool {
 
 /// The first long-lived callback defined in `function` that reads `name`.
 fn js_captured(function: Node<'_>, src: &str, name: &str) -> Option<String> {
-    let body = function.child_by_field_name("body")?;
+    let body = function.field("body")?;
     let mut by = None;
     walk(body, |n| {
         if by.is_some() {
             return false;
         }
-        if FUNCTION_KINDS.contains(&n.kind()) {
+        if FUNCTION_KINDS.contains(&n.kind_str()) {
             if let Some(what) = js_long_lived_callback(n, src) {
                 if js_mentions(n, src, name) {
                     by = Some(what);
@@ -822,14 +817,14 @@ fn mentions(code: &str, target: &str) -> bool {
 fn js_module_instance(root: Node<'_>, src: &str, class: &str) -> Option<String> {
     let is_new = |value: Node<'_>| {
         let value = js_unwrap(value);
-        value.kind() == "new_expression"
+        value.kind_str() == "new_expression"
             && value
-                .child_by_field_name("constructor")
+                .field("constructor")
                 .is_some_and(|c| text(c, src) == class)
     };
     for statement in named_children(root) {
-        if statement.kind() == "export_statement" {
-            if let Some(value) = statement.child_by_field_name("value") {
+        if statement.kind_str() == "export_statement" {
+            if let Some(value) = statement.field("value") {
                 if is_new(value) {
                     return Some("the module's default export".to_string());
                 }
@@ -838,16 +833,14 @@ fn js_module_instance(root: Node<'_>, src: &str, class: &str) -> Option<String> 
     }
     for statement in js_top_level(root) {
         if !matches!(
-            statement.kind(),
+            statement.kind_str(),
             "lexical_declaration" | "variable_declaration"
         ) {
             continue;
         }
         for declarator in named_children(statement) {
-            if let (Some(name), Some(value)) = (
-                declarator.child_by_field_name("name"),
-                declarator.child_by_field_name("value"),
-            ) {
+            if let (Some(name), Some(value)) = (declarator.field("name"), declarator.field("value"))
+            {
                 if is_new(value) {
                     return Some(format!("module-level singleton `{}`", text(name, src)));
                 }
@@ -859,7 +852,7 @@ fn js_module_instance(root: Node<'_>, src: &str, class: &str) -> Option<String> 
 
 impl CachedFactoryCheck {
     fn js_node(&self, node: Node<'_>, root: Node<'_>, src: &str, found: &mut Vec<Found>) {
-        match node.kind() {
+        match node.kind_str() {
             "call_expression" => {
                 let Some(call) = ts::call(node) else { return };
                 let name = text(call.name, src);
@@ -876,9 +869,9 @@ impl CachedFactoryCheck {
             }
             // `memoize(getUncachableGmailClient)`
             "identifier" | "member_expression" => {
-                let name = match node.kind() {
+                let name = match node.kind_str() {
                     "identifier" => text(node, src),
-                    _ => match node.child_by_field_name("property") {
+                    _ => match node.field("property") {
                         Some(p) => text(p, src),
                         None => return,
                     },
@@ -886,7 +879,7 @@ impl CachedFactoryCheck {
                 if !self.factories.is_match(Family::Js, name) {
                     return;
                 }
-                let Some(arguments) = node.parent().filter(|p| p.kind() == "arguments") else {
+                let Some(arguments) = node.parent().filter(|p| p.kind_str() == "arguments") else {
                     return;
                 };
                 if let Some(wrapper) = arguments.parent().and_then(|c| js_memo_wrapper(c, src)) {
@@ -908,7 +901,7 @@ fn js_storage(call: Node<'_>, root: Node<'_>, src: &str) -> Option<Place> {
     let mut array_index: Option<usize> = None;
     loop {
         let parent = current.parent()?;
-        match parent.kind() {
+        match parent.kind_str() {
             "await_expression"
             | "parenthesized_expression"
             | "non_null_expression"
@@ -921,33 +914,31 @@ fn js_storage(call: Node<'_>, root: Node<'_>, src: &str) -> Option<Place> {
                 array_index = named_children(parent).iter().position(|c| *c == current);
             }
             "pair" => {
-                if parent.child_by_field_name("value") != Some(current) {
+                if parent.field("value") != Some(current) {
                     return None;
                 }
             }
             "ternary_expression" => {
-                if parent.child_by_field_name("condition") == Some(current) {
+                if parent.field("condition") == Some(current) {
                     return None;
                 }
             }
             "binary_expression" => {
-                let op = parent
-                    .child_by_field_name("operator")
-                    .map_or("", |o| text(o, src));
-                let right = parent.child_by_field_name("right") == Some(current);
+                let op = parent.field("operator").map_or("", |o| text(o, src));
+                let right = parent.field("right") == Some(current);
                 if !(matches!(op, "||" | "??") || (op == "&&" && right)) {
                     return None;
                 }
             }
             "arguments" => {
                 let holder = parent.parent()?;
-                match holder.kind() {
+                match holder.kind_str() {
                     "new_expression" => {
                         current = holder;
                         continue;
                     }
                     "call_expression" => {
-                        let function = holder.child_by_field_name("function")?;
+                        let function = holder.field("function")?;
                         let path = js_dotted(function, src);
                         if path
                             .as_deref()
@@ -968,12 +959,12 @@ fn js_storage(call: Node<'_>, root: Node<'_>, src: &str) -> Option<Place> {
             }
             "member_expression" => {
                 // `getX().catch(…)` still yields the client.
-                let property = parent.child_by_field_name("property")?;
+                let property = parent.field("property")?;
                 let holder = parent.parent()?;
-                if parent.child_by_field_name("object") == Some(current)
+                if parent.field("object") == Some(current)
                     && matches!(text(property, src), "catch" | "finally")
-                    && holder.kind() == "call_expression"
-                    && holder.child_by_field_name("function") == Some(parent)
+                    && holder.kind_str() == "call_expression"
+                    && holder.field("function") == Some(parent)
                 {
                     current = holder;
                     continue;
@@ -981,11 +972,11 @@ fn js_storage(call: Node<'_>, root: Node<'_>, src: &str) -> Option<Place> {
                 return None;
             }
             "variable_declarator" => {
-                if parent.child_by_field_name("value") != Some(current) {
+                if parent.field("value") != Some(current) {
                     return None;
                 }
-                let pattern = parent.child_by_field_name("name")?;
-                let name = match (pattern.kind(), array_index) {
+                let pattern = parent.field("name")?;
+                let name = match (pattern.kind_str(), array_index) {
                     ("array_pattern", Some(i)) => named_children(pattern)
                         .get(i)
                         .map_or_else(|| one_line(pattern, src), |n| one_line(*n, src)),
@@ -998,7 +989,7 @@ fn js_storage(call: Node<'_>, root: Node<'_>, src: &str) -> Option<Place> {
                 if let Some(place) = js_memo_function(function, src) {
                     return js_returns_name(function, src, &name).then_some(place);
                 }
-                if pattern.kind() != "identifier" {
+                if pattern.kind_str() != "identifier" {
                     return None;
                 }
                 return js_captured(function, src, &name).map(|by| Place::Captured {
@@ -1008,20 +999,20 @@ fn js_storage(call: Node<'_>, root: Node<'_>, src: &str) -> Option<Place> {
                 });
             }
             "assignment_expression" | "augmented_assignment_expression" => {
-                if parent.child_by_field_name("right") != Some(current) {
+                if parent.field("right") != Some(current) {
                     return None;
                 }
-                let left = parent.child_by_field_name("left")?;
+                let left = parent.field("left")?;
                 return js_store_target(left, parent, root, src, false);
             }
             "public_field_definition" | "field_definition" => {
-                if parent.child_by_field_name("value") != Some(current) {
+                if parent.field("value") != Some(current) {
                     return None;
                 }
                 let class = js_enclosing_class(parent)?;
                 let class_name = js_class_name(class, src).unwrap_or_default();
                 let field = parent
-                    .child_by_field_name("name")
+                    .field("name")
                     .map_or(String::new(), |n| text(n, src).to_string());
                 if has_static(parent) {
                     return Some(Place::ClassStatic(format!("{class_name}.{field}")));
@@ -1029,14 +1020,13 @@ fn js_storage(call: Node<'_>, root: Node<'_>, src: &str) -> Option<Place> {
                 return js_singleton(class, root, src, format!("this.{field}"));
             }
             "export_statement" => {
-                return (parent.child_by_field_name("value") == Some(current))
-                    .then_some(Place::DefaultExport);
+                return (parent.field("value") == Some(current)).then_some(Place::DefaultExport);
             }
             "return_statement" => {
                 return js_memo_function(js_enclosing_function(parent)?, src);
             }
             "arrow_function" => {
-                if parent.child_by_field_name("body") != Some(current) {
+                if parent.field("body") != Some(current) {
                     return None;
                 }
                 return js_memo_function(parent, src);
@@ -1058,7 +1048,7 @@ fn js_store_target(
 ) -> Option<Place> {
     let target = js_unwrap(target);
     let target_text = js_dotted(target, src).unwrap_or_else(|| one_line(target, src));
-    match target.kind() {
+    match target.kind_str() {
         "identifier" => match js_resolve_scope(statement, root, src, &target_text) {
             (Binding::Module { .. }, _) if keyed => Some(Place::ModuleCache(target_text)),
             (Binding::Module { .. }, _) => Some(Place::Module(target_text)),
@@ -1072,21 +1062,24 @@ fn js_store_target(
             _ => None,
         },
         "member_expression" | "subscript_expression" => {
-            keyed |= target.kind() == "subscript_expression";
-            let container = if target.kind() == "subscript_expression" {
-                let object = target.child_by_field_name("object")?;
+            keyed |= target.kind_str() == "subscript_expression";
+            let container = if target.kind_str() == "subscript_expression" {
+                let object = target.field("object")?;
                 js_dotted(object, src).unwrap_or_else(|| one_line(object, src))
             } else {
                 target_text.clone()
             };
             let mut base = target;
-            while matches!(base.kind(), "member_expression" | "subscript_expression") {
-                base = js_unwrap(base.child_by_field_name("object")?);
+            while matches!(
+                base.kind_str(),
+                "member_expression" | "subscript_expression"
+            ) {
+                base = js_unwrap(base.field("object")?);
             }
             if is_app_state(&target_text) {
                 return Some(Place::AppState(target_text));
             }
-            match base.kind() {
+            match base.kind_str() {
                 "identifier" => {
                     let name = text(base, src);
                     let binding = js_resolve(statement, root, src, name);
@@ -1132,8 +1125,8 @@ fn js_this_target(
     // `this` is the one of the nearest non-arrow function or static block.
     let mut owner = statement.parent();
     while let Some(n) = owner {
-        if (FUNCTION_KINDS.contains(&n.kind()) && n.kind() != "arrow_function")
-            || n.kind() == "class_static_block"
+        if (FUNCTION_KINDS.contains(&n.kind_str()) && n.kind_str() != "arrow_function")
+            || n.kind_str() == "class_static_block"
         {
             break;
         }
@@ -1142,7 +1135,7 @@ fn js_this_target(
     let owner = owner?;
     let class = js_enclosing_class(owner)?;
     let class_name = js_class_name(class, src).unwrap_or_default();
-    match owner.kind() {
+    match owner.kind_str() {
         "class_static_block" => Some(Place::ClassStatic(format!(
             "{class_name}.{}",
             target_text.trim_start_matches("this.")
@@ -1155,7 +1148,7 @@ fn js_this_target(
             if keyed {
                 return Some(Place::InstanceCache(container));
             }
-            if statement.kind() != "call_expression"
+            if statement.kind_str() != "call_expression"
                 && is_memo_assignment(statement, &compact(target, src), src)
             {
                 return Some(Place::InstanceMemo(target_text));
@@ -1227,10 +1220,10 @@ const PY_STORE_METHODS: &[&str] = &[
 ];
 
 fn py_last_name<'a>(node: Node<'_>, src: &'a str) -> Option<&'a str> {
-    match node.kind() {
+    match node.kind_str() {
         "identifier" => Some(text(node, src)),
-        "attribute" => Some(text(node.child_by_field_name("attribute")?, src)),
-        "call" => py_last_name(node.child_by_field_name("function")?, src),
+        "attribute" => Some(text(node.field("attribute")?, src)),
+        "call" => py_last_name(node.field("function")?, src),
         _ => None,
     }
 }
@@ -1239,10 +1232,10 @@ fn py_last_name<'a>(node: Node<'_>, src: &'a str) -> Option<&'a str> {
 fn py_cache_decorator(function: Node<'_>, src: &str) -> Option<String> {
     let decorated = function
         .parent()
-        .filter(|p| p.kind() == "decorated_definition")?;
+        .filter(|p| p.kind_str() == "decorated_definition")?;
     named_children(decorated)
         .into_iter()
-        .filter(|d| d.kind() == "decorator")
+        .filter(|d| d.kind_str() == "decorator")
         .find(|d| {
             d.named_child(0)
                 .and_then(|e| py_last_name(e, src))
@@ -1253,7 +1246,7 @@ fn py_cache_decorator(function: Node<'_>, src: &str) -> Option<String> {
 
 fn py_function_name(function: Node<'_>, src: &str) -> String {
     function
-        .child_by_field_name("name")
+        .field("name")
         .map_or(String::new(), |n| text(n, src).to_string())
 }
 
@@ -1262,7 +1255,7 @@ fn py_scope(node: Node<'_>) -> Option<Node<'_>> {
     let mut current = node.parent();
     while let Some(n) = current {
         if matches!(
-            n.kind(),
+            n.kind_str(),
             "function_definition" | "lambda" | "class_definition"
         ) {
             return Some(n);
@@ -1277,12 +1270,10 @@ fn py_scope(node: Node<'_>) -> Option<Node<'_>> {
 fn py_runs_at_import(node: Node<'_>, src: &str) -> bool {
     let mut current = node.parent();
     while let Some(n) = current {
-        match n.kind() {
+        match n.kind_str() {
             "for_statement" | "while_statement" => return false,
             "if_statement" => {
-                let condition = n
-                    .child_by_field_name("condition")
-                    .map_or("", |c| text(c, src));
+                let condition = n.field("condition").map_or("", |c| text(c, src));
                 if condition.contains("__name__") {
                     return false;
                 }
@@ -1302,21 +1293,19 @@ fn py_module_binding(root: Node<'_>, src: &str, name: &str) -> Option<Binding> {
         if found.is_some() {
             return false;
         }
-        match n.kind() {
+        match n.kind_str() {
             "class_definition" | "function_definition" => {
-                if n.child_by_field_name("name")
-                    .is_some_and(|id| text(id, src) == name)
-                {
+                if n.field("name").is_some_and(|id| text(id, src) == name) {
                     found = Some(Binding::Module {
-                        class: n.kind() == "class_definition",
+                        class: n.kind_str() == "class_definition",
                     });
                 }
                 false
             }
             "lambda" => false,
             "assignment" => {
-                if n.child_by_field_name("left")
-                    .is_some_and(|l| l.kind() == "identifier" && text(l, src) == name)
+                if n.field("left")
+                    .is_some_and(|l| l.kind_str() == "identifier" && text(l, src) == name)
                 {
                     found = Some(Binding::Module { class: false });
                 }
@@ -1325,13 +1314,13 @@ fn py_module_binding(root: Node<'_>, src: &str, name: &str) -> Option<Binding> {
             "import_statement" | "import_from_statement" => {
                 let mut bound = false;
                 for child in named_children(n) {
-                    let bound_name = match child.kind() {
-                        "aliased_import" => child.child_by_field_name("alias"),
+                    let bound_name = match child.kind_str() {
+                        "aliased_import" => child.field("alias"),
                         "dotted_name" => child.named_child(0),
                         _ => None,
                     };
-                    if n.kind() == "import_from_statement"
-                        && n.child_by_field_name("module_name") == Some(child)
+                    if n.kind_str() == "import_from_statement"
+                        && n.field("module_name") == Some(child)
                     {
                         continue;
                     }
@@ -1351,23 +1340,25 @@ fn py_module_binding(root: Node<'_>, src: &str, name: &str) -> Option<Binding> {
 /// Whether a function binds `name` locally: a parameter, or an assignment
 /// in its own body without a `global` declaration.
 fn py_function_declares(function: Node<'_>, src: &str, name: &str) -> bool {
-    if let Some(parameters) = function.child_by_field_name("parameters") {
+    if let Some(parameters) = function.field("parameters") {
         let mut found = false;
         walk(parameters, |n| {
-            if n.kind() == "identifier" && text(n, src) == name {
+            if n.kind_str() == "identifier" && text(n, src) == name {
                 let is_default_value = n.parent().is_some_and(|p| {
-                    matches!(p.kind(), "default_parameter" | "typed_default_parameter")
-                        && p.child_by_field_name("value") == Some(n)
+                    matches!(
+                        p.kind_str(),
+                        "default_parameter" | "typed_default_parameter"
+                    ) && p.field("value") == Some(n)
                 });
                 found |= !is_default_value;
             }
-            !matches!(n.kind(), "type")
+            !matches!(n.kind_str(), "type")
         });
         if found {
             return true;
         }
     }
-    let Some(body) = function.child_by_field_name("body") else {
+    let Some(body) = function.field("body") else {
         return false;
     };
     if py_declares_global(function, src, name) {
@@ -1377,21 +1368,19 @@ fn py_function_declares(function: Node<'_>, src: &str, name: &str) -> bool {
     walk(body, |n| {
         if found
             || matches!(
-                n.kind(),
+                n.kind_str(),
                 "function_definition" | "class_definition" | "lambda"
             )
         {
             return false;
         }
-        if matches!(n.kind(), "assignment" | "for_statement" | "with_item") {
-            let target = n
-                .child_by_field_name("left")
-                .or_else(|| n.child_by_field_name("alias"));
+        if matches!(n.kind_str(), "assignment" | "for_statement" | "with_item") {
+            let target = n.field("left").or_else(|| n.field("alias"));
             if let Some(target) = target {
                 // `x[k] = …` and `x.a = …` bind nothing.
                 walk(target, |t| {
-                    found |= t.kind() == "identifier" && text(t, src) == name;
-                    !matches!(t.kind(), "subscript" | "attribute")
+                    found |= t.kind_str() == "identifier" && text(t, src) == name;
+                    !matches!(t.kind_str(), "subscript" | "attribute")
                 });
             }
         }
@@ -1401,15 +1390,17 @@ fn py_function_declares(function: Node<'_>, src: &str, name: &str) -> bool {
 }
 
 fn py_declares_global(function: Node<'_>, src: &str, name: &str) -> bool {
-    let Some(body) = function.child_by_field_name("body") else {
+    let Some(body) = function.field("body") else {
         return false;
     };
     let mut found = false;
     walk(body, |n| {
-        if found || (n != body && matches!(n.kind(), "function_definition" | "class_definition")) {
+        if found
+            || (n != body && matches!(n.kind_str(), "function_definition" | "class_definition"))
+        {
             return false;
         }
-        if n.kind() == "global_statement" {
+        if n.kind_str() == "global_statement" {
             found |= named_children(n).iter().any(|id| text(*id, src) == name);
         }
         true
@@ -1420,10 +1411,10 @@ fn py_declares_global(function: Node<'_>, src: &str, name: &str) -> bool {
 fn py_resolve(at: Node<'_>, root: Node<'_>, src: &str, name: &str) -> Binding {
     let mut current = py_scope(at);
     while let Some(scope) = current {
-        if scope.kind() == "function_definition" && py_function_declares(scope, src, name) {
+        if scope.kind_str() == "function_definition" && py_function_declares(scope, src, name) {
             return Binding::Local;
         }
-        if scope.kind() == "lambda" {
+        if scope.kind_str() == "lambda" {
             return Binding::Unknown;
         }
         current = py_scope(scope);
@@ -1433,18 +1424,18 @@ fn py_resolve(at: Node<'_>, root: Node<'_>, src: &str, name: &str) -> Binding {
 
 /// Whether a function returns `name`.
 fn py_returns_name(function: Node<'_>, src: &str, name: &str) -> bool {
-    let Some(body) = function.child_by_field_name("body") else {
+    let Some(body) = function.field("body") else {
         return false;
     };
     let mut found = false;
     walk(body, |n| {
         if matches!(
-            n.kind(),
+            n.kind_str(),
             "function_definition" | "class_definition" | "lambda"
         ) {
             return false;
         }
-        if n.kind() == "return_statement" {
+        if n.kind_str() == "return_statement" {
             found |= n
                 .named_child(0)
                 .is_some_and(|v| text(py::unwrap_expression(v), src) == name);
@@ -1471,43 +1462,41 @@ const PY_ROUTE_DECORATORS: &[&str] = &[
 
 /// The first nested route handler of `function` that reads `name`.
 fn py_captured(function: Node<'_>, src: &str, name: &str) -> Option<String> {
-    let body = function.child_by_field_name("body")?;
+    let body = function.field("body")?;
     let mut by = None;
     walk(body, |n| {
         if by.is_some() {
             return false;
         }
-        if n.kind() != "decorated_definition" {
+        if n.kind_str() != "decorated_definition" {
             return true;
         }
-        let Some(definition) = n.child_by_field_name("definition") else {
+        let Some(definition) = n.field("definition") else {
             return false;
         };
         let route = named_children(n)
             .into_iter()
-            .filter(|d| d.kind() == "decorator")
+            .filter(|d| d.kind_str() == "decorator")
             .filter_map(|d| d.named_child(0))
-            .filter(|e| e.kind() == "call")
+            .filter(|e| e.kind_str() == "call")
             .find_map(|call| {
                 let method = call
-                    .child_by_field_name("function")
-                    .filter(|f| f.kind() == "attribute")
-                    .and_then(|f| f.child_by_field_name("attribute"))?;
+                    .field("function")
+                    .filter(|f| f.kind_str() == "attribute")
+                    .and_then(|f| f.field("attribute"))?;
                 if !PY_ROUTE_DECORATORS.contains(&text(method, src)) {
                     return None;
                 }
-                let first = call
-                    .child_by_field_name("arguments")
-                    .and_then(|a| a.named_child(0))?;
+                let first = call.field("arguments").and_then(|a| a.named_child(0))?;
                 py::string_literal(first, src).filter(|l| l.value.starts_with('/'))
             });
         if let Some(route) = route {
-            if definition.kind() == "function_definition"
+            if definition.kind_str() == "function_definition"
                 && !py_function_declares(definition, src, name)
             {
                 let mut mentions = false;
                 walk(definition, |m| {
-                    mentions |= m.kind() == "identifier" && text(m, src) == name;
+                    mentions |= m.kind_str() == "identifier" && text(m, src) == name;
                     !mentions
                 });
                 if mentions {
@@ -1524,20 +1513,17 @@ fn py_captured(function: Node<'_>, src: &str, name: &str) -> Option<String> {
 fn py_module_instance(root: Node<'_>, src: &str, class: &str) -> Option<String> {
     let mut found = None;
     walk(root, |n| {
-        if found.is_some() || matches!(n.kind(), "function_definition" | "class_definition") {
+        if found.is_some() || matches!(n.kind_str(), "function_definition" | "class_definition") {
             return false;
         }
-        if n.kind() == "assignment" && py_runs_at_import(n, src) {
-            if let (Some(left), Some(right)) = (
-                n.child_by_field_name("left"),
-                n.child_by_field_name("right"),
-            ) {
+        if n.kind_str() == "assignment" && py_runs_at_import(n, src) {
+            if let (Some(left), Some(right)) = (n.field("left"), n.field("right")) {
                 let right = py::unwrap_expression(right);
-                let calls_class = right.kind() == "call"
+                let calls_class = right.kind_str() == "call"
                     && right
-                        .child_by_field_name("function")
+                        .field("function")
                         .is_some_and(|f| text(f, src) == class);
-                if calls_class && left.kind() == "identifier" {
+                if calls_class && left.kind_str() == "identifier" {
                     found = Some(format!("module-level singleton `{}`", text(left, src)));
                 }
             }
@@ -1549,7 +1535,7 @@ fn py_module_instance(root: Node<'_>, src: &str, class: &str) -> Option<String> 
 
 impl CachedFactoryCheck {
     fn py_node(&self, node: Node<'_>, root: Node<'_>, src: &str, found: &mut Vec<Found>) {
-        match node.kind() {
+        match node.kind_str() {
             "call" => {
                 let Some(call) = py::call(node) else { return };
                 let name = text(call.name, src);
@@ -1566,9 +1552,9 @@ impl CachedFactoryCheck {
             }
             // `functools.cache(get_uncachable_gmail_client)`
             "identifier" | "attribute" => {
-                let name = match node.kind() {
+                let name = match node.kind_str() {
                     "identifier" => text(node, src),
-                    _ => match node.child_by_field_name("attribute") {
+                    _ => match node.field("attribute") {
                         Some(a) => text(a, src),
                         None => return,
                     },
@@ -1578,17 +1564,15 @@ impl CachedFactoryCheck {
                 }
                 let Some(wrapper) = node
                     .parent()
-                    .filter(|p| p.kind() == "argument_list")
+                    .filter(|p| p.kind_str() == "argument_list")
                     .and_then(|a| a.parent())
                 else {
                     return;
                 };
-                let wrapper_name = wrapper
-                    .child_by_field_name("function")
-                    .and_then(|f| py_last_name(f, src));
+                let wrapper_name = wrapper.field("function").and_then(|f| py_last_name(f, src));
                 if wrapper_name.is_some_and(|n| PY_CACHE_DECORATORS.contains(&n)) {
                     let written = wrapper
-                        .child_by_field_name("function")
+                        .field("function")
                         .map_or(String::new(), |f| one_line(f, src));
                     found.push(Found {
                         span: node.byte_range(),
@@ -1606,7 +1590,7 @@ fn py_storage(call: Node<'_>, root: Node<'_>, src: &str) -> Option<Place> {
     let mut current = call;
     loop {
         let parent = current.parent()?;
-        match parent.kind() {
+        match parent.kind_str() {
             "await"
             | "parenthesized_expression"
             | "list"
@@ -1615,7 +1599,7 @@ fn py_storage(call: Node<'_>, root: Node<'_>, src: &str) -> Option<Place> {
             | "dictionary"
             | "expression_list" => {}
             "pair" | "keyword_argument" => {
-                if parent.child_by_field_name("value") != Some(current) {
+                if parent.field("value") != Some(current) {
                     return None;
                 }
             }
@@ -1625,10 +1609,8 @@ fn py_storage(call: Node<'_>, root: Node<'_>, src: &str) -> Option<Place> {
                 }
             }
             "boolean_operator" => {
-                let op = parent
-                    .child_by_field_name("operator")
-                    .map_or("", |o| text(o, src));
-                let right = parent.child_by_field_name("right") == Some(current);
+                let op = parent.field("operator").map_or("", |o| text(o, src));
+                let right = parent.field("right") == Some(current);
                 if !(op == "or" || right) {
                     return None;
                 }
@@ -1648,14 +1630,15 @@ fn py_storage(call: Node<'_>, root: Node<'_>, src: &str) -> Option<Place> {
                 return None;
             }
             "assignment" => {
-                if parent.child_by_field_name("right") != Some(current) {
+                if parent.field("right") != Some(current) {
                     return None;
                 }
-                let left = parent.child_by_field_name("left")?;
+                let left = parent.field("left")?;
                 return py_store_target(left, parent, root, src, false);
             }
             "return_statement" => {
-                let function = py_scope(parent).filter(|s| s.kind() == "function_definition")?;
+                let function =
+                    py_scope(parent).filter(|s| s.kind_str() == "function_definition")?;
                 let decorator = py_cache_decorator(function, src)?;
                 return Some(Place::Decorated {
                     decorator,
@@ -1677,8 +1660,8 @@ fn py_store_target(
 ) -> Option<Place> {
     let target_text = one_line(target, src);
     let scope = py_scope(statement);
-    match target.kind() {
-        "identifier" => match scope.map(|s| (s.kind(), s)) {
+    match target.kind_str() {
+        "identifier" => match scope.map(|s| (s.kind_str(), s)) {
             None => {
                 if !py_runs_at_import(statement, src) {
                     return None;
@@ -1726,9 +1709,9 @@ fn py_store_target(
             _ => None,
         },
         "attribute" | "subscript" => {
-            keyed |= target.kind() == "subscript";
-            let container = if target.kind() == "subscript" {
-                one_line(target.child_by_field_name("value")?, src)
+            keyed |= target.kind_str() == "subscript";
+            let container = if target.kind_str() == "subscript" {
+                one_line(target.field("value")?, src)
             } else {
                 target_text.clone()
             };
@@ -1736,28 +1719,28 @@ fn py_store_target(
                 return Some(Place::AppState(target_text));
             }
             let mut base = target;
-            while matches!(base.kind(), "attribute" | "subscript") {
-                let field = if base.kind() == "attribute" {
+            while matches!(base.kind_str(), "attribute" | "subscript") {
+                let field = if base.kind_str() == "attribute" {
                     "object"
                 } else {
                     "value"
                 };
                 base = py::unwrap_expression(base.child_by_field_name(field)?);
             }
-            if base.kind() != "identifier"
+            if base.kind_str() != "identifier"
                 || (scope.is_none() && !py_runs_at_import(statement, src))
             {
                 return None;
             }
             let name = text(base, src);
-            let function = scope.filter(|s| s.kind() == "function_definition");
+            let function = scope.filter(|s| s.kind_str() == "function_definition");
             let decorators = function
                 .and_then(|f| f.parent())
-                .filter(|p| p.kind() == "decorated_definition")
+                .filter(|p| p.kind_str() == "decorated_definition")
                 .map(|d| {
                     named_children(d)
                         .into_iter()
-                        .filter(|c| c.kind() == "decorator")
+                        .filter(|c| c.kind_str() == "decorator")
                         .map(|c| compact(c, src))
                         .collect::<String>()
                 })
@@ -1766,7 +1749,7 @@ fn py_store_target(
                 "cls" if function.is_some() => {
                     let class = function
                         .and_then(py_scope)
-                        .filter(|c| c.kind() == "class_definition");
+                        .filter(|c| c.kind_str() == "class_definition");
                     Some(Place::ClassStatic(match class {
                         Some(class) => format!(
                             "{}{}",
@@ -1783,12 +1766,13 @@ fn py_store_target(
                     if keyed {
                         return Some(Place::InstanceCache(container));
                     }
-                    if statement.kind() == "assignment"
+                    if statement.kind_str() == "assignment"
                         && is_memo_assignment(statement, &compact(target, src), src)
                     {
                         return Some(Place::InstanceMemo(target_text));
                     }
-                    let class = py_scope(function?).filter(|c| c.kind() == "class_definition")?;
+                    let class =
+                        py_scope(function?).filter(|c| c.kind_str() == "class_definition")?;
                     let class_name = py_function_name(class, src);
                     py_module_instance(root, src, &class_name).map(|instance| Place::Singleton {
                         field: target_text,

@@ -4,6 +4,7 @@
 //! definition of a member an implementation ends up with, and telling a stub
 //! body from a real one in each language.
 
+use crate::lang::tree::NodeExt;
 use std::collections::HashSet;
 use std::ops::Range;
 
@@ -362,24 +363,18 @@ fn js_optional_members(root: Node<'_>, src: &str, contract: &Contract) -> Vec<(S
     let mut optional = Vec::new();
     walk(root, |node| {
         if !matches!(
-            node.kind(),
+            node.kind_str(),
             "interface_declaration" | "type_alias_declaration"
         ) {
             return true;
         }
-        let name = node
-            .child_by_field_name("name")
-            .map_or("", |n| text(n, src));
+        let name = node.field("name").map_or("", |n| text(n, src));
         if !contract.is_interface(name) {
             return false;
         }
-        let body = node
-            .child_by_field_name("body")
-            .or_else(|| node.child_by_field_name("value"));
+        let body = node.field("body").or_else(|| node.field("value"));
         for signature in body.map(named_children).unwrap_or_default() {
-            let member = signature
-                .child_by_field_name("name")
-                .and_then(|k| js_member_name(k, src));
+            let member = signature.field("name").and_then(|k| js_member_name(k, src));
             if let Some(member) = member.filter(|m| contract.is_member(m)) {
                 if js_has_keyword(signature, "?") {
                     optional.push((name.to_string(), member));
@@ -504,9 +499,9 @@ fn is_logger(receiver: &str) -> bool {
 /// Why a JS/TS function (method, arrow, function expression) is a stub, or
 /// `None` when its body does something (or it has no body).
 pub fn js_function_stub(function: Node<'_>, src: &str) -> Option<&'static str> {
-    let body = function.child_by_field_name("body")?;
+    let body = function.field("body")?;
     let mut noop = Noop::default();
-    let quiet = if body.kind() == "statement_block" {
+    let quiet = if body.kind_str() == "statement_block" {
         js_statements_noop(body, src, &mut noop)
     } else {
         js_expression_noop(body, src, &mut noop, true)
@@ -521,7 +516,7 @@ fn js_statements_noop(block: Node<'_>, src: &str, noop: &mut Noop) -> bool {
 }
 
 fn js_statement_noop(statement: Node<'_>, src: &str, noop: &mut Noop) -> bool {
-    match statement.kind() {
+    match statement.kind_str() {
         "comment" | "empty_statement" => true,
         "statement_block" => js_statements_noop(statement, src, noop),
         "expression_statement" => match first_named(statement) {
@@ -543,12 +538,12 @@ fn js_statement_noop(statement: Node<'_>, src: &str, noop: &mut Noop) -> bool {
 fn first_named(node: Node<'_>) -> Option<Node<'_>> {
     named_children(node)
         .into_iter()
-        .find(|n| n.kind() != "comment")
+        .find(|n| n.kind_str() != "comment")
 }
 
 fn js_unwrap(node: Node<'_>) -> Node<'_> {
     let inner = typescript::unwrap_expression(node);
-    match inner.kind() {
+    match inner.kind_str() {
         "await_expression" | "parenthesized_expression" => {
             first_named(inner).map_or(inner, js_unwrap)
         }
@@ -586,7 +581,7 @@ fn js_is_log_call(node: Node<'_>, src: &str) -> bool {
     );
     match call.receiver {
         // `this.log('...')`
-        Some(receiver) if receiver.kind() == "this" => log_function,
+        Some(receiver) if receiver.kind_str() == "this" => log_function,
         Some(receiver) => is_logger(text(receiver, src)),
         None => log_function,
     }
@@ -595,14 +590,14 @@ fn js_is_log_call(node: Node<'_>, src: &str) -> bool {
 /// A value with no effects: a literal, a name, a property read, `void 0`.
 fn js_trivial(node: Node<'_>) -> bool {
     let node = js_unwrap(node);
-    match node.kind() {
+    match node.kind_str() {
         "string" | "number" | "true" | "false" | "null" | "undefined" | "identifier" | "this"
         | "regex" => true,
         "template_string" => {
             let mut calls = false;
             walk(node, |n| {
                 calls |= matches!(
-                    n.kind(),
+                    n.kind_str(),
                     "call_expression" | "new_expression" | "await_expression"
                 );
                 !calls
@@ -610,13 +605,15 @@ fn js_trivial(node: Node<'_>) -> bool {
             !calls
         }
         "unary_expression" => first_named(node).is_some_and(js_trivial),
-        "member_expression" => node.child_by_field_name("object").is_some_and(js_trivial),
+        "member_expression" => node.field("object").is_some_and(js_trivial),
         "array" => named_children(node).into_iter().all(js_trivial),
-        "object" => named_children(node).into_iter().all(|p| match p.kind() {
-            "pair" => p.child_by_field_name("value").is_some_and(js_trivial),
-            "shorthand_property_identifier" | "comment" => true,
-            _ => false,
-        }),
+        "object" => named_children(node)
+            .into_iter()
+            .all(|p| match p.kind_str() {
+                "pair" => p.field("value").is_some_and(js_trivial),
+                "shorthand_property_identifier" | "comment" => true,
+                _ => false,
+            }),
         _ => false,
     }
 }
@@ -624,15 +621,9 @@ fn js_trivial(node: Node<'_>) -> bool {
 /// `new Error('not implemented')`, `new NotImplementedError()`, `'TODO'`.
 fn js_not_implemented(thrown: Node<'_>, src: &str) -> bool {
     let thrown = js_unwrap(thrown);
-    let (callee, arguments) = match thrown.kind() {
-        "new_expression" => (
-            thrown.child_by_field_name("constructor"),
-            thrown.child_by_field_name("arguments"),
-        ),
-        "call_expression" => (
-            thrown.child_by_field_name("function"),
-            thrown.child_by_field_name("arguments"),
-        ),
+    let (callee, arguments) = match thrown.kind_str() {
+        "new_expression" => (thrown.field("constructor"), thrown.field("arguments")),
+        "call_expression" => (thrown.field("function"), thrown.field("arguments")),
         _ => {
             return typescript::fold_string(thrown, src)
                 .is_some_and(|s| says_not_implemented(&s.value))
@@ -651,7 +642,7 @@ fn js_not_implemented(thrown: Node<'_>, src: &str) -> bool {
 
 /// Why a Python `def` is a stub, or `None` when its body does something.
 pub fn python_function_stub(function: Node<'_>, src: &str) -> Option<&'static str> {
-    let body = function.child_by_field_name("body")?;
+    let body = function.field("body")?;
     let mut noop = Noop::default();
     named_children(body)
         .into_iter()
@@ -660,25 +651,27 @@ pub fn python_function_stub(function: Node<'_>, src: &str) -> Option<&'static st
 }
 
 fn python_statement_noop(statement: Node<'_>, src: &str, noop: &mut Noop) -> bool {
-    match statement.kind() {
+    match statement.kind_str() {
         "comment" => true,
         "pass_statement" => {
             noop.pass = true;
             true
         }
-        "expression_statement" => named_children(statement)
-            .into_iter()
-            .all(|e| match e.kind() {
-                "ellipsis" => {
-                    noop.ellipsis = true;
-                    true
-                }
-                "string" | "concatenated_string" => {
-                    noop.docstring = true;
-                    true
-                }
-                _ => python_expression_noop(e, src, noop, false),
-            }),
+        "expression_statement" => {
+            named_children(statement)
+                .into_iter()
+                .all(|e| match e.kind_str() {
+                    "ellipsis" => {
+                        noop.ellipsis = true;
+                        true
+                    }
+                    "string" | "concatenated_string" => {
+                        noop.docstring = true;
+                        true
+                    }
+                    _ => python_expression_noop(e, src, noop, false),
+                })
+        }
         "return_statement" => {
             noop.returns = true;
             first_named(statement).is_none_or(|e| python_expression_noop(e, src, noop, true))
@@ -692,7 +685,7 @@ fn python_statement_noop(statement: Node<'_>, src: &str, noop: &mut Noop) -> boo
 }
 
 fn python_unwrap(mut node: Node<'_>) -> Node<'_> {
-    while matches!(node.kind(), "await" | "parenthesized_expression") {
+    while matches!(node.kind_str(), "await" | "parenthesized_expression") {
         match first_named(node) {
             Some(n) => node = n,
             None => break,
@@ -728,26 +721,26 @@ fn python_expression_noop(
 
 fn python_trivial(node: Node<'_>) -> bool {
     let node = python_unwrap(node);
-    match node.kind() {
+    match node.kind_str() {
         "none" | "true" | "false" | "integer" | "float" | "identifier" | "ellipsis" => true,
         "string" | "concatenated_string" => {
             let mut calls = false;
             walk(node, |n| {
-                calls |= n.kind() == "call";
+                calls |= n.kind_str() == "call";
                 !calls
             });
             !calls
         }
-        "attribute" => node
-            .child_by_field_name("object")
-            .is_some_and(python_trivial),
+        "attribute" => node.field("object").is_some_and(python_trivial),
         "unary_operator" | "not_operator" => first_named(node).is_some_and(python_trivial),
         "list" | "tuple" | "set" => named_children(node).into_iter().all(python_trivial),
-        "dictionary" => named_children(node).into_iter().all(|p| match p.kind() {
-            "pair" => p.child_by_field_name("value").is_some_and(python_trivial),
-            "comment" => true,
-            _ => false,
-        }),
+        "dictionary" => named_children(node)
+            .into_iter()
+            .all(|p| match p.kind_str() {
+                "pair" => p.field("value").is_some_and(python_trivial),
+                "comment" => true,
+                _ => false,
+            }),
         _ => false,
     }
 }
@@ -756,15 +749,15 @@ fn python_trivial(node: Node<'_>) -> bool {
 /// `Exception("not implemented")`.
 fn python_not_implemented(raised: Node<'_>, src: &str) -> bool {
     let raised = python_unwrap(raised);
-    match raised.kind() {
+    match raised.kind_str() {
         "identifier" | "attribute" => name_says_not_implemented(last_segment(text(raised, src))),
         "call" => {
             let named = raised
-                .child_by_field_name("function")
+                .field("function")
                 .is_some_and(|f| name_says_not_implemented(last_segment(text(f, src))));
             named
                 || raised
-                    .child_by_field_name("arguments")
+                    .field("arguments")
                     .and_then(first_named)
                     .and_then(|a| crate::lang::python::fold_string(a, src))
                     .is_some_and(|s| says_not_implemented(&s.value))
@@ -944,11 +937,11 @@ fn js_units(root: Node<'_>, src: &str, contract: &Contract) -> Vec<Unit> {
     let mut units = Vec::new();
     let mut objects = HashSet::new();
     walk(root, |node| {
-        match node.kind() {
+        match node.kind_str() {
             "class_declaration" | "abstract_class_declaration" | "class"
                 if node
                     .parent()
-                    .is_none_or(|p| p.kind() != "ambient_declaration") =>
+                    .is_none_or(|p| p.kind_str() != "ambient_declaration") =>
             {
                 units.push(js_class(node, src, contract));
             }
@@ -965,7 +958,7 @@ fn js_units(root: Node<'_>, src: &str, contract: &Contract) -> Vec<Unit> {
                 }
             }
             "arrow_function" => {
-                if let Some(object) = node.child_by_field_name("body").and_then(js_object_value) {
+                if let Some(object) = node.field("body").and_then(js_object_value) {
                     js_returned_object(Some(node), object, src, contract, &mut objects, &mut units);
                 }
             }
@@ -979,28 +972,28 @@ fn js_units(root: Node<'_>, src: &str, contract: &Contract) -> Vec<Unit> {
 /// The simple name a type refers to (`Connector`, `ns.Connector`,
 /// `Connector<T>`), when it is one of the interfaces.
 fn js_type_interface(ty: Node<'_>, src: &str, contract: &Contract) -> Option<String> {
-    let name = match ty.kind() {
+    let name = match ty.kind_str() {
         "type_annotation" | "parenthesized_type" => {
             return js_type_interface(first_named(ty)?, src, contract)
         }
         "type_identifier" => text(ty, src),
-        "nested_type_identifier" => text(ty.child_by_field_name("name")?, src),
-        "generic_type" => return js_type_interface(ty.child_by_field_name("name")?, src, contract),
+        "nested_type_identifier" => text(ty.field("name")?, src),
+        "generic_type" => return js_type_interface(ty.field("name")?, src, contract),
         _ => return None,
     };
     contract.is_interface(name).then(|| name.to_string())
 }
 
 fn js_generic_name<'a>(ty: Node<'_>, src: &'a str) -> Option<&'a str> {
-    if ty.kind() != "generic_type" {
+    if ty.kind_str() != "generic_type" {
         return None;
     }
-    let name = text(ty.child_by_field_name("name")?, src);
+    let name = text(ty.field("name")?, src);
     Some(name.rsplit('.').next().unwrap_or(name))
 }
 
 fn js_type_arguments(ty: Node<'_>) -> Vec<Node<'_>> {
-    ty.child_by_field_name("type_arguments")
+    ty.field("type_arguments")
         .map(named_children)
         .unwrap_or_default()
 }
@@ -1011,7 +1004,7 @@ fn js_return_interface(ty: Node<'_>, src: &str, contract: &Contract) -> Option<S
     if let Some(found) = js_type_interface(ty, src, contract) {
         return Some(found);
     }
-    match ty.kind() {
+    match ty.kind_str() {
         "type_annotation" | "parenthesized_type" => {
             js_return_interface(first_named(ty)?, src, contract)
         }
@@ -1024,7 +1017,7 @@ fn js_return_interface(ty: Node<'_>, src: &str, contract: &Contract) -> Option<S
         "union_type" => {
             let parts = named_children(ty);
             let nullish = |t: &Node<'_>| {
-                matches!(t.kind(), "literal_type" | "predefined_type")
+                matches!(t.kind_str(), "literal_type" | "predefined_type")
                     && matches!(text(*t, src), "null" | "undefined" | "void")
             };
             let found: Vec<String> = parts
@@ -1050,15 +1043,18 @@ fn js_doc_interface(
     contract: &Contract,
 ) -> Option<String> {
     let mut anchor = node;
-    if anchor.kind() == "variable_declarator" {
+    if anchor.kind_str() == "variable_declarator" {
         anchor = anchor.parent()?;
     }
-    if let Some(export) = anchor.parent().filter(|p| p.kind() == "export_statement") {
+    if let Some(export) = anchor
+        .parent()
+        .filter(|p| p.kind_str() == "export_statement")
+    {
         anchor = export;
     }
     let comment = anchor
         .prev_named_sibling()
-        .filter(|c| c.kind() == "comment")?;
+        .filter(|c| c.kind_str() == "comment")?;
     let between = src.get(comment.end_byte()..anchor.start_byte())?;
     if !between.trim().is_empty() {
         return None;
@@ -1085,23 +1081,23 @@ fn js_doc_interface(
 
 fn keyword_span(node: Node<'_>, keyword: &str) -> Option<Range<usize>> {
     let mut cursor = node.walk();
-    let found = node.children(&mut cursor).find(|c| c.kind() == keyword);
+    let found = node.children(&mut cursor).find(|c| c.kind_str() == keyword);
     found.map(|c| c.byte_range())
 }
 
 fn js_class(node: Node<'_>, src: &str, contract: &Contract) -> Unit {
     let mut unit = Unit {
-        is_abstract: node.kind() == "abstract_class_declaration",
+        is_abstract: node.kind_str() == "abstract_class_declaration",
         ..Unit::default()
     };
-    let own_name = node.child_by_field_name("name");
+    let own_name = node.field("name");
     let binding = own_name.or_else(|| js_binding_name(node));
     let (name, span) = match binding {
         Some(n) => (text(n, src).to_string(), n.byte_range()),
         None => {
             let in_default_export = node
                 .parent()
-                .is_some_and(|p| p.kind() == "export_statement");
+                .is_some_and(|p| p.kind_str() == "export_statement");
             let label = if in_default_export {
                 "export default class"
             } else {
@@ -1118,20 +1114,18 @@ fn js_class(node: Node<'_>, src: &str, contract: &Contract) -> Unit {
     unit.span = span;
     for part in named_children(node)
         .into_iter()
-        .filter(|c| c.kind() == "class_heritage")
+        .filter(|c| c.kind_str() == "class_heritage")
     {
         for clause in named_children(part) {
-            match clause.kind() {
-                "extends_clause" => {
-                    match clause.child_by_field_name("value").map(|v| (v.kind(), v)) {
-                        Some(("identifier", v)) => unit.bases.push(text(v, src).to_string()),
-                        Some(("member_expression", v)) => match v.child_by_field_name("property") {
-                            Some(p) => unit.bases.push(text(p, src).to_string()),
-                            None => unit.open = true,
-                        },
-                        _ => unit.open = true,
-                    }
-                }
+            match clause.kind_str() {
+                "extends_clause" => match clause.field("value").map(|v| (v.kind_str(), v)) {
+                    Some(("identifier", v)) => unit.bases.push(text(v, src).to_string()),
+                    Some(("member_expression", v)) => match v.field("property") {
+                        Some(p) => unit.bases.push(text(p, src).to_string()),
+                        None => unit.open = true,
+                    },
+                    _ => unit.open = true,
+                },
                 "implements_clause" => unit.implements.extend(
                     named_children(clause)
                         .into_iter()
@@ -1149,7 +1143,7 @@ fn js_class(node: Node<'_>, src: &str, contract: &Contract) -> Unit {
     ) {
         unit.implements.push(doc);
     }
-    if let Some(body) = node.child_by_field_name("body") {
+    if let Some(body) = node.field("body") {
         js_class_members(body, src, contract, &mut unit.members);
     }
     unit
@@ -1159,7 +1153,7 @@ fn js_class(node: Node<'_>, src: &str, contract: &Contract) -> Unit {
 fn js_binding_name(node: Node<'_>) -> Option<Node<'_>> {
     let mut current = node;
     while let Some(parent) = current.parent() {
-        match parent.kind() {
+        match parent.kind_str() {
             "parenthesized_expression"
             | "as_expression"
             | "satisfies_expression"
@@ -1167,14 +1161,14 @@ fn js_binding_name(node: Node<'_>) -> Option<Node<'_>> {
             | "type_assertion" => current = parent,
             "variable_declarator" => {
                 return parent
-                    .child_by_field_name("name")
-                    .filter(|n| n.kind() == "identifier")
+                    .field("name")
+                    .filter(|n| n.kind_str() == "identifier")
             }
-            "pair" => return parent.child_by_field_name("key"),
+            "pair" => return parent.field("key"),
             "assignment_expression" => {
-                let left = parent.child_by_field_name("left")?;
-                return Some(match left.kind() {
-                    "member_expression" => left.child_by_field_name("property")?,
+                let left = parent.field("left")?;
+                return Some(match left.kind_str() {
+                    "member_expression" => left.field("property")?,
                     _ => left,
                 });
             }
@@ -1198,7 +1192,7 @@ fn js_has_keyword(node: Node<'_>, keyword: &str) -> bool {
 }
 
 fn js_function_value(value: Node<'_>, src: &str) -> Body {
-    match value.kind() {
+    match value.kind_str() {
         "arrow_function" | "function_expression" | "function" => {
             Body::Code(js_function_stub(value, src))
         }
@@ -1208,13 +1202,13 @@ fn js_function_value(value: Node<'_>, src: &str) -> Body {
 
 fn js_class_members(body: Node<'_>, src: &str, contract: &Contract, members: &mut Vec<Member>) {
     for child in named_children(body) {
-        let Some(key) = child.child_by_field_name("name") else {
+        let Some(key) = child.field("name") else {
             continue;
         };
         let Some(name) = js_member_name(key, src) else {
             continue;
         };
-        let body = match child.kind() {
+        let body = match child.kind_str() {
             "method_definition" => {
                 if name == "constructor" {
                     js_parameter_properties(child, src, members);
@@ -1229,7 +1223,7 @@ fn js_class_members(body: Node<'_>, src: &str, contract: &Contract, members: &mu
             "abstract_method_signature" => Body::Abstract,
             "public_field_definition" if js_has_keyword(child, "abstract") => Body::Abstract,
             "public_field_definition" => child
-                .child_by_field_name("value")
+                .field("value")
                 .map_or(Body::Value, |v| js_function_value(v, src)),
             _ => continue,
         };
@@ -1241,13 +1235,12 @@ fn js_class_members(body: Node<'_>, src: &str, contract: &Contract, members: &mu
     }
     // `this.revoke = ...` in the constructor or elsewhere.
     walk(body, |node| {
-        if node.kind() == "assignment_expression" {
-            let target = node.child_by_field_name("left").filter(|l| {
-                l.kind() == "member_expression"
-                    && l.child_by_field_name("object")
-                        .is_some_and(|o| o.kind() == "this")
+        if node.kind_str() == "assignment_expression" {
+            let target = node.field("left").filter(|l| {
+                l.kind_str() == "member_expression"
+                    && l.field("object").is_some_and(|o| o.kind_str() == "this")
             });
-            if let Some(property) = target.and_then(|t| t.child_by_field_name("property")) {
+            if let Some(property) = target.and_then(|t| t.field("property")) {
                 let name = text(property, src);
                 if contract.is_member(name) {
                     members.push(Member {
@@ -1264,17 +1257,17 @@ fn js_class_members(body: Node<'_>, src: &str, contract: &Contract, members: &mu
 
 /// `constructor(readonly revoke: () => Promise<void>)` declares a member.
 fn js_parameter_properties(constructor: Node<'_>, src: &str, members: &mut Vec<Member>) {
-    let Some(parameters) = constructor.child_by_field_name("parameters") else {
+    let Some(parameters) = constructor.field("parameters") else {
         return;
     };
     for parameter in named_children(parameters) {
         let is_property = named_children(parameter)
             .iter()
-            .any(|c| matches!(c.kind(), "accessibility_modifier" | "override_modifier"))
+            .any(|c| matches!(c.kind_str(), "accessibility_modifier" | "override_modifier"))
             || js_has_keyword(parameter, "readonly");
         let pattern = parameter
-            .child_by_field_name("pattern")
-            .filter(|p| p.kind() == "identifier");
+            .field("pattern")
+            .filter(|p| p.kind_str() == "identifier");
         if let (true, Some(pattern)) = (is_property, pattern) {
             members.push(Member {
                 name: text(pattern, src).to_string(),
@@ -1304,24 +1297,24 @@ fn js_object_unit(
         ..Unit::default()
     };
     for child in named_children(object) {
-        let (key, body) = match child.kind() {
+        let (key, body) = match child.kind_str() {
             "spread_element" => {
                 unit.open = true;
                 continue;
             }
             "shorthand_property_identifier" => (child, Body::Value),
             "pair" => {
-                let Some(key) = child.child_by_field_name("key") else {
+                let Some(key) = child.field("key") else {
                     continue;
                 };
-                let value = child.child_by_field_name("value");
+                let value = child.field("value");
                 (
                     key,
                     value.map_or(Body::Value, |v| js_function_value(v, src)),
                 )
             }
             "method_definition" => {
-                let Some(key) = child.child_by_field_name("name") else {
+                let Some(key) = child.field("name") else {
                     continue;
                 };
                 let accessor = js_has_keyword(child, "get") || js_has_keyword(child, "set");
@@ -1365,12 +1358,12 @@ fn js_push_object(
 /// partial.
 fn js_object_value(mut value: Node<'_>) -> Option<Node<'_>> {
     // Parentheses, and `as const` (an `as_expression` with no type node).
-    while value.kind() == "parenthesized_expression"
-        || (value.kind() == "as_expression" && value.named_child_count() == 1)
+    while value.kind_str() == "parenthesized_expression"
+        || (value.kind_str() == "as_expression" && value.named_child_count() == 1)
     {
         value = first_named(value)?;
     }
-    Some(value).filter(|v| v.kind() == "object")
+    Some(value).filter(|v| v.kind_str() == "object")
 }
 
 /// `const x: Connector = {...}`, `const all: Connector[] = [{...}]`,
@@ -1383,15 +1376,10 @@ fn js_typed_variable(
     objects: &mut HashSet<usize>,
     units: &mut Vec<Unit>,
 ) {
-    let (Some(name), Some(value)) = (
-        declarator.child_by_field_name("name"),
-        declarator.child_by_field_name("value"),
-    ) else {
+    let (Some(name), Some(value)) = (declarator.field("name"), declarator.field("value")) else {
         return;
     };
-    let ty = declarator
-        .child_by_field_name("type")
-        .and_then(|t| first_named(t));
+    let ty = declarator.field("type").and_then(|t| first_named(t));
     let named = || Some((text(name, src).to_string(), name.byte_range()));
     let direct = ty
         .and_then(|t| js_type_interface(t, src, contract))
@@ -1405,7 +1393,7 @@ fn js_typed_variable(
     let Some(ty) = ty else {
         return;
     };
-    let element = match ty.kind() {
+    let element = match ty.kind_str() {
         "array_type" => first_named(ty).and_then(|t| js_type_interface(t, src, contract)),
         "generic_type" if matches!(js_generic_name(ty, src), Some("Array" | "ReadonlyArray")) => {
             js_type_arguments(ty)
@@ -1416,7 +1404,7 @@ fn js_typed_variable(
     };
     let value = js_unwrap(value);
     if let Some(interface) = element {
-        if value.kind() == "array" {
+        if value.kind_str() == "array" {
             for item in named_children(value) {
                 if let Some(object) = js_object_value(item) {
                     js_push_object(object, None, interface.clone(), src, objects, units);
@@ -1425,21 +1413,18 @@ fn js_typed_variable(
         }
         return;
     }
-    let record = match ty.kind() {
+    let record = match ty.kind_str() {
         "generic_type" if js_generic_name(ty, src) == Some("Record") => js_type_arguments(ty)
             .get(1)
             .and_then(|t| js_type_interface(*t, src, contract)),
         _ => None,
     };
-    if let (Some(interface), "object") = (record, value.kind()) {
+    if let (Some(interface), "object") = (record, value.kind_str()) {
         for pair in named_children(value)
             .into_iter()
-            .filter(|p| p.kind() == "pair")
+            .filter(|p| p.kind_str() == "pair")
         {
-            let (Some(key), Some(item)) = (
-                pair.child_by_field_name("key"),
-                pair.child_by_field_name("value"),
-            ) else {
+            let (Some(key), Some(item)) = (pair.field("key"), pair.field("value")) else {
                 continue;
             };
             if let Some(object) = js_object_value(item) {
@@ -1459,15 +1444,15 @@ fn js_asserted_object(
     units: &mut Vec<Unit>,
 ) {
     let children = named_children(node);
-    let (expression, ty) = if node.kind() == "type_assertion" {
+    let (expression, ty) = if node.kind_str() == "type_assertion" {
         let ty = children
             .iter()
-            .find(|c| c.kind() == "type_arguments")
+            .find(|c| c.kind_str() == "type_arguments")
             .and_then(|t| first_named(*t));
         (
             children
                 .iter()
-                .find(|c| c.kind() != "type_arguments")
+                .find(|c| c.kind_str() != "type_arguments")
                 .copied(),
             ty,
         )
@@ -1489,12 +1474,12 @@ fn js_asserted_object(
             let mut top = node;
             while let Some(p) = top
                 .parent()
-                .filter(|p| p.kind() == "parenthesized_expression")
+                .filter(|p| p.kind_str() == "parenthesized_expression")
             {
                 top = p;
             }
             top.parent()
-                .filter(|p| p.kind() == "export_statement")
+                .filter(|p| p.kind_str() == "export_statement")
                 .map(|_| {
                     (
                         "export default".to_string(),
@@ -1519,7 +1504,7 @@ fn js_returned_object(
         return;
     };
     let interface = function
-        .child_by_field_name("return_type")
+        .field("return_type")
         .and_then(|t| js_return_interface(t, src, contract))
         .or_else(|| js_doc_interface(function, src, &["@returns", "@return"], contract));
     let Some(interface) = interface else {
@@ -1543,7 +1528,7 @@ const PYTHON_MARKER_BASES: &[&str] = &["ABC", "Protocol", "Generic", "object"];
 fn python_units(root: Node<'_>, src: &str, contract: &Contract) -> Vec<Unit> {
     let mut units = Vec::new();
     walk(root, |node| {
-        if node.kind() == "class_definition" {
+        if node.kind_str() == "class_definition" {
             if let Some(unit) = python_class(node, src, contract) {
                 units.push(unit);
             }
@@ -1554,7 +1539,7 @@ fn python_units(root: Node<'_>, src: &str, contract: &Contract) -> Vec<Unit> {
 }
 
 fn python_class(node: Node<'_>, src: &str, contract: &Contract) -> Option<Unit> {
-    let name = node.child_by_field_name("name")?;
+    let name = node.field("name")?;
     let mut unit = Unit {
         name: text(name, src).to_string(),
         span: name.byte_range(),
@@ -1563,16 +1548,14 @@ fn python_class(node: Node<'_>, src: &str, contract: &Contract) -> Option<Unit> 
     };
     unit.is_definition = contract.is_interface(&unit.name);
     let bases = node
-        .child_by_field_name("superclasses")
+        .field("superclasses")
         .map(named_children)
         .unwrap_or_default();
     for base in bases {
-        match base.kind() {
+        match base.kind_str() {
             "comment" => {}
             "keyword_argument" => {
-                let value = base
-                    .child_by_field_name("value")
-                    .map_or("", |v| text(v, src));
+                let value = base.field("value").map_or("", |v| text(v, src));
                 unit.is_abstract |= value.contains("ABCMeta");
             }
             "identifier" | "attribute" | "subscript" => {
@@ -1591,22 +1574,21 @@ fn python_class(node: Node<'_>, src: &str, contract: &Contract) -> Option<Unit> 
             _ => unit.open = true,
         }
     }
-    let body = node.child_by_field_name("body")?;
+    let body = node.field("body")?;
     for statement in named_children(body) {
         python_member(statement, src, &mut unit.members);
     }
     // `self.revoke = ...` assignments in methods.
     walk(body, |n| {
-        if n.kind() == "class_definition" {
+        if n.kind_str() == "class_definition" {
             return false;
         }
-        if n.kind() == "assignment" {
-            let target = n.child_by_field_name("left").filter(|l| {
-                l.kind() == "attribute"
-                    && l.child_by_field_name("object")
-                        .is_some_and(|o| text(o, src) == "self")
+        if n.kind_str() == "assignment" {
+            let target = n.field("left").filter(|l| {
+                l.kind_str() == "attribute"
+                    && l.field("object").is_some_and(|o| text(o, src) == "self")
             });
-            if let Some(attribute) = target.and_then(|t| t.child_by_field_name("attribute")) {
+            if let Some(attribute) = target.and_then(|t| t.field("attribute")) {
                 let name = text(attribute, src);
                 if contract.is_member(name) {
                     unit.members.push(Member {
@@ -1624,17 +1606,17 @@ fn python_class(node: Node<'_>, src: &str, contract: &Contract) -> Option<Unit> 
 }
 
 fn python_member(statement: Node<'_>, src: &str, members: &mut Vec<Member>) {
-    match statement.kind() {
+    match statement.kind_str() {
         "function_definition" => python_method(statement, &[], src, members),
         "decorated_definition" => {
             let decorators: Vec<&str> = named_children(statement)
                 .into_iter()
-                .filter(|d| d.kind() == "decorator")
+                .filter(|d| d.kind_str() == "decorator")
                 .map(|d| text(d, src))
                 .collect();
             if let Some(def) = statement
-                .child_by_field_name("definition")
-                .filter(|d| d.kind() == "function_definition")
+                .field("definition")
+                .filter(|d| d.kind_str() == "function_definition")
             {
                 python_method(def, &decorators, src, members);
             }
@@ -1642,11 +1624,11 @@ fn python_member(statement: Node<'_>, src: &str, members: &mut Vec<Member>) {
         "expression_statement" => {
             for assignment in named_children(statement)
                 .into_iter()
-                .filter(|a| a.kind() == "assignment")
+                .filter(|a| a.kind_str() == "assignment")
             {
                 if let Some(left) = assignment
-                    .child_by_field_name("left")
-                    .filter(|l| l.kind() == "identifier")
+                    .field("left")
+                    .filter(|l| l.kind_str() == "identifier")
                 {
                     members.push(Member {
                         name: text(left, src).to_string(),
@@ -1661,7 +1643,7 @@ fn python_member(statement: Node<'_>, src: &str, members: &mut Vec<Member>) {
 }
 
 fn python_method(def: Node<'_>, decorators: &[&str], src: &str, members: &mut Vec<Member>) {
-    let Some(name) = def.child_by_field_name("name") else {
+    let Some(name) = def.field("name") else {
         return;
     };
     let decorated = |word: &str| decorators.iter().any(|d| d.contains(word));

@@ -2,6 +2,7 @@
 //! but forbidden in certain code, chosen by file path or by what the calling
 //! function touches.
 
+use crate::lang::tree::NodeExt;
 use std::ops::Range;
 
 use globset::GlobSet;
@@ -301,11 +302,10 @@ impl ForbiddenCallInScopeCheck {
             _ => ("aliased_import", "name"),
         };
         walk(root, |node| {
-            if node.kind() == kind {
-                if let (Some(name), Some(alias)) = (
-                    node.child_by_field_name(name_field),
-                    node.child_by_field_name("alias"),
-                ) {
+            if node.kind_str() == kind {
+                if let (Some(name), Some(alias)) =
+                    (node.child_by_field_name(name_field), node.field("alias"))
+                {
                     let imported = text(name, src).rsplit('.').next().unwrap_or_default();
                     if self.is_function(family, imported) {
                         aliases.push(text(alias, src).to_string());
@@ -322,25 +322,25 @@ impl ForbiddenCallInScopeCheck {
         let mut found = Vec::new();
         let aliases = self.imported_aliases(root, src, Family::Js);
         walk(root, |node| {
-            let (name, callee, args) = match node.kind() {
+            let (name, callee, args) = match node.kind_str() {
                 "call_expression" => {
                     let Some(call) = ts::call(node) else {
                         return true;
                     };
-                    let function = node.child_by_field_name("function");
+                    let function = node.field("function");
                     (call.name, function, call.args)
                 }
                 "new_expression" => {
-                    let Some(constructor) = node.child_by_field_name("constructor") else {
+                    let Some(constructor) = node.field("constructor") else {
                         return true;
                     };
-                    let name = match constructor.kind() {
-                        "member_expression" => constructor.child_by_field_name("property"),
+                    let name = match constructor.kind_str() {
+                        "member_expression" => constructor.field("property"),
                         "identifier" => Some(constructor),
                         _ => None,
                     };
                     let args = node
-                        .child_by_field_name("arguments")
+                        .field("arguments")
                         .map(crate::lang::tree::named_children)
                         .unwrap_or_default();
                     let Some(name) = name else { return true };
@@ -349,7 +349,7 @@ impl ForbiddenCallInScopeCheck {
                 _ => return true,
             };
             let name_text = text(name, src);
-            let counts = (node.kind() == "call_expression"
+            let counts = (node.kind_str() == "call_expression"
                 && (self.is_function(Family::Js, name_text)
                     || aliases.iter().any(|a| a == name_text)))
                 || (self.is_constructor(name_text)
@@ -372,7 +372,7 @@ impl ForbiddenCallInScopeCheck {
     /// `createClient(url, key)` with `const key = process.env.…SERVICE_ROLE…`.
     fn ts_arg_constant_has_marker(&self, root: Node<'_>, src: &str, arg: Node<'_>) -> bool {
         let arg = ts::unwrap_expression(arg);
-        arg.kind() == "identifier"
+        arg.kind_str() == "identifier"
             && ts::const_initializer(root, src, text(arg, src), arg.start_byte())
                 .is_some_and(|value| self.has_marker(text(value, src)))
     }
@@ -394,7 +394,7 @@ impl ForbiddenCallInScopeCheck {
                         .chain(call.kwargs.iter().map(|(_, v)| v))
                         .any(|a| {
                             self.has_marker(text(*a, src))
-                                || (a.kind() == "identifier"
+                                || (a.kind_str() == "identifier"
                                     && py::assignment_value(
                                         root,
                                         src,
@@ -407,7 +407,7 @@ impl ForbiddenCallInScopeCheck {
                 found.push(Candidate {
                     node,
                     name: call.name,
-                    callee: callee_text(node.child_by_field_name("function"), call.name, src),
+                    callee: callee_text(node.field("function"), call.name, src),
                 });
             }
             true
@@ -440,21 +440,21 @@ impl ForbiddenCallInScopeCheck {
             if column.is_some() {
                 return false;
             }
-            let name = match (family, node.kind()) {
+            let name = match (family, node.kind_str()) {
                 (Family::Js, "string" | "template_string") => {
                     ts::string_literal(node, src).map(|s| s.with_placeholders())
                 }
                 (Family::Js, "shorthand_property_identifier") => Some(text(node, src).to_string()),
                 (Family::Js, "property_identifier") => node
                     .parent()
-                    .filter(|p| p.kind() == "pair")
+                    .filter(|p| p.kind_str() == "pair")
                     .map(|_| text(node, src).to_string()),
                 (Family::Python, "string") => {
                     py::string_literal(node, src).map(|s| s.with_placeholders())
                 }
-                (Family::Python, "keyword_argument") => node
-                    .child_by_field_name("name")
-                    .map(|n| text(n, src).to_string()),
+                (Family::Python, "keyword_argument") => {
+                    node.field("name").map(|n| text(n, src).to_string())
+                }
                 _ => None,
             };
             if let Some(name) = name.filter(|n| columns.is_match(n)) {

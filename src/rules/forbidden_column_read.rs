@@ -2,6 +2,7 @@
 //! found in query-builder column lists and filters and in SQL that reads
 //! them.
 
+use crate::lang::tree::NodeExt;
 use std::collections::HashSet;
 use std::ops::Range;
 
@@ -499,6 +500,11 @@ fn ts_read_columns(root: Node<'_>, src: &str, columns: &ColumnGlobs) -> Vec<Ment
             }
             return true;
         }
+        if !ts::call_name(node, src)
+            .is_some_and(|m| matches!(m, "select" | "match" | "or") || JS_FILTERS.contains(&m))
+        {
+            return true;
+        }
         let Some(call) = ts::call(node) else {
             return true;
         };
@@ -519,7 +525,7 @@ fn ts_read_columns(root: Node<'_>, src: &str, columns: &ColumnGlobs) -> Vec<Ment
             }
             "match" if ts_is_query(root, src, receiver, 0) => {
                 if let Some(object) = call.args.first().map(|a| ts::unwrap_expression(*a)) {
-                    if object.kind() == "object" {
+                    if object.kind_str() == "object" {
                         found.extend(ts_object_keys(object, src));
                     }
                 }
@@ -578,7 +584,7 @@ fn ts_strings_via(
     if hops > MAX_HOPS {
         return Vec::new();
     }
-    match arg.kind() {
+    match arg.kind_str() {
         "identifier" => {
             let via = via.or_else(|| Some(arg.byte_range()));
             match ts::const_initializer(root, src, text(arg, src), arg.start_byte()) {
@@ -598,14 +604,14 @@ fn ts_strings_via(
                 return Vec::new();
             }
             let mut via = via;
-            if array.kind() == "identifier" {
+            if array.kind_str() == "identifier" {
                 via = via.or_else(|| Some(array.byte_range()));
                 match ts::const_initializer(root, src, text(array, src), array.start_byte()) {
                     Some(value) => array = ts::unwrap_expression(value),
                     None => return Vec::new(),
                 }
             }
-            if array.kind() != "array" {
+            if array.kind_str() != "array" {
                 return Vec::new();
             }
             named_children(array)
@@ -624,10 +630,8 @@ fn ts_strings_via(
 fn ts_object_keys(object: Node<'_>, src: &str) -> Vec<Mention> {
     let mut out = Vec::new();
     for member in named_children(object) {
-        let key = match member.kind() {
-            "pair" => member
-                .child_by_field_name("key")
-                .and_then(|k| ts_key(k, src)),
+        let key = match member.kind_str() {
+            "pair" => member.field("key").and_then(|k| ts_key(k, src)),
             "shorthand_property_identifier" => Some(Key::plain(
                 text(member, src).to_string(),
                 member.byte_range(),
@@ -649,12 +653,12 @@ fn ts_object_keys(object: Node<'_>, src: &str) -> Vec<Mention> {
 fn ts_chain_top(node: Node<'_>) -> Node<'_> {
     let mut current = node;
     while let Some(parent) = current.parent() {
-        let continues = match parent.kind() {
+        let continues = match parent.kind_str() {
             "member_expression" => parent
-                .child_by_field_name("object")
+                .field("object")
                 .is_some_and(|o| o.id() == current.id()),
             "call_expression" => parent
-                .child_by_field_name("function")
+                .field("function")
                 .is_some_and(|f| f.id() == current.id()),
             "await_expression" | "parenthesized_expression" | "non_null_expression" => true,
             _ => false,
@@ -726,14 +730,12 @@ fn py_read_columns(root: Node<'_>, src: &str, columns: &ColumnGlobs) -> Vec<Ment
             }
             ("match", Some(receiver)) if py_is_query(root, src, receiver, 0) => {
                 if let Some(dict) = call.args.first().map(|a| py::unwrap_expression(*a)) {
-                    if dict.kind() == "dictionary" {
+                    if dict.kind_str() == "dictionary" {
                         for pair in named_children(dict)
                             .into_iter()
-                            .filter(|p| p.kind() == "pair")
+                            .filter(|p| p.kind_str() == "pair")
                         {
-                            if let Some(key) =
-                                pair.child_by_field_name("key").and_then(|k| py_key(k, src))
-                            {
+                            if let Some(key) = pair.field("key").and_then(|k| py_key(k, src)) {
                                 found.push(Mention {
                                     name: key.name,
                                     display: key.display,
@@ -789,7 +791,7 @@ fn py_strings(root: Node<'_>, src: &str, arg: Node<'_>) -> Vec<Resolved> {
     if let Some(lit) = py::fold_string(arg, src) {
         return vec![Resolved { lit, via: None }];
     }
-    if arg.kind() != "identifier" {
+    if arg.kind_str() != "identifier" {
         return Vec::new();
     }
     let mut name = arg;
@@ -805,7 +807,7 @@ fn py_strings(root: Node<'_>, src: &str, arg: Node<'_>) -> Vec<Resolved> {
                 via: Some(arg.byte_range()),
             }];
         }
-        if value.kind() != "identifier" {
+        if value.kind_str() != "identifier" {
             return Vec::new();
         }
         name = value;
@@ -816,12 +818,12 @@ fn py_strings(root: Node<'_>, src: &str, arg: Node<'_>) -> Vec<Resolved> {
 fn py_chain_top(node: Node<'_>) -> Node<'_> {
     let mut current = node;
     while let Some(parent) = current.parent() {
-        let continues = match parent.kind() {
+        let continues = match parent.kind_str() {
             "attribute" => parent
-                .child_by_field_name("object")
+                .field("object")
                 .is_some_and(|o| o.id() == current.id()),
             "call" => parent
-                .child_by_field_name("function")
+                .field("function")
                 .is_some_and(|f| f.id() == current.id()),
             "await" | "parenthesized_expression" => true,
             _ => false,

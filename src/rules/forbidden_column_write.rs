@@ -1,6 +1,7 @@
 //! The `forbidden-column-write` rule kind: columns that must not be written,
 //! found as keys of query-builder writes and in SQL that adds or sets them.
 
+use crate::lang::tree::NodeExt;
 use std::collections::HashSet;
 use std::ops::Range;
 
@@ -241,12 +242,13 @@ fn ts_written_keys(root: Node<'_>, src: &str) -> Vec<Key> {
                     keys.push(Key::plain(name, lit.file_span(span)));
                 }
             }
-        } else if let Some(call) = ts::call(node) {
-            if WRITE_METHODS.contains(&text(call.name, src)) {
-                if let (Some(receiver), Some(arg)) = (call.receiver, call.args.first()) {
-                    if ts_is_query(root, src, receiver, 0) {
-                        ts_row_keys(root, src, *arg, node, 0, &mut keys);
-                    }
+        } else if let Some(call) = ts::call_name(node, src)
+            .filter(|m| WRITE_METHODS.contains(m))
+            .and_then(|_| ts::call(node))
+        {
+            if let (Some(receiver), Some(arg)) = (call.receiver, call.args.first()) {
+                if ts_is_query(root, src, receiver, 0) {
+                    ts_row_keys(root, src, *arg, node, 0, &mut keys);
                 }
             }
         }
@@ -266,7 +268,7 @@ pub(super) fn ts_is_query(root: Node<'_>, src: &str, receiver: Node<'_>, depth: 
     }
     let base = ts_chain_root(receiver);
     depth < MAX_DEPTH
-        && base.kind() == "identifier"
+        && base.kind_str() == "identifier"
         && ts::const_initializer(root, src, text(base, src), base.start_byte())
             .is_some_and(|value| ts_is_query(root, src, value, depth + 1))
 }
@@ -275,9 +277,9 @@ pub(super) fn ts_is_query(root: Node<'_>, src: &str, receiver: Node<'_>, depth: 
 fn ts_chain_root(node: Node<'_>) -> Node<'_> {
     let mut node = ts::unwrap_expression(node);
     loop {
-        let next = match node.kind() {
-            "call_expression" => node.child_by_field_name("function"),
-            "member_expression" | "subscript_expression" => node.child_by_field_name("object"),
+        let next = match node.kind_str() {
+            "call_expression" => node.field("function"),
+            "member_expression" | "subscript_expression" => node.field("object"),
             _ => None,
         };
         match next {
@@ -301,12 +303,12 @@ pub(super) fn ts_row_keys(
         return;
     }
     let value = ts::unwrap_expression(value);
-    match value.kind() {
+    match value.kind_str() {
         "object" => {
             for member in named_children(value) {
-                match member.kind() {
+                match member.kind_str() {
                     "pair" => {
-                        if let Some(key) = member.child_by_field_name("key") {
+                        if let Some(key) = member.field("key") {
                             if let Some(key) =
                                 ts_key(key, src).or_else(|| ts_computed_constant(root, src, key))
                             {
@@ -368,23 +370,23 @@ pub(super) fn ts_row_keys(
 fn ts_returned_values(callback: Node<'_>) -> Vec<Node<'_>> {
     let callback = ts::unwrap_expression(callback);
     if !matches!(
-        callback.kind(),
+        callback.kind_str(),
         "arrow_function" | "function_expression" | "function"
     ) {
         return Vec::new();
     }
-    let Some(body) = callback.child_by_field_name("body") else {
+    let Some(body) = callback.field("body") else {
         return Vec::new();
     };
-    if body.kind() != "statement_block" {
+    if body.kind_str() != "statement_block" {
         return vec![body];
     }
     let mut returned = Vec::new();
     walk(body, |node| {
-        if node.id() != body.id() && ts::FUNCTION_KINDS.contains(&node.kind()) {
+        if node.id() != body.id() && ts::FUNCTION_KINDS.contains(&node.kind_str()) {
             return false;
         }
-        if node.kind() == "return_statement" {
+        if node.kind_str() == "return_statement" {
             if let Some(value) = node.named_child(0) {
                 returned.push(value);
             }
@@ -408,9 +410,9 @@ pub(super) fn ts_key(key: Node<'_>, src: &str) -> Option<Key> {
 fn ts_computed_constant(root: Node<'_>, src: &str, key: Node<'_>) -> Option<Key> {
     let inner = ts::unwrap_expression(
         key.named_child(0)
-            .filter(|_| key.kind() == "computed_property_name")?,
+            .filter(|_| key.kind_str() == "computed_property_name")?,
     );
-    if inner.kind() != "identifier" {
+    if inner.kind_str() != "identifier" {
         return None;
     }
     let value = ts::const_initializer(root, src, text(inner, src), inner.start_byte())?;
@@ -426,15 +428,13 @@ fn ts_member_assignments(src: &str, name: &str, call: Node<'_>, keys: &mut Vec<K
         if node.start_byte() > call.start_byte() {
             return false;
         }
-        if node.kind() == "assignment_expression" {
-            if let Some(left) = node.child_by_field_name("left") {
-                let object = left.child_by_field_name("object");
-                if object.is_some_and(|o| o.kind() == "identifier" && text(o, src) == name) {
-                    let key = match left.kind() {
-                        "member_expression" => left
-                            .child_by_field_name("property")
-                            .and_then(|p| ts_key(p, src)),
-                        "subscript_expression" => left.child_by_field_name("index").and_then(|i| {
+        if node.kind_str() == "assignment_expression" {
+            if let Some(left) = node.field("left") {
+                let object = left.field("object");
+                if object.is_some_and(|o| o.kind_str() == "identifier" && text(o, src) == name) {
+                    let key = match left.kind_str() {
+                        "member_expression" => left.field("property").and_then(|p| ts_key(p, src)),
+                        "subscript_expression" => left.field("index").and_then(|i| {
                             let lit = ts::fold_string(i, src)?;
                             Some(Key::literal(&lit, lit.span.clone(), src))
                         }),
@@ -492,9 +492,9 @@ pub(super) fn py_is_query(root: Node<'_>, src: &str, receiver: Node<'_>, depth: 
     }
     let mut base = py::unwrap_expression(receiver);
     loop {
-        let next = match base.kind() {
-            "call" => base.child_by_field_name("function"),
-            "attribute" => base.child_by_field_name("object"),
+        let next = match base.kind_str() {
+            "call" => base.field("function"),
+            "attribute" => base.field("object"),
             _ => None,
         };
         match next {
@@ -503,7 +503,7 @@ pub(super) fn py_is_query(root: Node<'_>, src: &str, receiver: Node<'_>, depth: 
         }
     }
     depth < MAX_DEPTH
-        && base.kind() == "identifier"
+        && base.kind_str() == "identifier"
         && py::assignment_value(root, src, text(base, src), base.start_byte())
             .is_some_and(|value| py_is_query(root, src, value, depth + 1))
 }
@@ -520,13 +520,13 @@ pub(super) fn py_row_keys(
         return;
     }
     let value = py::unwrap_expression(value);
-    match value.kind() {
+    match value.kind_str() {
         "dictionary" => {
             for member in named_children(value) {
-                match member.kind() {
+                match member.kind_str() {
                     "pair" => {
                         if let Some(key) = member
-                            .child_by_field_name("key")
+                            .field("key")
                             .and_then(|k| py_key_or_constant(root, src, k))
                         {
                             keys.push(key);
@@ -543,8 +543,8 @@ pub(super) fn py_row_keys(
         }
         "dictionary_comprehension" => {
             if let Some(key) = value
-                .child_by_field_name("body")
-                .and_then(|b| b.child_by_field_name("key"))
+                .field("body")
+                .and_then(|b| b.field("key"))
                 .and_then(|k| py_key(k, src))
             {
                 keys.push(key);
@@ -552,7 +552,7 @@ pub(super) fn py_row_keys(
         }
         // `[{"integration_x_status": s} for org in orgs]`
         "list_comprehension" | "generator_expression" => {
-            if let Some(body) = value.child_by_field_name("body") {
+            if let Some(body) = value.field("body") {
                 py_row_keys(root, src, body, call, depth + 1, keys);
             }
         }
@@ -599,7 +599,7 @@ fn py_key_or_constant(root: Node<'_>, src: &str, key: Node<'_>) -> Option<Key> {
     if let Some(key) = py_key(key, src) {
         return Some(key);
     }
-    if key.kind() != "identifier" {
+    if key.kind_str() != "identifier" {
         return None;
     }
     let value = py::assignment_value(root, src, text(key, src), key.start_byte())?;
@@ -614,16 +614,13 @@ fn py_subscript_assignments(src: &str, name: &str, call: Node<'_>, keys: &mut Ve
         if node.start_byte() > call.start_byte() {
             return false;
         }
-        if node.kind() == "assignment" {
-            if let Some(left) = node.child_by_field_name("left") {
-                let object = left.child_by_field_name("value");
-                if left.kind() == "subscript"
-                    && object.is_some_and(|o| o.kind() == "identifier" && text(o, src) == name)
+        if node.kind_str() == "assignment" {
+            if let Some(left) = node.field("left") {
+                let object = left.field("value");
+                if left.kind_str() == "subscript"
+                    && object.is_some_and(|o| o.kind_str() == "identifier" && text(o, src) == name)
                 {
-                    keys.extend(
-                        left.child_by_field_name("subscript")
-                            .and_then(|k| py_key(k, src)),
-                    );
+                    keys.extend(left.field("subscript").and_then(|k| py_key(k, src)));
                 }
             }
         }

@@ -1,6 +1,7 @@
 //! The `forbidden-definition` rule kind: functions whose very existence
 //! breaks the architecture, found by name where they are defined.
 
+use crate::lang::tree::NodeExt;
 use std::ops::Range;
 
 use serde::Deserialize;
@@ -206,31 +207,31 @@ impl Check for ForbiddenDefinitionCheck {
 fn ts_definitions(root: Node<'_>, src: &str) -> Vec<(String, Range<usize>)> {
     let mut found = Vec::new();
     walk(root, |node| {
-        let name = match node.kind() {
+        let name = match node.kind_str() {
             "function_declaration" | "generator_function_declaration" | "method_definition" => {
-                node.child_by_field_name("name")
+                node.field("name")
             }
             "variable_declarator" | "public_field_definition" | "field_definition" => node
-                .child_by_field_name("value")
+                .field("value")
                 .filter(|v| ts_defines_function(*v))
-                .and_then(|_| node.child_by_field_name("name")),
+                .and_then(|_| node.field("name")),
             "pair" => node
-                .child_by_field_name("value")
+                .field("value")
                 .filter(|v| ts_defines_function(*v))
-                .and_then(|_| node.child_by_field_name("key")),
+                .and_then(|_| node.field("key")),
             "assignment_expression" => node
-                .child_by_field_name("right")
+                .field("right")
                 .filter(|v| ts_defines_function(*v))
-                .and_then(|_| node.child_by_field_name("left"))
-                .and_then(|left| match left.kind() {
-                    "member_expression" => left.child_by_field_name("property"),
+                .and_then(|_| node.field("left"))
+                .and_then(|left| match left.kind_str() {
+                    "member_expression" => left.field("property"),
                     "identifier" => Some(left),
                     _ => None,
                 }),
             _ => None,
         };
         if let Some(name) = name {
-            let written = match name.kind() {
+            let written = match name.kind_str() {
                 "identifier" | "property_identifier" | "private_property_identifier" => {
                     Some(text(name, src).trim_start_matches('#').to_string())
                 }
@@ -256,13 +257,13 @@ const TS_FUNCTION_VALUES: &[&str] = &[
 /// wraps one (`useCallback(async () => …, [])`, `withAuth(function () {…})`).
 fn ts_defines_function(value: Node<'_>) -> bool {
     let value = ts::unwrap_expression(value);
-    if TS_FUNCTION_VALUES.contains(&value.kind()) {
+    if TS_FUNCTION_VALUES.contains(&value.kind_str()) {
         return true;
     }
     ts::call(value).is_some_and(|call| {
         call.args
             .iter()
-            .any(|a| TS_FUNCTION_VALUES.contains(&ts::unwrap_expression(*a).kind()))
+            .any(|a| TS_FUNCTION_VALUES.contains(&ts::unwrap_expression(*a).kind_str()))
     })
 }
 
@@ -271,15 +272,15 @@ fn ts_defines_function(value: Node<'_>) -> bool {
 fn py_definitions(root: Node<'_>, src: &str) -> Vec<(String, Range<usize>)> {
     let mut found = Vec::new();
     walk(root, |node| {
-        let name = match node.kind() {
-            "function_definition" => node.child_by_field_name("name"),
+        let name = match node.kind_str() {
+            "function_definition" => node.field("name"),
             "assignment" => node
-                .child_by_field_name("right")
-                .filter(|r| py::unwrap_expression(*r).kind() == "lambda")
-                .and_then(|_| node.child_by_field_name("left"))
-                .and_then(|left| match left.kind() {
+                .field("right")
+                .filter(|r| py::unwrap_expression(*r).kind_str() == "lambda")
+                .and_then(|_| node.field("left"))
+                .and_then(|left| match left.kind_str() {
                     "identifier" => Some(left),
-                    "attribute" => left.child_by_field_name("attribute"),
+                    "attribute" => left.field("attribute"),
                     _ => None,
                 }),
             _ => None,

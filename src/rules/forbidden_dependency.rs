@@ -3,6 +3,7 @@
 //! Also home of the URL and string-value helpers `oauth-url-construction`
 //! shares.
 
+use crate::lang::tree::NodeExt;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
@@ -287,23 +288,23 @@ impl DependencyCheck {
         let Some(tree) = file.tree() else { return };
         let src = file.text();
         tree::walk(tree.root_node(), |node| {
-            let source = match node.kind() {
+            let source = match node.kind_str() {
                 "import_statement" => {
                     if js_import_is_type_only(node) {
                         return false;
                     }
-                    node.child_by_field_name("source").or_else(|| {
+                    node.field("source").or_else(|| {
                         named_children(node)
                             .into_iter()
-                            .find(|c| c.kind() == "import_require_clause")
-                            .and_then(|c| c.child_by_field_name("source"))
+                            .find(|c| c.kind_str() == "import_require_clause")
+                            .and_then(|c| c.field("source"))
                     })
                 }
                 "export_statement" => {
                     if has_token(node, "type") {
                         return false;
                     }
-                    node.child_by_field_name("source")
+                    node.field("source")
                 }
                 "call_expression" => js_dynamic_import(node, src).filter(|_| !in_type(node)),
                 _ => None,
@@ -328,13 +329,13 @@ impl DependencyCheck {
         let Some(tree) = file.tree() else { return };
         let src = file.text();
         tree::walk(tree.root_node(), |node| {
-            let names: Vec<Node<'_>> = match node.kind() {
+            let names: Vec<Node<'_>> = match node.kind_str() {
                 "import_statement" => {
                     let mut cursor = node.walk();
                     node.children_by_field_name("name", &mut cursor)
                         .map(|n| {
-                            if n.kind() == "aliased_import" {
-                                n.child_by_field_name("name").unwrap_or(n)
+                            if n.kind_str() == "aliased_import" {
+                                n.field("name").unwrap_or(n)
                             } else {
                                 n
                             }
@@ -342,8 +343,8 @@ impl DependencyCheck {
                         .collect()
                 }
                 "import_from_statement" => node
-                    .child_by_field_name("module_name")
-                    .filter(|m| m.kind() == "dotted_name")
+                    .field("module_name")
+                    .filter(|m| m.kind_str() == "dotted_name")
                     .into_iter()
                     .collect(),
                 "call" => {
@@ -379,7 +380,7 @@ fn has_token(node: Node<'_>, token: &str) -> bool {
     let mut cursor = node.walk();
     let found = node
         .children(&mut cursor)
-        .any(|c| !c.is_named() && c.kind() == token);
+        .any(|c| !c.is_named() && c.kind_str() == token);
     found
 }
 
@@ -390,7 +391,7 @@ fn js_import_is_type_only(node: Node<'_>) -> bool {
     }
     let Some(clause) = named_children(node)
         .into_iter()
-        .find(|c| c.kind() == "import_clause")
+        .find(|c| c.kind_str() == "import_clause")
     else {
         return false;
     };
@@ -399,10 +400,10 @@ fn js_import_is_type_only(node: Node<'_>) -> bool {
         // A default or namespace import loads the module.
         return false;
     };
-    named.kind() == "named_imports" && {
+    named.kind_str() == "named_imports" && {
         let specifiers: Vec<Node<'_>> = named_children(*named)
             .into_iter()
-            .filter(|s| s.kind() == "import_specifier")
+            .filter(|s| s.kind_str() == "import_specifier")
             .collect();
         !specifiers.is_empty()
             && specifiers
@@ -413,15 +414,15 @@ fn js_import_is_type_only(node: Node<'_>) -> bool {
 
 /// The module string of `require('m')` or `import('m')`.
 fn js_dynamic_import<'t>(node: Node<'t>, src: &str) -> Option<Node<'t>> {
-    let function = node.child_by_field_name("function")?;
-    let is_loader = function.kind() == "import"
-        || (function.kind() == "identifier" && text(function, src) == "require");
+    let function = node.field("function")?;
+    let is_loader = function.kind_str() == "import"
+        || (function.kind_str() == "identifier" && text(function, src) == "require");
     if !is_loader {
         return None;
     }
-    let arguments = node.child_by_field_name("arguments")?;
+    let arguments = node.field("arguments")?;
     let first = named_children(arguments).into_iter().next()?;
-    matches!(first.kind(), "string" | "template_string").then_some(first)
+    matches!(first.kind_str(), "string" | "template_string").then_some(first)
 }
 
 /// Whether a node sits in a type position (`typeof import('m')`).
@@ -454,12 +455,12 @@ fn python_dynamic_import(node: Node<'_>, src: &str) -> Option<StrLit> {
 fn python_type_checking_only(node: Node<'_>, src: &str) -> bool {
     let mut current = node;
     while let Some(parent) = current.parent() {
-        if parent.kind() == "if_statement"
+        if parent.kind_str() == "if_statement"
             && parent
-                .child_by_field_name("consequence")
+                .field("consequence")
                 .is_some_and(|c| c.id() == current.id())
             && parent
-                .child_by_field_name("condition")
+                .field("condition")
                 .is_some_and(|c| text(c, src).trim().ends_with("TYPE_CHECKING"))
         {
             return true;
@@ -727,7 +728,7 @@ fn tree_string_values(root: Node<'_>, src: &str, python: bool) -> Vec<StringValu
     // Same-file string constants: name → (declaration offset, value, span).
     let mut constants: HashMap<String, Vec<(usize, String, Range<usize>)>> = HashMap::new();
     tree::walk(root, |node| {
-        match node.kind() {
+        match node.kind_str() {
             "variable_declarator" | "assignment" => {
                 if let Some((name, lit)) = constant(node, src, python) {
                     constants.entry(name).or_default().push((
@@ -740,10 +741,10 @@ fn tree_string_values(root: Node<'_>, src: &str, python: bool) -> Vec<StringValu
             }
             "string" | "template_string" | "concatenated_string" => {
                 let start = if python
-                    && node.kind() == "string"
+                    && node.kind_str() == "string"
                     && node
                         .parent()
-                        .is_some_and(|p| p.kind() == "concatenated_string")
+                        .is_some_and(|p| p.kind_str() == "concatenated_string")
                 {
                     node.parent().unwrap_or(node)
                 } else {
@@ -777,7 +778,7 @@ fn tree_string_values(root: Node<'_>, src: &str, python: bool) -> Vec<StringValu
         .into_iter()
         .map(|(lit, lead)| {
             let lead = lead.filter(|_| lit.value.starts_with(SUBSTITUTION));
-            let head = lead.filter(|n| n.kind() == "identifier").and_then(|n| {
+            let head = lead.filter(|n| n.kind_str() == "identifier").and_then(|n| {
                 constants
                     .get(text(n, src))?
                     .iter()
@@ -810,16 +811,16 @@ fn fold(node: Node<'_>, src: &str, python: bool) -> Option<StrLit> {
     if !python {
         return typescript::fold_string(node, src);
     }
-    match node.kind() {
+    match node.kind_str() {
         "string" | "concatenated_string" => python::string_literal(node, src),
         "parenthesized_expression" => fold(node.named_child(0)?, src, python),
         "binary_operator" => {
-            let operator = node.child_by_field_name("operator")?;
+            let operator = node.field("operator")?;
             if text(operator, src) != "+" {
                 return None;
             }
-            let left = node.child_by_field_name("left")?;
-            let right = node.child_by_field_name("right")?;
+            let left = node.field("left")?;
+            let right = node.field("right")?;
             let substitution = |n: Node<'_>| {
                 let mut s = StrLit::empty(n.byte_range());
                 s.push_substitution();
@@ -839,17 +840,14 @@ fn fold(node: Node<'_>, src: &str, python: bool) -> Option<StrLit> {
 /// `const NAME = 'literal'` / `NAME = "literal"`: a string constant.
 fn constant(node: Node<'_>, src: &str, python: bool) -> Option<(String, StrLit)> {
     let (name, value) = if python {
-        (
-            node.child_by_field_name("left")?,
-            node.child_by_field_name("right")?,
-        )
+        (node.field("left")?, node.field("right")?)
     } else {
         (
-            node.child_by_field_name("name")?,
-            typescript::unwrap_expression(node.child_by_field_name("value")?),
+            node.field("name")?,
+            typescript::unwrap_expression(node.field("value")?),
         )
     };
-    if name.kind() != "identifier" {
+    if name.kind_str() != "identifier" {
         return None;
     }
     let lit = fold(value, src, python)?;
@@ -861,12 +859,12 @@ fn constant(node: Node<'_>, src: &str, python: bool) -> Option<(String, StrLit)>
 fn leading_expression(node: Node<'_>, python: bool) -> Option<Node<'_>> {
     let mut first = node;
     loop {
-        first = match first.kind() {
-            "binary_expression" | "binary_operator" => first.child_by_field_name("left")?,
+        first = match first.kind_str() {
+            "binary_expression" | "binary_operator" => first.field("left")?,
             "parenthesized_expression" | "concatenated_string" => first.named_child(0)?,
             "template_string" => {
                 let sub = first.named_child(0)?;
-                if sub.kind() != "template_substitution"
+                if sub.kind_str() != "template_substitution"
                     || sub.start_byte() != first.start_byte() + 1
                 {
                     return None;
@@ -877,12 +875,12 @@ fn leading_expression(node: Node<'_>, python: bool) -> Option<Node<'_>> {
                 let children = named_children(first);
                 let string_start = children.first()?;
                 let interpolation = children.get(1)?;
-                if interpolation.kind() != "interpolation"
+                if interpolation.kind_str() != "interpolation"
                     || interpolation.start_byte() != string_start.end_byte()
                 {
                     return None;
                 }
-                interpolation.child_by_field_name("expression")?
+                interpolation.field("expression")?
             }
             "string" => return None,
             _ => return Some(first),
@@ -894,7 +892,7 @@ fn leading_expression(node: Node<'_>, python: bool) -> Option<Node<'_>> {
 /// `'use server'`, which document rather than do.
 fn is_statement_string(node: Node<'_>) -> bool {
     node.parent()
-        .is_some_and(|p| p.kind() == "expression_statement" && p.named_child_count() == 1)
+        .is_some_and(|p| p.kind_str() == "expression_statement" && p.named_child_count() == 1)
 }
 
 /// The module string of an import, export, `require(…)` or `import(…)`.
@@ -902,10 +900,10 @@ fn js_module_specifier(node: Node<'_>, src: &str) -> bool {
     let Some(parent) = node.parent() else {
         return false;
     };
-    match parent.kind() {
-        "import_statement" | "export_statement" | "import_require_clause" => parent
-            .child_by_field_name("source")
-            .is_some_and(|s| s.id() == node.id()),
+    match parent.kind_str() {
+        "import_statement" | "export_statement" | "import_require_clause" => {
+            parent.field("source").is_some_and(|s| s.id() == node.id())
+        }
         "arguments" => parent
             .parent()
             .and_then(|call| js_dynamic_import(call, src))

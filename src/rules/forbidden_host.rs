@@ -1,5 +1,6 @@
 //! The `forbidden-host` rule kind.
 
+use crate::lang::tree::NodeExt;
 use std::collections::HashSet;
 use std::ops::Range;
 
@@ -262,7 +263,7 @@ impl HostCheck {
         let src = file.text();
         let mut folded: HashSet<usize> = HashSet::new();
         tree::walk(tree.root_node(), |node| {
-            match node.kind() {
+            match node.kind_str() {
                 "string" | "template_string" => {
                     if is_module_specifier(node, src) {
                         return false;
@@ -279,7 +280,7 @@ impl HostCheck {
                         }
                     }
                     // Substitutions may hold strings of their own.
-                    node.kind() == "template_string"
+                    node.kind_str() == "template_string"
                 }
                 "comment" => {
                     if self.check_comments {
@@ -296,12 +297,12 @@ impl HostCheck {
         let Some(tree) = file.tree() else { return };
         let src = file.text();
         let mut folded: HashSet<usize> = HashSet::new();
-        tree::walk(tree.root_node(), |node| match node.kind() {
+        tree::walk(tree.root_node(), |node| match node.kind_str() {
             "string" | "concatenated_string" => {
-                let start = if node.kind() == "string"
+                let start = if node.kind_str() == "string"
                     && node
                         .parent()
-                        .is_some_and(|p| p.kind() == "concatenated_string")
+                        .is_some_and(|p| p.kind_str() == "concatenated_string")
                 {
                     node.parent().unwrap_or(node)
                 } else {
@@ -365,14 +366,14 @@ fn is_module_specifier(node: Node<'_>, src: &str) -> bool {
     let Some(parent) = node.parent() else {
         return false;
     };
-    match parent.kind() {
+    match parent.kind_str() {
         "import_statement" | "export_statement" | "import_require_clause" => true,
         "arguments" => parent
             .parent()
-            .and_then(|call| call.child_by_field_name("function"))
+            .and_then(|call| call.field("function"))
             .is_some_and(|f| {
-                f.kind() == "import"
-                    || (f.kind() == "identifier" && tree::text(f, src) == "require")
+                f.kind_str() == "import"
+                    || (f.kind_str() == "identifier" && tree::text(f, src) == "require")
             }),
         _ => false,
     }
@@ -382,11 +383,11 @@ fn is_module_specifier(node: Node<'_>, src: &str) -> bool {
 pub(super) fn outermost_concat<'t>(node: Node<'t>, binary_kind: &str) -> Node<'t> {
     let mut top = node;
     while let Some(parent) = top.parent() {
-        let is_plus = parent.kind() == binary_kind
+        let is_plus = parent.kind_str() == binary_kind
             && parent
-                .child_by_field_name("operator")
-                .is_some_and(|op| op.kind() == "+");
-        if is_plus || (parent.kind() == "parenthesized_expression" && top.id() != node.id()) {
+                .field("operator")
+                .is_some_and(|op| op.kind_str() == "+");
+        if is_plus || (parent.kind_str() == "parenthesized_expression" && top.id() != node.id()) {
             top = parent;
         } else {
             break;

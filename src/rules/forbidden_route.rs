@@ -1,5 +1,6 @@
 //! The `forbidden-route` rule kind.
 
+use crate::lang::tree::NodeExt;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -272,11 +273,8 @@ impl RouteCheck {
         let root = tree.root_node();
         let mut prefixes: HashMap<String, String> = HashMap::new();
         tree::walk(root, |node| {
-            if node.kind() == "variable_declarator" {
-                if let (Some(name), Some(value)) = (
-                    node.child_by_field_name("name"),
-                    node.child_by_field_name("value"),
-                ) {
+            if node.kind_str() == "variable_declarator" {
+                if let (Some(name), Some(value)) = (node.field("name"), node.field("value")) {
                     if let Some(prefix) = js_router_prefix(value, src) {
                         prefixes.insert(text(name, src).to_string(), prefix);
                     }
@@ -302,7 +300,7 @@ impl RouteCheck {
                 }
                 "on" if call.args.len() >= 3 => Some(call.args[1]),
                 "route" if call.receiver.is_some() => match call.args.first() {
-                    Some(arg) if arg.kind() == "object" => {
+                    Some(arg) if arg.kind_str() == "object" => {
                         object_string_property(*arg, src, &["url", "path"])
                     }
                     Some(arg) if call.args.len() == 1 => Some(*arg),
@@ -325,7 +323,7 @@ impl RouteCheck {
     /// A registration's last argument is a handler: a function, or a
     /// reference to one when the receiver is not an HTTP client.
     fn looks_like_handler(&self, node: Node<'_>, receiver: &str) -> bool {
-        match node.kind() {
+        match node.kind_str() {
             "arrow_function" | "function_expression" | "function" => true,
             "identifier" | "member_expression" | "call_expression" | "array" => {
                 let root = receiver
@@ -351,12 +349,9 @@ impl RouteCheck {
         let root = tree.root_node();
         let mut prefixes: HashMap<String, String> = HashMap::new();
         tree::walk(root, |node| {
-            match node.kind() {
+            match node.kind_str() {
                 "assignment" => {
-                    if let (Some(left), Some(right)) = (
-                        node.child_by_field_name("left"),
-                        node.child_by_field_name("right"),
-                    ) {
+                    if let (Some(left), Some(right)) = (node.field("left"), node.field("right")) {
                         if let Some(call) = python::call(right) {
                             let prefix = python_kwarg_string(&call, src, &["prefix", "url_prefix"]);
                             if let Some(prefix) = prefix {
@@ -387,7 +382,7 @@ impl RouteCheck {
             }
             true
         });
-        tree::walk(root, |node| match node.kind() {
+        tree::walk(root, |node| match node.kind_str() {
             "decorator" => {
                 let Some(expr) = node.named_child(0) else {
                     return false;
@@ -413,8 +408,8 @@ impl RouteCheck {
                     if self.is_callback_path(&full) {
                         let handler = node
                             .parent()
-                            .and_then(|d| d.child_by_field_name("definition"))
-                            .and_then(|f| f.child_by_field_name("name"))
+                            .and_then(|d| d.field("definition"))
+                            .and_then(|f| f.field("name"))
                             .map(|n| n.byte_range());
                         self.report(file, out, lit.span.clone(), &full, handler);
                     }
@@ -466,7 +461,7 @@ fn js_route_string(
     arg: Node<'_>,
     used: &mut Vec<Range<usize>>,
 ) -> Option<crate::lang::tree::StrLit> {
-    if arg.kind() == "identifier" {
+    if arg.kind_str() == "identifier" {
         let value = typescript::const_initializer(root, src, text(arg, src), arg.start_byte())?;
         let mut lit = typescript::fold_string(value, src)?;
         used.push(lit.span.clone());
@@ -485,7 +480,7 @@ fn python_route_string(
     arg: Node<'_>,
     used: &mut Vec<Range<usize>>,
 ) -> Option<crate::lang::tree::StrLit> {
-    if arg.kind() == "identifier" {
+    if arg.kind_str() == "identifier" {
         let value = python::assignment_value(root, src, text(arg, src), arg.start_byte())?;
         let mut lit = python::fold_string(value, src)?;
         used.push(lit.span.clone());
@@ -556,19 +551,19 @@ fn next_handler(root: Node<'_>, src: &str, pages: bool) -> Option<Range<usize>> 
     let mut found = None;
     for export in named_children(root)
         .into_iter()
-        .filter(|n| n.kind() == "export_statement")
+        .filter(|n| n.kind_str() == "export_statement")
     {
         let is_default = (0..export.child_count())
             .filter_map(|i| export.child(i))
-            .any(|c| c.kind() == "default");
-        if let Some(decl) = export.child_by_field_name("declaration") {
-            let names: Vec<Node<'_>> = match decl.kind() {
+            .any(|c| c.kind_str() == "default");
+        if let Some(decl) = export.field("declaration") {
+            let names: Vec<Node<'_>> = match decl.kind_str() {
                 "function_declaration" | "generator_function_declaration" => {
-                    decl.child_by_field_name("name").into_iter().collect()
+                    decl.field("name").into_iter().collect()
                 }
                 "lexical_declaration" | "variable_declaration" => named_children(decl)
                     .into_iter()
-                    .filter_map(|d| d.child_by_field_name("name"))
+                    .filter_map(|d| d.field("name"))
                     .collect(),
                 _ => Vec::new(),
             };
@@ -587,16 +582,14 @@ fn next_handler(root: Node<'_>, src: &str, pages: bool) -> Option<Range<usize>> 
                 );
             }
         } else if pages && is_default {
-            if let Some(value) = export.child_by_field_name("value") {
+            if let Some(value) = export.field("value") {
                 found = Some(value.byte_range());
             }
         }
         if !pages {
             tree::walk(export, |n| {
-                if n.kind() == "export_specifier" {
-                    let alias = n
-                        .child_by_field_name("alias")
-                        .or_else(|| n.child_by_field_name("name"));
+                if n.kind_str() == "export_specifier" {
+                    let alias = n.field("alias").or_else(|| n.field("name"));
                     if let Some(alias) = alias {
                         if text(alias, src) == "GET" {
                             found = Some(alias.byte_range());
@@ -613,12 +606,12 @@ fn next_handler(root: Node<'_>, src: &str, pages: bool) -> Option<Range<usize>> 
 /// `new Router({ prefix: '/x' })` (Koa) or `new Hono().basePath('/x')`.
 fn js_router_prefix(value: Node<'_>, src: &str) -> Option<String> {
     let value = typescript::unwrap_expression(value);
-    match value.kind() {
+    match value.kind_str() {
         "new_expression" => {
-            let args = value.child_by_field_name("arguments")?;
+            let args = value.field("arguments")?;
             let object = named_children(args)
                 .into_iter()
-                .find(|a| a.kind() == "object")?;
+                .find(|a| a.kind_str() == "object")?;
             let node = object_string_property(object, src, &["prefix"])?;
             typescript::fold_string(node, src).map(|l| l.with_placeholders())
         }
@@ -636,12 +629,12 @@ fn js_router_prefix(value: Node<'_>, src: &str) -> Option<String> {
 /// The value node of `{ key: <value> }` for the first matching key.
 fn object_string_property<'t>(object: Node<'t>, src: &str, keys: &[&str]) -> Option<Node<'t>> {
     named_children(object).into_iter().find_map(|pair| {
-        if pair.kind() != "pair" {
+        if pair.kind_str() != "pair" {
             return None;
         }
-        let key = typescript::property_key(pair.child_by_field_name("key")?, src)?;
+        let key = typescript::property_key(pair.field("key")?, src)?;
         keys.contains(&key.as_ref())
-            .then(|| pair.child_by_field_name("value"))
+            .then(|| pair.field("value"))
             .flatten()
     })
 }
@@ -748,7 +741,7 @@ fn record_references(file: &ParsedFile, used: &[Range<usize>], out: &mut Reporte
             let python = file.language.family() == Family::Python;
             tree::walk(tree.root_node(), |node| {
                 let lit = if python {
-                    (node.kind() == "string")
+                    (node.kind_str() == "string")
                         .then(|| python::string_literal(node, src))
                         .flatten()
                 } else {

@@ -1,6 +1,7 @@
 //! The `forbidden-table` rule kind: a database table that must not be used,
 //! found in query-builder calls (`.from('t')`, `.table("t")`) and in SQL.
 
+use crate::lang::tree::NodeExt;
 use std::ops::Range;
 
 use serde::Deserialize;
@@ -311,24 +312,28 @@ fn ts_table_reference(
 /// The SQL a call hands to the database: `` sql`…` `` and
 /// `` prisma.$queryRaw`…` `` templates, `pool.query('…')`.
 pub(super) fn ts_embedded_sql(node: Node<'_>, src: &str) -> Option<StrLit> {
-    if node.kind() != "call_expression" {
+    if node.kind_str() != "call_expression" {
         return None;
     }
-    if let Some(call) = ts::call(node) {
-        if call.receiver.is_some() && JS_SQL_METHODS.contains(&text(call.name, src)) {
-            return ts::fold_string(ts::unwrap_expression(*call.args.first()?), src);
-        }
-        return None;
-    }
-    let function = node.child_by_field_name("function")?;
-    let template = node.child_by_field_name("arguments")?;
-    let tag = match function.kind() {
-        "identifier" => function,
-        "member_expression" => function.child_by_field_name("property")?,
+    let function = node.field("function")?;
+    let arguments = node.field("arguments")?;
+    let (name, is_method) = match function.kind_str() {
+        "identifier" => (function, false),
+        "member_expression" => (function.field("property")?, true),
         _ => return None,
     };
-    if JS_SQL_TAGS.contains(&text(tag, src)) {
-        ts::string_literal(template, src)
+    let name = text(name, src);
+    if arguments.kind_str() == "arguments" {
+        // `db.query('…')`: the name decides before the arguments are read.
+        if !(is_method && JS_SQL_METHODS.contains(&name)) {
+            return None;
+        }
+        let first = ts::call(node)?.args.into_iter().next()?;
+        return ts::fold_string(ts::unwrap_expression(first), src);
+    }
+    // A tagged template: sql`…`.
+    if JS_SQL_TAGS.contains(&name) {
+        ts::string_literal(arguments, src)
     } else {
         None
     }
@@ -341,11 +346,11 @@ fn py_table_reference(
     tables: &TableSet,
     found: &mut dyn FnMut(Range<usize>, &str),
 ) {
-    if node.kind() == "assignment" {
+    if node.kind_str() == "assignment" {
         // class Model(Base): __tablename__ = "t"
-        let left = node.child_by_field_name("left");
+        let left = node.field("left");
         if left.is_some_and(|l| text(l, src) == "__tablename__") {
-            if let Some(value) = node.child_by_field_name("right") {
+            if let Some(value) = node.field("right") {
                 if let Some(lit) = py::fold_string(value, src).filter(|l| l.is_static()) {
                     if let Some(table) = tables.find_string(&lit.value) {
                         found(value.byte_range(), table);
@@ -438,15 +443,15 @@ fn ts_static_string(root: Node<'_>, src: &str, node: Node<'_>, hops: usize) -> O
     if hops >= MAX_HOPS {
         return None;
     }
-    match node.kind() {
+    match node.kind_str() {
         "identifier" => {
             let value = ts::const_initializer(root, src, text(node, src), node.start_byte())?;
             ts_static_string(root, src, value, hops + 1)
         }
         "member_expression" => {
-            let object = ts::unwrap_expression(node.child_by_field_name("object")?);
-            let property = text(node.child_by_field_name("property")?, src);
-            match object.kind() {
+            let object = ts::unwrap_expression(node.field("object")?);
+            let property = text(node.field("property")?, src);
+            match object.kind_str() {
                 "identifier" => {
                     let value =
                         ts::const_initializer(root, src, text(object, src), node.start_byte())?;
@@ -457,11 +462,10 @@ fn ts_static_string(root: Node<'_>, src: &str, node: Node<'_>, hops: usize) -> O
                 "this" => {
                     let class = crate::lang::tree::ancestor(node, &["class_body"])?;
                     let field = named_children(class).into_iter().find(|f| {
-                        matches!(f.kind(), "public_field_definition" | "field_definition")
-                            && f.child_by_field_name("name")
-                                .is_some_and(|n| text(n, src) == property)
+                        matches!(f.kind_str(), "public_field_definition" | "field_definition")
+                            && f.field("name").is_some_and(|n| text(n, src) == property)
                     })?;
-                    ts_static_string(root, src, field.child_by_field_name("value")?, hops + 1)
+                    ts_static_string(root, src, field.field("value")?, hops + 1)
                 }
                 _ => None,
             }
@@ -472,17 +476,15 @@ fn ts_static_string(root: Node<'_>, src: &str, node: Node<'_>, hops: usize) -> O
 
 /// The value of `key` in an object literal.
 fn ts_object_member<'t>(object: Node<'t>, src: &str, key: &str) -> Option<Node<'t>> {
-    if object.kind() != "object" {
+    if object.kind_str() != "object" {
         return None;
     }
     named_children(object).into_iter().find_map(|pair| {
-        if pair.kind() != "pair" {
+        if pair.kind_str() != "pair" {
             return None;
         }
-        let k = ts::property_key(pair.child_by_field_name("key")?, src)?;
-        (k == key)
-            .then(|| pair.child_by_field_name("value"))
-            .flatten()
+        let k = ts::property_key(pair.field("key")?, src)?;
+        (k == key).then(|| pair.field("value")).flatten()
     })
 }
 
@@ -496,9 +498,9 @@ fn py_static_string(root: Node<'_>, src: &str, node: Node<'_>, hops: usize) -> O
     if hops >= MAX_HOPS {
         return None;
     }
-    let name = match node.kind() {
+    let name = match node.kind_str() {
         "identifier" => node,
-        "attribute" => node.child_by_field_name("attribute")?,
+        "attribute" => node.field("attribute")?,
         _ => return None,
     };
     let value = py::assignment_value(root, src, text(name, src), node.start_byte())?;

@@ -1,5 +1,6 @@
 //! The `hardcoded-secret` rule kind.
 
+use crate::lang::tree::NodeExt;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
@@ -1633,7 +1634,7 @@ impl SecretCheck {
             if !cands.overlaps(&node.byte_range()) {
                 return false;
             }
-            match node.kind() {
+            match node.kind_str() {
                 "comment"
                 | "type_annotation"
                 | "type_alias_declaration"
@@ -1648,7 +1649,7 @@ impl SecretCheck {
                             self.scan_literal(file, &lit, &name, &mut ctx, out);
                         }
                     }
-                    node.kind() == "template_string"
+                    node.kind_str() == "template_string"
                 }
                 _ => true,
             }
@@ -1663,7 +1664,7 @@ impl SecretCheck {
             if !cands.overlaps(&node.byte_range()) {
                 return false;
             }
-            match node.kind() {
+            match node.kind_str() {
                 "comment" | "type" => false,
                 "expression_statement" => !is_docstring(node),
                 "string" => {
@@ -1877,14 +1878,14 @@ fn is_module_specifier(node: Node<'_>, src: &str) -> bool {
     let Some(parent) = node.parent() else {
         return false;
     };
-    match parent.kind() {
+    match parent.kind_str() {
         "import_statement" | "export_statement" | "import_require_clause" => true,
         "arguments" => parent
             .parent()
-            .and_then(|call| call.child_by_field_name("function"))
+            .and_then(|call| call.field("function"))
             .is_some_and(|f| {
-                f.kind() == "import"
-                    || (f.kind() == "identifier" && tree::text(f, src) == "require")
+                f.kind_str() == "import"
+                    || (f.kind_str() == "identifier" && tree::text(f, src) == "require")
             }),
         _ => false,
     }
@@ -1901,7 +1902,7 @@ fn js_binding(node: Node<'_>, src: &str) -> Option<String> {
                 .child_by_field_name(field)
                 .is_some_and(|n| n.id() == cur.id())
         };
-        match parent.kind() {
+        match parent.kind_str() {
             "parenthesized_expression"
             | "as_expression"
             | "satisfies_expression"
@@ -1909,9 +1910,7 @@ fn js_binding(node: Node<'_>, src: &str) -> Option<String> {
             | "jsx_expression" => cur = parent,
             "ternary_expression" if !is("condition") => cur = parent,
             "binary_expression" => {
-                let op = parent
-                    .child_by_field_name("operator")
-                    .map(|o| tree::text(o, src));
+                let op = parent.field("operator").map(|o| tree::text(o, src));
                 if is("right") && matches!(op, Some("||" | "??")) {
                     cur = parent;
                 } else {
@@ -1919,35 +1918,34 @@ fn js_binding(node: Node<'_>, src: &str) -> Option<String> {
                 }
             }
             "variable_declarator" if is("value") => {
-                let name = parent.child_by_field_name("name")?;
-                return (name.kind() == "identifier").then(|| tree::text(name, src).to_string());
+                let name = parent.field("name")?;
+                return (name.kind_str() == "identifier")
+                    .then(|| tree::text(name, src).to_string());
             }
             "assignment_expression" | "augmented_assignment_expression" if is("right") => {
-                return js_target_name(parent.child_by_field_name("left")?, src);
+                return js_target_name(parent.field("left")?, src);
             }
             "pair" if is("value") => {
-                let key = parent.child_by_field_name("key")?;
+                let key = parent.field("key")?;
                 return typescript::property_key(key, src)
                     .map(|k| k.into_owned())
                     .or_else(|| typescript::computed_key_string(key, src).map(|s| s.value));
             }
             "public_field_definition" | "field_definition" if is("value") => {
-                let name = parent
-                    .child_by_field_name("name")
-                    .or_else(|| parent.child_by_field_name("property"))?;
+                let name = parent.field("name").or_else(|| parent.field("property"))?;
                 return typescript::property_key(name, src).map(|k| k.into_owned());
             }
             "assignment_pattern" | "object_assignment_pattern" if is("right") => {
-                let left = parent.child_by_field_name("left")?;
+                let left = parent.field("left")?;
                 return Some(tree::text(left, src).to_string());
             }
             "enum_assignment" if is("value") => {
-                let name = parent.child_by_field_name("name")?;
+                let name = parent.field("name")?;
                 return typescript::property_key(name, src).map(|k| k.into_owned());
             }
             "required_parameter" | "optional_parameter" if is("value") => {
-                let pattern = parent.child_by_field_name("pattern")?;
-                return (pattern.kind() == "identifier")
+                let pattern = parent.field("pattern")?;
+                return (pattern.kind_str() == "identifier")
                     .then(|| tree::text(pattern, src).to_string());
             }
             "jsx_attribute" => {
@@ -1976,13 +1974,11 @@ fn js_binding(node: Node<'_>, src: &str) -> Option<String> {
 
 /// The name an assignment writes: `x`, `obj.apiKey`, `env['API_KEY']`.
 fn js_target_name(left: Node<'_>, src: &str) -> Option<String> {
-    match left.kind() {
+    match left.kind_str() {
         "identifier" => Some(tree::text(left, src).to_string()),
-        "member_expression" => {
-            Some(tree::text(left.child_by_field_name("property")?, src).to_string())
-        }
+        "member_expression" => Some(tree::text(left.field("property")?, src).to_string()),
         "subscript_expression" => {
-            let index = left.child_by_field_name("index")?;
+            let index = left.field("index")?;
             typescript::string_literal(index, src).map(|s| s.value)
         }
         _ => None,
@@ -1993,7 +1989,7 @@ fn js_target_name(left: Node<'_>, src: &str) -> Option<String> {
 /// comment.
 fn is_docstring(node: Node<'_>) -> bool {
     let children = tree::named_children(node);
-    children.len() == 1 && matches!(children[0].kind(), "string" | "concatenated_string")
+    children.len() == 1 && matches!(children[0].kind_str(), "string" | "concatenated_string")
 }
 
 /// Calls that read the environment with a default: the default's name is
@@ -2026,20 +2022,20 @@ fn py_binding(node: Node<'_>, src: &str) -> Option<String> {
                 .child_by_field_name(field)
                 .is_some_and(|n| n.id() == cur.id())
         };
-        match parent.kind() {
+        match parent.kind_str() {
             "concatenated_string" | "parenthesized_expression" | "conditional_expression" => {
                 cur = parent
             }
             "boolean_operator" if is("right") => cur = parent,
             "assignment" if is("right") => {
-                return py_target_name(parent.child_by_field_name("left")?, src);
+                return py_target_name(parent.field("left")?, src);
             }
             "pair" if is("value") => {
-                let key = parent.child_by_field_name("key")?;
+                let key = parent.field("key")?;
                 return py_name_of(key, src);
             }
             "keyword_argument" if is("value") => {
-                let name = tree::text(parent.child_by_field_name("name")?, src);
+                let name = tree::text(parent.field("name")?, src);
                 let call = parent
                     .parent()
                     .and_then(|a| a.parent())
@@ -2059,7 +2055,7 @@ fn py_binding(node: Node<'_>, src: &str) -> Option<String> {
                 return Some(name.to_string());
             }
             "default_parameter" | "typed_default_parameter" if is("value") => {
-                return Some(tree::text(parent.child_by_field_name("name")?, src).to_string());
+                return Some(tree::text(parent.field("name")?, src).to_string());
             }
             "argument_list" => {
                 let call = python::call(parent.parent()?)?;
@@ -2080,23 +2076,23 @@ fn py_binding(node: Node<'_>, src: &str) -> Option<String> {
 }
 
 fn callee_text(call: Node<'_>, src: &str) -> String {
-    call.child_by_field_name("function")
+    call.field("function")
         .map(|f| tree::text(f, src).split_whitespace().collect())
         .unwrap_or_default()
 }
 
 fn py_target_name(left: Node<'_>, src: &str) -> Option<String> {
-    match left.kind() {
+    match left.kind_str() {
         "identifier" => Some(tree::text(left, src).to_string()),
-        "attribute" => Some(tree::text(left.child_by_field_name("attribute")?, src).to_string()),
-        "subscript" => py_name_of(left.child_by_field_name("subscript")?, src),
+        "attribute" => Some(tree::text(left.field("attribute")?, src).to_string()),
+        "subscript" => py_name_of(left.field("subscript")?, src),
         _ => None,
     }
 }
 
 /// An identifier or a plain string used as a name.
 fn py_name_of(node: Node<'_>, src: &str) -> Option<String> {
-    match node.kind() {
+    match node.kind_str() {
         "identifier" => Some(tree::text(node, src).to_string()),
         "string" => python::string_literal(node, src)
             .filter(StrLit::is_static)
@@ -2322,11 +2318,7 @@ impl<'ast> syn::visit::Visit<'ast> for RustBindings {
 
 impl Check for SecretCheck {
     fn literals(&self) -> Vec<String> {
-        let mut literals: Vec<String> = self
-            .names
-            .iter()
-            .flat_map(WordGlob::literals)
-            .collect();
+        let mut literals: Vec<String> = self.names.iter().flat_map(WordGlob::literals).collect();
         // Rust's `.bearer_auth(…)` and `.basic_auth(…)` bind their
         // arguments to `authorization` and `password` without spelling them.
         if ["authorization", "password"]

@@ -2,6 +2,7 @@
 //! be imported by the platform's registry file, joined project-wide
 //! through facts the registry records.
 
+use crate::lang::tree::NodeExt;
 use globset::GlobSet;
 use serde::Deserialize;
 use tree_sitter::Node;
@@ -346,16 +347,16 @@ impl ManifestRegistrationCheck {
         let mut specifiers: Vec<String> = Vec::new();
         // Type-only imports register nothing, but show what the file is about.
         let mut type_specifiers: Vec<String> = Vec::new();
-        walk(root, |node| match node.kind() {
+        walk(root, |node| match node.kind_str() {
             "import_statement" | "export_statement" => {
                 // `import x = require('…')` keeps its source in the clause.
                 let source = node
-                    .child_by_field_name("source")
+                    .field("source")
                     .or_else(|| {
                         named_children(node)
                             .into_iter()
-                            .find(|c| c.kind() == "import_require_clause")
-                            .and_then(|c| c.child_by_field_name("source"))
+                            .find(|c| c.kind_str() == "import_require_clause")
+                            .and_then(|c| c.field("source"))
                     })
                     .and_then(|s| ts::string_literal(s, src));
                 if let Some(lit) = source {
@@ -365,7 +366,7 @@ impl ManifestRegistrationCheck {
                         specifiers.push(lit.value);
                     }
                 }
-                node.kind() == "export_statement"
+                node.kind_str() == "export_statement"
             }
             "call_expression" => {
                 match loaded_module(node, src) {
@@ -447,10 +448,10 @@ const DIRECTORY_LOADERS: &[&str] = &[
 ];
 
 fn loaded_module(call: Node<'_>, src: &str) -> Load {
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.field("function") else {
         return Load::None;
     };
-    let is_loader = match function.kind() {
+    let is_loader = match function.kind_str() {
         "import" => true,
         "identifier" => {
             let name = text(function, src);
@@ -460,12 +461,8 @@ fn loaded_module(call: Node<'_>, src: &str) -> Load {
             name == "require"
         }
         "member_expression" => {
-            let property = function
-                .child_by_field_name("property")
-                .map_or("", |p| text(p, src));
-            let object = function
-                .child_by_field_name("object")
-                .map_or("", |o| text(o, src));
+            let property = function.field("property").map_or("", |p| text(p, src));
+            let object = function.field("object").map_or("", |o| text(o, src));
             let glob_import = object.replace(char::is_whitespace, "") == "import.meta"
                 && property.starts_with("glob");
             if glob_import
@@ -481,10 +478,10 @@ fn loaded_module(call: Node<'_>, src: &str) -> Load {
     if !is_loader {
         return Load::None;
     }
-    let argument = call.child_by_field_name("arguments").and_then(|a| {
+    let argument = call.field("arguments").and_then(|a| {
         named_children(a)
             .into_iter()
-            .find(|c| c.kind() != "comment")
+            .find(|c| c.kind_str() != "comment")
     });
     match argument.and_then(|a| ts::fold_string(a, src)) {
         Some(lit) if lit.is_static() => Load::Module(lit.value),
@@ -496,33 +493,33 @@ fn loaded_module(call: Node<'_>, src: &str) -> Load {
 fn is_type_only(statement: Node<'_>) -> bool {
     let mut cursor = statement.walk();
     let children: Vec<Node<'_>> = statement.children(&mut cursor).collect();
-    if children.iter().any(|c| c.kind() == "type") {
+    if children.iter().any(|c| c.kind_str() == "type") {
         return true;
     }
     let specifiers: Vec<Node<'_>> = children
         .iter()
-        .flat_map(|c| match c.kind() {
+        .flat_map(|c| match c.kind_str() {
             "import_clause" => named_children(*c)
                 .into_iter()
-                .filter(|n| n.kind() == "named_imports")
+                .filter(|n| n.kind_str() == "named_imports")
                 .flat_map(named_children)
                 .collect(),
             "export_clause" => named_children(*c),
             _ => Vec::new(),
         })
-        .filter(|s| matches!(s.kind(), "import_specifier" | "export_specifier"))
+        .filter(|s| matches!(s.kind_str(), "import_specifier" | "export_specifier"))
         .collect();
     let whole_clause = children.iter().any(|c| {
-        c.kind() == "import_clause"
+        c.kind_str() == "import_clause"
             && named_children(*c)
                 .iter()
-                .any(|n| matches!(n.kind(), "identifier" | "namespace_import"))
+                .any(|n| matches!(n.kind_str(), "identifier" | "namespace_import"))
     });
     !whole_clause
         && !specifiers.is_empty()
         && specifiers.iter().all(|s| {
             let mut cursor = s.walk();
-            let is_type = s.children(&mut cursor).any(|c| c.kind() == "type");
+            let is_type = s.children(&mut cursor).any(|c| c.kind_str() == "type");
             is_type
         })
 }

@@ -3,6 +3,7 @@
 //! platform's schema. Also owns the static manifest reader that
 //! `manifest-registration` shares.
 
+use crate::lang::tree::NodeExt;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
@@ -840,7 +841,7 @@ impl<'a> Validation<'_, 'a> {
         let hint = format!("capabilities may only be: {allowed}");
         let value = self.required("capabilities", &format!("an array of {allowed}"))?;
         let array = self.scope.follow(value).and_then(Target::expr)?;
-        if array.kind() != "array" {
+        if array.kind_str() != "array" {
             if let Lit::Str(_) | Lit::Other(_) = self.scope.literal(array) {
                 self.problems.push(Problem::new(
                     value.byte_range(),
@@ -853,7 +854,7 @@ impl<'a> Validation<'_, 'a> {
         }
         let mut declared = Some(Vec::new());
         for element in named_children(array) {
-            if element.kind() == "comment" {
+            if element.kind_str() == "comment" {
                 continue;
             }
             match self.scope.literal(element) {
@@ -985,7 +986,7 @@ impl<'a> Validation<'_, 'a> {
         };
         // An inline object spans many lines: label its key instead.
         let span = match (
-            ts::unwrap_expression(value).kind(),
+            ts::unwrap_expression(value).kind_str(),
             self.object.get("handler"),
         ) {
             ("object", Some(prop)) => prop.key.byte_range(),
@@ -1158,18 +1159,18 @@ fn example_env_var(id: Option<String>, key: &str) -> String {
 /// read, with the node naming it.
 fn env_read<'a>(node: Node<'a>, src: &str) -> Option<(String, Node<'a>)> {
     let node = ts::unwrap_expression(node);
-    let (object, name) = match node.kind() {
+    let (object, name) = match node.kind_str() {
         "member_expression" => {
-            let property = node.child_by_field_name("property")?;
+            let property = node.field("property")?;
             (
-                node.child_by_field_name("object")?,
+                node.field("object")?,
                 (text(property, src).to_string(), property),
             )
         }
         "subscript_expression" => {
-            let index = node.child_by_field_name("index")?;
+            let index = node.field("index")?;
             let lit = ts::string_literal(index, src).filter(StrLit::is_static)?;
-            (node.child_by_field_name("object")?, (lit.value, index))
+            (node.field("object")?, (lit.value, index))
         }
         _ => return None,
     };
@@ -1232,34 +1233,34 @@ impl<'a> Scope<'a> {
     pub(super) fn of(root: Node<'a>, src: &'a str) -> Scope<'a> {
         let mut bindings = HashMap::new();
         for statement in named_children(root) {
-            let declaration = if statement.kind() == "export_statement" {
-                match statement.child_by_field_name("declaration") {
+            let declaration = if statement.kind_str() == "export_statement" {
+                match statement.field("declaration") {
                     Some(d) => d,
                     None => continue,
                 }
             } else {
                 statement
             };
-            match declaration.kind() {
+            match declaration.kind_str() {
                 "lexical_declaration" | "variable_declaration" => {
                     let is_const = declaration
-                        .child_by_field_name("kind")
+                        .field("kind")
                         .is_some_and(|k| text(k, src) == "const");
                     for declarator in named_children(declaration) {
-                        if declarator.kind() != "variable_declarator" {
+                        if declarator.kind_str() != "variable_declarator" {
                             continue;
                         }
                         let Some(name) = declarator
-                            .child_by_field_name("name")
-                            .filter(|n| n.kind() == "identifier")
+                            .field("name")
+                            .filter(|n| n.kind_str() == "identifier")
                         else {
                             continue;
                         };
-                        let binding = match (is_const, declarator.child_by_field_name("value")) {
+                        let binding = match (is_const, declarator.field("value")) {
                             (true, Some(value)) => Binding::Const {
                                 name,
                                 value,
-                                ty: declarator.child_by_field_name("type"),
+                                ty: declarator.field("type"),
                             },
                             _ => Binding::Opaque,
                         };
@@ -1267,12 +1268,12 @@ impl<'a> Scope<'a> {
                     }
                 }
                 "class_declaration" | "abstract_class_declaration" => {
-                    if let Some(name) = declaration.child_by_field_name("name") {
+                    if let Some(name) = declaration.field("name") {
                         bindings.insert(text(name, src), Binding::Class(declaration));
                     }
                 }
                 "function_declaration" | "generator_function_declaration" | "enum_declaration" => {
-                    if let Some(name) = declaration.child_by_field_name("name") {
+                    if let Some(name) = declaration.field("name") {
                         bindings.insert(text(name, src), Binding::Opaque);
                     }
                 }
@@ -1292,7 +1293,7 @@ impl<'a> Scope<'a> {
         let mut node = node;
         for _ in 0..MAX_DEPTH {
             node = ts::unwrap_expression(node);
-            match node.kind() {
+            match node.kind_str() {
                 "identifier" | "shorthand_property_identifier" => {
                     let name = text(node, self.src);
                     match self.binding(name)? {
@@ -1310,7 +1311,7 @@ impl<'a> Scope<'a> {
     /// A value as a literal, following same-file constants.
     pub(super) fn literal(&self, node: Node<'a>) -> Lit {
         let unwrapped = ts::unwrap_expression(node);
-        if unwrapped.kind() == "identifier" && text(unwrapped, self.src) == "undefined" {
+        if unwrapped.kind_str() == "identifier" && text(unwrapped, self.src) == "undefined" {
             return Lit::Other("undefined");
         }
         let Some(target) = self.follow(node) else {
@@ -1320,7 +1321,7 @@ impl<'a> Scope<'a> {
             Target::Expr(n) => n,
             Target::Class(_) => return Lit::Other("a class"),
         };
-        match node.kind() {
+        match node.kind_str() {
             "string" | "template_string" | "binary_expression" => {
                 ts::fold_string(node, self.src).map_or(Lit::Unknown, Lit::Str)
             }
@@ -1343,7 +1344,7 @@ impl<'a> Scope<'a> {
 
     fn object_at(&self, node: Node<'a>, depth: usize) -> Option<Obj<'a>> {
         let node = self.follow(node)?.expr()?;
-        (node.kind() == "object").then(|| self.read_object(node, depth))
+        (node.kind_str() == "object").then(|| self.read_object(node, depth))
     }
 
     fn read_object(&self, node: Node<'a>, depth: usize) -> Obj<'a> {
@@ -1352,12 +1353,10 @@ impl<'a> Scope<'a> {
             open: false,
         };
         for child in named_children(node) {
-            match child.kind() {
+            match child.kind_str() {
                 "pair" => {
-                    let (Some(key), Some(value)) = (
-                        child.child_by_field_name("key"),
-                        child.child_by_field_name("value"),
-                    ) else {
+                    let (Some(key), Some(value)) = (child.field("key"), child.field("value"))
+                    else {
                         continue;
                     };
                     match key_name(key, self.src) {
@@ -1373,7 +1372,7 @@ impl<'a> Scope<'a> {
                     );
                 }
                 "method_definition" => {
-                    if let Some(key) = child.child_by_field_name("name") {
+                    if let Some(key) = child.field("name") {
                         match key_name(key, self.src) {
                             Some(name) => object.set(name, key, PropValue::Method),
                             None => object.overridden(),
@@ -1409,8 +1408,8 @@ impl<'a> Scope<'a> {
     pub(super) fn members(&self, node: Node<'a>) -> Option<Members> {
         let target = self.follow(node)?;
         let (node, defined_at) = match target {
-            Target::Class(class) => (class, class.child_by_field_name("name")),
-            Target::Expr(expr) => match expr.kind() {
+            Target::Class(class) => (class, class.field("name")),
+            Target::Expr(expr) => match expr.kind_str() {
                 "object" => {
                     let object = self.read_object(expr, 0);
                     return Some(Members {
@@ -1420,10 +1419,10 @@ impl<'a> Scope<'a> {
                     });
                 }
                 "new_expression" => {
-                    let constructor = expr.child_by_field_name("constructor")?;
+                    let constructor = expr.field("constructor")?;
                     match self.follow(constructor)? {
-                        Target::Class(class) => (class, class.child_by_field_name("name")),
-                        Target::Expr(e) if e.kind() == "class" => (e, None),
+                        Target::Class(class) => (class, class.field("name")),
+                        Target::Expr(e) if e.kind_str() == "class" => (e, None),
                         Target::Expr(_) => return None,
                     }
                 }
@@ -1444,7 +1443,10 @@ impl<'a> Scope<'a> {
     /// (`handler: slackHandler` → `const slackHandler`).
     fn binding_name(&self, node: Node<'a>) -> Option<Node<'a>> {
         let node = ts::unwrap_expression(node);
-        if !matches!(node.kind(), "identifier" | "shorthand_property_identifier") {
+        if !matches!(
+            node.kind_str(),
+            "identifier" | "shorthand_property_identifier"
+        ) {
             return None;
         }
         match self.binding(text(node, self.src))? {
@@ -1455,36 +1457,33 @@ impl<'a> Scope<'a> {
 
     fn class_members(&self, class: Node<'a>, members: &mut Members, depth: usize) {
         for part in named_children(class) {
-            if part.kind() != "class_heritage" {
+            if part.kind_str() != "class_heritage" {
                 continue;
             }
             for clause in named_children(part) {
-                if clause.kind() != "extends_clause" {
+                if clause.kind_str() != "extends_clause" {
                     continue;
                 }
                 let base = clause
-                    .child_by_field_name("value")
+                    .field("value")
                     .filter(|_| depth < MAX_DEPTH)
                     .and_then(|v| self.follow(v));
                 match base {
                     Some(Target::Class(base)) => self.class_members(base, members, depth + 1),
-                    Some(Target::Expr(e)) if e.kind() == "class" => {
+                    Some(Target::Expr(e)) if e.kind_str() == "class" => {
                         self.class_members(e, members, depth + 1)
                     }
                     _ => members.open = true,
                 }
             }
         }
-        let Some(body) = class.child_by_field_name("body") else {
+        let Some(body) = class.field("body") else {
             return;
         };
         for member in named_children(body) {
-            match member.kind() {
+            match member.kind_str() {
                 "method_definition" => {
-                    if let Some(name) = member
-                        .child_by_field_name("name")
-                        .and_then(|k| key_name(k, self.src))
-                    {
+                    if let Some(name) = member.field("name").and_then(|k| key_name(k, self.src)) {
                         if name == "constructor" {
                             parameter_properties(member, self.src, members);
                         }
@@ -1492,10 +1491,7 @@ impl<'a> Scope<'a> {
                     }
                 }
                 "method_signature" | "abstract_method_signature" | "public_field_definition" => {
-                    match member
-                        .child_by_field_name("name")
-                        .and_then(|k| key_name(k, self.src))
-                    {
+                    match member.field("name").and_then(|k| key_name(k, self.src)) {
                         Some(name) => members.names.push(name),
                         None => members.open = true,
                     }
@@ -1505,15 +1501,14 @@ impl<'a> Scope<'a> {
         }
         // `this.fetchFull = …` in the constructor or elsewhere.
         crate::lang::tree::walk(body, |node| {
-            if node.kind() == "assignment_expression" {
+            if node.kind_str() == "assignment_expression" {
                 let property = node
-                    .child_by_field_name("left")
+                    .field("left")
                     .filter(|l| {
-                        l.kind() == "member_expression"
-                            && l.child_by_field_name("object")
-                                .is_some_and(|o| o.kind() == "this")
+                        l.kind_str() == "member_expression"
+                            && l.field("object").is_some_and(|o| o.kind_str() == "this")
                     })
-                    .and_then(|l| l.child_by_field_name("property"));
+                    .and_then(|l| l.field("property"));
                 if let Some(property) = property {
                     members.names.push(text(property, self.src).to_string());
                 }
@@ -1525,20 +1520,20 @@ impl<'a> Scope<'a> {
 
 /// `constructor(private readonly fetchFull: Fetch)` declares a member.
 fn parameter_properties(constructor: Node<'_>, src: &str, members: &mut Members) {
-    let Some(parameters) = constructor.child_by_field_name("parameters") else {
+    let Some(parameters) = constructor.field("parameters") else {
         return;
     };
     for parameter in named_children(parameters) {
         let mut cursor = parameter.walk();
         let is_property = parameter.children(&mut cursor).any(|c| {
             matches!(
-                c.kind(),
+                c.kind_str(),
                 "accessibility_modifier" | "override_modifier" | "readonly"
             )
         });
         let pattern = parameter
-            .child_by_field_name("pattern")
-            .filter(|p| p.kind() == "identifier");
+            .field("pattern")
+            .filter(|p| p.kind_str() == "identifier");
         if let (true, Some(pattern)) = (is_property, pattern) {
             members.names.push(text(pattern, src).to_string());
         }
@@ -1671,24 +1666,22 @@ pub(super) fn find_manifest<'a>(scope: &Scope<'a>, root: Node<'a>) -> Option<Man
     let src = scope.src;
     let mut default = None;
     for statement in named_children(root) {
-        if statement.kind() != "export_statement"
-            || statement.child_by_field_name("source").is_some()
-        {
+        if statement.kind_str() != "export_statement" || statement.field("source").is_some() {
             continue;
         }
-        if let Some(declaration) = statement.child_by_field_name("declaration") {
+        if let Some(declaration) = statement.field("declaration") {
             if !matches!(
-                declaration.kind(),
+                declaration.kind_str(),
                 "lexical_declaration" | "variable_declaration"
             ) {
                 continue;
             }
             for declarator in named_children(declaration) {
-                let name = declarator.child_by_field_name("name");
+                let name = declarator.field("name");
                 if name.is_some_and(|n| text(n, src) == "manifest") {
                     let name = name.expect("checked");
-                    let value = declarator.child_by_field_name("value");
-                    let ty = declarator.child_by_field_name("type");
+                    let value = declarator.field("value");
+                    let ty = declarator.field("type");
                     return Some(read_manifest(
                         scope,
                         name.byte_range(),
@@ -1702,13 +1695,13 @@ pub(super) fn find_manifest<'a>(scope: &Scope<'a>, root: Node<'a>) -> Option<Man
         }
         let clause = named_children(statement)
             .into_iter()
-            .find(|c| c.kind() == "export_clause");
+            .find(|c| c.kind_str() == "export_clause");
         if let Some(clause) = clause {
             for specifier in named_children(clause) {
-                let Some(local) = specifier.child_by_field_name("name") else {
+                let Some(local) = specifier.field("name") else {
                     continue;
                 };
-                let exported = specifier.child_by_field_name("alias").unwrap_or(local);
+                let exported = specifier.field("alias").unwrap_or(local);
                 if text(exported, src) != "manifest" {
                     continue;
                 }
@@ -1721,9 +1714,9 @@ pub(super) fn find_manifest<'a>(scope: &Scope<'a>, root: Node<'a>) -> Option<Man
             }
             continue;
         }
-        if let Some(value) = statement.child_by_field_name("value") {
+        if let Some(value) = statement.field("value") {
             let unwrapped = ts::unwrap_expression(value);
-            let local = (unwrapped.kind() == "identifier")
+            let local = (unwrapped.kind_str() == "identifier")
                 .then(|| scope.binding(text(unwrapped, src)))
                 .flatten();
             let anchor = match local {
@@ -1773,7 +1766,7 @@ fn read_manifest<'a>(
         wrappers.push_str(&outer[..inner.start - node.start_byte()]);
         wrappers.push(' ');
         wrappers.push_str(&outer[inner.end - node.start_byte()..]);
-        match unwrapped.kind() {
+        match unwrapped.kind_str() {
             "object" => {
                 object = Some(scope.read_object(unwrapped, 0));
                 break;
@@ -1799,7 +1792,7 @@ fn read_manifest<'a>(
                     .args
                     .first()
                     .copied()
-                    .filter(|a| ts::unwrap_expression(*a).kind() == "object");
+                    .filter(|a| ts::unwrap_expression(*a).kind_str() == "object");
             }
             _ => break,
         }

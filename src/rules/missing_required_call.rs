@@ -2,6 +2,7 @@
 //! credential (a disconnect function, a `DELETE` route) without making the
 //! call that must go with it, such as revoking the grant at the provider.
 
+use crate::lang::tree::NodeExt;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
@@ -798,14 +799,14 @@ fn ts_function_name(node: Node<'_>) -> Option<Node<'_>> {
     if let Some(name) = ts::function_name(node) {
         return Some(name);
     }
-    let arguments = node.parent().filter(|p| p.kind() == "arguments")?;
+    let arguments = node.parent().filter(|p| p.kind_str() == "arguments")?;
     let call = arguments.parent()?;
     let holder = call.parent()?;
-    match holder.kind() {
+    match holder.kind_str() {
         "variable_declarator" | "public_field_definition" | "field_definition" => holder
-            .child_by_field_name("name")
-            .filter(|n| matches!(n.kind(), "identifier" | "property_identifier")),
-        "pair" => holder.child_by_field_name("key"),
+            .field("name")
+            .filter(|n| matches!(n.kind_str(), "identifier" | "property_identifier")),
+        "pair" => holder.field("key"),
         _ => None,
     }
 }
@@ -820,10 +821,10 @@ fn ts_call_shape(call: &ts::Call<'_>, src: &str) -> CallShape {
     if let Some(first) = call.args.first().map(|a| ts::unwrap_expression(*a)) {
         shape.first_string = ts::fold_string(first, src).map(|l| l.with_placeholders());
         shape.first_name = ts_name_text(first, src);
-        shape.first_is_object_with_where = first.kind() == "object"
+        shape.first_is_object_with_where = first.kind_str() == "object"
             && named_children(first).iter().any(|p| {
-                p.kind() == "pair"
-                    && p.child_by_field_name("key")
+                p.kind_str() == "pair"
+                    && p.field("key")
                         .and_then(|k| ts::property_key(k, src))
                         .is_some_and(|k| k == "where")
             });
@@ -831,18 +832,14 @@ fn ts_call_shape(call: &ts::Call<'_>, src: &str) -> CallShape {
     let mut node = call.receiver.map(ts::unwrap_expression);
     let mut path = Vec::new();
     while let Some(current) = node {
-        node = match current.kind() {
+        node = match current.kind_str() {
             "member_expression" => {
-                if let Some(property) = current.child_by_field_name("property") {
+                if let Some(property) = current.field("property") {
                     path.push(text(property, src).to_string());
                 }
-                current
-                    .child_by_field_name("object")
-                    .map(ts::unwrap_expression)
+                current.field("object").map(ts::unwrap_expression)
             }
-            "subscript_expression" => current
-                .child_by_field_name("object")
-                .map(ts::unwrap_expression),
+            "subscript_expression" => current.field("object").map(ts::unwrap_expression),
             "call_expression" => match ts::call(current) {
                 Some(inner) => {
                     let name = text(inner.name, src).to_string();
@@ -878,11 +875,9 @@ fn ts_call_shape(call: &ts::Call<'_>, src: &str) -> CallShape {
 
 /// The name an argument expression spells: `tokens`, `schema.oauthTokens`.
 fn ts_name_text(node: Node<'_>, src: &str) -> Option<String> {
-    match node.kind() {
+    match node.kind_str() {
         "identifier" => Some(text(node, src).to_string()),
-        "member_expression" => node
-            .child_by_field_name("property")
-            .map(|p| text(p, src).to_string()),
+        "member_expression" => node.field("property").map(|p| text(p, src).to_string()),
         _ => None,
     }
 }
@@ -903,7 +898,7 @@ fn shorten(rendered: String) -> String {
 fn render_args(args: &[Node<'_>], src: &str, plain: &[&str]) -> String {
     match args {
         [] => String::new(),
-        [only] if plain.contains(&only.kind()) => {
+        [only] if plain.contains(&only.kind_str()) => {
             let written = text(*only, src);
             if written.len() <= 40 && !written.contains('\n') {
                 written.to_string()
@@ -917,17 +912,17 @@ fn render_args(args: &[Node<'_>], src: &str, plain: &[&str]) -> String {
 
 fn ts_render(node: Node<'_>, src: &str) -> String {
     let node = ts::unwrap_expression(node);
-    match node.kind() {
+    match node.kind_str() {
         "call_expression" => {
             let function = node
-                .child_by_field_name("function")
+                .field("function")
                 .map(|f| ts_render(f, src))
                 .unwrap_or_default();
-            match node.child_by_field_name("arguments") {
-                Some(args) if args.kind() == "arguments" => {
+            match node.field("arguments") {
+                Some(args) if args.kind_str() == "arguments" => {
                     let args: Vec<Node<'_>> = named_children(args)
                         .into_iter()
-                        .filter(|a| a.kind() != "comment")
+                        .filter(|a| a.kind_str() != "comment")
                         .collect();
                     let plain = ["string", "identifier", "number"];
                     format!("{function}({})", render_args(&args, src, &plain))
@@ -937,11 +932,11 @@ fn ts_render(node: Node<'_>, src: &str) -> String {
         }
         "member_expression" => {
             let object = node
-                .child_by_field_name("object")
+                .field("object")
                 .map(|o| ts_render(o, src))
                 .unwrap_or_default();
             let property = node
-                .child_by_field_name("property")
+                .field("property")
                 .map(|p| text(p, src))
                 .unwrap_or_default();
             format!("{object}.{property}")
@@ -953,29 +948,29 @@ fn ts_render(node: Node<'_>, src: &str) -> String {
 
 fn py_render(node: Node<'_>, src: &str) -> String {
     let node = py::unwrap_expression(node);
-    match node.kind() {
+    match node.kind_str() {
         "call" => {
             let function = node
-                .child_by_field_name("function")
+                .field("function")
                 .map(|f| py_render(f, src))
                 .unwrap_or_default();
             let args: Vec<Node<'_>> = node
-                .child_by_field_name("arguments")
+                .field("arguments")
                 .map(named_children)
                 .unwrap_or_default()
                 .into_iter()
-                .filter(|a| a.kind() != "comment")
+                .filter(|a| a.kind_str() != "comment")
                 .collect();
             let plain = ["string", "identifier", "integer"];
             format!("{function}({})", render_args(&args, src, &plain))
         }
         "attribute" => {
             let object = node
-                .child_by_field_name("object")
+                .field("object")
                 .map(|o| py_render(o, src))
                 .unwrap_or_default();
             let attribute = node
-                .child_by_field_name("attribute")
+                .field("attribute")
                 .map(|a| text(a, src))
                 .unwrap_or_default();
             format!("{object}.{attribute}")
@@ -990,7 +985,7 @@ fn py_render(node: Node<'_>, src: &str) -> String {
 /// of a long chain).
 fn deletion_span(call: Node<'_>, name: Node<'_>, src: &str) -> Range<usize> {
     let callee = call
-        .child_by_field_name("function")
+        .field("function")
         .map_or(call.byte_range(), |f| f.byte_range());
     if src[callee.clone()].contains('\n') {
         name.start_byte()..call.end_byte()
@@ -1011,11 +1006,11 @@ impl<'t> TsContext<'t, '_> {
         let src = self.src;
         let check = self.check;
         visited.push(function.id());
-        let Some(body) = function.child_by_field_name("body") else {
+        let Some(body) = function.field("body") else {
             return analysis;
         };
         walk(body, |node| {
-            match node.kind() {
+            match node.kind_str() {
                 "string" | "template_string" => {
                     if let Some(lit) = ts::string_literal(node, src) {
                         if check.is_required_url(&lit.with_placeholders()) {
@@ -1072,7 +1067,7 @@ impl<'t> TsContext<'t, '_> {
             // A helper of the same file: `helper()`, `this.helper()`.
             let local = call
                 .receiver
-                .is_none_or(|r| matches!(r.kind(), "this" | "super"));
+                .is_none_or(|r| matches!(r.kind_str(), "this" | "super"));
             if local && depth < MAX_HELPER_DEPTH {
                 if let Some(defs) = self.defs.get(name) {
                     for def in defs {
@@ -1085,7 +1080,7 @@ impl<'t> TsContext<'t, '_> {
                             if let Some(deleted) = inner.deletion {
                                 analysis.deletion = Some(Deletion {
                                     span: node
-                                        .child_by_field_name("function")
+                                        .field("function")
                                         .map_or(node.byte_range(), |f| f.byte_range()),
                                     what: format!("{name}(…)` → `{}", deleted.what),
                                 });
@@ -1126,7 +1121,7 @@ impl MissingRequiredCallCheck {
         let mut named = Vec::new();
         let mut route_calls = Vec::new();
         walk(root, |node| {
-            let kind = node.kind();
+            let kind = node.kind_str();
             if kind == "call_expression" {
                 if ts_may_register_route(node, src) {
                     route_calls.push(node);
@@ -1291,9 +1286,9 @@ impl MissingRequiredCallCheck {
 /// method (`router.delete(…)`, `app.all(…)`, `router.del(…)`); a cheap
 /// test made on every call before [`ts::call`] collects its arguments.
 fn ts_may_register_route(node: Node<'_>, src: &str) -> bool {
-    node.child_by_field_name("function")
-        .filter(|f| f.kind() == "member_expression")
-        .and_then(|f| f.child_by_field_name("property"))
+    node.field("function")
+        .filter(|f| f.kind_str() == "member_expression")
+        .and_then(|f| f.field("property"))
         .is_some_and(|p| {
             let name = text(p, src);
             name.eq_ignore_ascii_case("del")
@@ -1312,24 +1307,24 @@ fn ts_exported_functions<'t>(
     let mut out = Vec::new();
     for export in named_children(root)
         .into_iter()
-        .filter(|n| n.kind() == "export_statement")
+        .filter(|n| n.kind_str() == "export_statement")
     {
-        let Some(decl) = export.child_by_field_name("declaration") else {
+        let Some(decl) = export.field("declaration") else {
             continue;
         };
-        match decl.kind() {
+        match decl.kind_str() {
             "function_declaration" => {
-                if let Some(name) = decl.child_by_field_name("name") {
+                if let Some(name) = decl.field("name") {
                     out.push((name, decl));
                 }
             }
             "lexical_declaration" | "variable_declaration" => {
                 for declarator in named_children(decl) {
-                    let Some(name) = declarator.child_by_field_name("name") else {
+                    let Some(name) = declarator.field("name") else {
                         continue;
                     };
                     if let Some(function) = declarator
-                        .child_by_field_name("value")
+                        .field("value")
                         .and_then(|v| ts_handler(ts::unwrap_expression(v), src, ctx))
                     {
                         out.push((name, function));
@@ -1350,27 +1345,27 @@ fn ts_default_export<'t>(
     let src = ctx.src;
     for export in named_children(root)
         .into_iter()
-        .filter(|n| n.kind() == "export_statement")
+        .filter(|n| n.kind_str() == "export_statement")
     {
         let is_default = (0..export.child_count())
             .filter_map(|i| export.child(i))
-            .any(|c| c.kind() == "default");
+            .any(|c| c.kind_str() == "default");
         if !is_default {
             continue;
         }
         let keyword = (0..export.child_count())
             .filter_map(|i| export.child(i))
-            .find(|c| c.kind() == "default")
+            .find(|c| c.kind_str() == "default")
             .map(|c| c.byte_range())?;
-        if let Some(decl) = export.child_by_field_name("declaration") {
-            if ts::FUNCTION_KINDS.contains(&decl.kind()) {
+        if let Some(decl) = export.field("declaration") {
+            if ts::FUNCTION_KINDS.contains(&decl.kind_str()) {
                 let span = decl
-                    .child_by_field_name("name")
+                    .field("name")
                     .map_or(keyword.clone(), |n| n.byte_range());
                 return Some((span, decl));
             }
         }
-        if let Some(value) = export.child_by_field_name("value") {
+        if let Some(value) = export.field("value") {
             let function = ts_handler(ts::unwrap_expression(value), src, ctx)?;
             return Some((keyword, function));
         }
@@ -1382,10 +1377,10 @@ fn ts_default_export<'t>(
 /// wrapped function (`asyncHandler(async (req, res) => …)`) or a function
 /// of the same file named by it.
 fn ts_handler<'t>(value: Node<'t>, src: &str, ctx: &TsContext<'t, '_>) -> Option<Node<'t>> {
-    if ts::FUNCTION_KINDS.contains(&value.kind()) {
+    if ts::FUNCTION_KINDS.contains(&value.kind_str()) {
         return Some(value);
     }
-    match value.kind() {
+    match value.kind_str() {
         "call_expression" => {
             let call = ts::call(value)?;
             call.args
@@ -1442,11 +1437,9 @@ fn next_route(path: &str) -> Option<String> {
 // ---- Python -----------------------------------------------------------------
 
 fn py_name_text(node: Node<'_>, src: &str) -> Option<String> {
-    match node.kind() {
+    match node.kind_str() {
         "identifier" => Some(text(node, src).to_string()),
-        "attribute" => node
-            .child_by_field_name("attribute")
-            .map(|a| text(a, src).to_string()),
+        "attribute" => node.field("attribute").map(|a| text(a, src).to_string()),
         _ => None,
     }
 }
@@ -1465,18 +1458,14 @@ fn py_call_shape(call: &py::Call<'_>, src: &str) -> CallShape {
     let mut node = call.receiver.map(py::unwrap_expression);
     let mut path = Vec::new();
     while let Some(current) = node {
-        node = match current.kind() {
+        node = match current.kind_str() {
             "attribute" => {
-                if let Some(attribute) = current.child_by_field_name("attribute") {
+                if let Some(attribute) = current.field("attribute") {
                     path.push(text(attribute, src).to_string());
                 }
-                current
-                    .child_by_field_name("object")
-                    .map(py::unwrap_expression)
+                current.field("object").map(py::unwrap_expression)
             }
-            "subscript" => current
-                .child_by_field_name("value")
-                .map(py::unwrap_expression),
+            "subscript" => current.field("value").map(py::unwrap_expression),
             "call" => match py::call(current) {
                 Some(inner) => {
                     let name = text(inner.name, src).to_string();
@@ -1525,11 +1514,11 @@ impl<'t> PyContext<'t, '_> {
         let src = self.src;
         let check = self.check;
         visited.push(function.id());
-        let Some(body) = function.child_by_field_name("body") else {
+        let Some(body) = function.field("body") else {
             return analysis;
         };
         walk(body, |node| {
-            match node.kind() {
+            match node.kind_str() {
                 "string" | "concatenated_string" => {
                     if let Some(lit) = py::string_literal(node, src) {
                         if check.is_required_url(&lit.with_placeholders()) {
@@ -1600,7 +1589,7 @@ impl<'t> PyContext<'t, '_> {
                             if let Some(deleted) = inner.deletion {
                                 analysis.deletion = Some(Deletion {
                                     span: node
-                                        .child_by_field_name("function")
+                                        .field("function")
                                         .map_or(node.byte_range(), |f| f.byte_range()),
                                     what: format!("{name}(…)` → `{}", deleted.what),
                                 });
@@ -1622,10 +1611,10 @@ impl<'t> PyContext<'t, '_> {
             if found.is_some() {
                 return false;
             }
-            if node.kind() != "subscript" {
+            if node.kind_str() != "subscript" {
                 return true;
             }
-            let Some(value) = node.child_by_field_name("value") else {
+            let Some(value) = node.field("value") else {
                 return false;
             };
             let mapping = py_name_text(value, src).unwrap_or_default();
@@ -1659,9 +1648,9 @@ impl MissingRequiredCallCheck {
         let mut prefixes: HashMap<String, String> = HashMap::new();
         let mut decorated = Vec::new();
         walk(root, |node| {
-            match node.kind() {
+            match node.kind_str() {
                 "function_definition" => {
-                    if let Some(name) = node.child_by_field_name("name") {
+                    if let Some(name) = node.field("name") {
                         let written = text(name, src);
                         defs.entry(written.to_string()).or_default().push(node);
                         if let Some(functions) = by_name {
@@ -1719,14 +1708,14 @@ impl MissingRequiredCallCheck {
         let mut out = Vec::new();
         for &node in decorated {
             let Some(function) = node
-                .child_by_field_name("definition")
-                .filter(|d| d.kind() == "function_definition")
+                .field("definition")
+                .filter(|d| d.kind_str() == "function_definition")
             else {
                 continue;
             };
             for decorator in named_children(node)
                 .into_iter()
-                .filter(|d| d.kind() == "decorator")
+                .filter(|d| d.kind_str() == "decorator")
             {
                 let Some(call) = decorator.named_child(0).and_then(py::call) else {
                     continue;
@@ -1871,7 +1860,7 @@ fn in_data_layer(function: Node<'_>, src: &str, class_kinds: &[&str]) -> bool {
     else {
         return false;
     };
-    class.child_by_field_name("name").is_some_and(|name| {
+    class.field("name").is_some_and(|name| {
         words(text(name, src))
             .last()
             .is_some_and(|w| DATA_LAYER_WORDS.contains(&w.as_str()))
@@ -1904,10 +1893,7 @@ fn callers<'t, 's>(
 /// `router = APIRouter(prefix="/integrations")`, `bp = Blueprint(…,
 /// url_prefix="/connections")`: records the router's route prefix.
 fn py_router_prefix(node: Node<'_>, src: &str, prefixes: &mut HashMap<String, String>) {
-    if let (Some(left), Some(right)) = (
-        node.child_by_field_name("left"),
-        node.child_by_field_name("right"),
-    ) {
+    if let (Some(left), Some(right)) = (node.field("left"), node.field("right")) {
         if let Some(call) = py::call(right) {
             let prefix = call.kwargs.iter().find_map(|(k, v)| {
                 matches!(text(*k, src), "prefix" | "url_prefix")

@@ -1,6 +1,7 @@
 //! The `oauth-url-construction` rule kind: code that builds a provider's
 //! OAuth authorize URL, in an app whose OAuth flows another service runs.
 
+use crate::lang::tree::NodeExt;
 use std::ops::Range;
 
 use globset::GlobSet;
@@ -495,7 +496,7 @@ impl OauthUrlCheck {
 
     fn js_candidates(&self, root: Node<'_>, src: &str, out: &mut Vec<Candidate>) {
         tree::walk(root, |node| {
-            match node.kind() {
+            match node.kind_str() {
                 "call_expression" => {
                     if let Some(call) = typescript::call(node) {
                         out.extend(self.function_candidate(node, call.name, src));
@@ -518,12 +519,10 @@ impl OauthUrlCheck {
                 }
                 "pair" => {
                     let is_key = node
-                        .child_by_field_name("key")
+                        .field("key")
                         .and_then(|k| typescript::property_key(k, src))
                         .is_some_and(|k| k == "response_type");
-                    let value = node
-                        .child_by_field_name("value")
-                        .and_then(|v| js_response_type(v, src));
+                    let value = node.field("value").and_then(|v| js_response_type(v, src));
                     if let (true, Some(value), Some(object)) = (is_key, value, node.parent()) {
                         if js_object_has_key(object, src) || js_builds_query(object, src) {
                             out.push(Candidate {
@@ -537,12 +536,12 @@ impl OauthUrlCheck {
                 "array" => {
                     let items: Vec<Node<'_>> = named_children(node)
                         .into_iter()
-                        .filter(|n| n.kind() != "comment")
+                        .filter(|n| n.kind_str() != "comment")
                         .collect();
                     if let [key, value] = items.as_slice() {
                         let in_builder = node
                             .parent()
-                            .filter(|p| p.kind() == "array")
+                            .filter(|p| p.kind_str() == "array")
                             .is_some_and(|p| js_builds_query(p, src));
                         if in_builder
                             && js_static_string(*key, src).as_deref() == Some("response_type")
@@ -558,20 +557,16 @@ impl OauthUrlCheck {
                     }
                 }
                 "assignment_expression" => {
-                    let key = node
-                        .child_by_field_name("left")
-                        .and_then(|left| match left.kind() {
-                            "subscript_expression" => left
-                                .child_by_field_name("index")
-                                .and_then(|i| js_static_string(i, src)),
-                            "member_expression" => left
-                                .child_by_field_name("property")
-                                .map(|p| text(p, src).to_string()),
-                            _ => None,
-                        });
-                    let value = node
-                        .child_by_field_name("right")
-                        .and_then(|v| js_response_type(v, src));
+                    let key = node.field("left").and_then(|left| match left.kind_str() {
+                        "subscript_expression" => {
+                            left.field("index").and_then(|i| js_static_string(i, src))
+                        }
+                        "member_expression" => {
+                            left.field("property").map(|p| text(p, src).to_string())
+                        }
+                        _ => None,
+                    });
+                    let value = node.field("right").and_then(|v| js_response_type(v, src));
                     if let (Some("response_type"), Some(value)) = (key.as_deref(), value) {
                         out.push(Candidate {
                             span: node.byte_range(),
@@ -582,13 +577,13 @@ impl OauthUrlCheck {
                 }
                 _ => {}
             }
-            node.kind() != "comment"
+            node.kind_str() != "comment"
         });
     }
 
     fn python_candidates(&self, root: Node<'_>, src: &str, out: &mut Vec<Candidate>) {
         tree::walk(root, |node| {
-            match node.kind() {
+            match node.kind_str() {
                 "call" => {
                     if let Some(call) = python::call(node) {
                         out.extend(self.function_candidate(node, call.name, src));
@@ -618,12 +613,10 @@ impl OauthUrlCheck {
                 }
                 "pair" => {
                     let is_key = node
-                        .child_by_field_name("key")
+                        .field("key")
                         .and_then(|k| py_static_string(k, src))
                         .is_some_and(|k| k == "response_type");
-                    let value = node
-                        .child_by_field_name("value")
-                        .and_then(|v| py_response_type(v, src));
+                    let value = node.field("value").and_then(|v| py_response_type(v, src));
                     if let (true, Some(value), Some(dict)) = (is_key, value, node.parent()) {
                         if py_dict_has_key(dict, src) || py_builds_query(dict, src) {
                             out.push(Candidate {
@@ -639,7 +632,7 @@ impl OauthUrlCheck {
                     if let [key, value] = items.as_slice() {
                         let in_builder = node
                             .parent()
-                            .filter(|p| p.kind() == "list" || p.kind() == "tuple")
+                            .filter(|p| p.kind_str() == "list" || p.kind_str() == "tuple")
                             .is_some_and(|p| py_builds_query(p, src));
                         if in_builder
                             && py_static_string(*key, src).as_deref() == Some("response_type")
@@ -656,13 +649,11 @@ impl OauthUrlCheck {
                 }
                 "assignment" => {
                     let key = node
-                        .child_by_field_name("left")
-                        .filter(|l| l.kind() == "subscript")
-                        .and_then(|l| l.child_by_field_name("subscript"))
+                        .field("left")
+                        .filter(|l| l.kind_str() == "subscript")
+                        .and_then(|l| l.field("subscript"))
                         .and_then(|s| py_static_string(s, src));
-                    let value = node
-                        .child_by_field_name("right")
-                        .and_then(|v| py_response_type(v, src));
+                    let value = node.field("right").and_then(|v| py_response_type(v, src));
                     if let (Some("response_type"), Some(value)) = (key.as_deref(), value) {
                         out.push(Candidate {
                             span: node.byte_range(),
@@ -673,7 +664,7 @@ impl OauthUrlCheck {
                 }
                 _ => {}
             }
-            node.kind() != "comment"
+            node.kind_str() != "comment"
         });
     }
 }
@@ -843,11 +834,11 @@ fn py_response_type(node: Node<'_>, src: &str) -> Option<String> {
 
 /// Whether an object literal also carries `client_id` or `redirect_uri`.
 fn js_object_has_key(object: Node<'_>, src: &str) -> bool {
-    object.kind() == "object"
+    object.kind_str() == "object"
         && named_children(object).into_iter().any(|member| {
-            let key = match member.kind() {
+            let key = match member.kind_str() {
                 "pair" => member
-                    .child_by_field_name("key")
+                    .field("key")
                     .and_then(|k| typescript::property_key(k, src))
                     .map(|k| k.into_owned()),
                 "shorthand_property_identifier" => Some(text(member, src).to_string()),
@@ -860,15 +851,15 @@ fn js_object_has_key(object: Node<'_>, src: &str) -> bool {
 /// Whether an object or array is an argument of `new URLSearchParams(…)`
 /// or of a query-string `stringify(…)`.
 fn js_builds_query(node: Node<'_>, src: &str) -> bool {
-    let Some(arguments) = node.parent().filter(|p| p.kind() == "arguments") else {
+    let Some(arguments) = node.parent().filter(|p| p.kind_str() == "arguments") else {
         return false;
     };
     let Some(call) = arguments.parent() else {
         return false;
     };
-    match call.kind() {
+    match call.kind_str() {
         "new_expression" => call
-            .child_by_field_name("constructor")
+            .field("constructor")
             .is_some_and(|c| text(c, src).ends_with("URLSearchParams")),
         "call_expression" => typescript::call(call).is_some_and(|c| {
             text(c.name, src) == "stringify"
@@ -881,11 +872,11 @@ fn js_builds_query(node: Node<'_>, src: &str) -> bool {
 
 /// Whether a dict also carries `client_id` or `redirect_uri`.
 fn py_dict_has_key(dict: Node<'_>, src: &str) -> bool {
-    dict.kind() == "dictionary"
+    dict.kind_str() == "dictionary"
         && named_children(dict).into_iter().any(|pair| {
-            pair.kind() == "pair"
+            pair.kind_str() == "pair"
                 && pair
-                    .child_by_field_name("key")
+                    .field("key")
                     .and_then(|k| py_static_string(k, src))
                     .is_some_and(|k| AUTHORIZE_KEYS.contains(&k.as_str()))
         })
@@ -894,7 +885,7 @@ fn py_dict_has_key(dict: Node<'_>, src: &str) -> bool {
 /// Whether a node is an argument of `urlencode(…)`.
 fn py_builds_query(node: Node<'_>, src: &str) -> bool {
     node.parent()
-        .filter(|p| p.kind() == "argument_list")
+        .filter(|p| p.kind_str() == "argument_list")
         .and_then(|args| args.parent())
         .and_then(python::call)
         .is_some_and(|c| text(c.name, src) == "urlencode")

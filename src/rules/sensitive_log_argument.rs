@@ -1,6 +1,7 @@
 //! The `sensitive-log-argument` rule kind: a value named like a credential
 //! handed to a logging call.
 
+use crate::lang::tree::NodeExt;
 use std::collections::HashSet;
 use std::ops::Range;
 
@@ -480,18 +481,15 @@ fn display_name(expression: &str, identifier: &str) -> String {
 /// or `None` for computed callees.
 fn js_path(node: Node<'_>, src: &str) -> Option<String> {
     let node = ts::unwrap_expression(node);
-    match node.kind() {
+    match node.kind_str() {
         "identifier" => Some(text(node, src).to_string()),
-        "this" | "super" => Some(node.kind().to_string()),
+        "this" | "super" => Some(node.kind_str().to_string()),
         "member_expression" => {
-            let object = js_path(node.child_by_field_name("object")?, src)?;
-            let property = node.child_by_field_name("property")?;
+            let object = js_path(node.field("object")?, src)?;
+            let property = node.field("property")?;
             Some(format!("{object}.{}", text(property, src)))
         }
-        "call_expression" => Some(format!(
-            "{}()",
-            js_path(node.child_by_field_name("function")?, src)?
-        )),
+        "call_expression" => Some(format!("{}()", js_path(node.field("function")?, src)?)),
         _ => None,
     }
 }
@@ -510,7 +508,7 @@ impl SensitiveLogCheck {
         let Some(mut holder) = member.child_by_field_name(object_field) else {
             return;
         };
-        if holder.kind() != "identifier" {
+        if holder.kind_str() != "identifier" {
             match holder.child_by_field_name(property_field) {
                 Some(p) => holder = p,
                 None => return,
@@ -533,16 +531,14 @@ const JS_TRANSPARENT_METHODS: &[&str] = &["toString", "toJSON", "valueOf", "trim
 
 impl SensitiveLogCheck {
     fn js_call(&self, node: Node<'_>, src: &str, found: &mut Vec<(Leak, String)>) {
-        if node.kind() != "call_expression" {
+        if node.kind_str() != "call_expression" {
             return;
         }
-        let (Some(function), Some(arguments)) = (
-            node.child_by_field_name("function"),
-            node.child_by_field_name("arguments"),
-        ) else {
+        let (Some(function), Some(arguments)) = (node.field("function"), node.field("arguments"))
+        else {
             return;
         };
-        if arguments.kind() != "arguments" {
+        if arguments.kind_str() != "arguments" {
             return;
         }
         let Some(path) = js_path(function, src) else {
@@ -553,7 +549,7 @@ impl SensitiveLogCheck {
         }
         let mut args: Vec<Node<'_>> = named_children(arguments)
             .into_iter()
-            .filter(|a| a.kind() != "comment")
+            .filter(|a| a.kind_str() != "comment")
             .collect();
         if path.ends_with(".assert") && !args.is_empty() {
             // `console.assert(condition, ...data)`: the condition is tested,
@@ -570,7 +566,7 @@ impl SensitiveLogCheck {
 
     fn js_leaks(&self, node: Node<'_>, src: &str, out: &mut Vec<Leak>) {
         let node = ts::unwrap_expression(node);
-        match node.kind() {
+        match node.kind_str() {
             "identifier" | "shorthand_property_identifier" => {
                 let name = text(node, src);
                 if self.names.is_match(name) {
@@ -581,7 +577,7 @@ impl SensitiveLogCheck {
                 }
             }
             "member_expression" => {
-                let Some(property) = node.child_by_field_name("property") else {
+                let Some(property) = node.field("property") else {
                     return;
                 };
                 let name = text(property, src);
@@ -596,13 +592,13 @@ impl SensitiveLogCheck {
                 }
             }
             "subscript_expression" => {
-                if let Some(index) = node.child_by_field_name("index") {
+                if let Some(index) = node.field("index") {
                     self.js_key(node, index, src, out);
                 }
             }
             "template_string" => {
                 for child in named_children(node) {
-                    if child.kind() == "template_substitution" {
+                    if child.kind_str() == "template_substitution" {
                         if let Some(inner) = child.named_child(0) {
                             self.js_leaks(inner, src, out);
                         }
@@ -610,13 +606,8 @@ impl SensitiveLogCheck {
                 }
             }
             "binary_expression" => {
-                let operator = node
-                    .child_by_field_name("operator")
-                    .map_or("", |o| text(o, src));
-                let (left, right) = (
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
-                );
+                let operator = node.field("operator").map_or("", |o| text(o, src));
+                let (left, right) = (node.field("left"), node.field("right"));
                 let sides = match operator {
                     "+" | "||" | "??" => vec![left, right],
                     // `token && 'set'` yields `'set'` when there is a token.
@@ -636,9 +627,9 @@ impl SensitiveLogCheck {
             }
             "object" => {
                 for member in named_children(node) {
-                    match member.kind() {
+                    match member.kind_str() {
                         "pair" => {
-                            if let Some(value) = member.child_by_field_name("value") {
+                            if let Some(value) = member.field("value") {
                                 self.js_leaks(value, src, out);
                             }
                         }
@@ -654,7 +645,7 @@ impl SensitiveLogCheck {
             }
             "array" => {
                 for item in named_children(node) {
-                    let item = if item.kind() == "spread_element" {
+                    let item = if item.kind_str() == "spread_element" {
                         match item.named_child(0) {
                             Some(i) => i,
                             None => continue,
@@ -675,10 +666,7 @@ impl SensitiveLogCheck {
     /// key (`params.get('token')`) count.
     fn js_call_value(&self, node: Node<'_>, src: &str, out: &mut Vec<Leak>) {
         let Some(call) = ts::call(node) else { return };
-        let Some(path) = node
-            .child_by_field_name("function")
-            .and_then(|f| js_path(f, src))
-        else {
+        let Some(path) = node.field("function").and_then(|f| js_path(f, src)) else {
             return;
         };
         let method = text(call.name, src);
@@ -718,17 +706,14 @@ fn is_identifier_like(key: &str) -> bool {
 
 fn py_path(node: Node<'_>, src: &str) -> Option<String> {
     let node = py::unwrap_expression(node);
-    match node.kind() {
+    match node.kind_str() {
         "identifier" => Some(text(node, src).to_string()),
         "attribute" => {
-            let object = py_path(node.child_by_field_name("object")?, src)?;
-            let attribute = node.child_by_field_name("attribute")?;
+            let object = py_path(node.field("object")?, src)?;
+            let attribute = node.field("attribute")?;
             Some(format!("{object}.{}", text(attribute, src)))
         }
-        "call" => Some(format!(
-            "{}()",
-            py_path(node.child_by_field_name("function")?, src)?
-        )),
+        "call" => Some(format!("{}()", py_path(node.field("function")?, src)?)),
         _ => None,
     }
 }
@@ -742,10 +727,7 @@ const PY_ENV_READS: &[&str] = &["os.getenv", "getenv", "os.environ.get", "enviro
 impl SensitiveLogCheck {
     fn py_call(&self, node: Node<'_>, src: &str, found: &mut Vec<(Leak, String)>) {
         let Some(call) = py::call(node) else { return };
-        let Some(path) = node
-            .child_by_field_name("function")
-            .and_then(|f| py_path(f, src))
-        else {
+        let Some(path) = node.field("function").and_then(|f| py_path(f, src)) else {
             return;
         };
         if !self.loggers.is_match(&path) {
@@ -759,14 +741,14 @@ impl SensitiveLogCheck {
             self.py_leaks(value, src, &mut leaks);
         }
         let logger = node
-            .child_by_field_name("function")
+            .field("function")
             .map_or_else(|| path.clone(), |f| display_name(text(f, src), &path));
         found.extend(leaks.into_iter().map(|l| (l, logger.clone())));
     }
 
     fn py_leaks(&self, node: Node<'_>, src: &str, out: &mut Vec<Leak>) {
         let node = py::unwrap_expression(node);
-        match node.kind() {
+        match node.kind_str() {
             "identifier" => {
                 let name = text(node, src);
                 if self.names.is_match(name) {
@@ -777,7 +759,7 @@ impl SensitiveLogCheck {
                 }
             }
             "attribute" => {
-                let Some(attribute) = node.child_by_field_name("attribute") else {
+                let Some(attribute) = node.field("attribute") else {
                     return;
                 };
                 let name = text(attribute, src);
@@ -802,8 +784,8 @@ impl SensitiveLogCheck {
             }
             "string" => {
                 for child in named_children(node) {
-                    if child.kind() == "interpolation" {
-                        if let Some(expression) = child.child_by_field_name("expression") {
+                    if child.kind_str() == "interpolation" {
+                        if let Some(expression) = child.field("expression") {
                             self.py_leaks(expression, src, out);
                         }
                     }
@@ -815,12 +797,10 @@ impl SensitiveLogCheck {
                 }
             }
             "binary_operator" => {
-                let operator = node
-                    .child_by_field_name("operator")
-                    .map_or("", |o| text(o, src));
-                let right = node.child_by_field_name("right");
+                let operator = node.field("operator").map_or("", |o| text(o, src));
+                let right = node.field("right");
                 let sides = match operator {
-                    "+" => vec![node.child_by_field_name("left"), right],
+                    "+" => vec![node.field("left"), right],
                     // `"token=%s" % token`
                     "%" => vec![right],
                     _ => Vec::new(),
@@ -830,15 +810,10 @@ impl SensitiveLogCheck {
                 }
             }
             "boolean_operator" => {
-                let operator = node
-                    .child_by_field_name("operator")
-                    .map_or("", |o| text(o, src));
+                let operator = node.field("operator").map_or("", |o| text(o, src));
                 let sides = match operator {
-                    "or" => vec![
-                        node.child_by_field_name("left"),
-                        node.child_by_field_name("right"),
-                    ],
-                    "and" => vec![node.child_by_field_name("right")],
+                    "or" => vec![node.field("left"), node.field("right")],
+                    "and" => vec![node.field("right")],
                     _ => Vec::new(),
                 };
                 for side in sides.into_iter().flatten() {
@@ -863,9 +838,9 @@ impl SensitiveLogCheck {
             }
             "dictionary" => {
                 for member in named_children(node) {
-                    match member.kind() {
+                    match member.kind_str() {
                         "pair" => {
-                            if let Some(value) = member.child_by_field_name("value") {
+                            if let Some(value) = member.field("value") {
                                 self.py_leaks(value, src, out);
                             }
                         }
@@ -881,9 +856,7 @@ impl SensitiveLogCheck {
 
     fn py_call_value(&self, node: Node<'_>, src: &str, out: &mut Vec<Leak>) {
         let Some(call) = py::call(node) else { return };
-        let path = node
-            .child_by_field_name("function")
-            .and_then(|f| py_path(f, src));
+        let path = node.field("function").and_then(|f| py_path(f, src));
         let method = text(call.name, src);
         if path
             .as_deref()
@@ -912,7 +885,7 @@ impl SensitiveLogCheck {
         if method == "format"
             && call
                 .receiver
-                .is_some_and(|r| matches!(r.kind(), "string" | "concatenated_string"))
+                .is_some_and(|r| matches!(r.kind_str(), "string" | "concatenated_string"))
         {
             for arg in call.args {
                 self.py_leaks(arg, src, out);
