@@ -35,10 +35,14 @@ fn grammar_key(language: &tree_sitter::Language) -> GrammarKey {
 /// Slots of the field-id cache; a slot holds the last name that hashed to it.
 const FIELD_SLOTS: usize = 256;
 
+/// A cached field id: the name's address and length, its grammar, its id
+/// (0 when the grammar has no such field).
+type FieldSlot = ((usize, usize), GrammarKey, u16);
+
 thread_local! {
     static KIND_NAMES: RefCell<Vec<(GrammarKey, Vec<&'static str>)>> =
         const { RefCell::new(Vec::new()) };
-    static FIELD_IDS: RefCell<Vec<((usize, usize), GrammarKey, u16)>> =
+    static FIELD_IDS: RefCell<Vec<FieldSlot>> =
         RefCell::new(vec![((0, 0), (0, 0), 0); FIELD_SLOTS]);
 }
 
