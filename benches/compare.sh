@@ -426,7 +426,7 @@ print(f"  {'whole tree, warm cache':<24}{HEAD}")
 print(row("rg -i -c -F (literals)", rg))
 print(row("plumbline check", pl))
 cratio = cpu_time(pl) / cpu_time(rg) if cpu_time(rg) > 0 else float("inf")
-print(f"  {'ratio plumbline / rg':<24}{ratio:>10.2f}x   (target: <= 3x; cpu-time ratio {cratio:.2f}x)")
+print(f"  {'ratio plumbline / rg':<24}{ratio:>10.2f}x   (target: <= 1.5x; cpu-time ratio {cratio:.2f}x)")
 print(f"  {'plumbline peak RSS':<24}{rss_mb:>8.1f} MB   (target: < 200 MB)")
 print(f"  {'findings':<24}{len(findings):>5} reported vs {len(injected)} injected "
       f"({len(matched)} matched, {len(missed)} missed, {len(unexpected)} unexpected; exit status {pl_rc})")
