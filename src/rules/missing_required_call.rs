@@ -2053,17 +2053,29 @@ fn registers_route(text: &str, token: &str) -> bool {
         if i == 0 || bytes[i - 1] != b'.' || bytes.get(i + n).is_some_and(|&b| ident(b)) {
             continue;
         }
-        let mut j = i + n;
-        while bytes.get(j).is_some_and(|b| b.is_ascii_whitespace()) {
-            j += 1;
+        let mut j = skip_blank(bytes, i + n);
+        // Type arguments: `router.delete<Params>(…)`.
+        if bytes.get(j) == Some(&b'<') {
+            let mut depth = 0usize;
+            let limit = j + 256;
+            while let Some(&b) = bytes.get(j).filter(|_| j < limit) {
+                j += 1;
+                match b {
+                    b'<' => depth += 1,
+                    b'>' => depth -= 1,
+                    b';' => break,
+                    _ => {}
+                }
+                if depth == 0 {
+                    break;
+                }
+            }
+            j = skip_blank(bytes, j);
         }
         if bytes.get(j) != Some(&b'(') {
             continue;
         }
-        j += 1;
-        while bytes.get(j).is_some_and(|b| b.is_ascii_whitespace()) {
-            j += 1;
-        }
+        j = skip_blank(bytes, j + 1);
         let rest = &bytes[j.min(bytes.len())..];
         let prefix = rest
             .iter()
@@ -2078,6 +2090,29 @@ fn registers_route(text: &str, token: &str) -> bool {
         }
     }
     false
+}
+
+/// The index of the first byte at or after `i` that is not white space or
+/// part of a comment (`// …`, `/* … */`, Python's `# …`).
+fn skip_blank(bytes: &[u8], mut i: usize) -> usize {
+    loop {
+        match (bytes.get(i), bytes.get(i + 1)) {
+            (Some(b), _) if b.is_ascii_whitespace() => i += 1,
+            (Some(b'/'), Some(b'/')) | (Some(b'#'), _) => {
+                while bytes.get(i).is_some_and(|&b| b != b'\n') {
+                    i += 1;
+                }
+            }
+            (Some(b'/'), Some(b'*')) => {
+                i += 2;
+                while i < bytes.len() && !bytes[i..].starts_with(b"*/") {
+                    i += 1;
+                }
+                i += 2;
+            }
+            _ => return i,
+        }
+    }
 }
 
 fn find_ignore_ascii_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -2215,6 +2250,11 @@ mod tests {
             "@router.delete(f\"/{provider}\")",
             "@router.delete(path=\"/x\")",
             "router.del(('/a'), h)",
+            "admin.delete<Params>('/integrations/:id', h)",
+            "router.delete<{ id: string }>(\n  '/x', h)",
+            "router.delete(\n  // remove it\n  '/integrations/:provider', h)",
+            "router.delete(/* id */ '/x', h)",
+            "@router.delete(  # the route\n    \"/x\")",
         ] {
             let token = if text.contains(".del(") {
                 "del"
