@@ -385,10 +385,11 @@ impl WordGlob {
     /// Literals one of which every spelling of a matching name contains.
     /// Two adjacent fixed words are far rarer in code than either alone
     /// (`api` and `key` are everywhere, `api_key` is not): adjacent words
-    /// of a name meet at a case change or one separator, so the pair's
-    /// spellings with nothing, `_`, `-`, `.` or a space between cover every
-    /// name but one with rarer punctuation inside it (`api/key`). Without a
-    /// pair, the longest fixed word.
+    /// of a name meet at a case change or at separators, so the pair's
+    /// spellings with nothing, `_`, `-`, `.`, a space, `__` (.NET and
+    /// pydantic nesting: `Api__Key`) or `:` between cover every name but
+    /// one with rarer punctuation inside it (`api/key`). Without a pair,
+    /// the longest fixed word.
     fn literals(&self) -> Vec<String> {
         let pair = self
             .words
@@ -399,7 +400,7 @@ impl WordGlob {
             })
             .max_by_key(|(a, b)| a.len() + b.len());
         if let Some((a, b)) = pair {
-            return ["", "_", "-", ".", " "]
+            return ["", "_", "-", ".", " ", "__", ":"]
                 .iter()
                 .map(|joint| format!("{a}{joint}{b}"))
                 .collect();
@@ -2549,7 +2550,7 @@ mod tests {
         assert!(WordGlob::new("*").is_none());
         assert_eq!(
             WordGlob::new("*_API_KEY").unwrap().literals(),
-            ["apikey", "api_key", "api-key", "api.key", "api key"]
+            ["apikey", "api_key", "api-key", "api.key", "api key", "api__key", "api:key"]
         );
         assert_eq!(WordGlob::new("*_TOKEN").unwrap().literals(), ["token"]);
     }
@@ -2564,6 +2565,10 @@ mod tests {
             "API Key",
             "APIKey",
             "API_KEY_2",
+            "Api__Key",
+            "PAYMENTS__API__KEY",
+            "Jwt__Signing__Key",
+            "Storage:Access:Key",
             "clientSecret",
             "CLIENT_SECRET",
             "client-secret",

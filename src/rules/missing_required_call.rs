@@ -2053,6 +2053,19 @@ fn registers_route(text: &str, token: &str) -> bool {
         if i == 0 || bytes[i - 1] != b'.' || bytes.get(i + n).is_some_and(|&b| ident(b)) {
             continue;
         }
+        // A Python decorator registers a route whatever its arguments are
+        // (`@router.delete(status_code=204, path="/x")`, `PREFIX + "/x"`).
+        let line_start = bytes[..i]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1);
+        if bytes[line_start..i]
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            == Some(&b'@')
+        {
+            return true;
+        }
         let mut j = skip_blank(bytes, i + n);
         // Type arguments: `router.delete<Params>(…)`.
         if bytes.get(j) == Some(&b'<') {
@@ -2255,6 +2268,9 @@ mod tests {
             "router.delete(\n  // remove it\n  '/integrations/:provider', h)",
             "router.delete(/* id */ '/x', h)",
             "@router.delete(  # the route\n    \"/x\")",
+            "@router.delete(status_code=204, path=\"/x\")",
+            "@bp.delete(rule=\"/integrations/<provider>\")",
+            "@router.delete(API_V2 + \"/integrations/{provider}\")",
         ] {
             let token = if text.contains(".del(") {
                 "del"
