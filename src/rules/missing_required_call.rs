@@ -2020,9 +2020,7 @@ fn name_spelling(text: &str) -> String {
 }
 
 fn contains_ignore_ascii_case(text: &str, needle: &str) -> bool {
-    text.as_bytes()
-        .windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    find_ignore_ascii_case(text.as_bytes(), needle.as_bytes()).is_some()
 }
 
 /// Whether `text` holds `token` (ASCII case-insensitively) not inside a
