@@ -59,10 +59,7 @@ pub enum WriteError {
     Changed { path: PathBuf },
     /// An operation failed; `action` names it ("create a temporary file in
     /// .git/hooks").
-    Io {
-        action: String,
-        source: io::Error,
-    },
+    Io { action: String, source: io::Error },
 }
 
 impl WriteError {
@@ -268,8 +265,15 @@ fn replace(
     existing: Option<&fs::Metadata>,
     options: &WriteOptions,
 ) -> Result<(), WriteError> {
-    let dir_shown = tmp.parent().map_or_else(String::new, |d| d.display().to_string());
-    let create = || fs::OpenOptions::new().write(true).create_new(true).open(tmp);
+    let dir_shown = tmp
+        .parent()
+        .map_or_else(String::new, |d| d.display().to_string());
+    let create = || {
+        fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(tmp)
+    };
     let mut file = match create() {
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
             // Left behind by an earlier run with the same process id.

@@ -15,9 +15,9 @@ pub enum Format {
 /// For each key name, how many times it repeats within one mapping, summed
 /// over the file's mappings. Names that never repeat are absent.
 pub fn duplicates(format: Format, text: &str) -> BTreeMap<String, usize> {
-    let (config, mapping_of): (ConfigFormat, fn(&str, &[usize]) -> Vec<usize>) = match format {
-        Format::Json => (ConfigFormat::Json, json_mappings),
-        Format::Yaml => (ConfigFormat::Yaml, yaml_mappings),
+    let config = match format {
+        Format::Json => ConfigFormat::Json,
+        Format::Yaml => ConfigFormat::Yaml,
     };
     let keys: Vec<(usize, String)> = scan(config, text)
         .into_iter()
@@ -25,7 +25,10 @@ pub fn duplicates(format: Format, text: &str) -> BTreeMap<String, usize> {
         .map(|s| (s.span.start, s.value.into_owned()))
         .collect();
     let starts: Vec<usize> = keys.iter().map(|(start, _)| *start).collect();
-    let mappings = mapping_of(text, &starts);
+    let mappings = match format {
+        Format::Json => json_mappings(text, &starts),
+        Format::Yaml => yaml_mappings(text, &starts),
+    };
     let mut seen: BTreeMap<(usize, &str), usize> = BTreeMap::new();
     for ((_, name), mapping) in keys.iter().zip(mappings) {
         *seen.entry((mapping, name.as_str())).or_default() += 1;
