@@ -114,7 +114,7 @@ fn a_save_between_the_fix_and_the_rename_wins() {
     let path = dir.path().join("a.ts");
     let engine = plumbline::engine::Engine::new(dir.path(), None, Default::default()).unwrap();
     let result = engine
-        .check_paths(&[path.clone()], &Default::default())
+        .check_paths(std::slice::from_ref(&path), &Default::default())
         .unwrap();
     let (plans, _) = plumbline::fix::plan(dir.path(), &result.findings);
     assert_eq!(plans.len(), 1);
