@@ -911,4 +911,20 @@ mod tests {
         let bare = tempfile::tempdir().unwrap();
         assert_eq!(project_root(bare.path()), bare.path());
     }
+
+    #[test]
+    fn the_hooks_snippets_are_what_init_writes() {
+        let snippets = Path::new(env!("CARGO_MANIFEST_DIR")).join("hooks");
+        for (agent, file) in [
+            (Agent::Claude, "claude-settings.json"),
+            (Agent::Gemini, "gemini-settings.json"),
+            (Agent::Codex, "codex-hooks.json"),
+            (Agent::Cursor, "cursor-hooks.json"),
+            (Agent::Copilot, "copilot-hooks.json"),
+        ] {
+            let snippet = read(&snippets.join(file));
+            let written: Value = serde_json::from_str(&fresh(agent, "plumbline")).unwrap();
+            assert_eq!(snippet, written, "hooks/{file}");
+        }
+    }
 }
