@@ -268,11 +268,14 @@ fn replace(
     let dir_shown = tmp
         .parent()
         .map_or_else(String::new, |d| d.display().to_string());
+    // Private until it has the final owner and mode: the content may be a
+    // file only its owner can read.
     let create = || {
-        fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(tmp)
+        let mut open = fs::OpenOptions::new();
+        open.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
+        open.open(tmp)
     };
     let mut file = match create() {
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
@@ -283,13 +286,14 @@ fn replace(
     }
     .map_err(|e| WriteError::io(format!("create a temporary file in {dir_shown}"), e))?;
     let writing = |e| WriteError::io(format!("write {}", tmp.display()), e);
-    file.write_all(bytes).map_err(writing)?;
+    // Owner first: changing it clears set-id bits the mode may carry.
     keep_owner(&file, target, existing);
     if let Some(meta) = existing.filter(|_| !options.force_mode) {
         file.set_permissions(meta.permissions()).map_err(writing)?;
-    } else if let Some(mode) = options.mode {
-        set_mode(&file, mode).map_err(writing)?;
+    } else {
+        set_mode(&file, options.mode.unwrap_or(0o666 & !umask())).map_err(writing)?;
     }
+    file.write_all(bytes).map_err(writing)?;
     file.sync_all().map_err(writing)?;
     drop(file);
     if let Some(hook) = options.before_check {
@@ -352,6 +356,20 @@ fn set_mode(file: &fs::File, mode: u32) -> io::Result<()> {
     }
 }
 
+/// The process's file-creation mask, read without changing it (Linux
+/// reports it in /proc); 022, the common default, where it cannot be read.
+fn umask() -> u32 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix("Umask:"))
+                .and_then(|v| u32::from_str_radix(v.trim(), 8).ok())
+        })
+        .unwrap_or(0o022)
+}
+
 /// Makes the rename durable where the platform allows syncing a folder.
 fn sync_dir(dir: &Path) {
     #[cfg(unix)]
@@ -409,5 +427,20 @@ mod tests {
         let err = write_atomically(&ro, b"new", None).unwrap_err();
         assert!(err.to_string().contains("read-only"), "{err}");
         assert_eq!(fs::read(&ro).unwrap(), b"old");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_file_gets_the_umask_mode_or_the_one_asked_for() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let plain = dir.path().join("plain.txt");
+        write_atomically(&plain, b"x", None).unwrap();
+        let mode = fs::metadata(&plain).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o666 & !umask());
+        let script = dir.path().join("hook");
+        write_atomically(&script, b"x", Some(0o755)).unwrap();
+        let mode = fs::metadata(&script).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o755);
     }
 }
