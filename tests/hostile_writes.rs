@@ -262,7 +262,8 @@ fn init_keeps_every_byte_of_the_settings_it_edits() {
     let after = fs::read_to_string(&path).unwrap();
     let added = inserted(LOSSY_SETTINGS, &after);
     assert!(added.contains("hook claude"), "{added}");
-    assert!(!added.replace("\r\n", "").contains('\n'), "{added:?}");
+    // That `hooks` block is written on one line: the entry joins it there.
+    assert!(!added.contains('\n'), "{added:?}");
     // The entry lands in the `hooks` block the agents read: the last one.
     let doc: serde_json::Value = serde_json::from_str(&after).unwrap();
     let entry = &doc["hooks"]["PreToolUse"][0];
@@ -289,6 +290,22 @@ fn init_appends_in_the_files_own_layout() {
         added.starts_with(",\n            {\n                \"matcher\": "),
         "{added:?}"
     );
+}
+
+#[test]
+fn init_writes_crlf_lines_into_a_crlf_file() {
+    let before = "{\r\n\t\"hooks\": {\r\n\t\t\"PreToolUse\": [\r\n\t\t]\r\n\t}\r\n}\r\n";
+    let dir = project(&[(".claude/settings.json", before)]);
+    let run = run_in(dir.path(), &["init", "--agent", "claude"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let after = fs::read_to_string(dir.path().join(".claude/settings.json")).unwrap();
+    assert!(after.contains('\n'));
+    assert!(!after.replace("\r\n", "").contains('\n'), "{after:?}");
+    assert!(
+        after.contains("\r\n\t\t\t{\r\n\t\t\t\t\"matcher\""),
+        "{after:?}"
+    );
+    assert!(after.ends_with("}\r\n\t\t]\r\n\t}\r\n}\r\n"), "{after:?}");
 }
 
 #[test]

@@ -483,26 +483,34 @@ fn edit(text: &str, agent: Agent, program: &str, needed: &Needed, needs_version:
     let mut insertions = Vec::new();
     let mut root_items = Vec::new();
     if needs_version {
-        root_items.push(json_edit::render_member("version", &json!(1), &style));
+        root_items.push(json_edit::Item {
+            key: Some("version"),
+            value: json!(1),
+        });
     }
     match needed {
         Needed::Nothing => {}
-        Needed::Hooks => root_items.push(json_edit::render_member(
-            "hooks",
-            &json!({ reg.event: [entry] }),
-            &style,
-        )),
+        Needed::Hooks => root_items.push(json_edit::Item {
+            key: Some("hooks"),
+            value: json!({ reg.event: [entry] }),
+        }),
         Needed::Event | Needed::Entry => {
             let hooks = last(&root_members, "hooks").expect("`hooks` was found");
             let (hook_members, hooks_close) = json_edit::members(text, hooks.start);
             insertions.push(match (needed, last(&hook_members, reg.event)) {
                 (Needed::Entry, Some(list)) => {
                     let (elements, list_close) = json_edit::elements(text, list.start);
-                    let item = json_edit::render(&entry, &style);
+                    let item = json_edit::Item {
+                        key: None,
+                        value: entry,
+                    };
                     json_edit::append(text, list.start, list_close, &elements, &[item], &style)
                 }
                 _ => {
-                    let member = json_edit::render_member(reg.event, &json!([entry]), &style);
+                    let member = json_edit::Item {
+                        key: Some(reg.event),
+                        value: json!([entry]),
+                    };
                     json_edit::append(
                         text,
                         hooks.start,

@@ -108,30 +108,50 @@ pub fn elements(text: &str, open: usize) -> (Vec<Range<usize>>, usize) {
     (out, i)
 }
 
-/// Inserts `items` (already rendered for `style`) as the last items of
-/// the container that opens at `open`, closes at `close`, and holds
-/// `existing` items.
+/// An item to insert: an array element, or an object member with its key.
+pub struct Item<'a> {
+    pub key: Option<&'a str>,
+    pub value: Value,
+}
+
+/// Inserts `items` as the last items of the container that opens at
+/// `open`, closes at `close`, and holds `existing` items. A container
+/// written on one line gets compact items on that line; one spread over
+/// lines (or an empty one in a multi-line document) gets one item per
+/// line at the indentation of its first item.
 pub fn append(
     text: &str,
     open: usize,
     close: usize,
     existing: &[Range<usize>],
-    items: &[String],
+    items: &[Item],
     style: &Style,
 ) -> Insertion {
+    let pretty = style.pretty && (existing.is_empty() || text[open..close].contains('\n'));
+    let style = Style {
+        newline: style.newline,
+        indent: style.indent.clone(),
+        pretty,
+    };
     let outer = line_indent(text, open);
     let inner = match existing.first() {
         Some(first) if starts_line(text, first.start) => line_indent(text, first.start),
         _ => format!("{outer}{}", style.indent),
     };
-    let separator = if style.pretty {
+    let separator = if pretty {
         format!(",{}{inner}", style.newline)
     } else {
-        ", ".to_string()
+        ",".to_string()
     };
     let joined = items
         .iter()
-        .map(|item| reindent(item, &inner, style.newline))
+        .map(|item| {
+            let rendered = match item.key {
+                Some(key) => render_member(key, &item.value, &style),
+                None => render(&item.value, &style),
+            };
+            reindent(&rendered, &inner, style.newline)
+        })
         .collect::<Vec<_>>()
         .join(&separator);
     match existing.last() {
@@ -140,7 +160,7 @@ pub fn append(
             replaces: 0,
             text: format!("{separator}{joined}"),
         },
-        None if style.pretty => Insertion {
+        None if pretty => Insertion {
             at: open + 1,
             replaces: close - open - 1,
             text: format!("{nl}{inner}{joined}{nl}{outer}", nl = style.newline),
