@@ -18,7 +18,10 @@
 //! - with [`WriteOptions::expected`], a file whose content is no longer
 //!   what the caller read: checked after the temporary file is written and
 //!   synced, immediately before the rename, so a save in between is not
-//!   lost.
+//!   lost. The old file stays open through the rename: a save that lands
+//!   on it in the instant between the comparison and the rename is put
+//!   back (unless the new file changed too) and the write reported as not
+//!   done.
 //!
 //! Paths stay `Path`/`OsStr` throughout: a file name that is not UTF-8 is
 //! written under its own name.
@@ -47,6 +50,10 @@ pub struct WriteOptions<'a> {
     /// that window.
     #[doc(hidden)]
     pub before_check: Option<&'a dyn Fn(&Path)>,
+    /// Called between the final comparison and the rename: lets a test
+    /// save in the last instant.
+    #[doc(hidden)]
+    pub after_check: Option<&'a dyn Fn(&Path)>,
 }
 
 /// Why a file was not written.
@@ -265,6 +272,94 @@ fn replace(
     existing: Option<&fs::Metadata>,
     options: &WriteOptions,
 ) -> Result<(), WriteError> {
+    write_temp(target, tmp, bytes, existing, options)?;
+    if let Some(hook) = options.before_check {
+        hook(target);
+    }
+    // The old file stays open through the rename, so a write that reaches
+    // it between the comparison and the rename is still seen afterwards.
+    let held = match options.expected {
+        Some(expected) => Some(open_if_unchanged(target, expected)?),
+        None => None,
+    };
+    if let Some(hook) = options.after_check {
+        hook(target);
+    }
+    fs::rename(tmp, target).map_err(|e| {
+        WriteError::io(
+            format!("rename {} to {}", tmp.display(), target.display()),
+            e,
+        )
+    })?;
+    if let (Some(old), Some(expected)) = (held, options.expected) {
+        if let Some(late) = read_all(old).filter(|now| now.as_slice() != expected) {
+            // A save landed in that instant: put it back, over the new text
+            // only if nothing has changed that too.
+            let restore = WriteOptions {
+                expected: Some(bytes),
+                ..WriteOptions::default()
+            };
+            let _ = write_plain(target, tmp, &late, &restore);
+            return Err(WriteError::Changed {
+                path: target.to_path_buf(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Opens `target` and checks it holds exactly `expected`.
+fn open_if_unchanged(target: &Path, expected: &[u8]) -> Result<fs::File, WriteError> {
+    use std::io::Read;
+    let changed = || WriteError::Changed {
+        path: target.to_path_buf(),
+    };
+    let mut file = fs::File::open(target).map_err(|_| changed())?;
+    let mut now = Vec::with_capacity(expected.len());
+    file.read_to_end(&mut now).map_err(|_| changed())?;
+    if now != expected {
+        return Err(changed());
+    }
+    Ok(file)
+}
+
+/// The whole content of an open file, from its start.
+fn read_all(mut file: fs::File) -> Option<Vec<u8>> {
+    use std::io::{Read, Seek};
+    file.rewind().ok()?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes).ok()?;
+    Some(bytes)
+}
+
+/// One more replacement without the late-write check, to put a save back.
+fn write_plain(
+    target: &Path,
+    tmp: &Path,
+    bytes: &[u8],
+    options: &WriteOptions,
+) -> Result<(), WriteError> {
+    let existing = fs::metadata(target).ok();
+    let result = (|| {
+        write_temp(target, tmp, bytes, existing.as_ref(), options)?;
+        open_if_unchanged(target, options.expected.unwrap_or_default())?;
+        fs::rename(tmp, target).map_err(|e| WriteError::io("rename", e))
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(tmp);
+    }
+    result
+}
+
+/// Creates the temporary file with the owner and mode the target has (or
+/// `options.mode`), and writes and syncs `bytes` into it.
+fn write_temp(
+    target: &Path,
+    tmp: &Path,
+    bytes: &[u8],
+    existing: Option<&fs::Metadata>,
+    options: &WriteOptions,
+) -> Result<(), WriteError> {
     let dir_shown = tmp
         .parent()
         .map_or_else(String::new, |d| d.display().to_string());
@@ -294,27 +389,7 @@ fn replace(
         set_mode(&file, options.mode.unwrap_or(0o666 & !umask())).map_err(writing)?;
     }
     file.write_all(bytes).map_err(writing)?;
-    file.sync_all().map_err(writing)?;
-    drop(file);
-    if let Some(hook) = options.before_check {
-        hook(target);
-    }
-    if let Some(expected) = options.expected {
-        match fs::read(target) {
-            Ok(now) if now == expected => {}
-            _ => {
-                return Err(WriteError::Changed {
-                    path: target.to_path_buf(),
-                })
-            }
-        }
-    }
-    fs::rename(tmp, target).map_err(|e| {
-        WriteError::io(
-            format!("rename {} to {}", tmp.display(), target.display()),
-            e,
-        )
-    })
+    file.sync_all().map_err(writing)
 }
 
 /// Gives the new file the old one's owner and group. Only root can give a
@@ -442,5 +517,26 @@ mod tests {
         write_atomically(&script, b"x", Some(0o755)).unwrap();
         let mode = fs::metadata(&script).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o755);
+    }
+
+    #[test]
+    fn a_save_in_the_instant_before_the_rename_is_put_back() {
+        use std::io::Write as _;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt");
+        fs::write(&path, "read\n").unwrap();
+        let append = |p: &Path| {
+            let mut f = fs::OpenOptions::new().append(true).open(p).unwrap();
+            f.write_all(b"saved\n").unwrap();
+        };
+        let options = WriteOptions {
+            expected: Some(b"read\n"),
+            after_check: Some(&append),
+            ..WriteOptions::default()
+        };
+        let err = write_file(&path, b"fixed\n", &options).unwrap_err();
+        assert!(matches!(err, WriteError::Changed { .. }), "{err}");
+        assert_eq!(fs::read(&path).unwrap(), b"read\nsaved\n");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }
