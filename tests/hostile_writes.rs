@@ -108,6 +108,51 @@ fn output_and_baseline_never_replace_a_device_or_fifo() {
         .is_char_device());
 }
 
+/// `--output` into a named pipe: the report reaches the reader and the
+/// pipe stays a pipe.
+#[cfg(target_os = "linux")]
+#[test]
+fn output_writes_into_a_fifo_it_is_given() {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    const O_NONBLOCK: i32 = 0o4000;
+    let dir = project(&[("proj/a.ts", FORBIDDEN)]);
+    let root = dir.path();
+    let fifo = root.join("report.fifo");
+    mkfifo(&fifo);
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            fs::File::open(&fifo)
+                .unwrap()
+                .read_to_string(&mut text)
+                .unwrap();
+            text
+        })
+    };
+    let run = run_in(
+        root,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--output",
+            "report.fifo",
+            "proj",
+        ],
+    );
+    // Should plumbline not have opened the pipe, this lets the reader go.
+    let _ = fs::OpenOptions::new()
+        .write(true)
+        .custom_flags(O_NONBLOCK)
+        .open(&fifo);
+    let report = reader.join().unwrap();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(report.contains("forbidden-gateway-host"), "{report}");
+    assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+}
+
 #[test]
 fn a_save_between_the_fix_and_the_rename_wins() {
     let dir = project(&[("a.ts", FORBIDDEN)]);
