@@ -94,7 +94,7 @@ impl fmt::Display for WriteError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             WriteError::Refused { path, reason } => {
-                write!(f, "did not write {}: {reason}", path.display())
+                write!(f, "cannot write {}: {reason}", path.display())
             }
             WriteError::Changed { path } => write!(
                 f,
@@ -179,6 +179,15 @@ pub fn write_file(path: &Path, bytes: &[u8], options: &WriteOptions) -> Result<(
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        return Err(WriteError::Refused {
+            path: path.to_path_buf(),
+            reason: format!(
+                "the folder {} does not exist; create it first",
+                dir.display()
+            ),
+        });
+    }
     let tmp = dir.join(temp_name(&target));
     let result = replace(&target, &tmp, bytes, existing.as_ref(), options);
     if result.is_err() {

@@ -409,7 +409,7 @@ fn init_writes_a_command_that_runs_and_blocks_a_violation() {
         .as_str()
         .unwrap()
         .to_string();
-    assert!(command.starts_with('\''), "{command}");
+    assert!(command.starts_with('/'), "{command}");
     let payload = serde_json::json!({
         "session_id": "s",
         "transcript_path": "t.jsonl",

@@ -284,12 +284,27 @@ pub(super) fn hook_program() -> Program {
     };
     match exe.to_str() {
         Some(path) => Program {
-            text: shell_quote(path),
+            text: shell_word(path),
             why: Some(why),
         },
         None => bare(Some(format!(
             "{why}, and this binary's path is not UTF-8: put plumbline on PATH"
         ))),
+    }
+}
+
+/// `text` as one shell word: as it is when it holds only characters no
+/// shell treats specially (so the command still reads `…/plumbline hook`),
+/// else single-quoted.
+pub(super) fn shell_word(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+,:@%".contains(c));
+    if plain {
+        text.to_string()
+    } else {
+        shell_quote(text)
     }
 }
 

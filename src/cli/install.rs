@@ -217,22 +217,24 @@ fn is_our_script(text: &str) -> bool {
     if command == "plumbline" {
         return true;
     }
-    let Some(inner) = command
+    let path = match command
         .strip_prefix('\'')
         .and_then(|c| c.strip_suffix('\''))
-    else {
-        return false;
+    {
+        Some(inner) => inner.replace(r"'\''", "'"),
+        None => command.to_string(),
     };
-    let path = inner.replace(r"'\''", "'");
     let path = Path::new(&path);
-    shell_quote(&path.to_string_lossy()) == command
+    let shown = path.to_string_lossy();
+    // Earlier versions quoted every path.
+    (shell_word(&shown) == command || shell_quote(&shown) == command)
         && path.is_absolute()
         && path
             .file_name()
             .is_some_and(|n| n.to_string_lossy().starts_with("plumbline"))
 }
 
-use super::init::shell_quote;
+use super::init::{shell_quote, shell_word};
 
 /// plumbline first; then the kept hook, if any, with the same arguments
 /// and stdin (plumbline's stdin is /dev/null, so nothing is consumed).
@@ -253,7 +255,7 @@ mod tests {
 
     #[test]
     fn the_script_is_recognised_as_ours() {
-        let script = script(&shell_quote("/opt/it's here/plumbline"));
+        let script = script(&shell_word("/opt/it's here/plumbline"));
         assert_eq!(
             script.lines().nth(1).map(|l| l.starts_with(MARKER)),
             Some(true)
@@ -261,6 +263,8 @@ mod tests {
         assert!(script.contains("'/opt/it'\\''s here/plumbline' hook git"));
         assert!(is_our_script(&script));
         assert!(is_our_script(&super::script("plumbline")));
+        assert!(is_our_script(&super::script("/usr/local/bin/plumbline")));
+        assert!(is_our_script(&super::script("'/usr/local/bin/plumbline'")));
     }
 
     #[test]
