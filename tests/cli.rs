@@ -192,6 +192,102 @@ fn rules_and_explain() {
 }
 
 #[test]
+fn explain_takes_a_kind_and_rules_lists_kinds() {
+    let dir = temp_project(&[]);
+    assert_cmd_snapshot!(plumbline(dir.path()).args(["rules", "--kinds"]));
+    assert_cmd_snapshot!(plumbline(dir.path()).args(["explain", "forbidden-host"]));
+    assert_cmd_snapshot!(plumbline(dir.path()).args(["explain", "forbiden-host"]));
+}
+
+#[test]
+fn explain_shows_each_section_once() {
+    let dir = temp_project(&[]);
+    for rule in [
+        "forbidden-gateway-host",
+        "credential-in-log",
+        "hardcoded-credential",
+    ] {
+        let out = plumbline(dir.path())
+            .args(["explain", rule])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        for heading in ["## Example", "## Options", "### Options", "### Example"] {
+            let count = text.lines().filter(|l| l.trim() == heading).count();
+            assert!(count <= 1, "{rule}: `{heading}` appears {count} times");
+        }
+        assert!(
+            !text.contains("kind\n\n## "),
+            "{rule}: a kind heading with nothing under it"
+        );
+    }
+}
+
+#[test]
+fn rule_lists_forgive_spaces_and_fail_on_takes_info() {
+    let dir = temp_project(&[("src/a.ts", VIOLATION)]);
+    let out = plumbline(dir.path())
+        .args([
+            "check",
+            "--format",
+            "concise",
+            "--select",
+            "forbidden-gateway-host, credential-in-log",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = plumbline(dir.path())
+        .args(["check", "--format", "concise", "--fail-on", "info"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn diff_refuses_a_format_and_config_shows_without_a_flag() {
+    let dir = temp_project(&[("src/a.ts", VIOLATION)]);
+    let out = plumbline(dir.path())
+        .args(["check", "--diff", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--diff prints a unified diff"));
+    let out = plumbline(dir.path()).arg("config").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("forbidden-gateway-host"));
+}
+
+#[test]
+fn test_command_names_an_unknown_rule() {
+    let dir = temp_project(&[]);
+    let out = plumbline(dir.path())
+        .args(["test", "--rule", "forbiden-gateway-host"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("unknown rule `forbiden-gateway-host`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("did you mean `forbidden-gateway-host`"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn config_show_prints_effective_options() {
     let dir = temp_project(&[(
         "plumbline.toml",
@@ -239,7 +335,7 @@ fn demo_app_human_report() {
 }
 
 #[test]
-fn broken_pipe_exits_quietly() {
+fn broken_pipe_exits_quietly_with_the_findings_status() {
     let files: Vec<(String, &str)> = (0..400)
         .map(|i| (format!("src/f{i}.ts"), VIOLATION))
         .collect();
@@ -253,7 +349,8 @@ fn broken_pipe_exits_quietly() {
         .unwrap();
     drop(child.stdout.take());
     let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    // The verdict is the findings', whoever stopped reading.
+    assert_eq!(out.status.code(), Some(1));
     assert!(
         out.stderr.is_empty(),
         "{}",

@@ -72,6 +72,7 @@ pub struct CheckArgs {
 pub enum FailOn {
     Error,
     Warning,
+    Info,
 }
 
 impl FailOn {
@@ -79,11 +80,29 @@ impl FailOn {
         match self {
             FailOn::Error => Severity::Error,
             FailOn::Warning => Severity::Warning,
+            FailOn::Info => Severity::Info,
         }
     }
 }
 
+/// Rule ids as given to `--select`/`--ignore`: `"a, b"` and `a,,b` mean
+/// `a` and `b`.
+fn rule_list(ids: &[String]) -> Vec<String> {
+    ids.iter()
+        .map(|id| id.trim())
+        .filter(|id| !id.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
+    if args.diff && args.format != Format::Human {
+        eprintln!(
+            "plumbline: --diff prints a unified diff and takes no --format; \
+             drop --format, or use --fix to apply the fixes and report in that format"
+        );
+        return Ok(ExitStatus::Error);
+    }
     let cwd = super::current_dir()?;
     let missing: Vec<&PathBuf> = args
         .paths
@@ -97,8 +116,8 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
         return Ok(ExitStatus::Error);
     }
     let overrides = Overrides {
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
+        select: rule_list(&args.select),
+        ignore: rule_list(&args.ignore),
     };
     let config = args
         .config
@@ -240,6 +259,15 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
             .findings
             .retain(|f| !(f.fix.is_some() && fixed_files.contains(f.path())));
     }
+    let threshold = args.fail_on.threshold();
+    let failing = result.findings.iter().any(|f| f.severity >= threshold);
+    let status = if failing {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Clean
+    };
+    // A reader that stops early (`| head`) must not change the verdict.
+    super::set_status_on_closed_pipe(status);
     let summary_line = || {
         let mut line = report::summary_line(&result);
         if let Some(applied) = &applied {
@@ -312,13 +340,7 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
         }
         writeln!(out, "{}", summary_line())?;
     }
-    let threshold = args.fail_on.threshold();
-    let failing = result.findings.iter().any(|f| f.severity >= threshold);
-    Ok(if failing {
-        ExitStatus::Findings
-    } else {
-        ExitStatus::Clean
-    })
+    Ok(status)
 }
 
 /// With no config around the working folder, a project named on the

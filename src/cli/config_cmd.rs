@@ -10,7 +10,7 @@ use super::{print_error, ConfigOptions, ExitStatus};
 #[derive(clap::Args, Debug)]
 pub struct ConfigArgs {
     /// Print the merged configuration, every rule with its effective
-    /// severity and options.
+    /// severity and options (what `plumbline config` does anyway).
     #[arg(long)]
     pub show: bool,
     #[command(flatten)]
@@ -33,10 +33,6 @@ pub fn run(args: ConfigArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
             return Ok(ExitStatus::Error);
         }
     };
-    if !args.show {
-        eprintln!("plumbline: nothing to do; try `plumbline config --show`");
-        return Ok(ExitStatus::Error);
-    }
     let root = crate::source::slash_path(engine.root());
     writeln!(out, "# project root: {root}")?;
     let mut doc = toml::Table::new();

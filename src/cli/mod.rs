@@ -117,11 +117,31 @@ pub fn run(cli: Cli) -> ExitStatus {
     let flushed = out.flush();
     match (result, flushed) {
         (Ok(status), Ok(())) => status,
-        (Err(e), _) | (Ok(_), Err(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitStatus::Clean,
+        (Err(e), _) | (Ok(_), Err(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
+            status_on_closed_pipe()
+        }
         (Err(e), _) | (Ok(_), Err(e)) => {
             eprintln!("plumbline: {e}");
             ExitStatus::Error
         }
+    }
+}
+
+/// The exit status a command has earned once its verdict is known, for
+/// when the reader of its output goes away before the report is written
+/// (`plumbline check | head -1`); before that, a closed pipe exits 0.
+static STATUS_ON_CLOSED_PIPE: std::sync::atomic::AtomicU8 =
+    std::sync::atomic::AtomicU8::new(ExitStatus::Clean as u8);
+
+pub fn set_status_on_closed_pipe(status: ExitStatus) {
+    STATUS_ON_CLOSED_PIPE.store(status as u8, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn status_on_closed_pipe() -> ExitStatus {
+    match STATUS_ON_CLOSED_PIPE.load(std::sync::atomic::Ordering::Relaxed) {
+        1 => ExitStatus::Findings,
+        2 => ExitStatus::Error,
+        _ => ExitStatus::Clean,
     }
 }
 

@@ -15,6 +15,9 @@ pub struct RulesArgs {
     /// line (what the benchmark greps for).
     #[arg(long)]
     pub literals: bool,
+    /// List the rule kinds instead: id, languages, and the rules of each.
+    #[arg(long, conflicts_with = "literals")]
+    pub kinds: bool,
 }
 
 pub fn run(args: RulesArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
@@ -46,6 +49,9 @@ pub fn run(args: RulesArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
     let Some(catalogue) = super::project_catalogue(&args.config)? else {
         return Ok(ExitStatus::Error);
     };
+    if args.kinds {
+        return list_kinds(&catalogue, out);
+    }
     let width = catalogue.iter().map(|m| m.id.len()).max().unwrap_or(0);
     for meta in &catalogue {
         let languages = match rules::kind(&meta.kind) {
@@ -68,6 +74,38 @@ pub fn run(args: RulesArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
             meta.id, meta.severity, languages, meta.summary
         )?;
     }
+    Ok(ExitStatus::Clean)
+}
+
+/// `rules --kinds`: one line per kind, with the rules that use it.
+fn list_kinds(
+    catalogue: &[std::sync::Arc<rules::RuleMeta>],
+    out: &mut dyn Write,
+) -> io::Result<ExitStatus> {
+    let width = rules::KINDS.iter().map(|k| k.id().len()).max().unwrap_or(0);
+    for kind in rules::KINDS {
+        let languages: Vec<&str> = kind.families().iter().map(|f| f.name()).collect();
+        let used_by: Vec<&str> = catalogue
+            .iter()
+            .filter(|m| m.kind == kind.id())
+            .map(|m| m.id.as_str())
+            .collect();
+        let used_by = if used_by.is_empty() {
+            "-".to_string()
+        } else {
+            used_by.join(", ")
+        };
+        writeln!(
+            out,
+            "{:<width$}  {:<36}  {used_by}",
+            kind.id(),
+            languages.join(",")
+        )?;
+    }
+    writeln!(
+        out,
+        "\n`plumbline explain KIND` documents a kind: its options and what it checks."
+    )?;
     Ok(ExitStatus::Clean)
 }
 
