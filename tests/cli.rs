@@ -269,6 +269,68 @@ fn diff_refuses_a_format_and_config_shows_without_a_flag() {
 }
 
 #[test]
+fn stdin_is_linted_as_the_named_file() {
+    let dir = temp_project(&[("src/other.ts", "export const x = 1;\n")]);
+    let run = |args: &[&str], input: &str| {
+        let mut child = plumbline(dir.path())
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write as _;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = run(
+        &[
+            "check",
+            "--format",
+            "concise",
+            "--stdin-filename",
+            "src/new.ts",
+        ],
+        VIOLATION,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.starts_with("src/new.ts:1:"),
+        "the finding names the file stdin stands for: {stdout}"
+    );
+    // The same text under a name plumbline does not read is not linted.
+    let out = run(&["check", "--stdin-filename", "notes.md", "-"], VIOLATION);
+    assert_eq!(out.status.code(), Some(0));
+    // `-` alone cannot know the language.
+    let out = run(&["check", "-"], VIOLATION);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--stdin-filename"));
+}
+
+#[test]
+fn statistics_quiet_and_exit_zero() {
+    let dir = temp_project(&[("src/a.ts", VIOLATION), ("src/b.ts", VIOLATION)]);
+    assert_cmd_snapshot!(plumbline(dir.path()).args(["check", "--statistics"]));
+    let out = plumbline(dir.path())
+        .args(["check", "--format", "concise", "--quiet", "--exit-zero"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        stdout.lines().count(),
+        2,
+        "two findings, no summary: {stdout}"
+    );
+}
+
+#[test]
 fn test_command_names_an_unknown_rule() {
     let dir = temp_project(&[]);
     let out = plumbline(dir.path())
