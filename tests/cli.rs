@@ -331,6 +331,44 @@ fn statistics_quiet_and_exit_zero() {
 }
 
 #[test]
+fn completions_and_rules_as_json() {
+    let dir = temp_project(&[]);
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = plumbline(dir.path())
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let script = String::from_utf8_lossy(&out.stdout);
+        assert!(script.contains("explain"), "{shell} completes subcommands");
+    }
+    let out = plumbline(dir.path())
+        .args(["rules", "--format", "json"])
+        .output()
+        .unwrap();
+    let rules: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"forbidden-gateway-host"), "{ids:?}");
+    let out = plumbline(dir.path())
+        .args(["rules", "--kinds", "--format", "json"])
+        .output()
+        .unwrap();
+    let kinds: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let host = kinds
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kind"] == "forbidden-host")
+        .expect("forbidden-host kind listed");
+    assert_eq!(host["rules"][0], "forbidden-gateway-host");
+}
+
+#[test]
 fn test_command_names_an_unknown_rule() {
     let dir = temp_project(&[]);
     let out = plumbline(dir.path())

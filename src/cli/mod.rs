@@ -2,6 +2,7 @@
 //! subcommand.
 
 mod check;
+mod completions;
 mod config_cmd;
 mod explain;
 mod hook;
@@ -67,6 +68,8 @@ pub enum Command {
     Test(test_cmd::TestArgs),
     /// Scaffold a project rule: .plumbline/rules/ID.toml and its fixture folders.
     NewRule(new_rule::NewRuleArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(completions::CompletionsArgs),
 }
 
 /// When to colour output.
@@ -113,6 +116,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Uninstall(args) => install::uninstall(args, &mut out),
         Command::Test(args) => test_cmd::run(args, &mut out),
         Command::NewRule(args) => new_rule::run(args, &mut out),
+        Command::Completions(args) => completions::run(args, &mut out),
     };
     let flushed = out.flush();
     match (result, flushed) {
