@@ -13,11 +13,19 @@ pub struct ConfigArgs {
     /// severity and options (what `plumbline config` does anyway).
     #[arg(long)]
     pub show: bool,
+    /// Print the JSON Schema of plumbline.toml instead (the repository's
+    /// plumbline.schema.json), for editors' TOML support.
+    #[arg(long, conflicts_with = "show")]
+    pub schema: bool,
     #[command(flatten)]
     pub config: ConfigOptions,
 }
 
 pub fn run(args: ConfigArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
+    if args.schema {
+        out.write_all(crate::schema::config_schema_text().as_bytes())?;
+        return Ok(ExitStatus::Clean);
+    }
     let cwd = super::current_dir()?;
     let engine = match Engine::new(&cwd, args.config.config.as_deref(), Overrides::default()) {
         Ok(e) => e,
