@@ -98,6 +98,9 @@ pub struct Engine {
     base_layers: Vec<Arc<ConfigFile>>,
     cache: Mutex<HashMap<PathBuf, Arc<DirRules>>>,
     pub max_file_size: Option<u64>,
+    /// Apply `[files] exclude` to files named on the command line too
+    /// (`--force-exclude`), not only to files found by walking.
+    pub force_exclude: bool,
 }
 
 impl Engine {
@@ -139,6 +142,7 @@ impl Engine {
             base_layers,
             cache: Mutex::new(HashMap::new()),
             max_file_size: None,
+            force_exclude: false,
         })
     }
 
@@ -162,6 +166,7 @@ impl Engine {
             base_layers,
             cache: Mutex::new(HashMap::new()),
             max_file_size: None,
+            force_exclude: false,
         })
     }
 
@@ -180,6 +185,7 @@ impl Engine {
             base_layers: layers,
             cache: Mutex::new(HashMap::new()),
             max_file_size: None,
+            force_exclude: false,
         })
     }
 
@@ -350,7 +356,7 @@ impl Engine {
                 }
             };
             let project = self.project_path(path);
-            if !explicit && is_excluded(&rules, &project) {
+            if (!explicit || self.force_exclude) && is_excluded(&rules, &project) {
                 return;
             }
             let display = display_path(&self.cwd, path);

@@ -369,6 +369,39 @@ fn completions_and_rules_as_json() {
 }
 
 #[test]
+fn force_exclude_applies_excludes_to_named_files() {
+    let dir = temp_project(&[
+        (
+            "plumbline.toml",
+            "[files]\nexclude = [\"src/generated/**\"]\n",
+        ),
+        ("src/generated/client.ts", VIOLATION),
+    ]);
+    let code = |args: &[&str]| {
+        plumbline(dir.path())
+            .args(args)
+            .output()
+            .unwrap()
+            .status
+            .code()
+    };
+    assert_eq!(code(&["check", "src/generated/client.ts"]), Some(1));
+    assert_eq!(
+        code(&["check", "--force-exclude", "src/generated/client.ts"]),
+        Some(0)
+    );
+    assert_eq!(code(&["check", "--force-exclude", "."]), Some(0));
+    let hooks = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"),
+    )
+    .unwrap();
+    assert!(
+        hooks.contains("--force-exclude"),
+        "the pre-commit hook honours excludes"
+    );
+}
+
+#[test]
 fn test_command_names_an_unknown_rule() {
     let dir = temp_project(&[]);
     let out = plumbline(dir.path())

@@ -80,6 +80,11 @@ pub struct CheckArgs {
     /// still exit 2).
     #[arg(long)]
     pub exit_zero: bool,
+    /// Apply `[files] exclude` to files named on the command line (and to
+    /// --stdin-filename), as hooks that pass file names want; without it a
+    /// named file is linted even when excluded.
+    #[arg(long)]
+    pub force_exclude: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -154,6 +159,7 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
         }
     };
     engine.max_file_size = args.max_file_size;
+    engine.force_exclude = args.force_exclude;
     let walk = WalkOptions {
         no_ignore: args.no_ignore,
         threads: args.threads,
@@ -435,7 +441,7 @@ fn lint_stdin(engine: &Engine, name: &std::path::Path) -> Result<RunResult, Stdi
     let rules = engine.rules_for_dir(dir).map_err(StdinError::Config)?;
     let mut summary = crate::engine::RunSummary::default();
     let project_path = source.project_path().to_string();
-    if crate::engine::is_excluded(&rules, &project_path) {
+    if engine.force_exclude && crate::engine::is_excluded(&rules, &project_path) {
         return Ok(RunResult {
             findings: Vec::new(),
             summary,
