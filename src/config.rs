@@ -40,7 +40,6 @@ pub const SECTIONS: &[(&str, &[&str])] = &[
 /// is one.
 #[derive(Debug, thiserror::Error, Diagnostic)]
 #[error("{message}")]
-#[diagnostic(code(plumbline::config))]
 pub struct ConfigError {
     pub message: String,
     #[source_code]
