@@ -398,6 +398,24 @@ fn force_exclude_applies_excludes_to_named_files() {
 }
 
 #[test]
+fn files_plumbline_does_not_read_are_named() {
+    let dir = temp_project(&[
+        ("notes.md", VIOLATION),
+        ("src/a.ts", "export const a = 1;\n"),
+    ]);
+    assert_cmd_snapshot!(plumbline(dir.path()).args(["check", "notes.md"]));
+    let out = plumbline(dir.path())
+        .args(["check", "--verbose", "--format", "concise"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("not read notes.md: not a file type plumbline reads"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn test_command_names_an_unknown_rule() {
     let dir = temp_project(&[]);
     let out = plumbline(dir.path())
