@@ -160,15 +160,29 @@ pub fn print_error(diagnostic: &dyn miette::Diagnostic) {
     let mut text = String::new();
     let _ = miette::GraphicalReportHandler::new_themed(theme)
         .with_width(terminal_width())
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .with_break_words(false)
         .render_report(&mut text, diagnostic);
     let _ = writeln!(io::stderr(), "{text}");
 }
 
+/// Columns to wrap reports at: `COLUMNS` when set, else the width of the
+/// terminal on stdout or stderr, else 100 (logs and pipes).
 pub fn terminal_width() -> usize {
-    std::env::var("COLUMNS")
+    if let Some(columns) = std::env::var("COLUMNS")
         .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(100)
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0)
+    {
+        return columns;
+    }
+    let terminal = terminal_size::terminal_size_of(io::stdout())
+        .or_else(|| terminal_size::terminal_size_of(io::stderr()));
+    match terminal {
+        Some((terminal_size::Width(w), _)) if w >= 40 => usize::from(w),
+        _ => 100,
+    }
 }
 
 pub fn current_dir() -> io::Result<PathBuf> {
