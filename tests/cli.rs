@@ -416,6 +416,20 @@ fn files_plumbline_does_not_read_are_named() {
 }
 
 #[test]
+fn concise_output_is_coloured_on_request() {
+    let dir = temp_project(&[("src/a.ts", VIOLATION)]);
+    let run = |color: &str| {
+        let out = plumbline(dir.path())
+            .args(["check", "--format", "concise", "--color", color])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(run("always").contains("\x1b[1;31merror[forbidden-gateway-host]\x1b[0m"));
+    assert!(!run("never").contains('\x1b'));
+}
+
+#[test]
 fn test_command_names_an_unknown_rule() {
     let dir = temp_project(&[]);
     let out = plumbline(dir.path())

@@ -349,7 +349,8 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
                 };
                 human::write(sink, &result.findings, style)?;
             } else {
-                report::concise::write(sink, &result.findings)?;
+                let color = args.output.is_none() && args.color.enabled(io::stdout().is_terminal());
+                report::concise::write_styled(sink, &result.findings, color)?;
             }
             if args.verbose {
                 report::write_details(sink, &result)?;
