@@ -391,7 +391,9 @@ impl Engine {
                 }
             };
             scanned.fetch_add(1, Ordering::Relaxed);
-            let source = Arc::new(SourceFile::new(display, project, text));
+            let source = Arc::new(
+                SourceFile::new(display, project, text).with_disk_path(path.to_path_buf()),
+            );
             let outcome = lint_source_as(&rules, source, language, &parsed, &|_| true);
             if !outcome.findings.is_empty()
                 || !outcome.facts.is_empty()

@@ -218,7 +218,7 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
         if let Err(e) =
             crate::fsutil::write_atomically(&cwd.join(path), recorded.to_json().as_bytes(), None)
         {
-            writeln!(stderr, "plumbline: cannot write {}: {e}", path.display())?;
+            writeln!(stderr, "plumbline: {e}")?;
             return Ok(ExitStatus::Error);
         }
         writeln!(out, "{}", report::summary_line(&result))?;
@@ -382,8 +382,14 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
         writeln!(stderr, "plumbline: {}", applied.summary())?;
     }
     if let Some(path) = &args.output {
-        if let Err(e) = crate::fsutil::write_atomically(path, &buffer, None) {
-            writeln!(stderr, "plumbline: cannot write {}: {e}", path.display())?;
+        // A FIFO or character device named here (`/dev/stdout`, a pipe)
+        // is written into as it is; anything else is replaced atomically.
+        let options = crate::fsutil::WriteOptions {
+            stream_into_devices: true,
+            ..Default::default()
+        };
+        if let Err(e) = crate::fsutil::write_file(path, &buffer, &options) {
+            writeln!(stderr, "plumbline: {e}")?;
             return Ok(ExitStatus::Error);
         }
         if !args.quiet {
