@@ -20,6 +20,9 @@ pub enum SkipReason {
     Binary,
     NotUtf8,
     TooLarge,
+    /// A FIFO, device or socket named on the command line: never read
+    /// (reading a FIFO waits for a writer forever).
+    NotRegularFile,
 }
 
 impl SkipReason {
@@ -28,6 +31,7 @@ impl SkipReason {
             SkipReason::Binary => "binary",
             SkipReason::NotUtf8 => "not UTF-8",
             SkipReason::TooLarge => "too large",
+            SkipReason::NotRegularFile => "not a regular file",
         }
     }
 }
@@ -41,6 +45,9 @@ pub struct FileOutcome {
     pub facts: Vec<String>,
     /// (display path, note)
     pub notes: Vec<(String, String)>,
+    /// (display path, what went wrong): a rule or parser failed on this
+    /// file, so its findings are incomplete and the run must not pass.
+    pub internal_errors: Vec<(String, String)>,
 }
 
 /// Counts and lists for the end-of-run summary.
@@ -53,6 +60,8 @@ pub struct RunSummary {
     pub unreadable: Vec<(String, String)>,
     /// Per-file notes, e.g. a Rust file syn could not parse.
     pub notes: Vec<(String, String)>,
+    /// Files a rule or parser failed on (a bug): the run ends with exit 2.
+    pub internal_errors: Vec<(String, String)>,
 }
 
 impl RunSummary {
@@ -111,9 +120,9 @@ impl Engine {
         let config_path = match config {
             Some(p) => {
                 let p = cwd.join(p);
-                if !p.is_file() {
+                if let Some(why) = config::not_a_regular_file(&p) {
                     return Err(ConfigError::plain(format!(
-                        "config file {} does not exist",
+                        "config file {} {why}; --config takes a TOML file",
                         p.display()
                     )));
                 }
@@ -265,6 +274,7 @@ impl Engine {
         summary.skipped.sort();
         summary.unreadable.sort();
         summary.notes.sort();
+        summary.internal_errors.sort();
         Ok(RunResult { findings, summary })
     }
 
@@ -354,6 +364,13 @@ impl Engine {
                 return;
             }
             let display = display_path(&self.cwd, path);
+            if explicit && std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+                skipped
+                    .lock()
+                    .expect("skip list")
+                    .push((display, SkipReason::NotRegularFile));
+                return;
+            }
             let limit = self.max_file_size.unwrap_or(rules.max_file_size);
             let text = match read_text(path, limit) {
                 Ok(text) => text,
@@ -375,6 +392,7 @@ impl Engine {
             if !outcome.findings.is_empty()
                 || !outcome.facts.is_empty()
                 || !outcome.notes.is_empty()
+                || !outcome.internal_errors.is_empty()
             {
                 outcomes.lock().expect("outcomes").push(outcome);
             }
@@ -400,6 +418,7 @@ impl Engine {
             skipped: skipped.into_inner().expect("skip list"),
             unreadable: unreadable.into_inner().expect("unreadable list"),
             notes: Vec::new(),
+            internal_errors: Vec::new(),
         };
         summary.unreadable.extend(
             walk_errors
@@ -426,7 +445,7 @@ fn with_rule_files(
     };
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();
     paths.sort();
     let mut all = Vec::with_capacity(paths.len() + layers.len());
@@ -480,6 +499,9 @@ pub fn join_outcomes(outcomes: Vec<FileOutcome>, summary: &mut RunSummary) -> Ve
     let mut notes = Vec::new();
     for outcome in &outcomes {
         notes.extend(outcome.notes.iter().cloned());
+        summary
+            .internal_errors
+            .extend(outcome.internal_errors.iter().cloned());
         findings.extend(outcome.findings.iter().filter(|f| stands(f)).cloned());
     }
     summary.notes.extend(notes);
@@ -608,16 +630,43 @@ pub fn lint_parsed(
         .zip(&triggered.rules)
         .filter(|(_, t)| **t)
     {
-        let mut reporter = Reporter {
-            rule,
-            file,
-            findings: &mut outcome.findings,
-            facts: &mut outcome.facts,
-        };
-        rule.check.check(file, &mut reporter);
+        let kept = (outcome.findings.len(), outcome.facts.len());
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            inject_test_panic(&rule.id);
+            let mut reporter = Reporter {
+                rule,
+                file,
+                findings: &mut outcome.findings,
+                facts: &mut outcome.facts,
+            };
+            rule.check.check(file, &mut reporter);
+        }));
+        if let Err(panic) = run {
+            // Whatever the rule reported before it failed is dropped: a
+            // half-run rule's findings and facts cannot be trusted.
+            outcome.findings.truncate(kept.0);
+            outcome.facts.truncate(kept.1);
+            outcome.internal_errors.push((
+                source.display_path().to_string(),
+                format!(
+                    "internal error: rule `{}` failed on this file ({}); its findings are \
+                     incomplete. Please report this with the file, or exclude the file \
+                     with [files] exclude",
+                    rule.id,
+                    panic_message(panic.as_ref())
+                ),
+            ));
+            continue;
+        }
         ran.push(rule.id.clone());
     }
-    if let Some(crate::lang::rust::RustSyntax::Failed { message, .. }) = file_rust_failure(file) {
+    if let Some(note) = file.skipped_parse_note() {
+        outcome
+            .notes
+            .push((source.display_path().to_string(), note));
+    } else if let Some(crate::lang::rust::RustSyntax::Failed { message, .. }) =
+        file_rust_failure(file)
+    {
         outcome.notes.push((
             source.display_path().to_string(),
             format!("Rust parse failed ({message}); rules that need Rust items skipped it"),
@@ -635,6 +684,73 @@ pub fn lint_parsed(
     }
     redact_secrets(&mut outcome.findings, &secrets);
     outcome
+}
+
+/// Stack of the thread `main` runs the command on. Parsers and visitors
+/// recurse in proportion to how deeply the input nests; the nesting checks
+/// in [`crate::lang::nesting`] bound that, and this bounds what they miss.
+pub const MAIN_STACK_BYTES: usize = 256 << 20;
+
+/// Stack of every other thread (the walker's, rayon's), through
+/// `RUST_MIN_STACK` unless the user set it. Only touched pages cost memory.
+pub const WORKER_STACK_BYTES: usize = 64 << 20;
+
+/// Runs `command` on a thread with a [`MAIN_STACK_BYTES`] stack, after
+/// giving threads spawned later a [`WORKER_STACK_BYTES`] stack. Call it
+/// first thing in `main`, before any thread exists.
+pub fn run_with_large_stacks<T: Send + 'static>(command: impl FnOnce() -> T + Send + 'static) -> T {
+    if std::env::var_os("RUST_MIN_STACK").is_none() {
+        // Sound here: no other thread exists yet to read the environment.
+        std::env::set_var("RUST_MIN_STACK", WORKER_STACK_BYTES.to_string());
+    }
+    let slot = Arc::new(Mutex::new(Some(command)));
+    let take = |slot: &Mutex<Option<_>>| slot.lock().ok().and_then(|mut s| s.take());
+    let theirs = slot.clone();
+    let spawned = std::thread::Builder::new()
+        .name("main".into())
+        .stack_size(MAIN_STACK_BYTES)
+        .spawn(move || take(&theirs).map(|command| command()));
+    match spawned.map(std::thread::JoinHandle::join) {
+        Ok(Ok(Some(value))) => value,
+        Ok(Err(panic)) => std::panic::resume_unwind(panic),
+        // No thread to be had (a tight ulimit): run on this one.
+        Ok(Ok(None)) | Err(_) => match take(&slot) {
+            Some(command) => command(),
+            None => unreachable!("the command runs on exactly one thread"),
+        },
+    }
+}
+
+/// Name of the environment variable that makes a rule panic on purpose, so
+/// tests can prove that a failing rule ends in an answer (exit 2, or the
+/// hook's protocol answer) rather than a crash. Its value is a rule id, or
+/// `*` for every rule. Read only in debug builds: release binaries ignore it.
+pub const TEST_PANIC_VAR: &str = "PLUMBLINE_TEST_PANIC";
+
+/// Panics when [`TEST_PANIC_VAR`] names `rule_id` (or is `*`), in debug
+/// builds only; a no-op in release builds.
+pub fn inject_test_panic(rule_id: &str) {
+    #[cfg(debug_assertions)]
+    {
+        static TARGET: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+        let target = TARGET.get_or_init(|| std::env::var(TEST_PANIC_VAR).ok());
+        if let Some(target) = target {
+            if target == "*" || target == rule_id {
+                panic!("{TEST_PANIC_VAR} asked rule `{rule_id}` to fail");
+            }
+        }
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = rule_id;
+}
+
+/// The text a panic was raised with, when it was a string.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic with no message".to_string())
 }
 
 /// Masks every secret a finding of this file reported, in the source all

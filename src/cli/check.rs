@@ -312,6 +312,9 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
         }
         writeln!(out, "{}", summary_line())?;
     }
+    if !result.summary.internal_errors.is_empty() {
+        return Ok(ExitStatus::Error);
+    }
     let threshold = args.fail_on.threshold();
     let failing = result.findings.iter().any(|f| f.severity >= threshold);
     Ok(if failing {
