@@ -136,7 +136,7 @@ pub fn print_error(diagnostic: &dyn miette::Diagnostic) {
     let mut text = String::new();
     let _ = miette::GraphicalReportHandler::new_themed(theme)
         .with_width(terminal_width())
-        .render_report(&mut text, diagnostic);
+        .render_report(&mut text, &crate::report::excerpt::Cropped::new(diagnostic));
     let _ = writeln!(io::stderr(), "{text}");
 }
 
