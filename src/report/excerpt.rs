@@ -185,6 +185,8 @@ fn build_excerpt(source: &dyn SourceCode, labels: &[LabeledSpan]) -> Option<Exce
         let contents = source.read_span(label.inner(), 1, 1).ok()?;
         name = name.or_else(|| contents.name().map(str::to_string));
         let data = String::from_utf8_lossy(contents.data());
+        // The last line's break ends the data; it does not start a line.
+        let data = data.strip_suffix('\n').unwrap_or(&data);
         let mut start = contents.span().offset();
         for (i, text) in data.split('\n').enumerate() {
             let number = contents.line() + i;
@@ -212,9 +214,6 @@ fn build_excerpt(source: &dyn SourceCode, labels: &[LabeledSpan]) -> Option<Exce
             excerpt.text.push('\n');
             next_number += 1;
         }
-        if line.number > first_line {
-            excerpt.text.push('\n');
-        }
         next_number = line.number + 1;
         let (from, to) = window(line, labels);
         let kept = line.text.get(from..to).unwrap_or("");
@@ -232,6 +231,7 @@ fn build_excerpt(source: &dyn SourceCode, labels: &[LabeledSpan]) -> Option<Exce
         excerpt.text.push_str(lead);
         excerpt.text.push_str(kept);
         excerpt.text.push_str(trail);
+        excerpt.text.push('\n');
     }
     Some(excerpt)
 }
@@ -398,6 +398,59 @@ mod tests {
         assert!(out.len() < 2000, "{} bytes", out.len());
         // The header names the real line and column.
         assert!(out.contains("2:80001]"), "{out}");
+    }
+
+    #[derive(Debug)]
+    struct TwoLabels {
+        text: String,
+        spans: [std::ops::Range<usize>; 2],
+    }
+
+    impl fmt::Display for TwoLabels {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("two")
+        }
+    }
+
+    impl std::error::Error for TwoLabels {}
+
+    impl Diagnostic for TwoLabels {
+        fn source_code(&self) -> Option<&dyn SourceCode> {
+            Some(&self.text)
+        }
+
+        fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+            let [a, b] = &self.spans;
+            Some(Box::new(
+                [
+                    LabeledSpan::new_primary_with_span(
+                        Some("first".into()),
+                        SourceSpan::new(a.start.into(), a.len()),
+                    ),
+                    LabeledSpan::new_with_span(
+                        Some("second".into()),
+                        SourceSpan::new(b.start.into(), b.len()),
+                    ),
+                ]
+                .into_iter(),
+            ))
+        }
+    }
+
+    #[test]
+    fn labels_on_lines_two_apart_render_as_before() {
+        let text = "a\nb = one\n\nd = two\n\nf\n".to_string();
+        let one = text.find("one").unwrap();
+        let two = text.find("two").unwrap();
+        let diagnostic = TwoLabels {
+            text: text.clone(),
+            spans: [one..one + 3, two..two + 3],
+        };
+        let mut plain = String::new();
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .render_report(&mut plain, &diagnostic)
+            .unwrap();
+        assert_eq!(render(&diagnostic), plain);
     }
 
     #[test]
