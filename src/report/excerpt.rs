@@ -96,6 +96,9 @@ impl SourceCode for Excerpt {
             .text
             .read_span(span, context_lines_before, context_lines_after)?;
         let line = inner.line() + self.first_line;
+        // miette's `line_count` counts line breaks from the start of the
+        // source, so it shifts with the line number.
+        let line_count = inner.line_count() + self.first_line;
         let column = self.column(inner.span().offset());
         Ok(Box::new(match &self.name {
             Some(name) => MietteSpanContents::new_named(
@@ -104,15 +107,9 @@ impl SourceCode for Excerpt {
                 *inner.span(),
                 line,
                 column,
-                inner.line_count(),
+                line_count,
             ),
-            None => MietteSpanContents::new(
-                inner.data(),
-                *inner.span(),
-                line,
-                column,
-                inner.line_count(),
-            ),
+            None => MietteSpanContents::new(inner.data(), *inner.span(), line, column, line_count),
         }))
     }
 }
@@ -169,53 +166,38 @@ impl WithPrimary for LabeledSpan {
     }
 }
 
-/// One line of the source as read around a label.
+/// One line of the source as read around the labels.
 struct SourceLine {
-    number: usize,
     start: usize,
     text: String,
 }
 
-/// Reads every label's lines (with one line of context) and builds the
-/// excerpt. `None` when a label cannot be read.
+/// Reads the lines from the first label's to the last one's (with one line
+/// of context on each side) and builds the excerpt. `None` when they
+/// cannot be read.
 fn build_excerpt(source: &dyn SourceCode, labels: &[LabeledSpan]) -> Option<Excerpt> {
-    let mut lines: std::collections::BTreeMap<usize, SourceLine> = Default::default();
-    let mut name = None;
-    for label in labels {
-        let contents = source.read_span(label.inner(), 1, 1).ok()?;
-        name = name.or_else(|| contents.name().map(str::to_string));
-        let data = String::from_utf8_lossy(contents.data());
-        // The last line's break ends the data; it does not start a line.
-        let data = data.strip_suffix('\n').unwrap_or(&data);
-        let mut start = contents.span().offset();
-        for (i, text) in data.split('\n').enumerate() {
-            let number = contents.line() + i;
-            let len = text.len();
-            lines.entry(number).or_insert_with(|| SourceLine {
-                number,
-                start,
-                text: text.to_string(),
-            });
-            start += len + 1;
-        }
-    }
-    let first_line = *lines.keys().next()?;
+    let first = labels.iter().map(LabeledSpan::offset).min()?;
+    let last = labels.iter().map(|l| l.offset() + l.len()).max()?;
+    let contents = source
+        .read_span(&SourceSpan::new(first.into(), last - first), 1, 1)
+        .ok()?;
+    let data = String::from_utf8_lossy(contents.data());
+    // The last line's break ends the data; it does not start a line.
+    let data = data.strip_suffix('\n').unwrap_or(&data);
     let mut excerpt = Excerpt {
-        name,
+        name: contents.name().map(str::to_string),
         text: String::new(),
-        first_line,
+        first_line: contents.line(),
         lines: Vec::new(),
     };
-    let mut next_number = first_line;
-    for line in lines.values() {
-        // Lines between two labels' snippets stay lines, empty ones, so
-        // line numbers keep counting right.
-        while next_number < line.number {
-            excerpt.text.push('\n');
-            next_number += 1;
-        }
-        next_number = line.number + 1;
-        let (from, to) = window(line, labels);
+    let mut start = contents.span().offset();
+    for text in data.split('\n') {
+        let line = SourceLine {
+            start,
+            text: text.to_string(),
+        };
+        start += text.len() + 1;
+        let (from, to) = window(&line, labels);
         let kept = line.text.get(from..to).unwrap_or("");
         let lead = if from > 0 { ELLIPSIS } else { "" };
         let trail = if to < line.text.len() { ELLIPSIS } else { "" };
