@@ -492,3 +492,16 @@ fn a_panicking_rule_is_an_internal_error_for_its_file_and_exit_2() {
     // The other file's findings are still reported.
     assert!(out.stdout.contains("b.ts"), "{}", out.stdout);
 }
+
+#[test]
+fn rules_and_front_ends_deny_raw_string_slicing() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for module in ["src/rules/mod.rs", "src/lang/mod.rs"] {
+        let text = std::fs::read_to_string(root.join(module)).unwrap();
+        assert!(
+            text.contains("deny(clippy::string_slice)"),
+            "{module} must deny clippy::string_slice: user text is sliced with \
+             source::slice or str::get, never &text[a..b]"
+        );
+    }
+}
