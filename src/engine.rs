@@ -581,7 +581,13 @@ pub fn lint_source_honoring(
     let Some(language) = source.language() else {
         return FileOutcome::default();
     };
-    lint_source_as(rules, source, language, &AtomicUsize::new(0), honor)
+    // Not contained: the agent hook answers a failure itself.
+    lint_parsed(
+        rules,
+        &ParsedFile::new(source, language),
+        &AtomicUsize::new(0),
+        honor,
+    )
 }
 
 fn lint_source_as(
@@ -591,12 +597,53 @@ fn lint_source_as(
     parsed_count: &AtomicUsize,
     honor: &dyn Fn(&suppress::Suppression) -> bool,
 ) -> FileOutcome {
-    lint_parsed(
+    lint_parsed_contained(
         rules,
         &ParsedFile::new(source, language),
         parsed_count,
         honor,
     )
+}
+
+thread_local! {
+    /// The rule [`lint_parsed`] is running on this thread, to name it when
+    /// it fails.
+    static RUNNING_RULE: std::cell::RefCell<Option<Arc<str>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// [`lint_parsed`], with a failure (a panic in a rule or a parser) turned
+/// into an internal error for this file alone: its findings are dropped,
+/// the other files are linted as usual, and the run ends with exit 2.
+pub fn lint_parsed_contained(
+    rules: &RuleSet,
+    file: &ParsedFile,
+    parsed_count: &AtomicUsize,
+    honor: &dyn Fn(&suppress::Suppression) -> bool,
+) -> FileOutcome {
+    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        lint_parsed(rules, file, parsed_count, honor)
+    }));
+    match run {
+        Ok(outcome) => outcome,
+        Err(panic) => {
+            let rule = RUNNING_RULE.with(|running| running.borrow_mut().take());
+            let culprit = rule.map_or("plumbline".to_string(), |id| format!("rule `{id}`"));
+            FileOutcome {
+                path: file.source.project_path().to_string(),
+                internal_errors: vec![(
+                    file.source.display_path().to_string(),
+                    format!(
+                        "internal error: {culprit} failed on this file ({}), so it was not \
+                         linted. Please report this with the file; [files] exclude skips it \
+                         meanwhile",
+                        panic_message(panic.as_ref())
+                    ),
+                )],
+                ..FileOutcome::default()
+            }
+        }
+    }
 }
 
 /// Lints a file whose syntax the caller may already hold (the agent hook
@@ -630,36 +677,18 @@ pub fn lint_parsed(
         .zip(&triggered.rules)
         .filter(|(_, t)| **t)
     {
-        let kept = (outcome.findings.len(), outcome.facts.len());
-        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            inject_test_panic(&rule.id);
-            let mut reporter = Reporter {
-                rule,
-                file,
-                findings: &mut outcome.findings,
-                facts: &mut outcome.facts,
-            };
-            rule.check.check(file, &mut reporter);
-        }));
-        if let Err(panic) = run {
-            // Whatever the rule reported before it failed is dropped: a
-            // half-run rule's findings and facts cannot be trusted.
-            outcome.findings.truncate(kept.0);
-            outcome.facts.truncate(kept.1);
-            outcome.internal_errors.push((
-                source.display_path().to_string(),
-                format!(
-                    "internal error: rule `{}` failed on this file ({}); its findings are \
-                     incomplete. Please report this with the file, or exclude the file \
-                     with [files] exclude",
-                    rule.id,
-                    panic_message(panic.as_ref())
-                ),
-            ));
-            continue;
-        }
+        RUNNING_RULE.with(|running| *running.borrow_mut() = Some(rule.id.clone()));
+        inject_test_panic(&rule.id);
+        let mut reporter = Reporter {
+            rule,
+            file,
+            findings: &mut outcome.findings,
+            facts: &mut outcome.facts,
+        };
+        rule.check.check(file, &mut reporter);
         ran.push(rule.id.clone());
     }
+    RUNNING_RULE.with(|running| *running.borrow_mut() = None);
     if let Some(note) = file.skipped_parse_note() {
         outcome
             .notes

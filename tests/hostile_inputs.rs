@@ -340,7 +340,7 @@ fn ten_thousand_forbidden_hosts_load_quickly() {
     let out = run(dir.path(), &["check", "--format", "concise", "."]);
     out.assert_answered();
     assert_eq!(out.code, Some(1), "{}", out.stdout);
-    assert!(out.took < Duration::from_secs(10), "took {:?}", out.took);
+    assert!(out.took < Duration::from_secs(30), "took {:?}", out.took);
 }
 
 #[test]

@@ -17,7 +17,7 @@ use rayon::prelude::*;
 
 use crate::config::{ConfigError, Overrides, RuleSet};
 use crate::engine::{
-    display_path, join_outcomes, lint_parsed, Engine, FileOutcome, RunResult, RunSummary,
+    display_path, join_outcomes, lint_parsed_contained, Engine, FileOutcome, RunResult, RunSummary,
     SkipReason,
 };
 use crate::finding::{Finding, Severity};
@@ -398,7 +398,7 @@ fn read(git: &Git, candidates: &[Candidate]) -> Result<Vec<Blob>, GitError> {
 fn lint(engine: &Engine, candidate: &Candidate, text: String, parsed: &AtomicUsize) -> FileOutcome {
     let source = Arc::new(engine.source(Path::new(&candidate.entry.path), text));
     let file = ParsedFile::new(source, candidate.language);
-    lint_parsed(&candidate.rules, &file, parsed, &|_| true)
+    lint_parsed_contained(&candidate.rules, &file, parsed, &|_| true)
 }
 
 /// Whether the commit is blocked: any finding at error severity.
