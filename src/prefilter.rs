@@ -17,6 +17,11 @@ use crate::rules::CompiledRule;
 /// the prefilter's share of a scan.
 static FEW_FILES: AtomicBool = AtomicBool::new(false);
 
+/// Past this many literals (ten thousand forbidden hosts make 370,000) a
+/// DFA takes seconds and hundreds of megabytes to build: the contiguous
+/// NFA is used whatever the run.
+const MAX_DFA_LITERALS: usize = 20_000;
+
 pub fn optimize_for_few_files() {
     FEW_FILES.store(true, Ordering::Relaxed);
 }
@@ -123,9 +128,10 @@ impl Prefilter {
         literals.push(SUPPRESSION_MARKER.to_string());
         pattern_rules.push(Vec::new());
         let build = |literals: &[String]| {
+            let nfa = FEW_FILES.load(Ordering::Relaxed) || literals.len() > MAX_DFA_LITERALS;
             AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
-                .kind(Some(if FEW_FILES.load(Ordering::Relaxed) {
+                .kind(Some(if nfa {
                     AhoCorasickKind::ContiguousNFA
                 } else {
                     AhoCorasickKind::DFA

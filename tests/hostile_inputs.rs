@@ -174,6 +174,13 @@ fn python_nested_beyond_the_scanner_limit_is_skipped_with_a_note() {
     out.assert_answered();
     assert!(out.stdout.contains("not parsed"), "{}", cut(&out.stdout));
     assert!(out.stdout.contains("deep511.py"), "{}", cut(&out.stdout));
+    // Nesting does not hide a forbidden host: the text is read lexically.
+    assert_eq!(out.code, Some(1), "{}", cut(&out.stdout));
+    assert!(
+        out.stdout.contains("forbidden gateway host"),
+        "{}",
+        cut(&out.stdout)
+    );
 }
 
 #[test]
@@ -219,7 +226,22 @@ fn deeply_nested_rust_is_skipped_with_a_note_not_a_stack_overflow() {
             ),
         ),
     ];
-    for (name, text) in &files {
+    let host = "const U: &str = \"https://chi-gateway.x.dev\";\n";
+    let prefixes = [
+        (
+            "not.rs",
+            format!("fn f() {{ let a = {}true; }}\n{host}", "!".repeat(100_000)),
+        ),
+        (
+            "refs.rs",
+            format!("fn f() {{ let a = {}1; }}\n{host}", "&".repeat(100_000)),
+        ),
+        (
+            "neg.rs",
+            format!("fn f() {{ let a = {}1; }}\n{host}", "- ".repeat(100_000)),
+        ),
+    ];
+    for (name, text) in files.iter().chain(&prefixes) {
         let dir = project(&[(name, text)]);
         let out = run(dir.path(), &["check", "--verbose", name]);
         out.assert_answered();
@@ -228,6 +250,46 @@ fn deeply_nested_rust_is_skipped_with_a_note_not_a_stack_overflow() {
             "{name}: {}",
             cut(&out.stdout)
         );
+    }
+}
+
+#[test]
+fn deeply_nested_typescript_and_python_end_in_an_answer() {
+    let n = 20_000;
+    let url = "'https://chi-gateway.x.dev'";
+    let files = [
+        (
+            "calls.ts",
+            format!("const a = {}{url}{};\n", "f(".repeat(n), ")".repeat(n)),
+        ),
+        (
+            "objects.ts",
+            format!("const a = {}{url}{};\n", "{a:".repeat(n), "}".repeat(n)),
+        ),
+        (
+            "ternary.ts",
+            format!("const a = {}{url};\n", "x ? 1 : ".repeat(n)),
+        ),
+        (
+            "arrows.ts",
+            format!("const a = {}{url};\n", "() => ".repeat(n)),
+        ),
+        (
+            "member.ts",
+            format!("const a = x{};\nconst u = {url};\n", ".b".repeat(n)),
+        ),
+        (
+            "calls.py",
+            format!("a = {}{url}{}\n", "f(".repeat(n), ")".repeat(n)),
+        ),
+        ("unary.py", format!("a = {}{url}\n", "not ".repeat(n))),
+        ("lambda.py", format!("a = {}{url}\n", "lambda: ".repeat(n))),
+    ];
+    for (name, text) in &files {
+        let dir = project(&[(name, text)]);
+        let out = run(dir.path(), &["check", "--format", "concise", name]);
+        out.assert_answered();
+        assert_eq!(out.code, Some(1), "{name}: {}", cut(&out.stdout));
     }
 }
 

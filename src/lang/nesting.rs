@@ -10,9 +10,9 @@ use super::Language;
 /// buffer did not overflow: beyond about 383 levels the process aborts.
 pub const PYTHON_MAX_INDENT_DEPTH: usize = 300;
 
-/// Deepest bracket nesting (`(`, `[`, `{`, and `<` after a name in Rust)
-/// handed to syn, whose recursive descent parser, `Drop` and visitors use
-/// stack in proportion to it.
+/// Deepest nesting (brackets, generics and prefix operators, see
+/// [`rust_bracket_depth`]) handed to syn, whose recursive descent parser,
+/// `Drop` and visitors use stack in proportion to it.
 pub const RUST_MAX_NESTING: usize = 128;
 
 /// Why `text` is not handed to the parser for `language`, if it is nested
@@ -75,33 +75,58 @@ pub fn python_indent_depth(text: &str) -> usize {
     deepest
 }
 
-/// The deepest nesting of brackets in Rust text, strings, characters and
-/// comments not skipped: an overestimate is safe. A `<` right after a name
-/// or `::` opens a generic argument list; `>` closes one unless it ends
-/// `->` or `=>`; `{`, `}` and `;` close them all.
+/// Words syn parses as a prefix of the expression after them, recursing
+/// once per word.
+const RUST_PREFIX_WORDS: &[&str] = &[
+    "return", "break", "move", "mut", "async", "ref", "box", "yield", "static", "const",
+];
+
+/// The deepest nesting in Rust text, as syn's parser would recurse:
+/// brackets, generic argument lists (a `<` right after a name or `::`,
+/// closed by a `>` that does not end `->` or `=>`; `{`, `}` and `;` close
+/// them all), and runs of prefix operators and words (`!!x`, `&&&x`,
+/// `- - x`, `return return x`, `|| || x`) on top of them. Strings,
+/// characters and comments are not skipped: an overestimate is safe.
 pub fn rust_bracket_depth(text: &str) -> usize {
     let bytes = text.as_bytes();
     let mut depth: usize = 0;
     let mut angles: usize = 0;
+    let mut prefixes: usize = 0;
     let mut deepest = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let after_name = i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b':');
         match b {
-            // A generic argument list never spans a block or a statement:
-            // forgetting open `<` there keeps `i<n` comparisons from adding up.
-            b'{' => (depth, angles) = (depth + 1, 0),
-            b'}' => (depth, angles) = (depth.saturating_sub(1), 0),
-            b';' => angles = 0,
-            b'(' | b'[' => depth += 1,
-            b')' | b']' => depth = depth.saturating_sub(1),
-            b'<' if i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b':') => {
-                angles += 1
-            }
+            b' ' | b'\t' | b'\r' | b'\n' => {}
+            b'{' => (depth, angles, prefixes) = (depth + 1, 0, 0),
+            b'}' => (depth, angles, prefixes) = (depth.saturating_sub(1), 0, 0),
+            b';' => (angles, prefixes) = (0, 0),
+            b'(' | b'[' => (depth, prefixes) = (depth + 1, 0),
+            b')' | b']' => (depth, prefixes) = (depth.saturating_sub(1), 0),
+            b'<' if after_name => (angles, prefixes) = (angles + 1, 0),
             b'>' if i == 0 || !matches!(bytes[i - 1], b'-' | b'=') => {
-                angles = angles.saturating_sub(1)
+                (angles, prefixes) = (angles.saturating_sub(1), 0)
             }
-            _ => continue,
+            b'!' | b'-' | b'&' | b'*' | b'|' => prefixes += 1,
+            b if b.is_ascii_alphabetic() || b == b'_' => {
+                let end = bytes[i..]
+                    .iter()
+                    .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+                    .map_or(bytes.len(), |n| i + n);
+                let word = text.get(i..end).unwrap_or("");
+                prefixes = if RUST_PREFIX_WORDS.contains(&word) {
+                    prefixes + 1
+                } else {
+                    0
+                };
+                i = end;
+                continue;
+            }
+            _ => prefixes = 0,
         }
-        deepest = deepest.max(depth + angles);
+        deepest = deepest.max(depth + angles + prefixes);
+        i += 1;
     }
     deepest
 }
@@ -133,5 +158,11 @@ mod tests {
         assert!(too_deep(Language::Rust, "fn main() {}").is_none());
         let comparisons = "fn f() { if i<n { g(); } }\n".repeat(500);
         assert_eq!(rust_bracket_depth(&comparisons), 3);
+        for prefix in ["!", "&", "- ", "return ", "|| "] {
+            let deep = format!("fn f() {{ {}x; }}", prefix.repeat(1000));
+            assert!(too_deep(Language::Rust, &deep).is_some(), "{prefix}");
+        }
+        let ordinary = "fn f(a: &mut Vec<u8>) -> bool { !a.is_empty() && *a != [1] || -1 < 0 }";
+        assert!(rust_bracket_depth(ordinary) < 8);
     }
 }

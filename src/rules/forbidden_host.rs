@@ -266,8 +266,20 @@ impl HostCheck {
         self.check_literal(&lit, out);
     }
 
+    /// A file too deeply nested to parse is read as one string, so nesting
+    /// cannot hide a host (at worst a host in a comment is reported too).
+    fn check_unparsed(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
+        if file.too_deep().is_some() {
+            let mut lit = StrLit::empty(0..file.text().len());
+            lit.push_piece(0, file.text());
+            self.check_literal(&lit, out);
+        }
+    }
+
     fn check_js(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
-        let Some(tree) = file.tree() else { return };
+        let Some(tree) = file.tree() else {
+            return self.check_unparsed(file, out);
+        };
         let src = file.text();
         let mut folded: HashSet<usize> = HashSet::new();
         tree::walk_with_path(tree.root_node(), "binary_expression", |path| {
@@ -303,7 +315,9 @@ impl HostCheck {
     }
 
     fn check_python(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
-        let Some(tree) = file.tree() else { return };
+        let Some(tree) = file.tree() else {
+            return self.check_unparsed(file, out);
+        };
         let src = file.text();
         let mut folded: HashSet<usize> = HashSet::new();
         tree::walk_with_path(tree.root_node(), "binary_operator", |path| {
