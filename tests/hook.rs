@@ -147,9 +147,17 @@ fn expected(agent: &str, case: &str) -> (Expect, Setup) {
         _ => Setup::None,
     };
     let expect = match case {
-        "config-weaken" | "settings-remove-hook" if agent == "claude" => Ask,
+        // Claude, Gemini and Copilot can ask a human; the others deny.
+        "config-weaken" | "settings-remove-hook"
+            if matches!(agent, "claude" | "gemini" | "copilot") =>
+        {
+            Ask
+        }
         "config-weaken" => Deny,
-        "unknown-tool" if agent == "copilot" => Allow,
+        // Copilot and Gemini show the hook tools plumbline never asked for.
+        "unknown-tool" if matches!(agent, "copilot" | "gemini") => Allow,
+        // No cascade places the edit: its new text is judged on its own.
+        "edit-old-string-missing" => Deny,
         "unknown-tool" | "missing-field" => Error,
         c if c.contains("blocked")
             || c == "self-suppression"
