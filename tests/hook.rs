@@ -153,7 +153,12 @@ fn expected(agent: &str, case: &str) -> (Expect, Setup) {
         {
             Ask
         }
+        c if c.ends_with("-weaken") && matches!(agent, "claude" | "gemini" | "copilot") => Ask,
+        c if c.ends_with("-weaken") => Deny,
         "config-weaken" => Deny,
+        // Copilot takes exit 1 as a deny: failing open is an explicit allow.
+        "missing-field" if agent == "copilot" => Allow,
+        "write-wrong-type" | "apply-patch-unreadable" => Error,
         // Copilot and Gemini show the hook tools plumbline never asked for.
         "unknown-tool" if matches!(agent, "copilot" | "gemini") => Allow,
         // No cascade places the edit: its new text is judged on its own.
