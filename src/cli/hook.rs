@@ -82,8 +82,15 @@ pub fn run(args: HookArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
     // One edit, one or two files: build the cheapest matcher.
     crate::prefilter::optimize_for_few_files();
     let mut bytes = Vec::new();
-    io::stdin().read_to_end(&mut bytes)?;
-    let payload = String::from_utf8_lossy(&bytes);
+    io::stdin()
+        .take(hook::MAX_PAYLOAD_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    let payload = if bytes.len() as u64 > hook::MAX_PAYLOAD_BYTES {
+        // Not parsed: answered as an unreadable payload.
+        std::borrow::Cow::Borrowed("")
+    } else {
+        String::from_utf8_lossy(&bytes)
+    };
     let cwd = super::current_dir()?;
     let options = HookOptions {
         agent,

@@ -38,6 +38,10 @@ pub struct HookOptions {
     pub fail_closed: bool,
 }
 
+/// The largest hook payload read from stdin; a larger one is answered as
+/// unreadable (per fail-open or fail-closed) without being parsed.
+pub const MAX_PAYLOAD_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Project path of the stand-in sources a shell command is linted as.
 const SHELL_PATH_PREFIX: &str = "<shell-command>.";
 
@@ -95,10 +99,15 @@ fn run_unguarded(payload: &str, options: &HookOptions, process_cwd: &Path) -> Re
         Ok(v) => v,
         Err(e) => {
             let fail_closed = options.fail_closed || config_fail_closed(process_cwd);
+            let message = if payload.is_empty() {
+                format!("the hook input is empty or over {MAX_PAYLOAD_BYTES} bytes")
+            } else {
+                format!("hook input is not valid JSON: {e}")
+            };
             return failure(
                 options.agent.unwrap_or(Agent::Claude),
                 fail_closed,
-                &format!("hook input is not valid JSON: {e}"),
+                &message,
             );
         }
     };
@@ -575,42 +584,71 @@ fn whole_file(reader: &Reader, path: PathBuf, content: &str) -> Result<Vec<Propo
     )])
 }
 
-/// Each code cell of a notebook about to be written, linted as a file of
-/// the notebook's language; the old notebook's cells are the "before".
+/// Each cell of a notebook about to be written: code cells linted as files
+/// of the notebook's language, the others (markdown, raw) as text, so a
+/// host they name is still seen. The old notebook's cells of the same kind
+/// are the "before".
 fn notebook_cells(path: &Path, before: Option<&str>, after: &str) -> Option<Vec<Proposed>> {
     let new: Value = serde_json::from_str(after).ok()?;
     let extension = notebook_extension(&new)?;
     let old: Option<Value> = before.and_then(|b| serde_json::from_str(b).ok());
-    let old_code = old
-        .as_ref()
-        .map(|o| code_cells(o).join("\n"))
-        .filter(|t| !t.is_empty());
-    let cells = code_cells(&new);
-    let lint_as = format!("{}.cell.{extension}", path.to_string_lossy());
+    let old_cells = old.as_ref().map(cells).unwrap_or_default();
+    let old_of_kind = |code: bool| -> Option<String> {
+        let texts: Vec<String> = old_cells
+            .iter()
+            .filter(|(is_code, _)| *is_code == code)
+            .map(|(_, text)| {
+                if code {
+                    text.clone()
+                } else {
+                    as_text_lines(text)
+                }
+            })
+            .collect();
+        (!texts.is_empty()).then(|| texts.join("\n"))
+    };
+    let (old_code, old_text) = (old_of_kind(true), old_of_kind(false));
+    let lossy = path.to_string_lossy();
     Some(
-        cells
+        cells(&new)
             .into_iter()
-            .map(|cell| Proposed {
+            .map(|(code, source)| Proposed {
                 path: path.to_path_buf(),
-                before: old_code.clone(),
-                after: Some(cell),
-                lint_as: Some(lint_as.clone()),
+                before: if code {
+                    old_code.clone()
+                } else {
+                    old_text.clone()
+                },
+                after: Some(if code { source } else { as_text_lines(&source) }),
+                lint_as: Some(if code {
+                    format!("{lossy}.cell.{extension}")
+                } else {
+                    format!("{lossy}.text-cell.json")
+                }),
                 fragment: false,
             })
             .collect(),
     )
 }
 
-/// The source of every code cell.
-fn code_cells(notebook: &Value) -> Vec<String> {
+/// A text cell as a JSON list of its lines: what the host rules read in a
+/// data file.
+fn as_text_lines(text: &str) -> String {
+    serde_json::to_string_pretty(&text.lines().collect::<Vec<_>>()).unwrap_or_default()
+}
+
+/// Every cell, with whether it is code, and its source.
+fn cells(notebook: &Value) -> Vec<(bool, String)> {
     notebook
         .get("cells")
         .and_then(Value::as_array)
         .map(|cells| {
             cells
                 .iter()
-                .filter(|c| c.get("cell_type").and_then(Value::as_str) != Some("markdown"))
-                .map(cell_source)
+                .map(|c| {
+                    let code = c.get("cell_type").and_then(Value::as_str) == Some("code");
+                    (code, cell_source(c))
+                })
                 .collect()
         })
         .unwrap_or_default()
@@ -654,7 +692,10 @@ fn edited_file(
     let cap = reader.max_file_size as usize;
     match apply::apply_edits(before.as_deref(), edits, cascade, cap) {
         Ok(after) => Ok(Proposed::file(path, before, Some(after))),
-        Err(EditFailure::TooLarge) => Err(too_large(&path, cap as u64 + 1, cap as u64)),
+        Err(EditFailure::TooLarge) => Err(format!(
+            "applying the edit to {} would make it larger than the hook's limit of {cap} bytes (`[hook] max_file_size` in plumbline.toml)",
+            path.display()
+        )),
         Err(EditFailure::NotFound) => {
             let join = |f: fn(&protocol::TextEdit) -> &str| {
                 edits.iter().map(f).collect::<Vec<_>>().join("\n")
