@@ -323,3 +323,24 @@ fn the_time_budget_answers_for_the_hook() {
     assert_eq!(o.verdict(), "deny", "{}", o.stdout);
     assert!(o.stdout.contains("time_budget_ms"), "{}", o.stdout);
 }
+
+#[test]
+fn a_stack_overflow_in_a_parser_still_answers() {
+    let (_dir, proj) = workspace();
+    // Deep enough to overflow a recursive parser's stack; if the parser is
+    // bounded, the host on the last line is found instead. Either way the
+    // answer is a deny, never exit 134.
+    let content = format!(
+        "fn f() {}{}\nconst U: &str = \"https://chi-gateway.example.workers.dev\";\n",
+        "{".repeat(20_000),
+        "}".repeat(20_000)
+    );
+    let payload = claude(
+        &proj,
+        "Write",
+        json!({"file_path": proj.join("src/deep.rs"), "content": content}),
+    );
+    let o = hook(&proj, "claude", &payload, &["--fail-closed"], &[]);
+    assert_quick(&o);
+    assert_eq!(o.verdict(), "deny", "{}", o.stderr);
+}
