@@ -20,6 +20,8 @@ pub enum SkipReason {
     Binary,
     NotUtf8,
     TooLarge,
+    /// Named on the command line, but of a type plumbline does not read.
+    Unsupported,
 }
 
 impl SkipReason {
@@ -28,6 +30,7 @@ impl SkipReason {
             SkipReason::Binary => "binary",
             SkipReason::NotUtf8 => "not UTF-8",
             SkipReason::TooLarge => "too large",
+            SkipReason::Unsupported => "unsupported type",
         }
     }
 }
@@ -53,6 +56,9 @@ pub struct RunSummary {
     pub unreadable: Vec<(String, String)>,
     /// Per-file notes, e.g. a Rust file syn could not parse.
     pub notes: Vec<(String, String)>,
+    /// Files a walk found whose type plumbline does not read (listed with
+    /// `--verbose`; a file named on the command line is `skipped` instead).
+    pub unsupported: Vec<String>,
 }
 
 impl RunSummary {
@@ -98,6 +104,9 @@ pub struct Engine {
     base_layers: Vec<Arc<ConfigFile>>,
     cache: Mutex<HashMap<PathBuf, Arc<DirRules>>>,
     pub max_file_size: Option<u64>,
+    /// Apply `[files] exclude` to files named on the command line too
+    /// (`--force-exclude`), not only to files found by walking.
+    pub force_exclude: bool,
 }
 
 impl Engine {
@@ -139,6 +148,7 @@ impl Engine {
             base_layers,
             cache: Mutex::new(HashMap::new()),
             max_file_size: None,
+            force_exclude: false,
         })
     }
 
@@ -162,6 +172,7 @@ impl Engine {
             base_layers,
             cache: Mutex::new(HashMap::new()),
             max_file_size: None,
+            force_exclude: false,
         })
     }
 
@@ -180,6 +191,7 @@ impl Engine {
             base_layers: layers,
             cache: Mutex::new(HashMap::new()),
             max_file_size: None,
+            force_exclude: false,
         })
     }
 
@@ -263,6 +275,7 @@ impl Engine {
         let (outcomes, mut summary) = self.lint_paths(paths, options)?;
         let findings = join_outcomes(outcomes, &mut summary);
         summary.skipped.sort();
+        summary.unsupported.sort();
         summary.unreadable.sort();
         summary.notes.sort();
         Ok(RunResult { findings, summary })
@@ -331,8 +344,16 @@ impl Engine {
                         .any(|p| p.starts_with("**") || p.starts_with(&format!("{project}/"))))
         });
 
+        let unsupported = Mutex::new(Vec::new());
         let visit = |path: &Path, explicit: bool| {
             let Some(language) = Language::from_path(&path.to_string_lossy()) else {
+                let display = display_path(&self.cwd, path);
+                if explicit {
+                    let reason = SkipReason::Unsupported;
+                    skipped.lock().expect("skip list").push((display, reason));
+                } else {
+                    unsupported.lock().expect("unsupported list").push(display);
+                }
                 return;
             };
             if path
@@ -350,7 +371,7 @@ impl Engine {
                 }
             };
             let project = self.project_path(path);
-            if !explicit && is_excluded(&rules, &project) {
+            if (!explicit || self.force_exclude) && is_excluded(&rules, &project) {
                 return;
             }
             let display = display_path(&self.cwd, path);
@@ -370,7 +391,9 @@ impl Engine {
                 }
             };
             scanned.fetch_add(1, Ordering::Relaxed);
-            let source = Arc::new(SourceFile::new(display, project, text));
+            let source = Arc::new(
+                SourceFile::new(display, project, text).with_disk_path(path.to_path_buf()),
+            );
             let outcome = lint_source_as(&rules, source, language, &parsed, &|_| true);
             if !outcome.findings.is_empty()
                 || !outcome.facts.is_empty()
@@ -400,6 +423,7 @@ impl Engine {
             skipped: skipped.into_inner().expect("skip list"),
             unreadable: unreadable.into_inner().expect("unreadable list"),
             notes: Vec::new(),
+            unsupported: unsupported.into_inner().expect("unsupported list"),
         };
         summary.unreadable.extend(
             walk_errors

@@ -108,6 +108,7 @@ pub fn summary_line(result: &RunResult) -> String {
         SkipReason::Binary,
         SkipReason::NotUtf8,
         SkipReason::TooLarge,
+        SkipReason::Unsupported,
     ] {
         let n = s.skipped_count(reason);
         if n > 0 {
@@ -147,6 +148,9 @@ pub fn write_details(out: &mut dyn Write, result: &RunResult) -> io::Result<()> 
     )?;
     for (path, reason) in &result.summary.skipped {
         writeln!(out, "skipped {path}: {}", reason.describe())?;
+    }
+    for path in &result.summary.unsupported {
+        writeln!(out, "not read {path}: not a file type plumbline reads")?;
     }
     for (path, note) in &result.summary.notes {
         writeln!(out, "note: {path}: {note}")?;
