@@ -22,7 +22,10 @@ pub struct CaseFile {
 /// What a scratch path holds.
 #[derive(Debug, Clone)]
 pub enum Content {
-    File { bytes: Vec<u8>, mode: u32 },
+    File {
+        bytes: Vec<u8>,
+        mode: u32,
+    },
     /// A named pipe nobody writes to.
     Fifo,
     /// A symbolic link to this target (absolute or relative).
@@ -117,10 +120,46 @@ pub enum Property {
     ReadOnly { json_output: bool },
     /// The agent hook: a proper answer, nothing written. With `fail_closed`
     /// and a named agent, every failure must still be an answer (exit 0).
-    Hook { fail_closed: bool, named_agent: bool },
+    Hook {
+        fail_closed: bool,
+        named_agent: bool,
+    },
     /// Step 1 reports fixes as JSON, step 2 applies them: only those spans
     /// change, and a fixed file still parses.
     Fix,
+}
+
+impl Property {
+    /// One line for a saved case's `case.txt`.
+    pub fn to_line(self) -> String {
+        match self {
+            Property::ReadOnly { json_output } => format!("read-only json_output={json_output}"),
+            Property::Hook {
+                fail_closed,
+                named_agent,
+            } => format!("hook fail_closed={fail_closed} named_agent={named_agent}"),
+            Property::Fix => "fix".to_string(),
+        }
+    }
+
+    /// Reads what `to_line` wrote.
+    pub fn from_line(line: &str) -> Option<Property> {
+        let mut words = line.split_whitespace();
+        let kind = words.next()?;
+        let flags: Vec<&str> = words.collect();
+        let flag = |name: &str| flags.contains(&format!("{name}=true").as_str());
+        match kind {
+            "read-only" => Some(Property::ReadOnly {
+                json_output: flag("json_output"),
+            }),
+            "hook" => Some(Property::Hook {
+                fail_closed: flag("fail_closed"),
+                named_agent: flag("named_agent"),
+            }),
+            "fix" => Some(Property::Fix),
+            _ => None,
+        }
+    }
 }
 
 /// A complete case.
@@ -184,10 +223,18 @@ impl Case {
         std::fs::create_dir_all(&project)?;
         self.materialize(&project)?;
         std::fs::write(folder.join("description.txt"), format!("{description}\n"))?;
+        std::fs::write(
+            folder.join("case.txt"),
+            format!(
+                "target {}\nproperty {}\n",
+                self.target,
+                self.property.to_line()
+            ),
+        )?;
         let mut script = String::from(
             "#!/usr/bin/env bash\n# Replays this fuzz case. Usage: PLUMBLINE=path/to/plumbline ./run.sh\n\
-             set -u\ncd \"$(dirname \"$0\")\"\nwork=$(mktemp -d)\ncp -a project \"$work/project\"\n\
-             bin=${PLUMBLINE:-plumbline}\n",
+             set -u\ncd \"$(dirname \"$0\")\"\nhere=$(pwd)\nwork=$(mktemp -d)\ncp -a project \"$work/project\"\n\
+             bin=${PLUMBLINE:-plumbline}\nexport RUST_BACKTRACE=0 NO_COLOR=1\n",
         );
         for (index, step) in self.steps.iter().enumerate() {
             let args_file = format!("step{}.args", index + 1);
@@ -202,7 +249,7 @@ impl Case {
                 Some(bytes) => {
                     let name = format!("step{}.stdin", index + 1);
                     std::fs::write(folder.join(&name), bytes)?;
-                    format!("< <(sed \"s#{PROJECT}#$work/project#g\" {name})")
+                    format!("< <(sed \"s#{PROJECT}#$work/project#g\" \"$here/{name}\")")
                 }
                 None => "</dev/null".to_string(),
             };
@@ -217,6 +264,92 @@ impl Case {
         std::fs::write(&run, script)?;
         std::fs::set_permissions(&run, std::fs::Permissions::from_mode(0o755))
     }
+}
+
+/// Reads a case saved by `Case::save` (its `case.txt`, `project/` and
+/// `stepN.args`/`stepN.stdin`).
+pub fn load(folder: &Path, targets: &[&'static str]) -> Result<Case, String> {
+    let fail = |what: &str, error: &dyn std::fmt::Display| {
+        format!("{}: {what}: {error}", folder.display())
+    };
+    let meta = std::fs::read_to_string(folder.join("case.txt"))
+        .map_err(|error| fail("cannot read case.txt", &error))?;
+    let mut target: &'static str = "replay";
+    let mut property = None;
+    for line in meta.lines() {
+        if let Some(name) = line.strip_prefix("target ") {
+            target = targets
+                .iter()
+                .find(|t| **t == name)
+                .copied()
+                .unwrap_or("replay");
+        } else if let Some(text) = line.strip_prefix("property ") {
+            property = Property::from_line(text);
+        }
+    }
+    let property = property.ok_or_else(|| fail("case.txt", &"no valid `property` line"))?;
+    let project = folder.join("project");
+    let mut files = Vec::new();
+    load_project(&project, &project, &mut files).map_err(|error| fail("project", &error))?;
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut steps = Vec::new();
+    for index in 1.. {
+        let args_path = folder.join(format!("step{index}.args"));
+        let Ok(args) = std::fs::read(&args_path) else {
+            break;
+        };
+        let stdin = std::fs::read(folder.join(format!("step{index}.stdin"))).ok();
+        steps.push(Step {
+            args: args
+                .split(|&b| b == b'\n')
+                .filter(|arg| !arg.is_empty())
+                .map(<[u8]>::to_vec)
+                .collect(),
+            stdin,
+        });
+    }
+    if steps.is_empty() {
+        return Err(fail("step1.args", &"missing"));
+    }
+    Ok(Case {
+        target,
+        index: 0,
+        files,
+        steps,
+        property,
+        origin: format!("saved case {}", folder.display()),
+    })
+}
+
+fn load_project(root: &Path, dir: &Path, out: &mut Vec<CaseFile>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let relative = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .as_os_str()
+            .as_bytes()
+            .to_vec();
+        let meta = std::fs::symlink_metadata(&path)?;
+        let content = if meta.file_type().is_symlink() {
+            Content::Symlink(std::fs::read_link(&path)?)
+        } else if meta.is_dir() {
+            load_project(root, &path, out)?;
+            Content::Dir
+        } else if meta.is_file() {
+            Content::File {
+                bytes: std::fs::read(&path)?,
+                mode: meta.permissions().mode() & 0o7777,
+            }
+        } else {
+            Content::Fifo
+        };
+        out.push(CaseFile {
+            path: relative,
+            content,
+        });
+    }
+    Ok(())
 }
 
 fn make_fifo(path: &Path) -> std::io::Result<()> {
@@ -323,6 +456,37 @@ mod tests {
     }
 
     #[test]
+    fn a_saved_case_loads_back_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut hook = Step::new(&["hook", "claude", "--fail-closed"]);
+        hook.stdin = Some(b"{\"cwd\":\"__PROJECT__\"}".to_vec());
+        let case = Case {
+            target: "hook-claude",
+            index: 3,
+            files: vec![
+                CaseFile::file("src/a.ts", "const a = 1;\n"),
+                CaseFile {
+                    path: b"src/pipe".to_vec(),
+                    content: Content::Fifo,
+                },
+            ],
+            steps: vec![hook],
+            property: Property::Hook {
+                fail_closed: true,
+                named_agent: true,
+            },
+            origin: String::new(),
+        };
+        case.save(&dir.path().join("saved"), "why").unwrap();
+        let loaded = load(&dir.path().join("saved"), &["hook-claude"]).unwrap();
+        assert_eq!(loaded.target, "hook-claude");
+        assert_eq!(loaded.property, case.property);
+        assert_eq!(format!("{:?}", loaded.steps), format!("{:?}", case.steps));
+        let paths: Vec<String> = loaded.files.iter().map(CaseFile::display).collect();
+        assert_eq!(paths, vec!["src", "src/a.ts", "src/pipe"]);
+    }
+
+    #[test]
     fn a_snapshot_sees_content_mode_and_new_files() {
         let dir = tempfile::tempdir().unwrap();
         let case = Case {
@@ -353,6 +517,9 @@ mod tests {
         std::fs::write(dir.path().join("src/a.ts"), "const a = 2;\n").unwrap();
         std::fs::write(dir.path().join("new.ts"), "").unwrap();
         let after = snapshot(dir.path()).unwrap();
-        assert_eq!(changed_paths(&before, &after), vec!["src/a.ts", "new.ts (new)"]);
+        assert_eq!(
+            changed_paths(&before, &after),
+            vec!["src/a.ts", "new.ts (new)"]
+        );
     }
 }

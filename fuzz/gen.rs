@@ -304,9 +304,7 @@ fn script_expression(rng: &mut Rng, depth: usize) -> String {
     match rng.u8(..10) {
         0 => {
             let terms = size(rng);
-            let parts: Vec<String> = (0..terms)
-                .map(|_| script_expression(rng, 0))
-                .collect();
+            let parts: Vec<String> = (0..terms).map(|_| script_expression(rng, 0)).collect();
             parts.join(" + ")
         }
         1 => format!("({})", script_expression(rng, depth - 1)),
@@ -475,11 +473,25 @@ fn python_expression(rng: &mut Rng, depth: usize) -> String {
         ),
         2 => format!(
             "{}({})",
-            pick(rng, &["requests.get", "print", "logger.info", "httpx.post", "create_client", "get_uncachable_gmail_client"]),
+            pick(
+                rng,
+                &[
+                    "requests.get",
+                    "print",
+                    "logger.info",
+                    "httpx.post",
+                    "create_client",
+                    "get_uncachable_gmail_client"
+                ]
+            ),
             python_expression(rng, depth - 1)
         ),
         3 => format!("({})", python_expression(rng, depth - 1)),
-        4 => format!("[{} for x in {}]", python_expression(rng, depth - 1), identifier(rng)),
+        4 => format!(
+            "[{} for x in {}]",
+            python_expression(rng, depth - 1),
+            identifier(rng)
+        ),
         5 => format!(
             "{{{}: {}}}",
             python_expression(rng, 0),
@@ -499,7 +511,16 @@ fn python_statements(rng: &mut Rng, indent: usize, depth: usize) -> Vec<String> 
                 lines.push(format!(
                     "{pad}{}def {}(self, {}):",
                     pick(rng, &["", "async "]),
-                    pick(rng, &["revoke", "disconnect", "delete_connection", "save_gcp_integration_status", "callback"]),
+                    pick(
+                        rng,
+                        &[
+                            "revoke",
+                            "disconnect",
+                            "delete_connection",
+                            "save_gcp_integration_status",
+                            "callback"
+                        ]
+                    ),
                     identifier(rng)
                 ));
                 lines.extend(python_statements(rng, indent + 1, depth - 1));
@@ -512,17 +533,22 @@ fn python_statements(rng: &mut Rng, indent: usize, depth: usize) -> Vec<String> 
                 "{pad}@{}.get({})",
                 pick(rng, &["app", "router"]),
                 {
-                    let path = pick(rng, &["/oauth/callback", "/auth/google/callback", "/health"]);
+                    let path = pick(
+                        rng,
+                        &["/oauth/callback", "/auth/google/callback", "/health"],
+                    );
                     quote(rng, path, &['"'])
                 }
             )),
             3 => lines.push(format!("{pad}# {}", word(rng).replace(['\r', '\n'], " "))),
             4 => {
+                // Deep blocks, indented by one column or by four.
                 let levels = size(rng);
+                let unit = pick(rng, &[1, 4]);
                 for level in 0..levels {
-                    lines.push(format!("{}if x:", " ".repeat((indent + level) * 4)));
+                    lines.push(format!("{pad}{}if x:", " ".repeat(level * unit)));
                 }
-                lines.push(format!("{}pass", " ".repeat((indent + levels) * 4)));
+                lines.push(format!("{pad}{}pass", " ".repeat(levels * unit)));
             }
             5 => lines.push(format!("{pad}return {}", python_expression(rng, 2))),
             6 => lines.push(format!("{pad}pass")),
@@ -536,12 +562,19 @@ fn python_statements(rng: &mut Rng, indent: usize, depth: usize) -> Vec<String> 
             }
             8 => lines.push(format!(
                 "{pad}from {} import {}",
-                pick(rng, &["googleapiclient.discovery", "supabase", "app.gateway"]),
+                pick(
+                    rng,
+                    &["googleapiclient.discovery", "supabase", "app.gateway"]
+                ),
                 identifier(rng)
             )),
             9 => {
                 let levels = size(rng);
-                lines.push(format!("{pad}v = {}1{}", "[".repeat(levels), "]".repeat(levels)));
+                lines.push(format!(
+                    "{pad}v = {}1{}",
+                    "[".repeat(levels),
+                    "]".repeat(levels)
+                ));
             }
             _ => lines.push(format!("{pad}{}", python_expression(rng, 2))),
         }
@@ -567,7 +600,11 @@ fn rust_expression(rng: &mut Rng, depth: usize) -> String {
         };
     }
     match rng.u8(..7) {
-        0 => format!("concat!({}, {})", rust_expression(rng, 0), rust_expression(rng, 0)),
+        0 => format!(
+            "concat!({}, {})",
+            rust_expression(rng, 0),
+            rust_expression(rng, 0)
+        ),
         1 => format!("format!(\"{{}}/x\", {})", rust_expression(rng, depth - 1)),
         2 => format!("reqwest::get({}).await?", rust_expression(rng, depth - 1)),
         3 => format!("({})", rust_expression(rng, depth - 1)),
@@ -620,14 +657,26 @@ fn rust_item(rng: &mut Rng) -> String {
 
 fn rust(rng: &mut Rng) -> String {
     let count = size(rng).min(100);
-    (0..count).map(|_| rust_item(rng)).collect::<Vec<_>>().join("\n") + "\n"
+    (0..count)
+        .map(|_| rust_item(rng))
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
 }
 
 fn sql(rng: &mut Rng) -> String {
     let count = size(rng).min(100);
     let mut out = Vec::new();
     for _ in 0..count {
-        let table = pick(rng, &["cloud_provider_integrations", "connections", "\"Users\"", "public.tokens"]);
+        let table = pick(
+            rng,
+            &[
+                "cloud_provider_integrations",
+                "connections",
+                "\"Users\"",
+                "public.tokens",
+            ],
+        );
         out.push(match rng.u8(..7) {
             0 => {
                 let columns = size(rng).min(500);
@@ -635,7 +684,18 @@ fn sql(rng: &mut Rng) -> String {
                     .map(|i| {
                         format!(
                             "  {} {}",
-                            pick(rng, &["access_token", "refresh_token", "api_key", "client_secret", "name", "id"]).to_string()
+                            pick(
+                                rng,
+                                &[
+                                    "access_token",
+                                    "refresh_token",
+                                    "api_key",
+                                    "client_secret",
+                                    "name",
+                                    "id"
+                                ]
+                            )
+                            .to_string()
                                 + &i.to_string(),
                             pick(rng, &["text", "varchar(255)", "bytea", "uuid", "jsonb"])
                         )
@@ -644,7 +704,10 @@ fn sql(rng: &mut Rng) -> String {
                 format!("create table {table} (\n{}\n);", list.join(",\n"))
             }
             1 => format!("alter table {table} add column integration_gcp_status text;"),
-            2 => format!("select integration_gcp_status from {table} where id = {};", rng.u32(..100)),
+            2 => format!(
+                "select integration_gcp_status from {table} where id = {};",
+                rng.u32(..100)
+            ),
             3 => format!("update {table} set integration_aws_configured_at = now();"),
             4 => format!("-- {}", word(rng)),
             5 => {
@@ -659,16 +722,32 @@ fn sql(rng: &mut Rng) -> String {
 
 fn prisma(rng: &mut Rng) -> String {
     let models = size(rng).min(40);
-    let mut out = vec!["datasource db {\n  provider = \"postgresql\"\n  url = env(\"DATABASE_URL\")\n}".to_string()];
+    let mut out = vec![
+        "datasource db {\n  provider = \"postgresql\"\n  url = env(\"DATABASE_URL\")\n}"
+            .to_string(),
+    ];
     for index in 0..models {
         let fields = size(rng).min(300);
         let body: Vec<String> = (0..fields)
             .map(|_| {
                 format!(
                     "  {} {}{}",
-                    pick(rng, &["access_token", "refreshToken", "apiKey", "client_secret", "id", "name"]),
+                    pick(
+                        rng,
+                        &[
+                            "access_token",
+                            "refreshToken",
+                            "apiKey",
+                            "client_secret",
+                            "id",
+                            "name"
+                        ]
+                    ),
                     pick(rng, &["String", "String?", "Bytes", "Int", "DateTime"]),
-                    pick(rng, &["", " @id", " @db.Text", " @map(\"refresh_token\")", " // é"])
+                    pick(
+                        rng,
+                        &["", " @id", " @db.Text", " @map(\"refresh_token\")", " // é"]
+                    )
                 )
             })
             .collect();
@@ -681,7 +760,17 @@ fn env(rng: &mut Rng) -> String {
     let count = size(rng).min(300);
     (0..count)
         .map(|_| {
-            let key = pick(rng, &["GATEWAY_URL", "API_KEY", "CLIENT_SECRET", "export STRIPE_SECRET_KEY", "X", "GITHUB_TOKEN"]);
+            let key = pick(
+                rng,
+                &[
+                    "GATEWAY_URL",
+                    "API_KEY",
+                    "CLIENT_SECRET",
+                    "export STRIPE_SECRET_KEY",
+                    "X",
+                    "GITHUB_TOKEN",
+                ],
+            );
             let value = literal_text(rng);
             match rng.u8(..4) {
                 0 => format!("{key}=\"{value}\""),
@@ -699,7 +788,17 @@ fn json_value(rng: &mut Rng, depth: usize) -> String {
     if depth == 0 {
         return match rng.u8(..5) {
             0 => rng.u32(..1000).to_string(),
-            1 => pick(rng, &["true", "null", "1e400", "-0", "123456789012345678901234567890"]).to_string(),
+            1 => pick(
+                rng,
+                &[
+                    "true",
+                    "null",
+                    "1e400",
+                    "-0",
+                    "123456789012345678901234567890",
+                ],
+            )
+            .to_string(),
             _ => format!("{:?}", literal_text(rng)),
         };
     }
@@ -708,14 +807,30 @@ fn json_value(rng: &mut Rng, depth: usize) -> String {
             let levels = size(rng);
             format!("{}1{}", "[".repeat(levels), "]".repeat(levels))
         }
-        1 => format!("[{}, {}]", json_value(rng, depth - 1), json_value(rng, depth - 1)),
+        1 => format!(
+            "[{}, {}]",
+            json_value(rng, depth - 1),
+            json_value(rng, depth - 1)
+        ),
         _ => {
             let members = rng.usize(1..5);
             let body: Vec<String> = (0..members)
                 .map(|_| {
                     format!(
                         "{:?}: {}",
-                        pick(rng, &["url", "gateway", "apiKey", "client_secret", "dependencies", "googleapis", "hooks", "url"]),
+                        pick(
+                            rng,
+                            &[
+                                "url",
+                                "gateway",
+                                "apiKey",
+                                "client_secret",
+                                "dependencies",
+                                "googleapis",
+                                "hooks",
+                                "url"
+                            ]
+                        ),
                         json_value(rng, depth - 1)
                     )
                 })
@@ -752,7 +867,10 @@ fn yaml(rng: &mut Rng) -> String {
             4 => lines.push(format!("anchor: &a {}\nalias: *a", literal_text(rng))),
             _ => lines.push(format!(
                 "{}: {}",
-                pick(rng, &["url", "gateway_url", "api_key", "client_secret", "image"]),
+                pick(
+                    rng,
+                    &["url", "gateway_url", "api_key", "client_secret", "image"]
+                ),
                 literal_text(rng)
             )),
         }
@@ -773,7 +891,11 @@ fn toml_file(rng: &mut Rng) -> String {
             )),
             2 => {
                 let levels = size(rng);
-                lines.push(format!("v{index} = {}1{}", "[".repeat(levels), "]".repeat(levels)));
+                lines.push(format!(
+                    "v{index} = {}1{}",
+                    "[".repeat(levels),
+                    "]".repeat(levels)
+                ));
             }
             3 => lines.push(format!("# {}", word(rng).replace(['\r', '\n'], " "))),
             _ => lines.push(format!(

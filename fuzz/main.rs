@@ -55,6 +55,8 @@ options:
   --out DIR         where failing cases are saved (default target/fuzz-out)
   --case I          run only case I of the seed (to replay a saved failure)
   --no-minimize     save failing cases as found, without shrinking them
+  --replay DIR      run the cases saved in DIR's subfolders (such as
+                    fuzz/regressions) once each, and report each
   --list-targets    print the targets and exit
 ";
 
@@ -71,6 +73,7 @@ struct Options {
     out: PathBuf,
     only_case: Option<u64>,
     minimize: bool,
+    replay: Option<PathBuf>,
 }
 
 fn repo_root() -> PathBuf {
@@ -105,6 +108,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
         out: repo_root().join("target").join("fuzz-out"),
         only_case: None,
         minimize: true,
+        replay: None,
     };
     let mut binary = std::env::var_os("PLUMBLINE").map(PathBuf::from);
     let mut iter = args.iter();
@@ -126,14 +130,18 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
                 let minutes: f64 = text
                     .parse()
                     .map_err(|_| format!("--minutes takes a number, not `{text}`"))?;
-                if !(minutes > 0.0) {
+                if minutes.is_nan() || minutes <= 0.0 {
                     return Err("--minutes must be more than 0".to_string());
                 }
                 options.minutes = Some(minutes);
             }
             "--target" => {
                 let mut chosen = Vec::new();
-                for name in value(flag)?.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+                for name in value(flag)?
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                {
                     let expanded = targets::expand(name).ok_or_else(|| {
                         format!(
                             "unknown target `{name}`; targets: {} (groups: all, frontends, hooks)",
@@ -160,6 +168,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
             "--out" => options.out = PathBuf::from(value(flag)?),
             "--case" => options.only_case = Some(number(flag, value(flag)?)?),
             "--no-minimize" => options.minimize = false,
+            "--replay" => options.replay = Some(PathBuf::from(value(flag)?)),
             "--list-targets" => {
                 println!("{}", targets::TARGETS.join("\n"));
                 std::process::exit(0);
@@ -207,11 +216,7 @@ struct Failure {
 }
 
 /// The first failure of a case, if any.
-fn run_case(
-    case: &Case,
-    scratch: &Scratch,
-    options: &Options,
-) -> std::io::Result<Option<Failure>> {
+fn run_case(case: &Case, scratch: &Scratch, options: &Options) -> std::io::Result<Option<Failure>> {
     scratch.reset()?;
     let project = scratch.project();
     case.materialize(&project)?;
@@ -242,8 +247,10 @@ fn run_case(
         }
         let after = snapshot(&project)?;
         let violation = match case.property {
-            Property::ReadOnly { json_output } => verify::unchanged(&command_name(step), &before, &after)
-                .or_else(|| json_output.then(|| verify::json_output(&outcome)).flatten()),
+            Property::ReadOnly { json_output } => {
+                verify::unchanged(&command_name(step), &before, &after)
+                    .or_else(|| json_output.then(|| verify::json_output(&outcome)).flatten())
+            }
             Property::Hook {
                 fail_closed,
                 named_agent,
@@ -418,9 +425,11 @@ fn record(
 ) -> bool {
     let mut tally = tally.lock().unwrap_or_else(|poison| poison.into_inner());
     let size = case.size();
-    let folder = options
-        .out
-        .join(format!("{}-{}", failure.class, case::short_hash(&failure.signature)));
+    let folder = options.out.join(format!(
+        "{}-{}",
+        failure.class,
+        case::short_hash(&failure.signature)
+    ));
     let description = format!(
         "{}: {} — {} [{}; target {}, seed {}, case {}; input: {}]",
         failure.class,
@@ -521,7 +530,9 @@ fn run_one(shared: &Shared, scratch: &Scratch, index: u64) {
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .errors
-                .push(format!("case {index}: the harness could not run it: {error}"));
+                .push(format!(
+                    "case {index}: the harness could not run it: {error}"
+                ));
             return;
         }
     };
@@ -541,7 +552,11 @@ fn run_one(shared: &Shared, scratch: &Scratch, index: u64) {
             let folder = options.out.join(format!("case-{index}"));
             let _ = std::fs::remove_dir_all(&folder);
             let _ = case.save(&folder, "passed");
-            eprintln!("case {index} ({}) passed; saved in {}", case.target, folder.display());
+            eprintln!(
+                "case {index} ({}) passed; saved in {}",
+                case.target,
+                folder.display()
+            );
         }
         return;
     };
@@ -599,7 +614,11 @@ fn print_summary(options: &Options, tally: &Tally, elapsed: Duration) -> (u64, u
     if !tally.classes.is_empty() {
         println!("\nfailures by class:");
         for (class, count) in &tally.classes {
-            let distinct = tally.distinct.values().filter(|d| &d.class == class).count();
+            let distinct = tally
+                .distinct
+                .values()
+                .filter(|d| &d.class == class)
+                .count();
             println!("  {class:<20} {count:>6} runs, {distinct} distinct");
         }
         println!("\ndistinct failures (smallest case saved):");
@@ -615,7 +634,10 @@ fn print_summary(options: &Options, tally: &Tally, elapsed: Duration) -> (u64, u
         }
     }
     if tally.minimization_runs > 0 {
-        println!("\n{} extra runs shrank failing cases", tally.minimization_runs);
+        println!(
+            "\n{} extra runs shrank failing cases",
+            tally.minimization_runs
+        );
     }
     for error in &tally.errors {
         println!("harness error: {error}");
@@ -640,6 +662,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(folder) = &options.replay {
+        return replay(&options, folder);
+    }
     if let Err(error) = clear_saved_cases(&options.out) {
         eprintln!("fuzz: cannot prepare {}: {error}", options.out.display());
         return ExitCode::from(2);
@@ -649,8 +674,14 @@ fn main() -> ExitCode {
         "fuzz: seed {}, targets {}, {}{}, timeout {} s, memory {} MB, binary {}",
         options.seed,
         options.targets.join(","),
-        options.runs.map(|r| format!("{r} runs")).unwrap_or_default(),
-        options.minutes.map(|m| format!(" {m} minutes")).unwrap_or_default(),
+        options
+            .runs
+            .map(|r| format!("{r} runs"))
+            .unwrap_or_default(),
+        options
+            .minutes
+            .map(|m| format!(" {m} minutes"))
+            .unwrap_or_default(),
         options.limits.timeout.as_secs(),
         options.limits.memory_bytes >> 20,
         options.binary.display()
@@ -667,7 +698,11 @@ fn main() -> ExitCode {
         tally: Mutex::new(Tally::default()),
         scratch_base: scratch_base.clone(),
     };
-    let jobs = if options.only_case.is_some() { 1 } else { options.jobs };
+    let jobs = if options.only_case.is_some() {
+        1
+    } else {
+        options.jobs
+    };
     std::thread::scope(|scope| {
         for index in 0..jobs {
             let shared = &shared;
@@ -691,6 +726,59 @@ fn main() -> ExitCode {
     }
 }
 
+/// Runs every case saved under `folder` once, and prints each result.
+fn replay(options: &Options, folder: &Path) -> ExitCode {
+    let mut cases: Vec<PathBuf> = match std::fs::read_dir(folder) {
+        Ok(entries) => entries
+            .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+            .filter(|path| path.join("case.txt").is_file())
+            .collect(),
+        Err(error) => {
+            eprintln!("fuzz: cannot read {}: {error}", folder.display());
+            return ExitCode::from(2);
+        }
+    };
+    cases.sort();
+    let scratch_base = std::env::temp_dir().join(format!("plumbline-fuzz-{}", std::process::id()));
+    let scratch = match Scratch::new(&scratch_base, 0) {
+        Ok(scratch) => scratch,
+        Err(error) => {
+            eprintln!("fuzz: cannot create a scratch folder: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let (mut passed, mut failed) = (0, 0);
+    for path in &cases {
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let result = case::load(path, targets::TARGETS)
+            .and_then(|case| run_case(&case, &scratch, options).map_err(|e| e.to_string()));
+        match result {
+            Ok(None) => {
+                passed += 1;
+                println!("ok    {name}");
+            }
+            Ok(Some(failure)) => {
+                failed += 1;
+                println!(
+                    "FAIL  {name}: [{}] {}: {}",
+                    failure.class, failure.signature, failure.message
+                );
+            }
+            Err(message) => {
+                failed += 1;
+                println!("FAIL  {name}: {message}");
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&scratch_base);
+    println!("fuzz: {passed} passed, {failed} failed");
+    if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
 /// A line on stderr every 30 seconds, until the workers are done.
 fn progress(shared: &Shared, started: Instant) {
     let mut last = Instant::now();
@@ -698,10 +786,9 @@ fn progress(shared: &Shared, started: Instant) {
         std::thread::sleep(Duration::from_millis(200));
         let done = shared.stop.load(Ordering::SeqCst)
             || shared.deadline.is_some_and(|end| Instant::now() >= end)
-            || shared
-                .options
-                .runs
-                .is_some_and(|runs| shared.next.load(Ordering::SeqCst) >= runs + shared.options.jobs as u64)
+            || shared.options.runs.is_some_and(|runs| {
+                shared.next.load(Ordering::SeqCst) >= runs + shared.options.jobs as u64
+            })
             || shared.options.only_case.is_some();
         if done {
             return;
@@ -742,7 +829,9 @@ mod tests {
         assert_eq!(options.seed, 9);
         assert_eq!(options.targets.len(), 7);
         assert_eq!(options.runs, Some(500));
-        assert!(parse(&["--target", "nope"]).unwrap_err().contains("unknown target"));
+        assert!(parse(&["--target", "nope"])
+            .unwrap_err()
+            .contains("unknown target"));
         assert!(parse(&["--runs", "x"]).is_err());
         assert!(parse(&["--minutes", "0"]).is_err());
         assert!(parse(&["--frobnicate"]).is_err());

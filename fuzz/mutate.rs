@@ -43,7 +43,12 @@ fn mutate_once(rng: &mut Rng, mut data: Vec<u8>, other: &[u8]) -> Vec<u8> {
             let (start, end) = chunk(rng, &data);
             let piece = data[start..end].to_vec();
             let times = size(rng).min(MAX_LEN / piece.len().max(1));
-            let repeated: Vec<u8> = piece.iter().copied().cycle().take(piece.len() * times).collect();
+            let repeated: Vec<u8> = piece
+                .iter()
+                .copied()
+                .cycle()
+                .take(piece.len() * times)
+                .collect();
             data.splice(end..end, repeated);
         }
         5 if !other.is_empty() => {
@@ -61,7 +66,11 @@ fn mutate_once(rng: &mut Rng, mut data: Vec<u8>, other: &[u8]) -> Vec<u8> {
                 _ => ("if x:\n ", "\n"),
             };
             let levels = size(rng);
-            let (start, end) = if data.is_empty() { (0, 0) } else { chunk(rng, &data) };
+            let (start, end) = if data.is_empty() {
+                (0, 0)
+            } else {
+                chunk(rng, &data)
+            };
             let mut wrapped = open.repeat(levels).into_bytes();
             wrapped.extend_from_slice(&data[start..end]);
             wrapped.extend_from_slice(close.repeat(levels).as_bytes());
@@ -117,9 +126,12 @@ fn mutate_once(rng: &mut Rng, mut data: Vec<u8>, other: &[u8]) -> Vec<u8> {
 }
 
 fn pick_byte(rng: &mut Rng) -> u8 {
-    *[b'{', b'}', b'(', b')', b'"', b'\'', b'`', b'\\', b'\n', b'#', b'/', b'*', 0, 0xc3, 0x80, b' ']
-        .get(rng.usize(..16))
-        .unwrap_or(&b'x')
+    *[
+        b'{', b'}', b'(', b')', b'"', b'\'', b'`', b'\\', b'\n', b'#', b'/', b'*', 0, 0xc3, 0x80,
+        b' ',
+    ]
+    .get(rng.usize(..16))
+    .unwrap_or(&b'x')
 }
 
 /// A random position, moved back to a UTF-8 character boundary so that an

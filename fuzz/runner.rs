@@ -277,9 +277,8 @@ fn panic_crash(stderr: &str) -> Crash {
     let mut message = String::new();
     while let Some(line) = lines.next() {
         if let Some(at) = line.find("panicked at ") {
-            location = line[at + "panicked at ".len()..]
-                .trim_end_matches(':')
-                .to_string();
+            location =
+                without_registry_folder(line[at + "panicked at ".len()..].trim_end_matches(':'));
             message = lines.next().unwrap_or_default().trim().to_string();
             break;
         }
@@ -288,6 +287,21 @@ fn panic_crash(stderr: &str) -> Crash {
         class: CrashClass::Panic,
         signature: format!("panic at {location}"),
         message,
+    }
+}
+
+/// A dependency's source path without the machine's registry folder:
+/// `/root/.cargo/registry/src/index.crates.io-…/miette-7.6.0/src/x.rs:1:2`
+/// becomes `miette-7.6.0/src/x.rs:1:2`.
+fn without_registry_folder(location: &str) -> String {
+    match location.find("/registry/src/") {
+        Some(at) => {
+            let rest = &location[at + "/registry/src/".len()..];
+            rest.split_once('/')
+                .map_or(rest, |(_, path)| path)
+                .to_string()
+        }
+        None => location.to_string(),
     }
 }
 
@@ -415,8 +429,22 @@ mod tests {
         );
         let crash = classify(&outcome).unwrap();
         assert_eq!(crash.class, CrashClass::Panic);
-        assert_eq!(crash.signature, "panic at src/rules/forbidden_host.rs:88:31");
+        assert_eq!(
+            crash.signature,
+            "panic at src/rules/forbidden_host.rs:88:31"
+        );
         assert_eq!(crash.message, "byte index 3 is not a char boundary");
+    }
+
+    #[test]
+    fn a_dependency_panic_is_named_without_the_registry_folder() {
+        assert_eq!(
+            without_registry_folder(
+                "/root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/miette-7.6.0/src/handlers/graphical.rs:1159:22"
+            ),
+            "miette-7.6.0/src/handlers/graphical.rs:1159:22"
+        );
+        assert_eq!(without_registry_folder("src/a.rs:1:2"), "src/a.rs:1:2");
     }
 
     #[test]
@@ -435,9 +463,8 @@ mod tests {
 
     #[test]
     fn a_stack_overflow_and_a_bare_signal_are_told_apart() {
-        let overflow = outcome_of(
-            "echo \"thread 'main' has overflowed its stack\" >&2\nkill -SEGV $$",
-        );
+        let overflow =
+            outcome_of("echo \"thread 'main' has overflowed its stack\" >&2\nkill -SEGV $$");
         assert_eq!(
             classify(&overflow).unwrap().class,
             CrashClass::StackOverflow

@@ -15,6 +15,7 @@ pub struct SeedFile {
 /// A built-in rule instance: its kind and its `[options]` table.
 #[derive(Debug, Clone)]
 pub struct RuleSeed {
+    pub id: String,
     pub kind: String,
     pub options: toml::Table,
 }
@@ -124,11 +125,13 @@ impl Seeds {
             if let Some(id) = table.get("id").and_then(toml::Value::as_str) {
                 self.rule_ids.push(id.to_string());
             }
-            if let (Some(kind), Some(options)) = (
+            if let (Some(id), Some(kind), Some(options)) = (
+                table.get("id").and_then(toml::Value::as_str),
                 table.get("kind").and_then(toml::Value::as_str),
                 table.get("options").and_then(toml::Value::as_table),
             ) {
                 self.rules.push(RuleSeed {
+                    id: id.to_string(),
                     kind: kind.to_string(),
                     options: options.clone(),
                 });

@@ -79,7 +79,10 @@ fn source_file(rng: &mut Rng, seeds: &Seeds, lang: Lang) -> (CaseFile, String) {
     if pool.is_empty() || rng.bool() {
         let name = lang.file_name(rng);
         let text = gen::generate(rng, lang);
-        (CaseFile::file(name, text), format!("generated {}", lang_name(lang)))
+        (
+            CaseFile::file(name, text),
+            format!("generated {}", lang_name(lang)),
+        )
     } else {
         let seed = &pool[rng.usize(..pool.len())];
         let other = &pool[rng.usize(..pool.len())];
@@ -89,7 +92,10 @@ fn source_file(rng: &mut Rng, seeds: &Seeds, lang: Lang) -> (CaseFile, String) {
             mutate(rng, &seed.bytes, &other.bytes)
         };
         let name = seed_file_name(rng, seed, lang);
-        (CaseFile::file(name, bytes), format!("mutated fixtures/{}", seed.path))
+        (
+            CaseFile::file(name, bytes),
+            format!("mutated fixtures/{}", seed.path),
+        )
     }
 }
 
@@ -105,7 +111,15 @@ fn seed_file_name(rng: &mut Rng, seed: &SeedFile, lang: Lang) -> String {
     }
     let name = seed.path.rsplit('/').next().unwrap_or(&seed.path);
     if Lang::of_path(name).is_some() {
-        let folder = pick(rng, &["", "src/", "app/api/oauth/google/callback/", "supabase/migrations/"]);
+        let folder = pick(
+            rng,
+            &[
+                "",
+                "src/",
+                "app/api/oauth/google/callback/",
+                "supabase/migrations/",
+            ],
+        );
         format!("{folder}{name}")
     } else {
         lang.file_name(rng)
@@ -116,7 +130,10 @@ fn seed_file_name(rng: &mut Rng, seed: &SeedFile, lang: Lang) -> String {
 fn check_step(rng: &mut Rng, paths: &[Vec<u8>]) -> (Step, bool) {
     let format = pick(
         rng,
-        &["human", "human", "human", "json", "json", "concise", "sarif", "github", "gitlab", "junit"],
+        &[
+            "human", "human", "human", "json", "json", "concise", "sarif", "github", "gitlab",
+            "junit",
+        ],
     );
     let mut args: Vec<Vec<u8>> = vec![
         b"check".to_vec(),
@@ -201,14 +218,43 @@ fn toml_value(rng: &mut Rng, like: Option<&toml::Value>) -> String {
             5 => "x".repeat(size(rng) * 10),
             6 => "not a url".to_string(),
             7 => "*".to_string(),
-            _ => pick(rng, &["chi-gateway", "https://a.example", "integration_*_status", "revoke", "Connector", "src/**"]).to_string(),
+            _ => pick(
+                rng,
+                &[
+                    "chi-gateway",
+                    "https://a.example",
+                    "integration_*_status",
+                    "revoke",
+                    "Connector",
+                    "src/**",
+                ],
+            )
+            .to_string(),
         };
         toml::Value::String(text).to_string()
     };
     match (like, rng.u8(..10)) {
-        (_, 0) => pick(rng, &["1", "-1", "99999999999999999", "true", "1.5", "\"\"", "[]", "{}", "1979-05-27"]).to_string(),
+        (_, 0) => pick(
+            rng,
+            &[
+                "1",
+                "-1",
+                "99999999999999999",
+                "true",
+                "1.5",
+                "\"\"",
+                "[]",
+                "{}",
+                "1979-05-27",
+            ],
+        )
+        .to_string(),
         (Some(toml::Value::Array(_)), _) | (None, 1..=4) => {
-            let count = if rng.u8(..30) == 0 { rng.usize(1000..12000) } else { size(rng) };
+            let count = if rng.u8(..30) == 0 {
+                rng.usize(1000..12000)
+            } else {
+                size(rng)
+            };
             let items: Vec<String> = (0..count)
                 .map(|index| {
                     if count > 100 {
@@ -221,9 +267,61 @@ fn toml_value(rng: &mut Rng, like: Option<&toml::Value>) -> String {
             format!("[{}]", items.join(", "))
         }
         (Some(toml::Value::Boolean(_)), _) => pick(rng, &["true", "false"]).to_string(),
-        (Some(toml::Value::Integer(_)), _) => pick(rng, &["0", "1", "1048576", "-5", "18446744073709551615"]).to_string(),
+        (Some(toml::Value::Integer(_)), _) => {
+            pick(rng, &["0", "1", "1048576", "-5", "18446744073709551615"]).to_string()
+        }
         (Some(toml::Value::Table(_)), _) => "{ sync = [\"fetchDelta\"], x = [] }".to_string(),
         _ => string_item(rng),
+    }
+}
+
+/// A value of the same type and shape as `like`: a list keeps its kind of
+/// item (a glob stays a glob, a host a host) but changes length, sometimes
+/// to thousands of items; a string gets a variant of itself.
+fn plausible_value(rng: &mut Rng, like: &toml::Value) -> toml::Value {
+    let variant = |rng: &mut Rng, text: &str, index: usize| -> String {
+        match rng.u8(..6) {
+            0 => format!("{text}{index}"),
+            1 => format!("{text}é"),
+            2 => text.replacen('*', "x*", 1),
+            _ => text.to_string(),
+        }
+    };
+    match like {
+        toml::Value::Array(items) => {
+            let strings: Vec<&str> = items.iter().filter_map(toml::Value::as_str).collect();
+            if strings.is_empty() {
+                return toml::Value::Array(Vec::new());
+            }
+            let count = match rng.u8(..40) {
+                0 => rng.usize(1000..12000),
+                1..=3 => 0,
+                _ => size(rng).min(200),
+            };
+            let out = (0..count)
+                .map(|index| {
+                    let base = strings[index % strings.len()];
+                    let text = if count > 200 {
+                        format!("{base}{index}")
+                    } else {
+                        variant(rng, base, index)
+                    };
+                    toml::Value::String(text)
+                })
+                .collect();
+            toml::Value::Array(out)
+        }
+        toml::Value::String(text) => {
+            let index = rng.usize(..100);
+            toml::Value::String(variant(rng, text, index))
+        }
+        toml::Value::Boolean(_) => toml::Value::Boolean(rng.bool()),
+        toml::Value::Integer(number) => toml::Value::Integer(match rng.u8(..3) {
+            0 => number.saturating_add(1),
+            1 => number.saturating_mul(rng.i64(1..4)),
+            _ => *number,
+        }),
+        other => other.clone(),
     }
 }
 
@@ -236,8 +334,47 @@ const CONFIG_KEYS: &[(&str, &[&str])] = &[
     ("hook", &["block", "honor_new_suppressions", "fail_closed"]),
 ];
 
-/// A generated `plumbline.toml`.
+/// A plausible value for a top-level config key.
+fn config_value(rng: &mut Rng, key: &str) -> toml::Value {
+    let strings = |items: &[&str]| {
+        toml::Value::Array(
+            items
+                .iter()
+                .map(|item| toml::Value::String(item.to_string()))
+                .collect(),
+        )
+    };
+    let like = match key {
+        "url" => toml::Value::String("https://gateway.example.dev".to_string()),
+        "owner" => toml::Value::String(pick(rng, &["gateway", "app"]).to_string()),
+        "block" => toml::Value::String(pick(rng, &["new", "all"]).to_string()),
+        "honor_new_suppressions" | "fail_closed" => toml::Value::Boolean(rng.bool()),
+        "max_file_size" => toml::Value::Integer(pick(rng, &[100, 1_048_576, 10_000_000])),
+        "forbidden_hosts" | "owned_hosts" => strings(&[
+            "chi-gateway",
+            "legacy-api.acme.internal",
+            "www.googleapis.com/drive",
+        ]),
+        "tables" => strings(&["cloud_provider_integrations", "connections"]),
+        "columns" => strings(&["integration_*_status", "secret_*"]),
+        "service_role_factories" => strings(&["createServiceRoleClient"]),
+        "interfaces" => strings(&["Connector", "Provider"]),
+        "required" => strings(&["revoke", "disconnect"]),
+        "allow" | "include" | "exclude" => {
+            strings(&["**/generated/**", "src/legacy/*.ts", ".config/**"])
+        }
+        _ => strings(&["x"]),
+    };
+    if matches!(key, "url" | "owner" | "block") {
+        return like;
+    }
+    plausible_value(rng, &like)
+}
+
+/// A generated `plumbline.toml`: mostly one that loads (so the rules run
+/// under it), sometimes a hostile one (wrong types, bad globs, huge lists).
 fn generated_config(rng: &mut Rng, seeds: &Seeds) -> String {
+    let hostile = rng.u8(..5) == 0;
     let mut out = String::new();
     for (section, keys) in CONFIG_KEYS {
         if rng.bool() {
@@ -246,43 +383,53 @@ fn generated_config(rng: &mut Rng, seeds: &Seeds) -> String {
         out.push_str(&format!("[{section}]\n"));
         for key in *keys {
             if rng.bool() {
-                let value = match *key {
-                    "owner" => pick(rng, &["\"gateway\"", "\"app\"", "\"nobody\""]).to_string(),
-                    "block" => pick(rng, &["\"new\"", "\"all\"", "\"some\""]).to_string(),
-                    "url" => pick(rng, &["\"https://gw.example.dev\"", "\"not a url\"", "\"\""]).to_string(),
-                    "honor_new_suppressions" | "fail_closed" => toml_value(rng, Some(&toml::Value::Boolean(true))),
-                    "max_file_size" => toml_value(rng, Some(&toml::Value::Integer(1))),
-                    _ => toml_value(rng, Some(&toml::Value::Array(vec![]))),
+                let value = if hostile {
+                    toml_value(rng, None)
+                } else {
+                    config_value(rng, key).to_string()
                 };
                 out.push_str(&format!("{key} = {value}\n"));
             }
         }
-        if rng.u8(..10) == 0 {
+        if hostile && rng.u8(..5) == 0 {
             out.push_str("unknown_key = 1\n");
         }
     }
     for _ in 0..rng.usize(0..3) {
-        let id = &seeds.rule_ids[rng.usize(..seeds.rule_ids.len())];
-        out.push_str(&format!("[rules.{id}]\n"));
-        out.push_str(&format!(
-            "severity = {}\n",
-            pick(rng, &["\"error\"", "\"warning\"", "\"info\"", "\"off\"", "\"loud\"", "3"])
-        ));
-        if let Some(rule) = seeds.rules.iter().find(|_| rng.bool()) {
-            if let Some((key, value)) = rule.options.iter().nth(rng.usize(..rule.options.len().max(1))) {
-                out.push_str(&format!("{key} = {}\n", toml_value(rng, Some(value))));
+        let rule = &seeds.rules[rng.usize(..seeds.rules.len())];
+        out.push_str(&format!("[rules.{}]\n", rule.id));
+        let severity = if hostile {
+            pick(rng, &["\"error\"", "\"loud\"", "3"])
+        } else {
+            pick(rng, &["\"error\"", "\"warning\"", "\"info\"", "\"off\""])
+        };
+        out.push_str(&format!("severity = {severity}\n"));
+        for (key, value) in &rule.options {
+            if rng.u8(..3) == 0 {
+                let text = if hostile {
+                    toml_value(rng, Some(value))
+                } else {
+                    plausible_value(rng, value).to_string()
+                };
+                out.push_str(&format!("{key} = {text}\n"));
             }
         }
     }
     for index in 0..rng.usize(0..3) {
-        out.push_str(&project_rule(rng, seeds, &format!("fuzz-rule-{index}"), true));
+        out.push_str(&project_rule(
+            rng,
+            seeds,
+            &format!("fuzz-rule-{index}"),
+            true,
+            hostile,
+        ));
     }
     out
 }
 
 /// A project rule: a built-in kind with options taken from its built-in
 /// instance and some of them changed, or a tree-sitter query.
-fn project_rule(rng: &mut Rng, seeds: &Seeds, id: &str, inline: bool) -> String {
+fn project_rule(rng: &mut Rng, seeds: &Seeds, id: &str, inline: bool, hostile: bool) -> String {
     let (header, options_header) = if inline {
         ("[[rule]]\n", "[rule.options]\n")
     } else {
@@ -294,31 +441,44 @@ fn project_rule(rng: &mut Rng, seeds: &Seeds, id: &str, inline: bool) -> String 
     );
     if rng.u8(..3) == 0 || seeds.rules.is_empty() {
         out.push_str(&format!("kind = \"tree-sitter-query\"\n{options_header}"));
-        out.push_str(&tree_sitter_query_options(rng));
+        out.push_str(&tree_sitter_query_options(rng, hostile));
         return out;
     }
     let rule: &RuleSeed = &seeds.rules[rng.usize(..seeds.rules.len())];
     out.push_str(&format!("kind = \"{}\"\n{options_header}", rule.kind));
     for (key, value) in &rule.options {
-        let text = if rng.u8(..4) == 0 {
-            toml_value(rng, Some(value))
-        } else {
-            value.to_string()
+        let text = match (hostile, rng.u8(..4)) {
+            (true, 0) => toml_value(rng, Some(value)),
+            (false, 0) => plausible_value(rng, value).to_string(),
+            _ => value.to_string(),
         };
         out.push_str(&format!("{key} = {text}\n"));
     }
     out
 }
 
-fn tree_sitter_query_options(rng: &mut Rng) -> String {
-    let language = pick(rng, &["typescript", "tsx", "javascript", "python", "rust", ""]);
-    let query = match rng.u8(..6) {
+fn tree_sitter_query_options(rng: &mut Rng, hostile: bool) -> String {
+    let language = if hostile {
+        pick(
+            rng,
+            &["typescript", "tsx", "javascript", "python", "rust", ""],
+        )
+    } else {
+        pick(rng, &["typescript", "tsx", "javascript", "python"])
+    };
+    let query = match rng.u8(..if hostile { 6 } else { 5 }) {
         0 => {
             let levels = size(rng) * if rng.u8(..10) == 0 { 20 } else { 1 };
-            format!("{}(identifier) @x{}", "(_ ".repeat(levels), ")".repeat(levels))
+            format!(
+                "{}(identifier) @x{}",
+                "(_ ".repeat(levels),
+                ")".repeat(levels)
+            )
         }
-        1 => "(call function: (identifier) @f (#eq? @f \"eval\")) @call".to_string(),
-        2 => "(call_expression function: (identifier) @f (#match? @f \"^eval$\")) @call".to_string(),
+        1 | 2 if language == "python" => {
+            "(call function: (identifier) @x (#eq? @x \"eval\"))".to_string()
+        }
+        1 | 2 => "(call_expression function: (identifier) @x (#match? @x \"^eval$\"))".to_string(),
         3 => "[(identifier) (string)] @x".to_string(),
         4 => "((identifier) @x (#eq? @x \"token\"))".to_string(),
         _ => format!("({} @x", gen::word(rng)),
@@ -326,7 +486,7 @@ fn tree_sitter_query_options(rng: &mut Rng) -> String {
     format!(
         "language = \"{language}\"\nquery = {}\ncapture = \"{}\"\nliterals = [\"eval\", \"token\"]\n{}",
         toml::Value::String(query),
-        pick(rng, &["x", "call", "f", "nope"]),
+        if hostile { pick(rng, &["x", "call", "f", "nope"]) } else { "x" },
         if rng.bool() { "matches = \"(a+)+$\"\n" } else { "" }
     )
 }
@@ -334,7 +494,7 @@ fn tree_sitter_query_options(rng: &mut Rng) -> String {
 fn config_case(rng: &mut Rng, seeds: &Seeds) -> Parts {
     let mut files = Vec::new();
     let origin;
-    let config = if rng.bool() || seeds.configs.is_empty() {
+    let config = if rng.u8(..4) != 0 || seeds.configs.is_empty() {
         origin = "generated plumbline.toml".to_string();
         generated_config(rng, seeds).into_bytes()
     } else {
@@ -344,17 +504,24 @@ fn config_case(rng: &mut Rng, seeds: &Seeds) -> Parts {
         mutate(rng, &seed.bytes, other.as_bytes())
     };
     files.push(CaseFile::file(
-        pick(rng, &["plumbline.toml", "plumbline.toml", ".plumbline.toml"]),
+        pick(
+            rng,
+            &["plumbline.toml", "plumbline.toml", ".plumbline.toml"],
+        ),
         config,
     ));
     for index in 0..rng.usize(0..3) {
-        let text = project_rule(rng, seeds, &format!("file-rule-{index}"), false);
-        let bytes = if rng.u8(..4) == 0 {
+        let hostile = rng.u8(..5) == 0;
+        let text = project_rule(rng, seeds, &format!("file-rule-{index}"), false, hostile);
+        let bytes = if rng.u8(..10) == 0 {
             mutate(rng, text.as_bytes(), b"")
         } else {
             text.into_bytes()
         };
-        files.push(CaseFile::file(format!(".plumbline/rules/file-rule-{index}.toml"), bytes));
+        files.push(CaseFile::file(
+            format!(".plumbline/rules/file-rule-{index}.toml"),
+            bytes,
+        ));
     }
     if rng.u8(..4) == 0 {
         let nested = pick(rng, &["web/plumbline.toml", "api/deep/plumbline.toml"]);
@@ -393,7 +560,12 @@ fn config_case(rng: &mut Rng, seeds: &Seeds) -> Parts {
     let json_output = step.args.first().is_some_and(|a| a == b"check")
         && step.args.iter().any(|a| a == b"json" || a == b"sarif")
         && !step.args.iter().any(|a| a == b"--diff");
-    (files, vec![step], Property::ReadOnly { json_output }, origin)
+    (
+        files,
+        vec![step],
+        Property::ReadOnly { json_output },
+        origin,
+    )
 }
 
 // ---------------------------------------------------------------- hooks
@@ -508,12 +680,32 @@ fn new_text(rng: &mut Rng, path: &str) -> String {
 fn bash_command(rng: &mut Rng) -> String {
     let lang = pick(rng, &[Lang::TypeScript, Lang::Python, Lang::Env]);
     let body = gen::generate(rng, lang);
-    let file = pick(rng, &["src/x.ts", "app.py", ".env", "/tmp/x", "src/lib/pipe.ts", "a b.ts"]);
+    let file = pick(
+        rng,
+        &[
+            "src/x.ts",
+            "app.py",
+            ".env",
+            "/tmp/x",
+            "src/lib/pipe.ts",
+            "a b.ts",
+        ],
+    );
     match rng.u8(..9) {
         0 => format!("cat > {file} <<'EOF'\n{body}EOF\n"),
         1 => format!("tee {file} <<EOF\n{body}EOF"),
         2 => format!("echo '{}' > {file}", body.replace('\'', "")),
-        3 => format!("curl -s {}", pick(rng, &["https://chi-gateway.example.workers.dev/health", "https://é.example", "'$(x)'"])),
+        3 => format!(
+            "curl -s {}",
+            pick(
+                rng,
+                &[
+                    "https://chi-gateway.example.workers.dev/health",
+                    "https://é.example",
+                    "'$(x)'"
+                ]
+            )
+        ),
         4 => "psql -c \"select * from cloud_provider_integrations\"".to_string(),
         5 => format!("cat > {file} <<EOF\n{body}"),
         6 => {
@@ -521,7 +713,11 @@ fn bash_command(rng: &mut Rng) -> String {
             format!("{}ls{}", "$(".repeat(levels), ")".repeat(levels))
         }
         7 => format!("cat <<A > x.ts; cat <<B > y.py\n{body}\nA\n{body}\nB\n"),
-        _ => pick(rng, &["ls -la", "", "git status && npm test", "echo ${X:-y}"]).to_string(),
+        _ => pick(
+            rng,
+            &["ls -la", "", "git status && npm test", "echo ${X:-y}"],
+        )
+        .to_string(),
     }
 }
 
@@ -530,7 +726,10 @@ fn apply_patch_text(rng: &mut Rng, files: &[CaseFile]) -> String {
     let mut patch = String::from("*** Begin Patch\n");
     for _ in 0..rng.usize(1..4) {
         let path = tool_path(rng, files);
-        let relative = path.strip_prefix(&format!("{PROJECT}/")).unwrap_or(&path).to_string();
+        let relative = path
+            .strip_prefix(&format!("{PROJECT}/"))
+            .unwrap_or(&path)
+            .to_string();
         match rng.u8(..5) {
             0 => {
                 patch.push_str(&format!("*** Add File: {relative}\n"));
@@ -544,7 +743,10 @@ fn apply_patch_text(rng: &mut Rng, files: &[CaseFile]) -> String {
                 if rng.u8(..4) == 0 {
                     patch.push_str(&format!(
                         "*** Move to: {}\n",
-                        pick(rng, &["src/moved.ts", "../out.ts", "src/lib/legacy.ts", "x/é.py"])
+                        pick(
+                            rng,
+                            &["src/moved.ts", "../out.ts", "src/lib/legacy.ts", "x/é.py"]
+                        )
                     ));
                 }
                 let old = old_text(rng, files, &path);
@@ -578,7 +780,10 @@ fn tool_call(rng: &mut Rng, agent: &str, files: &[CaseFile], patch_only: bool) -
     let old = old_text(rng, files, &path);
     let new = new_text(rng, &path);
     if patch_only || (agent == "codex" && rng.u8(..3) != 0) {
-        return ("apply_patch".to_string(), json!({ "command": apply_patch_text(rng, files) }));
+        return (
+            "apply_patch".to_string(),
+            json!({ "command": apply_patch_text(rng, files) }),
+        );
     }
     let choice = rng.u8(..6);
     match (agent, choice) {
@@ -605,14 +810,18 @@ fn tool_call(rng: &mut Rng, agent: &str, files: &[CaseFile], patch_only: bool) -
                     "cell_type": pick(rng, &["code", "markdown", "raw"]),
                     "edit_mode": pick(rng, &["replace", "insert", "delete", "other"]) }),
         ),
-        ("claude", 3) | ("cursor", 3) | ("cursor", 4) => {
-            ("Write".to_string(), json!({ "file_path": path, "content": new }))
-        }
+        ("claude", 3) | ("cursor", 3) | ("cursor", 4) => (
+            "Write".to_string(),
+            json!({ "file_path": path, "content": new }),
+        ),
         ("claude", _) => (
             "Edit".to_string(),
             json!({ "file_path": path, "old_string": old, "new_string": new, "replace_all": rng.bool() }),
         ),
-        ("gemini", 1 | 2) => ("write_file".to_string(), json!({ "file_path": path, "content": new })),
+        ("gemini", 1 | 2) => (
+            "write_file".to_string(),
+            json!({ "file_path": path, "content": new }),
+        ),
         ("gemini", _) => {
             let mut input = json!({ "file_path": path, "old_string": old, "new_string": new });
             if rng.bool() {
@@ -623,11 +832,23 @@ fn tool_call(rng: &mut Rng, agent: &str, files: &[CaseFile], patch_only: bool) -
             }
             ("replace".to_string(), input)
         }
-        ("codex", _) => ("apply_patch".to_string(), json!({ "command": apply_patch_text(rng, files) })),
-        ("copilot", 1 | 2) => ("create".to_string(), json!({ "path": path, "file_text": new })),
+        ("codex", _) => (
+            "apply_patch".to_string(),
+            json!({ "command": apply_patch_text(rng, files) }),
+        ),
+        ("copilot", 1 | 2) => (
+            "create".to_string(),
+            json!({ "path": path, "file_text": new }),
+        ),
         ("copilot", 3) => ("view".to_string(), json!({ "path": path })),
-        ("copilot", _) => ("edit".to_string(), json!({ "path": path, "old_str": old, "new_str": new })),
-        _ => ("Write".to_string(), json!({ "file_path": path, "content": new })),
+        ("copilot", _) => (
+            "edit".to_string(),
+            json!({ "path": path, "old_str": old, "new_str": new }),
+        ),
+        _ => (
+            "Write".to_string(),
+            json!({ "file_path": path, "content": new }),
+        ),
     }
 }
 
@@ -661,7 +882,11 @@ fn mutate_json(rng: &mut Rng, value: &mut Value, depth: usize) {
     let descend = depth < 8 && rng.u8(..3) != 0;
     match value {
         Value::Object(map) if descend && !map.is_empty() => {
-            let key = map.keys().nth(rng.usize(..map.len())).cloned().unwrap_or_default();
+            let key = map
+                .keys()
+                .nth(rng.usize(..map.len()))
+                .cloned()
+                .unwrap_or_default();
             match rng.u8(..6) {
                 0 => {
                     map.remove(&key);
@@ -826,7 +1051,15 @@ fn fix_case(rng: &mut Rng, seeds: &Seeds) -> Parts {
         files.push(file);
     }
     dedup_paths(&mut files);
-    let check = Step::new(&["check", "--format", "json", "--color", "never", "--fail-on", "warning"]);
+    let check = Step::new(&[
+        "check",
+        "--format",
+        "json",
+        "--color",
+        "never",
+        "--fail-on",
+        "warning",
+    ]);
     let fix = Step::new(&["check", "--fix", "--color", "never"]);
     (files, vec![check, fix], Property::Fix, origins.join("; "))
 }
@@ -846,8 +1079,16 @@ mod tests {
             for index in 0..30 {
                 let a = build(target, index, &mut Rng::with_seed(index), &seeds);
                 let b = build(target, index, &mut Rng::with_seed(index), &seeds);
-                assert_eq!(format!("{:?}", a.files), format!("{:?}", b.files), "{target}");
-                assert_eq!(format!("{:?}", a.steps), format!("{:?}", b.steps), "{target}");
+                assert_eq!(
+                    format!("{:?}", a.files),
+                    format!("{:?}", b.files),
+                    "{target}"
+                );
+                assert_eq!(
+                    format!("{:?}", a.steps),
+                    format!("{:?}", b.steps),
+                    "{target}"
+                );
                 assert!(!a.steps.is_empty());
             }
         }
@@ -865,7 +1106,10 @@ mod tests {
                     valid += 1;
                 }
             }
-            assert!(valid >= 70, "{agent}: {valid} of 100 payloads are JSON objects");
+            assert!(
+                valid >= 70,
+                "{agent}: {valid} of 100 payloads are JSON objects"
+            );
         }
     }
 
@@ -875,7 +1119,14 @@ mod tests {
         assert_eq!(expand("frontends").unwrap().len(), 10);
         assert_eq!(
             expand("hooks").unwrap(),
-            vec!["hook-claude", "hook-codex", "hook-gemini", "hook-cursor", "hook-copilot", "apply-patch"]
+            vec![
+                "hook-claude",
+                "hook-codex",
+                "hook-gemini",
+                "hook-cursor",
+                "hook-copilot",
+                "apply-patch"
+            ]
         );
         assert!(expand("nope").is_none());
     }

@@ -57,7 +57,8 @@ pub fn json_output(outcome: &Outcome) -> Option<Violation> {
 
 /// The hook answered in its protocol: exit 0 with nothing or a JSON object
 /// on stdout, or (failing open) an error exit with a line on stderr. With
-/// `--fail-closed` and a named agent, every outcome is an answer.
+/// `--fail-closed` and a named agent, every outcome is an answer: exit 0,
+/// or exit 2, which every supported agent reads as a deny.
 pub fn hook_answer(outcome: &Outcome, fail_closed: bool, named_agent: bool) -> Option<Violation> {
     let stdout = String::from_utf8_lossy(&outcome.stdout);
     match outcome.exit {
@@ -77,7 +78,7 @@ pub fn hook_answer(outcome: &Outcome, fail_closed: bool, named_agent: bool) -> O
                 )),
             }
         }
-        Exit::Code(code) if fail_closed && named_agent => Some(Violation::new(
+        Exit::Code(code) if fail_closed && named_agent && code != 2 => Some(Violation::new(
             "fail-open",
             format!("hook --fail-closed exit {code}"),
             format!(
@@ -143,7 +144,10 @@ pub fn only_spans_changed(before: &[u8], after: &[u8], spans: &[FixSpan]) -> boo
         if end > before.len() {
             return false;
         }
-        if kept.last().is_none_or(|last| last.offset + last.length <= span.offset) {
+        if kept
+            .last()
+            .is_none_or(|last| last.offset + last.length <= span.offset)
+        {
             kept.push(span);
         }
     }
@@ -177,7 +181,15 @@ fn matches_from(
     let resume = span.offset + span.length;
     for choice in [span.replacement.as_slice(), original] {
         if after.get(at..at + choice.len()) == Some(choice)
-            && matches_from(before, after, spans, next + 1, resume, at + choice.len(), steps)
+            && matches_from(
+                before,
+                after,
+                spans,
+                next + 1,
+                resume,
+                at + choice.len(),
+                steps,
+            )
         {
             return true;
         }
@@ -239,7 +251,12 @@ fn nesting(text: &[u8]) -> usize {
     }
     let indent = text
         .split(|&b| b == b'\n')
-        .map(|line| line.iter().take_while(|&&b| b == b' ' || b == b'\t').count() / 4)
+        .map(|line| {
+            line.iter()
+                .take_while(|&&b| b == b' ' || b == b'\t')
+                .count()
+                / 4
+        })
         .max()
         .unwrap_or(0);
     deepest.max(indent)
@@ -311,7 +328,10 @@ pub fn fix_result(
             return Some(Violation::new(
                 "fix-outside-span",
                 format!("fix changed bytes outside its spans ({lang_text})"),
-                format!("--fix changed {name} outside the {} reported fix span(s)", spans.len()),
+                format!(
+                    "--fix changed {name} outside the {} reported fix span(s)",
+                    spans.len()
+                ),
             ));
         }
         if let Some(lang) = lang {
@@ -345,12 +365,32 @@ mod tests {
     fn only_the_reported_spans_may_change() {
         let before = b"a = 'OLD'; b = 'OLD';";
         let spans = [span(5, 3, "NEW!"), span(16, 3, "NEW!")];
-        assert!(only_spans_changed(before, b"a = 'NEW!'; b = 'NEW!';", &spans));
-        assert!(only_spans_changed(before, b"a = 'OLD'; b = 'NEW!';", &spans));
+        assert!(only_spans_changed(
+            before,
+            b"a = 'NEW!'; b = 'NEW!';",
+            &spans
+        ));
+        assert!(only_spans_changed(
+            before,
+            b"a = 'OLD'; b = 'NEW!';",
+            &spans
+        ));
         assert!(only_spans_changed(before, before, &spans));
-        assert!(!only_spans_changed(before, b"a = 'NEW!'; b = 'NEW!'; ", &spans));
-        assert!(!only_spans_changed(before, b"A = 'NEW!'; b = 'NEW!';", &spans));
-        assert!(!only_spans_changed(before, b"a = 'NEW'; b = 'OLD';", &spans));
+        assert!(!only_spans_changed(
+            before,
+            b"a = 'NEW!'; b = 'NEW!'; ",
+            &spans
+        ));
+        assert!(!only_spans_changed(
+            before,
+            b"A = 'NEW!'; b = 'NEW!';",
+            &spans
+        ));
+        assert!(!only_spans_changed(
+            before,
+            b"a = 'NEW'; b = 'OLD';",
+            &spans
+        ));
     }
 
     #[test]
@@ -392,7 +432,9 @@ mod tests {
         let mut untouched_changed = good.clone();
         untouched_changed.insert(b"b.ts".to_vec(), file("const v = 2;\n"));
         assert_eq!(
-            fix_result(&before, &untouched_changed, &fixes).unwrap().class,
+            fix_result(&before, &untouched_changed, &fixes)
+                .unwrap()
+                .class,
             "fix-unfixable-file"
         );
 
@@ -430,7 +472,10 @@ mod tests {
             elapsed: std::time::Duration::ZERO,
         };
         assert_eq!(hook_answer(&outcome(0, ""), false, true), None);
-        assert_eq!(hook_answer(&outcome(0, "{\"decision\":\"block\"}"), true, true), None);
+        assert_eq!(
+            hook_answer(&outcome(0, "{\"decision\":\"block\"}"), true, true),
+            None
+        );
         assert_eq!(hook_answer(&outcome(1, ""), false, true), None);
         assert_eq!(
             hook_answer(&outcome(0, "deny"), false, true).unwrap().class,
@@ -441,6 +486,7 @@ mod tests {
             "fail-open"
         );
         assert_eq!(hook_answer(&outcome(1, ""), true, false), None);
+        assert_eq!(hook_answer(&outcome(2, ""), true, true), None);
     }
 
     #[test]
