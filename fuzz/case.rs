@@ -221,7 +221,32 @@ impl Case {
     pub fn save(&self, folder: &Path, description: &str) -> std::io::Result<()> {
         let project = folder.join("project");
         std::fs::create_dir_all(&project)?;
-        self.materialize(&project)?;
+        // Pipes and links are listed in `special.txt` rather than stored,
+        // so a saved case can live in git.
+        let (special, plain): (Vec<CaseFile>, Vec<CaseFile>) =
+            self.files.iter().cloned().partition(|file| {
+                matches!(file.content, Content::Fifo | Content::Symlink(_))
+            });
+        Case {
+            files: plain,
+            ..self.clone()
+        }
+        .materialize(&project)?;
+        let mut listing = String::new();
+        for file in &special {
+            match &file.content {
+                Content::Fifo => listing.push_str(&format!("fifo {}\n", file.display())),
+                Content::Symlink(target) => listing.push_str(&format!(
+                    "symlink {} {}\n",
+                    file.display(),
+                    target.display()
+                )),
+                _ => {}
+            }
+        }
+        if !listing.is_empty() {
+            std::fs::write(folder.join("special.txt"), listing)?;
+        }
         std::fs::write(folder.join("description.txt"), format!("{description}\n"))?;
         std::fs::write(
             folder.join("case.txt"),
@@ -234,6 +259,9 @@ impl Case {
         let mut script = String::from(
             "#!/usr/bin/env bash\n# Replays this fuzz case. Usage: PLUMBLINE=path/to/plumbline ./run.sh\n\
              set -u\ncd \"$(dirname \"$0\")\"\nhere=$(pwd)\nwork=$(mktemp -d)\ncp -a project \"$work/project\"\n\
+             if [ -f special.txt ]; then\n  while read -r kind path target; do\n    mkdir -p \"$(dirname \"$work/project/$path\")\"\n    \
+             case $kind in\n      fifo) mkfifo \"$work/project/$path\" ;;\n      symlink) ln -s \"$target\" \"$work/project/$path\" ;;\n    \
+             esac\n  done < special.txt\nfi\n\
              bin=${PLUMBLINE:-plumbline}\nexport RUST_BACKTRACE=0 NO_COLOR=1\n",
         );
         for (index, step) in self.steps.iter().enumerate() {
@@ -291,6 +319,22 @@ pub fn load(folder: &Path, targets: &[&'static str]) -> Result<Case, String> {
     let project = folder.join("project");
     let mut files = Vec::new();
     load_project(&project, &project, &mut files).map_err(|error| fail("project", &error))?;
+    if let Ok(listing) = std::fs::read_to_string(folder.join("special.txt")) {
+        for line in listing.lines() {
+            let mut words = line.split_whitespace();
+            let content = match (words.next(), words.next(), words.next()) {
+                (Some("fifo"), Some(path), None) => (path, Content::Fifo),
+                (Some("symlink"), Some(path), Some(target)) => {
+                    (path, Content::Symlink(PathBuf::from(target)))
+                }
+                _ => return Err(fail("special.txt", &format!("cannot read `{line}`"))),
+            };
+            files.push(CaseFile {
+                path: content.0.as_bytes().to_vec(),
+                content: content.1,
+            });
+        }
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let mut steps = Vec::new();
     for index in 1.. {
@@ -484,6 +528,8 @@ mod tests {
         assert_eq!(format!("{:?}", loaded.steps), format!("{:?}", case.steps));
         let paths: Vec<String> = loaded.files.iter().map(CaseFile::display).collect();
         assert_eq!(paths, vec!["src", "src/a.ts", "src/pipe"]);
+        assert!(matches!(loaded.files[2].content, Content::Fifo));
+        assert!(!dir.path().join("saved/project/src/pipe").exists());
     }
 
     #[test]

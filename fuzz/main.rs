@@ -838,6 +838,22 @@ mod tests {
     }
 
     #[test]
+    fn every_saved_regression_case_loads() {
+        let folder = repo_root().join("fuzz").join("regressions");
+        let mut count = 0;
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                let case = case::load(&path, targets::TARGETS)
+                    .unwrap_or_else(|message| panic!("{message}"));
+                assert_ne!(case.target, "replay", "{}: unknown target", path.display());
+                count += 1;
+            }
+        }
+        assert!(count > 0, "no cases in {}", folder.display());
+    }
+
+    #[test]
     fn lines_and_bytes_split_back_into_the_same_text() {
         let text = b"a\nbb\n\nc";
         assert_eq!(split_units(text, true).concat(), text);

@@ -670,6 +670,11 @@ fn old_text(rng: &mut Rng, files: &[CaseFile], path: &str) -> String {
 /// New text for a file at `path`, in its language when it has one.
 fn new_text(rng: &mut Rng, path: &str) -> String {
     let lang = Lang::of_path(path).unwrap_or(Lang::TypeScript);
+    if rng.u16(..150) == 0 {
+        // Far past `check`'s default size limit.
+        let line = "export const GATEWAY_URL = 'https://diiiploy-gateway.diiiploy.workers.dev';\n";
+        return line.repeat(rng.usize(20_000..250_000));
+    }
     match rng.u8(..6) {
         0 => gen::word(rng).repeat(size(rng)),
         1 => "export const GATEWAY_URL = 'https://chi-gateway.example.workers.dev';\n".to_string(),
@@ -795,6 +800,14 @@ fn tool_call(rng: &mut Rng, agent: &str, files: &[CaseFile], patch_only: bool) -
                 _ => "Bash",
             };
             (tool.to_string(), json!({ "command": bash_command(rng) }))
+        }
+        ("claude", 1) if rng.u8(..10) == 0 => {
+            // Each edit doubles the text the one before produced.
+            let mut edits = vec![json!({ "old_string": old, "new_string": "a" })];
+            for _ in 0..rng.usize(5..45) {
+                edits.push(json!({ "old_string": "a", "new_string": "aa", "replace_all": true }));
+            }
+            ("MultiEdit".to_string(), json!({ "file_path": path, "edits": edits }))
         }
         ("claude", 1) => (
             "MultiEdit".to_string(),
