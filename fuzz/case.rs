@@ -223,10 +223,11 @@ impl Case {
         std::fs::create_dir_all(&project)?;
         // Pipes and links are listed in `special.txt` rather than stored,
         // so a saved case can live in git.
-        let (special, plain): (Vec<CaseFile>, Vec<CaseFile>) =
-            self.files.iter().cloned().partition(|file| {
-                matches!(file.content, Content::Fifo | Content::Symlink(_))
-            });
+        let (special, plain): (Vec<CaseFile>, Vec<CaseFile>) = self
+            .files
+            .iter()
+            .cloned()
+            .partition(|file| matches!(file.content, Content::Fifo | Content::Symlink(_)));
         Case {
             files: plain,
             ..self.clone()

@@ -217,6 +217,17 @@ struct Failure {
 
 /// The first failure of a case, if any.
 fn run_case(case: &Case, scratch: &Scratch, options: &Options) -> std::io::Result<Option<Failure>> {
+    run_case_observed(case, scratch, options, &mut String::new())
+}
+
+/// `run_case`, also naming in `seen` how a passing case ended: `exit N`,
+/// `answer` (a hook's JSON decision), or `fixed` (`--fix` changed a file).
+fn run_case_observed(
+    case: &Case,
+    scratch: &Scratch,
+    options: &Options,
+    seen: &mut String,
+) -> std::io::Result<Option<Failure>> {
     scratch.reset()?;
     let project = scratch.project();
     case.materialize(&project)?;
@@ -246,6 +257,18 @@ fn run_case(case: &Case, scratch: &Scratch, options: &Options) -> std::io::Resul
             }));
         }
         let after = snapshot(&project)?;
+        *seen = match outcome.exit {
+            runner::Exit::Code(0)
+                if !outcome.stdout.is_empty() && matches!(case.property, Property::Hook { .. }) =>
+            {
+                "answer".to_string()
+            }
+            runner::Exit::Code(code) => format!("exit {code}"),
+            _ => String::new(),
+        };
+        if case.property == Property::Fix && index > 0 && before != after {
+            *seen = "fixed".to_string();
+        }
         let violation = match case.property {
             Property::ReadOnly { json_output } => {
                 verify::unchanged(&command_name(step), &before, &after)
@@ -395,6 +418,8 @@ struct Distinct {
 #[derive(Debug, Default)]
 struct Tally {
     runs: BTreeMap<&'static str, (u64, u64)>,
+    /// How passing cases ended, per target (`exit 0`, `answer`, `fixed`, …).
+    endings: BTreeMap<&'static str, BTreeMap<String, u64>>,
     classes: BTreeMap<String, u64>,
     distinct: BTreeMap<String, Distinct>,
     minimization_runs: usize,
@@ -521,7 +546,8 @@ fn worker(shared: &Shared, worker_index: usize) {
 fn run_one(shared: &Shared, scratch: &Scratch, index: u64) {
     let options = shared.options;
     let case = build_case(options, shared.seeds, index);
-    let result = run_case(&case, scratch, options);
+    let mut seen = String::new();
+    let result = run_case_observed(&case, scratch, options, &mut seen);
     let failure = match result {
         Ok(failure) => failure,
         Err(error) => {
@@ -545,6 +571,13 @@ fn run_one(shared: &Shared, scratch: &Scratch, index: u64) {
         }
         if let Some(failure) = &failure {
             *tally.classes.entry(failure.class.clone()).or_default() += 1;
+        } else if !seen.is_empty() {
+            *tally
+                .endings
+                .entry(case.target)
+                .or_default()
+                .entry(seen)
+                .or_default() += 1;
         }
     }
     let Some(failure) = failure else {
@@ -604,12 +637,25 @@ fn print_summary(options: &Options, tally: &Tally, elapsed: Duration) -> (u64, u
         elapsed.as_secs_f64(),
         options.binary.display()
     );
-    println!("{:<14} {:>8} {:>8}", "target", "runs", "failed");
+    println!(
+        "{:<14} {:>8} {:>8}  how the passing runs ended",
+        "target", "runs", "failed"
+    );
     for target in &options.targets {
         let (runs, fails) = tally.runs.get(target).copied().unwrap_or_default();
         passed += runs - fails;
         failed += fails;
-        println!("{target:<14} {runs:>8} {fails:>8}");
+        let endings: Vec<String> = tally
+            .endings
+            .get(target)
+            .map(|endings| {
+                endings
+                    .iter()
+                    .map(|(ending, count)| format!("{ending}: {count}"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        println!("{target:<14} {runs:>8} {fails:>8}  {}", endings.join(", "));
     }
     if !tally.classes.is_empty() {
         println!("\nfailures by class:");

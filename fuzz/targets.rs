@@ -807,7 +807,10 @@ fn tool_call(rng: &mut Rng, agent: &str, files: &[CaseFile], patch_only: bool) -
             for _ in 0..rng.usize(5..45) {
                 edits.push(json!({ "old_string": "a", "new_string": "aa", "replace_all": true }));
             }
-            ("MultiEdit".to_string(), json!({ "file_path": path, "edits": edits }))
+            (
+                "MultiEdit".to_string(),
+                json!({ "file_path": path, "edits": edits }),
+            )
         }
         ("claude", 1) => (
             "MultiEdit".to_string(),
