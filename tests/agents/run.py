@@ -107,7 +107,7 @@ def install(client: Client, cache: Path) -> Path:
            "--loglevel=error", "--cache", str(cache / "npm"), f"{client.package}@{client.version}"]
     done = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=900)
     if done.returncode != 0:
-        raise Skip(f"npm install {client.package}@{client.version} failed: {last_line(done.stderr)}")
+        raise Skip(f"npm install {client.package}@{client.version} failed: {npm_error(done.stderr)}")
     if not target.exists():
         raise Skip(f"{client.package} has no {client.executable} for this platform")
     return target
@@ -118,13 +118,23 @@ def registry_reachable() -> str | None:
     if shutil.which("npm") is None:
         return "npm is not installed"
     try:
-        done = subprocess.run(["npm", "ping", "--loglevel=error"], capture_output=True, text=True,
-                              timeout=60)
+        done = subprocess.run(["npm", "ping", "--loglevel=error", "--fetch-retries=0",
+                               "--fetch-timeout=15000"], capture_output=True, text=True, timeout=30)
     except subprocess.TimeoutExpired:
-        return "the npm registry did not answer within 60 s"
+        return "the npm registry did not answer within 30 s"
     if done.returncode != 0:
-        return f"the npm registry cannot be reached ({last_line(done.stderr) or 'npm ping failed'})"
+        return f"the npm registry cannot be reached ({npm_error(done.stderr) or 'npm ping failed'})"
     return None
+
+
+def npm_error(text: str) -> str:
+    """The line of npm's error output that says what went wrong."""
+    lines = [line.removeprefix("npm error").strip() for line in text.splitlines()]
+    for wanted in (lambda l: "failed, reason:" in l, lambda l: l.startswith(("code ", "404"))):
+        for line in lines:
+            if wanted(line):
+                return line.removeprefix("FetchError: ")
+    return last_line(text)
 
 
 def last_line(text: str) -> str:
@@ -392,20 +402,27 @@ def verdict(scenario: dict, outcome: Outcome, project: Path) -> tuple[bool, str]
 
 def save_payload(run: Run, scenario: dict, agent: str) -> str:
     """The recorded payload of the scenario's tool call, as a fixture."""
-    tool = scenario["tool"]
-    chosen = None
-    for path in sorted(run.payloads.glob("*.json")):
-        text = path.read_text()
+    tool = scenario["tool"].lower()
+    texts = [path.read_text() for path in sorted(run.payloads.glob("*.json"))]
+    if not texts:
+        return "no payload recorded"
+    # The scripted call's payload; a client may name the tool differently in
+    # its hook (Codex's exec_command is "Bash"), so one payload is taken as is.
+    chosen = texts[0] if len(texts) == 1 else None
+    for text in texts:
         try:
             payload = json.loads(text)
         except ValueError:
-            payload = {}
+            continue
         name = payload.get("tool_name") or payload.get("toolName")
-        if name == tool or (isinstance(name, str) and name.lower() == tool.lower()):
+        if isinstance(name, str) and name.lower() == tool:
             chosen = text
     if chosen is None:
-        return "no payload recorded"
-    text = chosen.replace(str(run.project), "__PROJECT__").replace(str(run.home), "~")
+        return f"{len(texts)} payloads recorded, none for {scenario['tool']}"
+    project = str(run.project)
+    text = (chosen.replace(project, "__PROJECT__")
+            .replace(project.replace("/", "-"), "__PROJECT__")  # Claude's transcript folder
+            .replace(str(run.home), "~"))
     try:
         text = json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
     except ValueError:
