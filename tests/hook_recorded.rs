@@ -20,7 +20,12 @@ use serde_json::Value;
 /// Scenarios whose recorded payload does not get the expected decision yet.
 /// A case that starts passing fails the test until it is taken off this list.
 const PENDING: &[&str] = &[
+    "claude/bash-find-delete-config",
+    "claude/bash-ln-config",
     "claude/edit-curly-quote",
+    "claude/settings-disable-all-hooks",
+    "claude/settings-local-disable",
+    "claude/write-proc-self-cwd",
     "codex/patch-unicode-folded",
     "copilot/edit-curly-quote",
     "copilot/edit-indent",
@@ -174,7 +179,7 @@ fn recorded_payloads_hold_no_machine_paths() {
             "{id}: no __PROJECT__ placeholder"
         );
         assert!(
-            !text.contains("plumbline-agents-"),
+            !text.contains("agent-run-") && !text.contains("/tmp/"),
             "{id}: holds the recording run's temp folder"
         );
     }

@@ -33,6 +33,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -40,6 +41,8 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+sys.dont_write_bytecode = True  # no __pycache__ in the checkout
 
 from model_server import AnthropicServer, ModelServer, ResponsesServer, ToolCall
 
@@ -73,8 +76,8 @@ CLIENTS = {
 }
 
 
-class Skip(Exception):
-    """The whole suite or one client cannot run here; not a failure."""
+class InstallError(Exception):
+    """A pinned client could not be installed although npm is reachable."""
 
 
 # ---------------------------------------------------------------- installs
@@ -100,16 +103,16 @@ def install(client: Client, cache: Path) -> Path:
     if installed_version(root, client) == client.version and target.exists():
         return target
     if shutil.which("npm") is None:
-        raise Skip("npm is not installed")
+        raise InstallError("npm is not installed")
     root.mkdir(parents=True, exist_ok=True)
     (root / "package.json").write_text('{"private": true}\n')
     cmd = ["npm", "install", "--no-audit", "--no-fund", "--no-save", "--ignore-scripts",
            "--loglevel=error", "--cache", str(cache / "npm"), f"{client.package}@{client.version}"]
     done = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=900)
     if done.returncode != 0:
-        raise Skip(f"npm install {client.package}@{client.version} failed: {npm_error(done.stderr)}")
+        raise InstallError(f"npm install {client.package}@{client.version} failed: {npm_error(done.stderr)}")
     if not target.exists():
-        raise Skip(f"{client.package} has no {client.executable} for this platform")
+        raise InstallError(f"{client.package} has no {client.executable} for this platform")
     return target
 
 
@@ -327,8 +330,6 @@ def drive_copilot(exe: Path, run: Run, call: ToolCall, scenario: dict) -> Outcom
 
 
 def drive_gemini(core: Path, run: Run, call: ToolCall, scenario: dict) -> Outcome:
-    if shutil.which("node") is None:
-        raise Skip("node is not installed")
     cmd = ["node", str(HERE / "gemini_driver.mjs"), str(core), str(run.project), call.name,
            json.dumps(call.input)]
     try:
@@ -382,19 +383,27 @@ def verdict(scenario: dict, outcome: Outcome, project: Path) -> tuple[bool, str]
     problems = check_disk(project, scenario["checks"])
     expect = scenario["expect"]
     reason = scenario.get("reason")
-    seen = "\n".join(outcome.tool_results)
+    # Paths in a client's own messages must not count as plumbline's words.
+    seen = "\n".join(outcome.tool_results).replace(str(project), "<project>")
     if expect in ("deny", "blocked"):
         if outcome.decision == "allow" or problems:
             what = "; ".join(problems) or "the hook allowed it"
             return False, f"expected {expect}, but it went through: {what}"
-        if expect == "deny" and reason and reason not in seen:
+        # The client may block a call on its own (Claude Code guards its
+        # settings files and paths outside the project): only plumbline's
+        # answer counts.
+        wanted = reason if expect == "deny" and reason else "plumbline"
+        if wanted not in seen:
             shown = seen.strip().replace("\n", " ")[:160] or "nothing"
-            return False, f"blocked, but the model did not get plumbline's reason ({reason}); it got: {shown}"
-        return True, "blocked" + (", reason reached the model" if reason and reason in seen else "")
+            return False, f"not blocked by plumbline (the model never got {wanted!r}); it got: {shown}"
+        return True, "blocked, reason reached the model"
+    wanted = scenario.get("result_has")
+    if wanted and wanted not in seen:
+        problems.append(f"the tool result lacks {wanted!r}")
     if problems:
         shown = seen.strip().replace("\n", " ")[:160] or "nothing"
-        return False, f"expected the edit applied: {'; '.join(problems)}; the model got: {shown}"
-    return True, "applied"
+        return False, f"expected the call to go through: {'; '.join(problems)}; the model got: {shown}"
+    return True, "applied" if scenario["checks"] else "went through"
 
 
 # ---------------------------------------------------------------- recording
@@ -421,8 +430,9 @@ def save_payload(run: Run, scenario: dict, agent: str) -> str:
         return f"{len(texts)} payloads recorded, none for {scenario['tool']}"
     project = str(run.project)
     text = (chosen.replace(project, "__PROJECT__")
-            .replace(project.replace("/", "-"), "__PROJECT__")  # Claude's transcript folder
-            .replace(str(run.home), "~"))
+            .replace(re.sub("[^A-Za-z0-9]", "-", project), "__PROJECT__")  # Claude's transcripts
+            .replace(str(run.home), "~")
+            .replace(str(run.root), "__RUN__"))
     try:
         text = json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
     except ValueError:
@@ -435,6 +445,61 @@ def save_payload(run: Run, scenario: dict, agent: str) -> str:
 
 
 # ---------------------------------------------------------------- main
+
+
+def prepare_clients(agents: list[str]) -> tuple[dict[str, Path], dict[str, str]]:
+    """Each client's executable, and why a client cannot run (a failure)."""
+    cache = cache_dir()
+    started = time.monotonic()
+    ready: dict[str, Path] = {}
+    broken: dict[str, str] = {}
+    for agent in agents:
+        try:
+            ready[agent] = install(CLIENTS[agent], cache)
+        except InstallError as why:
+            broken[agent] = str(why)
+        except (OSError, subprocess.SubprocessError) as e:
+            broken[agent] = f"cannot install {CLIENTS[agent].package}: {e}"
+    print(f"agents: clients ready in {time.monotonic() - started:.1f} s (cache {cache})")
+    return ready, broken
+
+
+def needs_install(agents: list[str]) -> bool:
+    cache = cache_dir()
+    return any(installed_version(cache / f"{CLIENTS[a].name}-{CLIENTS[a].version}", CLIENTS[a])
+               != CLIENTS[a].version for a in agents)
+
+
+def run_scenario(scenario: dict, exe: Path, plumbline: Path, args: argparse.Namespace) -> bool:
+    """Runs one scenario in a throwaway folder, prints its line, returns pass or fail."""
+    agent = scenario["id"].split("/")[0]
+    label = f"{scenario['id']:<40} expect {scenario['expect']:<7}"
+    root = Path(tempfile.mkdtemp(prefix="agent-run-"))
+    run = Run(root)
+    started = time.monotonic()
+    outcome = None
+    try:
+        prepare(run, scenario, plumbline, agent, args.record)
+        call = ToolCall(scenario["tool"], fill(scenario["input"], run.project),
+                        scenario.get("kind", "function"))
+        outcome = DRIVERS[agent](exe, run, call, scenario)
+        ok, why = verdict(scenario, outcome, run.project)
+    except (OSError, RuntimeError, subprocess.SubprocessError, ValueError) as e:
+        ok, why = False, f"setup error: {e}"
+    note = ""
+    if args.record and outcome is not None:
+        note = f" [{save_payload(run, scenario, agent)}]"
+    seconds = time.monotonic() - started
+    print(f"{'ok  ' if ok else 'FAIL'} {label} {why} ({seconds:.1f} s){note}")
+    if args.verbose and outcome is not None:
+        print(f"     {outcome.detail}")
+        for result in outcome.tool_results:
+            print("     model got: " + result.strip().replace("\n", "\n                ")[:600])
+    if args.keep:
+        print(f"     kept {root}")
+    else:
+        shutil.rmtree(root, ignore_errors=True)
+    return ok
 
 
 def main() -> int:
@@ -458,71 +523,34 @@ def main() -> int:
     if not scenarios:
         print("error: no scenario matches --only", file=sys.stderr)
         return 2
-
-    if platform.system() != "Linux" or platform.machine() not in ("x86_64", "AMD64"):
+    if platform.system() != "Linux" or platform.machine() != "x86_64":
         print(f"skipped: the pinned clients are installed for linux-x64 only, not "
               f"{platform.system()}-{platform.machine()}")
         return 0
-    cache = cache_dir()
+    if shutil.which("node") is None:
+        print("skipped: node is not installed; the agent clients need it")
+        return 0
     agents = sorted({s["id"].split("/")[0] for s in scenarios})
-    executables: dict[str, Path] = {}
-    skipped_clients: dict[str, str] = {}
-    started = time.monotonic()
-    if any(installed_version(cache / f"{CLIENTS[a].name}-{CLIENTS[a].version}", CLIENTS[a])
-           != CLIENTS[a].version for a in agents):
+    if needs_install(agents):
         unreachable = registry_reachable()
         if unreachable:
             print(f"skipped: {unreachable}; the agent clients cannot be installed")
             return 0
-    for agent in agents:
-        try:
-            executables[agent] = install(CLIENTS[agent], cache)
-        except Skip as why:
-            skipped_clients[agent] = str(why)
-        except (OSError, subprocess.SubprocessError) as e:
-            skipped_clients[agent] = f"cannot install: {e}"
-    print(f"agents: clients ready in {time.monotonic() - started:.1f} s (cache {cache})")
 
-    passed = failed = skipped = 0
+    started = time.monotonic()
+    ready, broken = prepare_clients(agents)
+    passed = failed = 0
     for scenario in scenarios:
         agent = scenario["id"].split("/")[0]
-        label = f"{scenario['id']:<40} expect {scenario['expect']:<7}"
-        if agent in skipped_clients:
-            skipped += 1
-            print(f"skip {label} {skipped_clients[agent]}")
-            continue
-        root = Path(tempfile.mkdtemp(prefix="plumbline-agents-"))
-        run = Run(root)
-        t0 = time.monotonic()
-        try:
-            prepare(run, scenario, plumbline, agent, args.record)
-            call = ToolCall(scenario["tool"], fill(scenario["input"], run.project),
-                            scenario.get("kind", "function"))
-            outcome = DRIVERS[agent](executables[agent], run, call, scenario)
-            ok, why = verdict(scenario, outcome, run.project)
-        except Skip as e:
-            skipped += 1
-            print(f"skip {label} {e}")
-            continue
-        except (OSError, RuntimeError, subprocess.SubprocessError, ValueError) as e:
-            ok, why, outcome = False, f"setup error: {e}", None
-        seconds = time.monotonic() - t0
-        note = ""
-        if args.record and outcome is not None:
-            note = f" [{save_payload(run, scenario, agent)}]"
-        passed += ok
-        failed += not ok
-        print(f"{'ok  ' if ok else 'FAIL'} {label} {why} ({seconds:.1f} s){note}")
-        if args.verbose and outcome is not None:
-            print(f"     {outcome.detail}")
-            for result in outcome.tool_results:
-                print("     model got: " + result.strip().replace("\n", "\n                ")[:600])
-        if args.keep:
-            print(f"     kept {root}")
+        if agent in broken:
+            failed += 1
+            print(f"FAIL {scenario['id']:<40} expect {scenario['expect']:<7} {broken[agent]}")
+        elif run_scenario(scenario, ready[agent], plumbline, args):
+            passed += 1
         else:
-            shutil.rmtree(root, ignore_errors=True)
+            failed += 1
     total = time.monotonic() - started
-    print(f"agents: {passed} passed, {failed} failed, {skipped} skipped ({total:.0f} s)")
+    print(f"agents: {passed} passed, {failed} failed, 0 skipped ({total:.0f} s)")
     return 1 if failed else 0
 
 
