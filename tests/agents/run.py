@@ -22,6 +22,17 @@ fixtures/hooks/recorded/<client>/<case>.json with the project path replaced
 by __PROJECT__ (the hook command in the written settings is wrapped by
 record_hook.sh for that run only).
 
+A scenario (scenarios.json) has an `id` ("client/case"), `why`, the `tool`
+and its `input` (with __PROJECT__ for the project folder), `kind` ("custom"
+for a free-text Responses tool such as apply_patch), `provider` (Copilot:
+"anthropic" or "openai"), `files` to add to the project first, `expect` and
+`checks` on disk afterwards (`path` with `exists`, `has` or `lacks`):
+  deny     not applied, and the model got plumbline's `reason` text
+  blocked  not applied (denied or asked), and the model got plumbline's words;
+           with `client_guards`, a client that refuses the call on its own
+           counts too (plumbline's answer is then left to tests/hook_recorded.rs)
+  allow    the checks hold after the call (and the result holds `result_has`)
+
 Exit status: 0 when every scenario passed or was skipped (including "npm
 cannot be reached": one "skipped: ..." line), 1 when a scenario failed, 2 on
 a usage or setup error. Python 3.11 standard library only.
@@ -393,6 +404,8 @@ def verdict(scenario: dict, outcome: Outcome, project: Path) -> tuple[bool, str]
         # settings files and paths outside the project): only plumbline's
         # answer counts.
         wanted = reason if expect == "deny" and reason else "plumbline"
+        if wanted not in seen and scenario.get("client_guards"):
+            return True, "blocked by the client itself (plumbline's answer: tests/hook_recorded.rs)"
         if wanted not in seen:
             shown = seen.strip().replace("\n", " ")[:160] or "nothing"
             return False, f"not blocked by plumbline (the model never got {wanted!r}); it got: {shown}"
