@@ -23,6 +23,7 @@ const PENDING: &[&str] = &[
     "claude/bash-find-delete-config",
     "claude/bash-ln-config",
     "claude/edit-curly-quote",
+    "claude/mcp-supabase-execute-sql",
     "claude/settings-disable-all-hooks",
     "claude/settings-local-disable",
     "claude/write-proc-self-cwd",

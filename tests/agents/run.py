@@ -286,6 +286,16 @@ def with_server(server: ModelServer, start) -> Outcome:
     return Outcome(ex.tool_sent, ex.tool_results, detail=detail)
 
 
+def supabase_mcp_config(run: Run) -> Path:
+    """Claude Code's --mcp-config for the stand-in Supabase server (mcp_supabase.py),
+    which logs every SQL it is asked to run to mcp-executed.jsonl in the project."""
+    config = run.root / "mcp.json"
+    server = {"command": sys.executable,
+              "args": [str(HERE / "mcp_supabase.py"), str(run.project / "mcp-executed.jsonl")]}
+    config.write_text(json.dumps({"mcpServers": {"supabase": server}}, indent=2))
+    return config
+
+
 def drive_claude(exe: Path, run: Run, call: ToolCall, scenario: dict) -> Outcome:
     def start(port: int) -> str:
         env = base_env(run) | {
@@ -297,6 +307,9 @@ def drive_claude(exe: Path, run: Run, call: ToolCall, scenario: dict) -> Outcome
         }
         cmd = [str(exe), "-p", PROMPT, "--permission-mode", "acceptEdits",
                "--allowedTools", "Bash", "--output-format", "json"]
+        if call.name.startswith("mcp__supabase__"):
+            cmd += ["--mcp-config", str(supabase_mcp_config(run)), "--allowedTools", call.name]
+            env["ENABLE_TOOL_SEARCH"] = "false"  # offer MCP tools up front, not deferred
         return run_client(cmd, env, run, "claude")
 
     return with_server(AnthropicServer(call), start)
