@@ -27,20 +27,28 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 1024 * 1024;
 
 /// Shared project facts: section → allowed keys. Rules read these through
 /// their instance's `[shared]` mapping.
-const SECTIONS: &[(&str, &[&str])] = &[
+pub const SECTIONS: &[(&str, &[&str])] = &[
     ("gateway", &["url", "forbidden_hosts", "owned_hosts"]),
     ("oauth", &["owner", "allow"]),
     ("supabase", &["tables", "columns", "service_role_factories"]),
     ("connectors", &["interfaces", "required"]),
     ("files", &["include", "exclude", "max_file_size"]),
-    ("hook", &["block", "honor_new_suppressions", "fail_closed"]),
+    (
+        "hook",
+        &[
+            "block",
+            "honor_new_suppressions",
+            "fail_closed",
+            "max_file_size",
+            "time_budget_ms",
+        ],
+    ),
 ];
 
 /// A problem with configuration, pointing at the offending spot when there
 /// is one.
 #[derive(Debug, thiserror::Error, Diagnostic)]
 #[error("{message}")]
-#[diagnostic(code(plumbline::config))]
 pub struct ConfigError {
     pub message: String,
     #[source_code]
@@ -103,6 +111,7 @@ pub struct ConfigFile {
 
 impl ConfigFile {
     pub fn load(path: &Path, display: String) -> Result<ConfigFile, ConfigError> {
+        refuse_non_regular(path, &display)?;
         let bytes = std::fs::read(path)
             .map_err(|e| ConfigError::plain(format!("cannot read {display}: {e}")))?;
         let text = String::from_utf8(bytes)
@@ -116,6 +125,7 @@ impl ConfigFile {
 
     /// Reads a `.plumbline/rules/*.toml` file: one user-defined rule.
     pub fn load_rule_file(path: &Path, display: String) -> Result<ConfigFile, ConfigError> {
+        refuse_non_regular(path, &display)?;
         let bytes = std::fs::read(path)
             .map_err(|e| ConfigError::plain(format!("cannot read {display}: {e}")))?;
         let text = String::from_utf8(bytes)
@@ -478,6 +488,8 @@ impl ConfigFile {
             "gateway.url"
                 | "oauth.owner"
                 | "files.max_file_size"
+                | "hook.max_file_size"
+                | "hook.time_budget_ms"
                 | "hook.block"
                 | "hook.honor_new_suppressions"
                 | "hook.fail_closed"
@@ -497,7 +509,7 @@ impl ConfigFile {
             if matches!(dotted, "files.include" | "files.exclude" | "oauth.allow") {
                 for (i, glob) in value.as_array().into_iter().flatten().enumerate() {
                     let glob = glob.as_str().unwrap_or_default();
-                    if let Err(e) = build_glob(glob) {
+                    if let Err(e) = validate_glob(glob) {
                         let span = self.array_item_span(dotted, i);
                         return Err(ConfigError::at(
                             self,
@@ -526,6 +538,10 @@ impl ConfigFile {
             "hook.honor_new_suppressions" | "hook.fail_closed" => match value.as_bool() {
                 Some(_) => Ok(()),
                 None => Err(self.error(dotted, false, format!("`{dotted}` must be true or false"), "expected a boolean")),
+            },
+            "hook.max_file_size" | "hook.time_budget_ms" => match value.as_integer() {
+                Some(n) if n > 0 => Ok(()),
+                _ => Err(self.error(dotted, false, format!("`{dotted}` must be a positive number ({})", if dotted == "hook.max_file_size" { "of bytes" } else { "of milliseconds" }), "expected a positive integer")),
             },
             "files.max_file_size" => match value.as_integer() {
                 Some(n) if n > 0 => Ok(()),
@@ -749,11 +765,53 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// Globs follow `.gitignore` conventions: `*` stays within a path segment.
+/// Deepest nesting of `{…}` alternatives a glob may have: each level
+/// nests a group in the regular expression a glob set compiles to, and
+/// the regex compiler refuses deep nesting with an unhelpful message.
+pub const MAX_GLOB_BRACE_NESTING: usize = 10;
+
 pub fn build_glob(pattern: &str) -> Result<Glob, String> {
+    let depth = brace_nesting(pattern);
+    if depth > MAX_GLOB_BRACE_NESTING {
+        return Err(format!(
+            "its `{{…}}` alternatives nest {depth} deep, more than the \
+             {MAX_GLOB_BRACE_NESTING} plumbline accepts; list the patterns separately"
+        ));
+    }
     GlobBuilder::new(pattern)
         .literal_separator(true)
         .build()
         .map_err(|e| e.kind().to_string())
+}
+
+/// [`build_glob`], then compiled alone: that catches what would fail
+/// later, when the whole set is compiled and the error can no longer name
+/// the glob.
+fn validate_glob(pattern: &str) -> Result<Glob, String> {
+    let glob = build_glob(pattern)?;
+    GlobSetBuilder::new()
+        .add(glob.clone())
+        .build()
+        .map_err(|e| format!("it is too complex to compile ({e})"))?;
+    Ok(glob)
+}
+
+/// Deepest nesting of unescaped `{` in a glob.
+fn brace_nesting(pattern: &str) -> usize {
+    let (mut depth, mut deepest, mut escaped) = (0usize, 0, false);
+    for c in pattern.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 pub fn build_globset<'a>(patterns: impl IntoIterator<Item = &'a str>) -> Result<GlobSet, String> {
@@ -780,12 +838,62 @@ pub fn discover(dir: &Path) -> Option<PathBuf> {
     outermost
 }
 
-/// The config file directly inside `dir`, if any.
+/// The config file directly inside `dir`, if any. Anything by a config
+/// file's name counts, a folder or a broken link too: loading it then says
+/// what it is, rather than its rules silently not applying.
 pub fn config_in(dir: &Path) -> Option<PathBuf> {
     CONFIG_NAMES
         .iter()
         .map(|name| dir.join(name))
-        .find(|p| p.is_file())
+        .find(|p| std::fs::symlink_metadata(p).is_ok())
+}
+
+/// Why `path` cannot be read as a config file, or `None` when it is a
+/// regular file (through symbolic links). Never opens the file, so a FIFO
+/// or a device is named rather than read.
+pub fn not_a_regular_file(path: &Path) -> Option<String> {
+    use std::os::unix::fs::FileTypeExt;
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(e) => {
+            let link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+            return Some(match e.kind() {
+                std::io::ErrorKind::NotFound if link => {
+                    "is a symbolic link to a file that does not exist".to_string()
+                }
+                std::io::ErrorKind::NotFound => "does not exist".to_string(),
+                _ if e.raw_os_error() == Some(40) => {
+                    "is a symbolic link loop (it never reaches a file)".to_string()
+                }
+                _ => format!("cannot be read ({e})"),
+            });
+        }
+    };
+    let kind = meta.file_type();
+    let what = if kind.is_file() {
+        return None;
+    } else if kind.is_dir() {
+        "is a folder"
+    } else if kind.is_fifo() {
+        "is a FIFO (named pipe)"
+    } else if kind.is_socket() {
+        "is a socket"
+    } else if kind.is_char_device() || kind.is_block_device() {
+        "is a device"
+    } else {
+        "is not a regular file"
+    };
+    Some(what.to_string())
+}
+
+/// A config error when `path` is not a regular file.
+fn refuse_non_regular(path: &Path, display: &str) -> Result<(), ConfigError> {
+    match not_a_regular_file(path) {
+        None => Ok(()),
+        Some(why) => Err(ConfigError::plain(format!(
+            "config file {display} {why}, not a TOML file; make it a regular file or remove it"
+        ))),
+    }
 }
 
 /// Deep-merges `over` into `base`: tables merge key by key, anything else
@@ -836,6 +944,37 @@ pub struct HookSettings {
     pub honor_new_suppressions: bool,
     /// Deny when the hook itself fails.
     pub fail_closed: bool,
+    /// `[hook] max_file_size`: the largest file (current or proposed) the
+    /// hook reads, in bytes; 0 means the default.
+    pub max_file_size: u64,
+    /// `[hook] time_budget_ms`: how long the hook may take before it answers
+    /// as if it had failed; 0 means the default.
+    pub time_budget_ms: u64,
+}
+
+/// Default of `[hook] max_file_size`: 4 MiB.
+pub const DEFAULT_HOOK_MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
+/// Default of `[hook] time_budget_ms`: well inside every agent's hook timeout.
+pub const DEFAULT_HOOK_TIME_BUDGET_MS: u64 = 8_000;
+
+impl HookSettings {
+    /// The size cap in force, in bytes.
+    pub fn max_file_size(&self) -> u64 {
+        if self.max_file_size == 0 {
+            DEFAULT_HOOK_MAX_FILE_SIZE
+        } else {
+            self.max_file_size
+        }
+    }
+
+    /// The time budget in force.
+    pub fn time_budget(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(if self.time_budget_ms == 0 {
+            DEFAULT_HOOK_TIME_BUDGET_MS
+        } else {
+            self.time_budget_ms
+        })
+    }
 }
 
 /// The effective configuration for some folder: its layers, merged.
@@ -1016,6 +1155,12 @@ impl RuleSet {
                 .and_then(|h| h.get(key))
                 .and_then(toml::Value::as_bool)
         };
+        let hook_number = |key: &str| {
+            hook_table
+                .and_then(|h| h.get(key))
+                .and_then(toml::Value::as_integer)
+                .map_or(0, |n| n.max(0) as u64)
+        };
         let hook = HookSettings {
             block_all: hook_table
                 .and_then(|h| h.get("block"))
@@ -1023,6 +1168,8 @@ impl RuleSet {
                 == Some("all"),
             honor_new_suppressions: hook_flag("honor_new_suppressions").unwrap_or(false),
             fail_closed: hook_flag("fail_closed").unwrap_or(false),
+            max_file_size: hook_number("max_file_size"),
+            time_budget_ms: hook_number("time_budget_ms"),
         };
         Ok(RuleSet {
             hook,
