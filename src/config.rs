@@ -27,7 +27,7 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 1024 * 1024;
 
 /// Shared project facts: section → allowed keys. Rules read these through
 /// their instance's `[shared]` mapping.
-const SECTIONS: &[(&str, &[&str])] = &[
+pub const SECTIONS: &[(&str, &[&str])] = &[
     ("gateway", &["url", "forbidden_hosts", "owned_hosts"]),
     ("oauth", &["owner", "allow"]),
     ("supabase", &["tables", "columns", "service_role_factories"]),
@@ -40,7 +40,6 @@ const SECTIONS: &[(&str, &[&str])] = &[
 /// is one.
 #[derive(Debug, thiserror::Error, Diagnostic)]
 #[error("{message}")]
-#[diagnostic(code(plumbline::config))]
 pub struct ConfigError {
     pub message: String,
     #[source_code]

@@ -20,6 +20,8 @@ pub enum SkipReason {
     Binary,
     NotUtf8,
     TooLarge,
+    /// Named on the command line, but of a type plumbline does not read.
+    Unsupported,
     /// A FIFO, device or socket named on the command line: never read
     /// (reading a FIFO waits for a writer forever).
     NotRegularFile,
@@ -31,6 +33,7 @@ impl SkipReason {
             SkipReason::Binary => "binary",
             SkipReason::NotUtf8 => "not UTF-8",
             SkipReason::TooLarge => "too large",
+            SkipReason::Unsupported => "unsupported type",
             SkipReason::NotRegularFile => "not a regular file",
         }
     }
@@ -60,6 +63,9 @@ pub struct RunSummary {
     pub unreadable: Vec<(String, String)>,
     /// Per-file notes, e.g. a Rust file syn could not parse.
     pub notes: Vec<(String, String)>,
+    /// Files a walk found whose type plumbline does not read (listed with
+    /// `--verbose`; a file named on the command line is `skipped` instead).
+    pub unsupported: Vec<String>,
     /// Files a rule or parser failed on (a bug): the run ends with exit 2.
     pub internal_errors: Vec<(String, String)>,
 }
@@ -107,6 +113,9 @@ pub struct Engine {
     base_layers: Vec<Arc<ConfigFile>>,
     cache: Mutex<HashMap<PathBuf, Arc<DirRules>>>,
     pub max_file_size: Option<u64>,
+    /// Apply `[files] exclude` to files named on the command line too
+    /// (`--force-exclude`), not only to files found by walking.
+    pub force_exclude: bool,
 }
 
 impl Engine {
@@ -148,6 +157,7 @@ impl Engine {
             base_layers,
             cache: Mutex::new(HashMap::new()),
             max_file_size: None,
+            force_exclude: false,
         })
     }
 
@@ -171,6 +181,7 @@ impl Engine {
             base_layers,
             cache: Mutex::new(HashMap::new()),
             max_file_size: None,
+            force_exclude: false,
         })
     }
 
@@ -189,6 +200,7 @@ impl Engine {
             base_layers: layers,
             cache: Mutex::new(HashMap::new()),
             max_file_size: None,
+            force_exclude: false,
         })
     }
 
@@ -272,6 +284,7 @@ impl Engine {
         let (outcomes, mut summary) = self.lint_paths(paths, options)?;
         let findings = join_outcomes(outcomes, &mut summary);
         summary.skipped.sort();
+        summary.unsupported.sort();
         summary.unreadable.sort();
         summary.notes.sort();
         summary.internal_errors.sort();
@@ -341,8 +354,16 @@ impl Engine {
                         .any(|p| p.starts_with("**") || p.starts_with(&format!("{project}/"))))
         });
 
+        let unsupported = Mutex::new(Vec::new());
         let visit = |path: &Path, explicit: bool| {
             let Some(language) = Language::from_path(&path.to_string_lossy()) else {
+                let display = display_path(&self.cwd, path);
+                if explicit {
+                    let reason = SkipReason::Unsupported;
+                    skipped.lock().expect("skip list").push((display, reason));
+                } else {
+                    unsupported.lock().expect("unsupported list").push(display);
+                }
                 return;
             };
             if path
@@ -360,7 +381,7 @@ impl Engine {
                 }
             };
             let project = self.project_path(path);
-            if !explicit && is_excluded(&rules, &project) {
+            if (!explicit || self.force_exclude) && is_excluded(&rules, &project) {
                 return;
             }
             let display = display_path(&self.cwd, path);
@@ -387,7 +408,9 @@ impl Engine {
                 }
             };
             scanned.fetch_add(1, Ordering::Relaxed);
-            let source = Arc::new(SourceFile::new(display, project, text));
+            let source = Arc::new(
+                SourceFile::new(display, project, text).with_disk_path(path.to_path_buf()),
+            );
             let outcome = lint_source_as(&rules, source, language, &parsed, &|_| true);
             if !outcome.findings.is_empty()
                 || !outcome.facts.is_empty()
@@ -418,6 +441,7 @@ impl Engine {
             skipped: skipped.into_inner().expect("skip list"),
             unreadable: unreadable.into_inner().expect("unreadable list"),
             notes: Vec::new(),
+            unsupported: unsupported.into_inner().expect("unsupported list"),
             internal_errors: Vec::new(),
         };
         summary.unreadable.extend(

@@ -12,8 +12,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::finding::{Finding, Fix};
+use crate::fsutil::WriteOptions;
 use crate::lang::{Family, Language, ParsedFile};
 use crate::source::{digest, SourceFile};
+
+mod keys;
 
 /// The rewrite of one file.
 #[derive(Debug)]
@@ -24,6 +27,8 @@ pub struct FilePlan {
     pub after: String,
     /// How many findings the rewrite fixes.
     pub fixes: usize,
+    /// Why fixes of this file were left out.
+    dropped: Vec<String>,
 }
 
 /// Why a file with fixes was left alone.
@@ -33,59 +38,126 @@ pub struct Skipped {
     pub reason: String,
 }
 
-/// Plans the rewrite of every file that has fixable findings. `cwd` is what
-/// display paths are relative to.
+/// Plans the rewrite of every file that has fixable findings. A finding
+/// names its file by the exact path it was read from; `cwd` resolves the
+/// display path of one that has none.
 pub fn plan(cwd: &Path, findings: &[Finding]) -> (Vec<FilePlan>, Vec<Skipped>) {
-    let mut by_file: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    let mut by_file: BTreeMap<PathBuf, Vec<&Finding>> = BTreeMap::new();
     for finding in findings.iter().filter(|f| f.fix.is_some()) {
-        by_file.entry(finding.path()).or_default().push(finding);
+        let path = finding
+            .source
+            .disk_path()
+            .map_or_else(|| cwd.join(finding.path()), Path::to_path_buf);
+        by_file.entry(path).or_default().push(finding);
     }
     let mut plans = Vec::new();
     let mut skipped = Vec::new();
-    for (display, findings) in by_file {
-        let skip = |reason: String| Skipped {
-            display: display.to_string(),
-            reason,
-        };
-        let path = cwd.join(display);
-        let before = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) => {
-                skipped.push(skip(format!("cannot read it: {e}")));
-                continue;
+    for (path, findings) in by_file {
+        let display = findings[0].path().to_string();
+        match plan_file(path, &display, &findings) {
+            Ok(Some(plan)) => plans.push(plan),
+            Ok(None) => {}
+            Err(reason) => skipped.push(Skipped { display, reason }),
+        }
+        // A fix dropped for a duplicate key is reported, the rest still
+        // apply.
+        if let Some(plan) = plans.last_mut() {
+            for reason in std::mem::take(&mut plan.dropped) {
+                skipped.push(Skipped {
+                    display: plan.display.clone(),
+                    reason,
+                });
             }
-        };
-        if digest(&before) != findings[0].source.read_digest() {
-            skipped.push(skip("it changed on disk since it was linted".to_string()));
-            continue;
         }
-        let language = findings[0].source.language();
-        if let Some(problem) = language.and_then(|l| syntax_problem(l, &before)) {
-            skipped.push(skip(format!(
-                "plumbline could not parse it ({problem}); no fix touches a file it cannot parse"
-            )));
-            continue;
-        }
-        let fixes: Vec<&Fix> = findings.iter().filter_map(|f| f.fix.as_ref()).collect();
-        let (after, applied) = apply_fixes(&before, &fixes);
-        if applied == 0 || after == before {
-            continue;
-        }
-        if let Some(problem) = language.and_then(|l| syntax_problem(l, &after)) {
-            skipped.push(skip(format!(
-                "the fixed text would not parse ({problem}); left unchanged"
-            )));
-            continue;
-        }
-        plans.push(FilePlan {
-            path,
-            display: display.to_string(),
-            before,
-            after,
-            fixes: applied,
-        });
     }
     (plans, skipped)
+}
+
+/// Plans one file's rewrite: `Ok(None)` when nothing changes, `Err` with
+/// the reason it is left alone.
+fn plan_file(
+    path: PathBuf,
+    display: &str,
+    findings: &[&Finding],
+) -> Result<Option<FilePlan>, String> {
+    let bytes = std::fs::read(&path).map_err(|e| format!("cannot read it: {e}"))?;
+    let before = String::from_utf8(bytes).map_err(|_| "it is no longer UTF-8".to_string())?;
+    if digest(&before) != findings[0].source.read_digest() {
+        return Err("it changed on disk since it was linted".to_string());
+    }
+    let language = findings[0].source.language();
+    if let Some(problem) = language.and_then(|l| syntax_problem(l, &before)) {
+        return Err(format!(
+            "plumbline could not parse it ({problem}); no fix touches a file it cannot parse"
+        ));
+    }
+    let fixes: Vec<&Fix> = findings.iter().filter_map(|f| f.fix.as_ref()).collect();
+    let (fixes, dropped) = match language {
+        Some(language) => without_duplicate_keys(language, &before, &fixes),
+        None => (fixes, Vec::new()),
+    };
+    let (after, applied) = apply_fixes(&before, &fixes);
+    if applied == 0 || after == before {
+        return match dropped.into_iter().next() {
+            Some(reason) => Err(reason),
+            None => Ok(None),
+        };
+    }
+    if let Some(problem) = language.and_then(|l| syntax_problem(l, &after)) {
+        return Err(format!(
+            "the fixed text would not parse ({problem}); left unchanged"
+        ));
+    }
+    Ok(Some(FilePlan {
+        path,
+        display: display.to_string(),
+        before,
+        after,
+        fixes: applied,
+        dropped,
+    }))
+}
+
+/// Keeps the fixes that, applied together, give no mapping in a JSON or
+/// YAML file a key it did not have twice before (a parser would keep one
+/// of the two and silently drop the other). Returns the kept fixes and a
+/// reason for each dropped one.
+fn without_duplicate_keys<'f>(
+    language: Language,
+    before: &str,
+    fixes: &[&'f Fix],
+) -> (Vec<&'f Fix>, Vec<String>) {
+    let format = match language {
+        Language::Json => keys::Format::Json,
+        Language::Yaml => keys::Format::Yaml,
+        _ => return (fixes.to_vec(), Vec::new()),
+    };
+    let baseline = keys::duplicates(format, before);
+    let mut kept: Vec<&Fix> = Vec::new();
+    let mut dropped = Vec::new();
+    for fix in fixes {
+        let mut candidate = kept.clone();
+        candidate.push(fix);
+        let (after, _) = apply_fixes(before, &candidate);
+        let duplicates = keys::duplicates(format, &after);
+        match duplicates
+            .iter()
+            .find(|(key, n)| baseline.get(*key).is_none_or(|was| was < n))
+        {
+            Some((key, _)) => {
+                let line = before[..fix.span.start.min(before.len())]
+                    .matches('\n')
+                    .count()
+                    + 1;
+                dropped.push(format!(
+                    "skipped the fix on line {line}: it would make `{key}` a duplicate key of its \
+                     mapping; merge the two entries by hand"
+                ));
+            }
+            None => kept.push(fix),
+        }
+    }
+    (kept, dropped)
 }
 
 /// Applies non-overlapping fixes, last first so earlier spans stay valid.
@@ -148,20 +220,30 @@ fn syntax_problem(language: Language, text: &str) -> Option<String> {
     }
 }
 
-/// Writes each plan, unless its file changed since it was read.
+/// Writes each plan, unless its file changed since it was read: the
+/// content is compared once more right before the rename.
 pub fn write(plans: &[FilePlan]) -> Vec<(String, Result<usize, String>)> {
+    write_with(plans, None)
+}
+
+/// [`write`], calling `before_check` with each file's path after its new
+/// text is written and synced and before the last comparison.
+#[doc(hidden)]
+pub fn write_with(
+    plans: &[FilePlan],
+    before_check: Option<&dyn Fn(&Path)>,
+) -> Vec<(String, Result<usize, String>)> {
     plans
         .iter()
         .map(|plan| {
-            let outcome = match std::fs::read_to_string(&plan.path) {
-                Ok(now) if now != plan.before => {
-                    Err("it changed on disk while fixing; left unchanged".to_string())
-                }
-                Err(e) => Err(format!("cannot read it: {e}")),
-                Ok(_) => crate::fsutil::write_atomically(&plan.path, plan.after.as_bytes(), None)
-                    .map(|()| plan.fixes)
-                    .map_err(|e| format!("cannot write it: {e}")),
+            let options = WriteOptions {
+                expected: Some(plan.before.as_bytes()),
+                before_check,
+                ..WriteOptions::default()
             };
+            let outcome = crate::fsutil::write_file(&plan.path, plan.after.as_bytes(), &options)
+                .map(|()| plan.fixes)
+                .map_err(|e| e.reason());
             (plan.display.clone(), outcome)
         })
         .collect()

@@ -20,6 +20,7 @@ pub mod lang;
 pub mod prefilter;
 pub mod report;
 pub mod rules;
+pub mod schema;
 pub mod source;
 pub mod suppress;
 pub mod testing;

@@ -17,6 +17,9 @@ pub struct SourceFile {
     /// Digest of the text as read, when `text` is a masked copy (secrets
     /// replaced by `*`), so a fix can still tell whether the file changed.
     read_digest: Option<u64>,
+    /// The path the text was read from, exactly (a name need not be UTF-8):
+    /// what `--fix` rewrites. `None` for text that is not on disk.
+    disk_path: Option<PathBuf>,
 }
 
 impl SourceFile {
@@ -27,7 +30,19 @@ impl SourceFile {
             text,
             line_starts: std::sync::OnceLock::new(),
             read_digest: None,
+            disk_path: None,
         }
+    }
+
+    /// Records the path the text was read from.
+    pub fn with_disk_path(mut self, path: PathBuf) -> Self {
+        self.disk_path = Some(path);
+        self
+    }
+
+    /// The path the text was read from, when it came from disk.
+    pub fn disk_path(&self) -> Option<&Path> {
+        self.disk_path.as_deref()
     }
 
     /// A copy of `original` whose text is `masked` (same length, secrets
@@ -35,6 +50,7 @@ impl SourceFile {
     pub fn masked(original: &SourceFile, masked: String) -> Self {
         SourceFile {
             read_digest: Some(original.read_digest()),
+            disk_path: original.disk_path.clone(),
             ..SourceFile::new(
                 original.display.clone(),
                 original.project_path.clone(),

@@ -98,9 +98,11 @@ fn sorted_entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 }
 
 /// Lints one case with only its rule enabled, under `layers` (the
-/// project's rule files and root config). A folder case is its own project
-/// root and may hold its own `plumbline.toml`, layered over `layers`; a
-/// file case is rooted at its `fail/` or `pass/` folder.
+/// project's rule files and root config). A `plumbline.toml` in the rule's
+/// folder (`<rule>/plumbline.toml`, beside `fail/` and `pass/`) applies to
+/// all its cases; a folder case is its own project root and may hold its
+/// own `plumbline.toml`, layered over both; a file case is rooted at its
+/// `fail/` or `pass/` folder.
 pub fn lint_case(case: &Case, layers: &[Arc<ConfigFile>]) -> Result<Vec<Finding>, ConfigError> {
     let (root, target) = if case.path.is_dir() {
         (case.path.clone(), PathBuf::from("."))
@@ -115,6 +117,16 @@ pub fn lint_case(case: &Case, layers: &[Arc<ConfigFile>]) -> Result<Vec<Finding>
         ignore: Vec::new(),
     };
     let mut layers = layers.to_vec();
+    let shared = case
+        .path
+        .parent()
+        .and_then(Path::parent)
+        .map(|rule_dir| rule_dir.join("plumbline.toml"))
+        .filter(|p| p.is_file());
+    if let Some(shared) = shared {
+        let display = shared.display().to_string();
+        layers.push(Arc::new(ConfigFile::load(&shared, display)?));
+    }
     let own = case.path.join("plumbline.toml");
     if case.path.is_dir() && own.is_file() {
         let display = crate::engine::display_path(&root, &own);

@@ -192,6 +192,263 @@ fn rules_and_explain() {
 }
 
 #[test]
+fn explain_takes_a_kind_and_rules_lists_kinds() {
+    let dir = temp_project(&[]);
+    assert_cmd_snapshot!(plumbline(dir.path()).args(["rules", "--kinds"]));
+    assert_cmd_snapshot!(plumbline(dir.path()).args(["explain", "forbidden-host"]));
+    assert_cmd_snapshot!(plumbline(dir.path()).args(["explain", "forbiden-host"]));
+}
+
+#[test]
+fn explain_shows_each_section_once() {
+    let dir = temp_project(&[]);
+    for rule in [
+        "forbidden-gateway-host",
+        "credential-in-log",
+        "hardcoded-credential",
+    ] {
+        let out = plumbline(dir.path())
+            .args(["explain", rule])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        for heading in ["## Example", "## Options", "### Options", "### Example"] {
+            let count = text.lines().filter(|l| l.trim() == heading).count();
+            assert!(count <= 1, "{rule}: `{heading}` appears {count} times");
+        }
+        assert!(
+            !text.contains("kind\n\n## "),
+            "{rule}: a kind heading with nothing under it"
+        );
+    }
+}
+
+#[test]
+fn rule_lists_forgive_spaces_and_fail_on_takes_info() {
+    let dir = temp_project(&[("src/a.ts", VIOLATION)]);
+    let out = plumbline(dir.path())
+        .args([
+            "check",
+            "--format",
+            "concise",
+            "--select",
+            "forbidden-gateway-host, credential-in-log",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = plumbline(dir.path())
+        .args(["check", "--format", "concise", "--fail-on", "info"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn diff_refuses_a_format_and_config_shows_without_a_flag() {
+    let dir = temp_project(&[("src/a.ts", VIOLATION)]);
+    let out = plumbline(dir.path())
+        .args(["check", "--diff", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--diff prints a unified diff"));
+    let out = plumbline(dir.path()).arg("config").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("forbidden-gateway-host"));
+}
+
+#[test]
+fn stdin_is_linted_as_the_named_file() {
+    let dir = temp_project(&[("src/other.ts", "export const x = 1;\n")]);
+    let run = |args: &[&str], input: &str| {
+        let mut child = plumbline(dir.path())
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write as _;
+        // A run that refuses its arguments exits without reading stdin.
+        let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+        child.wait_with_output().unwrap()
+    };
+    let out = run(
+        &[
+            "check",
+            "--format",
+            "concise",
+            "--stdin-filename",
+            "src/new.ts",
+        ],
+        VIOLATION,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.starts_with("src/new.ts:1:"),
+        "the finding names the file stdin stands for: {stdout}"
+    );
+    // The same text under a name plumbline does not read is not linted.
+    let out = run(&["check", "--stdin-filename", "notes.md", "-"], VIOLATION);
+    assert_eq!(out.status.code(), Some(0));
+    // `-` alone cannot know the language.
+    let out = run(&["check", "-"], VIOLATION);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--stdin-filename"));
+}
+
+#[test]
+fn statistics_quiet_and_exit_zero() {
+    let dir = temp_project(&[("src/a.ts", VIOLATION), ("src/b.ts", VIOLATION)]);
+    assert_cmd_snapshot!(plumbline(dir.path()).args(["check", "--statistics"]));
+    let out = plumbline(dir.path())
+        .args(["check", "--format", "concise", "--quiet", "--exit-zero"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        stdout.lines().count(),
+        2,
+        "two findings, no summary: {stdout}"
+    );
+}
+
+#[test]
+fn completions_and_rules_as_json() {
+    let dir = temp_project(&[]);
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = plumbline(dir.path())
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let script = String::from_utf8_lossy(&out.stdout);
+        assert!(script.contains("explain"), "{shell} completes subcommands");
+    }
+    let out = plumbline(dir.path())
+        .args(["rules", "--format", "json"])
+        .output()
+        .unwrap();
+    let rules: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"forbidden-gateway-host"), "{ids:?}");
+    let out = plumbline(dir.path())
+        .args(["rules", "--kinds", "--format", "json"])
+        .output()
+        .unwrap();
+    let kinds: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let host = kinds
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kind"] == "forbidden-host")
+        .expect("forbidden-host kind listed");
+    assert_eq!(host["rules"][0], "forbidden-gateway-host");
+}
+
+#[test]
+fn force_exclude_applies_excludes_to_named_files() {
+    let dir = temp_project(&[
+        (
+            "plumbline.toml",
+            "[files]\nexclude = [\"src/generated/**\"]\n",
+        ),
+        ("src/generated/client.ts", VIOLATION),
+    ]);
+    let code = |args: &[&str]| {
+        plumbline(dir.path())
+            .args(args)
+            .output()
+            .unwrap()
+            .status
+            .code()
+    };
+    assert_eq!(code(&["check", "src/generated/client.ts"]), Some(1));
+    assert_eq!(
+        code(&["check", "--force-exclude", "src/generated/client.ts"]),
+        Some(0)
+    );
+    assert_eq!(code(&["check", "--force-exclude", "."]), Some(0));
+    let hooks = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"),
+    )
+    .unwrap();
+    assert!(
+        hooks.contains("--force-exclude"),
+        "the pre-commit hook honours excludes"
+    );
+}
+
+#[test]
+fn files_plumbline_does_not_read_are_named() {
+    let dir = temp_project(&[
+        ("notes.md", VIOLATION),
+        ("src/a.ts", "export const a = 1;\n"),
+    ]);
+    assert_cmd_snapshot!(plumbline(dir.path()).args(["check", "notes.md"]));
+    let out = plumbline(dir.path())
+        .args(["check", "--verbose", "--format", "concise"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("not read notes.md: not a file type plumbline reads"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn concise_output_is_coloured_on_request() {
+    let dir = temp_project(&[("src/a.ts", VIOLATION)]);
+    let run = |color: &str| {
+        let out = plumbline(dir.path())
+            .args(["check", "--format", "concise", "--color", color])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(run("always").contains("\x1b[1;31merror[forbidden-gateway-host]\x1b[0m"));
+    assert!(!run("never").contains('\x1b'));
+}
+
+#[test]
+fn test_command_names_an_unknown_rule() {
+    let dir = temp_project(&[]);
+    let out = plumbline(dir.path())
+        .args(["test", "--rule", "forbiden-gateway-host"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("unknown rule `forbiden-gateway-host`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("did you mean `forbidden-gateway-host`"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn config_show_prints_effective_options() {
     let dir = temp_project(&[(
         "plumbline.toml",
@@ -239,7 +496,7 @@ fn demo_app_human_report() {
 }
 
 #[test]
-fn broken_pipe_exits_quietly() {
+fn broken_pipe_exits_quietly_with_the_findings_status() {
     let files: Vec<(String, &str)> = (0..400)
         .map(|i| (format!("src/f{i}.ts"), VIOLATION))
         .collect();
@@ -253,7 +510,8 @@ fn broken_pipe_exits_quietly() {
         .unwrap();
     drop(child.stdout.take());
     let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    // The verdict is the findings', whoever stopped reading.
+    assert_eq!(out.status.code(), Some(1));
     assert!(
         out.stderr.is_empty(),
         "{}",

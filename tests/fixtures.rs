@@ -3,9 +3,6 @@
 
 use std::path::{Path, PathBuf};
 
-use std::sync::Arc;
-
-use plumbline::config::ConfigFile;
 use plumbline::report::human::{render, Style};
 use plumbline::rules::builtin_rules;
 use plumbline::testing::{self, Case, Outcome};
@@ -29,29 +26,15 @@ fn cases(dir: &Path) -> Vec<PathBuf> {
     cases
 }
 
-/// Lints one case with only `rule` enabled, the way `plumbline test` runs
-/// a project's cases: a folder case is its own project root (its own
-/// `plumbline.toml` layered over the rule's shared one); a file case is
-/// rooted at its `fail/` or `pass/` folder.
+/// Lints one case with only `rule` enabled, exactly as `plumbline test`
+/// runs a project's cases (the rule folder's `plumbline.toml` included).
 fn lint_case(rule: &str, case: &Path) -> Vec<plumbline::Finding> {
-    let shared = case
-        .parent()
-        .and_then(Path::parent)
-        .map(|rule_dir| rule_dir.join("plumbline.toml"))
-        .filter(|p| p.is_file());
-    let layers: Vec<Arc<ConfigFile>> = shared
-        .map(|path| {
-            let file = ConfigFile::load(&path, path.display().to_string())
-                .unwrap_or_else(|e| panic!("{}: config error: {e}", path.display()));
-            vec![Arc::new(file)]
-        })
-        .unwrap_or_default();
     let case = Case {
         rule: rule.to_string(),
         outcome: Outcome::Fail,
         path: case.to_path_buf(),
     };
-    testing::lint_case(&case, &layers).unwrap_or_else(|e| panic!("{}: {e}", case.path.display()))
+    testing::lint_case(&case, &[]).unwrap_or_else(|e| panic!("{}: {e}", case.path.display()))
 }
 
 #[test]

@@ -304,7 +304,7 @@ fn project_rules_are_listed_explained_in_sarif_and_tested() {
     let (code, out, _) = plumbline(root, &["explain", "no-old-crm"]);
     assert_eq!(code, 0);
     assert!(
-        out.contains("We moved to the new CRM") && out.contains("`hosts`"),
+        out.contains("We moved to the new CRM") && out.contains("`hosts = "),
         "{out}"
     );
     let (_, out, _) = plumbline(root, &["check", "--format", "sarif"]);

@@ -66,12 +66,32 @@ pub struct CheckArgs {
     /// nothing; exit 1 when there is something to fix.
     #[arg(long, conflicts_with = "write_baseline")]
     pub diff: bool,
+    /// Lint standard input as the content of this file (its name picks the
+    /// language and the rules in force); give `-` or no path.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<PathBuf>,
+    /// Print the findings and nothing else: no summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Print how many findings each rule has, instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Exit 0 even when there are findings (errors of plumbline itself
+    /// still exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Apply `[files] exclude` to files named on the command line (and to
+    /// --stdin-filename), as hooks that pass file names want; without it a
+    /// named file is linted even when excluded.
+    #[arg(long)]
+    pub force_exclude: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum FailOn {
     Error,
     Warning,
+    Info,
 }
 
 impl FailOn {
@@ -79,15 +99,41 @@ impl FailOn {
         match self {
             FailOn::Error => Severity::Error,
             FailOn::Warning => Severity::Warning,
+            FailOn::Info => Severity::Info,
         }
     }
 }
 
+/// Rule ids as given to `--select`/`--ignore`: `"a, b"` and `a,,b` mean
+/// `a` and `b`.
+fn rule_list(ids: &[String]) -> Vec<String> {
+    ids.iter()
+        .map(|id| id.trim())
+        .filter(|id| !id.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
+    if args.diff && args.format != Format::Human {
+        eprintln!(
+            "plumbline: --diff prints a unified diff and takes no --format; \
+             drop --format, or use --fix to apply the fixes and report in that format"
+        );
+        return Ok(ExitStatus::Error);
+    }
     let cwd = super::current_dir()?;
+    let from_stdin = match stdin_mode(&args) {
+        Ok(mode) => mode,
+        Err(message) => {
+            eprintln!("plumbline: {message}");
+            return Ok(ExitStatus::Error);
+        }
+    };
     let missing: Vec<&PathBuf> = args
         .paths
         .iter()
+        .filter(|p| p.as_os_str() != "-")
         .filter(|p| std::fs::symlink_metadata(cwd.join(p)).is_err())
         .collect();
     if !missing.is_empty() {
@@ -97,8 +143,8 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
         return Ok(ExitStatus::Error);
     }
     let overrides = Overrides {
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
+        select: rule_list(&args.select),
+        ignore: rule_list(&args.ignore),
     };
     let config = args
         .config
@@ -113,6 +159,7 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
         }
     };
     engine.max_file_size = args.max_file_size;
+    engine.force_exclude = args.force_exclude;
     let walk = WalkOptions {
         no_ignore: args.no_ignore,
         threads: args.threads,
@@ -128,8 +175,19 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
         },
         None => None,
     };
-    let (mut result, linted) = match &args.changed_since {
-        Some(reference) => {
+    let (mut result, linted) = match (&from_stdin, &args.changed_since) {
+        (Some(name), _) => match lint_stdin(&engine, name) {
+            Ok(result) => (result, None),
+            Err(StdinError::Config(e)) => {
+                print_error(&e);
+                return Ok(ExitStatus::Error);
+            }
+            Err(StdinError::Read(message)) => {
+                eprintln!("plumbline: {message}");
+                return Ok(ExitStatus::Error);
+            }
+        },
+        (None, Some(reference)) => {
             let run = changed::changed_files(&cwd, reference)
                 .map_err(miette::Report::new)
                 .and_then(|files| {
@@ -144,7 +202,7 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
                 }
             }
         }
-        None => match engine.check_paths(&args.paths, &walk) {
+        (None, None) => match engine.check_paths(&args.paths, &walk) {
             Ok(result) => (result, None),
             Err(e) => {
                 print_error(&e);
@@ -160,7 +218,7 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
         if let Err(e) =
             crate::fsutil::write_atomically(&cwd.join(path), recorded.to_json().as_bytes(), None)
         {
-            writeln!(stderr, "plumbline: cannot write {}: {e}", path.display())?;
+            writeln!(stderr, "plumbline: {e}")?;
             return Ok(ExitStatus::Error);
         }
         writeln!(out, "{}", report::summary_line(&result))?;
@@ -240,6 +298,15 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
             .findings
             .retain(|f| !(f.fix.is_some() && fixed_files.contains(f.path())));
     }
+    let threshold = args.fail_on.threshold();
+    let failing = result.findings.iter().any(|f| f.severity >= threshold);
+    let status = if failing && !args.exit_zero {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Clean
+    };
+    // A reader that stops early (`| head`) must not change the verdict.
+    super::set_status_on_closed_pipe(status);
     let summary_line = || {
         let mut line = report::summary_line(&result);
         if let Some(applied) = &applied {
@@ -268,6 +335,12 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
         _ => Vec::new(),
     };
     match args.format {
+        Format::Human | Format::Concise if args.statistics => {
+            write_statistics(sink, &result.findings)?;
+            if !args.quiet {
+                writeln!(sink, "{}", summary_line())?;
+            }
+        }
         Format::Human | Format::Concise => {
             if args.format == Format::Human {
                 let style = human::Style {
@@ -276,7 +349,8 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
                 };
                 human::write(sink, &result.findings, style)?;
             } else {
-                report::concise::write(sink, &result.findings)?;
+                let color = args.output.is_none() && args.color.enabled(io::stdout().is_terminal());
+                report::concise::write_styled(sink, &result.findings, color)?;
             }
             if args.verbose {
                 report::write_details(sink, &result)?;
@@ -284,7 +358,9 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
                     applied.write_fixed(sink)?;
                 }
             }
-            writeln!(sink, "{}", summary_line())?;
+            if !args.quiet {
+                writeln!(sink, "{}", summary_line())?;
+            }
         }
         Format::Json => report::json::write(sink, &result)?,
         Format::Sarif => report::sarif::write(sink, &result, &rules)?,
@@ -306,22 +382,115 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
         writeln!(stderr, "plumbline: {}", applied.summary())?;
     }
     if let Some(path) = &args.output {
-        if let Err(e) = crate::fsutil::write_atomically(path, &buffer, None) {
-            writeln!(stderr, "plumbline: cannot write {}: {e}", path.display())?;
+        // A FIFO or character device named here (`/dev/stdout`, a pipe)
+        // is written into as it is; anything else is replaced atomically.
+        let options = crate::fsutil::WriteOptions {
+            stream_into_devices: true,
+            ..Default::default()
+        };
+        if let Err(e) = crate::fsutil::write_file(path, &buffer, &options) {
+            writeln!(stderr, "plumbline: {e}")?;
             return Ok(ExitStatus::Error);
         }
-        writeln!(out, "{}", summary_line())?;
+        if !args.quiet {
+            writeln!(out, "{}", summary_line())?;
+        }
     }
     if !result.summary.internal_errors.is_empty() {
         return Ok(ExitStatus::Error);
     }
-    let threshold = args.fail_on.threshold();
-    let failing = result.findings.iter().any(|f| f.severity >= threshold);
-    Ok(if failing {
-        ExitStatus::Findings
-    } else {
-        ExitStatus::Clean
-    })
+    Ok(status)
+}
+
+/// The file name standard input stands for, when the run reads it:
+/// `--stdin-filename NAME` with no path or with `-`.
+fn stdin_mode(args: &CheckArgs) -> Result<Option<PathBuf>, String> {
+    let dash = args.paths.iter().any(|p| p.as_os_str() == "-");
+    match (&args.stdin_filename, dash) {
+        (None, false) => Ok(None),
+        (None, true) => Err(
+            "`-` reads standard input; name the file it stands for with \
+             --stdin-filename NAME (the name picks the language and the rules)"
+                .into(),
+        ),
+        (Some(_), _) if args.paths.iter().any(|p| p.as_os_str() != "-") => {
+            Err("--stdin-filename lints standard input only; give no other path".into())
+        }
+        (Some(_), _) if args.fix || args.diff || args.changed_since.is_some() => Err(
+            "--fix, --diff and --changed-since read files on disk; they do not combine with \
+             --stdin-filename"
+                .into(),
+        ),
+        (Some(name), _) => Ok(Some(name.clone())),
+    }
+}
+
+enum StdinError {
+    Config(crate::config::ConfigError),
+    Read(String),
+}
+
+/// Lints standard input as if it were the file `name`, with the rules in
+/// force in its folder; a finding that depends on other files is decided
+/// with the facts of the project on disk.
+fn lint_stdin(engine: &Engine, name: &std::path::Path) -> Result<RunResult, StdinError> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|e| StdinError::Read(format!("cannot read standard input: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        StdinError::Read(format!(
+            "standard input is not UTF-8 (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    let source = engine.source(name, text);
+    let absolute = engine.cwd().join(name);
+    let dir = absolute.parent().unwrap_or(engine.root());
+    let rules = engine.rules_for_dir(dir).map_err(StdinError::Config)?;
+    let mut summary = crate::engine::RunSummary::default();
+    let project_path = source.project_path().to_string();
+    if engine.force_exclude && crate::engine::is_excluded(&rules, &project_path) {
+        return Ok(RunResult {
+            findings: Vec::new(),
+            summary,
+        });
+    }
+    summary.files_scanned = 1;
+    let outcome = engine.lint_source(&rules, std::sync::Arc::new(source));
+    let needs_project = outcome.findings.iter().any(|f| !f.conditions.is_empty());
+    let mut outcomes = vec![outcome];
+    if needs_project {
+        outcomes.extend(
+            engine
+                .project_facts(&[project_path.as_str()])
+                .map_err(StdinError::Config)?,
+        );
+    }
+    let findings = crate::engine::join_outcomes(outcomes, &mut summary);
+    Ok(RunResult { findings, summary })
+}
+
+/// `--statistics`: findings per rule, most first.
+fn write_statistics(out: &mut dyn Write, findings: &[crate::finding::Finding]) -> io::Result<()> {
+    let mut counts: std::collections::BTreeMap<(&str, Severity), usize> = Default::default();
+    for finding in findings {
+        *counts
+            .entry((&*finding.rule, finding.severity))
+            .or_default() += 1;
+    }
+    let mut rows: Vec<_> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let width = rows
+        .iter()
+        .map(|((rule, _), _)| rule.len())
+        .max()
+        .unwrap_or(0);
+    for ((rule, severity), count) in rows {
+        writeln!(out, "{count:>5}  {rule:<width$}  {severity}")?;
+    }
+    Ok(())
 }
 
 /// With no config around the working folder, a project named on the

@@ -10,14 +10,22 @@ use super::{print_error, ConfigOptions, ExitStatus};
 #[derive(clap::Args, Debug)]
 pub struct ConfigArgs {
     /// Print the merged configuration, every rule with its effective
-    /// severity and options.
+    /// severity and options (what `plumbline config` does anyway).
     #[arg(long)]
     pub show: bool,
+    /// Print the JSON Schema of plumbline.toml instead (the repository's
+    /// plumbline.schema.json), for editors' TOML support.
+    #[arg(long, conflicts_with = "show")]
+    pub schema: bool,
     #[command(flatten)]
     pub config: ConfigOptions,
 }
 
 pub fn run(args: ConfigArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
+    if args.schema {
+        out.write_all(crate::schema::config_schema_text().as_bytes())?;
+        return Ok(ExitStatus::Clean);
+    }
     let cwd = super::current_dir()?;
     let engine = match Engine::new(&cwd, args.config.config.as_deref(), Overrides::default()) {
         Ok(e) => e,
@@ -33,10 +41,6 @@ pub fn run(args: ConfigArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
             return Ok(ExitStatus::Error);
         }
     };
-    if !args.show {
-        eprintln!("plumbline: nothing to do; try `plumbline config --show`");
-        return Ok(ExitStatus::Error);
-    }
     let root = crate::source::slash_path(engine.root());
     writeln!(out, "# project root: {root}")?;
     let mut doc = toml::Table::new();

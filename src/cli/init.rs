@@ -1,29 +1,39 @@
 //! `plumbline init --agent AGENT`: registers `plumbline hook AGENT` in the
-//! agent's project settings file.
+//! agent's project settings file, in the project root (the folder of the
+//! outermost `plumbline.toml`, else the git work tree's root, else the
+//! current folder).
 //!
-//! The file is merged into, never replaced: other hooks, matchers and
-//! unrelated keys stay where they are, in their order. An entry whose command
-//! already runs `plumbline hook` counts as installed, so running `init` twice
-//! changes nothing. The new text goes to a temporary file in the same folder,
-//! is synced and renamed over the original (whose permissions it keeps). A
-//! file that is not valid JSON, or whose `hooks` is not what the agent
-//! expects, is left untouched and reported with its line and column.
+//! The file is edited in place, never re-serialized: the hook entry is
+//! inserted as text beside the entries already there, so every other byte
+//! (number text, key order, duplicate keys, line endings, indentation, a
+//! UTF-8 byte order mark) stays as it was. An entry whose command already
+//! runs `plumbline hook` counts as installed, so running `init` twice
+//! changes nothing. The new text is written through the one safe writing
+//! path (`fsutil`). A file that is not valid JSON, or whose `hooks` is not
+//! what the agent expects, is left untouched and reported with its line and
+//! column.
+//!
+//! The command is `plumbline hook AGENT` only when the `plumbline` found on
+//! `PATH` is this very binary; otherwise it is this binary's absolute path,
+//! quoted for the shell, so the hook runs rather than failing with 127.
+
+mod json_edit;
 
 use std::fmt;
 use std::fs;
 use std::io::{self, Write};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use miette::{NamedSource, SourceSpan};
-use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::hook::Agent;
 
 use super::{print_error, ExitStatus};
 
-/// What identifies plumbline's own hook entry in any agent's settings.
-const HOOK_MARKER: &str = "plumbline hook";
+/// A UTF-8 byte order mark, kept if a settings file starts with one.
+const BOM: &str = "\u{feff}";
 
 /// Hook timeout in seconds (Gemini takes milliseconds).
 const TIMEOUT_SECS: u64 = 10;
@@ -54,13 +64,23 @@ impl Agent {
             Agent::Claude => Registration {
                 file: ".claude/settings.json",
                 event: "PreToolUse",
-                matcher: Some("Write|Edit|MultiEdit|NotebookEdit|Bash"),
+                // Claude Code 2.1.332 has no MultiEdit tool; the name stays
+                // for older versions. Supabase's MCP server runs SQL.
+                matcher: Some(
+                    "Write|Edit|MultiEdit|NotebookEdit|Bash|mcp__supabase__execute_sql|mcp__supabase__apply_migration",
+                ),
                 versioned: false,
             },
             Agent::Gemini => Registration {
                 file: ".gemini/settings.json",
                 event: "BeforeTool",
-                matcher: Some("write_file|replace|run_shell_command"),
+                // Gemini's matcher is an unanchored regex: anchored, so an MCP
+                // tool whose name merely contains `write_file` is not sent.
+                // MCP tools are `mcp__SERVER__TOOL` in recent versions and
+                // `SERVER__TOOL` in older ones.
+                matcher: Some(
+                    "^(write_file|replace|run_shell_command|mcp__supabase__execute_sql|mcp__supabase__apply_migration|supabase__execute_sql|supabase__apply_migration)$",
+                ),
                 versioned: false,
             },
             Agent::Codex => Registration {
@@ -78,20 +98,22 @@ impl Agent {
             Agent::Copilot => Registration {
                 file: ".github/hooks/plumbline.json",
                 event: "preToolUse",
-                // Copilot's preToolUse has no matcher: the hook sees every tool.
+                // No matcher: the hook sees every tool and lets read-only ones
+                // through, so a tool Copilot adds is never skipped unseen.
                 matcher: None,
                 versioned: true,
             },
         }
     }
 
-    fn command(self) -> String {
-        format!("{HOOK_MARKER} {}", self.name())
+    /// The hook command for this agent, run through `program`.
+    fn command(self, program: &str) -> String {
+        format!("{program} hook {}", self.name())
     }
 
     /// The entry appended to `hooks.<event>`, in the agent's own format.
-    fn entry(self) -> Value {
-        let command = self.command();
+    fn entry(self, program: &str) -> Value {
+        let command = self.command(program);
         let matcher = self.registration().matcher.unwrap_or_default();
         match self {
             Agent::Claude => json!({
@@ -120,25 +142,37 @@ impl Agent {
             Agent::Cursor => {
                 json!({ "command": command, "matcher": matcher, "timeout": TIMEOUT_SECS })
             }
-            Agent::Copilot => json!({
-                "type": "command",
-                "bash": command,
-                "powershell": command,
-                "timeoutSec": TIMEOUT_SECS,
-            }),
+            Agent::Copilot => {
+                // PowerShell runs a quoted path only through `&`.
+                let powershell = if program.starts_with('\'') {
+                    format!("& {command}")
+                } else {
+                    command.clone()
+                };
+                json!({
+                    "type": "command",
+                    "bash": command,
+                    "powershell": powershell,
+                    "timeoutSec": TIMEOUT_SECS,
+                })
+            }
         }
     }
 
     /// A one-line reminder printed after a change, when the agent needs one.
-    fn note(self) -> Option<&'static str> {
+    fn notes(self) -> &'static [&'static str] {
         match self {
-            Agent::Codex => Some(
-                "Codex runs project hooks only in a trusted project, after you approve them in `/hooks`",
-            ),
-            Agent::Copilot => Some(
+            Agent::Codex => &[
+                "Codex skips project hooks until you trust the project and approve them in `/hooks`",
+            ],
+            Agent::Gemini => &[
+                "Gemini CLI skips project hooks until you trust this folder (folder trust)",
+            ],
+            Agent::Copilot => &[
+                "Copilot CLI skips project hooks until you trust this folder (`copilot -p` needs a trusted folder)",
                 "the Copilot cloud agent reads .github/hooks/ from the default branch: commit and merge it",
-            ),
-            _ => None,
+            ],
+            _ => &[],
         }
     }
 }
@@ -188,9 +222,10 @@ impl InitError {
 pub fn run(args: InitArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
     let cwd = super::current_dir()?;
     let root = project_root(&cwd);
-    match install(&root, args.agent) {
+    let program = hook_program();
+    match install(&root, args.agent, &program.text) {
         Ok(outcome) => {
-            report(out, &cwd, args.agent, &outcome)?;
+            report(out, &cwd, args.agent, &program, &outcome)?;
             Ok(ExitStatus::Clean)
         }
         Err(e) => {
@@ -200,33 +235,117 @@ pub fn run(args: InitArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
     }
 }
 
-/// The project root: the folder of the root config above `cwd`, else `cwd`.
+/// The project root: the folder of the outermost config above `cwd`, else
+/// the git work tree's root, else `cwd`.
 fn project_root(cwd: &Path) -> PathBuf {
     crate::config::discover(cwd)
         .and_then(|config| config.parent().map(Path::to_path_buf))
+        .or_else(|| crate::hook::git::Git::new(cwd).toplevel().ok())
         .unwrap_or_else(|| cwd.to_path_buf())
 }
 
-fn report(out: &mut dyn Write, cwd: &Path, agent: Agent, outcome: &Outcome) -> io::Result<()> {
-    let reg = agent.registration();
-    let hook = match reg.matcher {
-        Some(m) => format!("{} hook `{}` for {m}", reg.event, agent.command()),
-        None => format!("{} hook `{}`", reg.event, agent.command()),
+/// How the hook command names plumbline.
+pub(super) struct Program {
+    /// `plumbline`, or this binary's absolute path quoted for the shell.
+    pub(super) text: String,
+    /// Why the absolute path was chosen, when it was.
+    pub(super) why: Option<String>,
+}
+
+/// `plumbline` when the `plumbline` on `PATH` is this binary; otherwise
+/// this binary's absolute path, so the hook runs whatever `PATH` the agent
+/// has.
+pub(super) fn hook_program() -> Program {
+    let name = if cfg!(windows) {
+        "plumbline.exe"
+    } else {
+        "plumbline"
     };
-    match outcome {
-        Outcome::Created(path) => writeln!(out, "created {}: {hook}", shown(cwd, path))?,
-        Outcome::Updated(path) => writeln!(out, "updated {}: added {hook}", shown(cwd, path))?,
+    let exe = std::env::current_exe().and_then(fs::canonicalize).ok();
+    let on_path = std::env::var_os("PATH").and_then(|p| {
+        std::env::split_paths(&p)
+            .map(|d| d.join(name))
+            .find(|candidate| candidate.is_file())
+    });
+    let bare = |why: Option<String>| Program {
+        text: "plumbline".to_string(),
+        why,
+    };
+    let Some(exe) = exe else {
+        return bare(None);
+    };
+    let why = match &on_path {
+        Some(found) if fs::canonicalize(found).ok().as_ref() == Some(&exe) => return bare(None),
+        Some(found) => format!(
+            "the `plumbline` on PATH ({}) is another binary",
+            found.display()
+        ),
+        None => "`plumbline` is not on PATH".to_string(),
+    };
+    match exe.to_str() {
+        Some(path) => Program {
+            text: shell_quote(path),
+            why: Some(why),
+        },
+        None => bare(Some(format!(
+            "{why}, and this binary's path is not UTF-8: put plumbline on PATH"
+        ))),
+    }
+}
+
+/// Single-quotes `text` for a POSIX shell.
+pub(super) fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+fn report(
+    out: &mut dyn Write,
+    cwd: &Path,
+    agent: Agent,
+    program: &Program,
+    outcome: &Outcome,
+) -> io::Result<()> {
+    let reg = agent.registration();
+    let command = agent.command(&program.text);
+    let hook = match reg.matcher {
+        Some(m) => format!("{} hook `{command}` for {m}", reg.event),
+        None => format!("{} hook `{command}`", reg.event),
+    };
+    let path = match outcome {
+        Outcome::Created(path) => {
+            writeln!(out, "created {}: {hook}", shown(cwd, path))?;
+            path
+        }
+        Outcome::Updated(path) => {
+            writeln!(out, "updated {}: added {hook}", shown(cwd, path))?;
+            path
+        }
         Outcome::AlreadyPresent(path) => {
             writeln!(
                 out,
-                "already present: {} runs `{}`; nothing changed",
+                "already present: {} runs `plumbline hook {}`; nothing changed",
                 shown(cwd, path),
-                agent.command()
+                agent.name()
             )?;
-            return Ok(());
+            path
+        }
+    };
+    if !matches!(outcome, Outcome::AlreadyPresent(_)) {
+        if let Some(why) = &program.why {
+            writeln!(
+                out,
+                "note: {why}, so the hook runs this binary by its absolute path; edit the command if you move it"
+            )?;
         }
     }
-    if let Some(note) = agent.note() {
+    if fs::read(path).is_ok_and(|b| b.starts_with(BOM.as_bytes())) {
+        writeln!(
+            out,
+            "note: {} starts with a UTF-8 byte order mark; it was kept",
+            shown(cwd, path)
+        )?;
+    }
+    for note in agent.notes() {
         writeln!(out, "note: {note}")?;
     }
     Ok(())
@@ -237,8 +356,21 @@ fn shown(cwd: &Path, path: &Path) -> String {
     crate::source::slash_path(path.strip_prefix(cwd).unwrap_or(path))
 }
 
-/// Registers the hook for `agent` in the project at `root`.
-pub fn install(root: &Path, agent: Agent) -> Result<Outcome, InitError> {
+/// What the settings need for plumbline's entry.
+enum Needed {
+    /// An entry already runs `plumbline hook`.
+    Nothing,
+    /// An entry appended to the existing `hooks.<event>` list.
+    Entry,
+    /// `<event>` added to the existing `hooks` object.
+    Event,
+    /// `hooks` added to the top-level object.
+    Hooks,
+}
+
+/// Registers the hook for `agent` in the project at `root`; the hook runs
+/// `program` (`plumbline`, or a quoted absolute path).
+pub fn install(root: &Path, agent: Agent, program: &str) -> Result<Outcome, InitError> {
     let reg = agent.registration();
     let path = root.join(reg.file);
     if agent == Agent::Copilot {
@@ -247,68 +379,164 @@ pub fn install(root: &Path, agent: Agent) -> Result<Outcome, InitError> {
         }
     }
     let original = match fs::read(&path) {
-        Ok(bytes) => Some(String::from_utf8(bytes).map_err(|_| {
+        Ok(bytes) => Some(String::from_utf8(bytes).map_err(|e| {
             InitError::plain(format!(
-                "{} is not valid UTF-8; left it unchanged",
-                path.display()
+                "{} is not valid UTF-8 (byte {}); left it unchanged",
+                path.display(),
+                e.utf8_error().valid_up_to()
             ))
         })?),
         Err(e) if e.kind() == io::ErrorKind::NotFound => None,
         Err(e) => return Err(InitError::io("read", &path, &e)),
     };
-    let mut doc = match original.as_deref() {
+    let text = match original.as_deref() {
         // An empty file is an empty settings object.
-        None => Value::Object(Map::new()),
-        Some(text) if text.trim().is_empty() => Value::Object(Map::new()),
-        Some(text) => serde_json::from_str(text).map_err(|e| json_error(&path, text, &e))?,
+        None => fresh(agent, program),
+        Some(text) if text.trim_start_matches(BOM).trim().is_empty() => {
+            let bom = if text.starts_with(BOM) { BOM } else { "" };
+            format!("{bom}{}", fresh(agent, program))
+        }
+        Some(text) => {
+            let body = text.strip_prefix(BOM).unwrap_or(text);
+            let doc: Value = serde_json::from_str(body).map_err(|e| json_error(&path, body, &e))?;
+            let needed = needed(&doc, agent).map_err(|m| shape_error(&path, agent, &m))?;
+            let needs_version = reg.versioned && doc.get("version").is_none();
+            if matches!(needed, Needed::Nothing) {
+                return Ok(Outcome::AlreadyPresent(path));
+            }
+            let edited = edit(body, agent, program, &needed, needs_version);
+            format!("{}{edited}", &text[..text.len() - body.len()])
+        }
     };
-    let added = merge(&mut doc, agent).map_err(|message| shape_error(&path, agent, &message))?;
-    if !added {
-        return Ok(Outcome::AlreadyPresent(path));
-    }
-    let indent = original
-        .as_deref()
-        .map_or_else(|| "  ".to_string(), detect_indent);
-    let text = to_json(&doc, &indent)
-        .map_err(|e| InitError::plain(format!("cannot serialize settings: {e}")))?;
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| InitError::io("create", dir, &e))?;
+        fs::create_dir_all(dir).map_err(|e| InitError::io("create", dir, &e))?;
     }
     crate::fsutil::write_atomically(&path, text.as_bytes(), None)
-        .map_err(|e| InitError::io("write", &path, &e))?;
+        .map_err(|e| InitError::plain(e.to_string()))?;
     Ok(match original {
         None => Outcome::Created(path),
         Some(_) => Outcome::Updated(path),
     })
 }
 
-/// Adds plumbline's entry to `doc`. `Ok(false)` when one is there already;
-/// `Err` names the key whose type the agent would not accept.
-fn merge(doc: &mut Value, agent: Agent) -> Result<bool, String> {
+/// A new settings file holding only plumbline's entry.
+fn fresh(agent: Agent, program: &str) -> String {
+    let reg = agent.registration();
+    let mut root = Map::new();
+    if reg.versioned {
+        root.insert("version".into(), json!(1));
+    }
+    root.insert("hooks".into(), json!({ reg.event: [agent.entry(program)] }));
+    let style = json_edit::Style {
+        newline: "\n",
+        indent: "  ".into(),
+        pretty: true,
+    };
+    format!("{}\n", json_edit::render(&Value::Object(root), &style))
+}
+
+/// What `doc` needs; `Err` names the key whose type the agent would not
+/// accept. A repeated key counts by its last occurrence, as the agents'
+/// JSON readers take it.
+fn needed(doc: &Value, agent: Agent) -> Result<Needed, String> {
     let reg = agent.registration();
     let Value::Object(root) = doc else {
         return Err("the top level is not a JSON object".into());
     };
-    if reg.versioned && !root.contains_key("version") {
-        root.insert("version".into(), json!(1));
-    }
-    let hooks = root
-        .entry("hooks")
-        .or_insert_with(|| Value::Object(Map::new()));
+    let Some(hooks) = root.get("hooks") else {
+        return Ok(Needed::Hooks);
+    };
     let Value::Object(hooks) = hooks else {
         return Err("`hooks` is not an object".into());
     };
-    let list = hooks
-        .entry(reg.event)
-        .or_insert_with(|| Value::Array(Vec::new()));
+    let Some(list) = hooks.get(reg.event) else {
+        return Ok(Needed::Event);
+    };
     let Value::Array(list) = list else {
         return Err(format!("`hooks.{}` is not a list", reg.event));
     };
-    if list.iter().any(runs_plumbline) {
-        return Ok(false);
+    Ok(if list.iter().any(runs_plumbline) {
+        Needed::Nothing
+    } else {
+        Needed::Entry
+    })
+}
+
+/// Inserts what is `needed` into `text` (valid JSON whose shape `needed`
+/// checked), touching no other byte.
+fn edit(text: &str, agent: Agent, program: &str, needed: &Needed, needs_version: bool) -> String {
+    let reg = agent.registration();
+    let style = json_edit::Style::of(text);
+    let entry = agent.entry(program);
+    let root = json_edit::root(text);
+    let (root_members, root_close) = json_edit::members(text, root);
+    let last = |members: &[json_edit::Member], key: &str| {
+        members
+            .iter()
+            .rev()
+            .find(|m| m.key == key)
+            .map(|m| m.value.clone())
+    };
+    let wholes = |members: &[json_edit::Member]| -> Vec<Range<usize>> {
+        members.iter().map(|m| m.whole.clone()).collect()
+    };
+    let mut insertions = Vec::new();
+    let mut root_items = Vec::new();
+    if needs_version {
+        root_items.push(json_edit::Item {
+            key: Some("version"),
+            value: json!(1),
+        });
     }
-    list.push(agent.entry());
-    Ok(true)
+    match needed {
+        Needed::Nothing => {}
+        Needed::Hooks => root_items.push(json_edit::Item {
+            key: Some("hooks"),
+            value: json!({ reg.event: [entry] }),
+        }),
+        Needed::Event | Needed::Entry => {
+            let hooks = last(&root_members, "hooks").expect("`hooks` was found");
+            let (hook_members, hooks_close) = json_edit::members(text, hooks.start);
+            insertions.push(match (needed, last(&hook_members, reg.event)) {
+                (Needed::Entry, Some(list)) => {
+                    let (elements, list_close) = json_edit::elements(text, list.start);
+                    let item = json_edit::Item {
+                        key: None,
+                        value: entry,
+                    };
+                    json_edit::append(text, list.start, list_close, &elements, &[item], &style)
+                }
+                _ => {
+                    let member = json_edit::Item {
+                        key: Some(reg.event),
+                        value: json!([entry]),
+                    };
+                    json_edit::append(
+                        text,
+                        hooks.start,
+                        hooks_close,
+                        &wholes(&hook_members),
+                        &[member],
+                        &style,
+                    )
+                }
+            });
+        }
+    }
+    if !root_items.is_empty() {
+        insertions.push(json_edit::append(
+            text,
+            root,
+            root_close,
+            &wholes(&root_members),
+            &root_items,
+            &style,
+        ));
+    }
+    insertions.sort_by_key(|i| std::cmp::Reverse(i.at));
+    insertions
+        .iter()
+        .fold(text.to_string(), |text, insertion| insertion.apply(&text))
 }
 
 /// Whether a hook entry (or one of its nested `hooks`) runs `plumbline hook`.
@@ -316,10 +544,15 @@ fn runs_plumbline(entry: &Value) -> bool {
     let Value::Object(map) = entry else {
         return false;
     };
+    // `plumbline hook`, `/path/plumbline hook` or `'/path/plumbline' hook`.
     let command = ["command", "bash", "powershell"]
         .iter()
         .filter_map(|k| map.get(*k).and_then(Value::as_str))
-        .any(|c| c.contains(HOOK_MARKER));
+        .any(|c| {
+            ["plumbline hook", "plumbline' hook", "plumbline\" hook"]
+                .iter()
+                .any(|m| c.contains(m))
+        });
     command
         || map
             .get("hooks")
@@ -390,26 +623,6 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
     offset
 }
 
-/// The indentation of the first indented line, so a rewrite keeps the
-/// file's style (two spaces when there is none).
-fn detect_indent(text: &str) -> String {
-    text.lines()
-        .skip(1)
-        .map(|l| &l[..l.len() - l.trim_start_matches([' ', '\t']).len()])
-        .find(|ws| !ws.is_empty())
-        .unwrap_or("  ")
-        .to_string()
-}
-
-fn to_json(doc: &Value, indent: &str) -> serde_json::Result<String> {
-    let mut buf = Vec::new();
-    let formatter = serde_json::ser::PrettyFormatter::with_indent(indent.as_bytes());
-    let mut ser = serde_json::Serializer::with_formatter(&mut buf, formatter);
-    doc.serialize(&mut ser)?;
-    buf.push(b'\n');
-    Ok(String::from_utf8(buf).expect("serde_json writes UTF-8"))
-}
-
 impl fmt::Display for Agent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
@@ -453,7 +666,7 @@ mod tests {
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         fs::write(&path, CLAUDE_SETTINGS).unwrap();
 
-        let outcome = install(dir.path(), Agent::Claude).unwrap();
+        let outcome = install(dir.path(), Agent::Claude, "plumbline").unwrap();
         assert_eq!(outcome, Outcome::Updated(path.clone()));
 
         let doc = read(&path);
@@ -478,7 +691,10 @@ mod tests {
         assert_eq!(pre.len(), 2);
         assert_eq!(pre[0]["matcher"], "Bash");
         assert_eq!(pre[0]["hooks"][0]["command"], "./scripts/no-rm-rf.sh");
-        assert_eq!(pre[1]["matcher"], "Write|Edit|MultiEdit|NotebookEdit|Bash");
+        assert_eq!(
+            pre[1]["matcher"],
+            Agent::Claude.registration().matcher.unwrap()
+        );
         assert_eq!(pre[1]["hooks"][0]["type"], "command");
         assert_eq!(pre[1]["hooks"][0]["command"], "plumbline hook claude");
         assert_eq!(pre[1]["hooks"][0]["timeout"], 10);
@@ -502,13 +718,13 @@ mod tests {
             Agent::Copilot,
         ] {
             let dir = tempfile::tempdir().unwrap();
-            let first = install(dir.path(), agent).unwrap();
+            let first = install(dir.path(), agent, "plumbline").unwrap();
             let Outcome::Created(path) = first else {
                 panic!("{agent}: expected a new file, got {first:?}");
             };
             let before = fs::read(&path).unwrap();
             assert_eq!(
-                install(dir.path(), agent).unwrap(),
+                install(dir.path(), agent, "plumbline").unwrap(),
                 Outcome::AlreadyPresent(path.clone())
             );
             assert_eq!(fs::read(&path).unwrap(), before, "{agent}");
@@ -523,7 +739,7 @@ mod tests {
         let text = r#"{"hooks":{"PreToolUse":[{"matcher":"Edit","hooks":[{"type":"command","command":"/opt/bin/plumbline hook claude --fail-closed"}]}]}}"#;
         fs::write(&path, text).unwrap();
         assert_eq!(
-            install(dir.path(), Agent::Claude).unwrap(),
+            install(dir.path(), Agent::Claude, "plumbline").unwrap(),
             Outcome::AlreadyPresent(path.clone())
         );
         assert_eq!(fs::read_to_string(&path).unwrap(), text);
@@ -537,7 +753,7 @@ mod tests {
         let text = "{\n  \"hooks\": {\n    \"PreToolUse\": [,]\n  }\n}\n";
         fs::write(&path, text).unwrap();
 
-        let err = install(dir.path(), Agent::Claude).unwrap_err();
+        let err = install(dir.path(), Agent::Claude, "plumbline").unwrap_err();
         assert!(
             err.message.contains("settings.json:3:20:"),
             "{}",
@@ -557,7 +773,7 @@ mod tests {
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         let text = "{ \"hooks\": { \"BeforeTool\": {} } }\n";
         fs::write(&path, text).unwrap();
-        let err = install(dir.path(), Agent::Gemini).unwrap_err();
+        let err = install(dir.path(), Agent::Gemini, "plumbline").unwrap_err();
         assert!(
             err.message.contains("`hooks.BeforeTool` is not a list"),
             "{}",
@@ -571,11 +787,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         for agent in [Agent::Gemini, Agent::Codex, Agent::Cursor, Agent::Copilot] {
-            install(root, agent).unwrap();
+            install(root, agent, "plumbline").unwrap();
         }
         let gemini = read(&root.join(".gemini/settings.json"));
         let entry = &gemini["hooks"]["BeforeTool"][0];
-        assert_eq!(entry["matcher"], "write_file|replace|run_shell_command");
+        assert_eq!(
+            entry["matcher"],
+            Agent::Gemini.registration().matcher.unwrap()
+        );
         assert_eq!(entry["hooks"][0]["command"], "plumbline hook gemini");
         assert_eq!(entry["hooks"][0]["timeout"], 10_000);
 
@@ -616,7 +835,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            install(dir.path(), Agent::Cursor).unwrap(),
+            install(dir.path(), Agent::Cursor, "plumbline").unwrap(),
             Outcome::Updated(path.clone())
         );
         let doc = read(&path);
@@ -646,7 +865,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            install(dir.path(), Agent::Copilot).unwrap(),
+            install(dir.path(), Agent::Copilot, "plumbline").unwrap(),
             Outcome::AlreadyPresent(other)
         );
         assert!(!hooks.join("plumbline.json").exists());
@@ -661,7 +880,7 @@ mod tests {
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         fs::write(&path, "{}\n").unwrap();
         fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
-        install(dir.path(), Agent::Codex).unwrap();
+        install(dir.path(), Agent::Codex, "plumbline").unwrap();
         assert_eq!(
             fs::metadata(&path).unwrap().permissions().mode() & 0o777,
             0o600
@@ -677,7 +896,7 @@ mod tests {
         let link = dir.path().join(".claude/settings.json");
         fs::create_dir_all(link.parent().unwrap()).unwrap();
         std::os::unix::fs::symlink(&real, &link).unwrap();
-        install(dir.path(), Agent::Claude).unwrap();
+        install(dir.path(), Agent::Claude, "plumbline").unwrap();
         assert!(fs::symlink_metadata(&link)
             .unwrap()
             .file_type()
@@ -699,5 +918,21 @@ mod tests {
         assert_eq!(project_root(&sub), root);
         let bare = tempfile::tempdir().unwrap();
         assert_eq!(project_root(bare.path()), bare.path());
+    }
+
+    #[test]
+    fn the_hooks_snippets_are_what_init_writes() {
+        let snippets = Path::new(env!("CARGO_MANIFEST_DIR")).join("hooks");
+        for (agent, file) in [
+            (Agent::Claude, "claude-settings.json"),
+            (Agent::Gemini, "gemini-settings.json"),
+            (Agent::Codex, "codex-hooks.json"),
+            (Agent::Cursor, "cursor-hooks.json"),
+            (Agent::Copilot, "copilot-hooks.json"),
+        ] {
+            let snippet = read(&snippets.join(file));
+            let written: Value = serde_json::from_str(&fresh(agent, "plumbline")).unwrap();
+            assert_eq!(snippet, written, "hooks/{file}");
+        }
     }
 }

@@ -1,6 +1,14 @@
 //! `plumbline install` / `plumbline uninstall`: the git pre-commit hook
 //! file. A hook already there is kept and chained after plumbline's, never
 //! overwritten; uninstalling puts it back.
+//!
+//! A hook is plumbline's only when its text is exactly what `install`
+//! writes, up to the path of the plumbline binary it runs: a marker line
+//! alone proves nothing, since anyone can copy it. A hook that was
+//! plumbline's and has been edited is kept like any other hook (chained by
+//! `install`, refused by `uninstall`). A symlinked hook is never written
+//! through: it counts as someone else's, and chaining moves the link
+//! itself.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -10,7 +18,7 @@ use crate::source::relative_to;
 
 use super::ExitStatus;
 
-/// Marks a hook file as plumbline's own.
+/// The second line of plumbline's hook; names an edited copy in messages.
 const MARKER: &str = "# plumbline-managed-hook";
 /// Where a hook that was there before plumbline's is kept, beside it.
 const CHAINED: &str = "pre-commit.plumbline-chained";
@@ -27,25 +35,31 @@ pub fn install(_args: InstallArgs, out: &mut dyn Write) -> io::Result<ExitStatus
     };
     let hook = dir.join("pre-commit");
     let chained = dir.join(CHAINED);
-    let script = script(&command());
+    let program = super::init::hook_program();
+    let script = script(&program.text);
     let shown = hook.display();
-    match read_hook(&hook)? {
+    let existing = read_hook(&hook)?;
+    let kept = match existing {
         Existing::Ours(text) if text == script => {
             writeln!(
                 out,
                 "plumbline's pre-commit hook is already installed at {shown}"
             )?;
+            return Ok(ExitStatus::Clean);
         }
         Existing::Ours(_) => {
-            crate::fsutil::write_atomically(&hook, script.as_bytes(), Some(0o755))?;
+            write_hook(&hook, &script)?;
             writeln!(out, "updated plumbline's pre-commit hook at {shown}")?;
+            None
         }
         Existing::None => {
-            std::fs::create_dir_all(&dir)?;
-            crate::fsutil::write_atomically(&hook, script.as_bytes(), Some(0o755))?;
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| context(&format!("create {}", dir.display()), e))?;
+            write_hook(&hook, &script)?;
             writeln!(out, "installed plumbline's pre-commit hook at {shown}")?;
+            None
         }
-        Existing::Other => {
+        Existing::Edited | Existing::Other => {
             if std::fs::symlink_metadata(&chained).is_ok() {
                 eprintln!(
                     "plumbline: {shown} is not plumbline's and {} already exists; move one of them away first",
@@ -53,16 +67,36 @@ pub fn install(_args: InstallArgs, out: &mut dyn Write) -> io::Result<ExitStatus
                 );
                 return Ok(ExitStatus::Error);
             }
-            std::fs::rename(&hook, &chained)?;
-            if let Err(e) = crate::fsutil::write_atomically(&hook, script.as_bytes(), Some(0o755)) {
+            // `rename` moves a symlink itself, never what it points to.
+            std::fs::rename(&hook, &chained).map_err(|e| {
+                context(
+                    &format!("move {shown} to {} to keep it", chained.display()),
+                    e,
+                )
+            })?;
+            if let Err(e) = write_hook(&hook, &script) {
                 let _ = std::fs::rename(&chained, &hook);
                 return Err(e);
             }
-            writeln!(
-                out,
-                "installed plumbline's pre-commit hook at {shown}; the hook that was there is kept as {CHAINED} and runs after plumbline"
-            )?;
+            Some(matches!(existing, Existing::Edited))
         }
+    };
+    if let Some(edited) = kept {
+        let what = if edited {
+            "the edited copy of plumbline's hook that was there"
+        } else {
+            "the hook that was there"
+        };
+        writeln!(
+            out,
+            "installed plumbline's pre-commit hook at {shown}; {what} is kept as {CHAINED} and runs after plumbline"
+        )?;
+    }
+    if let Some(why) = &program.why {
+        writeln!(
+            out,
+            "note: {why}, so the hook runs this binary by its absolute path"
+        )?;
     }
     Ok(ExitStatus::Clean)
 }
@@ -76,20 +110,48 @@ pub fn uninstall(_args: UninstallArgs, out: &mut dyn Write) -> io::Result<ExitSt
     let shown = hook.display();
     match read_hook(&hook)? {
         Existing::Ours(_) if std::fs::symlink_metadata(&chained).is_ok() => {
-            std::fs::rename(&chained, &hook)?;
+            std::fs::rename(&chained, &hook)
+                .map_err(|e| context(&format!("move {} back to {shown}", chained.display()), e))?;
             writeln!(
                 out,
                 "removed plumbline's pre-commit hook; restored the hook that was there before at {shown}"
             )?;
         }
         Existing::Ours(_) => {
-            std::fs::remove_file(&hook)?;
+            std::fs::remove_file(&hook).map_err(|e| context(&format!("remove {shown}"), e))?;
             writeln!(out, "removed plumbline's pre-commit hook from {shown}")?;
         }
         Existing::None => writeln!(out, "plumbline's pre-commit hook is not installed")?,
+        Existing::Edited => {
+            eprintln!(
+                "plumbline: {shown} was written by `plumbline install` but has been edited since; \
+                 left it as it is. Remove the plumbline line from it by hand, or delete the file"
+            );
+            return Ok(ExitStatus::Error);
+        }
         Existing::Other => writeln!(out, "{shown} is not plumbline's hook; left it as it is")?,
     }
     Ok(ExitStatus::Clean)
+}
+
+/// Writes the hook script, executable, through the one safe writing path.
+fn write_hook(hook: &Path, script: &str) -> io::Result<()> {
+    let options = crate::fsutil::WriteOptions {
+        mode: Some(0o755),
+        force_mode: true,
+        ..Default::default()
+    };
+    crate::fsutil::write_file(hook, script.as_bytes(), &options).map_err(io::Error::from)
+}
+
+/// An error that names the operation and its paths.
+fn context(action: &str, e: io::Error) -> io::Error {
+    let hint = if e.kind() == io::ErrorKind::PermissionDenied {
+        " (make the hooks folder writable, or run as its owner)"
+    } else {
+        ""
+    };
+    io::Error::new(e.kind(), format!("cannot {action}: {e}{hint}"))
 }
 
 /// The hooks folder git runs (`core.hooksPath`, or the main repository's
@@ -112,43 +174,65 @@ fn hooks_dir() -> io::Result<Option<PathBuf>> {
 
 enum Existing {
     None,
+    /// Exactly what `install` writes.
     Ours(String),
+    /// plumbline's hook, edited since.
+    Edited,
+    /// Someone else's: another script, a binary, a symlink, not a file.
     Other,
 }
 
 fn read_hook(path: &Path) -> io::Result<Existing> {
-    if std::fs::symlink_metadata(path).is_err() {
-        return Ok(Existing::None);
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Existing::None),
+        Err(e) => return Err(context(&format!("inspect {}", path.display()), e)),
+    };
+    if !meta.file_type().is_file() {
+        return Ok(Existing::Other);
     }
-    // A dangling symlink or a binary hook is someone else's.
-    Ok(match std::fs::read(path).map(String::from_utf8) {
-        Ok(Ok(text)) if text.lines().any(|l| l.starts_with(MARKER)) => Existing::Ours(text),
+    let bytes = std::fs::read(path).map_err(|e| context(&format!("read {}", path.display()), e))?;
+    Ok(match String::from_utf8(bytes) {
+        Ok(text) if is_our_script(&text) => Existing::Ours(text),
+        Ok(text) if text.lines().any(|l| l.starts_with(MARKER)) => Existing::Edited,
         _ => Existing::Other,
     })
 }
 
-/// `plumbline` when it is on `PATH` (so the hook survives reinstalls and
-/// moves); otherwise the absolute path of this binary.
-fn command() -> String {
-    let name = if cfg!(windows) {
-        "plumbline.exe"
-    } else {
-        "plumbline"
+/// Whether `text` is the script `install` writes, for some plumbline
+/// binary: `plumbline` itself, or an absolute path quoted as `install`
+/// quotes it, whose file name starts with `plumbline`.
+fn is_our_script(text: &str) -> bool {
+    const SLOT: &str = "\u{0}";
+    let template = script(SLOT);
+    let Some((head, tail)) = template.split_once(SLOT) else {
+        return false;
     };
-    let on_path = std::env::var_os("PATH")
-        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(name).is_file()));
-    if on_path {
-        return "plumbline".to_string();
+    let Some(command) = text
+        .strip_prefix(head)
+        .and_then(|rest| rest.strip_suffix(tail))
+    else {
+        return false;
+    };
+    if command == "plumbline" {
+        return true;
     }
-    match std::env::current_exe() {
-        Ok(exe) => shell_quote(&exe.to_string_lossy()),
-        Err(_) => "plumbline".to_string(),
-    }
+    let Some(inner) = command
+        .strip_prefix('\'')
+        .and_then(|c| c.strip_suffix('\''))
+    else {
+        return false;
+    };
+    let path = inner.replace(r"'\''", "'");
+    let path = Path::new(&path);
+    shell_quote(&path.to_string_lossy()) == command
+        && path.is_absolute()
+        && path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("plumbline"))
 }
 
-fn shell_quote(text: &str) -> String {
-    format!("'{}'", text.replace('\'', r"'\''"))
-}
+use super::init::shell_quote;
 
 /// plumbline first; then the kept hook, if any, with the same arguments
 /// and stdin (plumbline's stdin is /dev/null, so nothing is consumed).
@@ -175,5 +259,18 @@ mod tests {
             Some(true)
         );
         assert!(script.contains("'/opt/it'\\''s here/plumbline' hook git"));
+        assert!(is_our_script(&script));
+        assert!(is_our_script(&super::script("plumbline")));
+    }
+
+    #[test]
+    fn an_edited_script_is_not_ours() {
+        let ours = script("plumbline");
+        assert!(!is_our_script(&format!("{ours}npm test || exit 1\n")));
+        assert!(!is_our_script(
+            &ours.replace("plumbline hook git", "npm test; plumbline hook git")
+        ));
+        assert!(!is_our_script(&script("'/opt/bin/npm' && 'x'")));
+        assert!(!is_our_script(&script("'relative/plumbline'")));
     }
 }

@@ -2,6 +2,7 @@
 //! subcommand.
 
 mod check;
+mod completions;
 mod config_cmd;
 mod explain;
 mod hook;
@@ -67,6 +68,8 @@ pub enum Command {
     Test(test_cmd::TestArgs),
     /// Scaffold a project rule: .plumbline/rules/ID.toml and its fixture folders.
     NewRule(new_rule::NewRuleArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(completions::CompletionsArgs),
 }
 
 /// When to colour output.
@@ -113,15 +116,36 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Uninstall(args) => install::uninstall(args, &mut out),
         Command::Test(args) => test_cmd::run(args, &mut out),
         Command::NewRule(args) => new_rule::run(args, &mut out),
+        Command::Completions(args) => completions::run(args, &mut out),
     };
     let flushed = out.flush();
     match (result, flushed) {
         (Ok(status), Ok(())) => status,
-        (Err(e), _) | (Ok(_), Err(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitStatus::Clean,
+        (Err(e), _) | (Ok(_), Err(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
+            status_on_closed_pipe()
+        }
         (Err(e), _) | (Ok(_), Err(e)) => {
             eprintln!("plumbline: {e}");
             ExitStatus::Error
         }
+    }
+}
+
+/// The exit status a command has earned once its verdict is known, for
+/// when the reader of its output goes away before the report is written
+/// (`plumbline check | head -1`); before that, a closed pipe exits 0.
+static STATUS_ON_CLOSED_PIPE: std::sync::atomic::AtomicU8 =
+    std::sync::atomic::AtomicU8::new(ExitStatus::Clean as u8);
+
+pub fn set_status_on_closed_pipe(status: ExitStatus) {
+    STATUS_ON_CLOSED_PIPE.store(status as u8, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn status_on_closed_pipe() -> ExitStatus {
+    match STATUS_ON_CLOSED_PIPE.load(std::sync::atomic::Ordering::Relaxed) {
+        1 => ExitStatus::Findings,
+        2 => ExitStatus::Error,
+        _ => ExitStatus::Clean,
     }
 }
 
@@ -136,15 +160,29 @@ pub fn print_error(diagnostic: &dyn miette::Diagnostic) {
     let mut text = String::new();
     let _ = miette::GraphicalReportHandler::new_themed(theme)
         .with_width(terminal_width())
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .with_break_words(false)
         .render_report(&mut text, &crate::report::excerpt::Cropped::new(diagnostic));
     let _ = writeln!(io::stderr(), "{text}");
 }
 
+/// Columns to wrap reports at: `COLUMNS` when set, else the width of the
+/// terminal on stdout or stderr, else 100 (logs and pipes).
 pub fn terminal_width() -> usize {
-    std::env::var("COLUMNS")
+    if let Some(columns) = std::env::var("COLUMNS")
         .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(100)
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0)
+    {
+        return columns;
+    }
+    let terminal = terminal_size::terminal_size_of(io::stdout())
+        .or_else(|| terminal_size::terminal_size_of(io::stderr()));
+    match terminal {
+        Some((terminal_size::Width(w), _)) if w >= 40 => usize::from(w),
+        _ => 100,
+    }
 }
 
 pub fn current_dir() -> io::Result<PathBuf> {

@@ -153,12 +153,31 @@ fn scaffold(id: &str, kind: &dyn rules::Kind) -> String {
     );
     for option in kind.options() {
         text.push_str(&format!("# {}: {}\n", option.name, option.description));
-        match options.get(option.name) {
-            Some(value) => text.push_str(&format!("{} = {value}\n", option.name)),
-            None => text.push_str(&format!("# {} = \n", option.name)),
+        let shared = example.and_then(|meta| meta.shared.get(option.name));
+        match (options.get(option.name), shared) {
+            // A list the built-in rule takes from the project's shared facts
+            // (forbidden hosts, tables, ...) would make this rule report
+            // everything the built-in one does: it gets a placeholder.
+            (Some(toml::Value::Array(items)), Some(fact)) => text.push_str(&format!(
+                "# (the built-in rule `{}` already checks `{fact}`; name your own here)\n{} = [{}]\n",
+                example.map_or("", |m| m.id.as_str()),
+                option.name,
+                placeholder(items)
+            )),
+            (Some(value), _) => text.push_str(&format!("{} = {value}\n", option.name)),
+            (None, _) => text.push_str(&format!("# {} = \n", option.name)),
         }
     }
     text
+}
+
+/// A stand-in of the same shape as the built-in rule's first value: a host
+/// stays a host, a name a name.
+fn placeholder(items: &[toml::Value]) -> &'static str {
+    match items.first().and_then(toml::Value::as_str) {
+        Some(value) if value.contains('.') => "\"replaceme.example.com\"",
+        _ => "\"replaceme\"",
+    }
 }
 
 #[cfg(test)]
@@ -177,5 +196,12 @@ mod tests {
             );
             assert!(parsed.is_ok(), "{}: {text}\n{:?}", kind.id(), parsed.err());
         }
+    }
+
+    #[test]
+    fn a_scaffold_does_not_repeat_the_builtin_rule_of_its_kind() {
+        let text = scaffold("no-legacy-host", rules::kind("forbidden-host").unwrap());
+        assert!(text.contains("hosts = [\"replaceme\"]"), "{text}");
+        assert!(!text.contains("hosts = [\"chi-gateway\"]"), "{text}");
     }
 }

@@ -36,6 +36,17 @@ pub fn run(args: TestArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
         }
     };
     let catalogue = crate::config::catalogue(engine.base_layers());
+    if let Some(unknown) = args
+        .rule
+        .iter()
+        .find(|id| !catalogue.iter().any(|m| &m.id == *id))
+    {
+        let hint = crate::config::closest(unknown, catalogue.iter().map(|m| m.id.as_str()))
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        eprintln!("plumbline: unknown rule `{unknown}`{hint}; `plumbline rules` lists every rule");
+        return Ok(ExitStatus::Error);
+    }
     let dir = args
         .dir
         .map(|d| cwd.join(d))

@@ -109,6 +109,7 @@ pub fn summary_line(result: &RunResult) -> String {
         SkipReason::Binary,
         SkipReason::NotUtf8,
         SkipReason::TooLarge,
+        SkipReason::Unsupported,
         SkipReason::NotRegularFile,
     ] {
         let n = s.skipped_count(reason);
@@ -151,6 +152,9 @@ pub fn write_details(out: &mut dyn Write, result: &RunResult) -> io::Result<()> 
         if *reason != SkipReason::NotRegularFile {
             writeln!(out, "skipped {path}: {}", reason.describe())?;
         }
+    }
+    for path in &result.summary.unsupported {
+        writeln!(out, "not read {path}: not a file type plumbline reads")?;
     }
     for (path, note) in &result.summary.notes {
         writeln!(out, "note: {path}: {note}")?;
