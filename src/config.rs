@@ -33,7 +33,16 @@ pub const SECTIONS: &[(&str, &[&str])] = &[
     ("supabase", &["tables", "columns", "service_role_factories"]),
     ("connectors", &["interfaces", "required"]),
     ("files", &["include", "exclude", "max_file_size"]),
-    ("hook", &["block", "honor_new_suppressions", "fail_closed"]),
+    (
+        "hook",
+        &[
+            "block",
+            "honor_new_suppressions",
+            "fail_closed",
+            "max_file_size",
+            "time_budget_ms",
+        ],
+    ),
 ];
 
 /// A problem with configuration, pointing at the offending spot when there
@@ -479,6 +488,8 @@ impl ConfigFile {
             "gateway.url"
                 | "oauth.owner"
                 | "files.max_file_size"
+                | "hook.max_file_size"
+                | "hook.time_budget_ms"
                 | "hook.block"
                 | "hook.honor_new_suppressions"
                 | "hook.fail_closed"
@@ -527,6 +538,10 @@ impl ConfigFile {
             "hook.honor_new_suppressions" | "hook.fail_closed" => match value.as_bool() {
                 Some(_) => Ok(()),
                 None => Err(self.error(dotted, false, format!("`{dotted}` must be true or false"), "expected a boolean")),
+            },
+            "hook.max_file_size" | "hook.time_budget_ms" => match value.as_integer() {
+                Some(n) if n > 0 => Ok(()),
+                _ => Err(self.error(dotted, false, format!("`{dotted}` must be a positive number ({})", if dotted == "hook.max_file_size" { "of bytes" } else { "of milliseconds" }), "expected a positive integer")),
             },
             "files.max_file_size" => match value.as_integer() {
                 Some(n) if n > 0 => Ok(()),
@@ -938,6 +953,37 @@ pub struct HookSettings {
     pub honor_new_suppressions: bool,
     /// Deny when the hook itself fails.
     pub fail_closed: bool,
+    /// `[hook] max_file_size`: the largest file (current or proposed) the
+    /// hook reads, in bytes; 0 means the default.
+    pub max_file_size: u64,
+    /// `[hook] time_budget_ms`: how long the hook may take before it answers
+    /// as if it had failed; 0 means the default.
+    pub time_budget_ms: u64,
+}
+
+/// Default of `[hook] max_file_size`: 4 MiB.
+pub const DEFAULT_HOOK_MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
+/// Default of `[hook] time_budget_ms`: well inside every agent's hook timeout.
+pub const DEFAULT_HOOK_TIME_BUDGET_MS: u64 = 8_000;
+
+impl HookSettings {
+    /// The size cap in force, in bytes.
+    pub fn max_file_size(&self) -> u64 {
+        if self.max_file_size == 0 {
+            DEFAULT_HOOK_MAX_FILE_SIZE
+        } else {
+            self.max_file_size
+        }
+    }
+
+    /// The time budget in force.
+    pub fn time_budget(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(if self.time_budget_ms == 0 {
+            DEFAULT_HOOK_TIME_BUDGET_MS
+        } else {
+            self.time_budget_ms
+        })
+    }
 }
 
 /// The effective configuration for some folder: its layers, merged.
@@ -1118,6 +1164,12 @@ impl RuleSet {
                 .and_then(|h| h.get(key))
                 .and_then(toml::Value::as_bool)
         };
+        let hook_number = |key: &str| {
+            hook_table
+                .and_then(|h| h.get(key))
+                .and_then(toml::Value::as_integer)
+                .map_or(0, |n| n.max(0) as u64)
+        };
         let hook = HookSettings {
             block_all: hook_table
                 .and_then(|h| h.get("block"))
@@ -1125,6 +1177,8 @@ impl RuleSet {
                 == Some("all"),
             honor_new_suppressions: hook_flag("honor_new_suppressions").unwrap_or(false),
             fail_closed: hook_flag("fail_closed").unwrap_or(false),
+            max_file_size: hook_number("max_file_size"),
+            time_budget_ms: hook_number("time_budget_ms"),
         };
         Ok(RuleSet {
             hook,

@@ -672,6 +672,27 @@ pub fn lint_parsed_contained(
 
 /// Lints a file whose syntax the caller may already hold (the agent hook
 /// reparses an edited file incrementally from the other version's tree).
+/// Test-only fault injection: panics while evaluating the rule that
+/// `PLUMBLINE_TEST_PANIC` names, and aborts the process (as a C assertion in
+/// a parser would) for the rule that `PLUMBLINE_TEST_ABORT` names. Proves
+/// that a crash still ends in a well-formed answer.
+pub fn test_panic_point(rule_id: &str) {
+    static SWITCHES: std::sync::OnceLock<(Option<String>, Option<String>)> =
+        std::sync::OnceLock::new();
+    let (panic_at, abort_at) = SWITCHES.get_or_init(|| {
+        (
+            std::env::var("PLUMBLINE_TEST_PANIC").ok(),
+            std::env::var("PLUMBLINE_TEST_ABORT").ok(),
+        )
+    });
+    if panic_at.as_deref() == Some(rule_id) {
+        panic!("PLUMBLINE_TEST_PANIC: injected panic in rule {rule_id}");
+    }
+    if abort_at.as_deref() == Some(rule_id) {
+        std::process::abort();
+    }
+}
+
 pub fn lint_parsed(
     rules: &RuleSet,
     file: &ParsedFile,
@@ -709,6 +730,7 @@ pub fn lint_parsed(
             findings: &mut outcome.findings,
             facts: &mut outcome.facts,
         };
+        test_panic_point(&rule.id);
         rule.check.check(file, &mut reporter);
         ran.push(rule.id.clone());
     }

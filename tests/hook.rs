@@ -147,9 +147,22 @@ fn expected(agent: &str, case: &str) -> (Expect, Setup) {
         _ => Setup::None,
     };
     let expect = match case {
-        "config-weaken" | "settings-remove-hook" if agent == "claude" => Ask,
+        // Claude, Gemini and Copilot can ask a human; the others deny.
+        "config-weaken" | "settings-remove-hook"
+            if matches!(agent, "claude" | "gemini" | "copilot") =>
+        {
+            Ask
+        }
+        c if c.ends_with("-weaken") && matches!(agent, "claude" | "gemini" | "copilot") => Ask,
+        c if c.ends_with("-weaken") => Deny,
         "config-weaken" => Deny,
-        "unknown-tool" if agent == "copilot" => Allow,
+        // Copilot takes exit 1 as a deny: failing open is an explicit allow.
+        "missing-field" if agent == "copilot" => Allow,
+        "write-wrong-type" | "apply-patch-unreadable" => Error,
+        // Copilot and Gemini show the hook tools plumbline never asked for.
+        "unknown-tool" if matches!(agent, "copilot" | "gemini") => Allow,
+        // No cascade places the edit: its new text is judged on its own.
+        "edit-old-string-missing" => Deny,
         "unknown-tool" | "missing-field" => Error,
         c if c.contains("blocked")
             || c == "self-suppression"
@@ -350,7 +363,8 @@ fn init_merges_and_is_idempotent() {
         merged["permissions"], before["permissions"],
         "unrelated keys stay"
     );
-    assert!(once.contains("plumbline hook claude"));
+    // `init` may name the binary by its absolute path.
+    assert!(once.contains("plumbline") && once.contains(" hook claude"));
     assert!(run().status.success());
     assert_eq!(
         std::fs::read_to_string(&settings).unwrap(),

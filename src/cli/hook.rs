@@ -72,11 +72,25 @@ pub fn run(args: HookArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
         Some(HookTarget::Agent(agent)) => Some(agent),
         None => None,
     };
+    // Whatever happens from here on, the agent gets an answer in its
+    // protocol: a crash or a run past the time budget gives the prepared
+    // fail-open (or fail-closed) answer instead of exit 101/134 or a hang.
+    hook::failsafe::install_crash_handler();
+    hook::failsafe::start_watchdog(std::time::Duration::from_millis(
+        crate::config::DEFAULT_HOOK_TIME_BUDGET_MS,
+    ));
     // One edit, one or two files: build the cheapest matcher.
     crate::prefilter::optimize_for_few_files();
     let mut bytes = Vec::new();
-    io::stdin().read_to_end(&mut bytes)?;
-    let payload = String::from_utf8_lossy(&bytes);
+    io::stdin()
+        .take(hook::MAX_PAYLOAD_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    let payload = if bytes.len() as u64 > hook::MAX_PAYLOAD_BYTES {
+        // Not parsed: answered as an unreadable payload.
+        std::borrow::Cow::Borrowed("")
+    } else {
+        String::from_utf8_lossy(&bytes)
+    };
     let cwd = super::current_dir()?;
     let options = HookOptions {
         agent,
@@ -84,6 +98,12 @@ pub fn run(args: HookArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
         fail_closed: args.fail_closed,
     };
     let response = hook::run(&payload, &options, &cwd);
+    if !hook::failsafe::claim() {
+        // The watchdog is answering and ends the process.
+        loop {
+            std::thread::park();
+        }
+    }
     out.write_all(response.stdout.as_bytes())?;
     io::stderr().write_all(response.stderr.as_bytes())?;
     Ok(match response.exit_code {

@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use crate::config::{ConfigFile, Overrides, RuleSet};
 
-/// Agent settings files that may register plumbline's hook.
+/// Agent settings files that may register plumbline's hook, or switch
+/// hooks off: Claude Code (project and local settings), Gemini CLI, Cursor,
+/// Codex (hooks file and config), and Copilot's `.github/hooks/*.json`.
 const AGENT_SETTINGS: &[&str] = &[
     ".claude/settings.json",
     ".claude/settings.local.json",
@@ -16,6 +18,65 @@ const AGENT_SETTINGS: &[&str] = &[
     ".codex/hooks.json",
     ".codex/config.toml",
 ];
+
+/// Folders whose deletion takes policy files with them.
+const POLICY_FOLDERS: &[&str] = &[
+    ".plumbline",
+    ".claude",
+    ".gemini",
+    ".cursor",
+    ".codex",
+    ".github",
+    ".github/hooks",
+];
+
+/// Whether a path or glob a shell command names could be one of
+/// plumbline's policy files: its config, rule files, baseline, an agent's
+/// settings file, or a folder holding them.
+pub fn names_policy_file(word: &str) -> bool {
+    let trimmed = word.trim_end_matches('/');
+    let trimmed = trimmed.strip_prefix("./").unwrap_or(trimmed);
+    let name = trimmed.rsplit('/').next().unwrap_or(trimmed);
+    let literal = |candidate: &str| {
+        crate::config::is_plumbline_file(candidate)
+            || AGENT_SETTINGS.iter().any(|s| trimmed.ends_with(s))
+            || POLICY_FOLDERS
+                .iter()
+                .any(|f| trimmed == *f || trimmed.ends_with(&format!("/{f}")))
+            || trimmed.contains(".plumbline/rules")
+            || trimmed.contains(".github/hooks/")
+    };
+    if literal(name) {
+        return true;
+    }
+    if !word.contains(['*', '?', '[', '{']) {
+        return false;
+    }
+    // A glob: does it match a policy file's name?
+    let Ok(glob) = globset::GlobBuilder::new(name)
+        .literal_separator(true)
+        .build()
+    else {
+        return true;
+    };
+    let matcher = glob.compile_matcher();
+    crate::config::CONFIG_NAMES
+        .iter()
+        .copied()
+        .chain([
+            crate::baseline::FILE_NAME,
+            "settings.json",
+            "settings.local.json",
+            "hooks.json",
+            "config.toml",
+        ])
+        .chain(
+            POLICY_FOLDERS
+                .iter()
+                .map(|f| f.rsplit('/').next().unwrap_or(f)),
+        )
+        .any(|candidate| matcher.is_match(candidate))
+}
 
 /// Options that list what is allowed or skipped: growing them weakens.
 /// Every other list names what is forbidden: shrinking it weakens.
@@ -29,6 +90,7 @@ pub fn is_config_file(project_path: &str) -> bool {
 pub fn is_agent_settings(project_path: &str) -> bool {
     AGENT_SETTINGS.contains(&project_path)
         || (project_path.starts_with(".github/hooks/") && project_path.ends_with(".json"))
+        || project_path.ends_with("/.claude/settings.local.json")
 }
 
 /// What an edit to a guarded file would weaken, one line each; empty when
@@ -44,13 +106,7 @@ pub fn weakenings(
     rule_files: &[Arc<ConfigFile>],
 ) -> Vec<String> {
     if is_agent_settings(project_path) {
-        let had = before.is_some_and(|t| t.contains("plumbline hook"));
-        let has = after.is_some_and(|t| t.contains("plumbline hook"));
-        return if had && !has {
-            vec![format!("removes plumbline's hook from {project_path}")]
-        } else {
-            Vec::new()
-        };
+        return settings_weakenings(project_path, before, after);
     }
     if !is_config_file(project_path) {
         return Vec::new();
@@ -108,6 +164,183 @@ pub fn weakenings(
         return vec![format!("makes {project_path} invalid")];
     };
     compare(&old_rules, &new_rules)
+}
+
+/// plumbline's hook as an agent's settings register it: where (the keys
+/// leading to it, so the event), for which tools (the matcher), and the
+/// whole hook entry (command, timeout, `onFailure`, …).
+#[derive(Debug, Clone, PartialEq)]
+struct Registration {
+    event: String,
+    matcher: Option<serde_json::Value>,
+    entry: serde_json::Value,
+}
+
+/// Settings as JSON: JSON files as they are, Codex's `config.toml`
+/// converted. `None` when the text cannot be read.
+fn settings_value(project_path: &str, text: &str) -> Option<serde_json::Value> {
+    if project_path.ends_with(".toml") {
+        let table: toml::Table = text.parse().ok()?;
+        return serde_json::to_value(table).ok();
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    serde_json::from_str(text).ok()
+}
+
+/// Whether a hook entry runs plumbline.
+fn runs_plumbline(entry: &serde_json::Map<String, serde_json::Value>) -> bool {
+    ["command", "bash", "powershell", "linux", "osx", "windows"]
+        .iter()
+        .any(|k| {
+            entry
+                .get(*k)
+                .and_then(serde_json::Value::as_str)
+                .is_some_and(|c| c.contains("plumbline"))
+        })
+}
+
+/// Every registration of plumbline's hook in `value`.
+fn registrations(value: &serde_json::Value) -> Vec<Registration> {
+    fn walk(
+        value: &serde_json::Value,
+        path: &mut Vec<String>,
+        matcher: Option<&serde_json::Value>,
+        out: &mut Vec<Registration>,
+    ) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if runs_plumbline(map) {
+                    out.push(Registration {
+                        event: path.join("."),
+                        matcher: map.get("matcher").or(matcher).cloned(),
+                        entry: value.clone(),
+                    });
+                    return;
+                }
+                let matcher = map.get("matcher").or(matcher);
+                for (key, child) in map {
+                    path.push(key.clone());
+                    walk(child, path, matcher, out);
+                    path.pop();
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for item in items {
+                    walk(item, path, matcher, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(value, &mut Vec::new(), None, &mut out);
+    out
+}
+
+/// Switches that turn hooks off: `disableAllHooks` (Claude Code), any
+/// `disable…` flag set, an `enabled` or hook flag cleared (Gemini's
+/// `hooks.enabled`, Codex's `codex_hooks`), or a `disabled` list that grows
+/// (Gemini's list of disabled hooks).
+fn switches_off(before: Option<&serde_json::Value>, after: &serde_json::Value) -> Vec<String> {
+    fn walk(
+        before: Option<&serde_json::Value>,
+        after: &serde_json::Value,
+        path: &mut Vec<String>,
+        out: &mut Vec<String>,
+    ) {
+        let key = path
+            .last()
+            .map(|k| k.to_ascii_lowercase())
+            .unwrap_or_default();
+        match after {
+            serde_json::Value::Object(map) => {
+                for (k, child) in map {
+                    path.push(k.clone());
+                    walk(before.and_then(|b| b.get(k)), child, path, out);
+                    path.pop();
+                }
+            }
+            serde_json::Value::Bool(true) if key.contains("disable") && before != Some(after) => {
+                out.push(format!("sets `{}` to true", path.join(".")));
+            }
+            serde_json::Value::Bool(false)
+                if (key == "enabled" || key.contains("hook")) && before != Some(after) =>
+            {
+                out.push(format!("sets `{}` to false", path.join(".")));
+            }
+            serde_json::Value::Array(items) if key.contains("disable") => {
+                let old = before.and_then(serde_json::Value::as_array);
+                let added = items
+                    .iter()
+                    .filter(|i| !old.is_some_and(|o| o.contains(i)))
+                    .count();
+                if added > 0 {
+                    out.push(format!("adds {added} entries to `{}`", path.join(".")));
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(before, after, &mut Vec::new(), &mut out);
+    out
+}
+
+/// What an edit to an agent's settings file weakens: a registration of
+/// plumbline's hook that does not survive unchanged (removed, its matcher,
+/// command or options changed, or moved to another event), a switch that
+/// turns hooks off, or settings the agent can no longer read.
+fn settings_weakenings(
+    project_path: &str,
+    before: Option<&str>,
+    after: Option<&str>,
+) -> Vec<String> {
+    let old = before.and_then(|t| settings_value(project_path, t));
+    let old_registrations = old.as_ref().map(registrations).unwrap_or_default();
+    let Some(after_text) = after else {
+        return if old_registrations.is_empty() {
+            Vec::new()
+        } else {
+            vec![format!(
+                "deletes {project_path}, which registers plumbline's hook"
+            )]
+        };
+    };
+    let Some(new) = settings_value(project_path, after_text) else {
+        return if old.is_some() {
+            vec![format!(
+                "makes {project_path} unreadable, so the agent may ignore its hooks"
+            )]
+        } else {
+            Vec::new()
+        };
+    };
+    let new_registrations = registrations(&new);
+    let mut out = Vec::new();
+    for registration in &old_registrations {
+        if !new_registrations.contains(registration) {
+            let how = if new_registrations.is_empty() {
+                "removes plumbline's hook".to_string()
+            } else {
+                format!(
+                    "changes plumbline's hook registration (under `{}`{})",
+                    registration.event,
+                    registration
+                        .matcher
+                        .as_ref()
+                        .map(|m| format!(", matcher {m}"))
+                        .unwrap_or_default()
+                )
+            };
+            out.push(format!("{how} in {project_path}"));
+        }
+    }
+    out.extend(
+        switches_off(old.as_ref(), &new)
+            .into_iter()
+            .map(|s| format!("{s} in {project_path}, which switches hooks off")),
+    );
+    out
 }
 
 fn compare(old: &RuleSet, new: &RuleSet) -> Vec<String> {
@@ -275,6 +508,102 @@ mod tests {
             1
         );
         assert!(weakenings(".claude/settings.json", Some(with), Some(with), &[]).is_empty());
+    }
+
+    #[test]
+    fn every_way_to_switch_the_hook_off_is_seen() {
+        let base = r#"{"hooks":{"PreToolUse":[{"matcher":"Edit|Write","hooks":[{"type":"command","command":"plumbline hook claude"}]}]}}"#;
+        let changed = [
+            r#"{"hooks":{"PreToolUse":[{"matcher":"NoSuchTool","hooks":[{"type":"command","command":"plumbline hook claude"}]}]}}"#,
+            r#"{"hooks":{"PreToolUse":[{"matcher":"Edit|Write","hooks":[{"type":"command","command":"plumbline hook claude || true"}]}]}}"#,
+            r#"{"hooks":{"PostToolUse":[{"matcher":"Edit|Write","hooks":[{"type":"command","command":"plumbline hook claude"}]}]}}"#,
+            r#"{"disableAllHooks":true,"hooks":{"PreToolUse":[{"matcher":"Edit|Write","hooks":[{"type":"command","command":"plumbline hook claude"}]}]}}"#,
+            "not json",
+        ];
+        for after in changed {
+            assert_eq!(
+                weakenings(".claude/settings.json", Some(base), Some(after), &[]).len(),
+                1,
+                "{after}"
+            );
+        }
+        // Key order and whitespace do not matter.
+        let reordered = r#"{ "hooks": { "PreToolUse": [ { "hooks": [ { "command": "plumbline hook claude", "type": "command" } ], "matcher": "Edit|Write" } ] } }"#;
+        assert!(weakenings(".claude/settings.json", Some(base), Some(reordered), &[]).is_empty());
+        // A new local settings file that disables hooks.
+        assert_eq!(
+            weakenings(
+                ".claude/settings.local.json",
+                None,
+                Some(r#"{"disableAllHooks": true}"#),
+                &[]
+            )
+            .len(),
+            1
+        );
+        // Gemini and Codex switches.
+        assert_eq!(
+            weakenings(
+                ".gemini/settings.json",
+                Some(r#"{"hooks":{"enabled":true}}"#),
+                Some(r#"{"hooks":{"enabled":false}}"#),
+                &[]
+            )
+            .len(),
+            1
+        );
+        assert_eq!(
+            weakenings(
+                ".gemini/settings.json",
+                Some(r#"{"hooks":{"disabled":[]}}"#),
+                Some(r#"{"hooks":{"disabled":["plumbline"]}}"#),
+                &[]
+            )
+            .len(),
+            1
+        );
+        assert_eq!(
+            weakenings(
+                ".codex/config.toml",
+                Some("[features]\ncodex_hooks = true\n"),
+                Some("[features]\ncodex_hooks = false\n"),
+                &[]
+            )
+            .len(),
+            1
+        );
+        let copilot = r#"{"version":1,"hooks":{"preToolUse":[{"type":"command","bash":"plumbline hook copilot","timeoutSec":30}]}}"#;
+        let wrapped = r#"{"version":1,"hooks":{"preToolUse":[{"type":"command","bash":"echo plumbline hook copilot","timeoutSec":30}]}}"#;
+        assert_eq!(
+            weakenings(
+                ".github/hooks/plumbline.json",
+                Some(copilot),
+                Some(wrapped),
+                &[]
+            )
+            .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn policy_files_are_named_by_paths_and_globs() {
+        for word in [
+            "plumbline.toml",
+            "./plumbline*",
+            "*",
+            ".claude",
+            ".claude/settings.json",
+            "sub/.plumbline.toml",
+            ".plumbline/rules/x.toml",
+            "*.toml",
+            "plumbline-baseline.json",
+        ] {
+            assert!(names_policy_file(word), "{word}");
+        }
+        for word in ["src/x.ts", "*.ts", "README.md"] {
+            assert!(!names_policy_file(word), "{word}");
+        }
     }
 
     #[test]

@@ -4,15 +4,17 @@
 //! The hook reads only the payload, the config and the files the call
 //! touches; it never walks the tree, never writes, and never runs anything.
 
+pub mod apply;
 pub mod bash;
+pub mod failsafe;
 pub mod git;
 pub mod guard;
 pub mod patch;
 pub mod protocol;
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicUsize;
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -24,8 +26,9 @@ use crate::lang::ParsedFile;
 use crate::source::SourceFile;
 use crate::suppress::Suppression;
 
+use apply::{Cascade, EditFailure};
 pub use protocol::{Agent, Decision, Response};
-use protocol::{InputError, TextEdit, ToolCall};
+use protocol::{InputError, ToolCall};
 
 /// Flags from the command line; the config's `[hook]` table adds to them.
 #[derive(Debug, Clone, Copy, Default)]
@@ -35,24 +38,76 @@ pub struct HookOptions {
     pub fail_closed: bool,
 }
 
+/// The largest hook payload read from stdin; a larger one is answered as
+/// unreadable (per fail-open or fail-closed) without being parsed.
+pub const MAX_PAYLOAD_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Project path of the stand-in sources a shell command is linted as.
 const SHELL_PATH_PREFIX: &str = "<shell-command>.";
 
 /// At most this many findings are listed in a reason.
 const MAX_LISTED: usize = 10;
 
+/// Set once the config has been read and says `[hook] fail_closed`, so an
+/// answer given after a crash honours it.
+static CONFIG_FAILS_CLOSED: AtomicBool = AtomicBool::new(false);
+
 /// Runs the hook on one payload. `process_cwd` is used when the payload
-/// names no working directory.
+/// names no working directory. Never panics: a panic while deciding ends in
+/// the fail-open (or fail-closed) answer.
 pub fn run(payload: &str, options: &HookOptions, process_cwd: &Path) -> Response {
+    let guess = options.agent.unwrap_or(Agent::Claude);
+    prepare_failsafe(guess, options.fail_closed);
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        run_unguarded(payload, options, process_cwd)
+    }));
+    outcome.unwrap_or_else(|panic| {
+        let message = panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or("unknown panic");
+        let agent = options
+            .agent
+            .or_else(|| {
+                serde_json::from_str::<Value>(payload)
+                    .ok()
+                    .and_then(|v| Agent::detect(&v))
+            })
+            .unwrap_or(guess);
+        failure(
+            agent,
+            options.fail_closed || CONFIG_FAILS_CLOSED.load(Ordering::SeqCst),
+            &format!("plumbline crashed while checking this call ({message}); please report it"),
+        )
+    })
+}
+
+/// The answer the crash handler and the watchdog give if the hook cannot
+/// finish.
+fn prepare_failsafe(agent: Agent, fail_closed: bool) {
+    failsafe::prepare(&failure(
+        agent,
+        fail_closed,
+        "plumbline did not finish checking this call (a crash, or the time budget `[hook] time_budget_ms` ran out)",
+    ));
+}
+
+fn run_unguarded(payload: &str, options: &HookOptions, process_cwd: &Path) -> Response {
     let parsed: Result<Value, _> = serde_json::from_str(payload);
     let value = match parsed {
         Ok(v) => v,
         Err(e) => {
             let fail_closed = options.fail_closed || config_fail_closed(process_cwd);
+            let message = if payload.is_empty() {
+                format!("the hook input is empty or over {MAX_PAYLOAD_BYTES} bytes")
+            } else {
+                format!("hook input is not valid JSON: {e}")
+            };
             return failure(
                 options.agent.unwrap_or(Agent::Claude),
                 fail_closed,
-                &format!("hook input is not valid JSON: {e}"),
+                &message,
             );
         }
     };
@@ -67,6 +122,7 @@ pub fn run(payload: &str, options: &HookOptions, process_cwd: &Path) -> Response
             );
         }
     };
+    prepare_failsafe(agent, options.fail_closed);
     let cwd = value
         .get("cwd")
         .and_then(Value::as_str)
@@ -80,6 +136,7 @@ pub fn run(payload: &str, options: &HookOptions, process_cwd: &Path) -> Response
                 .map(PathBuf::from)
         })
         .unwrap_or_else(|| process_cwd.to_path_buf());
+    let cwd = real_path(&absolute(process_cwd, &cwd.to_string_lossy()));
     let call = protocol::tool_and_input(agent, &value)
         .and_then(|(tool, input)| protocol::tool_call(agent, &tool, &input));
     let call = match call {
@@ -92,23 +149,21 @@ pub fn run(payload: &str, options: &HookOptions, process_cwd: &Path) -> Response
     if call == ToolCall::Harmless {
         return protocol::respond(agent, &Decision::Allow);
     }
-    let decision = decide(&call, &cwd, options);
+    let decision = decide(&call, &cwd, options, agent);
     protocol::respond(agent, &decision)
 }
 
-/// An internal error: let the call through (exit 1, the agents' "non-blocking
-/// error"), or deny when failing closed.
+/// An internal error: let the call through with a warning, in a form the
+/// agent honours, or deny when failing closed.
 fn failure(agent: Agent, fail_closed: bool, message: &str) -> Response {
+    protocol::respond(agent, &failure_decision(fail_closed, message))
+}
+
+fn failure_decision(fail_closed: bool, message: &str) -> Decision {
     if fail_closed {
-        return protocol::respond(
-            agent,
-            &Decision::Deny(format!("plumbline hook failed and fails closed: {message}")),
-        );
-    }
-    Response {
-        exit_code: 1,
-        stdout: String::new(),
-        stderr: format!("plumbline hook: {message}\n"),
+        Decision::Deny(format!("plumbline hook failed and fails closed: {message}"))
+    } else {
+        Decision::FailOpen(message.to_string())
     }
 }
 
@@ -126,9 +181,133 @@ struct Proposed {
     after: Option<String>,
     /// Lint as this path instead (a notebook cell linted as Python).
     lint_as: Option<String>,
+    /// `before` and `after` are not the file but the edit's old and new
+    /// text: no cascade of the client found where the edit applies, so
+    /// only what the new text says on its own is judged.
+    fragment: bool,
 }
 
-fn decide(call: &ToolCall, cwd: &Path, options: &HookOptions) -> Decision {
+impl Proposed {
+    fn file(path: PathBuf, before: Option<String>, after: Option<String>) -> Proposed {
+        Proposed {
+            path,
+            before,
+            after,
+            lint_as: None,
+            fragment: false,
+        }
+    }
+}
+
+/// Rule kinds whose findings need nothing but the text itself, so they
+/// hold for a fragment of a file (an edit's new text) as well.
+const CONTEXT_FREE_KINDS: &[&str] = &[
+    "forbidden-host",
+    "hardcoded-secret",
+    "forbidden-dependency",
+    "forbidden-table",
+    "forbidden-column-write",
+    "forbidden-column-read",
+    "sensitive-log-argument",
+    "oauth-url-construction",
+    "plaintext-column",
+];
+
+/// What the hook may read: only files inside the project, only regular
+/// ones, and none larger than the cap.
+struct Reader {
+    /// `None`: read nothing (the config is broken; only paths matter).
+    root: Option<PathBuf>,
+    max_file_size: u64,
+}
+
+impl Reader {
+    /// The current text of `path`: `Ok(None)` when it does not exist, is
+    /// outside the project, or is not UTF-8.
+    fn read(&self, path: &Path) -> Result<Option<String>, String> {
+        match &self.root {
+            Some(root) if path.starts_with(root) => {}
+            _ => return Ok(None),
+        }
+        read_regular(path, self.max_file_size)
+    }
+
+    /// Refuses proposed content over the cap.
+    fn check_size(&self, path: &Path, content: &str) -> Result<(), String> {
+        if content.len() as u64 > self.max_file_size {
+            return Err(too_large(path, content.len() as u64, self.max_file_size));
+        }
+        Ok(())
+    }
+}
+
+fn too_large(path: &Path, size: u64, cap: u64) -> String {
+    format!(
+        "{} would be {size} bytes, over the hook's limit of {cap} bytes (`[hook] max_file_size` in plumbline.toml)",
+        path.display()
+    )
+}
+
+/// Reads a regular file of at most `cap` bytes. Devices, FIFOs and
+/// sockets are refused without being opened for a blocking read.
+fn read_regular(path: &Path, cap: u64) -> Result<Option<String>, String> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let metadata = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => return Ok(None),
+        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    };
+    if !metadata.is_file() {
+        return Err(not_regular(path, &metadata));
+    }
+    if metadata.len() > cap {
+        return Err(too_large(path, metadata.len(), cap));
+    }
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    // The path may have been swapped since `metadata`: check what was opened.
+    let opened = file
+        .metadata()
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if !opened.is_file() {
+        return Err(not_regular(path, &opened));
+    }
+    let mut bytes = Vec::with_capacity(opened.len().min(cap) as usize);
+    file.take(cap + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if bytes.len() as u64 > cap {
+        return Err(too_large(path, bytes.len() as u64, cap));
+    }
+    Ok(String::from_utf8(bytes).ok())
+}
+
+fn not_regular(path: &Path, metadata: &std::fs::Metadata) -> String {
+    use std::os::unix::fs::FileTypeExt;
+    let t = metadata.file_type();
+    let what = if t.is_dir() {
+        "a folder"
+    } else if t.is_fifo() {
+        "a FIFO"
+    } else if t.is_char_device() || t.is_block_device() {
+        "a device"
+    } else if t.is_socket() {
+        "a socket"
+    } else {
+        "not a regular file"
+    };
+    format!(
+        "{} is {what}; the hook reads only regular files",
+        path.display()
+    )
+}
+
+fn decide(call: &ToolCall, cwd: &Path, options: &HookOptions, agent: Agent) -> Decision {
     let engine = match Engine::new(cwd, None, Overrides::default()) {
         Ok(e) => e,
         Err(e) => return broken_config(call, cwd, &e),
@@ -142,23 +321,27 @@ fn decide(call: &ToolCall, cwd: &Path, options: &HookOptions) -> Decision {
         fail_closed: options.fail_closed || root_rules.hook.fail_closed,
         ..root_rules.hook
     };
+    if settings.fail_closed {
+        CONFIG_FAILS_CLOSED.store(true, Ordering::SeqCst);
+        prepare_failsafe(agent, true);
+    }
+    failsafe::set_budget(settings.time_budget());
+    let reader = Reader {
+        root: Some(real_path(engine.root())),
+        max_file_size: settings.max_file_size(),
+    };
 
-    let (files, shell) = match proposed_files(call, cwd) {
+    let (files, shell) = match proposed_files(call, cwd, &reader) {
         Ok(x) => x,
-        Err(message) => {
-            return if settings.fail_closed {
-                Decision::Deny(format!("plumbline hook failed and fails closed: {message}"))
-            } else {
-                Decision::Allow
-            }
-        }
+        Err(message) => return failure_decision(settings.fail_closed, &message),
     };
 
     let mut weakened = Vec::new();
     let mut introduced = Vec::new();
     let mut edited = Vec::new();
+    let root = reader.root.as_deref().unwrap_or(engine.root());
     for file in &files {
-        let Ok(relative) = file.path.strip_prefix(engine.root()) else {
+        let Ok(relative) = file.path.strip_prefix(root) else {
             continue; // outside the project: not ours to judge
         };
         let project_path = crate::source::slash_path(relative);
@@ -169,6 +352,12 @@ fn decide(call: &ToolCall, cwd: &Path, options: &HookOptions) -> Decision {
                 .filter(|l| l.is_rule_file)
                 .cloned()
                 .collect();
+            if file.fragment {
+                weakened.push(format!(
+                    "edits {project_path} in a way plumbline cannot reproduce, so it cannot tell what the policy becomes"
+                ));
+                continue;
+            }
             weakened.extend(guard::weakenings(
                 &project_path,
                 file.before.as_deref(),
@@ -178,23 +367,35 @@ fn decide(call: &ToolCall, cwd: &Path, options: &HookOptions) -> Decision {
             continue;
         }
         let Some(after) = &file.after else { continue };
-        let dir = file.path.parent().unwrap_or(engine.root());
+        let dir = engine.root().join(relative);
+        let dir = dir.parent().unwrap_or(engine.root());
         let rules = match engine.rules_for_dir(dir) {
             Ok(r) => r,
             Err(e) => return broken_config(call, cwd, &e),
         };
-        edited.push(new_findings(&engine, &rules, file, after, &settings));
+        let mut outcome = new_findings(&engine, &rules, file, after, &settings);
+        if file.fragment {
+            keep_context_free(&rules, &mut outcome);
+        }
+        edited.push(outcome);
     }
     introduced.extend(decide_conditional(&engine, edited));
     if let Some(command) = shell {
         weakened.extend(shell_weakenings(&command));
         introduced.extend(shell_findings(&root_rules, &command));
     }
+    if let ToolCall::Sql { query } = call {
+        introduced.extend(sql_findings(&root_rules, query));
+    }
 
     if !weakened.is_empty() {
-        let mut reason = String::from(
-            "This edit would weaken plumbline's policy, which needs a human's approval:\n",
-        );
+        let what = if matches!(call, ToolCall::Shell { .. }) {
+            "This command"
+        } else {
+            "This edit"
+        };
+        let mut reason =
+            format!("{what} would weaken plumbline's policy, which needs a human's approval:\n");
         for w in &weakened {
             reason.push_str(&format!("- it {w}\n"));
         }
@@ -204,12 +405,33 @@ fn decide(call: &ToolCall, cwd: &Path, options: &HookOptions) -> Decision {
     if introduced.is_empty() {
         return Decision::Allow;
     }
-    Decision::Deny(reason(&introduced))
+    Decision::Deny(reason_for(call, &introduced, settings.block_all))
+}
+
+/// Drops the findings of rules that need more than the text they read.
+fn keep_context_free(rules: &crate::config::RuleSet, outcome: &mut FileOutcome) {
+    outcome.findings.retain(|f| {
+        rules
+            .rules
+            .iter()
+            .find(|r| r.id == f.rule)
+            .is_some_and(|r| CONTEXT_FREE_KINDS.contains(&r.meta.kind.as_str()))
+    });
+    for f in &mut outcome.findings {
+        f.message.push_str(
+            " (in the edit's new text: plumbline could not find where the edit applies, so the position is within that text)",
+        );
+    }
+    outcome.facts = Default::default();
 }
 
 /// A broken config blocks everything except the edit that repairs it.
 fn broken_config(call: &ToolCall, cwd: &Path, error: &ConfigError) -> Decision {
-    let touches_config = proposed_files(call, cwd).is_ok_and(|(files, _)| {
+    let reader = Reader {
+        root: None,
+        max_file_size: crate::config::DEFAULT_HOOK_MAX_FILE_SIZE,
+    };
+    let touches_config = proposed_files(call, cwd, &reader).is_ok_and(|(files, _)| {
         files.iter().any(|f| {
             f.path
                 .file_name()
@@ -237,9 +459,11 @@ fn broken_config(call: &ToolCall, cwd: &Path, error: &ConfigError) -> Decision {
     ))
 }
 
-fn read_existing(path: &Path) -> Option<String> {
-    let bytes = std::fs::read(path).ok()?;
-    String::from_utf8(bytes).ok()
+/// `path` against `cwd`, made absolute and resolved as the file system
+/// will resolve it: the real path of its longest existing prefix (symlinks,
+/// `..`, `/proc/self/cwd`), then the rest with `.` and `..` applied.
+fn resolve(cwd: &Path, path: &str) -> PathBuf {
+    real_path(&absolute(cwd, path))
 }
 
 fn absolute(cwd: &Path, path: &str) -> PathBuf {
@@ -251,32 +475,56 @@ fn absolute(cwd: &Path, path: &str) -> PathBuf {
     }
 }
 
+/// The real path of the longest existing prefix of `path`, followed by
+/// the remaining components with `.` and `..` applied.
+pub fn real_path(path: &Path) -> PathBuf {
+    let components: Vec<Component> = path.components().collect();
+    for split in (0..=components.len()).rev() {
+        let prefix: PathBuf = components[..split].iter().collect();
+        if prefix.as_os_str().is_empty() {
+            continue;
+        }
+        let Ok(mut real) = std::fs::canonicalize(&prefix) else {
+            continue;
+        };
+        for component in &components[split..] {
+            match component {
+                Component::ParentDir => {
+                    real.pop();
+                }
+                Component::CurDir => {}
+                other => real.push(other.as_os_str()),
+            }
+        }
+        return real;
+    }
+    path.to_path_buf()
+}
+
 /// Reconstructs every file the call would write. `Err` means plumbline
-/// cannot read the call; a call the agent itself would fail to apply (an
-/// `old_string` not found) yields no file, and so is allowed.
-fn proposed_files(call: &ToolCall, cwd: &Path) -> Result<(Vec<Proposed>, Option<String>), String> {
+/// cannot read the call or refuses to (a special file, over the size cap).
+/// An edit no cascade of the client can place yields a fragment: its old
+/// and new text.
+fn proposed_files(
+    call: &ToolCall,
+    cwd: &Path,
+    reader: &Reader,
+) -> Result<(Vec<Proposed>, Option<String>), String> {
     let mut files = Vec::new();
     match call {
         ToolCall::Write { path, content } => {
-            let path = absolute(cwd, path);
-            files.push(Proposed {
-                before: read_existing(&path),
-                after: Some(content.clone()),
-                path,
-                lint_as: None,
-            });
+            let path = resolve(cwd, path);
+            reader.check_size(&path, content)?;
+            files.extend(whole_file(reader, path, content)?);
         }
-        ToolCall::Edit { path, edits } => {
-            let path = absolute(cwd, path);
-            let before = read_existing(&path);
-            if let Some(after) = apply_edits(before.as_deref(), edits) {
-                files.push(Proposed {
-                    path,
-                    before,
-                    after: Some(after),
-                    lint_as: None,
-                });
-            }
+        ToolCall::Edit {
+            path,
+            edits,
+            cascade,
+        } => {
+            let path = resolve(cwd, path);
+            let before = reader.read(&path)?;
+            files.push(edited_file(reader, path, before, edits, *cascade)?);
         }
         ToolCall::Notebook {
             path,
@@ -284,184 +532,293 @@ fn proposed_files(call: &ToolCall, cwd: &Path) -> Result<(Vec<Proposed>, Option<
             new_source,
             mode,
         } => {
-            let path = absolute(cwd, path);
-            if let Some(file) = notebook_cell(&path, cell_id.as_deref(), new_source, mode) {
+            let path = resolve(cwd, path);
+            reader.check_size(&path, new_source)?;
+            if let Some(file) = notebook_cell(reader, &path, cell_id.as_deref(), new_source, mode)?
+            {
                 files.push(file);
             }
         }
         ToolCall::Patch { text } => {
+            reader.check_size(Path::new("the patch"), text)?;
             let ops = patch::parse(text).map_err(|e| format!("cannot read the patch: {}", e.0))?;
             for op in ops {
-                match op {
-                    patch::PatchOp::Add { path, content } => {
-                        let path = absolute(cwd, &path);
-                        files.push(Proposed {
-                            before: read_existing(&path),
-                            after: Some(content),
-                            path,
-                            lint_as: None,
-                        });
-                    }
-                    patch::PatchOp::Delete { path } => {
-                        let path = absolute(cwd, &path);
-                        files.push(Proposed {
-                            before: read_existing(&path),
-                            after: None,
-                            path,
-                            lint_as: None,
-                        });
-                    }
-                    patch::PatchOp::Update {
-                        path,
-                        move_to,
-                        hunks,
-                    } => {
-                        let source = absolute(cwd, &path);
-                        let Some(before) = read_existing(&source) else {
-                            continue;
-                        };
-                        let Some(after) = patch::apply_hunks(&before, &hunks) else {
-                            continue;
-                        };
-                        match move_to {
-                            Some(target) => {
-                                files.push(Proposed {
-                                    path: source,
-                                    before: Some(before),
-                                    after: None,
-                                    lint_as: None,
-                                });
-                                let target = absolute(cwd, &target);
-                                files.push(Proposed {
-                                    before: read_existing(&target),
-                                    after: Some(after),
-                                    path: target,
-                                    lint_as: None,
-                                });
-                            }
-                            None => files.push(Proposed {
-                                path: source,
-                                before: Some(before),
-                                after: Some(after),
-                                lint_as: None,
-                            }),
-                        }
-                    }
-                }
+                files.extend(patch_files(reader, cwd, op)?);
             }
         }
-        ToolCall::Shell { command } => {
+        ToolCall::Shell { command, dir } => {
+            let cwd = match dir {
+                Some(dir) => resolve(cwd, dir),
+                None => cwd.to_path_buf(),
+            };
             for write in bash::writes(command) {
-                let path = absolute(cwd, &write.path);
-                let before = read_existing(&path);
+                let path = resolve(&cwd, &write.path);
+                let before = reader.read(&path)?;
                 let after = if write.append {
                     format!("{}{}", before.clone().unwrap_or_default(), write.content)
                 } else {
                     write.content
                 };
-                files.push(Proposed {
-                    path,
-                    before,
-                    after: Some(after),
-                    lint_as: None,
-                });
+                reader.check_size(&path, &after)?;
+                files.push(Proposed::file(path, before, Some(after)));
             }
             return Ok((files, Some(command.clone())));
         }
-        ToolCall::Harmless => {}
+        ToolCall::Sql { .. } | ToolCall::Harmless => {}
     }
     Ok((files, None))
 }
 
-/// Applies edits in order as the agent would: every occurrence with
-/// `replace_all`, else exactly one. `None` when the agent's edit would fail.
-fn apply_edits(before: Option<&str>, edits: &[TextEdit]) -> Option<String> {
-    let mut text = before.map(str::to_string);
-    for edit in edits {
-        let current = match text.take() {
-            Some(t) => t,
-            // Editing a file that does not exist only works as a creation.
-            None if edit.old.is_empty() => {
-                text = Some(edit.new.clone());
-                continue;
-            }
-            None => return None,
-        };
-        if edit.old.is_empty() {
-            return None;
+/// A whole file written at once; a notebook is linted cell by cell.
+fn whole_file(reader: &Reader, path: PathBuf, content: &str) -> Result<Vec<Proposed>, String> {
+    let before = reader.read(&path)?;
+    if path.extension().is_some_and(|e| e == "ipynb") {
+        if let Some(cells) = notebook_cells(&path, before.as_deref(), content) {
+            return Ok(cells);
         }
-        let count = current.matches(edit.old.as_str()).count();
-        if count == 0 || (count > 1 && !edit.replace_all) {
-            return None;
-        }
-        text = Some(if edit.replace_all {
-            current.replace(edit.old.as_str(), &edit.new)
-        } else {
-            current.replacen(edit.old.as_str(), &edit.new, 1)
-        });
     }
-    text
+    Ok(vec![Proposed::file(
+        path,
+        before,
+        Some(content.to_string()),
+    )])
 }
 
-/// The edited cell of a notebook, linted in the notebook's language.
-fn notebook_cell(
-    path: &Path,
-    cell_id: Option<&str>,
-    new_source: &str,
-    mode: &str,
-) -> Option<Proposed> {
-    if mode == "delete" {
-        return None;
-    }
-    let notebook: Option<Value> = read_existing(path).and_then(|t| serde_json::from_str(&t).ok());
-    let language = notebook
-        .as_ref()
-        .and_then(|n| {
-            n.pointer("/metadata/kernelspec/language")
-                .or_else(|| n.pointer("/metadata/language_info/name"))
+/// Each cell of a notebook about to be written: code cells linted as files
+/// of the notebook's language, the others (markdown, raw) as text, so a
+/// host they name is still seen. The old notebook's cells of the same kind
+/// are the "before".
+fn notebook_cells(path: &Path, before: Option<&str>, after: &str) -> Option<Vec<Proposed>> {
+    let new: Value = serde_json::from_str(after).ok()?;
+    let extension = notebook_extension(&new)?;
+    let old: Option<Value> = before.and_then(|b| serde_json::from_str(b).ok());
+    let old_cells = old.as_ref().map(cells).unwrap_or_default();
+    let old_of_kind = |code: bool| -> Option<String> {
+        let texts: Vec<String> = old_cells
+            .iter()
+            .filter(|(is_code, _)| *is_code == code)
+            .map(|(_, text)| {
+                if code {
+                    text.clone()
+                } else {
+                    as_text_lines(text)
+                }
+            })
+            .collect();
+        (!texts.is_empty()).then(|| texts.join("\n"))
+    };
+    let (old_code, old_text) = (old_of_kind(true), old_of_kind(false));
+    let lossy = path.to_string_lossy();
+    Some(
+        cells(&new)
+            .into_iter()
+            .map(|(code, source)| Proposed {
+                path: path.to_path_buf(),
+                before: if code {
+                    old_code.clone()
+                } else {
+                    old_text.clone()
+                },
+                after: Some(if code { source } else { as_text_lines(&source) }),
+                lint_as: Some(if code {
+                    format!("{lossy}.cell.{extension}")
+                } else {
+                    format!("{lossy}.text-cell.json")
+                }),
+                fragment: false,
+            })
+            .collect(),
+    )
+}
+
+/// A text cell as a JSON list of its lines: what the host rules read in a
+/// data file.
+fn as_text_lines(text: &str) -> String {
+    serde_json::to_string_pretty(&text.lines().collect::<Vec<_>>()).unwrap_or_default()
+}
+
+/// Every cell, with whether it is code, and its source.
+fn cells(notebook: &Value) -> Vec<(bool, String)> {
+    notebook
+        .get("cells")
+        .and_then(Value::as_array)
+        .map(|cells| {
+            cells
+                .iter()
+                .map(|c| {
+                    let code = c.get("cell_type").and_then(Value::as_str) == Some("code");
+                    (code, cell_source(c))
+                })
+                .collect()
         })
+        .unwrap_or_default()
+}
+
+fn cell_source(cell: &Value) -> String {
+    match cell.get("source") {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(lines)) => lines.iter().filter_map(Value::as_str).collect(),
+        _ => String::new(),
+    }
+}
+
+/// The file extension a notebook's cells are linted as.
+fn notebook_extension(notebook: &Value) -> Option<&'static str> {
+    let language = notebook
+        .pointer("/metadata/kernelspec/language")
+        .or_else(|| notebook.pointer("/metadata/language_info/name"))
         .and_then(Value::as_str)
         .unwrap_or("python")
         .to_ascii_lowercase();
-    let extension = match language.as_str() {
+    Some(match language.as_str() {
         "python" => "py",
         "typescript" => "ts",
         "javascript" => "js",
         "rust" => "rs",
         "sql" => "sql",
         _ => return None,
-    };
-    let cell_source = |cell: &Value| -> String {
-        match cell.get("source") {
-            Some(Value::String(s)) => s.clone(),
-            Some(Value::Array(lines)) => lines.iter().filter_map(Value::as_str).collect(),
-            _ => String::new(),
+    })
+}
+
+/// The file an edit produces, or its fragment when the edit cannot be
+/// placed.
+fn edited_file(
+    reader: &Reader,
+    path: PathBuf,
+    before: Option<String>,
+    edits: &[protocol::TextEdit],
+    cascade: Cascade,
+) -> Result<Proposed, String> {
+    let cap = reader.max_file_size as usize;
+    match apply::apply_edits(before.as_deref(), edits, cascade, cap) {
+        Ok(after) => Ok(Proposed::file(path, before, Some(after))),
+        Err(EditFailure::TooLarge) => Err(format!(
+            "applying the edit to {} would make it larger than the hook's limit of {cap} bytes (`[hook] max_file_size` in plumbline.toml)",
+            path.display()
+        )),
+        Err(EditFailure::NotFound) => {
+            let join = |f: fn(&protocol::TextEdit) -> &str| {
+                edits.iter().map(f).collect::<Vec<_>>().join("\n")
+            };
+            let old = join(|e| &e.old);
+            let new = join(|e| &e.new);
+            reader.check_size(&path, &new)?;
+            Ok(Proposed {
+                path,
+                before: Some(old),
+                after: Some(new),
+                lint_as: None,
+                fragment: true,
+            })
         }
+    }
+}
+
+/// The files one operation of a patch writes or deletes.
+fn patch_files(reader: &Reader, cwd: &Path, op: patch::PatchOp) -> Result<Vec<Proposed>, String> {
+    Ok(match op {
+        patch::PatchOp::Add { path, content } => {
+            let path = resolve(cwd, &path);
+            reader.check_size(&path, &content)?;
+            whole_file(reader, path, &content)?
+        }
+        patch::PatchOp::Delete { path } => {
+            let path = resolve(cwd, &path);
+            vec![Proposed::file(path.clone(), reader.read(&path)?, None)]
+        }
+        patch::PatchOp::Update {
+            path,
+            move_to,
+            hunks,
+        } => {
+            let source = resolve(cwd, &path);
+            let before = reader.read(&source)?;
+            let applied = before
+                .as_deref()
+                .and_then(|b| patch::apply_hunks(b, &hunks));
+            let Some(after) = applied else {
+                // The hunks cannot be placed: judge the lines they add.
+                let old: Vec<&str> = hunks
+                    .iter()
+                    .flat_map(|h| &h.old)
+                    .map(String::as_str)
+                    .collect();
+                let new: Vec<&str> = hunks
+                    .iter()
+                    .flat_map(|h| &h.new)
+                    .map(String::as_str)
+                    .collect();
+                return Ok(vec![Proposed {
+                    path: source,
+                    before: Some(old.join("\n")),
+                    after: Some(new.join("\n")),
+                    lint_as: None,
+                    fragment: true,
+                }]);
+            };
+            reader.check_size(&source, &after)?;
+            match move_to {
+                Some(target) => {
+                    let target = resolve(cwd, &target);
+                    vec![
+                        Proposed::file(source, before, None),
+                        Proposed::file(target.clone(), reader.read(&target)?, Some(after)),
+                    ]
+                }
+                None => vec![Proposed::file(source, before, Some(after))],
+            }
+        }
+    })
+}
+
+/// The edited cell of a notebook, linted in the notebook's language.
+fn notebook_cell(
+    reader: &Reader,
+    path: &Path,
+    cell_id: Option<&str>,
+    new_source: &str,
+    mode: &str,
+) -> Result<Option<Proposed>, String> {
+    if mode == "delete" {
+        return Ok(None);
+    }
+    let notebook: Option<Value> = reader
+        .read(path)?
+        .and_then(|t| serde_json::from_str(&t).ok());
+    let empty = Value::Null;
+    let Some(extension) = notebook_extension(notebook.as_ref().unwrap_or(&empty)) else {
+        return Ok(None);
     };
     let before = if mode == "insert" {
         None
     } else {
-        let cells = notebook.as_ref()?.get("cells")?.as_array()?;
-        let cell = match cell_id {
-            Some(id) => cells
-                .iter()
-                .find(|c| c.get("id").and_then(Value::as_str) == Some(id))
-                .or_else(|| {
-                    id.strip_prefix("cell-")
-                        .and_then(|n| n.parse::<usize>().ok())
-                        .and_then(|n| cells.get(n))
-                }),
-            None => cells.first(),
-        };
-        cell.map(cell_source)
+        let cells = notebook
+            .as_ref()
+            .and_then(|n| n.get("cells"))
+            .and_then(Value::as_array);
+        cells.and_then(|cells| {
+            let cell = match cell_id {
+                Some(id) => cells
+                    .iter()
+                    .find(|c| c.get("id").and_then(Value::as_str) == Some(id))
+                    .or_else(|| {
+                        id.strip_prefix("cell-")
+                            .and_then(|n| n.parse::<usize>().ok())
+                            .and_then(|n| cells.get(n))
+                    }),
+                None => cells.first(),
+            };
+            cell.map(cell_source)
+        })
     };
     let lint_as = format!("{}.cell.{extension}", path.to_string_lossy());
-    Some(Proposed {
+    Ok(Some(Proposed {
         path: path.to_path_buf(),
         before,
         after: Some(new_source.to_string()),
         lint_as: Some(lint_as),
-    })
+        fragment: false,
+    }))
 }
 
 /// Keeps the edited files' findings, deciding those that depend on other
@@ -606,29 +963,44 @@ fn shell_findings(rules: &crate::config::RuleSet, command: &str) -> Vec<Finding>
     out
 }
 
-/// Shell commands that delete or rewrite plumbline's config where the hook
-/// cannot see the result.
+/// Shell commands that delete, replace or rewrite plumbline's policy
+/// files (its config, rule files, baseline, or an agent's hook settings)
+/// where the hook cannot see the result.
 fn shell_weakenings(command: &str) -> Vec<String> {
-    const WRITERS: &[&str] = &["rm", "mv", "unlink", "truncate", "sed", "perl", "cp", "git"];
-    let words = bash::words(command);
-    let writes = words
-        .iter()
-        .any(|w| WRITERS.contains(&w.as_str()) || w.starts_with('>'));
-    let names_config = words.iter().any(|w| {
-        let name = w.rsplit('/').next().unwrap_or(w);
-        CONFIG_NAMES.contains(&name)
-    });
-    if writes && names_config {
-        vec!["changes plumbline's configuration from the shell, where plumbline cannot check what it becomes".to_string()]
-    } else {
-        Vec::new()
+    let mut hit: Vec<String> = bash::destroyed_paths(command)
+        .into_iter()
+        .filter(|p| guard::names_policy_file(p))
+        .collect();
+    hit.dedup();
+    if hit.is_empty() {
+        return Vec::new();
     }
+    vec![format!(
+        "deletes or rewrites {} from the shell, where plumbline cannot check what the policy becomes",
+        hit.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")
+    )]
 }
 
-/// The text every agent gets: one line per finding, then the explain hint.
-pub fn reason(findings: &[Finding]) -> String {
-    let mut text = format!(
-        "plumbline blocked this edit: it introduces {} policy {}.\n",
+/// SQL an MCP tool would run, linted as a migration.
+fn sql_findings(rules: &crate::config::RuleSet, query: &str) -> Vec<Finding> {
+    let source = SourceFile::new(
+        "SQL tool call",
+        format!("{SHELL_PATH_PREFIX}sql"),
+        query.to_string(),
+    );
+    lint_source_honoring(rules, Arc::new(source), &|_| true).findings
+}
+
+/// The denial for `call`: what it is ("this edit", "this command"), and
+/// whether the findings are new or, with `hook --all`, merely present.
+fn reason_for(call: &ToolCall, findings: &[Finding], block_all: bool) -> String {
+    let subject = match call {
+        ToolCall::Shell { .. } => "this command",
+        ToolCall::Sql { .. } => "this SQL",
+        _ => "this edit",
+    };
+    let count = format!(
+        "{} policy {}",
         findings.len(),
         if findings.len() == 1 {
             "violation"
@@ -636,6 +1008,33 @@ pub fn reason(findings: &[Finding]) -> String {
             "violations"
         }
     );
+    let headline = if block_all && !matches!(call, ToolCall::Shell { .. } | ToolCall::Sql { .. }) {
+        format!("plumbline blocked {subject}: the files it touches would hold {count} (the hook blocks on every finding, not only new ones).\n")
+    } else {
+        format!("plumbline blocked {subject}: it introduces {count}.\n")
+    };
+    let fix = if subject == "this edit" {
+        "Fix the edit and try again."
+    } else {
+        "Change it and try again."
+    };
+    reason_with(headline, findings, fix)
+}
+
+/// The text every agent gets for new findings of an edit.
+pub fn reason(findings: &[Finding]) -> String {
+    reason_for(
+        &ToolCall::Write {
+            path: String::new(),
+            content: String::new(),
+        },
+        findings,
+        false,
+    )
+}
+
+/// One line per finding after `headline`, then the explain hint.
+fn reason_with(mut text: String, findings: &[Finding], fix: &str) -> String {
     for f in findings.iter().take(MAX_LISTED) {
         // Findings in a shell command have no file position worth showing.
         let place = if f.source.project_path().starts_with(SHELL_PATH_PREFIX) {
@@ -657,55 +1056,8 @@ pub fn reason(findings: &[Finding]) -> String {
     rules.sort_unstable();
     rules.dedup();
     text.push_str(&format!(
-        "Fix the edit and try again. Details: `plumbline explain {}`.",
+        "{fix} Details: `plumbline explain {}`.",
         rules.join("`, `plumbline explain ")
     ));
     text
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn edit(old: &str, new: &str, all: bool) -> TextEdit {
-        TextEdit {
-            old: old.into(),
-            new: new.into(),
-            replace_all: all,
-        }
-    }
-
-    #[test]
-    fn edits_apply_like_the_agent_would() {
-        assert_eq!(
-            apply_edits(Some("a b a"), &[edit("b", "c", false)]).as_deref(),
-            Some("a c a")
-        );
-        assert_eq!(
-            apply_edits(Some("a b a"), &[edit("a", "x", true)]).as_deref(),
-            Some("x b x")
-        );
-        assert_eq!(
-            apply_edits(Some("a b a"), &[edit("a", "x", false)]),
-            None,
-            "ambiguous edit fails"
-        );
-        assert_eq!(
-            apply_edits(Some("a"), &[edit("zzz", "x", false)]),
-            None,
-            "missing old_string fails"
-        );
-        assert_eq!(
-            apply_edits(None, &[edit("", "new file", false)]).as_deref(),
-            Some("new file")
-        );
-        assert_eq!(
-            apply_edits(
-                Some("one two"),
-                &[edit("one", "1", false), edit("two", "2", false)]
-            )
-            .as_deref(),
-            Some("1 2")
-        );
-    }
 }

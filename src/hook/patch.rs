@@ -170,15 +170,48 @@ fn find_line(lines: &[String], from: usize, needle: &str) -> Option<usize> {
     (from..lines.len()).find(|&i| lines[i].trim() == needle)
 }
 
-/// Exact match first, then ignoring trailing and finally all surrounding
-/// whitespace, as the agents' own appliers do.
+/// How Codex 0.171.0's `apply_patch` compares a hunk's lines with the
+/// file, loosest last: exactly, ignoring trailing whitespace, ignoring all
+/// surrounding whitespace, then with Unicode dashes, quotes and spaces
+/// folded to ASCII.
+const NORMALIZERS: [fn(&str) -> std::borrow::Cow<'_, str>; 4] = [
+    |s| std::borrow::Cow::Borrowed(s),
+    |s| std::borrow::Cow::Borrowed(s.trim_end()),
+    |s| std::borrow::Cow::Borrowed(s.trim()),
+    |s| {
+        std::borrow::Cow::Owned(
+            s.trim()
+                .chars()
+                .map(super::apply::fold_punctuation)
+                .collect(),
+        )
+    },
+];
+
+/// Where `block` starts in `lines`, searching from `from` to the end and
+/// then from the top, under each normalizer in turn. Windows are compared
+/// by a rolling hash of their lines' hashes, and only a window whose hash
+/// matches is compared line by line, so each pass is linear in the file.
 fn find_block(lines: &[String], from: usize, block: &[String]) -> Option<usize> {
-    let normalizers: [fn(&str) -> &str; 3] = [|s| s, str::trim_end, str::trim];
-    for normalize in normalizers {
-        for start in
-            (from..=lines.len().saturating_sub(block.len())).chain(0..from.min(lines.len()))
-        {
-            if start + block.len() <= lines.len()
+    if block.is_empty() || block.len() > lines.len() {
+        return None;
+    }
+    for normalize in NORMALIZERS {
+        let hash = |s: &str| -> u64 {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            normalize(s).hash(&mut h);
+            h.finish()
+        };
+        let line_hashes: Vec<u64> = lines.iter().map(|l| hash(l)).collect();
+        let windows = rolling_hashes(&line_hashes, block.len());
+        let wanted = rolling_hashes(
+            &block.iter().map(|l| hash(l)).collect::<Vec<_>>(),
+            block.len(),
+        )[0];
+        let order = (from.min(windows.len())..windows.len()).chain(0..from.min(windows.len()));
+        for start in order {
+            if windows[start] == wanted
                 && block
                     .iter()
                     .zip(&lines[start..])
@@ -189,6 +222,28 @@ fn find_block(lines: &[String], from: usize, block: &[String]) -> Option<usize> 
         }
     }
     None
+}
+
+/// The polynomial hash of every window of `width` consecutive values.
+fn rolling_hashes(values: &[u64], width: usize) -> Vec<u64> {
+    const BASE: u64 = 0x100_0000_01b3;
+    if width == 0 || width > values.len() {
+        return Vec::new();
+    }
+    let top = (1..width).fold(1u64, |p, _| p.wrapping_mul(BASE));
+    let mut hash = values[..width]
+        .iter()
+        .fold(0u64, |h, v| h.wrapping_mul(BASE).wrapping_add(*v));
+    let mut out = Vec::with_capacity(values.len() - width + 1);
+    out.push(hash);
+    for i in width..values.len() {
+        hash = hash
+            .wrapping_sub(values[i - width].wrapping_mul(top))
+            .wrapping_mul(BASE)
+            .wrapping_add(values[i]);
+        out.push(hash);
+    }
+    out
 }
 
 fn matches_at(lines: &[String], start: usize, block: &[String]) -> bool {
@@ -241,6 +296,40 @@ mod tests {
             "function g() {\n  const x = 1;\n  return x;\n}\nfunction f() {\n  const x = 1;\n  return x + 1;\n}\n"
         );
         assert_eq!(apply_hunks("nothing here\n", hunks), None);
+    }
+
+    #[test]
+    fn loose_matching_follows_codex() {
+        let hunk = Hunk {
+            anchor: None,
+            old: vec!["const MSG = \"Don't retry - down\";".into()],
+            new: vec!["const MSG = \"x\";".into()],
+            end_of_file: false,
+        };
+        let file = "  const MSG = \u{201C}Don\u{2019}t retry \u{2013} down\u{201D};  \n";
+        assert_eq!(
+            apply_hunks(file, std::slice::from_ref(&hunk)).as_deref(),
+            Some("const MSG = \"x\";\n")
+        );
+    }
+
+    #[test]
+    fn identical_lines_do_not_make_location_quadratic() {
+        let file = format!("{}END\n", "\n".repeat(20_000));
+        let mut old = vec![String::new(); 10_000];
+        old.push("END".into());
+        let mut new = old.clone();
+        new.push("x".into());
+        let hunk = Hunk {
+            anchor: None,
+            old,
+            new,
+            end_of_file: false,
+        };
+        let start = std::time::Instant::now();
+        let out = apply_hunks(&file, &[hunk]).unwrap();
+        assert!(out.ends_with("END\nx\n"));
+        assert!(start.elapsed() < std::time::Duration::from_secs(2));
     }
 
     #[test]

@@ -3,6 +3,8 @@
 
 use serde_json::{json, Value};
 
+pub use super::apply::{Cascade, TextEdit};
+
 /// The coding agents plumbline answers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Agent {
@@ -29,17 +31,31 @@ impl Agent {
         }
     }
 
-    /// Claude Code can ask the human instead of denying outright. Codex
-    /// rejects `ask` (and would then let the call through), Gemini and
-    /// Cursor have none, and Copilot may drop it: they get a deny.
+    /// Claude Code, Gemini CLI 0.61.0 (forces a confirmation and shows
+    /// `systemMessage`) and Copilot CLI 1.0.102 (Autopilot turns it into a
+    /// deny) can ask the human instead of denying outright. Codex rejects
+    /// `ask` (and would then let the call through) and Cursor has none:
+    /// they get a deny.
     pub fn can_ask(self) -> bool {
-        matches!(self, Agent::Claude)
+        matches!(self, Agent::Claude | Agent::Gemini | Agent::Copilot)
     }
 
-    /// Copilot runs its hooks for every tool (it has no matcher), so a tool
-    /// plumbline does not know is simply not an edit.
-    fn sees_every_tool(self) -> bool {
-        matches!(self, Agent::Copilot)
+    /// Copilot may run its hooks for every tool, and Gemini's matcher is an
+    /// unanchored regex, so MCP and extension tools whose names merely
+    /// contain `write_file` or `replace` reach the hook: a tool plumbline
+    /// does not know is simply not an edit there, and gets a quiet allow.
+    fn sees_unrelated_tools(self) -> bool {
+        matches!(self, Agent::Copilot | Agent::Gemini)
+    }
+
+    /// The matching cascade of this client's string-replace edit tool.
+    fn edit_cascade(self, tool: &str) -> Cascade {
+        match (self, tool) {
+            (Agent::Claude, "Edit" | "MultiEdit") => Cascade::ClaudeEdit,
+            (Agent::Gemini, "replace") => Cascade::GeminiReplace,
+            (Agent::Copilot, _) => Cascade::CopilotEdit,
+            _ => Cascade::Exact,
+        }
     }
 
     /// Tells the protocol apart by the payload's shape.
@@ -71,14 +87,6 @@ impl Agent {
     }
 }
 
-/// A single text edit: `old` becomes `new`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TextEdit {
-    pub old: String,
-    pub new: String,
-    pub replace_all: bool,
-}
-
 /// What the tool call would do, in plumbline's terms.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ToolCall {
@@ -89,6 +97,7 @@ pub enum ToolCall {
     Edit {
         path: String,
         edits: Vec<TextEdit>,
+        cascade: Cascade,
     },
     Notebook {
         path: String,
@@ -101,6 +110,13 @@ pub enum ToolCall {
     },
     Shell {
         command: String,
+        /// Where the command runs, when the call says (Gemini's `dir_path`).
+        dir: Option<String>,
+    },
+    /// SQL an MCP tool runs against the database (Supabase's
+    /// `execute_sql`, `apply_migration`).
+    Sql {
+        query: String,
     },
     /// A tool that writes nothing (Read, Grep, …).
     Harmless,
@@ -141,9 +157,51 @@ const HARMLESS_TOOLS: &[&str] = &[
 ];
 
 fn string<'a>(input: &'a Value, keys: &[&str]) -> Result<&'a str, InputError> {
-    keys.iter()
-        .find_map(|k| input.get(*k).and_then(Value::as_str))
-        .ok_or_else(|| InputError(format!("missing field `{}` in tool input", keys[0])))
+    for key in keys {
+        match input.get(*key) {
+            Some(Value::String(s)) => return Ok(s),
+            Some(Value::Null) | None => {}
+            Some(other) => {
+                return Err(InputError(format!(
+                    "`{key}` in the tool input must be a string, got {}",
+                    json_type(other)
+                )))
+            }
+        }
+    }
+    Err(InputError(format!(
+        "missing field `{}` in tool input",
+        keys[0]
+    )))
+}
+
+/// A JSON value's type, as a message names it.
+fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// MCP tools that run SQL, by their name on the server; each agent adds its
+/// own prefix (`mcp__supabase__` in Claude Code and Codex, `supabase-` in
+/// Copilot, none or `supabase__` in Gemini).
+const SQL_TOOLS: &[&str] = &["execute_sql", "apply_migration"];
+
+fn is_sql_tool(tool: &str) -> bool {
+    SQL_TOOLS.iter().any(|name| {
+        tool == *name
+            || tool.strip_suffix(name).is_some_and(|prefix| {
+                prefix.ends_with("__")
+                    || prefix.ends_with('-')
+                    || prefix.ends_with('.')
+                    || prefix.ends_with('/')
+            })
+    })
 }
 
 /// The tool name and its arguments, wherever the agent puts them.
@@ -159,9 +217,15 @@ pub fn tool_and_input(agent: Agent, payload: &Value) -> Result<(String, Value), 
         .ok_or_else(|| InputError(format!("missing field `{name_key}`")))?
         .to_string();
     let input = match payload.get(input_key) {
-        // Copilot sends its arguments as a JSON-encoded string.
-        Some(Value::String(text)) => serde_json::from_str(text)
-            .map_err(|e| InputError(format!("`{input_key}` is not valid JSON: {e}")))?,
+        // Copilot sends its arguments as a JSON-encoded string, except for
+        // `apply_patch`, whose argument is the raw patch text.
+        Some(Value::String(text)) => match serde_json::from_str(text) {
+            Ok(v) => v,
+            Err(_) if name == "apply_patch" || text.trim_start().starts_with("*** Begin Patch") => {
+                json!({ "patch": text })
+            }
+            Err(e) => return Err(InputError(format!("`{input_key}` is not valid JSON: {e}"))),
+        },
         Some(v) => v.clone(),
         None => Value::Object(Default::default()),
     };
@@ -199,11 +263,13 @@ pub fn tool_call(agent: Agent, tool: &str, input: &Value) -> Result<ToolCall, In
             let mut e = edit(
                 &["old_string", "old_str"],
                 &["new_string", "new_str"],
-                &["replace_all"],
+                &["replace_all", "allow_multiple"],
             )?;
             if tool == "replace" {
-                // Gemini replaces every occurrence when told how many to expect.
-                e.replace_all = input
+                // Gemini 0.61.0 replaces every occurrence with
+                // `allow_multiple: true`; older versions when told to
+                // expect more than one.
+                e.replace_all |= input
                     .get("expected_replacements")
                     .and_then(Value::as_u64)
                     .is_some_and(|n| n > 1);
@@ -211,6 +277,7 @@ pub fn tool_call(agent: Agent, tool: &str, input: &Value) -> Result<ToolCall, In
             Ok(ToolCall::Edit {
                 path: string(input, &["file_path", "path"])?.to_string(),
                 edits: vec![e],
+                cascade: agent.edit_cascade(tool),
             })
         }
         (_, "MultiEdit") => {
@@ -230,6 +297,7 @@ pub fn tool_call(agent: Agent, tool: &str, input: &Value) -> Result<ToolCall, In
             Ok(ToolCall::Edit {
                 path: string(input, &["file_path"])?.to_string(),
                 edits,
+                cascade: agent.edit_cascade(tool),
             })
         }
         (_, "NotebookEdit") => Ok(ToolCall::Notebook {
@@ -256,6 +324,12 @@ pub fn tool_call(agent: Agent, tool: &str, input: &Value) -> Result<ToolCall, In
                 .or_else(|| input.get("input"))
             {
                 Some(Value::String(s)) => s.clone(),
+                Some(other @ (Value::Number(_) | Value::Bool(_) | Value::Object(_))) => {
+                    return Err(InputError(format!(
+                        "`command` in the tool input must be a string, got {}",
+                        json_type(other)
+                    )))
+                }
                 // `["apply_patch", "*** Begin Patch…"]`
                 Some(Value::Array(items)) => items
                     .iter()
@@ -284,9 +358,15 @@ pub fn tool_call(agent: Agent, tool: &str, input: &Value) -> Result<ToolCall, In
             if command.contains("*** Begin Patch") {
                 return Ok(ToolCall::Patch { text: command });
             }
-            Ok(ToolCall::Shell { command })
+            let dir = string(input, &["dir_path", "working_directory", "workdir", "cwd"])
+                .ok()
+                .map(str::to_string);
+            Ok(ToolCall::Shell { command, dir })
         }
-        (agent, _) if agent.sees_every_tool() => Ok(ToolCall::Harmless),
+        (_, tool) if is_sql_tool(tool) => Ok(ToolCall::Sql {
+            query: string(input, &["query", "sql"])?.to_string(),
+        }),
+        (agent, _) if agent.sees_unrelated_tools() => Ok(ToolCall::Harmless),
         _ => Err(InputError(format!("unknown tool `{tool}`"))),
     }
 }
@@ -295,6 +375,9 @@ pub fn tool_call(agent: Agent, tool: &str, input: &Value) -> Result<ToolCall, In
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
     Allow,
+    /// plumbline could not check the call and fails open: let it through,
+    /// with a warning, in a form the client honours as "allow".
+    FailOpen(String),
     /// Let a human decide (falls back to deny where the agent cannot ask).
     Ask(String),
     Deny(String),
@@ -321,6 +404,7 @@ pub fn respond(agent: Agent, decision: &Decision) -> Response {
                 stderr: String::new(),
             }
         }
+        Decision::FailOpen(message) => return fail_open(agent, message),
         Decision::Ask(reason) if agent.can_ask() => ("ask", reason),
         Decision::Ask(reason) | Decision::Deny(reason) => ("deny", reason),
     };
@@ -331,6 +415,11 @@ pub fn respond(agent: Agent, decision: &Decision) -> Response {
                 "permissionDecision": verdict,
                 "permissionDecisionReason": reason,
             }
+        }),
+        Agent::Gemini if verdict == "ask" => json!({
+            "decision": verdict,
+            "reason": reason,
+            "systemMessage": reason,
         }),
         Agent::Gemini => json!({ "decision": verdict, "reason": reason }),
         Agent::Cursor => json!({
@@ -346,6 +435,30 @@ pub fn respond(agent: Agent, decision: &Decision) -> Response {
         exit_code: 0,
         stdout: body.to_string() + "\n",
         stderr: String::new(),
+    }
+}
+
+/// Lets the call through with a warning. Most clients take exit 1 as a
+/// non-blocking error that shows the message; Copilot CLI (since 1.0.57)
+/// takes any hook error as a deny, so it gets an explicit allow.
+fn fail_open(agent: Agent, message: &str) -> Response {
+    let warning = format!("plumbline hook: {message}\n");
+    match agent {
+        Agent::Copilot => Response {
+            exit_code: 0,
+            stdout: json!({
+                "permissionDecision": "allow",
+                "permissionDecisionReason": format!("plumbline could not check this call: {message}"),
+            })
+            .to_string()
+                + "\n",
+            stderr: warning,
+        },
+        _ => Response {
+            exit_code: 1,
+            stdout: String::new(),
+            stderr: warning,
+        },
     }
 }
 
@@ -382,7 +495,8 @@ mod tests {
                     old: "a".into(),
                     new: "b".into(),
                     replace_all: true
-                }]
+                }],
+                cascade: Cascade::ClaudeEdit,
             }
         );
         assert_eq!(
@@ -391,6 +505,39 @@ mod tests {
         );
         assert!(tool_call(Agent::Claude, "Frobnicate", &json!({})).is_err());
         assert!(tool_call(Agent::Claude, "Write", &json!({"file_path": "x"})).is_err());
+        let typed = tool_call(
+            Agent::Claude,
+            "Write",
+            &json!({"file_path": 3, "content": ""}),
+        );
+        assert_eq!(
+            typed,
+            Err(InputError(
+                "`file_path` in the tool input must be a string, got a number".into()
+            ))
+        );
+        assert_eq!(
+            tool_call(
+                Agent::Claude,
+                "mcp__supabase__execute_sql",
+                &json!({"query": "select 1"})
+            ),
+            Ok(ToolCall::Sql {
+                query: "select 1".into()
+            })
+        );
+        assert!(matches!(
+            tool_call(
+                Agent::Copilot,
+                "supabase-apply_migration",
+                &json!({"name": "m", "query": "x"})
+            ),
+            Ok(ToolCall::Sql { .. })
+        ));
+        assert_eq!(
+            tool_call(Agent::Gemini, "my_mcp_write_file_tool", &json!({})),
+            Ok(ToolCall::Harmless)
+        );
     }
 
     #[test]
@@ -408,7 +555,16 @@ mod tests {
         let ask = Decision::Ask("sure?".into());
         assert!(respond(Agent::Codex, &ask).stdout.contains("\"deny\""));
         assert!(respond(Agent::Claude, &ask).stdout.contains("\"ask\""));
-        assert!(respond(Agent::Gemini, &ask).stdout.contains("\"deny\""));
+        assert!(respond(Agent::Gemini, &ask).stdout.contains("\"ask\""));
+        assert!(respond(Agent::Copilot, &ask).stdout.contains("\"ask\""));
+        assert!(respond(Agent::Cursor, &ask).stdout.contains("\"deny\""));
+        let open = respond(Agent::Copilot, &Decision::FailOpen("x".into()));
+        assert_eq!(open.exit_code, 0);
+        assert!(open.stdout.contains("\"allow\""));
+        assert_eq!(
+            respond(Agent::Claude, &Decision::FailOpen("x".into())).exit_code,
+            1
+        );
         assert_eq!(respond(Agent::Claude, &Decision::Allow).stdout, "");
     }
 }
