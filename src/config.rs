@@ -514,7 +514,7 @@ impl ConfigFile {
                         return Err(ConfigError::at(
                             self,
                             span,
-                            format!("invalid glob `{glob}` in `{dotted}`"),
+                            format!("invalid glob `{}` in `{dotted}`", shorten_glob(glob)),
                             e,
                         ));
                     }
@@ -794,6 +794,15 @@ fn validate_glob(pattern: &str) -> Result<Glob, String> {
         .build()
         .map_err(|e| format!("it is too complex to compile ({e})"))?;
     Ok(glob)
+}
+
+/// A glob as quoted in a message: at most 60 characters, then `…`.
+fn shorten_glob(glob: &str) -> String {
+    const SHOWN: usize = 60;
+    match glob.char_indices().nth(SHOWN) {
+        Some((cut, _)) => format!("{}…", glob.get(..cut).unwrap_or(glob)),
+        None => glob.to_string(),
+    }
 }
 
 /// Deepest nesting of unescaped `{` in a glob.
