@@ -78,9 +78,33 @@ pub fn run(payload: &str, options: &HookOptions, process_cwd: &Path) -> Response
         failure(
             agent,
             options.fail_closed || CONFIG_FAILS_CLOSED.load(Ordering::SeqCst),
-            &format!("plumbline crashed while checking this call ({message}); please report it"),
+            &format!(
+                "plumbline crashed while checking this call ({}{}); please report it",
+                message.replace('\n', " "),
+                PANIC_LOCATION
+                    .lock()
+                    .ok()
+                    .and_then(|l| l.clone())
+                    .map(|l| format!(" at {l}"))
+                    .unwrap_or_default()
+            ),
         )
     })
+}
+
+/// Where the last panic happened, for the one-line warning the hook
+/// answers with.
+static PANIC_LOCATION: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Panics in the hook are caught and answered in the agent's protocol with
+/// one line on stderr; this keeps the default multi-line report (and a
+/// backtrace) out of the agent's view, recording only where it happened.
+pub fn quiet_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        if let (Some(location), Ok(mut slot)) = (info.location(), PANIC_LOCATION.lock()) {
+            *slot = Some(format!("{}:{}", location.file(), location.line()));
+        }
+    }));
 }
 
 /// The answer the crash handler and the watchdog give if the hook cannot
