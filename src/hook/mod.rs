@@ -1081,18 +1081,6 @@ fn reason_for(call: &ToolCall, findings: &[Finding], block_all: bool) -> String 
     reason_with(headline, findings, fix)
 }
 
-/// The text every agent gets for new findings of an edit.
-pub fn reason(findings: &[Finding]) -> String {
-    reason_for(
-        &ToolCall::Write {
-            path: String::new(),
-            content: String::new(),
-        },
-        findings,
-        false,
-    )
-}
-
 /// One line per finding after `headline`, then the explain hint.
 fn reason_with(mut text: String, findings: &[Finding], fix: &str) -> String {
     for f in findings.iter().take(MAX_LISTED) {
