@@ -111,6 +111,7 @@ pub struct ConfigFile {
 
 impl ConfigFile {
     pub fn load(path: &Path, display: String) -> Result<ConfigFile, ConfigError> {
+        refuse_non_regular(path, &display)?;
         let bytes = std::fs::read(path)
             .map_err(|e| ConfigError::plain(format!("cannot read {display}: {e}")))?;
         let text = String::from_utf8(bytes)
@@ -124,6 +125,7 @@ impl ConfigFile {
 
     /// Reads a `.plumbline/rules/*.toml` file: one user-defined rule.
     pub fn load_rule_file(path: &Path, display: String) -> Result<ConfigFile, ConfigError> {
+        refuse_non_regular(path, &display)?;
         let bytes = std::fs::read(path)
             .map_err(|e| ConfigError::plain(format!("cannot read {display}: {e}")))?;
         let text = String::from_utf8(bytes)
@@ -507,7 +509,7 @@ impl ConfigFile {
             if matches!(dotted, "files.include" | "files.exclude" | "oauth.allow") {
                 for (i, glob) in value.as_array().into_iter().flatten().enumerate() {
                     let glob = glob.as_str().unwrap_or_default();
-                    if let Err(e) = build_glob(glob) {
+                    if let Err(e) = validate_glob(glob) {
                         let span = self.array_item_span(dotted, i);
                         return Err(ConfigError::at(
                             self,
@@ -763,11 +765,53 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// Globs follow `.gitignore` conventions: `*` stays within a path segment.
+/// Deepest nesting of `{…}` alternatives a glob may have: each level
+/// nests a group in the regular expression a glob set compiles to, and
+/// the regex compiler refuses deep nesting with an unhelpful message.
+pub const MAX_GLOB_BRACE_NESTING: usize = 10;
+
 pub fn build_glob(pattern: &str) -> Result<Glob, String> {
+    let depth = brace_nesting(pattern);
+    if depth > MAX_GLOB_BRACE_NESTING {
+        return Err(format!(
+            "its `{{…}}` alternatives nest {depth} deep, more than the \
+             {MAX_GLOB_BRACE_NESTING} plumbline accepts; list the patterns separately"
+        ));
+    }
     GlobBuilder::new(pattern)
         .literal_separator(true)
         .build()
         .map_err(|e| e.kind().to_string())
+}
+
+/// [`build_glob`], then compiled alone: that catches what would fail
+/// later, when the whole set is compiled and the error can no longer name
+/// the glob.
+fn validate_glob(pattern: &str) -> Result<Glob, String> {
+    let glob = build_glob(pattern)?;
+    GlobSetBuilder::new()
+        .add(glob.clone())
+        .build()
+        .map_err(|e| format!("it is too complex to compile ({e})"))?;
+    Ok(glob)
+}
+
+/// Deepest nesting of unescaped `{` in a glob.
+fn brace_nesting(pattern: &str) -> usize {
+    let (mut depth, mut deepest, mut escaped) = (0usize, 0, false);
+    for c in pattern.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 pub fn build_globset<'a>(patterns: impl IntoIterator<Item = &'a str>) -> Result<GlobSet, String> {
@@ -794,12 +838,62 @@ pub fn discover(dir: &Path) -> Option<PathBuf> {
     outermost
 }
 
-/// The config file directly inside `dir`, if any.
+/// The config file directly inside `dir`, if any. Anything by a config
+/// file's name counts, a folder or a broken link too: loading it then says
+/// what it is, rather than its rules silently not applying.
 pub fn config_in(dir: &Path) -> Option<PathBuf> {
     CONFIG_NAMES
         .iter()
         .map(|name| dir.join(name))
-        .find(|p| p.is_file())
+        .find(|p| std::fs::symlink_metadata(p).is_ok())
+}
+
+/// Why `path` cannot be read as a config file, or `None` when it is a
+/// regular file (through symbolic links). Never opens the file, so a FIFO
+/// or a device is named rather than read.
+pub fn not_a_regular_file(path: &Path) -> Option<String> {
+    use std::os::unix::fs::FileTypeExt;
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(e) => {
+            let link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+            return Some(match e.kind() {
+                std::io::ErrorKind::NotFound if link => {
+                    "is a symbolic link to a file that does not exist".to_string()
+                }
+                std::io::ErrorKind::NotFound => "does not exist".to_string(),
+                _ if e.raw_os_error() == Some(40) => {
+                    "is a symbolic link loop (it never reaches a file)".to_string()
+                }
+                _ => format!("cannot be read ({e})"),
+            });
+        }
+    };
+    let kind = meta.file_type();
+    let what = if kind.is_file() {
+        return None;
+    } else if kind.is_dir() {
+        "is a folder"
+    } else if kind.is_fifo() {
+        "is a FIFO (named pipe)"
+    } else if kind.is_socket() {
+        "is a socket"
+    } else if kind.is_char_device() || kind.is_block_device() {
+        "is a device"
+    } else {
+        "is not a regular file"
+    };
+    Some(what.to_string())
+}
+
+/// A config error when `path` is not a regular file.
+fn refuse_non_regular(path: &Path, display: &str) -> Result<(), ConfigError> {
+    match not_a_regular_file(path) {
+        None => Ok(()),
+        Some(why) => Err(ConfigError::plain(format!(
+            "config file {display} {why}, not a TOML file; make it a regular file or remove it"
+        ))),
+    }
 }
 
 /// Deep-merges `over` into `base`: tables merge key by key, anything else

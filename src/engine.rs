@@ -22,6 +22,9 @@ pub enum SkipReason {
     TooLarge,
     /// Named on the command line, but of a type plumbline does not read.
     Unsupported,
+    /// A FIFO, device or socket named on the command line: never read
+    /// (reading a FIFO waits for a writer forever).
+    NotRegularFile,
 }
 
 impl SkipReason {
@@ -31,6 +34,7 @@ impl SkipReason {
             SkipReason::NotUtf8 => "not UTF-8",
             SkipReason::TooLarge => "too large",
             SkipReason::Unsupported => "unsupported type",
+            SkipReason::NotRegularFile => "not a regular file",
         }
     }
 }
@@ -44,6 +48,9 @@ pub struct FileOutcome {
     pub facts: Vec<String>,
     /// (display path, note)
     pub notes: Vec<(String, String)>,
+    /// (display path, what went wrong): a rule or parser failed on this
+    /// file, so its findings are incomplete and the run must not pass.
+    pub internal_errors: Vec<(String, String)>,
 }
 
 /// Counts and lists for the end-of-run summary.
@@ -59,6 +66,8 @@ pub struct RunSummary {
     /// Files a walk found whose type plumbline does not read (listed with
     /// `--verbose`; a file named on the command line is `skipped` instead).
     pub unsupported: Vec<String>,
+    /// Files a rule or parser failed on (a bug): the run ends with exit 2.
+    pub internal_errors: Vec<(String, String)>,
 }
 
 impl RunSummary {
@@ -120,9 +129,9 @@ impl Engine {
         let config_path = match config {
             Some(p) => {
                 let p = cwd.join(p);
-                if !p.is_file() {
+                if let Some(why) = config::not_a_regular_file(&p) {
                     return Err(ConfigError::plain(format!(
-                        "config file {} does not exist",
+                        "config file {} {why}; --config takes a TOML file",
                         p.display()
                     )));
                 }
@@ -278,6 +287,7 @@ impl Engine {
         summary.unsupported.sort();
         summary.unreadable.sort();
         summary.notes.sort();
+        summary.internal_errors.sort();
         Ok(RunResult { findings, summary })
     }
 
@@ -375,6 +385,13 @@ impl Engine {
                 return;
             }
             let display = display_path(&self.cwd, path);
+            if explicit && std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+                skipped
+                    .lock()
+                    .expect("skip list")
+                    .push((display, SkipReason::NotRegularFile));
+                return;
+            }
             let limit = self.max_file_size.unwrap_or(rules.max_file_size);
             let text = match read_text(path, limit) {
                 Ok(text) => text,
@@ -398,6 +415,7 @@ impl Engine {
             if !outcome.findings.is_empty()
                 || !outcome.facts.is_empty()
                 || !outcome.notes.is_empty()
+                || !outcome.internal_errors.is_empty()
             {
                 outcomes.lock().expect("outcomes").push(outcome);
             }
@@ -424,6 +442,7 @@ impl Engine {
             unreadable: unreadable.into_inner().expect("unreadable list"),
             notes: Vec::new(),
             unsupported: unsupported.into_inner().expect("unsupported list"),
+            internal_errors: Vec::new(),
         };
         summary.unreadable.extend(
             walk_errors
@@ -450,7 +469,7 @@ fn with_rule_files(
     };
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();
     paths.sort();
     let mut all = Vec::with_capacity(paths.len() + layers.len());
@@ -504,6 +523,9 @@ pub fn join_outcomes(outcomes: Vec<FileOutcome>, summary: &mut RunSummary) -> Ve
     let mut notes = Vec::new();
     for outcome in &outcomes {
         notes.extend(outcome.notes.iter().cloned());
+        summary
+            .internal_errors
+            .extend(outcome.internal_errors.iter().cloned());
         findings.extend(outcome.findings.iter().filter(|f| stands(f)).cloned());
     }
     summary.notes.extend(notes);
@@ -583,7 +605,13 @@ pub fn lint_source_honoring(
     let Some(language) = source.language() else {
         return FileOutcome::default();
     };
-    lint_source_as(rules, source, language, &AtomicUsize::new(0), honor)
+    // Not contained: the agent hook answers a failure itself.
+    lint_parsed(
+        rules,
+        &ParsedFile::new(source, language),
+        &AtomicUsize::new(0),
+        honor,
+    )
 }
 
 fn lint_source_as(
@@ -593,12 +621,53 @@ fn lint_source_as(
     parsed_count: &AtomicUsize,
     honor: &dyn Fn(&suppress::Suppression) -> bool,
 ) -> FileOutcome {
-    lint_parsed(
+    lint_parsed_contained(
         rules,
         &ParsedFile::new(source, language),
         parsed_count,
         honor,
     )
+}
+
+thread_local! {
+    /// The rule [`lint_parsed`] is running on this thread, to name it when
+    /// it fails.
+    static RUNNING_RULE: std::cell::RefCell<Option<Arc<str>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// [`lint_parsed`], with a failure (a panic in a rule or a parser) turned
+/// into an internal error for this file alone: its findings are dropped,
+/// the other files are linted as usual, and the run ends with exit 2.
+pub fn lint_parsed_contained(
+    rules: &RuleSet,
+    file: &ParsedFile,
+    parsed_count: &AtomicUsize,
+    honor: &dyn Fn(&suppress::Suppression) -> bool,
+) -> FileOutcome {
+    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        lint_parsed(rules, file, parsed_count, honor)
+    }));
+    match run {
+        Ok(outcome) => outcome,
+        Err(panic) => {
+            let rule = RUNNING_RULE.with(|running| running.borrow_mut().take());
+            let culprit = rule.map_or("plumbline".to_string(), |id| format!("rule `{id}`"));
+            FileOutcome {
+                path: file.source.project_path().to_string(),
+                internal_errors: vec![(
+                    file.source.display_path().to_string(),
+                    format!(
+                        "internal error: {culprit} failed on this file ({}), so it was not \
+                         linted. Please report this with the file; [files] exclude skips it \
+                         meanwhile",
+                        panic_message(panic.as_ref())
+                    ),
+                )],
+                ..FileOutcome::default()
+            }
+        }
+    }
 }
 
 /// Lints a file whose syntax the caller may already hold (the agent hook
@@ -653,6 +722,8 @@ pub fn lint_parsed(
         .zip(&triggered.rules)
         .filter(|(_, t)| **t)
     {
+        RUNNING_RULE.with(|running| *running.borrow_mut() = Some(rule.id.clone()));
+        inject_test_panic(&rule.id);
         let mut reporter = Reporter {
             rule,
             file,
@@ -663,7 +734,14 @@ pub fn lint_parsed(
         rule.check.check(file, &mut reporter);
         ran.push(rule.id.clone());
     }
-    if let Some(crate::lang::rust::RustSyntax::Failed { message, .. }) = file_rust_failure(file) {
+    RUNNING_RULE.with(|running| *running.borrow_mut() = None);
+    if let Some(note) = file.skipped_parse_note() {
+        outcome
+            .notes
+            .push((source.display_path().to_string(), note));
+    } else if let Some(crate::lang::rust::RustSyntax::Failed { message, .. }) =
+        file_rust_failure(file)
+    {
         outcome.notes.push((
             source.display_path().to_string(),
             format!("Rust parse failed ({message}); rules that need Rust items skipped it"),
@@ -681,6 +759,73 @@ pub fn lint_parsed(
     }
     redact_secrets(&mut outcome.findings, &secrets);
     outcome
+}
+
+/// Stack of the thread `main` runs the command on. Parsers and visitors
+/// recurse in proportion to how deeply the input nests; the nesting checks
+/// in [`crate::lang::nesting`] bound that, and this bounds what they miss.
+pub const MAIN_STACK_BYTES: usize = 256 << 20;
+
+/// Stack of every other thread (the walker's, rayon's), through
+/// `RUST_MIN_STACK` unless the user set it. Only touched pages cost memory.
+pub const WORKER_STACK_BYTES: usize = 64 << 20;
+
+/// Runs `command` on a thread with a [`MAIN_STACK_BYTES`] stack, after
+/// giving threads spawned later a [`WORKER_STACK_BYTES`] stack. Call it
+/// first thing in `main`, before any thread exists.
+pub fn run_with_large_stacks<T: Send + 'static>(command: impl FnOnce() -> T + Send + 'static) -> T {
+    if std::env::var_os("RUST_MIN_STACK").is_none() {
+        // Sound here: no other thread exists yet to read the environment.
+        std::env::set_var("RUST_MIN_STACK", WORKER_STACK_BYTES.to_string());
+    }
+    let slot = Arc::new(Mutex::new(Some(command)));
+    let take = |slot: &Mutex<Option<_>>| slot.lock().ok().and_then(|mut s| s.take());
+    let theirs = slot.clone();
+    let spawned = std::thread::Builder::new()
+        .name("main".into())
+        .stack_size(MAIN_STACK_BYTES)
+        .spawn(move || take(&theirs).map(|command| command()));
+    match spawned.map(std::thread::JoinHandle::join) {
+        Ok(Ok(Some(value))) => value,
+        Ok(Err(panic)) => std::panic::resume_unwind(panic),
+        // No thread to be had (a tight ulimit): run on this one.
+        Ok(Ok(None)) | Err(_) => match take(&slot) {
+            Some(command) => command(),
+            None => unreachable!("the command runs on exactly one thread"),
+        },
+    }
+}
+
+/// Name of the environment variable that makes a rule panic on purpose, so
+/// tests can prove that a failing rule ends in an answer (exit 2, or the
+/// hook's protocol answer) rather than a crash. Its value is a rule id, or
+/// `*` for every rule. Read only in debug builds: release binaries ignore it.
+pub const TEST_PANIC_VAR: &str = "PLUMBLINE_TEST_PANIC";
+
+/// Panics when [`TEST_PANIC_VAR`] names `rule_id` (or is `*`), in debug
+/// builds only; a no-op in release builds.
+pub fn inject_test_panic(rule_id: &str) {
+    #[cfg(debug_assertions)]
+    {
+        static TARGET: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+        let target = TARGET.get_or_init(|| std::env::var(TEST_PANIC_VAR).ok());
+        if let Some(target) = target {
+            if target == "*" || target == rule_id {
+                panic!("{TEST_PANIC_VAR} asked rule `{rule_id}` to fail");
+            }
+        }
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = rule_id;
+}
+
+/// The text a panic was raised with, when it was a string.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic with no message".to_string())
 }
 
 /// Masks every secret a finding of this file reported, in the source all

@@ -1,6 +1,10 @@
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
+    plumbline::engine::run_with_large_stacks(run)
+}
+
+fn run() -> std::process::ExitCode {
     let cli = match plumbline::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

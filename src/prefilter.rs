@@ -17,6 +17,11 @@ use crate::rules::CompiledRule;
 /// the prefilter's share of a scan.
 static FEW_FILES: AtomicBool = AtomicBool::new(false);
 
+/// Past this many literals (ten thousand forbidden hosts make 370,000) a
+/// DFA takes seconds and hundreds of megabytes to build: the contiguous
+/// NFA is used whatever the run.
+const MAX_DFA_LITERALS: usize = 20_000;
+
 pub fn optimize_for_few_files() {
     FEW_FILES.store(true, Ordering::Relaxed);
 }
@@ -64,6 +69,9 @@ impl Prefilter {
         let mut pattern_rules: Vec<Vec<(usize, u32)>> = Vec::new();
         let mut required_literals: Vec<String> = Vec::new();
         let mut required_rules: Vec<Vec<(usize, u32)>> = Vec::new();
+        // Index of each literal in its list: a linear search per literal
+        // made building quadratic in the number of forbidden hosts.
+        let mut positions: [std::collections::HashMap<String, usize>; 2] = Default::default();
         let mut full_masks = Vec::new();
         let mut path_triggers = Vec::new();
         let mut always = Vec::new();
@@ -91,14 +99,19 @@ impl Prefilter {
                         continue;
                     }
                     let target = (index, group as u32);
-                    let (literals, pattern_rules) = if group == 0 {
-                        (&mut literals, &mut pattern_rules)
+                    let (literals, pattern_rules, positions) = if group == 0 {
+                        (&mut literals, &mut pattern_rules, &mut positions[0])
                     } else {
-                        (&mut required_literals, &mut required_rules)
+                        (
+                            &mut required_literals,
+                            &mut required_rules,
+                            &mut positions[1],
+                        )
                     };
-                    match literals.iter().position(|l| *l == literal) {
-                        Some(i) => pattern_rules[i].push(target),
+                    match positions.get(&literal) {
+                        Some(&i) => pattern_rules[i].push(target),
                         None => {
+                            positions.insert(literal.clone(), literals.len());
                             literals.push(literal);
                             pattern_rules.push(vec![target]);
                         }
@@ -115,9 +128,10 @@ impl Prefilter {
         literals.push(SUPPRESSION_MARKER.to_string());
         pattern_rules.push(Vec::new());
         let build = |literals: &[String]| {
+            let nfa = FEW_FILES.load(Ordering::Relaxed) || literals.len() > MAX_DFA_LITERALS;
             AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
-                .kind(Some(if FEW_FILES.load(Ordering::Relaxed) {
+                .kind(Some(if nfa {
                     AhoCorasickKind::ContiguousNFA
                 } else {
                     AhoCorasickKind::DFA

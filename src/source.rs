@@ -136,6 +136,15 @@ fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
         .filter_map(|(i, &b)| (b == b'\n').then_some(i))
 }
 
+/// `&text[range]` that never panics: a range that is out of bounds or
+/// splits a character gives `""`. Rule and language code slices user text
+/// only through this (or `str::get`); `clippy::string_slice` keeps raw
+/// byte indexing of strings out of `src/rules` and `src/lang`.
+pub fn slice<R: std::slice::SliceIndex<str, Output = str>>(text: &str, range: R) -> &str {
+    text.get(range).unwrap_or("")
+}
+
+/// The largest char boundary at or before `offset`.
 pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     while offset > 0 && !text.is_char_boundary(offset) {
         offset -= 1;

@@ -64,8 +64,15 @@ pub fn walk(
         Box::new(|entry| {
             match entry {
                 Ok(entry) => {
-                    if entry.file_type().is_some_and(|t| t.is_file()) {
-                        visit(entry.path(), entry.depth() == 0);
+                    // A path named on the command line is visited whatever
+                    // it is (a FIFO, a device), so it can be reported as
+                    // skipped; one found in a folder only when it is a file.
+                    let explicit = entry.depth() == 0;
+                    let file_type = entry.file_type();
+                    if file_type.is_some_and(|t| t.is_file())
+                        || (explicit && !file_type.is_some_and(|t| t.is_dir()))
+                    {
+                        visit(entry.path(), explicit);
                     }
                 }
                 Err(err) => {

@@ -300,7 +300,9 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
     }
     let threshold = args.fail_on.threshold();
     let failing = result.findings.iter().any(|f| f.severity >= threshold);
-    let status = if failing && !args.exit_zero {
+    let status = if !result.summary.internal_errors.is_empty() {
+        ExitStatus::Error
+    } else if failing && !args.exit_zero {
         ExitStatus::Findings
     } else {
         ExitStatus::Clean

@@ -136,6 +136,9 @@ fn run_git(out: &mut dyn Write) -> io::Result<ExitStatus> {
     };
     human::write(out, &result.findings, style)?;
     writeln!(out, "plumbline: {}", report::summary_line(&result))?;
+    if !result.summary.internal_errors.is_empty() {
+        return Ok(ExitStatus::Error);
+    }
     if git::blocks(&result.findings) {
         write!(out, "{}", git::blocked_hint(&result.findings))?;
         return Ok(ExitStatus::Findings);

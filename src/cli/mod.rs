@@ -163,7 +163,7 @@ pub fn print_error(diagnostic: &dyn miette::Diagnostic) {
         .with_word_separator(textwrap::WordSeparator::AsciiSpace)
         .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
         .with_break_words(false)
-        .render_report(&mut text, diagnostic);
+        .render_report(&mut text, &crate::report::excerpt::Cropped::new(diagnostic));
     let _ = writeln!(io::stderr(), "{text}");
 }
 

@@ -17,7 +17,7 @@ use rayon::prelude::*;
 
 use crate::config::{ConfigError, Overrides, RuleSet};
 use crate::engine::{
-    display_path, join_outcomes, lint_parsed, Engine, FileOutcome, RunResult, RunSummary,
+    display_path, join_outcomes, lint_parsed_contained, Engine, FileOutcome, RunResult, RunSummary,
     SkipReason,
 };
 use crate::finding::{Finding, Severity};
@@ -190,7 +190,11 @@ impl Git {
 pub struct IndexEntry {
     pub mode: String,
     pub oid: String,
+    /// The path, `/`-separated; lossily converted when `utf8_name` is false.
     pub path: String,
+    /// Whether git's name for the file is UTF-8. A file whose name is not
+    /// cannot be named to rules or in findings: it is skipped with a note.
+    pub utf8_name: bool,
 }
 
 impl IndexEntry {
@@ -235,10 +239,12 @@ fn parse_raw_diff(bytes: &[u8]) -> Option<Vec<IndexEntry>> {
         if status.starts_with(['R', 'C']) {
             path = fields.next()?;
         }
+        let name = std::str::from_utf8(path);
         entries.push(IndexEntry {
             mode: mode.to_string(),
             oid: oid.to_string(),
-            path: String::from_utf8(path.to_vec()).ok()?,
+            path: String::from_utf8_lossy(path).into_owned(),
+            utf8_name: name.is_ok(),
         });
     }
     Some(entries)
@@ -248,15 +254,19 @@ fn parse_raw_diff(bytes: &[u8]) -> Option<Vec<IndexEntry>> {
 fn parse_ls_files(bytes: &[u8]) -> Option<Vec<IndexEntry>> {
     let mut entries = Vec::new();
     for record in bytes.split(|b| *b == 0).filter(|r| !r.is_empty()) {
-        let record = std::str::from_utf8(record).ok()?;
-        let (meta, path) = record.split_once('\t')?;
+        let tab = record.iter().position(|&b| b == b'\t')?;
+        let (meta, path) = (
+            std::str::from_utf8(&record[..tab]).ok()?,
+            &record[tab + 1..],
+        );
         let mut parts = meta.split(' ');
         let (mode, oid, stage) = (parts.next()?, parts.next()?, parts.next()?);
         if stage == "0" {
             entries.push(IndexEntry {
                 mode: mode.to_string(),
                 oid: oid.to_string(),
-                path: path.to_string(),
+                path: String::from_utf8_lossy(path).into_owned(),
+                utf8_name: std::str::from_utf8(path).is_ok(),
             });
         }
     }
@@ -276,9 +286,20 @@ pub fn lint_staged(cwd: &Path) -> Result<RunResult, GitError> {
     let top = Git::new(cwd).toplevel()?;
     let git = Git::new(&top);
     let engine = Engine::new(&top, None, Overrides::default())?;
-    let staged = candidates(&engine, &top, git.staged_files()?)?;
-
     let mut summary = RunSummary::default();
+    let (staged, badly_named): (Vec<IndexEntry>, Vec<IndexEntry>) =
+        git.staged_files()?.into_iter().partition(|e| e.utf8_name);
+    for entry in badly_named {
+        if entry.is_file() && Language::from_path(&entry.path).is_some() {
+            summary.unreadable.push((
+                display_path(engine.cwd(), &top.join(&entry.path)),
+                "its name is not UTF-8, so plumbline skipped it; rename it to have it linted"
+                    .to_string(),
+            ));
+        }
+    }
+    let staged = candidates(&engine, &top, staged)?;
+
     let parsed = AtomicUsize::new(0);
     let mut outcomes = Vec::new();
     for (candidate, blob) in staged.iter().zip(read(&git, &staged)?) {
@@ -302,7 +323,7 @@ pub fn lint_staged(cwd: &Path) -> Result<RunResult, GitError> {
         let rest: Vec<IndexEntry> = git
             .index_entries()?
             .into_iter()
-            .filter(|e| !staged_paths.contains(e.path.as_str()))
+            .filter(|e| e.utf8_name && !staged_paths.contains(e.path.as_str()))
             .collect();
         let rest = candidates(&engine, &top, rest)?;
         let blobs = read(&git, &rest)?;
@@ -377,7 +398,7 @@ fn read(git: &Git, candidates: &[Candidate]) -> Result<Vec<Blob>, GitError> {
 fn lint(engine: &Engine, candidate: &Candidate, text: String, parsed: &AtomicUsize) -> FileOutcome {
     let source = Arc::new(engine.source(Path::new(&candidate.entry.path), text));
     let file = ParsedFile::new(source, candidate.language);
-    lint_parsed(&candidate.rules, &file, parsed, &|_| true)
+    lint_parsed_contained(&candidate.rules, &file, parsed, &|_| true)
 }
 
 /// Whether the commit is blocked: any finding at error severity.

@@ -1,6 +1,8 @@
 //! Language detection and the one-parse-per-file cache the rules share.
+#![cfg_attr(not(test), deny(clippy::string_slice))]
 
 pub mod config_files;
+pub mod nesting;
 pub mod prisma;
 pub mod python;
 pub mod rust;
@@ -148,6 +150,8 @@ pub struct ParsedFile {
     sql: OnceCell<Vec<sql::SqlStatement>>,
     prisma: OnceCell<Vec<prisma::PrismaBlock>>,
     config: OnceCell<Vec<config_files::ConfigScalar<'static>>>,
+    /// Why the file is too deeply nested to hand to its parser, if it is.
+    too_deep: OnceCell<Option<String>>,
 }
 
 impl ParsedFile {
@@ -160,6 +164,7 @@ impl ParsedFile {
             sql: OnceCell::new(),
             prisma: OnceCell::new(),
             config: OnceCell::new(),
+            too_deep: OnceCell::new(),
         }
     }
 
@@ -172,8 +177,10 @@ impl ParsedFile {
         previous_text: &str,
     ) -> Self {
         let file = ParsedFile::new(source, language);
-        let tree = tree::reparse(language, previous, previous_text, &file.source.text);
-        let _ = file.tree.set(tree);
+        if file.too_deep().is_none() {
+            let tree = tree::reparse(language, previous, previous_text, &file.source.text);
+            let _ = file.tree.set(tree);
+        }
         file
     }
 
@@ -190,15 +197,43 @@ impl ParsedFile {
         self.source.project_path()
     }
 
-    /// The tree-sitter tree for JS-family and Python files.
+    /// The tree-sitter tree for JS-family and Python files; `None` also
+    /// when the file is nested too deeply to parse safely.
     pub fn tree(&self) -> Option<&tree_sitter::Tree> {
         self.tree
-            .get_or_init(|| tree::parse(self.language, &self.source.text))
+            .get_or_init(|| {
+                if self.too_deep().is_some() {
+                    return None;
+                }
+                tree::parse(self.language, &self.source.text)
+            })
             .as_ref()
     }
 
     pub fn rust(&self) -> &rust::RustSyntax {
-        self.rust.get_or_init(|| rust::parse(&self.source.text))
+        self.rust.get_or_init(|| match self.too_deep() {
+            Some(reason) => rust::RustSyntax::Failed {
+                message: reason.to_string(),
+                span: 0..0,
+            },
+            None => rust::parse(&self.source.text),
+        })
+    }
+
+    /// Why the file is not handed to its parser (nested deeper than the
+    /// parser can take), checked once, lexically.
+    pub fn too_deep(&self) -> Option<&str> {
+        self.too_deep
+            .get_or_init(|| nesting::too_deep(self.language, &self.source.text))
+            .as_deref()
+    }
+
+    /// The note for a file a rule wanted parsed but that was too deeply
+    /// nested to parse.
+    pub fn skipped_parse_note(&self) -> Option<String> {
+        let asked = self.tree.get().is_some() || self.rust.get().is_some();
+        let reason = self.too_deep.get()?.as_deref()?;
+        asked.then(|| format!("{reason}; rules that need its syntax skipped it"))
     }
 
     /// The Rust syntax if some rule already asked for it.

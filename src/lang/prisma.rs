@@ -129,7 +129,10 @@ fn tokenize(text: &str) -> Vec<Token> {
                 span: start..i,
             });
         } else {
-            let ch = text[i..].chars().next().unwrap_or('?');
+            let ch = crate::source::slice(text, i..)
+                .chars()
+                .next()
+                .unwrap_or('?');
             out.push(Token {
                 kind: Kind::Punct(ch),
                 span: i..i + ch.len_utf8(),
@@ -156,13 +159,13 @@ pub fn parse(text: &str) -> Vec<PrismaBlock> {
             i += 1;
             continue;
         }
-        let keyword = &text[tokens[i].span.clone()];
+        let keyword = crate::source::slice(text, tokens[i].span.clone());
         let close = matching_brace(&tokens, i + 2);
         if matches!(keyword, "model" | "view" | "type") {
             let name = &tokens[i + 1];
             let mut block = PrismaBlock {
                 keyword: keyword.to_string(),
-                name: text[name.span.clone()].to_string(),
+                name: crate::source::slice(text, name.span.clone()).to_string(),
                 name_span: name.span.clone(),
                 mapped: None,
                 schema: None,
@@ -237,9 +240,9 @@ fn read_line(line: &[Token], text: &str, block: &mut PrismaBlock) {
         return;
     }
     let mut field = PrismaField {
-        name: text[line[0].span.clone()].to_string(),
+        name: crate::source::slice(text, line[0].span.clone()).to_string(),
         name_span: line[0].span.clone(),
-        ty: text[line[1].span.clone()].to_string(),
+        ty: crate::source::slice(text, line[1].span.clone()).to_string(),
         ty_span: line[1].span.clone(),
         optional: false,
         list: false,
@@ -283,7 +286,7 @@ fn read_attribute(
     let mut j = name_at;
     let mut name = String::new();
     while let Some(t) = line.get(j).filter(|t| t.kind == Kind::Ident) {
-        name.push_str(&text[t.span.clone()]);
+        name.push_str(crate::source::slice(text, t.span.clone()));
         j += 1;
         if line.get(j).is_some_and(|t| t.kind == Kind::Punct('.'))
             && line.get(j + 1).is_some_and(|t| t.kind == Kind::Ident)
@@ -347,10 +350,10 @@ fn first_name_argument(args: &[&Token], text: &str) -> Option<String> {
             Kind::Ident
                 if depth == 0 && args.get(j + 1).is_some_and(|n| n.kind == Kind::Punct(':')) =>
             {
-                positional = &text[t.span.clone()] == "name";
+                positional = crate::source::slice(text, t.span.clone()) == "name";
             }
             Kind::Str if depth == 0 && positional => {
-                let raw = &text[t.span.clone()];
+                let raw = crate::source::slice(text, t.span.clone());
                 let inner = raw
                     .strip_prefix('"')
                     .map(|r| r.strip_suffix('"').unwrap_or(r))

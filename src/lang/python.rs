@@ -38,30 +38,13 @@ pub fn string_literal(node: Node<'_>, src: &str) -> Option<StrLit> {
 /// Folds literals joined with `+` as well as adjacent literals. Operands
 /// that are not strings become substitutions, as in TypeScript.
 pub fn fold_string(node: Node<'_>, src: &str) -> Option<StrLit> {
-    match node.kind_str() {
-        "string" | "concatenated_string" => string_literal(node, src),
-        "parenthesized_expression" => fold_string(node.named_child(0)?, src),
-        "binary_operator" => {
-            let operator = node.field("operator")?;
-            if text(operator, src) != "+" {
-                return None;
-            }
-            let left = node.field("left")?;
-            let right = node.field("right")?;
-            let substitution = |n: Node<'_>| {
-                let mut sub = StrLit::empty(n.byte_range());
-                sub.push_substitution();
-                sub
-            };
-            match (fold_string(left, src), fold_string(right, src)) {
-                (Some(l), Some(r)) => Some(l.concat(r)),
-                (Some(l), None) => Some(l.concat(substitution(right))),
-                (None, Some(r)) => Some(substitution(left).concat(r)),
-                (None, None) => None,
-            }
-        }
-        _ => None,
-    }
+    super::tree::fold_concatenation(
+        node,
+        src,
+        "binary_operator",
+        &["string", "concatenated_string"],
+        string_literal,
+    )
 }
 
 /// A call seen as `receiver.name(args)`.

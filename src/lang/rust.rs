@@ -177,7 +177,7 @@ fn literal_string(lit: &proc_macro2::Literal) -> Option<StrLit> {
     } else {
         return None;
     };
-    let content = &repr[prefix_len..prefix_len + quote_tail];
+    let content = crate::source::slice(&repr, prefix_len..prefix_len + quote_tail);
     let mut s = StrLit::empty(span.clone());
     s.push_piece(span.start + prefix_len, content);
     Some(s)

@@ -339,7 +339,7 @@ impl NameGlob {
         };
         for part in middle {
             match remaining.find(part.as_str()) {
-                Some(i) => remaining = &remaining[i + part.len()..],
+                Some(i) => remaining = crate::source::slice(remaining, i + part.len()..),
                 None => return false,
             }
         }
@@ -400,6 +400,228 @@ pub fn snake_case(name: &str) -> String {
         out.pop();
     }
     out
+}
+
+/// How a node takes part in a `+` string concatenation.
+enum ConcatShape<'t> {
+    /// A string literal: folded by the grammar's own reader.
+    Literal,
+    /// `( inner )`.
+    Paren(Node<'t>),
+    /// `left + right`.
+    Plus(Node<'t>, Node<'t>),
+    /// Anything else: a value that is not a string.
+    Other,
+}
+
+/// One step of [`fold_concatenation`]'s left-to-right pass.
+enum ConcatItem<'t> {
+    Node(Node<'t>),
+    /// An operand that folds to no string: one substitution.
+    Substitution(Range<usize>),
+}
+
+/// Folds a `+` chain of string literals into one [`StrLit`]; operands that
+/// are not strings become substitutions, and a chain without any string is
+/// `None`. `binary_kind` is the grammar's binary expression kind,
+/// `literal_kinds` the kinds `literal` reads. Iterative and linear in the
+/// size of the chain, however long or deeply parenthesized it is.
+pub fn fold_concatenation<'t>(
+    root: Node<'t>,
+    src: &str,
+    binary_kind: &str,
+    literal_kinds: &[&str],
+    literal: impl Fn(Node<'t>, &str) -> Option<StrLit>,
+) -> Option<StrLit> {
+    use std::collections::HashMap;
+    let shape = |n: Node<'t>| -> ConcatShape<'t> {
+        let kind = n.kind_str();
+        if literal_kinds.contains(&kind) {
+            ConcatShape::Literal
+        } else if kind == "parenthesized_expression" {
+            n.named_child(0)
+                .map_or(ConcatShape::Other, ConcatShape::Paren)
+        } else if kind == binary_kind {
+            match (n.field("operator"), n.field("left"), n.field("right")) {
+                (Some(op), Some(l), Some(r)) if text(op, src) == "+" => ConcatShape::Plus(l, r),
+                _ => ConcatShape::Other,
+            }
+        } else {
+            ConcatShape::Other
+        }
+    };
+    // Post-order: which nodes fold to a string, and the literals' values.
+    let mut folds: HashMap<usize, bool> = HashMap::new();
+    let mut literals: HashMap<usize, StrLit> = HashMap::new();
+    let mut stack = vec![(root, false)];
+    while let Some((n, children_done)) = stack.pop() {
+        let folded = match shape(n) {
+            ConcatShape::Literal => match literal(n, src) {
+                Some(lit) => {
+                    literals.insert(n.id(), lit);
+                    true
+                }
+                None => false,
+            },
+            ConcatShape::Other => false,
+            ConcatShape::Paren(inner) if children_done => folds.get(&inner.id()) == Some(&true),
+            ConcatShape::Plus(l, r) if children_done => {
+                folds.get(&l.id()) == Some(&true) || folds.get(&r.id()) == Some(&true)
+            }
+            ConcatShape::Paren(inner) => {
+                stack.extend([(n, true), (inner, false)]);
+                continue;
+            }
+            ConcatShape::Plus(l, r) => {
+                stack.extend([(n, true), (l, false), (r, false)]);
+                continue;
+            }
+        };
+        folds.insert(n.id(), folded);
+    }
+    if folds.get(&root.id()) != Some(&true) {
+        return None;
+    }
+    // In order, left to right: each piece is appended to the result.
+    let mut out: Option<StrLit> = None;
+    let mut append = |lit: StrLit| {
+        out = Some(match out.take() {
+            Some(done) => done.concat(lit),
+            None => lit,
+        });
+    };
+    let mut todo = vec![ConcatItem::Node(root)];
+    while let Some(item) = todo.pop() {
+        let n = match item {
+            ConcatItem::Substitution(range) => {
+                let mut sub = StrLit::empty(range);
+                sub.push_substitution();
+                append(sub);
+                continue;
+            }
+            ConcatItem::Node(n) => n,
+        };
+        match shape(n) {
+            ConcatShape::Literal | ConcatShape::Other => {
+                if let Some(lit) = literals.remove(&n.id()) {
+                    append(lit);
+                }
+            }
+            ConcatShape::Paren(inner) => todo.push(ConcatItem::Node(inner)),
+            ConcatShape::Plus(l, r) => {
+                for side in [r, l] {
+                    todo.push(if folds.get(&side.id()) == Some(&true) {
+                        ConcatItem::Node(side)
+                    } else {
+                        ConcatItem::Substitution(side.byte_range())
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The path from the root of a [`walk_with_path`] to the node it visits,
+/// with the top of the `+` string concatenation each node belongs to, so a
+/// visitor needs no `parent()` calls (each costs a walk down from the root).
+pub struct TreePath<'t> {
+    nodes: Vec<Node<'t>>,
+    /// `tops[i]`: index in `nodes` of the highest node reached from
+    /// `nodes[i]` by climbing through `+` expressions and parentheses.
+    tops: Vec<usize>,
+    binary_kind: &'static str,
+}
+
+impl<'t> TreePath<'t> {
+    /// The node being visited.
+    pub fn node(&self) -> Node<'t> {
+        self.nodes[self.nodes.len() - 1]
+    }
+
+    /// The `n`th ancestor of the visited node (1 = its parent).
+    pub fn ancestor(&self, n: usize) -> Option<Node<'t>> {
+        self.nodes.len().checked_sub(n + 1).map(|i| self.nodes[i])
+    }
+
+    /// The top of the `+` chain that the visited node's `up`th ancestor
+    /// (0 = the node itself) is an operand of, or that ancestor when it is
+    /// not an operand of a `+`.
+    pub fn concat_top(&self, up: usize) -> Node<'t> {
+        self.ancestor(self.concat_top_up(up)).unwrap_or(self.node())
+    }
+
+    /// How many levels above the visited node [`TreePath::concat_top`] is.
+    pub fn concat_top_up(&self, up: usize) -> usize {
+        let last = self.nodes.len() - 1;
+        let Some(start) = last.checked_sub(up) else {
+            return 0;
+        };
+        match start.checked_sub(1) {
+            Some(parent) if self.is_plus(self.nodes[parent]) => last - self.tops[parent],
+            _ => up,
+        }
+    }
+
+    fn is_plus(&self, node: Node<'t>) -> bool {
+        node.kind_str() == self.binary_kind
+            && node
+                .field("operator")
+                .is_some_and(|op| op.kind_str() == "+")
+    }
+
+    fn push(&mut self, node: Node<'t>) {
+        let index = self.nodes.len();
+        let top = match index.checked_sub(1) {
+            Some(parent)
+                if self.is_plus(self.nodes[parent])
+                    || self.nodes[parent].kind_str() == "parenthesized_expression" =>
+            {
+                self.tops[parent]
+            }
+            _ => index,
+        };
+        self.nodes.push(node);
+        self.tops.push(top);
+    }
+
+    fn pop(&mut self) {
+        self.nodes.pop();
+        self.tops.pop();
+    }
+}
+
+/// Like [`walk`], giving the visitor the whole path to the node, where
+/// `binary_kind` is the grammar's binary expression kind. Iterative.
+pub fn walk_with_path<'t>(
+    root: Node<'t>,
+    binary_kind: &'static str,
+    mut visit: impl FnMut(&TreePath<'t>) -> bool,
+) {
+    let mut path = TreePath {
+        nodes: Vec::new(),
+        tops: Vec::new(),
+        binary_kind,
+    };
+    path.push(root);
+    let mut cursor = root.walk();
+    loop {
+        if visit(&path) && cursor.goto_first_child() {
+            path.push(cursor.node());
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                path.pop();
+                path.push(cursor.node());
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+            path.pop();
+        }
+    }
 }
 
 #[cfg(test)]

@@ -36,35 +36,13 @@ pub fn string_literal(node: Node<'_>, src: &str) -> Option<StrLit> {
 /// Folds a string expression: literals, parenthesised literals and `+`
 /// concatenations of foldable parts. Other operands become substitutions.
 pub fn fold_string(node: Node<'_>, src: &str) -> Option<StrLit> {
-    match node.kind_str() {
-        "string" | "template_string" => string_literal(node, src),
-        "parenthesized_expression" => fold_string(node.named_child(0)?, src),
-        "binary_expression" => {
-            let operator = node.field("operator")?;
-            if text(operator, src) != "+" {
-                return None;
-            }
-            let left = node.field("left")?;
-            let right = node.field("right")?;
-            let l = fold_string(left, src);
-            let r = fold_string(right, src);
-            match (l, r) {
-                (Some(l), Some(r)) => Some(l.concat(r)),
-                (Some(l), None) => {
-                    let mut sub = StrLit::empty(right.byte_range());
-                    sub.push_substitution();
-                    Some(l.concat(sub))
-                }
-                (None, Some(r)) => {
-                    let mut sub = StrLit::empty(left.byte_range());
-                    sub.push_substitution();
-                    Some(sub.concat(r))
-                }
-                (None, None) => None,
-            }
-        }
-        _ => None,
-    }
+    super::tree::fold_concatenation(
+        node,
+        src,
+        "binary_expression",
+        &["string", "template_string"],
+        string_literal,
+    )
 }
 
 /// A call `callee(args)` seen as `receiver.method(args)` when it is a member

@@ -9,6 +9,7 @@ use miette::{
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
+use super::excerpt::Cropped;
 use crate::finding::{Finding, Severity};
 use crate::source::SourceFile;
 
@@ -121,7 +122,7 @@ pub fn handler(style: Style) -> GraphicalReportHandler {
 pub fn render(finding: &Finding, style: Style) -> String {
     let mut out = String::new();
     // Writing into a String cannot fail.
-    let _ = handler(style).render_report(&mut out, &FindingDiagnostic(finding));
+    let _ = handler(style).render_report(&mut out, &Cropped::new(&FindingDiagnostic(finding)));
     out
 }
 
@@ -129,7 +130,7 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], style: Style) -> io::Res
     let handler = handler(style);
     for f in findings {
         let mut text = String::new();
-        let _ = handler.render_report(&mut text, &FindingDiagnostic(f));
+        let _ = handler.render_report(&mut text, &Cropped::new(&FindingDiagnostic(f)));
         writeln!(out, "{text}")?;
     }
     Ok(())

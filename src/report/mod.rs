@@ -1,6 +1,7 @@
 //! Output formats. Every format reads the same [`Finding`]s.
 
 pub mod concise;
+pub mod excerpt;
 pub mod github;
 pub mod gitlab;
 pub mod human;
@@ -109,6 +110,7 @@ pub fn summary_line(result: &RunResult) -> String {
         SkipReason::NotUtf8,
         SkipReason::TooLarge,
         SkipReason::Unsupported,
+        SkipReason::NotRegularFile,
     ] {
         let n = s.skipped_count(reason);
         if n > 0 {
@@ -147,7 +149,9 @@ pub fn write_details(out: &mut dyn Write, result: &RunResult) -> io::Result<()> 
         result.summary.files_parsed, result.summary.files_scanned
     )?;
     for (path, reason) in &result.summary.skipped {
-        writeln!(out, "skipped {path}: {}", reason.describe())?;
+        if *reason != SkipReason::NotRegularFile {
+            writeln!(out, "skipped {path}: {}", reason.describe())?;
+        }
     }
     for path in &result.summary.unsupported {
         writeln!(out, "not read {path}: not a file type plumbline reads")?;
@@ -158,10 +162,20 @@ pub fn write_details(out: &mut dyn Write, result: &RunResult) -> io::Result<()> 
     Ok(())
 }
 
-/// Unreadable files are warnings shown even without `--verbose`.
+/// Unreadable files are warnings shown even without `--verbose`, and
+/// internal errors (a rule that failed on a file) are errors.
 pub fn write_unreadable(out: &mut dyn Write, result: &RunResult) -> io::Result<()> {
     for (path, error) in &result.summary.unreadable {
         writeln!(out, "warning: cannot read {path}: {error}")?;
+    }
+    // Named on the command line, so always said (`--verbose` or not).
+    for (path, reason) in &result.summary.skipped {
+        if *reason == SkipReason::NotRegularFile {
+            writeln!(out, "warning: skipped {path}: {}", reason.describe())?;
+        }
+    }
+    for (path, error) in &result.summary.internal_errors {
+        writeln!(out, "error: {path}: {error}")?;
     }
     Ok(())
 }

@@ -807,8 +807,10 @@ fn js_function_label(function: Node<'_>, src: &str) -> String {
 fn mentions(code: &str, target: &str) -> bool {
     let is_name = |c: char| c.is_alphanumeric() || c == '_' || c == '$' || c == '#';
     code.match_indices(target).any(|(i, _)| {
-        let before = code[..i].chars().next_back();
-        let after = code[i + target.len()..].chars().next();
+        let before = crate::source::slice(code, ..i).chars().next_back();
+        let after = crate::source::slice(code, i + target.len()..)
+            .chars()
+            .next();
         !before.is_some_and(|c| is_name(c) || c == '.') && !after.is_some_and(is_name)
     })
 }

@@ -1062,7 +1062,7 @@ fn js_doc_interface(
     let doc = text(comment, src);
     tags.iter().find_map(|tag| {
         doc.match_indices(tag).find_map(|(i, _)| {
-            let rest = doc[i + tag.len()..].trim_start();
+            let rest = crate::source::slice(doc, i + tag.len()..).trim_start();
             let ty = match rest.strip_prefix('{') {
                 Some(inner) => inner.split('}').next()?,
                 None => rest.split_whitespace().next()?,

@@ -268,12 +268,14 @@ struct Resolved {
 impl Resolved {
     /// The mention of `value[range]` of the string.
     fn mention(&self, range: Range<usize>, src: &str) -> Mention {
-        let name: String = self.lit.value[range.clone()].replace(SUBSTITUTION, "x");
+        let name: String =
+            crate::source::slice(&self.lit.value, range.clone()).replace(SUBSTITUTION, "x");
         let span = match &self.via {
             Some(via) => via.clone(),
             None => lit_span(&self.lit, range.clone()),
         };
-        let display = if self.lit.value[range.clone()].contains(SUBSTITUTION) {
+        let display = if crate::source::slice(&self.lit.value, range.clone()).contains(SUBSTITUTION)
+        {
             src.get(lit_span(&self.lit, range))
                 .unwrap_or(&name)
                 .to_string()
@@ -387,28 +389,32 @@ fn select_tokens(value: &str) -> Vec<Range<usize>> {
 fn before(value: &str, at: usize) -> &str {
     let mut start = at;
     // Step back over a closing quote of a quoted name.
-    if value[..start].ends_with('"') {
+    if crate::source::slice(value, ..start).ends_with('"') {
         start -= 1;
     }
-    value[..start].trim_end()
+    crate::source::slice(value, ..start).trim_end()
 }
 
 /// Text after `at` without leading whitespace.
 fn after(value: &str, at: usize) -> &str {
     let mut end = at;
-    if value[end..].starts_with('"') {
+    if crate::source::slice(value, end..).starts_with('"') {
         end += 1;
     }
-    value[end..].trim_start()
+    crate::source::slice(value, end..).trim_start()
 }
 
 /// The column a filter's first argument names: `col`, `table.col` (a filter
 /// on an embedded resource) or `col->>key` (a JSON path).
 fn filter_column(value: &str) -> Option<Range<usize>> {
-    let head = value.find("->").map_or(value, |i| &value[..i]);
+    let head = value
+        .find("->")
+        .map_or(value, |i| crate::source::slice(value, ..i));
     let start = head.rfind('.').map_or(0, |i| i + 1);
-    let name = head[start..].trim();
-    let offset = start + (head[start..].len() - head[start..].trim_start().len());
+    let name = crate::source::slice(head, start..).trim();
+    let offset = start
+        + (crate::source::slice(head, start..).len()
+            - crate::source::slice(head, start..).trim_start().len());
     (!name.is_empty() && name.chars().all(is_ident_char)).then(|| offset..offset + name.len())
 }
 
@@ -427,11 +433,14 @@ fn logic_filter_columns(value: &str) -> Vec<Range<usize>> {
         }
         if expect_condition {
             let start = i;
-            while i < bytes.len() && value[i..].starts_with(is_ident_char) {
-                i += value[i..].chars().next().map_or(1, char::len_utf8);
+            while i < bytes.len() && crate::source::slice(value, i..).starts_with(is_ident_char) {
+                i += crate::source::slice(value, i..)
+                    .chars()
+                    .next()
+                    .map_or(1, char::len_utf8);
             }
-            let word = &value[start..i];
-            let rest = &value[i..];
+            let word = crate::source::slice(value, start..i);
+            let rest = crate::source::slice(value, i..);
             expect_condition = false;
             if matches!(word, "and" | "or") && rest.starts_with('(') {
                 depth += 1;

@@ -164,7 +164,7 @@ impl FunctionNames {
 /// `save_gcp_status` → `saveGcpStatus`; leading underscores are kept.
 fn camel_case(name: &str) -> String {
     let body = name.trim_start_matches('_');
-    let mut out = name[..name.len() - body.len()].to_string();
+    let mut out = crate::source::slice(name, ..name.len() - body.len()).to_string();
     for (i, part) in body.split('_').filter(|p| !p.is_empty()).enumerate() {
         let mut chars = part.chars();
         if i > 0 {

@@ -11,7 +11,7 @@ use globset::GlobSet;
 use serde::Deserialize;
 use tree_sitter::Node;
 
-use super::forbidden_host::{outermost_concat, rust_strings_lexically};
+use super::forbidden_host::rust_strings_lexically;
 use crate::config::build_globset;
 use crate::lang::tree::{self, named_children, text, StrLit, SUBSTITUTION};
 use crate::lang::{python, typescript, Family, ParsedFile};
@@ -540,11 +540,11 @@ impl HostPath {
         let lower = value.to_ascii_lowercase();
         let bytes = lower.as_bytes();
         let mut from = 0;
-        while let Some(found) = lower[from..].find(self.host.as_str()) {
+        while let Some(found) = crate::source::slice(&lower, from..).find(self.host.as_str()) {
             let host_start = from + found;
             let host_end = host_start + self.host.len();
             from = host_start + 1;
-            let before = &lower[..host_start];
+            let before = crate::source::slice(&lower, ..host_start);
             let (start, bare) = if let Some(prefix) = before.strip_suffix("//") {
                 let start = match prefix.strip_suffix(':') {
                     Some(scheme_end) => {
@@ -589,11 +589,11 @@ impl HostPath {
                 continue;
             };
             let path_end = prefix_end
-                + lower[prefix_end..]
+                + crate::source::slice(&lower, prefix_end..)
                     .bytes()
                     .take_while(|&b| !ends_url(b) && b != b'?' && b != b'#')
                     .count();
-            let trimmed = lower[prefix_end..path_end]
+            let trimmed = crate::source::slice(&lower, prefix_end..path_end)
                 .trim_end_matches(['.', ',', ';', ':', '!', ')', ']', '}'])
                 .len();
             return Some(UrlMatch {
@@ -612,7 +612,7 @@ impl HostPath {
         if self.path.is_empty() {
             return Some(at);
         }
-        let path = &lower[at..];
+        let path = crate::source::slice(lower, at..);
         let skip = ["/upload", "/batch"]
             .iter()
             .find(|s| {
@@ -620,7 +620,7 @@ impl HostPath {
                     .is_some_and(|rest| rest.starts_with(self.path.as_str()))
             })
             .map_or(0, |s| s.len());
-        let rest = path[skip..].strip_prefix(self.path.as_str())?;
+        let rest = crate::source::slice(path, skip..).strip_prefix(self.path.as_str())?;
         let boundary = rest
             .bytes()
             .next()
@@ -727,7 +727,8 @@ fn tree_string_values(root: Node<'_>, src: &str, python: bool) -> Vec<StringValu
     let mut values: Vec<(StrLit, Option<Node<'_>>)> = Vec::new();
     // Same-file string constants: name → (declaration offset, value, span).
     let mut constants: HashMap<String, Vec<(usize, String, Range<usize>)>> = HashMap::new();
-    tree::walk(root, |node| {
+    tree::walk_with_path(root, binary, |path| {
+        let node = path.node();
         match node.kind_str() {
             "variable_declarator" | "assignment" => {
                 if let Some((name, lit)) = constant(node, src, python) {
@@ -740,21 +741,20 @@ fn tree_string_values(root: Node<'_>, src: &str, python: bool) -> Vec<StringValu
                 true
             }
             "string" | "template_string" | "concatenated_string" => {
-                let start = if python
-                    && node.kind_str() == "string"
-                    && node
-                        .parent()
-                        .is_some_and(|p| p.kind_str() == "concatenated_string")
-                {
-                    node.parent().unwrap_or(node)
-                } else {
-                    node
-                };
-                if !python && js_module_specifier(node, src) {
+                let up = usize::from(
+                    python
+                        && node.kind_str() == "string"
+                        && path
+                            .ancestor(1)
+                            .is_some_and(|p| p.kind_str() == "concatenated_string"),
+                );
+                let start = path.ancestor(up).unwrap_or(node);
+                if !python && js_module_specifier(path, src) {
                     return false;
                 }
-                let top = outermost_concat(start, binary);
-                if is_statement_string(top) {
+                let top_up = path.concat_top_up(up);
+                let top = path.ancestor(top_up).unwrap_or(node);
+                if is_statement_string(path.ancestor(top_up + 1)) {
                     return false;
                 }
                 if seen.insert(top.id()) {
@@ -808,32 +808,10 @@ fn literal(node: Node<'_>, src: &str, python: bool) -> Option<StrLit> {
 /// Folds `+` chains; operands that are not strings become substitutions
 /// (the Python counterpart of [`typescript::fold_string`]).
 fn fold(node: Node<'_>, src: &str, python: bool) -> Option<StrLit> {
-    if !python {
-        return typescript::fold_string(node, src);
-    }
-    match node.kind_str() {
-        "string" | "concatenated_string" => python::string_literal(node, src),
-        "parenthesized_expression" => fold(node.named_child(0)?, src, python),
-        "binary_operator" => {
-            let operator = node.field("operator")?;
-            if text(operator, src) != "+" {
-                return None;
-            }
-            let left = node.field("left")?;
-            let right = node.field("right")?;
-            let substitution = |n: Node<'_>| {
-                let mut s = StrLit::empty(n.byte_range());
-                s.push_substitution();
-                s
-            };
-            match (fold(left, src, python), fold(right, src, python)) {
-                (Some(l), Some(r)) => Some(l.concat(r)),
-                (Some(l), None) => Some(l.concat(substitution(right))),
-                (None, Some(r)) => Some(substitution(left).concat(r)),
-                (None, None) => None,
-            }
-        }
-        _ => None,
+    if python {
+        python::fold_string(node, src)
+    } else {
+        typescript::fold_string(node, src)
     }
 }
 
@@ -890,22 +868,22 @@ fn leading_expression(node: Node<'_>, python: bool) -> Option<Node<'_>> {
 
 /// A string that is a whole statement: a docstring or a directive such as
 /// `'use server'`, which document rather than do.
-fn is_statement_string(node: Node<'_>) -> bool {
-    node.parent()
-        .is_some_and(|p| p.kind_str() == "expression_statement" && p.named_child_count() == 1)
+fn is_statement_string(parent: Option<Node<'_>>) -> bool {
+    parent.is_some_and(|p| p.kind_str() == "expression_statement" && p.named_child_count() == 1)
 }
 
 /// The module string of an import, export, `require(…)` or `import(…)`.
-fn js_module_specifier(node: Node<'_>, src: &str) -> bool {
-    let Some(parent) = node.parent() else {
+fn js_module_specifier(path: &tree::TreePath<'_>, src: &str) -> bool {
+    let node = path.node();
+    let Some(parent) = path.ancestor(1) else {
         return false;
     };
     match parent.kind_str() {
         "import_statement" | "export_statement" | "import_require_clause" => {
             parent.field("source").is_some_and(|s| s.id() == node.id())
         }
-        "arguments" => parent
-            .parent()
+        "arguments" => path
+            .ancestor(2)
             .and_then(|call| js_dynamic_import(call, src))
             .is_some_and(|s| s.id() == node.id()),
         _ => false,

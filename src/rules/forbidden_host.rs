@@ -98,6 +98,7 @@ impl Kind for ForbiddenHost {
     fn compile(&self, options: &toml::Table) -> Result<Box<dyn Check>, OptionError> {
         let options: Options = parse_options(options)?;
         let mut hosts = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for host in &options.hosts {
             let host = host.trim().to_ascii_lowercase();
             if host.len() < 3 || !host.bytes().all(|b| is_host_byte(b) && b != b'_') {
@@ -106,7 +107,9 @@ impl Kind for ForbiddenHost {
                     format!("`{host}` is not a host name (letters, digits, `-` and `.`, at least 3 characters)"),
                 ));
             }
-            hosts.push(host);
+            if seen.insert(host.clone()) {
+                hosts.push(host);
+            }
         }
         if hosts.is_empty() {
             return Err(OptionError::new(
@@ -150,7 +153,7 @@ impl HostCheck {
         let mut out: Vec<HostMatch> = Vec::new();
         for host in &self.hosts {
             let mut from = 0;
-            while let Some(found) = lower[from..].find(host.as_str()) {
+            while let Some(found) = crate::source::slice(&lower, from..).find(host.as_str()) {
                 let start = from + found;
                 let end = start + host.len();
                 from = start + 1;
@@ -183,14 +186,14 @@ impl HostCheck {
                 while token_end > end && bytes[token_end - 1] == b'.' {
                     token_end -= 1;
                 }
-                let token = &lower[token_start..token_end];
-                let before = &lower[..token_start];
-                let after = &lower[token_end..];
+                let token = crate::source::slice(&lower, token_start..token_end);
+                let before = crate::source::slice(&lower, ..token_start);
+                let after = crate::source::slice(&lower, token_end..);
                 let url = before.ends_with("//");
                 let is_whole_value = lower.trim() == host.as_str();
                 let in_path = before.ends_with('/') && !url;
-                let with_port =
-                    after.starts_with(':') && after[1..].starts_with(|c: char| c.is_ascii_digit());
+                let with_port = after.starts_with(':')
+                    && crate::source::slice(after, 1..).starts_with(|c: char| c.is_ascii_digit());
                 let hostname_like = token.contains('.') && !in_path && !looks_like_file(token);
                 if !(url || is_whole_value || with_port || hostname_like || before.ends_with('@')) {
                     continue;
@@ -201,17 +204,22 @@ impl HostCheck {
                 let origin = url.then(|| {
                     let scheme_start = before
                         .trim_end_matches("//")
-                        .rfind(|c: char| {
+                        .char_indices()
+                        .rev()
+                        .find(|&(_, c)| {
                             !(c.is_ascii_alphanumeric()
                                 || c == '+'
                                 || c == '.'
                                 || c == '-'
                                 || c == ':')
                         })
-                        .map_or(0, |i| i + 1);
+                        .map_or(0, |(i, c)| i + c.len_utf8());
                     let mut origin_end = token_end;
                     if with_port {
-                        origin_end += 1 + after[1..].bytes().take_while(u8::is_ascii_digit).count();
+                        origin_end += 1 + crate::source::slice(after, 1..)
+                            .bytes()
+                            .take_while(u8::is_ascii_digit)
+                            .count();
                     }
                     scheme_start..origin_end
                 });
@@ -230,7 +238,7 @@ impl HostCheck {
         }
         for m in self.find(&lit.value) {
             let span = lit.file_span(m.token.clone());
-            let host = lit.value[m.token.clone()].replace(SUBSTITUTION, "…");
+            let host = crate::source::slice(&lit.value, m.token.clone()).replace(SUBSTITUTION, "…");
             let mut report = Report::at(span)
                 .var("host", host)
                 .var("gateway_url", self.gateway_url.clone())
@@ -239,7 +247,7 @@ impl HostCheck {
                 let file_span = lit.file_span(origin.clone());
                 // Only offer a fix when the URL maps to one piece of source.
                 if file_span.len() == origin.len()
-                    && !lit.value[origin.clone()].contains(SUBSTITUTION)
+                    && !crate::source::slice(&lit.value, origin.clone()).contains(SUBSTITUTION)
                 {
                     report = report.fix(Fix {
                         description: format!("use {}", self.gateway_url),
@@ -258,17 +266,30 @@ impl HostCheck {
         self.check_literal(&lit, out);
     }
 
+    /// A file too deeply nested to parse is read as one string, so nesting
+    /// cannot hide a host (at worst a host in a comment is reported too).
+    fn check_unparsed(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
+        if file.too_deep().is_some() {
+            let mut lit = StrLit::empty(0..file.text().len());
+            lit.push_piece(0, file.text());
+            self.check_literal(&lit, out);
+        }
+    }
+
     fn check_js(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
-        let Some(tree) = file.tree() else { return };
+        let Some(tree) = file.tree() else {
+            return self.check_unparsed(file, out);
+        };
         let src = file.text();
         let mut folded: HashSet<usize> = HashSet::new();
-        tree::walk(tree.root_node(), |node| {
+        tree::walk_with_path(tree.root_node(), "binary_expression", |path| {
+            let node = path.node();
             match node.kind_str() {
                 "string" | "template_string" => {
-                    if is_module_specifier(node, src) {
+                    if is_module_specifier(path, src) {
                         return false;
                     }
-                    let top = outermost_concat(node, "binary_expression");
+                    let top = path.concat_top(0);
                     if folded.insert(top.id()) {
                         let lit = if top.id() == node.id() {
                             typescript::string_literal(node, src)
@@ -294,40 +315,43 @@ impl HostCheck {
     }
 
     fn check_python(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
-        let Some(tree) = file.tree() else { return };
+        let Some(tree) = file.tree() else {
+            return self.check_unparsed(file, out);
+        };
         let src = file.text();
         let mut folded: HashSet<usize> = HashSet::new();
-        tree::walk(tree.root_node(), |node| match node.kind_str() {
-            "string" | "concatenated_string" => {
-                let start = if node.kind_str() == "string"
-                    && node
-                        .parent()
-                        .is_some_and(|p| p.kind_str() == "concatenated_string")
-                {
-                    node.parent().unwrap_or(node)
-                } else {
-                    node
-                };
-                let top = outermost_concat(start, "binary_operator");
-                if folded.insert(top.id()) {
-                    let lit = if top.id() == start.id() {
-                        python::string_literal(start, src)
-                    } else {
-                        python::fold_string(top, src)
-                    };
-                    if let Some(lit) = lit {
-                        self.check_literal(&lit, out);
+        tree::walk_with_path(tree.root_node(), "binary_operator", |path| {
+            let node = path.node();
+            match node.kind_str() {
+                "string" | "concatenated_string" => {
+                    let up = usize::from(
+                        node.kind_str() == "string"
+                            && path
+                                .ancestor(1)
+                                .is_some_and(|p| p.kind_str() == "concatenated_string"),
+                    );
+                    let start = path.ancestor(up).unwrap_or(node);
+                    let top = path.concat_top(up);
+                    if folded.insert(top.id()) {
+                        let lit = if top.id() == start.id() {
+                            python::string_literal(start, src)
+                        } else {
+                            python::fold_string(top, src)
+                        };
+                        if let Some(lit) = lit {
+                            self.check_literal(&lit, out);
+                        }
                     }
+                    true
                 }
-                true
-            }
-            "comment" => {
-                if self.check_comments {
-                    self.check_comment(node, src, out);
+                "comment" => {
+                    if self.check_comments {
+                        self.check_comment(node, src, out);
+                    }
+                    false
                 }
-                false
+                _ => true,
             }
-            _ => true,
         });
     }
 
@@ -349,7 +373,7 @@ impl HostCheck {
     fn check_config(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
         for scalar in file.config_scalars() {
             let mut lit = StrLit::empty(scalar.span.clone());
-            let raw = &file.text()[scalar.value_span.clone()];
+            let raw = crate::source::slice(file.text(), scalar.value_span.clone());
             if raw == scalar.value {
                 lit.push_piece(scalar.value_span.start, raw);
             } else {
@@ -362,14 +386,14 @@ impl HostCheck {
 
 /// `import x from '...'`, `export * from '...'` and `require('...')`
 /// name modules, not hosts.
-fn is_module_specifier(node: Node<'_>, src: &str) -> bool {
-    let Some(parent) = node.parent() else {
+fn is_module_specifier(path: &tree::TreePath<'_>, src: &str) -> bool {
+    let Some(parent) = path.ancestor(1) else {
         return false;
     };
     match parent.kind_str() {
         "import_statement" | "export_statement" | "import_require_clause" => true,
-        "arguments" => parent
-            .parent()
+        "arguments" => path
+            .ancestor(2)
             .and_then(|call| call.field("function"))
             .is_some_and(|f| {
                 f.kind_str() == "import"
@@ -377,23 +401,6 @@ fn is_module_specifier(node: Node<'_>, src: &str) -> bool {
             }),
         _ => false,
     }
-}
-
-/// The top of a `+` chain a literal belongs to (the literal itself if none).
-pub(super) fn outermost_concat<'t>(node: Node<'t>, binary_kind: &str) -> Node<'t> {
-    let mut top = node;
-    while let Some(parent) = top.parent() {
-        let is_plus = parent.kind_str() == binary_kind
-            && parent
-                .field("operator")
-                .is_some_and(|op| op.kind_str() == "+");
-        if is_plus || (parent.kind_str() == "parenthesized_expression" && top.id() != node.id()) {
-            top = parent;
-        } else {
-            break;
-        }
-    }
-    top
 }
 
 /// A dotted token that ends in a source-file extension names a file.
@@ -416,10 +423,12 @@ pub(super) fn rust_strings_lexically(text: &str) -> Vec<StrLit> {
     while i < bytes.len() {
         match bytes[i] {
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                i = text[i..].find('\n').map_or(bytes.len(), |n| i + n);
+                i = crate::source::slice(text, i..)
+                    .find('\n')
+                    .map_or(bytes.len(), |n| i + n);
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i = text[i + 2..]
+                i = crate::source::slice(text, i + 2..)
                     .find("*/")
                     .map_or(bytes.len(), |n| i + 2 + n + 2);
             }

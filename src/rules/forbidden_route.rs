@@ -237,7 +237,7 @@ impl RouteCheck {
             report = report.unless_route_referenced(route_key(route));
             let python = file.language.family() == Family::Python;
             if let Some(handler) = handler.as_ref().filter(|_| python) {
-                let name = &file.text()[handler.clone()];
+                let name = crate::source::slice(file.text(), handler.clone());
                 report = report.unless(route_name_fact(name));
             }
         }
@@ -683,17 +683,17 @@ fn route_name_fact(name: &str) -> String {
 fn referenced_path(value: &str) -> Option<String> {
     let rest = match value.find("://") {
         Some(i) => {
-            let after = &value[i + 3..];
-            &after[after.find('/')?..]
+            let after = crate::source::slice(value, i + 3..);
+            crate::source::slice(after, after.find('/')?..)
         }
         None => {
             let start = value.find('/')?;
             // A leading substitution (`${origin}/…`) is the base URL.
-            let head = &value[..start];
+            let head = crate::source::slice(value, ..start);
             if !head.is_empty() && !head.chars().all(|c| c == SUBSTITUTION) {
                 return None;
             }
-            &value[start..]
+            crate::source::slice(value, start..)
         }
     };
     if rest.contains(char::is_whitespace) {

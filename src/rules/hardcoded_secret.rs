@@ -663,7 +663,7 @@ fn camel_pieces(segment: &str) -> Vec<&str> {
                 i += 1;
             }
         }
-        pieces.push(&segment[start..i]);
+        pieces.push(crate::source::slice(segment, start..i));
     }
     pieces
 }
@@ -708,8 +708,15 @@ fn is_email(value: &str) -> bool {
 fn has_stopword(value: &str) -> bool {
     let lower = value.to_ascii_lowercase();
     let body = match lower.find(['_', '-', '.']) {
-        Some(i) if i <= 8 && lower[..i].bytes().all(|b| b.is_ascii_alphabetic()) => &lower[i + 1..],
-        _ => &lower[..],
+        Some(i)
+            if i <= 8
+                && crate::source::slice(&lower, ..i)
+                    .bytes()
+                    .all(|b| b.is_ascii_alphabetic()) =>
+        {
+            crate::source::slice(&lower, i + 1..)
+        }
+        _ => crate::source::slice(&lower, ..),
     };
     STOPWORDS.iter().any(|w| body.contains(w))
 }
@@ -763,7 +770,7 @@ fn redacted(shown: &str) -> String {
 fn shown_prefix(value: &str) -> &str {
     let n = (value.chars().count() / 8).clamp(2, 4);
     let end = value.char_indices().nth(n).map_or(value.len(), |(i, _)| i);
-    &value[..end]
+    crate::source::slice(value, ..end)
 }
 
 // ---------------------------------------------------------------------------
@@ -1143,7 +1150,7 @@ impl SecretCheck {
             {
                 body_end -= 1;
             }
-            let body = &value[body_start..body_end];
+            let body = crate::source::slice(value, body_start..body_end);
             if body.len() < min
                 || body.len() > max
                 || bytes.get(body_end).is_some_and(|&b| continues_token(b))
@@ -1251,13 +1258,13 @@ impl SecretCheck {
             };
             match block_body(value, header.end) {
                 Some(body) => {
-                    if let Some(redact) = key_body_runs(&value[body.clone()]) {
+                    if let Some(redact) = key_body_runs(crate::source::slice(value, body.clone())) {
                         hits.push(ValueHit {
                             redact: redact
                                 .into_iter()
                                 .map(|r| r.start + body.start..r.end + body.start)
                                 .collect(),
-                            shown: redacted(&value[header.clone()]),
+                            shown: redacted(crate::source::slice(value, header.clone())),
                             span: header,
                             description,
                             block: true,
@@ -1283,9 +1290,9 @@ fn body_is_random(body: &str) -> bool {
 /// `-----BEGIN <KIND> PRIVATE KEY-----` at `start`: its range and what it
 /// is called (`RSA private key`).
 fn key_header(value: &str, start: usize) -> Option<(Range<usize>, String)> {
-    let after = &value[start + "-----BEGIN ".len()..];
+    let after = crate::source::slice(value, start + "-----BEGIN ".len()..);
     let close = after.find("-----")?;
-    let label = &after[..close];
+    let label = crate::source::slice(after, ..close);
     if label.len() > 40 || !label.ends_with("PRIVATE KEY") && !label.ends_with("PRIVATE KEY BLOCK")
     {
         return None;
@@ -1305,7 +1312,7 @@ fn key_header(value: &str, start: usize) -> Option<(Range<usize>, String)> {
 
 /// The range between a key header's end and its `-----END` footer.
 fn block_body(text: &str, from: usize) -> Option<Range<usize>> {
-    let window = &text[from..text.len().min(from + 20_000)];
+    let window = crate::source::slice(text, from..text.len().min(from + 20_000));
     let end = window.find("-----END ")?;
     Some(from..from + end)
 }
@@ -1435,7 +1442,7 @@ fn is_identifier_like(name: &str) -> bool {
 /// argument): the key and where the value starts.
 fn env_assignment(value: &str) -> Option<(&str, usize)> {
     let eq = value.find('=')?;
-    let key = &value[..eq];
+    let key = crate::source::slice(value, ..eq);
     let mut chars = key.chars();
     let first = chars.next()?;
     ((first.is_ascii_alphabetic() || first == '_')
@@ -1486,7 +1493,7 @@ impl SecretCheck {
             }
         }
         if hits.is_empty() && open.is_empty() && !exempt && lit.is_static() {
-            if let Some(mut hit) = self.random_value(&value[named_from..]) {
+            if let Some(mut hit) = self.random_value(crate::source::slice(value, named_from..)) {
                 let public_search_key =
                     ctx.docsearch && name().is_some_and(|n| n.eq_ignore_ascii_case("apikey"));
                 if !public_search_key && name().is_some_and(|n| self.is_credential_name(n)) {
@@ -1523,7 +1530,7 @@ impl SecretCheck {
             let Some(body) = block_body(text, header.end) else {
                 continue;
             };
-            let Some(runs) = key_body_runs(&text[body.clone()]) else {
+            let Some(runs) = key_body_runs(crate::source::slice(text, body.clone())) else {
                 continue;
             };
             let hit = ValueHit {
@@ -1531,7 +1538,7 @@ impl SecretCheck {
                     .into_iter()
                     .map(|r| r.start + body.start..r.end + body.start)
                     .collect(),
-                shown: redacted(&text[header.clone()]),
+                shown: redacted(crate::source::slice(text, header.clone())),
                 span: header.clone(),
                 description: block.description,
                 block: true,
@@ -1602,7 +1609,9 @@ impl SecretCheck {
                 while end < bytes.len() && !bytes[end].is_ascii_whitespace() {
                     end += 1;
                 }
-                if end - start >= self.min_length && could_hold_random(&text[start..end]) {
+                if end - start >= self.min_length
+                    && could_hold_random(crate::source::slice(text, start..end))
+                {
                     ranges.push(start..end);
                 }
                 // `end` is white space: a later run starts after it.
@@ -1730,7 +1739,7 @@ impl SecretCheck {
                 }
                 continue;
             }
-            let raw = &text[scalar.value_span.clone()];
+            let raw = crate::source::slice(text, scalar.value_span.clone());
             if k8s_secret
                 && keys.len() >= 2
                 && matches!(keys[keys.len() - 2].1, "data" | "binaryData")
@@ -1818,10 +1827,14 @@ fn rust_strings_lexically(text: &str) -> Vec<StrLit> {
     while i < bytes.len() {
         match bytes[i] {
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                i = text[i..].find('\n').map_or(bytes.len(), |n| i + n);
+                i = crate::source::slice(text, i..)
+                    .find('\n')
+                    .map_or(bytes.len(), |n| i + n);
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i = text[i + 2..].find("*/").map_or(bytes.len(), |n| i + 4 + n);
+                i = crate::source::slice(text, i + 2..)
+                    .find("*/")
+                    .map_or(bytes.len(), |n| i + 4 + n);
             }
             b'\'' => {
                 // `'"'` is a char; `'a` a lifetime.
@@ -1853,7 +1866,10 @@ fn rust_strings_lexically(text: &str) -> Vec<StrLit> {
 
 /// The column (in bytes) at which `offset` sits on its line.
 fn column(text: &str, offset: usize) -> usize {
-    offset - text[..offset].rfind('\n').map_or(0, |i| i + 1)
+    offset
+        - crate::source::slice(text, ..offset)
+            .rfind('\n')
+            .map_or(0, |i| i + 1)
 }
 
 /// The name a config value is bound to: its key, or for a

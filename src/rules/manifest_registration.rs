@@ -253,7 +253,7 @@ impl Registry {
         let mut offset = 0;
         for segment in path.split('/') {
             if segment == first {
-                return &path[..offset];
+                return crate::source::slice(path, ..offset);
             }
             offset += segment.len() + 1;
         }

@@ -1763,9 +1763,12 @@ fn read_manifest<'a>(
         let outer = text(node, src);
         let inner = unwrapped.byte_range();
         wrappers.push(' ');
-        wrappers.push_str(&outer[..inner.start - node.start_byte()]);
+        wrappers.push_str(crate::source::slice(
+            outer,
+            ..inner.start - node.start_byte(),
+        ));
         wrappers.push(' ');
-        wrappers.push_str(&outer[inner.end - node.start_byte()..]);
+        wrappers.push_str(crate::source::slice(outer, inner.end - node.start_byte()..));
         match unwrapped.kind_str() {
             "object" => {
                 object = Some(scope.read_object(unwrapped, 0));

@@ -729,7 +729,7 @@ impl MissingRequiredCallCheck {
             }
             if let Some((parts, span, _)) = sql::qualified_name_at(&statement, at, value) {
                 if parts.last().is_some_and(|t| self.any_target(t)) {
-                    return Some(format!("delete from {}", &value[span]));
+                    return Some(format!("delete from {}", crate::source::slice(value, span)));
                 }
             }
         }
@@ -785,7 +785,7 @@ impl MissingRequiredCallCheck {
         }
         let stem = file_path.rsplit_once('/').map_or(file_path, |(dir, name)| {
             let stem = name.split('.').next().unwrap_or(name);
-            &file_path[..dir.len() + 1 + stem.len()]
+            crate::source::slice(file_path, ..dir.len() + 1 + stem.len())
         });
         self.route_paths.is_match(file_path) || self.route_paths.is_match(as_dir(stem))
     }
@@ -987,7 +987,7 @@ fn deletion_span(call: Node<'_>, name: Node<'_>, src: &str) -> Range<usize> {
     let callee = call
         .field("function")
         .map_or(call.byte_range(), |f| f.byte_range());
-    if src[callee.clone()].contains('\n') {
+    if crate::source::slice(src, callee.clone()).contains('\n') {
         name.start_byte()..call.end_byte()
     } else {
         callee

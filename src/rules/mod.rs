@@ -1,5 +1,6 @@
 //! Rule kinds (Rust code), rule instances (TOML data) and the reporter that
 //! stamps a rule's metadata on every finding.
+#![cfg_attr(not(test), deny(clippy::string_slice))]
 
 mod cached_factory_result;
 mod connector_shape;
@@ -289,11 +290,11 @@ pub fn render_template(template: &str, vars: &[(&'static str, String)]) -> Strin
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
+        out.push_str(crate::source::slice(rest, ..open));
+        let after = crate::source::slice(rest, open + 1..);
         match after.find('}') {
             Some(close) => {
-                let name = &after[..close];
+                let name = crate::source::slice(after, ..close);
                 match vars.iter().find(|(n, _)| *n == name) {
                     Some((_, value)) => out.push_str(value),
                     None => {
@@ -302,10 +303,10 @@ pub fn render_template(template: &str, vars: &[(&'static str, String)]) -> Strin
                         out.push('}');
                     }
                 }
-                rest = &after[close + 1..];
+                rest = crate::source::slice(after, close + 1..);
             }
             None => {
-                out.push_str(&rest[open..]);
+                out.push_str(crate::source::slice(rest, open..));
                 rest = "";
             }
         }

@@ -345,12 +345,12 @@ const FUNCTION_KINDS: &[&str] = &[
 /// is an app-relative path (after an interpolated origin, if any).
 fn url_paths(value: &str) -> Vec<&str> {
     let path_at = |start: usize| {
-        let rest = &value[start..];
+        let rest = crate::source::slice(value, start..);
         let len = rest
             .bytes()
             .take_while(|&b| !(ends_token(b) || b"?#".contains(&b) || b == SUBSTITUTION as u8))
             .count();
-        &rest[..len]
+        crate::source::slice(rest, ..len)
     };
     let mut paths = Vec::new();
     let relative = value.trim_start_matches(SUBSTITUTION);
@@ -358,15 +358,15 @@ fn url_paths(value: &str) -> Vec<&str> {
         paths.push(path_at(value.len() - relative.len()));
     }
     let mut from = 0;
-    while let Some(found) = value[from..].find("://") {
+    while let Some(found) = crate::source::slice(value, from..).find("://") {
         let host_start = from + found + 3;
         from = host_start;
-        let host_len = value[host_start..]
+        let host_len = crate::source::slice(value, host_start..)
             .bytes()
             .take_while(|&b| !(ends_token(b) || b"/?#".contains(&b)))
             .count();
         let path_start = host_start + host_len;
-        if value[path_start..].starts_with('/') {
+        if crate::source::slice(value, path_start..).starts_with('/') {
             paths.push(path_at(path_start));
         }
     }
@@ -461,7 +461,8 @@ impl OauthUrlCheck {
         for endpoint in &self.endpoints {
             let found = match endpoint {
                 Endpoint::Url(host) => host.find(value).and_then(|m| {
-                    authorize_path(&value[m.prefix_end..m.path_end]).then_some(m.start..m.path_end)
+                    authorize_path(crate::source::slice(value, m.prefix_end..m.path_end))
+                        .then_some(m.start..m.path_end)
                 }),
                 Endpoint::Path(path) => find_path_endpoint(value, path, lead),
             };
@@ -472,7 +473,7 @@ impl OauthUrlCheck {
             }
         }
         best.map(|range| {
-            let shown = value[range.clone()].replace(SUBSTITUTION, "…");
+            let shown = crate::source::slice(value, range.clone()).replace(SUBSTITUTION, "…");
             (range, shown)
         })
     }
@@ -700,7 +701,7 @@ fn find_path_endpoint(value: &str, path: &str, lead: Option<&str>) -> Option<Ran
     let lower = value.to_ascii_lowercase();
     let bytes = lower.as_bytes();
     let mut from = 0;
-    while let Some(found) = lower[from..].find(path) {
+    while let Some(found) = crate::source::slice(&lower, from..).find(path) {
         let start = from + found;
         let end = start + path.len();
         from = start + 1;
@@ -710,15 +711,15 @@ fn find_path_endpoint(value: &str, path: &str, lead: Option<&str>) -> Option<Ran
         if !boundary {
             continue;
         }
-        let token_start = lower[..start]
+        let token_start = crate::source::slice(&lower, ..start)
             .bytes()
             .rposition(ends_token)
             .map_or(0, |i| i + 1);
-        let before = &lower[token_start..start];
+        let before = crate::source::slice(&lower, token_start..start);
         let url_start = match before.find("://") {
             Some(colon) => {
                 // Back up from `://` over the scheme only.
-                let scheme = before[..colon]
+                let scheme = crate::source::slice(before, ..colon)
                     .bytes()
                     .rev()
                     .take_while(|b| b.is_ascii_alphanumeric() || b"+-.".contains(b))
@@ -727,7 +728,7 @@ fn find_path_endpoint(value: &str, path: &str, lead: Option<&str>) -> Option<Ran
             }
             None => token_start,
         };
-        let prefix = &lower[url_start..start];
+        let prefix = crate::source::slice(&lower, url_start..start);
         let first_segment = prefix
             .trim_start_matches('/')
             .split('/')
@@ -753,13 +754,13 @@ fn find_path_endpoint(value: &str, path: &str, lead: Option<&str>) -> Option<Ran
             continue;
         }
         let path_end = end
-            + lower[end..]
+            + crate::source::slice(&lower, end..)
                 .bytes()
                 .take_while(|&b| {
                     !ends_token(b) && b != b'?' && b != b'#' && b != SUBSTITUTION as u8
                 })
                 .count();
-        if !authorize_path(&lower[end..path_end]) {
+        if !authorize_path(crate::source::slice(&lower, end..path_end)) {
             continue;
         }
         return Some(url_start..path_end);
@@ -787,7 +788,7 @@ fn is_host_like(segment: &str) -> bool {
 fn find_response_type_param(value: &str) -> Option<(Range<usize>, String)> {
     let lower = value.to_ascii_lowercase();
     let mut from = 0;
-    while let Some(found) = lower[from..].find("response_type=") {
+    while let Some(found) = crate::source::slice(&lower, from..).find("response_type=") {
         let start = from + found;
         from = start + 1;
         let boundary = start == 0
@@ -797,13 +798,13 @@ fn find_response_type_param(value: &str) -> Option<(Range<usize>, String)> {
             continue;
         }
         let value_start = start + "response_type=".len();
-        let value_len = lower[value_start..]
+        let value_len = crate::source::slice(&lower, value_start..)
             .bytes()
             .take_while(|&b| {
                 !(b"&#\"'`;,".contains(&b) || b.is_ascii_whitespace() || b == SUBSTITUTION as u8)
             })
             .count();
-        let raw = &value[value_start..value_start + value_len];
+        let raw = crate::source::slice(value, value_start..value_start + value_len);
         if is_oauth_response_type(raw) {
             let shown = raw.replace("%20", " ").replace('+', " ");
             return Some((start..value_start + value_len, shown));

@@ -360,7 +360,7 @@ impl PlaintextColumnCheck {
                     def.name_span.clone(),
                     &def.name,
                     &def.table.join("."),
-                    &text[def.type_span.clone()].replace('"', ""),
+                    &crate::source::slice(text, def.type_span.clone()).replace('"', ""),
                 );
             }
         }
@@ -385,7 +385,11 @@ impl PlaintextColumnCheck {
                     continue;
                 }
                 let ty = match native {
-                    Some(native) => format!("{} {}", field.ty, &text[native.span.clone()]),
+                    Some(native) => format!(
+                        "{} {}",
+                        field.ty,
+                        crate::source::slice(text, native.span.clone())
+                    ),
                     None => field.ty.clone(),
                 };
                 report(out, field.name_span.clone(), &field.name, &block.name, &ty);

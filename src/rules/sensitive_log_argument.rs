@@ -1011,10 +1011,10 @@ impl SensitiveLogCheck {
                 continue;
             }
             let name_start = i + 1;
-            let name_end = repr[name_start..]
+            let name_end = crate::source::slice(&repr, name_start..)
                 .find(|c: char| !(c.is_alphanumeric() || c == '_'))
                 .map_or(repr.len(), |n| name_start + n);
-            let name = &repr[name_start..name_end];
+            let name = crate::source::slice(&repr, name_start..name_end);
             let closes = matches!(bytes.get(name_end), Some(b'}' | b':'));
             if closes
                 && name.starts_with(|c: char| c.is_alphabetic() || c == '_')

@@ -147,6 +147,17 @@ impl Kind for TreeSitterQuery {
                 ))
             }
         };
+        if let Some(offset) = too_deep_at(&options.query) {
+            return Err(OptionError::new(
+                "query",
+                format!(
+                    "the query nests parentheses and brackets more than {MAX_QUERY_NESTING} \
+                     deep; write a flatter pattern (a capture deep in a tree is usually \
+                     reached with fewer levels, or with a predicate)"
+                ),
+            )
+            .at_offset(offset));
+        }
         let mut queries = Vec::new();
         for (i, &language) in languages.iter().enumerate() {
             let grammar = tree::grammar(language).expect("tree-sitter languages have a grammar");
@@ -167,7 +178,7 @@ impl Kind for TreeSitterQuery {
                         if e.message.is_empty() {
                             String::new()
                         } else {
-                            format!(": {}", e.message.trim())
+                            format!(": {}", error_excerpt(e.message.trim(), e.column))
                         }
                     ),
                     )
@@ -294,7 +305,7 @@ impl Check for QueryCheck {
                 if seen.contains(&range) {
                     continue;
                 }
-                let text = &src[range.clone()];
+                let text = crate::source::slice(src, range.clone());
                 if self.matches.as_ref().is_some_and(|r| !r.is_match(text))
                     || self.not_matches.as_ref().is_some_and(|r| r.is_match(text))
                 {
@@ -309,6 +320,77 @@ impl Check for QueryCheck {
                 );
             }
         }
+    }
+}
+
+/// Deepest nesting of `(` and `[` a query may have. tree-sitter compiles a
+/// query with a recursive parser: far deeper nesting overflows the stack.
+pub const MAX_QUERY_NESTING: usize = 100;
+
+/// The offset of the first bracket that nests deeper than
+/// [`MAX_QUERY_NESTING`], strings and `;` comments skipped.
+fn too_deep_at(query: &str) -> Option<usize> {
+    let bytes = query.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b';' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'(' | b'[' => {
+                depth += 1;
+                if depth > MAX_QUERY_NESTING {
+                    return Some(i);
+                }
+            }
+            b')' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Most characters of the query shown on each side of an error.
+const EXCERPT_RADIUS: usize = 60;
+
+/// tree-sitter's message for a syntax error quotes the whole line of the
+/// query and marks the column under it; a long line is cut to a window
+/// around the column so the message stays readable.
+fn error_excerpt(message: &str, column: usize) -> String {
+    let mut lines = message.lines();
+    let (Some(line), Some(marker)) = (lines.next(), lines.next()) else {
+        return shorten(message, 0);
+    };
+    if line.chars().count() <= 2 * EXCERPT_RADIUS || !marker.trim_start().starts_with('^') {
+        return message.to_string();
+    }
+    let column = column.min(line.len());
+    let from = crate::source::floor_char_boundary(line, column.saturating_sub(EXCERPT_RADIUS));
+    let to = crate::source::floor_char_boundary(line, (column + EXCERPT_RADIUS).min(line.len()));
+    let window = line.get(from..to).unwrap_or("");
+    let lead = if from > 0 { "…" } else { "" };
+    let tail = if to < line.len() { "…" } else { "" };
+    let caret = line.get(from..column).map_or(0, |s| s.chars().count()) + lead.chars().count();
+    format!("{lead}{window}{tail}\n{}^", " ".repeat(caret))
+}
+
+/// At most `2 * EXCERPT_RADIUS` characters of `text`, starting at `from`.
+fn shorten(text: &str, from: usize) -> String {
+    let cut: String = text.chars().skip(from).take(2 * EXCERPT_RADIUS).collect();
+    if cut.len() < text.len() {
+        format!("{cut}…")
+    } else {
+        cut
     }
 }
 
