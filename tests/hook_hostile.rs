@@ -290,7 +290,12 @@ fn a_crash_still_answers_in_the_protocol() {
         let open = hook(&proj, "claude", &payload, &[], &env);
         assert_eq!(open.code, 1, "{switch}: {}", open.stderr);
         assert!(open.stdout.is_empty());
-        assert!(open.stderr.contains("plumbline"), "{}", open.stderr);
+        assert!(
+            open.stderr.starts_with("plumbline hook: "),
+            "{}",
+            open.stderr
+        );
+        assert_eq!(open.stderr.lines().count(), 1, "{}", open.stderr);
         let closed = hook(&proj, "claude", &payload, &["--fail-closed"], &env);
         assert_eq!(closed.verdict(), "deny", "{switch}: {}", closed.stderr);
         // Copilot takes any hook error as a deny: failing open is an allow.

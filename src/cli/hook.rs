@@ -76,6 +76,7 @@ pub fn run(args: HookArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
     // protocol: a crash or a run past the time budget gives the prepared
     // fail-open (or fail-closed) answer instead of exit 101/134 or a hang.
     hook::failsafe::install_crash_handler();
+    hook::quiet_panics();
     hook::failsafe::start_watchdog(std::time::Duration::from_millis(
         crate::config::DEFAULT_HOOK_TIME_BUDGET_MS,
     ));

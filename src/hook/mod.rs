@@ -78,9 +78,33 @@ pub fn run(payload: &str, options: &HookOptions, process_cwd: &Path) -> Response
         failure(
             agent,
             options.fail_closed || CONFIG_FAILS_CLOSED.load(Ordering::SeqCst),
-            &format!("plumbline crashed while checking this call ({message}); please report it"),
+            &format!(
+                "plumbline crashed while checking this call ({}{}); please report it",
+                message.replace('\n', " "),
+                PANIC_LOCATION
+                    .lock()
+                    .ok()
+                    .and_then(|l| l.clone())
+                    .map(|l| format!(" at {l}"))
+                    .unwrap_or_default()
+            ),
         )
     })
+}
+
+/// Where the last panic happened, for the one-line warning the hook
+/// answers with.
+static PANIC_LOCATION: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Panics in the hook are caught and answered in the agent's protocol with
+/// one line on stderr; this keeps the default multi-line report (and a
+/// backtrace) out of the agent's view, recording only where it happened.
+pub fn quiet_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        if let (Some(location), Ok(mut slot)) = (info.location(), PANIC_LOCATION.lock()) {
+            *slot = Some(format!("{}:{}", location.file(), location.line()));
+        }
+    }));
 }
 
 /// The answer the crash handler and the watchdog give if the hook cannot
@@ -526,6 +550,17 @@ fn proposed_files(
             let before = reader.read(&path)?;
             files.push(edited_file(reader, path, before, edits, *cascade)?);
         }
+        ToolCall::Insert {
+            path,
+            after_line,
+            text,
+        } => {
+            let path = resolve(cwd, path);
+            let before = reader.read(&path)?;
+            let after = insert_after_line(before.as_deref().unwrap_or_default(), *after_line, text);
+            reader.check_size(&path, &after)?;
+            files.push(Proposed::file(path, before, Some(after)));
+        }
         ToolCall::Notebook {
             path,
             cell_id,
@@ -567,6 +602,31 @@ fn proposed_files(
         ToolCall::Sql { .. } | ToolCall::Harmless => {}
     }
     Ok((files, None))
+}
+
+/// `text` inserted after line `after_line` of `before` (0: at the top; past
+/// the end: at the end), as its own line or lines.
+fn insert_after_line(before: &str, after_line: usize, text: &str) -> String {
+    let at = if after_line == 0 {
+        0
+    } else {
+        before
+            .match_indices('\n')
+            .nth(after_line - 1)
+            .map_or(before.len(), |(i, _)| i + 1)
+    };
+    let mut inserted = text.to_string();
+    if !inserted.ends_with('\n') {
+        inserted.push('\n');
+    }
+    let mut out = String::with_capacity(before.len() + inserted.len() + 1);
+    out.push_str(&before[..at]);
+    if at > 0 && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push_str(&inserted);
+    out.push_str(&before[at..]);
+    out
 }
 
 /// A whole file written at once; a notebook is linted cell by cell.
@@ -1021,18 +1081,6 @@ fn reason_for(call: &ToolCall, findings: &[Finding], block_all: bool) -> String 
     reason_with(headline, findings, fix)
 }
 
-/// The text every agent gets for new findings of an edit.
-pub fn reason(findings: &[Finding]) -> String {
-    reason_for(
-        &ToolCall::Write {
-            path: String::new(),
-            content: String::new(),
-        },
-        findings,
-        false,
-    )
-}
-
 /// One line per finding after `headline`, then the explain hint.
 fn reason_with(mut text: String, findings: &[Finding], fix: &str) -> String {
     for f in findings.iter().take(MAX_LISTED) {
@@ -1060,4 +1108,27 @@ fn reason_with(mut text: String, findings: &[Finding], fix: &str) -> String {
         rules.join("`, `plumbline explain ")
     ));
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inserts_after_the_named_line() {
+        assert_eq!(insert_after_line("a\nb\n", 0, "x"), "x\na\nb\n");
+        assert_eq!(insert_after_line("a\nb\n", 1, "x"), "a\nx\nb\n");
+        assert_eq!(insert_after_line("a\nb\n", 2, "x\n"), "a\nb\nx\n");
+        assert_eq!(insert_after_line("a\nb", 9, "x"), "a\nb\nx\n");
+        assert_eq!(insert_after_line("", 0, "x"), "x\n");
+    }
+
+    #[test]
+    fn real_paths_apply_dot_dot_after_the_existing_prefix() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir(root.join("proj")).unwrap();
+        let odd = root.join("elsewhere/../proj/new/../x.ts");
+        assert_eq!(real_path(&odd), root.join("proj/x.ts"));
+    }
 }

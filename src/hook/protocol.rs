@@ -99,6 +99,13 @@ pub enum ToolCall {
         edits: Vec<TextEdit>,
         cascade: Cascade,
     },
+    /// `str_replace_editor`'s `insert`: `text` goes after line
+    /// `after_line` (0: at the top).
+    Insert {
+        path: String,
+        after_line: usize,
+        text: String,
+    },
     Notebook {
         path: String,
         cell_id: Option<String>,
@@ -252,13 +259,32 @@ pub fn tool_call(agent: Agent, tool: &str, input: &Value) -> Result<ToolCall, In
             content: string(input, &["content", "file_text", "contents"])?.to_string(),
         }),
         (_, "Edit" | "replace" | "edit" | "str_replace" | "str_replace_editor") => {
-            if tool == "str_replace_editor"
-                && input.get("command").and_then(Value::as_str) == Some("create")
-            {
-                return Ok(ToolCall::Write {
-                    path: string(input, &["path", "file_path"])?.to_string(),
-                    content: string(input, &["file_text", "content"])?.to_string(),
-                });
+            if tool == "str_replace_editor" {
+                match input.get("command").and_then(Value::as_str) {
+                    Some("create") => {
+                        return Ok(ToolCall::Write {
+                            path: string(input, &["path", "file_path"])?.to_string(),
+                            content: string(input, &["file_text", "content"])?.to_string(),
+                        })
+                    }
+                    Some("view") => return Ok(ToolCall::Harmless),
+                    Some("insert") => {
+                        let line = input
+                            .get("insert_line")
+                            .and_then(Value::as_u64)
+                            .ok_or_else(|| {
+                                InputError(
+                                    "`insert_line` in the tool input must be a line number".into(),
+                                )
+                            })?;
+                        return Ok(ToolCall::Insert {
+                            path: string(input, &["path", "file_path"])?.to_string(),
+                            after_line: usize::try_from(line).unwrap_or(usize::MAX),
+                            text: string(input, &["new_str", "new_string"])?.to_string(),
+                        });
+                    }
+                    _ => {}
+                }
             }
             let mut e = edit(
                 &["old_string", "old_str"],
@@ -534,6 +560,26 @@ mod tests {
             ),
             Ok(ToolCall::Sql { .. })
         ));
+        assert_eq!(
+            tool_call(
+                Agent::Copilot,
+                "str_replace_editor",
+                &json!({"command": "view", "path": "/p/a.ts"})
+            ),
+            Ok(ToolCall::Harmless)
+        );
+        assert_eq!(
+            tool_call(
+                Agent::Copilot,
+                "str_replace_editor",
+                &json!({"command": "insert", "path": "/p/a.ts", "insert_line": 2, "new_str": "x"})
+            ),
+            Ok(ToolCall::Insert {
+                path: "/p/a.ts".into(),
+                after_line: 2,
+                text: "x".into()
+            })
+        );
         assert_eq!(
             tool_call(Agent::Gemini, "my_mcp_write_file_tool", &json!({})),
             Ok(ToolCall::Harmless)
