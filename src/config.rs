@@ -547,6 +547,13 @@ impl ConfigFile {
                 Some(n) if n > 0 => Ok(()),
                 _ => Err(self.error(dotted, false, "`files.max_file_size` must be a positive number of bytes", "expected a positive integer")),
             },
+            "gateway.url" => match value.as_str() {
+                Some(url) if is_http_url(url) => Ok(()),
+                Some(_) => Err(self
+                    .error(dotted, false, "`gateway.url` must be an http(s) URL", "not an http(s) URL")
+                    .with_help("e.g. \"https://gateway.example.dev\": --fix writes it into code in place of a forbidden host")),
+                None => Err(self.error(dotted, false, "`gateway.url` must be a string", "expected a string")),
+            },
             _ => match value.as_str() {
                 Some(_) => Ok(()),
                 None => Err(self.error(dotted, false, format!("`{dotted}` must be a string"), "expected a string")),
@@ -607,6 +614,19 @@ impl ConfigFile {
                         .with_help("use one of: error, warning, info, off"));
                 }
                 continue;
+            }
+            let target = meta.option_for(key);
+            if target != key && settings.contains_key(target) {
+                return Err(self
+                    .error(
+                        &key_path,
+                        true,
+                        format!("`{key}` and `{target}` are one option of `{id}`, set twice"),
+                        "set here and under its other name",
+                    )
+                    .with_help(format!(
+                        "keep `{key}` (the documented name) and remove `{target}`"
+                    )));
             }
             if !option_names.contains(&key.as_str()) {
                 let mut known = vec!["severity"];
@@ -719,6 +739,32 @@ fn string_content_offset(text: &str, value: Range<usize>, offset: usize) -> Rang
         end += 1;
     }
     start..end.min(value.end)
+}
+
+/// `http://` or `https://`, a host of letters, digits, `-` and `.` (and an
+/// optional port), then an optional path: what `--fix` may write into code.
+fn is_http_url(url: &str) -> bool {
+    let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority
+        .rsplit_once(':')
+        .map_or(authority, |(host, port)| {
+            if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) {
+                host
+            } else {
+                authority
+            }
+        });
+    !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+        && !url.chars().any(char::is_whitespace)
 }
 
 /// Option names a user may set for a rule: the kind's own and their aliases.
@@ -1229,6 +1275,37 @@ fn option_error(layers: &[Arc<ConfigFile>], meta: &RuleMeta, e: rules::OptionErr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gateway_url_must_be_an_http_url() {
+        for good in [
+            "https://gw.example.dev",
+            "http://localhost:8787/v1",
+            "https://a.b/c?d#e",
+        ] {
+            assert!(is_http_url(good), "{good}");
+        }
+        for bad in [
+            "not a url",
+            "gw.example.dev",
+            "ftp://x.dev",
+            "https://",
+            "https://a b.dev",
+            "https://x.dev:port",
+        ] {
+            assert!(!is_http_url(bad), "{bad}");
+        }
+        let e = parse("[gateway]\nurl = \"not a url\"\n").unwrap_err();
+        assert!(e.message.contains("http(s) URL"), "{}", e.message);
+    }
+
+    #[test]
+    fn an_option_set_under_both_its_names_is_an_error() {
+        let e =
+            parse("[rules.forbidden-gateway-host]\nforbidden_hosts = [\"a\"]\nhosts = [\"b\"]\n")
+                .unwrap_err();
+        assert!(e.message.contains("set twice"), "{}", e.message);
+    }
 
     fn parse(text: &str) -> Result<ConfigFile, ConfigError> {
         ConfigFile::parse(

@@ -158,6 +158,17 @@ impl Kind for TreeSitterQuery {
             )
             .at_offset(offset));
         }
+        if let Some(offset) = predicate_in_alternation_at(&options.query) {
+            return Err(OptionError::new(
+                "query",
+                "a predicate inside an alternation `[...]` applies to the whole pattern, \
+                 not to its branch (tree-sitter's rule), so branches with different \
+                 conditions match nothing or too much; write one rule per branch, or move \
+                 the condition out of the brackets as one predicate, e.g. \
+                 (#match? @name \"^(a|b)$\")",
+            )
+            .at_offset(offset));
+        }
         let mut queries = Vec::new();
         for (i, &language) in languages.iter().enumerate() {
             let grammar = tree::grammar(language).expect("tree-sitter languages have a grammar");
@@ -360,6 +371,43 @@ fn too_deep_at(query: &str) -> Option<usize> {
     None
 }
 
+/// The offset of the first predicate (`(#eq? …)`, `(#match? …)`, …) written
+/// inside an alternation, strings and `;` comments skipped.
+fn predicate_in_alternation_at(query: &str) -> Option<usize> {
+    let bytes = query.as_bytes();
+    let mut open: Vec<u8> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b';' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'(' => {
+                let next = bytes[i + 1..].iter().find(|b| !b.is_ascii_whitespace());
+                if next == Some(&b'#') && open.contains(&b'[') {
+                    return Some(i);
+                }
+                open.push(b'(');
+            }
+            b'[' => open.push(b'['),
+            b')' | b']' => {
+                open.pop();
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 /// Most characters of the query shown on each side of an error.
 const EXCERPT_RADIUS: usize = 60;
 
@@ -397,6 +445,22 @@ fn shorten(text: &str, from: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_predicate_inside_an_alternation_is_refused() {
+        let query =
+            "[\n  ((identifier) @x (#eq? @x \"a\"))\n  ((identifier) @x (#eq? @x \"b\"))\n] @hit";
+        let offset = predicate_in_alternation_at(query).expect("refused");
+        assert_eq!(&query[offset..offset + 5], "(#eq?");
+        // Outside brackets, and inside strings or comments, a predicate is fine.
+        for fine in [
+            "((identifier) @x (#match? @x \"^(a|b)$\"))",
+            "[(identifier) (property_identifier)] @x (#eq? @x \"[(#\")",
+            "; [ (#eq? in a comment\n(identifier) @x",
+        ] {
+            assert_eq!(predicate_in_alternation_at(fine), None, "{fine}");
+        }
+    }
 
     fn compile(options: &str) -> Result<Box<dyn Check>, OptionError> {
         TreeSitterQuery.compile(&toml::from_str(options).unwrap())
