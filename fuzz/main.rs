@@ -232,7 +232,7 @@ fn run_case_observed(
     let project = scratch.project();
     case.materialize(&project)?;
     let before = snapshot(&project)?;
-    let mut fixes = BTreeMap::new();
+    let mut fixes: Option<BTreeMap<String, Vec<verify::FixSpan>>> = None;
     for (index, step) in case.steps.iter().enumerate() {
         let args = step.resolved_args(&project);
         let stdin = step.resolved_stdin(&project);
@@ -280,11 +280,16 @@ fn run_case_observed(
             } => verify::unchanged("hook", &before, &after)
                 .or_else(|| verify::hook_answer(&outcome, fail_closed, named_agent)),
             Property::Fix if index == 0 => {
-                fixes = verify::fixes_by_path(&outcome.stdout);
+                // A report cut at the capture limit lists only some fixes.
+                fixes = (outcome.stdout_len == outcome.stdout.len())
+                    .then(|| verify::fixes_by_path(&outcome.stdout));
                 verify::unchanged("check --format json", &before, &after)
             }
-            Property::Fix => verify::fix_result(&before, &after, &fixes),
+            Property::Fix => fixes
+                .as_ref()
+                .and_then(|fixes| verify::fix_result(&before, &after, fixes)),
         };
+        let violation = violation.or_else(|| verify::output_size(&outcome, case.target));
         if let Some(violation) = violation {
             return Ok(Some(Failure {
                 class: violation.class.to_string(),
