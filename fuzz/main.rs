@@ -246,7 +246,9 @@ fn run_case_observed(
         let command = step.display();
         if let Some(crash) = runner::classify(&outcome) {
             let signature = match crash.class {
-                CrashClass::Panic | CrashClass::Abort => crash.signature,
+                CrashClass::Panic | CrashClass::Abort | CrashClass::ContainedPanic => {
+                    crash.signature
+                }
                 _ => format!("{} in {}", crash.signature, case.target),
             };
             return Ok(Some(Failure {
@@ -312,7 +314,7 @@ fn command_name(step: &case::Step) -> String {
 
 /// The classes whose cases are quick to rerun, and so worth shrinking.
 fn worth_minimizing(class: &str) -> bool {
-    !matches!(class, "timeout" | "memory")
+    !matches!(class, "timeout" | "memory" | "hook-gave-up")
 }
 
 /// Shrinks a failing case while it fails with the same signature: drops
