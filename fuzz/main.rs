@@ -232,7 +232,7 @@ fn run_case_observed(
     let project = scratch.project();
     case.materialize(&project)?;
     let before = snapshot(&project)?;
-    let mut fixes = BTreeMap::new();
+    let mut fixes: Option<BTreeMap<String, Vec<verify::FixSpan>>> = None;
     for (index, step) in case.steps.iter().enumerate() {
         let args = step.resolved_args(&project);
         let stdin = step.resolved_stdin(&project);
@@ -246,7 +246,9 @@ fn run_case_observed(
         let command = step.display();
         if let Some(crash) = runner::classify(&outcome) {
             let signature = match crash.class {
-                CrashClass::Panic | CrashClass::Abort => crash.signature,
+                CrashClass::Panic | CrashClass::Abort | CrashClass::ContainedPanic => {
+                    crash.signature
+                }
                 _ => format!("{} in {}", crash.signature, case.target),
             };
             return Ok(Some(Failure {
@@ -280,11 +282,16 @@ fn run_case_observed(
             } => verify::unchanged("hook", &before, &after)
                 .or_else(|| verify::hook_answer(&outcome, fail_closed, named_agent)),
             Property::Fix if index == 0 => {
-                fixes = verify::fixes_by_path(&outcome.stdout);
+                // A report cut at the capture limit lists only some fixes.
+                fixes = (outcome.stdout_len == outcome.stdout.len())
+                    .then(|| verify::fixes_by_path(&outcome.stdout));
                 verify::unchanged("check --format json", &before, &after)
             }
-            Property::Fix => verify::fix_result(&before, &after, &fixes),
+            Property::Fix => fixes
+                .as_ref()
+                .and_then(|fixes| verify::fix_result(&before, &after, fixes)),
         };
+        let violation = violation.or_else(|| verify::output_size(&outcome, case.target));
         if let Some(violation) = violation {
             return Ok(Some(Failure {
                 class: violation.class.to_string(),
@@ -307,7 +314,7 @@ fn command_name(step: &case::Step) -> String {
 
 /// The classes whose cases are quick to rerun, and so worth shrinking.
 fn worth_minimizing(class: &str) -> bool {
-    !matches!(class, "timeout" | "memory")
+    !matches!(class, "timeout" | "memory" | "hook-gave-up")
 }
 
 /// Shrinks a failing case while it fails with the same signature: drops

@@ -68,6 +68,11 @@ pub enum CrashClass {
     Memory,
     Timeout,
     UnexpectedExit,
+    /// A panic plumbline caught and reported as an internal error (exit 2,
+    /// or the hook's crash answer): still a bug, only a contained one.
+    ContainedPanic,
+    /// The hook answered that it ran out of its time budget.
+    HookGaveUp,
 }
 
 impl CrashClass {
@@ -80,6 +85,8 @@ impl CrashClass {
             CrashClass::Memory => "memory",
             CrashClass::Timeout => "timeout",
             CrashClass::UnexpectedExit => "unexpected-exit",
+            CrashClass::ContainedPanic => "contained-panic",
+            CrashClass::HookGaveUp => "hook-gave-up",
         }
     }
 }
@@ -220,7 +227,7 @@ pub fn classify(outcome: &Outcome) -> Option<Crash> {
         .lines()
         .find(|line| line.contains("memory allocation of") || line.contains("failed to allocate"));
     match outcome.exit {
-        Exit::Code(0..=2) => None,
+        Exit::Code(0..=2) => contained(outcome, &stderr),
         Exit::TimedOut => Some(Crash {
             class: CrashClass::Timeout,
             signature: "timeout".to_string(),
@@ -267,6 +274,51 @@ pub fn classify(outcome: &Outcome) -> Option<Crash> {
             ),
         }),
     }
+}
+
+/// A failure plumbline caught itself: a rule or parser that panicked on a
+/// file (an internal error), or a hook that crashed or ran out of time and
+/// answered anyway.
+fn contained(outcome: &Outcome, stderr: &str) -> Option<Crash> {
+    let stdout = String::from_utf8_lossy(&outcome.stdout);
+    let line_with = |needle: &str| {
+        stderr
+            .lines()
+            .chain(stdout.lines())
+            .find(|line| line.contains(needle))
+            .map(|line| line.trim().chars().take(300).collect::<String>())
+    };
+    if stderr.contains("panicked at ") {
+        let mut crash = panic_crash(stderr);
+        crash.class = CrashClass::ContainedPanic;
+        return Some(crash);
+    }
+    for needle in [
+        "internal error: rule `",
+        "internal error: plumbline failed",
+        "plumbline crashed while checking",
+    ] {
+        if let Some(line) = line_with(needle) {
+            // `internal error: rule `x` failed on this file (message)`:
+            // the rule names the bug well enough.
+            let signature = line
+                .find(needle)
+                .map(|at| &line[at..])
+                .and_then(|rest| rest.split(" failed").next())
+                .unwrap_or(needle)
+                .to_string();
+            return Some(Crash {
+                class: CrashClass::ContainedPanic,
+                signature,
+                message: line,
+            });
+        }
+    }
+    line_with("did not finish checking this call").map(|line| Crash {
+        class: CrashClass::HookGaveUp,
+        signature: "hook gave up".to_string(),
+        message: line,
+    })
 }
 
 /// A panic's signature is its source location (`src/rules/x.rs:12:5`), the
@@ -489,6 +541,23 @@ mod tests {
         assert!(started.elapsed() < Duration::from_secs(5));
         assert_eq!(outcome.exit, Exit::TimedOut);
         assert_eq!(classify(&outcome).unwrap().class, CrashClass::Timeout);
+    }
+
+    #[test]
+    fn a_panic_plumbline_caught_is_still_a_failure() {
+        let outcome = outcome_of(
+            "echo 'src/a.ts: internal error: rule `forbidden-gateway-host` failed on this file (boom), so it was not linted' >&2\nexit 2",
+        );
+        let crash = classify(&outcome).unwrap();
+        assert_eq!(crash.class, CrashClass::ContainedPanic);
+        assert_eq!(
+            crash.signature,
+            "internal error: rule `forbidden-gateway-host`"
+        );
+        let answer = outcome_of(
+            "echo '{\"reason\":\"plumbline did not finish checking this call (a crash)\"}'",
+        );
+        assert_eq!(classify(&answer).unwrap().class, CrashClass::HookGaveUp);
     }
 
     #[test]

@@ -149,6 +149,8 @@ fn check_step(rng: &mut Rng, paths: &[Vec<u8>]) -> (Step, bool) {
         args.push(b"--no-ignore".to_vec());
     }
     if rng.u8(..6) == 0 {
+        // --diff prints a diff, in no other format.
+        args.drain(1..3);
         args.push(b"--diff".to_vec());
     }
     if rng.u8(..8) == 0 {

@@ -40,6 +40,21 @@ pub fn unchanged(command: &str, before: &Snapshot, after: &Snapshot) -> Option<V
     })
 }
 
+/// The most a command may print: reports grow with findings, but no input
+/// the harness makes needs this much.
+pub const OUTPUT_LIMIT: usize = 32 << 20;
+
+/// The output stayed within `OUTPUT_LIMIT`.
+pub fn output_size(outcome: &Outcome, target: &str) -> Option<Violation> {
+    (outcome.stdout_len > OUTPUT_LIMIT).then(|| {
+        Violation::new(
+            "huge-output",
+            format!("huge output in {target}"),
+            format!("printed {} MB", outcome.stdout_len >> 20),
+        )
+    })
+}
+
 /// `--format json` or `sarif` output of a finished run parses as JSON.
 pub fn json_output(outcome: &Outcome) -> Option<Violation> {
     if !matches!(outcome.exit, Exit::Code(0 | 1)) || outcome.stdout_len > outcome.stdout.len() {
