@@ -88,6 +88,9 @@ declare_kind! {
     ///   calls are legitimate, such as the gateway's own source.
     /// - `gateway_url`: the owner's URL, available to the message and help
     ///   as `{gateway_url}`.
+    /// - `skip_roles`: file roles the rule does not read (`test`, `fixture`,
+    ///   `docs`, `example`, `script`, `generated`, `vendored`), from path
+    ///   conventions (`tests/`, `*.test.*`, `conftest.py`, `docs/`, …).
     pub struct ForbiddenDependency;
 }
 

@@ -97,6 +97,9 @@ declare_kind! {
     /// - `endpoints`: authorize endpoints, as `host/path-prefix` or as a
     ///   `/path` found inside a URL.
     /// - `functions`: names of calls that build an authorize URL.
+    /// - `skip_roles`: file roles the rule does not read (`test`, `fixture`,
+    ///   `docs`, `example`, `script`, `generated`, `vendored`), from path
+    ///   conventions (`tests/`, `*.test.*`, `conftest.py`, `docs/`, …).
     pub struct OauthUrlConstruction;
 }
 

@@ -88,6 +88,9 @@ declare_kind! {
     ///   compared ignoring case, spell one of them (`token` matches
     ///   `accessToken` and `GITHUB_TOKEN`; `apiKey` matches `api_key`,
     ///   `OPENAI_API_KEY` and `apikey`).
+    /// - `skip_roles`: file roles the rule does not read (`test`, `fixture`,
+    ///   `docs`, `example`, `script`, `generated`, `vendored`), from path
+    ///   conventions (`tests/`, `*.test.*`, `conftest.py`, `docs/`, …).
     pub struct SensitiveLogArgument;
 }
 
