@@ -19,6 +19,7 @@ pub mod hook;
 pub mod lang;
 pub mod prefilter;
 pub mod report;
+pub mod roles;
 pub mod rules;
 pub mod schema;
 pub mod source;

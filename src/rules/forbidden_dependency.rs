@@ -15,6 +15,7 @@ use super::forbidden_host::rust_strings_lexically;
 use crate::config::build_globset;
 use crate::lang::tree::{self, named_children, text, StrLit, SUBSTITUTION};
 use crate::lang::{python, typescript, Family, ParsedFile};
+use crate::roles::SkipRoles;
 use crate::rules::{
     declare_kind, parse_options, Check, Kind, OptionDoc, OptionError, Report, Reporter,
 };
@@ -87,6 +88,9 @@ declare_kind! {
     ///   calls are legitimate, such as the gateway's own source.
     /// - `gateway_url`: the owner's URL, available to the message and help
     ///   as `{gateway_url}`.
+    /// - `skip_roles`: file roles the rule does not read (`test`, `fixture`,
+    ///   `docs`, `example`, `script`, `generated`, `vendored`), from path
+    ///   conventions (`tests/`, `*.test.*`, `conftest.py`, `docs/`, …).
     pub struct ForbiddenDependency;
 }
 
@@ -107,6 +111,11 @@ const OPTIONS: &[OptionDoc] = &[
         name: "gateway_url",
         description: "the owner's URL, for the message and help as {gateway_url}",
     },
+    OptionDoc {
+        name: "skip_roles",
+        description:
+            "file roles not read (test, fixture, docs, example, script, generated, vendored)",
+    },
 ];
 
 #[derive(Deserialize)]
@@ -120,6 +129,8 @@ struct Options {
     allow: Vec<String>,
     #[serde(default)]
     gateway_url: String,
+    #[serde(default)]
+    skip_roles: Vec<String>,
 }
 
 impl Kind for ForbiddenDependency {
@@ -170,10 +181,13 @@ impl Kind for ForbiddenDependency {
         }
         let allow = build_globset(options.allow.iter().map(String::as_str))
             .map_err(|e| OptionError::new("allow", e))?;
+        let skip_roles =
+            SkipRoles::parse(&options.skip_roles).map_err(|e| OptionError::new("skip_roles", e))?;
         Ok(Box::new(DependencyCheck {
             hosts,
             modules,
             allow,
+            skip_roles,
             gateway_url: options.gateway_url.trim_end_matches('/').to_string(),
         }))
     }
@@ -183,6 +197,8 @@ struct DependencyCheck {
     hosts: Vec<HostPath>,
     modules: Vec<String>,
     allow: GlobSet,
+    /// Tests mock the SDK and hold provider URLs as fixture data.
+    skip_roles: SkipRoles,
     gateway_url: String,
 }
 
@@ -194,7 +210,9 @@ impl Check for DependencyCheck {
     }
 
     fn check(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
-        if !self.allow.is_empty() && self.allow.is_match(file.path()) {
+        if (!self.allow.is_empty() && self.allow.is_match(file.path()))
+            || self.skip_roles.skips(file.path())
+        {
             return;
         }
         match file.language.family() {
@@ -257,31 +275,36 @@ impl DependencyCheck {
         }
     }
 
-    fn js_module(&self, specifier: &str) -> bool {
-        self.modules.iter().any(|m| {
+    /// The `modules` entry a JS import specifier loads, if any.
+    fn js_module(&self, specifier: &str) -> Option<&str> {
+        self.modules.iter().map(String::as_str).find(|m| {
             let scoped = !m.starts_with('@')
                 && specifier
                     .strip_prefix('@')
-                    .and_then(|s| s.strip_prefix(m.as_str()))
+                    .and_then(|s| s.strip_prefix(*m))
                     .is_some_and(|rest| rest.starts_with('/'));
-            specifier == m
+            specifier == *m
                 || specifier
-                    .strip_prefix(m.as_str())
+                    .strip_prefix(*m)
                     .is_some_and(|rest| rest.starts_with('/'))
                 || scoped
         })
     }
 
-    fn python_module(&self, dotted: &str) -> bool {
-        self.modules.iter().any(|m| {
-            dotted == m
+    /// The `modules` entry a dotted Python module belongs to, if any.
+    fn python_module(&self, dotted: &str) -> Option<&str> {
+        self.modules.iter().map(String::as_str).find(|m| {
+            dotted == *m
                 || dotted
-                    .strip_prefix(m.as_str())
+                    .strip_prefix(*m)
                     .is_some_and(|rest| rest.starts_with('.'))
         })
     }
 
+    /// Reports the first import of each owned module in a JS file: more
+    /// imports of the same SDK are the same dependency.
     fn check_js_imports(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
+        let mut seen = Vec::new();
         if self.modules.is_empty() {
             return;
         }
@@ -312,9 +335,11 @@ impl DependencyCheck {
             if let Some(source) = source {
                 if let Some(lit) = typescript::string_literal(source, src).filter(StrLit::is_static)
                 {
-                    if self.js_module(&lit.value) {
-                        let span = lit.file_span(0..lit.value.len());
-                        out.report(self.module_report(span, &lit.value));
+                    if let Some(entry) = self.js_module(&lit.value) {
+                        if first_use(&mut seen, entry) {
+                            let span = lit.file_span(0..lit.value.len());
+                            out.report(self.module_report(span, &lit.value));
+                        }
                     }
                 }
             }
@@ -322,7 +347,11 @@ impl DependencyCheck {
         });
     }
 
+    /// Reports the first import of each owned module in a Python file
+    /// (`import googleapiclient`, then `from googleapiclient import errors`
+    /// is one dependency).
     fn check_python_imports(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
+        let mut seen = Vec::new();
         if self.modules.is_empty() {
             return;
         }
@@ -350,10 +379,12 @@ impl DependencyCheck {
                 "call" => {
                     if let Some(lit) = python_dynamic_import(node, src) {
                         let module = lit.value.trim();
-                        if self.python_module(module) {
-                            out.report(
-                                self.module_report(lit.file_span(0..lit.value.len()), module),
-                            );
+                        if let Some(entry) = self.python_module(module) {
+                            if first_use(&mut seen, entry) {
+                                out.report(
+                                    self.module_report(lit.file_span(0..lit.value.len()), module),
+                                );
+                            }
                         }
                     }
                     return true;
@@ -363,16 +394,27 @@ impl DependencyCheck {
             if python_type_checking_only(node, src) {
                 return false;
             }
-            if let Some(name) = names.into_iter().find(|n| {
-                let dotted: String = text(*n, src).split_whitespace().collect();
-                self.python_module(&dotted)
-            }) {
-                let dotted: String = text(name, src).split_whitespace().collect();
-                out.report(self.module_report(name.byte_range(), &dotted));
+            let owned = names.into_iter().find_map(|n| {
+                let dotted: String = text(n, src).split_whitespace().collect();
+                self.python_module(&dotted).map(|entry| (n, dotted, entry))
+            });
+            if let Some((name, dotted, entry)) = owned {
+                if first_use(&mut seen, entry) {
+                    out.report(self.module_report(name.byte_range(), &dotted));
+                }
             }
             false
         });
     }
+}
+
+/// Records `entry` as reported; true the first time.
+fn first_use<'a>(seen: &mut Vec<&'a str>, entry: &'a str) -> bool {
+    if seen.contains(&entry) {
+        return false;
+    }
+    seen.push(entry);
+    true
 }
 
 /// Whether an anonymous token (`type`, `typeof`) is a direct child of `node`.
@@ -1016,6 +1058,34 @@ mod tests {
             .collect()
     }
 
+    /// Each line linted as a file of its own: one import form per file.
+    fn flagged_per_line(path: &str, text: &str) -> Vec<String> {
+        text.lines().flat_map(|line| flagged(path, line)).collect()
+    }
+
+    #[test]
+    fn one_finding_per_dependency_per_file() {
+        let py = "import googleapiclient\n\
+                  from googleapiclient import discovery\n\
+                  from googleapiclient.errors import HttpError\n";
+        assert_eq!(flagged("worker.py", py), vec!["googleapiclient"]);
+        let ts = "import { google } from 'googleapis';\n\
+                  import { drive_v3 } from 'googleapis/build/src/apis/drive';\n\
+                  import { OAuth2Client } from 'google-auth-library';\n";
+        assert_eq!(
+            flagged("a.ts", ts),
+            vec!["googleapis", "google-auth-library"]
+        );
+    }
+
+    #[test]
+    fn tests_and_docs_examples_are_not_read() {
+        let src = "import { google } from 'googleapis';\n";
+        assert!(flagged("src/__tests__/sheets.test.ts", src).is_empty());
+        assert!(flagged("docs/examples/sheets.ts", src).is_empty());
+        assert_eq!(flagged("src/sheets.ts", src), vec!["googleapis"]);
+    }
+
     #[test]
     fn js_imports() {
         let src = "import { google } from 'googleapis';\n\
@@ -1036,7 +1106,7 @@ mod tests {
                    jest.mock('googleapis');\n\
                    declare module 'googleapis' {}\n";
         assert_eq!(
-            flagged("a.ts", src),
+            flagged_per_line("a.ts", src),
             vec![
                 "googleapis",
                 "googleapis/build/src/apis/drive",
@@ -1057,18 +1127,22 @@ mod tests {
                    mod = importlib.import_module(\"googleapiclient.discovery\")\n\
                    from google.oauth2 import credentials\n\
                    from .googleapiclient import build\n\
-                   import googleapiclient_stub\n\
-                   if typing.TYPE_CHECKING:\n    from googleapiclient.discovery import Resource\n\
-                   else:\n    from googleapiclient.discovery import build\n";
+                   import googleapiclient_stub\n";
         assert_eq!(
-            flagged("a.py", src),
+            flagged_per_line("a.py", src),
             vec![
                 "googleapiclient",
                 "googleapiclient.discovery",
                 "googleapiclient.http",
                 "googleapiclient.discovery",
-                "googleapiclient.discovery",
             ]
+        );
+        let typing_only =
+            "if typing.TYPE_CHECKING:\n    from googleapiclient.discovery import Resource\n\
+                           else:\n    from googleapiclient.discovery import build\n";
+        assert_eq!(
+            flagged("a.py", typing_only),
+            vec!["googleapiclient.discovery"]
         );
     }
 

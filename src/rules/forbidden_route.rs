@@ -248,22 +248,38 @@ impl RouteCheck {
     }
 
     /// Next.js App Router `app/**/route.ts` and Pages Router `pages/api/**`.
+    /// A Next.js route file is a callback when its path names one (a
+    /// callback segment beside an OAuth one), or when a callback segment's
+    /// handler completes an authorization (reads the `code` and exchanges
+    /// it). Only a method a provider's redirect reaches counts: an app route
+    /// needs a `GET` handler (or a `POST` one, for `response_mode=form_post`),
+    /// and the finding is labelled on it.
     fn check_file_route(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
         let Some(route) = next_route_path(file.path()) else {
             return;
         };
-        if !self.is_callback_path(&route.route) {
+        let named = self.is_callback_path(&route.route);
+        if !named && !(has_callback_segment(&route.route) && completes_authorization(file.text())) {
             return;
         }
-        let first_line = file.source.line_range(1);
-        let span = if first_line.is_empty() {
-            0..0
-        } else {
-            first_line
-        };
         let handler = file
             .tree()
             .and_then(|t| next_handler(t.root_node(), file.text(), route.pages));
+        if !route.pages && handler.is_none() {
+            return;
+        }
+        let span = match &handler {
+            Some(h) if !route.pages => h.clone(),
+            _ => {
+                let first_line = file.source.line_range(1);
+                if first_line.is_empty() {
+                    0..0
+                } else {
+                    first_line
+                }
+            }
+        };
+        let handler = handler.filter(|h| *h != span);
         self.report(file, out, span, &route.display, handler);
     }
 
@@ -547,6 +563,42 @@ fn is_route_group(segment: &str) -> bool {
 
 /// The exported request handler of a route file: `GET` (App Router) or the
 /// default export (Pages Router).
+/// Whether a route path has a segment naming a callback (`/callback`,
+/// `/oauth-callback`, `/google_callback`) and none naming the app's own
+/// sign-in (`/auth/callback`, `/api/auth/callback/google`, `/sso/callback`):
+/// signing users in is the app's job, connecting a provider is not.
+fn has_callback_segment(route: &str) -> bool {
+    const SIGN_IN: &[&str] = &[
+        "auth", "login", "signin", "sign-in", "sso", "saml", "session",
+    ];
+    let segments: Vec<String> = route.split('/').map(str::to_ascii_lowercase).collect();
+    segments.iter().any(|s| s.contains("callback"))
+        && !segments.iter().any(|s| SIGN_IN.contains(&s.as_str()))
+}
+
+/// Whether a handler's source completes an OAuth authorization: it reads the
+/// `code` query parameter, or exchanges a code for a token.
+fn completes_authorization(src: &str) -> bool {
+    let compact: String = src
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '_')
+        .flat_map(char::to_lowercase)
+        .collect();
+    [
+        "get(\"code\")",
+        "get('code')",
+        "{code,state}",
+        "{state,code}",
+        "exchangecode",
+        "codefortoken",
+        "grant_type:\"authorizationcode\"",
+        "granttype:\"authorizationcode\"",
+        "authorizationcode",
+    ]
+    .iter()
+    .any(|signal| compact.contains(signal))
+}
+
 fn next_handler(root: Node<'_>, src: &str, pages: bool) -> Option<Range<usize>> {
     let mut found = None;
     for export in named_children(root)

@@ -1555,6 +1555,9 @@ impl SecretCheck {
         name: Option<&str>,
         out: &mut Reporter<'_>,
     ) {
+        if name.is_some_and(is_display_text_name) {
+            return;
+        }
         let name = name.filter(|n| self.printable_name(n)).unwrap_or_default();
         let binding = if name.is_empty() {
             String::new()
@@ -2331,6 +2334,12 @@ impl<'ast> syn::visit::Visit<'ast> for RustBindings {
             syn::visit::visit_impl_item_fn(self, i);
         }
     }
+}
+
+/// Whether a value's name says it is text a form shows in an empty field
+/// (`placeholder: "sk-…"`): an example of the shape, never a key.
+fn is_display_text_name(name: &str) -> bool {
+    split_words(name).last().is_some_and(|w| w == "placeholder")
 }
 
 impl Check for SecretCheck {

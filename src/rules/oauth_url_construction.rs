@@ -12,6 +12,7 @@ use super::forbidden_dependency::{string_values, HostPath, StringValue};
 use crate::config::build_globset;
 use crate::lang::tree::{self, named_children, text, StrLit, SUBSTITUTION};
 use crate::lang::{python, typescript, Family, ParsedFile};
+use crate::roles::SkipRoles;
 use crate::rules::{
     declare_kind, parse_options, Check, Kind, OptionDoc, OptionError, Report, Reporter,
 };
@@ -96,6 +97,9 @@ declare_kind! {
     /// - `endpoints`: authorize endpoints, as `host/path-prefix` or as a
     ///   `/path` found inside a URL.
     /// - `functions`: names of calls that build an authorize URL.
+    /// - `skip_roles`: file roles the rule does not read (`test`, `fixture`,
+    ///   `docs`, `example`, `script`, `generated`, `vendored`), from path
+    ///   conventions (`tests/`, `*.test.*`, `conftest.py`, `docs/`, …).
     pub struct OauthUrlConstruction;
 }
 
@@ -116,6 +120,11 @@ const OPTIONS: &[OptionDoc] = &[
         name: "functions",
         description: "names of functions and methods that build an authorize URL",
     },
+    OptionDoc {
+        name: "skip_roles",
+        description:
+            "file roles not read (test, fixture, docs, example, script, generated, vendored)",
+    },
 ];
 
 #[derive(Deserialize)]
@@ -128,6 +137,8 @@ struct Options {
     endpoints: Vec<String>,
     #[serde(default)]
     functions: Vec<String>,
+    #[serde(default)]
+    skip_roles: Vec<String>,
 }
 
 impl Kind for OauthUrlConstruction {
@@ -194,9 +205,12 @@ impl Kind for OauthUrlConstruction {
                 ));
             }
         }
+        let skip_roles =
+            SkipRoles::parse(&options.skip_roles).map_err(|e| OptionError::new("skip_roles", e))?;
         Ok(Box::new(OauthUrlCheck {
             enabled,
             allow,
+            skip_roles,
             endpoints,
             functions: options.functions,
         }))
@@ -212,6 +226,8 @@ enum Endpoint {
 struct OauthUrlCheck {
     enabled: bool,
     allow: GlobSet,
+    /// Tests and mocks hold authorize URLs as expected values, not flows.
+    skip_roles: SkipRoles,
     endpoints: Vec<Endpoint>,
     functions: Vec<String>,
 }
@@ -262,12 +278,16 @@ impl Check for OauthUrlCheck {
     }
 
     fn check(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
-        if !self.enabled || (!self.allow.is_empty() && self.allow.is_match(file.path())) {
+        if !self.enabled
+            || (!self.allow.is_empty() && self.allow.is_match(file.path()))
+            || self.skip_roles.skips(file.path())
+        {
             return;
         }
         let values = string_values(file);
         let mut candidates: Vec<Candidate> = values
             .iter()
+            .filter(|v| !is_key_file_field(file.text(), v.lit.span.start))
             .filter_map(|v| self.literal_candidate(v))
             .collect();
         let family = file.language.family();
@@ -304,6 +324,32 @@ impl Check for OauthUrlCheck {
             out.report(candidate.report);
         }
     }
+}
+
+/// Whether the string at `start` is the value of an `auth_uri` field: the
+/// Google service-account key-file format (beside `token_uri` and
+/// `client_x509_cert_url`) records the authorize endpoint there. A key file,
+/// its model or its test data describes a credential; it starts no flow.
+fn is_key_file_field(src: &str, start: usize) -> bool {
+    let from = crate::source::floor_char_boundary(src, start.saturating_sub(200));
+    let before = &src[from..crate::source::floor_char_boundary(src, start)];
+    // The field name sits on the value's line or the line before it
+    // (`auth_uri: str = field(\n    default="https://…")`).
+    let mut lines = before.rsplit('\n');
+    let near = [lines.next(), lines.next()];
+    near.into_iter().flatten().any(|line| {
+        line.match_indices("auth_uri").any(|(i, m)| {
+            let before_ok = !line[..i]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_');
+            let after_ok = !line[i + m.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_');
+            before_ok && after_ok
+        })
+    })
 }
 
 impl OauthUrlCheck {
@@ -900,6 +946,7 @@ mod tests {
         OauthUrlCheck {
             enabled: true,
             allow: GlobSet::empty(),
+            skip_roles: SkipRoles::default(),
             endpoints: vec![
                 Endpoint::Url(HostPath::parse("accounts.google.com/o/oauth2").unwrap()),
                 Endpoint::Path("/oauth/authorize".into()),

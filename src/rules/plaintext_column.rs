@@ -95,6 +95,14 @@ declare_kind! {
     /// - `exempt_tables`: globs over table or model names (snake_case, `*`
     ///   matches any run of characters) where a bare one-word listed name is
     ///   not flagged.
+    /// - `issuer_tables`: globs over tables of what the app itself issues
+    ///   (the OAuth clients and tokens of an app that is an authorization
+    ///   server, one-time tokens, two-factor secrets, the signing secrets of
+    ///   webhooks it sends): no column of them holds a provider's credential.
+    ///
+    /// A bare `password` is the row's own password (a user's, an account's,
+    /// a shared link's), which apps hash; a provider's password comes
+    /// qualified (`smtp_password`) and is flagged.
     pub struct PlaintextColumn;
 }
 
@@ -116,6 +124,10 @@ const OPTIONS: &[OptionDoc] = &[
         name: "exempt_tables",
         description:
             "Globs over table/model names where a bare one-word name (`password`) is not flagged.",
+    },
+    OptionDoc {
+        name: "issuer_tables",
+        description: "Globs over tables of secrets the app issues itself (OAuth clients, one-time tokens); never flagged.",
     },
 ];
 
@@ -152,6 +164,8 @@ struct Options {
     exempt_qualifiers: Vec<String>,
     #[serde(default)]
     exempt_tables: Vec<String>,
+    #[serde(default)]
+    issuer_tables: Vec<String>,
 }
 
 /// Schemas the database platform owns (Supabase's `auth`, `storage`,
@@ -204,6 +218,7 @@ struct PlaintextColumnCheck {
     types: Vec<String>,
     exempt_qualifiers: Vec<String>,
     exempt_tables: Vec<NameGlob>,
+    issuer_tables: Vec<NameGlob>,
 }
 
 /// Lower-cased, with SQL's spellings of one type reduced to one name.
@@ -267,6 +282,16 @@ impl PlaintextColumnCheck {
             }
             exempt_tables.push(NameGlob::new(glob).case_insensitive());
         }
+        let mut issuer_tables = Vec::new();
+        for glob in &options.issuer_tables {
+            if glob.trim().is_empty() || glob.chars().all(|c| c == '*') {
+                return Err(OptionError::new(
+                    "issuer_tables",
+                    format!("`{glob}` would exempt every table; name the tables"),
+                ));
+            }
+            issuer_tables.push(NameGlob::new(glob).case_insensitive());
+        }
         Ok(PlaintextColumnCheck {
             columns,
             types: options.types.iter().map(|t| normalize_type(t)).collect(),
@@ -276,6 +301,7 @@ impl PlaintextColumnCheck {
                 .map(|q| snake_case(q))
                 .collect(),
             exempt_tables,
+            issuer_tables,
         })
     }
 
@@ -314,9 +340,17 @@ impl PlaintextColumnCheck {
 
     /// Whether a column of `table` named `name` is flagged by its name.
     fn is_credential(&self, table: &[&str], name: &str) -> bool {
+        let issued = table.iter().any(|t| {
+            let snake = snake_case(t);
+            self.issuer_tables.iter().any(|g| g.is_match(&snake))
+        });
+        if issued {
+            return false;
+        }
         match self.name_match(name) {
             None => false,
             Some((NameMatch::Qualified, _)) => true,
+            Some((NameMatch::Bare, "password")) => false,
             Some((NameMatch::Bare, listed)) => {
                 listed.contains('_')
                     || !table.iter().any(|t| {

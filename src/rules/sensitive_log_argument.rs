@@ -11,6 +11,7 @@ use tree_sitter::Node;
 
 use crate::lang::tree::{named_children, text, walk, NameGlob};
 use crate::lang::{python as py, typescript as ts, Family, ParsedFile};
+use crate::roles::SkipRoles;
 use crate::rules::{
     declare_kind, parse_options, Check, Kind, OptionDoc, OptionError, Report, Reporter,
 };
@@ -87,6 +88,9 @@ declare_kind! {
     ///   compared ignoring case, spell one of them (`token` matches
     ///   `accessToken` and `GITHUB_TOKEN`; `apiKey` matches `api_key`,
     ///   `OPENAI_API_KEY` and `apikey`).
+    /// - `skip_roles`: file roles the rule does not read (`test`, `fixture`,
+    ///   `docs`, `example`, `script`, `generated`, `vendored`), from path
+    ///   conventions (`tests/`, `*.test.*`, `conftest.py`, `docs/`, …).
     pub struct SensitiveLogArgument;
 }
 
@@ -98,6 +102,10 @@ const OPTIONS: &[OptionDoc] = &[
     OptionDoc {
         name: "names",
         description: "Credential names (camelCase or snake_case) that an identifier's last words must spell",
+    },
+    OptionDoc {
+        name: "skip_roles",
+        description: "file roles not read (test, fixture, docs, example, script, generated, vendored)",
     },
 ];
 
@@ -123,6 +131,8 @@ impl Kind for SensitiveLogArgument {
         Ok(Box::new(SensitiveLogCheck {
             loggers: Loggers::new(&options.loggers)?,
             names: SensitiveNames::new(&options.names)?,
+            skip_roles: SkipRoles::parse(&options.skip_roles)
+                .map_err(|e| OptionError::new("skip_roles", e))?,
         }))
     }
 }
@@ -132,6 +142,8 @@ impl Kind for SensitiveLogArgument {
 struct Options {
     loggers: Vec<String>,
     names: Vec<String>,
+    #[serde(default)]
+    skip_roles: Vec<String>,
 }
 
 /// Patterns over logging callees.
@@ -278,7 +290,38 @@ const NOT_A_SECRET_QUALIFIERS: &[&str] = &[
     "dummy",
     "mock",
     "placeholder",
+    "test",
+    "example",
+    "sample",
+    // Tokens that stand for a place, a turn or a code, not an identity:
+    // concurrency and reservation tokens, lock leases, coupon codes,
+    // a parser's tokens.
+    "reservation",
+    "concurrency",
+    "limit",
+    "limiter",
+    "slot",
+    "lock",
+    "lease",
+    "idempotency",
+    "coupon",
+    "promo",
+    "promotion",
+    "discount",
+    "voucher",
+    "parser",
+    "lexer",
+    "syntax",
 ];
+
+/// Whether the object a property is read from says the property is not a
+/// credential: `coupon.token` is a coupon code, `parser.token` a piece of
+/// text, `limiter.token` a place in a queue.
+fn holder_disqualifies(holder: &str) -> bool {
+    words(holder)
+        .last()
+        .is_some_and(|w| NOT_A_SECRET_QUALIFIERS.contains(&w.as_str()))
+}
 
 impl SensitiveNames {
     fn new(names: &[String]) -> Result<SensitiveNames, OptionError> {
@@ -386,6 +429,8 @@ fn words(identifier: &str) -> Vec<String> {
 struct SensitiveLogCheck {
     loggers: Loggers,
     names: SensitiveNames,
+    /// Docs and examples print a credentials object to show its shape.
+    skip_roles: SkipRoles,
 }
 
 /// One credential-named value handed to a logger.
@@ -393,6 +438,10 @@ struct Leak {
     span: Range<usize>,
     name: String,
 }
+
+/// The credential-named values one logging call receives, and the logger's
+/// name as written.
+type LoggedCall = (Vec<Leak>, String);
 
 impl Check for SensitiveLogCheck {
     fn literals(&self) -> Vec<String> {
@@ -404,6 +453,9 @@ impl Check for SensitiveLogCheck {
     }
 
     fn check(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
+        if self.skip_roles.skips(file.path()) {
+            return;
+        }
         let src = file.text();
         let found = match file.language.family() {
             Family::Js | Family::Python => {
@@ -435,23 +487,75 @@ impl Check for SensitiveLogCheck {
             _ => return,
         };
         let mut seen = HashSet::new();
-        let lexical = !found.is_empty() && mentions_lexing(src);
-        for (leak, logger) in found {
-            if !seen.insert(leak.span.clone()) {
+        let lexical = found.iter().any(|(l, _)| !l.is_empty()) && mentions_lexing(src);
+        // One finding per logging call, on its first leaked value, naming
+        // every value it leaks.
+        for (leaks, logger) in found {
+            let leaks: Vec<Leak> = leaks
+                .into_iter()
+                .filter(|leak| {
+                    let flagged = src.get(leak.span.clone()).unwrap_or_default();
+                    !(lexical && words(flagged.trim_matches(['"', '\'', '`'])) == ["token"])
+                        && seen.insert(leak.span.clone())
+                })
+                .collect();
+            let Some((first, rest)) = leaks.split_first() else {
                 continue;
+            };
+            let mut names: Vec<&str> = vec![first.name.as_str()];
+            for leak in rest {
+                if !names.contains(&leak.name.as_str()) {
+                    names.push(&leak.name);
+                }
             }
-            let flagged = src.get(leak.span.clone()).unwrap_or_default();
-            if lexical && words(flagged.trim_matches(['"', '\'', '`'])) == ["token"] {
-                continue;
+            let mut report = Report::at(first.span.clone())
+                .var("name", names.join("`, `"))
+                .var("logger", logger)
+                .label("credential-like value logged here");
+            for leak in rest {
+                report = report.secondary(leak.span.clone(), "also logged here");
             }
-            out.report(
-                Report::at(leak.span)
-                    .var("name", leak.name)
-                    .var("logger", logger)
-                    .label("credential-like value logged here"),
-            );
+            out.report(report);
         }
     }
+}
+
+/// Whether a callee is a class (`logging.LogRecord`, `logging.Formatter`):
+/// calling it builds an object, it logs nothing.
+fn names_a_class(path: &str) -> bool {
+    let last = path.rsplit('.').next().unwrap_or(path);
+    last.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// Whether the function around `node` makes `name` a UUID (`name = uuid4()`,
+/// `name: UUID`): a generated id, however it is named.
+fn py_bound_to_uuid(node: Node<'_>, name: &str, src: &str) -> bool {
+    let mut scope = node.parent();
+    while let Some(n) = scope {
+        if n.kind_str() == "function_definition" {
+            break;
+        }
+        scope = n.parent();
+    }
+    let Some(scope) = scope else { return false };
+    let body: String = text(scope, src).split_whitespace().collect();
+    [
+        format!("{name}=uuid4()"),
+        format!("{name}=uuid.uuid4()"),
+        format!("{name}=str(uuid4())"),
+        format!("{name}=str(uuid.uuid4())"),
+        format!("{name}:UUID"),
+        format!("{name}:uuid.UUID"),
+    ]
+    .iter()
+    .any(|binding| {
+        body.match_indices(binding.as_str()).any(|(i, _)| {
+            !body[..i]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
+        })
+    })
 }
 
 /// Whether a file tokenizes text (a lexer, a parser, NLP code), where a
@@ -530,7 +634,7 @@ const JS_TRANSPARENT_CALLS: &[&str] = &["JSON.stringify", "String", "util.inspec
 const JS_TRANSPARENT_METHODS: &[&str] = &["toString", "toJSON", "valueOf", "trim"];
 
 impl SensitiveLogCheck {
-    fn js_call(&self, node: Node<'_>, src: &str, found: &mut Vec<(Leak, String)>) {
+    fn js_call(&self, node: Node<'_>, src: &str, found: &mut Vec<LoggedCall>) {
         if node.kind_str() != "call_expression" {
             return;
         }
@@ -544,7 +648,7 @@ impl SensitiveLogCheck {
         let Some(path) = js_path(function, src) else {
             return;
         };
-        if !self.loggers.is_match(&path) {
+        if !self.loggers.is_match(&path) || names_a_class(&path) {
             return;
         }
         let mut args: Vec<Node<'_>> = named_children(arguments)
@@ -561,7 +665,7 @@ impl SensitiveLogCheck {
             self.js_leaks(arg, src, &mut leaks);
         }
         let logger = display_name(text(function, src), &path);
-        found.extend(leaks.into_iter().map(|l| (l, logger.clone())));
+        found.push((leaks, logger));
     }
 
     fn js_leaks(&self, node: Node<'_>, src: &str, out: &mut Vec<Leak>) {
@@ -581,11 +685,14 @@ impl SensitiveLogCheck {
                     return;
                 };
                 let name = text(property, src);
+                let holder = node.field("object").map_or("", |o| text(o, src));
                 if self.names.is_match(name) {
-                    out.push(Leak {
-                        span: property.byte_range(),
-                        name: display_name(text(node, src), name),
-                    });
+                    if !holder_disqualifies(holder) {
+                        out.push(Leak {
+                            span: property.byte_range(),
+                            name: display_name(text(node, src), name),
+                        });
+                    }
                 } else if name == "value" {
                     // `token.value` (a cookie, an env binding, a ref)
                     self.holder_of_value(node, "object", "property", src, out);
@@ -725,12 +832,12 @@ const PY_TRANSPARENT_METHODS: &[&str] = &["get_secret_value", "strip", "decode"]
 const PY_ENV_READS: &[&str] = &["os.getenv", "getenv", "os.environ.get", "environ.get"];
 
 impl SensitiveLogCheck {
-    fn py_call(&self, node: Node<'_>, src: &str, found: &mut Vec<(Leak, String)>) {
+    fn py_call(&self, node: Node<'_>, src: &str, found: &mut Vec<LoggedCall>) {
         let Some(call) = py::call(node) else { return };
         let Some(path) = node.field("function").and_then(|f| py_path(f, src)) else {
             return;
         };
-        if !self.loggers.is_match(&path) {
+        if !self.loggers.is_match(&path) || names_a_class(&path) {
             return;
         }
         let mut leaks = Vec::new();
@@ -743,7 +850,7 @@ impl SensitiveLogCheck {
         let logger = node
             .field("function")
             .map_or_else(|| path.clone(), |f| display_name(text(f, src), &path));
-        found.extend(leaks.into_iter().map(|l| (l, logger.clone())));
+        found.push((leaks, logger));
     }
 
     fn py_leaks(&self, node: Node<'_>, src: &str, out: &mut Vec<Leak>) {
@@ -751,7 +858,7 @@ impl SensitiveLogCheck {
         match node.kind_str() {
             "identifier" => {
                 let name = text(node, src);
-                if self.names.is_match(name) {
+                if self.names.is_match(name) && !py_bound_to_uuid(node, name, src) {
                     out.push(Leak {
                         span: node.byte_range(),
                         name: name.to_string(),
@@ -763,11 +870,14 @@ impl SensitiveLogCheck {
                     return;
                 };
                 let name = text(attribute, src);
+                let holder = node.field("object").map_or("", |o| text(o, src));
                 if self.names.is_match(name) {
-                    out.push(Leak {
-                        span: attribute.byte_range(),
-                        name: display_name(text(node, src), name),
-                    });
+                    if !holder_disqualifies(holder) {
+                        out.push(Leak {
+                            span: attribute.byte_range(),
+                            name: display_name(text(node, src), name),
+                        });
+                    }
                 } else if name == "value" {
                     self.holder_of_value(node, "object", "attribute", src, out);
                 }
@@ -915,7 +1025,7 @@ impl SensitiveLogCheck {
 struct RustLogs<'a> {
     check: &'a SensitiveLogCheck,
     src: &'a str,
-    found: Vec<(Leak, String)>,
+    found: Vec<LoggedCall>,
 }
 
 impl<'ast> syn::visit::Visit<'ast> for RustLogs<'_> {
@@ -925,8 +1035,7 @@ impl<'ast> syn::visit::Visit<'ast> for RustLogs<'_> {
             let mut leaks = Vec::new();
             self.check
                 .rust_macro_args(mac.tokens.clone(), self.src, &mut leaks);
-            self.found
-                .extend(leaks.into_iter().map(|l| (l, path.clone())));
+            self.found.push((leaks, path));
         }
         syn::visit::visit_macro(self, mac);
     }
@@ -1172,11 +1281,16 @@ mod tests {
     const RULE: &str = "credential-in-log";
 
     /// `flagged text => message name` for each finding in one file.
+    /// Every leaked value, the finding's own and those its call also leaks.
     fn flagged(path: &str, text: &str) -> Vec<String> {
-        crate::rules::lint_with_only(RULE, &[(path, text)])
-            .iter()
-            .map(|f| text[f.span.clone()].to_string())
-            .collect()
+        let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
+        for f in crate::rules::lint_with_only(RULE, &[(path, text)]) {
+            spans.push(f.span.clone());
+            spans.extend(f.labels.iter().map(|l| l.span.clone()));
+        }
+        spans.sort_by_key(|s| s.start);
+        spans.dedup();
+        spans.into_iter().map(|s| text[s].to_string()).collect()
     }
 
     fn messages(path: &str, text: &str) -> Vec<String> {
