@@ -370,6 +370,24 @@ fn long_concatenation_chains_fold_in_linear_time() {
 }
 
 #[test]
+fn a_logging_call_with_many_arguments_is_linear() {
+    // Each logged name once looked for its enclosing function by walking up
+    // from itself, and tree-sitter finds a parent by walking down from the
+    // root: quadratic in a call with tens of thousands of arguments.
+    let args = "token, ".repeat(40_000);
+    let text = format!("import logging\nlogger = logging.getLogger()\n\ndef f(token):\n    logger.info({args}token)\n");
+    let dir = project(&[("big.py", &text)]);
+    let out = run(dir.path(), &["check", "--format", "concise", "."]);
+    out.assert_answered();
+    assert!(
+        out.stdout.contains("credential-in-log"),
+        "{}",
+        cut(&out.stdout)
+    );
+    assert!(out.took < Duration::from_secs(20), "took {:?}", out.took);
+}
+
+#[test]
 fn deep_dicts_and_templates_are_linear() {
     let n = 10_000;
     let dict = format!(

@@ -259,7 +259,9 @@ impl RouteCheck {
             return;
         };
         let named = self.is_callback_path(&route.route);
-        if !named && !(has_callback_segment(&route.route) && completes_authorization(file.text())) {
+        let by_behaviour =
+            has_callback_segment(&route.route) && completes_authorization(file.text());
+        if !(named || by_behaviour) {
             return;
         }
         let handler = file

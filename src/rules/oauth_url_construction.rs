@@ -332,18 +332,18 @@ impl Check for OauthUrlCheck {
 /// its model or its test data describes a credential; it starts no flow.
 fn is_key_file_field(src: &str, start: usize) -> bool {
     let from = crate::source::floor_char_boundary(src, start.saturating_sub(200));
-    let before = &src[from..crate::source::floor_char_boundary(src, start)];
+    let before = crate::source::slice(src, from..crate::source::floor_char_boundary(src, start));
     // The field name sits on the value's line or the line before it
     // (`auth_uri: str = field(\n    default="https://…")`).
     let mut lines = before.rsplit('\n');
     let near = [lines.next(), lines.next()];
     near.into_iter().flatten().any(|line| {
         line.match_indices("auth_uri").any(|(i, m)| {
-            let before_ok = !line[..i]
+            let before_ok = !crate::source::slice(line, 0..i)
                 .chars()
                 .next_back()
                 .is_some_and(|c| c.is_alphanumeric() || c == '_');
-            let after_ok = !line[i + m.len()..]
+            let after_ok = !crate::source::slice(line, i + m.len()..line.len())
                 .chars()
                 .next()
                 .is_some_and(|c| c.is_alphanumeric() || c == '_');

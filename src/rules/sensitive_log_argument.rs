@@ -2,7 +2,7 @@
 //! handed to a logging call.
 
 use crate::lang::tree::NodeExt;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use proc_macro2::{Spacing, TokenStream, TokenTree};
@@ -529,33 +529,61 @@ fn names_a_class(path: &str) -> bool {
 
 /// Whether the function around `node` makes `name` a UUID (`name = uuid4()`,
 /// `name: UUID`): a generated id, however it is named.
-fn py_bound_to_uuid(node: Node<'_>, name: &str, src: &str) -> bool {
-    let mut scope = node.parent();
-    while let Some(n) = scope {
-        if n.kind_str() == "function_definition" {
-            break;
-        }
-        scope = n.parent();
-    }
+fn py_bound_to_uuid(scope: Option<Node<'_>>, name: &str, src: &str) -> bool {
     let Some(scope) = scope else { return false };
-    let body: String = text(scope, src).split_whitespace().collect();
-    [
-        format!("{name}=uuid4()"),
-        format!("{name}=uuid.uuid4()"),
-        format!("{name}=str(uuid4())"),
-        format!("{name}=str(uuid.uuid4())"),
-        format!("{name}:UUID"),
-        format!("{name}:uuid.UUID"),
-    ]
-    .iter()
-    .any(|binding| {
-        body.match_indices(binding.as_str()).any(|(i, _)| {
-            !body[..i]
+    // Each function's UUID-bound names are read once per file: a large
+    // function with many logged names must not be re-read per name.
+    thread_local! {
+        static BOUND: std::cell::RefCell<(usize, usize, HashMap<usize, HashSet<String>>)> =
+            std::cell::RefCell::new((0, 0, HashMap::new()));
+    }
+    BOUND.with(|bound| {
+        let mut bound = bound.borrow_mut();
+        let file = (src.as_ptr() as usize, src.len());
+        if (bound.0, bound.1) != file {
+            *bound = (file.0, file.1, HashMap::new());
+        }
+        bound
+            .2
+            .entry(scope.start_byte())
+            .or_insert_with(|| uuid_bound_names(text(scope, src)))
+            .contains(name)
+    })
+}
+
+/// Names a function body binds to a UUID: `x = uuid4()`, `x = uuid.uuid4()`,
+/// `x = str(uuid4())`, `x = str(uuid.uuid4())`, `x: UUID`, `x: uuid.UUID`.
+fn uuid_bound_names(body: &str) -> HashSet<String> {
+    let body: String = body.split_whitespace().collect();
+    let mut names = HashSet::new();
+    for binding in [
+        "=uuid4()",
+        "=uuid.uuid4()",
+        "=str(uuid4())",
+        "=str(uuid.uuid4())",
+        ":UUID",
+        ":uuid.UUID",
+    ] {
+        for (i, _) in body.match_indices(binding) {
+            let before = crate::source::slice(&body, 0..i);
+            let name: String = before
+                .chars()
+                .rev()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            let qualified = crate::source::slice(before, 0..before.len() - name.len())
                 .chars()
                 .next_back()
-                .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
-        })
-    })
+                .is_some_and(|c| c == '.');
+            if !name.is_empty() && !qualified {
+                names.insert(name);
+            }
+        }
+    }
+    names
 }
 
 /// Whether a file tokenizes text (a lexer, a parser, NLP code), where a
@@ -840,12 +868,15 @@ impl SensitiveLogCheck {
         if !self.loggers.is_match(&path) || names_a_class(&path) {
             return;
         }
+        // The enclosing function, found once per call: a walk up from each
+        // argument would cost a walk down from the root per name.
+        let scope = crate::lang::tree::ancestor(node, &["function_definition"]);
         let mut leaks = Vec::new();
         for arg in call.args {
-            self.py_leaks(arg, src, &mut leaks);
+            self.py_leaks(arg, src, scope, &mut leaks);
         }
         for (_, value) in call.kwargs {
-            self.py_leaks(value, src, &mut leaks);
+            self.py_leaks(value, src, scope, &mut leaks);
         }
         let logger = node
             .field("function")
@@ -853,12 +884,12 @@ impl SensitiveLogCheck {
         found.push((leaks, logger));
     }
 
-    fn py_leaks(&self, node: Node<'_>, src: &str, out: &mut Vec<Leak>) {
+    fn py_leaks(&self, node: Node<'_>, src: &str, scope: Option<Node<'_>>, out: &mut Vec<Leak>) {
         let node = py::unwrap_expression(node);
         match node.kind_str() {
             "identifier" => {
                 let name = text(node, src);
-                if self.names.is_match(name) && !py_bound_to_uuid(node, name, src) {
+                if self.names.is_match(name) && !py_bound_to_uuid(scope, name, src) {
                     out.push(Leak {
                         span: node.byte_range(),
                         name: name.to_string(),
@@ -896,14 +927,14 @@ impl SensitiveLogCheck {
                 for child in named_children(node) {
                     if child.kind_str() == "interpolation" {
                         if let Some(expression) = child.field("expression") {
-                            self.py_leaks(expression, src, out);
+                            self.py_leaks(expression, src, scope, out);
                         }
                     }
                 }
             }
             "concatenated_string" => {
                 for child in named_children(node) {
-                    self.py_leaks(child, src, out);
+                    self.py_leaks(child, src, scope, out);
                 }
             }
             "binary_operator" => {
@@ -916,7 +947,7 @@ impl SensitiveLogCheck {
                     _ => Vec::new(),
                 };
                 for side in sides.into_iter().flatten() {
-                    self.py_leaks(side, src, out);
+                    self.py_leaks(side, src, scope, out);
                 }
             }
             "boolean_operator" => {
@@ -927,23 +958,23 @@ impl SensitiveLogCheck {
                     _ => Vec::new(),
                 };
                 for side in sides.into_iter().flatten() {
-                    self.py_leaks(side, src, out);
+                    self.py_leaks(side, src, scope, out);
                 }
             }
             "conditional_expression" => {
                 let parts = named_children(node);
                 for branch in [parts.first(), parts.get(2)].into_iter().flatten() {
-                    self.py_leaks(*branch, src, out);
+                    self.py_leaks(*branch, src, scope, out);
                 }
             }
             "tuple" | "list" | "set" | "expression_list" => {
                 for item in named_children(node) {
-                    self.py_leaks(item, src, out);
+                    self.py_leaks(item, src, scope, out);
                 }
             }
             "list_splat" | "dictionary_splat" => {
                 if let Some(inner) = node.named_child(0) {
-                    self.py_leaks(inner, src, out);
+                    self.py_leaks(inner, src, scope, out);
                 }
             }
             "dictionary" => {
@@ -951,20 +982,26 @@ impl SensitiveLogCheck {
                     match member.kind_str() {
                         "pair" => {
                             if let Some(value) = member.field("value") {
-                                self.py_leaks(value, src, out);
+                                self.py_leaks(value, src, scope, out);
                             }
                         }
-                        "dictionary_splat" => self.py_leaks(member, src, out),
+                        "dictionary_splat" => self.py_leaks(member, src, scope, out),
                         _ => {}
                     }
                 }
             }
-            "call" => self.py_call_value(node, src, out),
+            "call" => self.py_call_value(node, src, scope, out),
             _ => {}
         }
     }
 
-    fn py_call_value(&self, node: Node<'_>, src: &str, out: &mut Vec<Leak>) {
+    fn py_call_value(
+        &self,
+        node: Node<'_>,
+        src: &str,
+        scope: Option<Node<'_>>,
+        out: &mut Vec<Leak>,
+    ) {
         let Some(call) = py::call(node) else { return };
         let path = node.field("function").and_then(|f| py_path(f, src));
         let method = text(call.name, src);
@@ -973,7 +1010,7 @@ impl SensitiveLogCheck {
             .is_some_and(|p| PY_TRANSPARENT_CALLS.contains(&p))
         {
             if let Some(first) = call.args.first() {
-                self.py_leaks(*first, src, out);
+                self.py_leaks(*first, src, scope, out);
             }
             return;
         }
@@ -987,7 +1024,7 @@ impl SensitiveLogCheck {
         }
         if PY_TRANSPARENT_METHODS.contains(&method) && call.args.is_empty() {
             if let Some(receiver) = call.receiver {
-                self.py_leaks(receiver, src, out);
+                self.py_leaks(receiver, src, scope, out);
             }
             return;
         }
@@ -998,10 +1035,10 @@ impl SensitiveLogCheck {
                 .is_some_and(|r| matches!(r.kind_str(), "string" | "concatenated_string"))
         {
             for arg in call.args {
-                self.py_leaks(arg, src, out);
+                self.py_leaks(arg, src, scope, out);
             }
             for (_, value) in call.kwargs {
-                self.py_leaks(value, src, out);
+                self.py_leaks(value, src, scope, out);
             }
         }
     }
