@@ -137,7 +137,7 @@ python_side() {
     return
   fi
   local wheel
-  wheel="$(ls "$wheels"/plumbline-*.whl 2>/dev/null | head -1)"
+  wheel="$(ls "$wheels"/*.whl 2>/dev/null | head -1)"
   [ -n "$wheel" ] || { fail "maturin wrote no wheel"; return; }
   pass "maturin built $(basename "$wheel")"
 
@@ -210,7 +210,8 @@ pre_commit_with_wheel() {
   printf '%s\n' 'export const GATEWAY = "https://diiiploy-gateway.diiiploy.workers.dev/v1";' > "$work/src/clean.ts"
   printf '%s\n' 'export const GATEWAY = "https://chi-gateway.example.workers.dev/v1";' > "$work/src/violating.ts"
   # The hook as the README's Install section writes it.
-  sed -n '/^# .pre-commit-config.yaml$/,/^```$/p' "$root/README.md" \
+  sed -n '/^## Install$/,/^## /p' "$root/README.md" \
+    | sed -n '/^# .pre-commit-config.yaml$/,/^```$/p' \
     | sed '/^```$/d' | sed -n '/^repos:/,$p' \
     | sed "s/plumbline-cli==[0-9A-Za-z.]*/plumbline-cli==$version/" > "$work/.pre-commit-config.yaml"
   grep -q 'additional_dependencies: \["plumbline-cli==' "$work/.pre-commit-config.yaml" \
@@ -285,7 +286,7 @@ npm_side() {
 
   # Without the platform package the launcher says what to do, exit 2.
   local out code
-  out="$(cd "$project" && rm -rf "node_modules/plumbline-cli-$platform" && npx --no plumbline --version 2>&1)"
+  out="$(cd "$project" && rm -rf "node_modules/plumbline-cli-$platform" && npx --offline plumbline --version 2>&1)"
   code=$?
   if [ "$code" -eq 2 ] && printf '%s' "$out" | grep -q "plumbline-cli-$platform"; then
     pass "the launcher without its platform package names it and exits 2"
@@ -294,11 +295,12 @@ npm_side() {
   fi
 }
 
-# `npx plumbline ARGS` from the node project, in the current directory.
+# `npx plumbline ARGS` with the node project's packages, in the current
+# directory; --offline: the registry is never asked.
 npx_in() {
   local project="$1"
   shift
-  PATH="$project/node_modules/.bin:$PATH" npx --prefix "$project" --no plumbline "$@"
+  npx --offline --prefix "$project" plumbline "$@"
 }
 
 python_side
