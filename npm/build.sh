@@ -2,10 +2,10 @@
 # Builds the npm packages from a plumbline binary: the launcher
 # `plumbline-cli` (npm/launcher, whose bin is `plumbline`) and the platform
 # package holding the binary (npm/platforms/<os>-<cpu>, published as
-# `plumbline-cli-<os>-<cpu>`). The templates are
-# copied to the output folder, both versions are set to Cargo.toml's, the
-# binary is copied in, and `npm pack` writes one tarball per package there.
-# The repository's files are not changed.
+# `plumbline-cli-<os>-<cpu>`). The templates are copied to the output
+# folder, both versions are set to Cargo.toml's, the binary is copied in,
+# and `npm pack` writes one tarball per package there. The repository's
+# files are not changed.
 #
 #   npm/build.sh [--binary PATH] [--platform OS-CPU] [--out DIR]
 #
