@@ -4,10 +4,13 @@
 #  - the PyPI wheel (pyproject.toml, maturin, binary only): built with
 #    maturin, installed into a clean virtualenv, then run through pipx
 #    (`pipx run --spec WHEEL`) and uv (`uvx --from WHEEL`) where they are;
+#  - the README's pre-commit hook for projects without Rust (`repo: local`,
+#    `language: python`, the wheel as its dependency), with no package
+#    index and no cargo;
 #  - the npm packages (npm/: the `plumbline-cli` launcher and the platform
-#    package `plumbline-cli-<os>-<cpu>` holding the binary): built by npm/build.sh, installed from the
-#    two tarballs into a clean node project with --offline, and run through
-#    `npx plumbline`.
+#    package `plumbline-cli-<os>-<cpu>` holding the binary): built by
+#    npm/build.sh, installed from the two tarballs into a clean node project
+#    with --offline, and run through `npx plumbline`.
 #
 # Each installed command must give the same report and exit code (1) as
 # target/release/plumbline on the demo app, deny a violating Claude Code
