@@ -3,7 +3,9 @@
 # PyPI): in a throwaway repository, `pre-commit try-repo` on this checkout
 # passes a clean file and fails a violating one, and a git pre-commit hook
 # that runs `pre-commit try-repo` lets a clean commit through and blocks a
-# violating one.
+# violating one. The hook `plumbline-python` (language: python, the
+# repository installed as its wheel) passes the clean file and fails the
+# violating one too.
 #
 # try-repo needs a git repository whose commit holds the hooks file, so the
 # checkout as it is on disk (tracked and untracked, not ignored, files) is
@@ -108,5 +110,17 @@ grep -q "forbidden-gateway-host" "$tmp/out.txt" || { cat "$tmp/out.txt"; fail "n
 [ "$(git log --format=%s -1)" = "clean" ] || fail "the violating commit landed"
 echo "(blocked as expected:)"
 grep -E "plumbline\.|forbidden-gateway-host|error" "$tmp/out.txt" | head -5
+
+echo "== pre-commit try-repo, hook plumbline-python (pip builds the wheel with maturin)"
+# language: python installs this repository with pip, whose build backend
+# (pyproject.toml) is maturin from PyPI; maturin builds with cargo into the
+# same fast target folder as above.
+pre-commit try-repo "$src" plumbline-python --files src/clean.ts > "$tmp/out.txt" 2>&1 \
+  || { tail -30 "$tmp/out.txt"; fail "the python hook failed on a clean file"; }
+if pre-commit try-repo "$src" plumbline-python --files src/violating.ts > "$tmp/out.txt" 2>&1; then
+  cat "$tmp/out.txt"
+  fail "the python hook passed a violating file"
+fi
+grep -q "forbidden-gateway-host" "$tmp/out.txt" || { cat "$tmp/out.txt"; fail "no finding shown by the python hook"; }
 
 echo "ok: pre-commit framework integration ($((SECONDS - start))s)"
