@@ -338,72 +338,71 @@ impl Check for QueryCheck {
 /// query with a recursive parser: far deeper nesting overflows the stack.
 pub const MAX_QUERY_NESTING: usize = 100;
 
-/// The offset of the first bracket that nests deeper than
-/// [`MAX_QUERY_NESTING`], strings and `;` comments skipped.
-fn too_deep_at(query: &str) -> Option<usize> {
+/// The brackets of a query (`(`, `)`, `[`, `]`) with their offsets, strings
+/// and `;` comments skipped.
+fn query_brackets(query: &str) -> impl Iterator<Item = (usize, u8)> + '_ {
     let bytes = query.as_bytes();
-    let mut depth = 0usize;
     let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-            }
-            b';' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            let at = i;
+            i += 1;
+            match bytes[at] {
+                b'"' => {
+                    while i < bytes.len() && bytes[i] != b'"' {
+                        i += if bytes[i] == b'\\' { 2 } else { 1 };
+                    }
                     i += 1;
                 }
-            }
-            b'(' | b'[' => {
-                depth += 1;
-                if depth > MAX_QUERY_NESTING {
-                    return Some(i);
+                b';' => {
+                    while i < bytes.len() && bytes[i] != b'\n' {
+                        i += 1;
+                    }
                 }
+                b @ (b'(' | b')' | b'[' | b']') => return Some((at, b)),
+                _ => {}
             }
-            b')' | b']' => depth = depth.saturating_sub(1),
-            _ => {}
         }
-        i += 1;
+        None
+    })
+}
+
+/// The offset of the first bracket that nests deeper than
+/// [`MAX_QUERY_NESTING`].
+fn too_deep_at(query: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (at, bracket) in query_brackets(query) {
+        if matches!(bracket, b'(' | b'[') {
+            depth += 1;
+            if depth > MAX_QUERY_NESTING {
+                return Some(at);
+            }
+        } else {
+            depth = depth.saturating_sub(1);
+        }
     }
     None
 }
 
 /// The offset of the first predicate (`(#eq? …)`, `(#match? …)`, …) written
-/// inside an alternation, strings and `;` comments skipped.
+/// inside an alternation.
 fn predicate_in_alternation_at(query: &str) -> Option<usize> {
     let bytes = query.as_bytes();
     let mut open: Vec<u8> = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-            }
-            b';' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
+    for (at, bracket) in query_brackets(query) {
+        match bracket {
             b'(' => {
-                let next = bytes[i + 1..].iter().find(|b| !b.is_ascii_whitespace());
+                let next = bytes[at + 1..].iter().find(|b| !b.is_ascii_whitespace());
                 if next == Some(&b'#') && open.contains(&b'[') {
-                    return Some(i);
+                    return Some(at);
                 }
                 open.push(b'(');
             }
             b'[' => open.push(b'['),
-            b')' | b']' => {
+            _ => {
                 open.pop();
             }
-            _ => {}
         }
-        i += 1;
     }
     None
 }
