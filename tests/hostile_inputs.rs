@@ -388,6 +388,18 @@ fn a_logging_call_with_many_arguments_is_linear() {
 }
 
 #[test]
+fn many_lookups_of_a_module_constant_are_linear() {
+    // A constant used to be found by walking the module once per use.
+    let uses = "def f(client):\n    return client.table(TABLE).select('*')\n".repeat(8_000);
+    let text = format!("TABLE = \"cloud_provider_integrations\"\n{uses}");
+    let dir = project(&[("store.py", &text)]);
+    let out = run(dir.path(), &["check", "--format", "concise", "."]);
+    out.assert_answered();
+    assert!(out.stdout.contains("8000 errors"), "{}", cut(&out.stdout));
+    assert!(out.took < Duration::from_secs(20), "took {:?}", out.took);
+}
+
+#[test]
 fn deep_dicts_and_templates_are_linear() {
     let n = 10_000;
     let dict = format!(

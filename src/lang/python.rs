@@ -137,21 +137,56 @@ pub fn assignment_value<'t>(
     name: &str,
     before: usize,
 ) -> Option<Node<'t>> {
-    let mut best = None;
-    super::tree::walk(root, |node| {
-        if node.start_byte() > before {
-            return false;
+    // Where each name is assigned is read once per tree (per thread): rules
+    // resolve a constant for every call that names one, and a walk of the
+    // file per lookup is quadratic in a large module.
+    thread_local! {
+        static INDEX: std::cell::RefCell<AssignmentIndex> = Default::default();
+    }
+    let (start, end) = INDEX.with(|index| {
+        let mut index = index.borrow_mut();
+        let key = (src.as_ptr() as usize, src.len(), root.id());
+        if index.key != Some(key) {
+            *index = AssignmentIndex::build(root, src);
+            index.key = Some(key);
         }
-        if node.kind_str() == "assignment" {
-            if let (Some(l), Some(r)) = (node.field("left"), node.field("right")) {
-                // `x = f(x)` does not define the `x` it reads.
-                if l.kind_str() == "identifier" && text(l, src) == name && node.end_byte() <= before
-                {
-                    best = Some(r);
+        index
+            .by_name
+            .get(name)?
+            .iter()
+            .filter(|(_, end)| *end <= before)
+            .max_by_key(|(start, _)| *start)
+            .copied()
+    })?;
+    let assignment = root.descendant_for_byte_range(start, end)?;
+    if assignment.kind_str() != "assignment" {
+        return None;
+    }
+    assignment.field("right")
+}
+
+/// Every `NAME = <expr>` of a tree: the name, and the assignment's bytes.
+#[derive(Default)]
+struct AssignmentIndex {
+    key: Option<(usize, usize, usize)>,
+    by_name: std::collections::HashMap<String, Vec<(usize, usize)>>,
+}
+
+impl AssignmentIndex {
+    fn build(root: Node<'_>, src: &str) -> AssignmentIndex {
+        let mut index = AssignmentIndex::default();
+        super::tree::walk(root, |node| {
+            if node.kind_str() == "assignment" && node.field("right").is_some() {
+                if let Some(left) = node.field("left").filter(|l| l.kind_str() == "identifier") {
+                    index
+                        .by_name
+                        .entry(text(left, src).to_string())
+                        .or_default()
+                        .push((node.start_byte(), node.end_byte()));
                 }
             }
-        }
-        true
-    });
-    best
+            true
+        });
+        index
+    }
 }
