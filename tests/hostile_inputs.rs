@@ -400,6 +400,19 @@ fn many_lookups_of_a_module_constant_are_linear() {
 }
 
 #[test]
+fn many_lookups_of_a_typescript_constant_are_linear() {
+    let uses: String = (0..8_000)
+        .map(|i| format!("export const f{i} = (db: Db) => db.from(TABLE).select('*');\n"))
+        .collect();
+    let text = format!("const TABLE = 'cloud_provider_integrations';\n{uses}");
+    let dir = project(&[("store.ts", &text)]);
+    let out = run(dir.path(), &["check", "--format", "concise", "."]);
+    out.assert_answered();
+    assert!(out.stdout.contains("8000 errors"), "{}", cut(&out.stdout));
+    assert!(out.took < Duration::from_secs(20), "took {:?}", out.took);
+}
+
+#[test]
 fn deep_dicts_and_templates_are_linear() {
     let n = 10_000;
     let dict = format!(

@@ -202,19 +202,56 @@ pub fn const_initializer<'t>(
     name: &str,
     before: usize,
 ) -> Option<Node<'t>> {
-    let mut best: Option<Node<'t>> = None;
-    super::tree::walk(root, |node| {
-        if node.start_byte() > before {
-            return false;
+    // The declarations of each name are read once per tree (per thread):
+    // rules resolve a constant at every use, and a walk of the file per use
+    // is quadratic in a large module.
+    thread_local! {
+        static INDEX: std::cell::RefCell<DeclaratorIndex> = Default::default();
+    }
+    let (start, end) = INDEX.with(|index| {
+        let mut index = index.borrow_mut();
+        let key = (src.as_ptr() as usize, src.len(), root.id());
+        if index.key != Some(key) {
+            *index = DeclaratorIndex::build(root, src);
+            index.key = Some(key);
         }
-        if node.kind_str() == "variable_declarator" {
-            if let (Some(n), Some(v)) = (node.field("name"), node.field("value")) {
-                if n.kind_str() == "identifier" && text(n, src) == name {
-                    best = Some(v);
+        index
+            .by_name
+            .get(name)?
+            .iter()
+            .filter(|(start, _)| *start <= before)
+            .max_by_key(|(start, _)| *start)
+            .copied()
+    })?;
+    let declarator = root.descendant_for_byte_range(start, end)?;
+    if declarator.kind_str() != "variable_declarator" {
+        return None;
+    }
+    declarator.field("value")
+}
+
+/// Every `NAME = <expr>` declarator of a tree: the name, and its bytes.
+#[derive(Default)]
+struct DeclaratorIndex {
+    key: Option<(usize, usize, usize)>,
+    by_name: std::collections::HashMap<String, Vec<(usize, usize)>>,
+}
+
+impl DeclaratorIndex {
+    fn build(root: Node<'_>, src: &str) -> DeclaratorIndex {
+        let mut index = DeclaratorIndex::default();
+        super::tree::walk(root, |node| {
+            if node.kind_str() == "variable_declarator" && node.field("value").is_some() {
+                if let Some(name) = node.field("name").filter(|n| n.kind_str() == "identifier") {
+                    index
+                        .by_name
+                        .entry(text(name, src).to_string())
+                        .or_default()
+                        .push((node.start_byte(), node.end_byte()));
                 }
             }
-        }
-        true
-    });
-    best
+            true
+        });
+        index
+    }
 }
