@@ -72,6 +72,13 @@ pub fn run(args: HookArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
         Some(HookTarget::Agent(agent)) => Some(agent),
         None => None,
     };
+    if io::stdin().is_terminal() {
+        eprintln!(
+            "plumbline hook reads one hook event (JSON) on stdin, as a coding agent sends it; \
+             pipe one in (`plumbline hook claude < event.json`), or register the hook with \
+             `plumbline init --agent AGENT`"
+        );
+    }
     // Whatever happens from here on, the agent gets an answer in its
     // protocol: a crash or a run past the time budget gives the prepared
     // fail-open (or fail-closed) answer instead of exit 101/134 or a hang.
