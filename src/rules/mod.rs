@@ -223,6 +223,18 @@ impl Report {
         self
     }
 
+    /// The finding stands only if `name`, as written in this file, names a
+    /// definition called one of `targets` in some module of the project
+    /// (followed through imports, aliases and re-exports).
+    pub fn requires_name_is(mut self, name: impl Into<String>, targets: Vec<String>) -> Report {
+        self.conditions
+            .push(Condition::Project(crate::project::Query::NameIs {
+                name: name.into(),
+                targets,
+            }));
+        self
+    }
+
     /// The finding is dropped if any file builds a URL reaching `route`
     /// (recorded with [`crate::finding::route_reference_fact`]).
     pub fn unless_route_referenced(mut self, route: impl Into<String>) -> Report {
@@ -349,7 +361,11 @@ pub(crate) fn lint_with_only(rule: &str, files: &[(&str, &str)]) -> Vec<Finding>
             )
         })
         .collect();
-    crate::engine::join_outcomes(outcomes, &mut crate::engine::RunSummary::default())
+    let mut model = crate::project::ProjectModel::new(None);
+    for (path, text) in files {
+        model.add_text(path, Arc::from(*text));
+    }
+    crate::engine::join_outcomes_with(outcomes, &mut crate::engine::RunSummary::default(), model)
 }
 
 #[cfg(test)]

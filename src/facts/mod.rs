@@ -1,0 +1,4 @@
+//! Language-neutral facts read from one file's syntax, for rules and the
+//! project model to share.
+
+pub mod modules;
