@@ -1,4 +1,8 @@
 //! Language-neutral facts read from one file's syntax, for rules and the
 //! project model to share.
 
+pub mod columns;
+pub mod function_names;
 pub mod modules;
+pub mod sql_calls;
+pub mod tables;

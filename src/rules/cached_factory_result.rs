@@ -8,7 +8,7 @@ use serde::Deserialize;
 use tree_sitter::Node;
 
 use super::connector_shape::is_test_path;
-use super::forbidden_definition::FunctionNames;
+use crate::facts::function_names::FunctionNames;
 use crate::lang::tree::{named_children, text, walk};
 use crate::lang::typescript::FUNCTION_KINDS;
 use crate::lang::{python as py, typescript as ts, Family, ParsedFile};

@@ -9,9 +9,9 @@ use globset::GlobSet;
 use serde::Deserialize;
 use tree_sitter::Node;
 
-use super::forbidden_column_write::ColumnGlobs;
-use super::forbidden_definition::FunctionNames;
-use super::forbidden_table::{table_references, TableSet};
+use crate::facts::columns::ColumnGlobs;
+use crate::facts::function_names::FunctionNames;
+use crate::facts::tables::{table_references, TableSet};
 use crate::lang::tree::{ancestor, text, walk};
 use crate::lang::{python as py, typescript as ts, Family, ParsedFile};
 use crate::rules::{

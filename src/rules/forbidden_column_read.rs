@@ -9,11 +9,11 @@ use std::ops::Range;
 use serde::Deserialize;
 use tree_sitter::Node;
 
-use super::forbidden_column_write::{
+use crate::facts::columns::{
     py_is_query, py_key, py_row_keys, sql_written_columns, ts_is_query, ts_key, ts_row_keys,
     ColumnGlobs, Key, WRITE_METHODS,
 };
-use super::forbidden_table::ts_embedded_sql;
+use crate::facts::sql_calls::{is_sql_call, ts_embedded_sql};
 use crate::lang::sql::{self, SqlStatement, SqlTokenKind};
 use crate::lang::tree::{named_children, text, walk, StrLit, SUBSTITUTION};
 use crate::lang::{python as py, typescript as ts, Family, ParsedFile};
@@ -237,19 +237,6 @@ const PY_FILTERS: &[&str] = &[
     "text_search",
     "filter",
     "order",
-];
-
-/// Python calls whose first argument is SQL (DB-API, asyncpg, SQLAlchemy).
-const PY_SQL_CALLS: &[&str] = &[
-    "execute",
-    "executemany",
-    "fetch",
-    "fetchrow",
-    "fetchval",
-    "fetch_one",
-    "fetch_all",
-    "fetch_val",
-    "text",
 ];
 
 /// How deep constants are followed.
@@ -707,7 +694,7 @@ fn py_read_columns(root: Node<'_>, src: &str, columns: &ColumnGlobs) -> Vec<Ment
         let method = text(call.name, src);
         let mut found = Vec::new();
         match (method, call.receiver) {
-            (m, _) if PY_SQL_CALLS.contains(&m) => {
+            (m, _) if is_sql_call(m) => {
                 if let Some(resolved) = call
                     .args
                     .first()

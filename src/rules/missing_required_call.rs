@@ -11,9 +11,9 @@ use serde::Deserialize;
 use tree_sitter::Node;
 
 use super::connector_shape::is_test_path;
-use super::forbidden_definition::FunctionNames;
-use super::forbidden_table::ts_embedded_sql;
 use crate::config::build_globset;
+use crate::facts::function_names::FunctionNames;
+use crate::facts::sql_calls::{is_sql_call, ts_embedded_sql};
 use crate::lang::sql;
 use crate::lang::tree::{named_children, snake_case, text, walk};
 use crate::lang::{python as py, typescript as ts, Family, ParsedFile};
@@ -456,25 +456,6 @@ const TABLE_METHODS: &[&str] = &[
     "collection",
     "deleteFrom",
     "delete_from",
-];
-
-/// Calls whose first argument is SQL.
-const SQL_METHODS: &[&str] = &[
-    "query",
-    "execute",
-    "executemany",
-    "raw",
-    "run",
-    "exec",
-    "unsafe",
-    "$executeRaw",
-    "$executeRawUnsafe",
-    "$queryRaw",
-    "$queryRawUnsafe",
-    "fetch",
-    "fetchrow",
-    "fetchval",
-    "text",
 ];
 
 /// HTTP methods that name route handlers (`router.post`, `export function POST`).
@@ -1053,7 +1034,7 @@ impl<'t> TsContext<'t, '_> {
                         span: callee,
                         what: shorten(ts_render(node, src)),
                     });
-                } else if SQL_METHODS.contains(&name) {
+                } else if is_sql_call(name) {
                     if let Some(what) = call
                         .args
                         .first()
@@ -1563,7 +1544,7 @@ impl<'t> PyContext<'t, '_> {
                         span: callee,
                         what: shorten(py_render(node, src)),
                     });
-                } else if SQL_METHODS.contains(&name) {
+                } else if is_sql_call(name) {
                     if let Some(what) = call
                         .args
                         .first()
