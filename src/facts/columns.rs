@@ -60,6 +60,10 @@ pub struct Key {
     /// The key as written, for the message (`integration_${p}_status`).
     pub display: String,
     pub span: Range<usize>,
+    /// A key named by a constant this file does not define (`[STATUS]`,
+    /// `{STATUS: …}` with `STATUS` imported): the constant as written, for
+    /// the project model to read its value; `name` is then empty.
+    pub constant: Option<String>,
 }
 
 impl Key {
@@ -68,6 +72,17 @@ impl Key {
             display: name.clone(),
             name,
             span,
+            constant: None,
+        }
+    }
+
+    /// A key whose name is the value of a constant defined elsewhere.
+    pub fn elsewhere(constant: &str, span: Range<usize>) -> Key {
+        Key {
+            name: String::new(),
+            display: constant.to_string(),
+            span,
+            constant: Some(constant.to_string()),
         }
     }
 
@@ -84,6 +99,7 @@ impl Key {
             name: lit.with_placeholders(),
             display,
             span,
+            constant: None,
         }
     }
 }
@@ -269,16 +285,28 @@ pub fn ts_key(key: Node<'_>, src: &str) -> Option<Key> {
     Some(Key::literal(&lit, lit.span.clone(), src))
 }
 
-/// `{ [column]: … }` with `const column = `prefix_${p}_suffix``.
+/// `{ [column]: … }` with `const column = `prefix_${p}_suffix``; a
+/// constant the file does not declare (`[STATUS]`, `[COLUMNS.status]`) is
+/// kept as [`Key::elsewhere`].
 fn ts_computed_constant(root: Node<'_>, src: &str, key: Node<'_>) -> Option<Key> {
     let inner = ts::unwrap_expression(
         key.named_child(0)
             .filter(|_| key.kind_str() == "computed_property_name")?,
     );
+    if inner.kind_str() == "member_expression" {
+        let name = crate::facts::flow::ts_dotted_name(inner, src)?;
+        let head = name.split('.').next().unwrap_or_default();
+        if ts::const_initializer(root, src, head, inner.start_byte()).is_none() {
+            return Some(Key::elsewhere(&name, inner.byte_range()));
+        }
+        return None;
+    }
     if inner.kind_str() != "identifier" {
         return None;
     }
-    let value = ts::const_initializer(root, src, text(inner, src), inner.start_byte())?;
+    let Some(value) = ts::const_initializer(root, src, text(inner, src), inner.start_byte()) else {
+        return Some(Key::elsewhere(text(inner, src), inner.byte_range()));
+    };
     let lit = ts::fold_string(ts::unwrap_expression(value), src)?;
     Some(Key::literal(&lit, inner.byte_range(), src))
 }
@@ -462,10 +490,16 @@ fn py_key_or_constant(root: Node<'_>, src: &str, key: Node<'_>) -> Option<Key> {
     if let Some(key) = py_key(key, src) {
         return Some(key);
     }
+    if key.kind_str() == "attribute" {
+        let name = py::dotted_name(key, src)?;
+        return Some(Key::elsewhere(&name, key.byte_range()));
+    }
     if key.kind_str() != "identifier" {
         return None;
     }
-    let value = py::assignment_value(root, src, text(key, src), key.start_byte())?;
+    let Some(value) = py::assignment_value(root, src, text(key, src), key.start_byte()) else {
+        return Some(Key::elsewhere(text(key, src), key.byte_range()));
+    };
     let lit = py::fold_string(value, src)?;
     Some(Key::literal(&lit, key.byte_range(), src))
 }

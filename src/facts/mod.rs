@@ -2,6 +2,7 @@
 //! project model to share.
 
 pub mod columns;
+pub mod flow;
 pub mod function_names;
 pub mod modules;
 pub mod sql_calls;

@@ -58,6 +58,10 @@ pub struct ModuleFacts {
     /// Python modules export every top-level name; TS/JS only what they
     /// export.
     pub exports_everything: bool,
+    /// String constants and helpers whose parameters reach a table call or
+    /// a written row (see [`crate::facts::flow`]).
+    #[serde(default)]
+    pub flow: crate::facts::flow::FlowFacts,
 }
 
 impl ModuleFacts {

@@ -53,6 +53,11 @@ impl TableSet {
         Ok(TableSet { tables: out })
     }
 
+    /// The configured tables, as configured.
+    pub fn displays(&self) -> impl Iterator<Item = &str> {
+        self.tables.iter().map(|t| t.display.as_str())
+    }
+
     /// Prefilter literals: every reference spells the table's name.
     pub fn literals(&self) -> Vec<String> {
         self.tables.iter().map(|t| t.name.clone()).collect()
@@ -84,7 +89,7 @@ impl TableSet {
 /// Methods of JS query builders whose first argument names a table:
 /// supabase-js and knex `.from`, knex `.into`/`.table` and schema builders,
 /// Kysely's statement starters.
-const JS_TABLE_METHODS: &[&str] = &[
+pub const JS_TABLE_METHODS: &[&str] = &[
     "from",
     "into",
     "table",
@@ -100,6 +105,70 @@ const JS_TABLE_METHODS: &[&str] = &[
 
 /// Functions that declare a table (Drizzle schemas).
 const JS_TABLE_FUNCTIONS: &[&str] = &["pgTable", "mysqlTable", "sqliteTable"];
+
+/// Methods of Python query builders whose first argument names a table
+/// (supabase-py).
+pub const PY_TABLE_METHODS: &[&str] = &["table", "from_"];
+
+/// Globals whose `from` builds a value, not a query: `Array.from(xs)`,
+/// `Buffer.from(s)`, typed arrays.
+const JS_BUILTIN_RECEIVERS: &[&str] = &[
+    "Array",
+    "Buffer",
+    "Uint8Array",
+    "Uint8ClampedArray",
+    "Uint16Array",
+    "Uint32Array",
+    "Int8Array",
+    "Int16Array",
+    "Int32Array",
+    "Float32Array",
+    "Float64Array",
+    "BigInt64Array",
+    "BigUint64Array",
+    "Iterator",
+];
+
+/// Whether a call's receiver is a JS global that is never a query builder.
+pub fn is_builtin_receiver(receiver: Node<'_>, src: &str) -> bool {
+    let receiver = ts::unwrap_expression(receiver);
+    receiver.kind_str() == "identifier" && JS_BUILTIN_RECEIVERS.contains(&text(receiver, src))
+}
+
+/// Whether `call`'s first argument names a table: a query-builder method (`db.from(t)`, not `Array.from(xs)`), a
+/// Drizzle table function, or a query-builder method bound to a local name
+/// (`const from = db.from.bind(db); from(t)`).
+fn ts_is_table_call(root: Node<'_>, src: &str, call: &ts::Call<'_>) -> bool {
+    let name = text(call.name, src);
+    match call.receiver {
+        Some(receiver) => JS_TABLE_METHODS.contains(&name) && !is_builtin_receiver(receiver, src),
+        None => JS_TABLE_FUNCTIONS.contains(&name) || ts_bound_table_method(root, src, call.name),
+    }
+}
+
+/// Whether `name` is declared as `db.from.bind(db)` (any table method, any
+/// receiver but a builtin).
+fn ts_bound_table_method(root: Node<'_>, src: &str, name: Node<'_>) -> bool {
+    let Some(value) = ts::const_initializer(root, src, text(name, src), name.start_byte()) else {
+        return false;
+    };
+    let Some(bind) = ts::call(ts::unwrap_expression(value)) else {
+        return false;
+    };
+    if text(bind.name, src) != "bind" {
+        return false;
+    }
+    let Some(method) = bind.receiver.map(ts::unwrap_expression) else {
+        return false;
+    };
+    method.kind_str() == "member_expression"
+        && method
+            .field("property")
+            .is_some_and(|p| JS_TABLE_METHODS.contains(&text(p, src)))
+        && method
+            .field("object")
+            .is_some_and(|o| !is_builtin_receiver(o, src))
+}
 
 /// Calls inside `scope` that name a forbidden table. JS family: `x.from(t)`
 /// and the other query-builder methods above, Drizzle's `pgTable(t, …)`,
@@ -141,12 +210,7 @@ fn ts_table_reference(
     }
     let Some(call) = ts::call(node) else { return };
     let name = text(call.name, src);
-    let names_table = if call.receiver.is_some() {
-        JS_TABLE_METHODS.contains(&name)
-    } else {
-        JS_TABLE_FUNCTIONS.contains(&name)
-    };
-    if names_table {
+    if ts_is_table_call(root, src, &call) {
         if let Some(arg) = call.args.first() {
             if let Some(value) = ts_static_string(root, src, *arg, 0) {
                 // knex and Kysely accept `'table as alias'`.
@@ -291,18 +355,71 @@ fn ts_static_string(root: Node<'_>, src: &str, node: Node<'_>, hops: usize) -> O
                     ts_static_string(root, src, member, hops + 1)
                 }
                 "this" => {
-                    let class = crate::lang::tree::ancestor(node, &["class_body"])?;
-                    let field = named_children(class).into_iter().find(|f| {
-                        matches!(f.kind_str(), "public_field_definition" | "field_definition")
-                            && f.field("name").is_some_and(|n| text(n, src) == property)
-                    })?;
-                    ts_static_string(root, src, field.field("value")?, hops + 1)
+                    let value = ts_this_field_value(node, src, property)?;
+                    ts_static_string(root, src, value, hops + 1)
                 }
                 _ => None,
             }
         }
         _ => None,
     }
+}
+
+/// The value a class field read through `this` is given: its initializer,
+/// the default of a constructor parameter property (`constructor(private
+/// table = 't')`), or what the constructor assigns (`this.table = T`).
+fn ts_this_field_value<'t>(node: Node<'t>, src: &str, property: &str) -> Option<Node<'t>> {
+    let class = crate::lang::tree::ancestor(node, &["class_body"])?;
+    let members = named_children(class);
+    let field = members.iter().find(|f| {
+        matches!(f.kind_str(), "public_field_definition" | "field_definition")
+            && f.field("name").is_some_and(|n| text(n, src) == property)
+    });
+    if let Some(value) = field.and_then(|f| f.field("value")) {
+        return Some(value);
+    }
+    let constructor = members.into_iter().find(|m| {
+        m.kind_str() == "method_definition"
+            && m.field("name")
+                .is_some_and(|n| text(n, src) == "constructor")
+    })?;
+    let parameter_default = constructor.field("parameters").and_then(|parameters| {
+        named_children(parameters).into_iter().find_map(|p| {
+            let is_property = matches!(p.kind_str(), "required_parameter" | "optional_parameter")
+                && named_children(p).iter().any(|c| {
+                    c.kind_str() == "accessibility_modifier" || text(*c, src) == "readonly"
+                })
+                && p.field("pattern").is_some_and(|n| text(n, src) == property);
+            if is_property {
+                p.field("value")
+            } else {
+                None
+            }
+        })
+    });
+    if parameter_default.is_some() {
+        return parameter_default;
+    }
+    let mut assigned = None;
+    walk(constructor.field("body")?, |n| {
+        if assigned.is_some() {
+            return false;
+        }
+        if n.kind_str() == "assignment_expression" {
+            let left = n.field("left");
+            let is_field = left.is_some_and(|l| {
+                l.kind_str() == "member_expression"
+                    && l.field("object").is_some_and(|o| o.kind_str() == "this")
+                    && l.field("property")
+                        .is_some_and(|p| text(p, src) == property)
+            });
+            if is_field {
+                assigned = n.field("right");
+            }
+        }
+        true
+    });
+    assigned
 }
 
 /// The value of `key` in an object literal.
@@ -375,4 +492,285 @@ fn drop_command(statement: &SqlStatement, text: &str) -> Option<usize> {
                 .any(|k| statement.tokens[i - 1].is_keyword(text, k));
         (starts_command && token.is_keyword(text, "drop")).then_some(i)
     })
+}
+
+// ---- references another module decides -----------------------------------------
+
+/// A table reference the project model decides, because a name in it is
+/// defined in another module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TableElsewhere {
+    /// A table call's argument is a constant this file imports
+    /// (`db.from(INTEGRATIONS)`, `this.table` set from `TABLES.x`): the
+    /// constant as written.
+    Constant { span: Range<usize>, name: String },
+    /// A call of a function (imported, or defined in this file) with a
+    /// table name as its argument `param`: `table('t')`.
+    HelperCall {
+        span: Range<usize>,
+        callee: String,
+        param: usize,
+        table: HelperArgument,
+    },
+}
+
+/// The table a helper call passes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HelperArgument {
+    /// A configured table, as configured.
+    Table(String),
+    /// A constant this file imports.
+    Constant(String),
+}
+
+/// What this file's own syntax says about its names, for deciding which
+/// questions are worth asking the project model.
+pub struct LocalNames {
+    facts: crate::facts::modules::ModuleFacts,
+}
+
+impl LocalNames {
+    pub fn read(file: &ParsedFile, root: Node<'_>) -> LocalNames {
+        LocalNames {
+            facts: crate::facts::modules::read(file.language, root, file.text())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Whether `name` (possibly dotted) starts with a name an import binds.
+    pub fn is_imported(&self, name: &str) -> bool {
+        self.facts.imports.iter().any(|i| {
+            name == i.local
+                || name
+                    .strip_prefix(i.local.as_str())
+                    .is_some_and(|rest| rest.starts_with('.'))
+        })
+    }
+
+    /// Whether a call of `callee` may reach a helper: an imported function
+    /// or one defined at the top level of this file.
+    pub fn may_be_helper(&self, callee: &str) -> bool {
+        self.is_imported(callee) || self.facts.defines(callee)
+    }
+}
+
+/// Table references in the file whose table is a constant of another module
+/// or that pass a table to a helper: the candidates the project model
+/// decides. References this file decides alone are left to
+/// [`table_references`].
+pub fn table_references_elsewhere(
+    file: &ParsedFile,
+    root: Node<'_>,
+    tables: &TableSet,
+    found: &mut dyn FnMut(TableElsewhere),
+) {
+    let src = file.text();
+    let names = LocalNames::read(file, root);
+    match file.language.family() {
+        Family::Js => walk(root, |node| {
+            if let Some(call) = ts::call(node) {
+                ts_elsewhere_call(root, src, &call, tables, &names, found);
+            }
+            true
+        }),
+        Family::Python => walk(root, |node| {
+            if let Some(call) = py::call(node) {
+                py_elsewhere_call(root, src, &call, tables, &names, found);
+            }
+            true
+        }),
+        _ => {}
+    }
+}
+
+fn ts_elsewhere_call(
+    root: Node<'_>,
+    src: &str,
+    call: &ts::Call<'_>,
+    tables: &TableSet,
+    names: &LocalNames,
+    found: &mut dyn FnMut(TableElsewhere),
+) {
+    if ts_is_table_call(root, src, call) {
+        let Some(arg) = call.args.first() else { return };
+        if ts_static_string(root, src, *arg, 0).is_some() {
+            return;
+        }
+        if let Some(name) = ts_elsewhere_name(root, src, *arg, 0).filter(|n| names.is_imported(n)) {
+            found(TableElsewhere::Constant {
+                span: arg.byte_range(),
+                name,
+            });
+        }
+        return;
+    }
+    let Some(callee) = call
+        .node
+        .field("function")
+        .and_then(|f| crate::facts::flow::ts_dotted_name(f, src))
+        .filter(|c| names.may_be_helper(c))
+    else {
+        return;
+    };
+    for (param, arg) in call.args.iter().enumerate() {
+        let table = match ts_static_string(root, src, *arg, 0) {
+            Some(lit) => {
+                let value = lit.value.split_whitespace().next().unwrap_or_default();
+                tables
+                    .find_string(value)
+                    .map(|t| HelperArgument::Table(t.to_string()))
+            }
+            None => ts_elsewhere_name(root, src, *arg, 0)
+                .filter(|n| names.is_imported(n))
+                .map(HelperArgument::Constant),
+        };
+        if let Some(table) = table {
+            found(TableElsewhere::HelperCall {
+                span: arg.byte_range(),
+                callee: callee.clone(),
+                param,
+                table,
+            });
+        }
+    }
+}
+
+/// The name, as written where it is defined, that an expression this file
+/// cannot fold stands for: an identifier or `a.b` whose head is not a local
+/// constant, followed through local constants and `this` fields.
+fn ts_elsewhere_name(root: Node<'_>, src: &str, node: Node<'_>, hops: usize) -> Option<String> {
+    let node = ts::unwrap_expression(node);
+    if hops >= MAX_HOPS {
+        return None;
+    }
+    match node.kind_str() {
+        "identifier" => {
+            let name = text(node, src);
+            match ts::const_initializer(root, src, name, node.start_byte()) {
+                Some(value) => ts_elsewhere_name(root, src, value, hops + 1),
+                None => Some(name.to_string()),
+            }
+        }
+        "member_expression" => {
+            let object = ts::unwrap_expression(node.field("object")?);
+            if object.kind_str() == "this" {
+                let property = text(node.field("property")?, src);
+                let value = ts_this_field_value(node, src, property)?;
+                return ts_elsewhere_name(root, src, value, hops + 1);
+            }
+            let dotted = crate::facts::flow::ts_dotted_name(node, src)?;
+            let head = dotted.split('.').next().unwrap_or_default();
+            ts::const_initializer(root, src, head, node.start_byte())
+                .is_none()
+                .then_some(dotted)
+        }
+        _ => None,
+    }
+}
+
+fn py_elsewhere_call(
+    root: Node<'_>,
+    src: &str,
+    call: &py::Call<'_>,
+    tables: &TableSet,
+    names: &LocalNames,
+    found: &mut dyn FnMut(TableElsewhere),
+) {
+    let name = text(call.name, src);
+    if call.receiver.is_some() && PY_TABLE_METHODS.contains(&name) {
+        let Some(arg) = call.args.first() else { return };
+        if py_static_string(root, src, *arg, 0).is_some() {
+            return;
+        }
+        if let Some(name) = py_elsewhere_name(root, src, *arg, 0).filter(|n| names.is_imported(n)) {
+            found(TableElsewhere::Constant {
+                span: arg.byte_range(),
+                name,
+            });
+        }
+        return;
+    }
+    let Some(callee) = call
+        .node
+        .field("function")
+        .and_then(|f| py::dotted_name(f, src))
+        .filter(|c| names.may_be_helper(c))
+    else {
+        return;
+    };
+    for (param, arg) in call.args.iter().enumerate() {
+        let table = match py_static_string(root, src, *arg, 0) {
+            Some(lit) => tables
+                .find_string(&lit.value)
+                .map(|t| HelperArgument::Table(t.to_string())),
+            None => py_elsewhere_name(root, src, *arg, 0)
+                .filter(|n| names.is_imported(n))
+                .map(HelperArgument::Constant),
+        };
+        if let Some(table) = table {
+            found(TableElsewhere::HelperCall {
+                span: arg.byte_range(),
+                callee: callee.clone(),
+                param,
+                table,
+            });
+        }
+    }
+}
+
+/// The Python counterpart of [`ts_elsewhere_name`]: a name with no local
+/// assignment, followed through local assignments and `self.x = …` in the
+/// enclosing class.
+fn py_elsewhere_name(root: Node<'_>, src: &str, node: Node<'_>, hops: usize) -> Option<String> {
+    let node = py::unwrap_expression(node);
+    if hops >= MAX_HOPS {
+        return None;
+    }
+    match node.kind_str() {
+        "identifier" => {
+            let name = text(node, src);
+            match py::assignment_value(root, src, name, node.start_byte()) {
+                Some(value) => py_elsewhere_name(root, src, value, hops + 1),
+                None => Some(name.to_string()),
+            }
+        }
+        "attribute" => {
+            let object = node.field("object")?;
+            if object.kind_str() == "identifier" && text(object, src) == "self" {
+                let attribute = text(node.field("attribute")?, src);
+                let value = py_self_field_value(node, src, attribute)?;
+                return py_elsewhere_name(root, src, value, hops + 1);
+            }
+            let dotted = py::dotted_name(node, src)?;
+            let head = dotted.split('.').next().unwrap_or_default();
+            py::assignment_value(root, src, head, node.start_byte())
+                .is_none()
+                .then_some(dotted)
+        }
+        _ => None,
+    }
+}
+
+/// What the enclosing class assigns to `self.<attribute>`.
+fn py_self_field_value<'t>(node: Node<'t>, src: &str, attribute: &str) -> Option<Node<'t>> {
+    let class = crate::lang::tree::ancestor(node, &["class_definition"])?;
+    let mut assigned = None;
+    walk(class, |n| {
+        if assigned.is_some() {
+            return false;
+        }
+        if n.kind_str() == "assignment" {
+            let is_field = n.field("left").is_some_and(|l| {
+                l.kind_str() == "attribute"
+                    && l.field("object").is_some_and(|o| text(o, src) == "self")
+                    && l.field("attribute")
+                        .is_some_and(|a| text(a, src) == attribute)
+            });
+            if is_field {
+                assigned = n.field("right");
+            }
+        }
+        true
+    });
+    assigned
 }

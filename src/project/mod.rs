@@ -54,6 +54,44 @@ pub enum Query {
     /// Holds when `name`, as written in the file, reaches (through imports,
     /// aliases and re-exports) a definition whose name is one of `targets`.
     NameIs { name: String, targets: Vec<String> },
+    /// Holds when `name` (`T`, `TABLES.x`, `mod.T`), followed through
+    /// imports and re-exports to the module defining it and through the
+    /// constants it names there, is a string constant that passes `test`.
+    ConstantIs { name: String, test: ValueTest },
+    /// Holds when `callee`, followed through imports, is a function whose
+    /// parameter `param` reaches `reach` (a table call, a written row).
+    HelperReaches {
+        callee: String,
+        param: usize,
+        reach: crate::facts::flow::Reach,
+    },
+}
+
+/// What a constant's value must be for [`Query::ConstantIs`] to hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ValueTest {
+    /// It names this table (`t` or `schema.t`, as configured).
+    NamesTable(String),
+    /// It matches one of these column globs.
+    MatchesColumn(Vec<String>),
+}
+
+impl ValueTest {
+    fn passes(&self, value: &str) -> bool {
+        match self {
+            ValueTest::NamesTable(table) => {
+                crate::facts::tables::TableSet::new("tables", std::slice::from_ref(table))
+                    .is_ok_and(|set| {
+                        let value = value.split_whitespace().next().unwrap_or_default();
+                        set.find_string(value).is_some()
+                    })
+            }
+            ValueTest::MatchesColumn(globs) => {
+                crate::facts::columns::ColumnGlobs::new("columns", globs)
+                    .is_ok_and(|set| set.is_match(value))
+            }
+        }
+    }
 }
 
 /// Facts of the project's files, read on demand and shared across threads.
@@ -120,7 +158,9 @@ impl ProjectModel {
             return None;
         }
         let tree = crate::lang::tree::parse(language, &text)?;
-        crate::facts::modules::read(language, tree.root_node(), &text)
+        let mut facts = crate::facts::modules::read(language, tree.root_node(), &text)?;
+        facts.flow = crate::facts::flow::read(language, tree.root_node(), &text);
+        Some(facts)
     }
 
     /// Whether `query`, asked from the file at `path`, holds.
@@ -134,6 +174,62 @@ impl ProjectModel {
                     Some(targets.iter().any(|t| t == last))
                 })
                 .unwrap_or(false),
+            Query::ConstantIs { name, test } => self
+                .constant_value(path, name)
+                .is_some_and(|value| test.passes(&value)),
+            Query::HelperReaches {
+                callee,
+                param,
+                reach,
+            } => self.helper_reaches(path, callee, *param, *reach),
+        }
+    }
+
+    /// The string value of the constant `name` as written in the file at
+    /// `path`: followed through imports to its module, then through the
+    /// names it is set to there (`export const T = TABLES.x`).
+    pub fn constant_value(&self, path: &str, name: &str) -> Option<String> {
+        let (mut path, mut name) = (path.to_string(), name.to_string());
+        for _ in 0..MAX_HOPS {
+            let (module, defined) = self.constant_home(&path, &name)?;
+            match self.module(&module)?.flow.constant(&defined)? {
+                crate::facts::flow::ConstantValue::Text(value) => return Some(value.clone()),
+                crate::facts::flow::ConstantValue::Name(other) => {
+                    (path, name) = (module, other.clone());
+                }
+            }
+        }
+        None
+    }
+
+    /// The module that defines the constant `name` and its name there:
+    /// `TABLES.x` is member `x` of the object constant `TABLES` wherever
+    /// `TABLES` resolves to.
+    fn constant_home(&self, path: &str, name: &str) -> Option<(String, String)> {
+        if let Some(Symbol::Defined { path, name }) = self.resolve_name(path, name) {
+            return Some((path, name));
+        }
+        let (head, rest) = name.split_once('.')?;
+        match self.resolve_name(path, head)? {
+            Symbol::Defined { path, name } => Some((path, format!("{name}.{rest}"))),
+            _ => None,
+        }
+    }
+
+    /// Whether `callee` as written in the file at `path` is a function whose
+    /// parameter `param` reaches `reach`.
+    pub fn helper_reaches(
+        &self,
+        path: &str,
+        callee: &str,
+        param: usize,
+        reach: crate::facts::flow::Reach,
+    ) -> bool {
+        match self.resolve_name(path, callee) {
+            Some(Symbol::Defined { path, name }) => self
+                .module(&path)
+                .is_some_and(|facts| facts.flow.reaches(&name, param, reach)),
+            _ => false,
         }
     }
 

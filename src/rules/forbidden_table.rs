@@ -5,8 +5,13 @@ use std::ops::Range;
 
 use serde::Deserialize;
 
-use crate::facts::tables::{sql_table_references, table_references, TableSet};
+use crate::facts::flow::Reach;
+use crate::facts::tables::{
+    sql_table_references, table_references, table_references_elsewhere, HelperArgument,
+    TableElsewhere, TableSet,
+};
 use crate::lang::{Family, ParsedFile};
+use crate::project::ValueTest;
 use crate::rules::{
     declare_kind, parse_options, Check, Kind, OptionDoc, OptionError, Report, Reporter,
 };
@@ -107,7 +112,11 @@ struct ForbiddenTableCheck {
 
 impl Check for ForbiddenTableCheck {
     fn literals(&self) -> Vec<String> {
-        self.tables.literals()
+        let mut literals = self.tables.literals();
+        // A table call whose table is a constant of another module spells
+        // only the call.
+        literals.extend(TABLE_CALL_LITERALS.iter().map(|l| l.to_string()));
+        literals
     }
 
     fn check(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
@@ -129,6 +138,9 @@ impl Check for ForbiddenTableCheck {
                 for (span, table) in found {
                     report(out, span, &table);
                 }
+                table_references_elsewhere(file, root, &self.tables, &mut |reference| {
+                    self.report_elsewhere(out, reference);
+                });
             }
             Family::Sql => {
                 let text = file.text();
@@ -139,6 +151,51 @@ impl Check for ForbiddenTableCheck {
                 }
             }
             _ => {}
+        }
+    }
+}
+
+/// What a file that names a table only through a constant still spells.
+const TABLE_CALL_LITERALS: &[&str] = &[".from(", ".table(", ".from_("];
+
+impl ForbiddenTableCheck {
+    /// Reports a reference the project model decides: once per configured
+    /// table a constant could name, each kept only if the model confirms it.
+    fn report_elsewhere(&self, out: &mut Reporter<'_>, reference: TableElsewhere) {
+        let at = |span: std::ops::Range<usize>, table: &str| {
+            Report::at(span)
+                .var("table", table)
+                .label("forbidden table")
+        };
+        match reference {
+            TableElsewhere::Constant { span, name } => {
+                for table in self.tables.displays() {
+                    out.report(
+                        at(span.clone(), table)
+                            .requires_constant(&name, ValueTest::NamesTable(table.to_string())),
+                    );
+                }
+            }
+            TableElsewhere::HelperCall {
+                span,
+                callee,
+                param,
+                table: HelperArgument::Table(table),
+            } => out.report(at(span, &table).requires_helper(callee, param, Reach::TableName)),
+            TableElsewhere::HelperCall {
+                span,
+                callee,
+                param,
+                table: HelperArgument::Constant(name),
+            } => {
+                for table in self.tables.displays() {
+                    out.report(
+                        at(span.clone(), table)
+                            .requires_helper(&callee, param, Reach::TableName)
+                            .requires_constant(&name, ValueTest::NamesTable(table.to_string())),
+                    );
+                }
+            }
         }
     }
 }
@@ -288,6 +345,122 @@ mod tests {
         );
     }
 
+    fn flagged_in(files: &[(&str, &str)]) -> Vec<(String, String)> {
+        crate::rules::lint_with_only("supabase-integration-table", files)
+            .iter()
+            .map(|f| {
+                (
+                    f.path().to_string(),
+                    f.source.text[f.span.clone()].to_string(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn table_names_through_helpers_constants_fields_and_bind() {
+        let files = [
+            (
+                "lib/db.ts",
+                "export const table = (name: string) => supabase.from(name);
+                 export function rows(db: Db, name: string) { return db.from(name).select('*'); }
+",
+            ),
+            (
+                "lib/tables.ts",
+                "export const TABLES = { integrations: 'cloud_provider_integrations', orgs: 'organizations' } as const;
+                 export const INTEGRATIONS_TABLE = TABLES.integrations;
+",
+            ),
+            (
+                "app/sync.ts",
+                "import { table, rows } from '../lib/db';
+                 import { TABLES, INTEGRATIONS_TABLE } from '../lib/tables';
+                 await table('cloud_provider_integrations').select('*');
+                 await rows(db, 'cloud_provider_integrations');
+                 await table('organizations').select('*');
+                 await supabase.from(INTEGRATIONS_TABLE).select('*');
+                 await supabase.from(TABLES.orgs).select('*');
+                 await table(TABLES.integrations);
+                 await format('cloud_provider_integrations');
+                 class Repo {
+  constructor(private client: SupabaseClient, private tableName = 'cloud_provider_integrations') {}
+  all() { return this.client.from(this.tableName).select(); }
+}
+                 class Other {
+  constructor(private client: SupabaseClient) { this.name = TABLES.integrations; }
+  all() { return this.client.from(this.name).select(); }
+}
+                 const from = supabase.from.bind(supabase);
+                 from('cloud_provider_integrations');
+                 const arrayFrom = Array.from.bind(Array);
+                 arrayFrom('cloud_provider_integrations');
+                 Array.from('cloud_provider_integrations');
+",
+            ),
+        ];
+        let found: Vec<String> = flagged_in(&files).into_iter().map(|(_, s)| s).collect();
+        assert_eq!(
+            found,
+            vec![
+                "'cloud_provider_integrations'",
+                "'cloud_provider_integrations'",
+                "INTEGRATIONS_TABLE",
+                "TABLES.integrations",
+                "this.tableName",
+                "this.name",
+                "'cloud_provider_integrations'",
+            ]
+        );
+    }
+
+    #[test]
+    fn python_helpers_and_constants_from_other_modules() {
+        let files = [
+            ("svc/app/__init__.py", ""),
+            (
+                "svc/app/db.py",
+                "from supabase import create_client
+supabase = create_client(URL, KEY)
+                 def table(name: str):
+    return supabase.table(name)
+",
+            ),
+            (
+                "svc/app/tables.py",
+                "INTEGRATIONS_TABLE = \"cloud_provider_integrations\"
+class Tables:
+    ORGS = \"organizations\"
+",
+            ),
+            (
+                "svc/app/sync.py",
+                "from app.db import table, supabase
+from app.tables import INTEGRATIONS_TABLE, Tables
+                 table(\"cloud_provider_integrations\").select(\"*\").execute()
+                 table(\"organizations\").select(\"*\").execute()
+                 supabase.table(INTEGRATIONS_TABLE).select(\"*\").execute()
+                 supabase.table(Tables.ORGS).select(\"*\").execute()
+                 class Repo:
+    def __init__(self, client):
+        self.client = client
+        self.table_name = INTEGRATIONS_TABLE
+                 \n    def all(self):
+        return self.client.table(self.table_name).select(\"*\").execute()
+",
+            ),
+        ];
+        let found: Vec<String> = flagged_in(&files).into_iter().map(|(_, s)| s).collect();
+        assert_eq!(
+            found,
+            vec![
+                "\"cloud_provider_integrations\"",
+                "INTEGRATIONS_TABLE",
+                "self.table_name",
+            ]
+        );
+    }
+
     #[test]
     fn files_without_the_name_are_skipped() {
         assert!(flagged("a.ts", "db.from(TABLE)").is_empty());
@@ -311,6 +484,9 @@ mod tests {
             .message
             .contains("tabels"));
         let check = compile("tables = ['public.Legacy']").ok().unwrap();
-        assert_eq!(check.literals(), vec!["legacy"]);
+        assert_eq!(
+            check.literals(),
+            vec!["legacy", ".from(", ".table(", ".from_("]
+        );
     }
 }

@@ -235,6 +235,39 @@ impl Report {
         self
     }
 
+    /// The finding stands only if the constant `name`, as written in this
+    /// file and followed into the module defining it, passes `test`.
+    pub fn requires_constant(
+        mut self,
+        name: impl Into<String>,
+        test: crate::project::ValueTest,
+    ) -> Report {
+        self.conditions
+            .push(Condition::Project(crate::project::Query::ConstantIs {
+                name: name.into(),
+                test,
+            }));
+        self
+    }
+
+    /// The finding stands only if `callee`, as written in this file, is a
+    /// function (here or in another module) whose parameter `param` reaches
+    /// `reach`.
+    pub fn requires_helper(
+        mut self,
+        callee: impl Into<String>,
+        param: usize,
+        reach: crate::facts::flow::Reach,
+    ) -> Report {
+        self.conditions
+            .push(Condition::Project(crate::project::Query::HelperReaches {
+                callee: callee.into(),
+                param,
+                reach,
+            }));
+        self
+    }
+
     /// The finding is dropped if any file builds a URL reaching `route`
     /// (recorded with [`crate::finding::route_reference_fact`]).
     pub fn unless_route_referenced(mut self, route: impl Into<String>) -> Report {
