@@ -14,6 +14,8 @@ use crate::rules::OptionError;
 /// Column-name globs, compiled once.
 pub struct ColumnGlobs {
     globs: Vec<NameGlob>,
+    /// The globs as configured.
+    patterns: Vec<String>,
 }
 
 impl ColumnGlobs {
@@ -37,7 +39,15 @@ impl ColumnGlobs {
             }
             globs.push(NameGlob::new(column).case_insensitive());
         }
-        Ok(ColumnGlobs { globs })
+        Ok(ColumnGlobs {
+            globs,
+            patterns: columns.to_vec(),
+        })
+    }
+
+    /// The globs as configured, for a question to the project model.
+    pub fn patterns(&self) -> &[String] {
+        &self.patterns
     }
 
     /// The longest fixed piece of each glob: every matching name spells it.
@@ -792,4 +802,114 @@ fn insert_columns(
     if tokens.get(j).map(|t| t.kind) == Some(SqlTokenKind::Punct('(')) {
         element_heads(tokens, j, text, out);
     }
+}
+
+// ---- rows handed to helpers -----------------------------------------------------
+
+/// A row literal passed to a function that may write it elsewhere:
+/// `saveRow({ [STATUS]: 'connected' })`, `save_row(org_id, patch)` with
+/// `patch = {…}` above.
+pub struct HelperRow {
+    /// The callee as written (`saveRow`, `db.saveRow`).
+    pub callee: String,
+    /// The argument's position.
+    pub param: usize,
+    pub keys: Vec<Key>,
+}
+
+/// Rows (object literals, or names bound to one in this file) passed to
+/// calls whose callee `may_be_helper` accepts, other than query-builder
+/// writes themselves.
+pub fn ts_helper_rows(
+    root: Node<'_>,
+    src: &str,
+    may_be_helper: &dyn Fn(&str) -> bool,
+) -> Vec<HelperRow> {
+    let mut rows = Vec::new();
+    walk(root, |node| {
+        let Some(call) = ts::call(node) else {
+            return true;
+        };
+        if call.receiver.is_some() && WRITE_METHODS.contains(&text(call.name, src)) {
+            return true;
+        }
+        let Some(callee) = node
+            .field("function")
+            .and_then(|f| crate::facts::flow::ts_dotted_name(f, src))
+            .filter(|c| may_be_helper(c))
+        else {
+            return true;
+        };
+        for (param, arg) in call.args.iter().enumerate() {
+            let mut value = ts::unwrap_expression(*arg);
+            if value.kind_str() == "identifier" {
+                match ts::const_initializer(root, src, text(value, src), value.start_byte()) {
+                    Some(init) => value = ts::unwrap_expression(init),
+                    None => continue,
+                }
+            }
+            if value.kind_str() != "object" {
+                continue;
+            }
+            let mut keys = Vec::new();
+            ts_row_keys(root, src, value, node, 0, &mut keys);
+            if !keys.is_empty() {
+                rows.push(HelperRow {
+                    callee: callee.clone(),
+                    param,
+                    keys,
+                });
+            }
+        }
+        true
+    });
+    rows
+}
+
+/// The Python counterpart of [`ts_helper_rows`]: dict literals, or names
+/// assigned one.
+pub fn py_helper_rows(
+    root: Node<'_>,
+    src: &str,
+    may_be_helper: &dyn Fn(&str) -> bool,
+) -> Vec<HelperRow> {
+    let mut rows = Vec::new();
+    walk(root, |node| {
+        let Some(call) = py::call(node) else {
+            return true;
+        };
+        if call.receiver.is_some() && WRITE_METHODS.contains(&text(call.name, src)) {
+            return true;
+        }
+        let Some(callee) = node
+            .field("function")
+            .and_then(|f| py::dotted_name(f, src))
+            .filter(|c| may_be_helper(c))
+        else {
+            return true;
+        };
+        for (param, arg) in call.args.iter().enumerate() {
+            let mut value = py::unwrap_expression(*arg);
+            if value.kind_str() == "identifier" {
+                match py::assignment_value(root, src, text(value, src), value.start_byte()) {
+                    Some(assigned) => value = py::unwrap_expression(assigned),
+                    None => continue,
+                }
+            }
+            if value.kind_str() != "dictionary" {
+                continue;
+            }
+            let mut keys = Vec::new();
+            py_row_keys(root, src, value, node, 0, &mut keys);
+            if !keys.is_empty() {
+                rows.push(HelperRow {
+                    callee: callee.clone(),
+                    param,
+                    keys,
+                });
+            }
+        }
+        true
+    });
+    rows
 }

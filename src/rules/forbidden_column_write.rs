@@ -6,8 +6,14 @@ use std::ops::Range;
 
 use serde::Deserialize;
 
-use crate::facts::columns::{py_written_keys, sql_written_columns, ts_written_keys, ColumnGlobs};
+use crate::facts::columns::{
+    py_helper_rows, py_written_keys, sql_written_columns, ts_helper_rows, ts_written_keys,
+    ColumnGlobs, HelperRow, Key,
+};
+use crate::facts::flow::Reach;
+use crate::facts::tables::LocalNames;
 use crate::lang::{Family, ParsedFile};
+use crate::project::ValueTest;
 use crate::rules::{
     declare_kind, parse_options, Check, Kind, OptionDoc, OptionError, Report, Reporter,
 };
@@ -24,7 +30,13 @@ declare_kind! {
     /// `dict(name=…)` keyword. Arrays of rows, rows held in a variable of the
     /// same file (including keys assigned later, `row.key = …`,
     /// `row["key"] = …`), spreads of such rows and computed keys held in a
-    /// constant are followed.
+    /// constant are followed. The constant may live in another module
+    /// (`{ [STATUS_COLUMN]: … }`, `{STATUS_COLUMN: …}` with the name
+    /// imported): the project model reads its value there. A row handed to a
+    /// function, of this file or another, whose parameter reaches such a
+    /// write (`saveRow(orgId, { [STATUS_COLUMN]: 'connected' })` with
+    /// `saveRow(id, patch) { return db.from(t).update(patch)… }`) counts as
+    /// written where it is built.
     ///
     /// In SQL (`.sql` files, and SQL handed to the database from
     /// TypeScript/JavaScript in `` sql`…` `` templates or `.query('…')`) it
@@ -102,30 +114,42 @@ struct ForbiddenColumnWriteCheck {
 
 impl Check for ForbiddenColumnWriteCheck {
     fn literals(&self) -> Vec<String> {
-        self.columns.literals()
+        let mut literals = self.columns.literals();
+        literals.extend(WRITE_LITERALS.iter().map(|l| l.to_string()));
+        literals
     }
 
     fn check(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
         let mut seen = HashSet::new();
-        let mut report = |span: Range<usize>, column: &str| {
-            if seen.insert(span.clone()) {
-                out.report(Report::at(span).var("column", column).label("written here"));
-            }
-        };
-        match file.language.family() {
-            Family::Js => {
+        let family = file.language.family();
+        match family {
+            Family::Js | Family::Python => {
                 let Some(tree) = file.tree() else { return };
-                for key in ts_written_keys(tree.root_node(), file.text()) {
-                    if self.columns.is_match(&key.name) {
-                        report(key.span, &key.display);
-                    }
+                let (root, src) = (tree.root_node(), file.text());
+                let names = LocalNames::read(file, root);
+                let may_be_helper = |callee: &str| names.may_be_helper(callee);
+                let (written, rows) = if family == Family::Js {
+                    (
+                        ts_written_keys(root, src),
+                        ts_helper_rows(root, src, &may_be_helper),
+                    )
+                } else {
+                    (
+                        py_written_keys(root, src),
+                        py_helper_rows(root, src, &may_be_helper),
+                    )
+                };
+                for key in written {
+                    self.report_key(out, &mut seen, &names, key, None);
                 }
-            }
-            Family::Python => {
-                let Some(tree) = file.tree() else { return };
-                for key in py_written_keys(tree.root_node(), file.text()) {
-                    if self.columns.is_match(&key.name) {
-                        report(key.span, &key.display);
+                for HelperRow {
+                    callee,
+                    param,
+                    keys,
+                } in rows
+                {
+                    for key in keys {
+                        self.report_key(out, &mut seen, &names, key, Some((&callee, param)));
                     }
                 }
             }
@@ -133,13 +157,52 @@ impl Check for ForbiddenColumnWriteCheck {
                 let text = file.text();
                 for statement in file.sql() {
                     for (span, name) in sql_written_columns(statement, text) {
-                        if self.columns.is_match(&name) {
-                            report(span, &name);
+                        if self.columns.is_match(&name) && seen.insert(span.clone()) {
+                            out.report(Report::at(span).var("column", name).label("written here"));
                         }
                     }
                 }
             }
             _ => {}
+        }
+    }
+}
+
+/// What a file whose written column is a constant of another module, or
+/// whose row goes to a helper, still spells.
+const WRITE_LITERALS: &[&str] = &[".update(", ".upsert(", ".insert(", "]:"];
+
+impl ForbiddenColumnWriteCheck {
+    /// Reports a written key: at once when its name matches, asking the
+    /// project model when the name is an imported constant (its value must
+    /// match) or the row goes to a helper (its parameter must reach a write).
+    fn report_key(
+        &self,
+        out: &mut Reporter<'_>,
+        seen: &mut HashSet<Range<usize>>,
+        names: &LocalNames,
+        key: Key,
+        helper: Option<(&str, usize)>,
+    ) {
+        let mut report = Report::at(key.span.clone()).var("column", key.display);
+        let mut label = "written here".to_string();
+        if !self.columns.is_match(&key.name) {
+            match key.constant.filter(|c| names.is_imported(c)) {
+                Some(constant) => {
+                    let test = ValueTest::MatchesColumn(self.columns.patterns().to_vec());
+                    label = format!("`{constant}` names a forbidden column; {label}");
+                    report = report.requires_constant(constant, test);
+                }
+                None => return,
+            }
+        }
+        if let Some((callee, param)) = helper {
+            label = label.replace("written here", &format!("written by `{callee}`"));
+            report = report.requires_helper(callee, param, Reach::WrittenRow);
+        }
+        let report = report.label(label);
+        if seen.insert(key.span) {
+            out.report(report);
         }
     }
 }
@@ -283,6 +346,80 @@ mod tests {
         );
     }
 
+    fn flagged_in(files: &[(&str, &str)]) -> Vec<String> {
+        crate::rules::lint_with_only("supabase-integration-status-write", files)
+            .iter()
+            .map(|f| format!("{}:{}", f.path(), &f.source.text[f.span.clone()]))
+            .collect()
+    }
+
+    #[test]
+    fn rows_through_helpers_and_constants_of_other_modules() {
+        let files = [
+            (
+                "lib/columns.ts",
+                "export const STATUS_COLUMN = 'integration_gcp_status';
+                 export const NAME_COLUMN = 'display_name';
+                 export const COLUMNS = { status: 'integration_aws_status' } as const;
+",
+            ),
+            (
+                "lib/orgs.ts",
+                "export async function saveRow(orgId: string, patch: Partial<Org>) {
+  return db.from('organizations').update(patch).eq('id', orgId);
+}
+                 export const logRow = (orgId: string, row: object) => console.log(orgId, row);
+",
+            ),
+            (
+                "app/connect.ts",
+                "import { STATUS_COLUMN, NAME_COLUMN, COLUMNS } from '../lib/columns';
+                 import { saveRow, logRow } from '../lib/orgs';
+                 const patch = { [STATUS_COLUMN]: 'connected', updated_at: now };
+                 await saveRow(orgId, patch);
+                 await saveRow(orgId, { integration_azure_status: 'connected' });
+                 await saveRow(orgId, { [NAME_COLUMN]: 'Acme' });
+                 logRow(orgId, { [STATUS_COLUMN]: 'connected' });
+                 await db.from('organizations').update({ [COLUMNS.status]: 'connected' });
+",
+            ),
+        ];
+        assert_eq!(
+            flagged_in(&files),
+            vec![
+                "app/connect.ts:STATUS_COLUMN",
+                "app/connect.ts:integration_azure_status",
+                "app/connect.ts:COLUMNS.status",
+            ]
+        );
+        let py = [
+            ("svc/app/__init__.py", ""),
+            (
+                "svc/app/columns.py",
+                "STATUS_COLUMN = \"integration_gcp_status\"\n",
+            ),
+            (
+                "svc/app/orgs.py",
+                "def save_row(org_id, patch):\n    return supabase.table(\"organizations\").update(patch).eq(\"id\", org_id).execute()\n",
+            ),
+            (
+                "svc/app/connect.py",
+                "from app.columns import STATUS_COLUMN\nfrom app.orgs import save_row\n\
+                 patch = {STATUS_COLUMN: \"connected\"}\n\
+                 save_row(org_id, patch)\n\
+                 save_row(org_id, {\"display_name\": \"Acme\"})\n\
+                 supabase.table(\"organizations\").update({STATUS_COLUMN: \"connected\"}).execute()\n",
+            ),
+        ];
+        assert_eq!(
+            flagged_in(&py),
+            vec![
+                "svc/app/connect.py:STATUS_COLUMN",
+                "svc/app/connect.py:STATUS_COLUMN",
+            ]
+        );
+    }
+
     #[test]
     fn options_are_validated() {
         use crate::rules::Kind;
@@ -300,6 +437,16 @@ mod tests {
         let check = compile("columns = ['integration_*_status', 'legacy_*']")
             .ok()
             .unwrap();
-        assert_eq!(check.literals(), vec!["integration_", "legacy_"]);
+        assert_eq!(
+            check.literals(),
+            vec![
+                "integration_",
+                "legacy_",
+                ".update(",
+                ".upsert(",
+                ".insert(",
+                "]:"
+            ]
+        );
     }
 }

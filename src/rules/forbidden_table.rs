@@ -34,11 +34,20 @@ declare_kind! {
     ///   schema-qualified or quoted, including plpgsql function bodies.
     ///
     /// The name counts when it is a string literal, a template literal without
-    /// substitutions, or a constant of the same file (`const TABLE = 't'`,
-    /// `TABLES.X` of a const object, a class field read through `this`,
-    /// `TABLE = "t"` in Python). Comments, log messages and other prose that
-    /// merely mention the name are not flagged, and neither is a `drop`
-    /// statement: removing the table is the fix.
+    /// substitutions, or a constant (`const TABLE = 't'`, `TABLES.X` of a
+    /// const object, a class field read through `this` and set by its
+    /// initializer, a constructor parameter's default or the constructor,
+    /// `TABLE = "t"` in Python), of the same file or imported from another
+    /// module (followed through imports, re-exports, tsconfig paths and
+    /// workspace packages). One hop of flow counts too: a table name handed
+    /// to a function, in this file or another, whose parameter reaches a
+    /// table call (`export const table = (name) => db.from(name)`, `def
+    /// table(name): return supabase.table(name)`), and a table method bound
+    /// to a name (`const from = db.from.bind(db)`). `Array.from`,
+    /// `Buffer.from` and other builtins are not table calls. Comments, log
+    /// messages and other prose that merely mention the name are not
+    /// flagged, and neither is a `drop` statement: removing the table is the
+    /// fix.
     ///
     /// ## Why is this bad?
     /// The table holds state that belongs to another system of record. Each
@@ -162,16 +171,16 @@ impl ForbiddenTableCheck {
     /// Reports a reference the project model decides: once per configured
     /// table a constant could name, each kept only if the model confirms it.
     fn report_elsewhere(&self, out: &mut Reporter<'_>, reference: TableElsewhere) {
-        let at = |span: std::ops::Range<usize>, table: &str| {
+        let at = |span: std::ops::Range<usize>, table: &str, how: String| {
             Report::at(span)
                 .var("table", table)
-                .label("forbidden table")
+                .label(format!("forbidden table, {how}"))
         };
         match reference {
             TableElsewhere::Constant { span, name } => {
                 for table in self.tables.displays() {
                     out.report(
-                        at(span.clone(), table)
+                        at(span.clone(), table, format!("the value of `{name}`"))
                             .requires_constant(&name, ValueTest::NamesTable(table.to_string())),
                     );
                 }
@@ -181,7 +190,10 @@ impl ForbiddenTableCheck {
                 callee,
                 param,
                 table: HelperArgument::Table(table),
-            } => out.report(at(span, &table).requires_helper(callee, param, Reach::TableName)),
+            } => {
+                let how = format!("handed to `{callee}`");
+                out.report(at(span, &table, how).requires_helper(callee, param, Reach::TableName));
+            }
             TableElsewhere::HelperCall {
                 span,
                 callee,
@@ -190,9 +202,13 @@ impl ForbiddenTableCheck {
             } => {
                 for table in self.tables.displays() {
                     out.report(
-                        at(span.clone(), table)
-                            .requires_helper(&callee, param, Reach::TableName)
-                            .requires_constant(&name, ValueTest::NamesTable(table.to_string())),
+                        at(
+                            span.clone(),
+                            table,
+                            format!("`{name}` handed to `{callee}`"),
+                        )
+                        .requires_helper(&callee, param, Reach::TableName)
+                        .requires_constant(&name, ValueTest::NamesTable(table.to_string())),
                     );
                 }
             }
