@@ -478,6 +478,33 @@ from app.tables import INTEGRATIONS_TABLE, Tables
     }
 
     #[test]
+    fn unknown_names_across_files_are_not_findings() {
+        let files = [
+            (
+                "a.ts",
+                "import { B } from './b';\nexport const A = B;\nexport { C } from './c';\n",
+            ),
+            (
+                "b.ts",
+                "import { A } from './a';\nexport const B = A;\nexport class table {}\n",
+            ),
+            ("c.ts", "export { C } from './a';\n"),
+            (
+                "app.ts",
+                "import { A, C } from './a';\n\
+                 import { table } from './b';\n\
+                 import { T, query } from '@acme/missing';\n\
+                 import { U } from './nowhere';\n\
+                 db.from(A); db.from(C); db.from(T); db.from(U);\n\
+                 query('cloud_provider_integrations');\n\
+                 table('cloud_provider_integrations');\n\
+                 db.from(param);\n",
+            ),
+        ];
+        assert!(flagged_in(&files).is_empty());
+    }
+
+    #[test]
     fn files_without_the_name_are_skipped() {
         assert!(flagged("a.ts", "db.from(TABLE)").is_empty());
     }
