@@ -806,6 +806,42 @@ fn insert_columns(
 
 // ---- rows handed to helpers -----------------------------------------------------
 
+/// Whether the text may write a column it does not spell: a write call on a
+/// file that also makes a table call (a key that is an imported constant),
+/// or, in TS/JS, a computed key `[NAME]:` (a row handed to a helper). A
+/// cheap scan that spares the parse of files whose `.update(` is a dict's or
+/// a hash's.
+pub fn may_write_column_through_constant(text: &str, family: crate::lang::Family) -> bool {
+    let writes = WRITE_METHODS
+        .iter()
+        .any(|m| text.contains(&format!(".{m}(")));
+    (writes && crate::facts::tables::has_table_call(text))
+        || (family == crate::lang::Family::Js && has_computed_name_key(text))
+}
+
+/// `[NAME]:` or `[Columns.status]:`, a computed object key holding a name
+/// written as constants are (a capital first letter).
+fn has_computed_name_key(text: &str) -> bool {
+    text.match_indices("]:").any(|(at, _)| {
+        let before = text.get(..at).unwrap_or_default();
+        let Some(open) = before
+            .get(before.len().saturating_sub(100)..)
+            .and_then(|b| b.rfind('['))
+        else {
+            return false;
+        };
+        let inner = before
+            .get(before.len().saturating_sub(100)..)
+            .and_then(|b| b.get(open + 1..))
+            .unwrap_or_default();
+        !inner.is_empty()
+            && inner.chars().next().is_some_and(|c| c.is_uppercase())
+            && inner
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.')
+    })
+}
+
 /// A row literal passed to a function that may write it elsewhere:
 /// `saveRow({ [STATUS]: 'connected' })`, `save_row(org_id, patch)` with
 /// `patch = {…}` above.
@@ -912,4 +948,35 @@ pub fn py_helper_rows(
         true
     });
     rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::Family;
+
+    #[test]
+    fn the_scan_for_writes_through_names() {
+        let js = Family::Js;
+        assert!(may_write_column_through_constant(
+            "db.from(T).update(patch)",
+            js
+        ));
+        assert!(may_write_column_through_constant(
+            "saveRow(id, { [STATUS_COLUMN]: 'x' })",
+            js
+        ));
+        assert!(!may_write_column_through_constant(
+            "prisma.user.update({ where })",
+            js
+        ));
+        assert!(!may_write_column_through_constant(
+            "const o = { [field]: value }; Array.from(xs).map(f); hash.update(x)",
+            js
+        ));
+        assert!(!may_write_column_through_constant(
+            "def f() -> Optional[Flow]:\n    d.update(x)",
+            Family::Python
+        ));
+    }
 }

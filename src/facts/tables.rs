@@ -110,10 +110,11 @@ const JS_TABLE_FUNCTIONS: &[&str] = &["pgTable", "mysqlTable", "sqliteTable"];
 /// (supabase-py).
 pub const PY_TABLE_METHODS: &[&str] = &["table", "from_"];
 
-/// Globals whose `from` builds a value, not a query: `Array.from(xs)`,
-/// `Buffer.from(s)`, typed arrays.
+/// Globals that are never query builders: `Array.from(xs)`,
+/// `Buffer.from(s)`, typed arrays, `console.table(rows)`.
 const JS_BUILTIN_RECEIVERS: &[&str] = &[
     "Array",
+    "console",
     "Buffer",
     "Uint8Array",
     "Uint8ClampedArray",
@@ -496,6 +497,54 @@ fn drop_command(statement: &SqlStatement, text: &str) -> Option<usize> {
 
 // ---- references another module decides -----------------------------------------
 
+/// Whether the text has a table call whose argument is a name rather than a
+/// string (`db.from(TABLE)`, `.from<Row>(this.table)`, `.table(T)`): the
+/// only way a file that never spells a table can still name one. A cheap
+/// scan that spares the parse of files such as `Array.from(items)`-only
+/// ones.
+pub fn may_name_table_through_constant(text: &str) -> bool {
+    table_call_arguments(text).any(|c| c.is_alphabetic() || c == '_' || c == '$')
+}
+
+/// Whether the text has a table call on a receiver that is not a builtin
+/// (`db.from(`, `.from<Row>(`, `.table(`), whatever its argument.
+pub fn has_table_call(text: &str) -> bool {
+    table_call_arguments(text).next().is_some()
+}
+
+/// The first character of the argument of each table call in the text.
+fn table_call_arguments(text: &str) -> impl Iterator<Item = char> + '_ {
+    [".from", ".table"].into_iter().flat_map(move |method| {
+        text.match_indices(method).filter_map(move |(at, _)| {
+            let receiver = text
+                .get(..at)
+                .unwrap_or_default()
+                .rsplit(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+                .next()
+                .unwrap_or_default();
+            if JS_BUILTIN_RECEIVERS.contains(&receiver) {
+                return None;
+            }
+            let mut after = text.get(at + method.len()..).unwrap_or_default();
+            after = after.strip_prefix('_').unwrap_or(after);
+            if let Some(generic) = after.strip_prefix('<') {
+                // `.from<Row>(…)`: skip a short type argument.
+                match generic
+                    .get(..generic.len().min(200))
+                    .and_then(|g| g.find('>'))
+                {
+                    Some(close) => after = generic.get(close + 1..).unwrap_or_default(),
+                    None => return None,
+                }
+            }
+            after
+                .trim_start()
+                .strip_prefix('(')
+                .and_then(|arg| arg.trim_start().chars().next())
+        })
+    })
+}
+
 /// A table reference the project model decides, because a name in it is
 /// defined in another module.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -773,4 +822,25 @@ fn py_self_field_value<'t>(node: Node<'t>, src: &str, attribute: &str) -> Option
         true
     });
     assigned
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scan_for_table_calls_through_names_skips_builtins_and_strings() {
+        assert!(may_name_table_through_constant("db.from(TABLE)"));
+        assert!(may_name_table_through_constant(
+            "qb.from<{ id: string }>(this.table)"
+        ));
+        assert!(may_name_table_through_constant("supabase.table(T)"));
+        assert!(may_name_table_through_constant("client.from_(T)"));
+        assert!(!may_name_table_through_constant("Array.from(items)"));
+        assert!(!may_name_table_through_constant("console.table(rows)"));
+        assert!(!may_name_table_through_constant("db.from('orgs')"));
+        assert!(!may_name_table_through_constant("Object.fromEntries(x)"));
+        assert!(has_table_call("db.from('orgs')"));
+        assert!(!has_table_call("Buffer.from(s)"));
+    }
 }

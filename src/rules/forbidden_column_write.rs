@@ -7,8 +7,8 @@ use std::ops::Range;
 use serde::Deserialize;
 
 use crate::facts::columns::{
-    py_helper_rows, py_written_keys, sql_written_columns, ts_helper_rows, ts_written_keys,
-    ColumnGlobs, HelperRow, Key,
+    may_write_column_through_constant, py_helper_rows, py_written_keys, sql_written_columns,
+    ts_helper_rows, ts_written_keys, ColumnGlobs, HelperRow, Key,
 };
 use crate::facts::flow::Reach;
 use crate::facts::tables::LocalNames;
@@ -96,9 +96,12 @@ impl Kind for ForbiddenColumnWrite {
 
     fn compile(&self, options: &toml::Table) -> Result<Box<dyn Check>, OptionError> {
         let options: Options = parse_options(options)?;
-        Ok(Box::new(ForbiddenColumnWriteCheck {
-            columns: ColumnGlobs::new("columns", &options.columns)?,
-        }))
+        let columns = ColumnGlobs::new("columns", &options.columns)?;
+        let spelled = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(columns.literals())
+            .ok();
+        Ok(Box::new(ForbiddenColumnWriteCheck { columns, spelled }))
     }
 }
 
@@ -110,6 +113,8 @@ struct Options {
 
 struct ForbiddenColumnWriteCheck {
     columns: ColumnGlobs,
+    /// Matches a text that spells the fixed part of some column glob.
+    spelled: Option<aho_corasick::AhoCorasick>,
 }
 
 impl Check for ForbiddenColumnWriteCheck {
@@ -124,6 +129,13 @@ impl Check for ForbiddenColumnWriteCheck {
         let family = file.language.family();
         match family {
             Family::Js | Family::Python => {
+                let spells_a_column = self
+                    .spelled
+                    .as_ref()
+                    .is_none_or(|m| m.is_match(file.text()));
+                if !spells_a_column && !may_write_column_through_constant(file.text(), family) {
+                    return;
+                }
                 let Some(tree) = file.tree() else { return };
                 let (root, src) = (tree.root_node(), file.text());
                 let names = LocalNames::read(file, root);

@@ -7,8 +7,8 @@ use serde::Deserialize;
 
 use crate::facts::flow::Reach;
 use crate::facts::tables::{
-    sql_table_references, table_references, table_references_elsewhere, HelperArgument,
-    TableElsewhere, TableSet,
+    may_name_table_through_constant, sql_table_references, table_references,
+    table_references_elsewhere, HelperArgument, TableElsewhere, TableSet,
 };
 use crate::lang::{Family, ParsedFile};
 use crate::project::ValueTest;
@@ -103,8 +103,10 @@ impl Kind for ForbiddenTable {
 
     fn compile(&self, options: &toml::Table) -> Result<Box<dyn Check>, OptionError> {
         let options: Options = parse_options(options)?;
+        let tables = TableSet::new("tables", &options.tables)?;
         Ok(Box::new(ForbiddenTableCheck {
-            tables: TableSet::new("tables", &options.tables)?,
+            spelled: any_of(&tables.literals()),
+            tables,
         }))
     }
 }
@@ -117,6 +119,16 @@ struct Options {
 
 struct ForbiddenTableCheck {
     tables: TableSet,
+    /// Matches a text that spells some configured table.
+    spelled: Option<aho_corasick::AhoCorasick>,
+}
+
+/// A case-insensitive matcher of any of `literals`.
+fn any_of(literals: &[String]) -> Option<aho_corasick::AhoCorasick> {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(literals)
+        .ok()
 }
 
 impl Check for ForbiddenTableCheck {
@@ -138,6 +150,13 @@ impl Check for ForbiddenTableCheck {
         };
         match file.language.family() {
             Family::Js | Family::Python => {
+                let spells_a_table = self
+                    .spelled
+                    .as_ref()
+                    .is_none_or(|m| m.is_match(file.text()));
+                if !spells_a_table && !may_name_table_through_constant(file.text()) {
+                    return;
+                }
                 let Some(tree) = file.tree() else { return };
                 let root = tree.root_node();
                 let mut found = Vec::new();
