@@ -2,3 +2,5 @@
 //! project model to share.
 
 pub mod modules;
+pub mod stubs;
+pub mod units;

@@ -3,7 +3,6 @@
 #![cfg_attr(not(test), deny(clippy::string_slice))]
 
 mod cached_factory_result;
-mod connector_shape;
 mod forbidden_call_in_scope;
 mod forbidden_column_read;
 mod forbidden_column_write;

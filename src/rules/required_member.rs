@@ -1,7 +1,7 @@
 //! The `required-member` rule kind.
 
+use crate::facts::units::{Body, Contract, Lookup, Model};
 use crate::lang::{Family, ParsedFile};
-use crate::rules::connector_shape::{Body, Contract, Lookup, Model};
 use crate::rules::{declare_kind, Check, Kind, OptionDoc, OptionError, Report, Reporter};
 
 declare_kind! {
@@ -164,7 +164,7 @@ impl Check for RequiredMemberCheck {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::connector_shape::lint;
+    use crate::facts::units::lint;
 
     const RULE: &str = "connector-missing-revoke";
 

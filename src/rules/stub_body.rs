@@ -2,8 +2,8 @@
 
 use std::collections::HashSet;
 
+use crate::facts::units::{Body, Contract, Lookup, Model};
 use crate::lang::{Family, ParsedFile};
-use crate::rules::connector_shape::{Body, Contract, Lookup, Model};
 use crate::rules::{declare_kind, Check, Kind, OptionDoc, OptionError, Report, Reporter};
 
 declare_kind! {
@@ -137,7 +137,7 @@ impl Check for StubBodyCheck {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::connector_shape::lint;
+    use crate::facts::units::lint;
 
     const RULE: &str = "connector-revoke-stub";
 
