@@ -149,9 +149,6 @@ impl Unit {
 pub struct Model {
     pub family: Family,
     pub units: Vec<Unit>,
-    /// `(interface, member)` pairs a TS interface or type in this file
-    /// declares optional (`revoke?(): ...`): no implementation needs them.
-    pub optional: Vec<(String, String)>,
 }
 
 /// Where an implementation gets a member from.
@@ -178,7 +175,6 @@ impl Model {
             return None;
         }
         let family = file.language.family();
-        let mut optional = Vec::new();
         let units = match family {
             Family::Js => {
                 if [".d.ts", ".d.mts", ".d.cts"]
@@ -188,7 +184,6 @@ impl Model {
                     return None;
                 }
                 let root = file.tree()?.root_node();
-                optional = js_optional_members(root, file.text(), contract);
                 js_units(root, file.text(), contract)
             }
             Family::Python => {
@@ -200,11 +195,7 @@ impl Model {
             Family::Rust => rust_units(file.rust().file()?, contract),
             _ => return None,
         };
-        Some(Model {
-            family,
-            units,
-            optional,
-        })
+        Some(Model { family, units })
     }
 
     fn nominal(&self, name: &str, seen: &[usize]) -> Option<usize> {
@@ -321,12 +312,6 @@ impl Model {
         None
     }
 
-    /// The key of the project fact an optional `member` of a TS
-    /// `interface` records.
-    pub fn optional_fact(interface: &str, member: &str) -> String {
-        format!("js-optional-member:{interface}:{member}")
-    }
-
     /// The key of the project fact a real default of `member` in a
     /// definition named `interface` records.
     pub fn default_fact(&self, interface: &str, member: &str) -> String {
@@ -346,34 +331,6 @@ struct Search {
     foreign_base: bool,
 }
 
-/// Members a TS `interface Connector { revoke?(): ... }` or `type Connector
-/// = { revoke?: ... }` declares optional.
-fn js_optional_members(root: Node<'_>, src: &str, contract: &Contract) -> Vec<(String, String)> {
-    let mut optional = Vec::new();
-    walk(root, |node| {
-        if !matches!(
-            node.kind_str(),
-            "interface_declaration" | "type_alias_declaration"
-        ) {
-            return true;
-        }
-        let name = node.field("name").map_or("", |n| text(n, src));
-        if !contract.is_interface(name) {
-            return false;
-        }
-        let body = node.field("body").or_else(|| node.field("value"));
-        for signature in body.map(named_children).unwrap_or_default() {
-            let member = signature.field("name").and_then(|k| js_member_name(k, src));
-            if let Some(member) = member.filter(|m| contract.is_member(m)) {
-                if js_has_keyword(signature, "?") {
-                    optional.push((name.to_string(), member));
-                }
-            }
-        }
-        false
-    });
-    optional
-}
 // ---------------------------------------------------------------------------
 // JS/TS units
 
@@ -666,6 +623,13 @@ fn js_class_members(body: Node<'_>, src: &str, contract: &Contract, members: &mu
             "method_signature" => Body::Value,
             "abstract_method_signature" => Body::Abstract,
             "public_field_definition" if js_has_keyword(child, "abstract") => Body::Abstract,
+            // `revoke?: () => Promise<void>;` declares the member and
+            // supplies nothing.
+            "public_field_definition"
+                if js_has_keyword(child, "?") && child.field("value").is_none() =>
+            {
+                continue
+            }
             "public_field_definition" => child
                 .field("value")
                 .map_or(Body::Value, |v| js_function_value(v, src)),

@@ -20,9 +20,11 @@ declare_kind! {
     /// abstract classes only. Not reported, because the member may come from
     /// elsewhere: a TS/JS class extending a class from another file, an
     /// object with a spread, an object cast through another type (`as
-    /// unknown as Connector`), a member the TS interface declares optional
-    /// (`revoke?()`). A Python class or Rust impl may rely on a default in the
-    /// interface's own definition (`class Connector(ABC)`, `trait
+    /// unknown as Connector`). A member the TS interface declares optional
+    /// (`revoke?()`) is still required: an optional declaration supplies no
+    /// implementation, and neither does a class field declared without a
+    /// value (`revoke?: () => Promise<void>;`). A Python class or Rust impl
+    /// may rely on a default in the interface's own definition (`class Connector(ABC)`, `trait
     /// Connector`) only when that default really does something (not `pass`,
     /// `Ok(())` or `todo!()`), wherever in the project it is defined. Test
     /// code (`tests/`, `__tests__/`, `*.test.*`, `*.spec.*`, `test_*.py`,
@@ -118,9 +120,6 @@ impl Check for RequiredMemberCheck {
                 }
             }
         }
-        for (interface, member) in &model.optional {
-            out.fact(Model::optional_fact(interface, member));
-        }
         for (index, unit) in model.units.iter().enumerate() {
             let Some(interface) = model.implemented(index, &self.contract) else {
                 continue;
@@ -152,9 +151,6 @@ impl Check for RequiredMemberCheck {
                     .label(format!("`{interface}` implementation without `{member}`"));
                 if let Some(base) = unless {
                     report = report.unless(model.default_fact(&base, member));
-                }
-                if model.family == Family::Js {
-                    report = report.unless(Model::optional_fact(interface, member));
                 }
                 out.report(report);
             }
@@ -306,17 +302,22 @@ mod tests {
     }
 
     #[test]
-    fn ts_optional_interface_members_are_not_required() {
+    fn optional_members_do_not_satisfy_the_contract() {
         let optional = "export interface Connector { id: string; revoke?(): Promise<void>; }";
         let required = "export interface Connector { id: string; revoke(): Promise<void>; }";
         let user = "export class Gmail implements Connector { id = 'g'; }";
-        assert!(flagged_in(&[("src/types.ts", optional), ("src/gmail.ts", user)]).is_empty());
-        assert_eq!(
-            flagged_in(&[("src/types.ts", required), ("src/gmail.ts", user)]),
-            ["Gmail"]
-        );
+        for types in [optional, required] {
+            assert_eq!(
+                flagged_in(&[("src/types.ts", types), ("src/gmail.ts", user)]),
+                ["Gmail"]
+            );
+        }
         let alias = "type Connector = { revoke?: () => Promise<void> };\nconst c: Connector = {};";
-        assert!(flagged("src/a.ts", alias).is_empty());
+        assert_eq!(flagged("src/a.ts", alias), ["c"]);
+        let declared_only = "class Gmail implements Connector { revoke?: () => Promise<void>; }";
+        assert_eq!(flagged("src/a.ts", declared_only), ["Gmail"]);
+        let assigned = "class Gmail implements Connector { revoke?: () => Promise<void> = async () => { await fetch(url); }; }";
+        assert!(flagged("src/a.ts", assigned).is_empty());
     }
 
     #[test]
