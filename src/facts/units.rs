@@ -8,7 +8,7 @@ use crate::lang::tree::NodeExt;
 use std::collections::HashSet;
 use std::ops::Range;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use tree_sitter::Node;
 
 use crate::facts::stubs::{
@@ -17,7 +17,8 @@ use crate::facts::stubs::{
 use crate::lang::rust::byte_span::ByteSpan;
 use crate::lang::rust::span_range;
 use crate::lang::tree::{named_children, text, walk};
-use crate::lang::{typescript, Family, ParsedFile};
+use crate::lang::{typescript, Family, Language, ParsedFile};
+use crate::project::Query;
 use crate::roles::is_test_path;
 use crate::rules::{parse_options, OptionError};
 
@@ -75,6 +76,68 @@ impl Contract {
     }
 }
 
+/// Which type names the unit readers take for an interface.
+pub struct Names<'c> {
+    /// The contract, or `None` to take every name (the summaries the
+    /// project model keeps of every class).
+    contract: Option<&'c Contract>,
+    /// Local names the file binds by importing (`IC`, `ns`, `base`).
+    imported: Vec<String>,
+}
+
+impl<'c> Names<'c> {
+    /// The contract's names, and the names imported into the file: an
+    /// imported name may be the interface under an alias.
+    pub fn new(contract: &'c Contract, imported: Vec<String>) -> Names<'c> {
+        Names {
+            contract: Some(contract),
+            imported,
+        }
+    }
+
+    /// Every name: what summaries of a file's classes record.
+    pub fn every() -> Names<'static> {
+        Names {
+            contract: None,
+            imported: Vec::new(),
+        }
+    }
+
+    /// Whether `name` is one of the contract's interfaces.
+    fn is_contract(&self, name: &str) -> bool {
+        self.contract.is_some_and(|c| c.is_interface(name))
+    }
+
+    fn is_member(&self, name: &str) -> bool {
+        self.contract.is_none_or(|c| c.is_member(name))
+    }
+
+    /// How a type written as `written` (`Connector`, `ns.Connector`, `IC`)
+    /// is recorded: the contract's simple name when the last segment is
+    /// one, the name as written when it is imported (it may be the
+    /// interface under an alias, for the project model to tell), else
+    /// nothing.
+    fn type_ref(&self, written: &str) -> Option<String> {
+        let simple = written.rsplit('.').next().unwrap_or(written);
+        if self.is_contract(simple) {
+            return Some(simple.to_string());
+        }
+        (self.contract.is_none() || is_imported(&self.imported, written))
+            .then(|| written.to_string())
+    }
+}
+
+/// Whether `written` (`IC`, `ns.Connector`, `app.base.Base`) starts with a
+/// name the file imports.
+pub fn is_imported(imported: &[String], written: &str) -> bool {
+    imported.iter().any(|local| {
+        written == local
+            || written
+                .strip_prefix(local.as_str())
+                .is_some_and(|rest| rest.starts_with('.'))
+    })
+}
+
 fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
     matches!(chars.next(), Some(c) if c.is_alphabetic() || c == '_' || c == '$')
@@ -119,6 +182,9 @@ pub struct Unit {
     /// Simple names of base classes (TS `extends`, Python bases) or of the
     /// implemented trait; bases can supply members.
     pub bases: Vec<String>,
+    /// The same bases as written (`base.BaseConnector`), in the same
+    /// order: the names the project model resolves.
+    pub base_paths: Vec<String>,
     pub is_abstract: bool,
     /// The interface's own definition (`class Connector(ABC)`, `trait
     /// Connector`): never an implementation itself.
@@ -130,6 +196,11 @@ pub struct Unit {
 }
 
 impl Unit {
+    fn add_base(&mut self, simple: &str, written: &str) {
+        self.bases.push(simple.to_string());
+        self.base_paths.push(written.to_string());
+    }
+
     /// The definition of `name` that wins: code over a bare declaration, as
     /// with TS overload signatures followed by the implementation.
     pub fn member(&self, name: &str) -> Option<&Member> {
@@ -149,6 +220,18 @@ impl Unit {
 pub struct Model {
     pub family: Family,
     pub units: Vec<Unit>,
+    /// Local names the file binds by importing.
+    pub imported: Vec<String>,
+}
+
+/// One way a unit implements the contract.
+pub struct Claim {
+    /// The interface as the file names it (`Connector`, `IC`,
+    /// `BaseConnector`).
+    pub interface: String,
+    /// What the project model must confirm for the claim to stand; `None`
+    /// when the file names the contract itself.
+    pub reaches: Option<Query>,
 }
 
 /// Where an implementation gets a member from.
@@ -158,9 +241,12 @@ pub enum Lookup<'m> {
         member: &'m Member,
     },
     /// Not in the file. `unless` names the out-of-file base named like the
-    /// interface, whose default (if real) would supply it.
+    /// interface, whose default (if real) would supply it; `bases` the
+    /// imported bases (as written) the member could still come from, for
+    /// the project model to rule out.
     Missing {
         unless: Option<String>,
+        bases: Vec<String>,
     },
     /// The member may come from something the file does not show.
     Unknown,
@@ -175,6 +261,14 @@ impl Model {
             return None;
         }
         let family = file.language.family();
+        let imported: Vec<String> = file
+            .tree()
+            .and_then(|tree| {
+                crate::facts::modules::read(file.language, tree.root_node(), file.text())
+            })
+            .map(|facts| facts.imports.into_iter().map(|i| i.local).collect())
+            .unwrap_or_default();
+        let names = Names::new(contract, imported);
         let units = match family {
             Family::Js => {
                 if [".d.ts", ".d.mts", ".d.cts"]
@@ -184,18 +278,22 @@ impl Model {
                     return None;
                 }
                 let root = file.tree()?.root_node();
-                js_units(root, file.text(), contract)
+                js_units(root, file.text(), &names)
             }
             Family::Python => {
                 if path.ends_with(".pyi") {
                     return None;
                 }
-                python_units(file.tree()?.root_node(), file.text(), contract)
+                python_units(file.tree()?.root_node(), file.text(), &names)
             }
             Family::Rust => rust_units(file.rust().file()?, contract),
             _ => return None,
         };
-        Some(Model { family, units })
+        Some(Model {
+            family,
+            units,
+            imported: names.imported,
+        })
     }
 
     fn nominal(&self, name: &str, seen: &[usize]) -> Option<usize> {
@@ -243,6 +341,73 @@ impl Model {
         None
     }
 
+    /// Names as written, in the unit's `implements`, type and bases (and
+    /// those of its in-file bases), that the file imports and that are not
+    /// the contract's own names: each may be the interface under an alias,
+    /// or a class in another file that implements it. Empty for units
+    /// [`Model::implemented`] already places, and for definitions.
+    pub fn candidates(&self, index: usize, contract: &Contract) -> Vec<String> {
+        if self.units[index].is_definition || self.implemented(index, contract).is_some() {
+            return Vec::new();
+        }
+        let mut found = Vec::new();
+        let mut seen = Vec::new();
+        let mut next = vec![index];
+        while let Some(i) = next.pop() {
+            if seen.contains(&i) {
+                continue;
+            }
+            seen.push(i);
+            let unit = &self.units[i];
+            for (simple, written) in unit.bases.iter().zip(&unit.base_paths) {
+                match self.nominal(simple, &seen) {
+                    Some(b) => next.push(b),
+                    None if is_imported(&self.imported, written) => found.push(written.clone()),
+                    None => {}
+                }
+            }
+            found.extend(
+                unit.implements
+                    .iter()
+                    .filter(|n| !contract.is_interface(n))
+                    .cloned(),
+            );
+        }
+        let mut unique = Vec::new();
+        for name in found {
+            if !unique.contains(&name) {
+                unique.push(name);
+            }
+        }
+        unique
+    }
+
+    /// How unit `index` may implement the contract: by one of the
+    /// contract's names (decided in the file), or through each imported
+    /// candidate name, for the project model to confirm. Empty when it
+    /// does not.
+    pub fn claims(&self, index: usize, contract: &Contract) -> Vec<Claim> {
+        if let Some(interface) = self.implemented(index, contract) {
+            return vec![Claim {
+                interface: interface.to_string(),
+                reaches: None,
+            }];
+        }
+        let candidates = self.candidates(index, contract);
+        candidates
+            .iter()
+            .enumerate()
+            .map(|(i, name)| Claim {
+                interface: name.clone(),
+                reaches: Some(Query::Reaches {
+                    name: name.clone(),
+                    before: candidates[..i].to_vec(),
+                    targets: contract.interfaces.clone(),
+                }),
+            })
+            .collect()
+    }
+
     /// Whether the unit names an interface itself rather than only
     /// inheriting it.
     pub fn names_interface(&self, index: usize, contract: &Contract) -> bool {
@@ -268,13 +433,19 @@ impl Model {
         // Python lists the interface among the bases, so a class naming it
         // is checked even beside a mixin from elsewhere; a TS class that
         // extends a class from elsewhere may inherit anything.
+        // An imported base is left for the project model to rule out.
         let other_base_counts =
             !(self.family == Family::Python && self.names_interface(index, contract));
-        if state.open || (state.foreign_base && other_base_counts) {
+        if state.open || (state.unknown_base && other_base_counts) {
             Lookup::Unknown
         } else {
             Lookup::Missing {
                 unless: state.unless,
+                bases: if other_base_counts {
+                    state.imported_bases
+                } else {
+                    Vec::new()
+                },
             }
         }
     }
@@ -293,7 +464,7 @@ impl Model {
             return Some((index, m));
         }
         state.open |= unit.open;
-        for base in &unit.bases {
+        for (base, written) in unit.bases.iter().zip(&unit.base_paths) {
             match self.nominal(base, seen) {
                 Some(b) => {
                     if let Some(found) = self.find(b, member, contract, seen, state) {
@@ -306,7 +477,10 @@ impl Model {
                 None if contract.is_interface(base) && self.family != Family::Js => {
                     state.unless.get_or_insert_with(|| base.clone());
                 }
-                None => state.foreign_base = true,
+                None if is_imported(&self.imported, written) => {
+                    state.imported_bases.push(written.clone());
+                }
+                None => state.unknown_base = true,
             }
         }
         None
@@ -328,13 +502,118 @@ impl Model {
 struct Search {
     unless: Option<String>,
     open: bool,
-    foreign_base: bool,
+    /// Out-of-file bases the file imports, as written.
+    imported_bases: Vec<String>,
+    /// An out-of-file base the file does not import.
+    unknown_base: bool,
+}
+
+// ---------------------------------------------------------------------------
+// Summaries of a file's classes, for the project model
+
+/// What a member's definition supplies to a class that inherits it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Supplied {
+    /// Declared without a body (`abstract revoke()`, `@abstractmethod`).
+    Abstract,
+    /// A body that does nothing (see [`crate::facts::stubs`]).
+    Stub,
+    /// A body that does something, or a value we cannot judge.
+    Real,
+}
+
+/// A member of a summarised class.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberSummary {
+    pub name: String,
+    pub supplied: Supplied,
+}
+
+/// A top-level class of a TS/JS or Python file, as another file's class
+/// that extends it sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitSummary {
+    pub name: String,
+    /// Bases as written (`Base`, `base.BaseConnector`); marker bases such
+    /// as `ABC` and `Protocol` left out.
+    pub bases: Vec<String>,
+    /// Interfaces a TS `implements` clause names, as written.
+    pub implements: Vec<String>,
+    /// A Python `Protocol`: a definition, never an implementation.
+    pub protocol: bool,
+    /// Members may come from something the file does not show.
+    pub open: bool,
+    pub members: Vec<MemberSummary>,
+}
+
+impl UnitSummary {
+    /// What the winning definition of `name` supplies (code over a bare
+    /// declaration, as [`Unit::member`] picks).
+    pub fn member(&self, name: &str) -> Option<Supplied> {
+        let rank = |s: &Supplied| match s {
+            Supplied::Real | Supplied::Stub => 1,
+            Supplied::Abstract => 0,
+        };
+        self.members
+            .iter()
+            .filter(|m| m.name == name)
+            .map(|m| m.supplied)
+            .max_by_key(rank)
+    }
+
+    fn of(unit: Unit) -> UnitSummary {
+        UnitSummary {
+            name: unit.name,
+            bases: unit.base_paths,
+            implements: unit.implements,
+            protocol: unit.is_definition,
+            open: unit.open,
+            members: unit
+                .members
+                .into_iter()
+                .map(|m| MemberSummary {
+                    name: m.name,
+                    supplied: match m.body {
+                        Body::Abstract => Supplied::Abstract,
+                        Body::Code(Some(_)) => Supplied::Stub,
+                        Body::Code(None) | Body::Value => Supplied::Real,
+                    },
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Summaries of the named top-level classes of a TS/JS or Python file
+/// (exported or not); empty for other languages.
+pub fn summaries(language: Language, root: Node<'_>, src: &str) -> Vec<UnitSummary> {
+    let names = Names::every();
+    let mut units = Vec::new();
+    for statement in named_children(root) {
+        let mut node = statement;
+        while let Some(inner) = match node.kind_str() {
+            "export_statement" => node.field("declaration"),
+            "decorated_definition" => node.field("definition"),
+            _ => None,
+        } {
+            node = inner;
+        }
+        let unit = match (language.family(), node.kind_str()) {
+            (Family::Js, "class_declaration" | "abstract_class_declaration") => {
+                Some(js_class(node, src, &names))
+            }
+            (Family::Python, "class_definition") => python_class(node, src, &names),
+            _ => None,
+        };
+        units.extend(unit.filter(|u| u.nominal).map(UnitSummary::of));
+    }
+    units
 }
 
 // ---------------------------------------------------------------------------
 // JS/TS units
 
-fn js_units(root: Node<'_>, src: &str, contract: &Contract) -> Vec<Unit> {
+fn js_units(root: Node<'_>, src: &str, names: &Names<'_>) -> Vec<Unit> {
     let mut units = Vec::new();
     let mut objects = HashSet::new();
     walk(root, |node| {
@@ -344,23 +623,21 @@ fn js_units(root: Node<'_>, src: &str, contract: &Contract) -> Vec<Unit> {
                     .parent()
                     .is_none_or(|p| p.kind_str() != "ambient_declaration") =>
             {
-                units.push(js_class(node, src, contract));
+                units.push(js_class(node, src, names));
             }
-            "variable_declarator" => {
-                js_typed_variable(node, src, contract, &mut objects, &mut units)
-            }
+            "variable_declarator" => js_typed_variable(node, src, names, &mut objects, &mut units),
             "as_expression" | "satisfies_expression" | "type_assertion" => {
-                js_asserted_object(node, src, contract, &mut objects, &mut units)
+                js_asserted_object(node, src, names, &mut objects, &mut units)
             }
             "return_statement" => {
                 if let Some(object) = first_named(node).and_then(js_object_value) {
                     let function = crate::lang::tree::ancestor(node, typescript::FUNCTION_KINDS);
-                    js_returned_object(function, object, src, contract, &mut objects, &mut units);
+                    js_returned_object(function, object, src, names, &mut objects, &mut units);
                 }
             }
             "arrow_function" => {
                 if let Some(object) = node.field("body").and_then(js_object_value) {
-                    js_returned_object(Some(node), object, src, contract, &mut objects, &mut units);
+                    js_returned_object(Some(node), object, src, names, &mut objects, &mut units);
                 }
             }
             _ => {}
@@ -370,19 +647,18 @@ fn js_units(root: Node<'_>, src: &str, contract: &Contract) -> Vec<Unit> {
     units
 }
 
-/// The simple name a type refers to (`Connector`, `ns.Connector`,
-/// `Connector<T>`), when it is one of the interfaces.
-fn js_type_interface(ty: Node<'_>, src: &str, contract: &Contract) -> Option<String> {
+/// The interface a type refers to (`Connector`, `ns.Connector`,
+/// `Connector<T>`), as [`Names::type_ref`] gives it.
+fn js_type_interface(ty: Node<'_>, src: &str, names: &Names<'_>) -> Option<String> {
     let name = match ty.kind_str() {
         "type_annotation" | "parenthesized_type" => {
-            return js_type_interface(first_named(ty)?, src, contract)
+            return js_type_interface(first_named(ty)?, src, names)
         }
-        "type_identifier" => text(ty, src),
-        "nested_type_identifier" => text(ty.field("name")?, src),
-        "generic_type" => return js_type_interface(ty.field("name")?, src, contract),
+        "type_identifier" | "nested_type_identifier" => text(ty, src),
+        "generic_type" => return js_type_interface(ty.field("name")?, src, names),
         _ => return None,
     };
-    contract.is_interface(name).then(|| name.to_string())
+    names.type_ref(name)
 }
 
 fn js_generic_name<'a>(ty: Node<'_>, src: &'a str) -> Option<&'a str> {
@@ -401,17 +677,17 @@ fn js_type_arguments(ty: Node<'_>) -> Vec<Node<'_>> {
 
 /// A declared return type promising the interface: `Connector`,
 /// `Promise<Connector>`, `Connector | null`, `Connector & Extra`.
-fn js_return_interface(ty: Node<'_>, src: &str, contract: &Contract) -> Option<String> {
-    if let Some(found) = js_type_interface(ty, src, contract) {
+fn js_return_interface(ty: Node<'_>, src: &str, names: &Names<'_>) -> Option<String> {
+    if let Some(found) = js_type_interface(ty, src, names) {
         return Some(found);
     }
     match ty.kind_str() {
         "type_annotation" | "parenthesized_type" => {
-            js_return_interface(first_named(ty)?, src, contract)
+            js_return_interface(first_named(ty)?, src, names)
         }
         "generic_type" => match js_generic_name(ty, src)? {
             "Promise" | "PromiseLike" | "Awaitable" | "MaybePromise" => {
-                js_return_interface(*js_type_arguments(ty).first()?, src, contract)
+                js_return_interface(*js_type_arguments(ty).first()?, src, names)
             }
             _ => None,
         },
@@ -424,25 +700,20 @@ fn js_return_interface(ty: Node<'_>, src: &str, contract: &Contract) -> Option<S
             let found: Vec<String> = parts
                 .iter()
                 .filter(|t| !nullish(t))
-                .map(|t| js_return_interface(*t, src, contract))
+                .map(|t| js_return_interface(*t, src, names))
                 .collect::<Option<_>>()?;
             found.into_iter().next()
         }
         "intersection_type" => named_children(ty)
             .into_iter()
-            .find_map(|t| js_return_interface(t, src, contract)),
+            .find_map(|t| js_return_interface(t, src, names)),
         _ => None,
     }
 }
 
 /// The interface a JSDoc comment right before `node` (or its `export`)
 /// gives with one of `tags`: `/** @type {Connector} */`.
-fn js_doc_interface(
-    node: Node<'_>,
-    src: &str,
-    tags: &[&str],
-    contract: &Contract,
-) -> Option<String> {
+fn js_doc_interface(node: Node<'_>, src: &str, tags: &[&str], names: &Names<'_>) -> Option<String> {
     let mut anchor = node;
     if anchor.kind_str() == "variable_declarator" {
         anchor = anchor.parent()?;
@@ -474,8 +745,7 @@ fn js_doc_interface(
                 .find_map(|p| ty.strip_prefix(p).and_then(|t| t.strip_suffix('>')))
                 .unwrap_or(ty);
             let base = ty.split('<').next().unwrap_or(ty).trim();
-            let name = base.rsplit('.').next().unwrap_or(base);
-            contract.is_interface(name).then(|| name.to_string())
+            names.type_ref(base)
         })
     })
 }
@@ -486,7 +756,7 @@ fn keyword_span(node: Node<'_>, keyword: &str) -> Option<Range<usize>> {
     found.map(|c| c.byte_range())
 }
 
-fn js_class(node: Node<'_>, src: &str, contract: &Contract) -> Unit {
+fn js_class(node: Node<'_>, src: &str, names: &Names<'_>) -> Unit {
     let mut unit = Unit {
         is_abstract: node.kind_str() == "abstract_class_declaration",
         ..Unit::default()
@@ -510,7 +780,7 @@ fn js_class(node: Node<'_>, src: &str, contract: &Contract) -> Unit {
         }
     };
     unit.nominal = binding.is_some();
-    unit.is_definition = own_name.is_some() && contract.is_interface(&name);
+    unit.is_definition = own_name.is_some() && names.is_contract(&name);
     unit.name = name;
     unit.span = span;
     for part in named_children(node)
@@ -520,9 +790,9 @@ fn js_class(node: Node<'_>, src: &str, contract: &Contract) -> Unit {
         for clause in named_children(part) {
             match clause.kind_str() {
                 "extends_clause" => match clause.field("value").map(|v| (v.kind_str(), v)) {
-                    Some(("identifier", v)) => unit.bases.push(text(v, src).to_string()),
+                    Some(("identifier", v)) => unit.add_base(text(v, src), text(v, src)),
                     Some(("member_expression", v)) => match v.field("property") {
-                        Some(p) => unit.bases.push(text(p, src).to_string()),
+                        Some(p) => unit.add_base(text(p, src), text(v, src)),
                         None => unit.open = true,
                     },
                     _ => unit.open = true,
@@ -530,22 +800,18 @@ fn js_class(node: Node<'_>, src: &str, contract: &Contract) -> Unit {
                 "implements_clause" => unit.implements.extend(
                     named_children(clause)
                         .into_iter()
-                        .filter_map(|t| js_type_interface(t, src, contract)),
+                        .filter_map(|t| js_type_interface(t, src, names)),
                 ),
                 _ => {}
             }
         }
     }
-    if let Some(doc) = js_doc_interface(
-        node,
-        src,
-        &["@implements", "@extends", "@augments"],
-        contract,
-    ) {
+    if let Some(doc) = js_doc_interface(node, src, &["@implements", "@extends", "@augments"], names)
+    {
         unit.implements.push(doc);
     }
     if let Some(body) = node.field("body") {
-        js_class_members(body, src, contract, &mut unit.members);
+        js_class_members(body, src, names, &mut unit.members);
     }
     unit
 }
@@ -601,7 +867,7 @@ fn js_function_value(value: Node<'_>, src: &str) -> Body {
     }
 }
 
-fn js_class_members(body: Node<'_>, src: &str, contract: &Contract, members: &mut Vec<Member>) {
+fn js_class_members(body: Node<'_>, src: &str, names: &Names<'_>, members: &mut Vec<Member>) {
     for child in named_children(body) {
         let Some(key) = child.field("name") else {
             continue;
@@ -650,7 +916,7 @@ fn js_class_members(body: Node<'_>, src: &str, contract: &Contract, members: &mu
             });
             if let Some(property) = target.and_then(|t| t.field("property")) {
                 let name = text(property, src);
-                if contract.is_member(name) {
+                if names.is_member(name) {
                     members.push(Member {
                         name: name.to_string(),
                         span: property.byte_range(),
@@ -780,7 +1046,7 @@ fn js_object_value(mut value: Node<'_>) -> Option<Node<'_>> {
 fn js_typed_variable(
     declarator: Node<'_>,
     src: &str,
-    contract: &Contract,
+    names: &Names<'_>,
     objects: &mut HashSet<usize>,
     units: &mut Vec<Unit>,
 ) {
@@ -790,8 +1056,8 @@ fn js_typed_variable(
     let ty = declarator.field("type").and_then(|t| first_named(t));
     let named = || Some((text(name, src).to_string(), name.byte_range()));
     let direct = ty
-        .and_then(|t| js_type_interface(t, src, contract))
-        .or_else(|| js_doc_interface(declarator, src, &["@type", "@satisfies"], contract));
+        .and_then(|t| js_type_interface(t, src, names))
+        .or_else(|| js_doc_interface(declarator, src, &["@type", "@satisfies"], names));
     if let Some(interface) = direct {
         if let Some(object) = js_object_value(value) {
             js_push_object(object, named(), interface, src, objects, units);
@@ -802,11 +1068,11 @@ fn js_typed_variable(
         return;
     };
     let element = match ty.kind_str() {
-        "array_type" => first_named(ty).and_then(|t| js_type_interface(t, src, contract)),
+        "array_type" => first_named(ty).and_then(|t| js_type_interface(t, src, names)),
         "generic_type" if matches!(js_generic_name(ty, src), Some("Array" | "ReadonlyArray")) => {
             js_type_arguments(ty)
                 .first()
-                .and_then(|t| js_type_interface(*t, src, contract))
+                .and_then(|t| js_type_interface(*t, src, names))
         }
         _ => None,
     };
@@ -824,7 +1090,7 @@ fn js_typed_variable(
     let record = match ty.kind_str() {
         "generic_type" if js_generic_name(ty, src) == Some("Record") => js_type_arguments(ty)
             .get(1)
-            .and_then(|t| js_type_interface(*t, src, contract)),
+            .and_then(|t| js_type_interface(*t, src, names)),
         _ => None,
     };
     if let (Some(interface), "object") = (record, value.kind_str()) {
@@ -847,7 +1113,7 @@ fn js_typed_variable(
 fn js_asserted_object(
     node: Node<'_>,
     src: &str,
-    contract: &Contract,
+    names: &Names<'_>,
     objects: &mut HashSet<usize>,
     units: &mut Vec<Unit>,
 ) {
@@ -870,7 +1136,7 @@ fn js_asserted_object(
     let (Some(expression), Some(ty)) = (expression, ty) else {
         return;
     };
-    let Some(interface) = js_type_interface(ty, src, contract) else {
+    let Some(interface) = js_type_interface(ty, src, names) else {
         return;
     };
     let Some(object) = js_object_value(expression) else {
@@ -904,7 +1170,7 @@ fn js_returned_object(
     function: Option<Node<'_>>,
     object: Node<'_>,
     src: &str,
-    contract: &Contract,
+    names: &Names<'_>,
     objects: &mut HashSet<usize>,
     units: &mut Vec<Unit>,
 ) {
@@ -913,8 +1179,8 @@ fn js_returned_object(
     };
     let interface = function
         .field("return_type")
-        .and_then(|t| js_return_interface(t, src, contract))
-        .or_else(|| js_doc_interface(function, src, &["@returns", "@return"], contract));
+        .and_then(|t| js_return_interface(t, src, names))
+        .or_else(|| js_doc_interface(function, src, &["@returns", "@return"], names));
     let Some(interface) = interface else {
         return;
     };
@@ -933,11 +1199,11 @@ fn js_returned_object(
 /// Bases that say something about the class but supply no members.
 const PYTHON_MARKER_BASES: &[&str] = &["ABC", "Protocol", "Generic", "object"];
 
-fn python_units(root: Node<'_>, src: &str, contract: &Contract) -> Vec<Unit> {
+fn python_units(root: Node<'_>, src: &str, names: &Names<'_>) -> Vec<Unit> {
     let mut units = Vec::new();
     walk(root, |node| {
         if node.kind_str() == "class_definition" {
-            if let Some(unit) = python_class(node, src, contract) {
+            if let Some(unit) = python_class(node, src, names) {
                 units.push(unit);
             }
         }
@@ -946,7 +1212,7 @@ fn python_units(root: Node<'_>, src: &str, contract: &Contract) -> Vec<Unit> {
     units
 }
 
-fn python_class(node: Node<'_>, src: &str, contract: &Contract) -> Option<Unit> {
+fn python_class(node: Node<'_>, src: &str, names: &Names<'_>) -> Option<Unit> {
     let name = node.field("name")?;
     let mut unit = Unit {
         name: text(name, src).to_string(),
@@ -954,7 +1220,7 @@ fn python_class(node: Node<'_>, src: &str, contract: &Contract) -> Option<Unit> 
         nominal: true,
         ..Unit::default()
     };
-    unit.is_definition = contract.is_interface(&unit.name);
+    unit.is_definition = names.is_contract(&unit.name);
     let bases = node
         .field("superclasses")
         .map(named_children)
@@ -976,7 +1242,7 @@ fn python_class(node: Node<'_>, src: &str, contract: &Contract) -> Option<Unit> 
                     "ABC" => unit.is_abstract = true,
                     "Protocol" => unit.is_definition = true,
                     _ if PYTHON_MARKER_BASES.contains(&simple.as_str()) => {}
-                    _ => unit.bases.push(simple),
+                    _ => unit.add_base(&simple, &dotted),
                 }
             }
             _ => unit.open = true,
@@ -998,7 +1264,7 @@ fn python_class(node: Node<'_>, src: &str, contract: &Contract) -> Option<Unit> 
             });
             if let Some(attribute) = target.and_then(|t| t.field("attribute")) {
                 let name = text(attribute, src);
-                if contract.is_member(name) {
+                if names.is_member(name) {
                     unit.members.push(Member {
                         name: name.to_string(),
                         span: attribute.byte_range(),
@@ -1145,6 +1411,7 @@ fn rust_impl(item: &syn::ItemImpl, interface: String) -> Unit {
     let mut unit = Unit {
         name,
         span: item.self_ty.range(),
+        base_paths: vec![interface.clone()],
         bases: vec![interface],
         ..Unit::default()
     };

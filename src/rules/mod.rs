@@ -234,6 +234,13 @@ impl Report {
         self
     }
 
+    /// The finding stands only if the project model answers `query`, asked
+    /// from this file, with yes.
+    pub fn requires_project(mut self, query: crate::project::Query) -> Report {
+        self.conditions.push(Condition::Project(query));
+        self
+    }
+
     /// The finding is dropped if any file builds a URL reaching `route`
     /// (recorded with [`crate::finding::route_reference_fact`]).
     pub fn unless_route_referenced(mut self, route: impl Into<String>) -> Report {

@@ -2,6 +2,7 @@
 
 use crate::facts::units::{Body, Contract, Lookup, Model};
 use crate::lang::{Family, ParsedFile};
+use crate::project::Query;
 use crate::rules::{declare_kind, Check, Kind, OptionDoc, OptionError, Report, Reporter};
 
 declare_kind! {
@@ -121,11 +122,12 @@ impl Check for RequiredMemberCheck {
             }
         }
         for (index, unit) in model.units.iter().enumerate() {
-            let Some(interface) = model.implemented(index, &self.contract) else {
+            let claims = model.claims(index, &self.contract);
+            if claims.is_empty() {
                 continue;
-            };
+            }
             for member in &self.contract.members {
-                let unless = match model.lookup(index, member, &self.contract) {
+                let (unless, bases) = match model.lookup(index, member, &self.contract) {
                     Lookup::Found {
                         owner,
                         member: found,
@@ -139,20 +141,34 @@ impl Check for RequiredMemberCheck {
                         if usable {
                             continue;
                         }
-                        None
+                        (None, Vec::new())
                     }
-                    Lookup::Missing { unless } => unless,
+                    Lookup::Missing { unless, bases } => (unless, bases),
                     Lookup::Unknown => continue,
                 };
-                let mut report = Report::at(unit.span.clone())
-                    .var("name", &unit.name)
-                    .var("interface", interface)
-                    .var("member", member)
-                    .label(format!("`{interface}` implementation without `{member}`"));
-                if let Some(base) = unless {
-                    report = report.unless(model.default_fact(&base, member));
+                for claim in &claims {
+                    let interface = &claim.interface;
+                    let mut report = Report::at(unit.span.clone())
+                        .var("name", &unit.name)
+                        .var("interface", interface)
+                        .var("member", member)
+                        .label(format!("`{interface}` implementation without `{member}`"));
+                    if let Some(base) = &unless {
+                        report = report.unless(model.default_fact(base, member));
+                    }
+                    if !bases.is_empty() {
+                        report = report.requires_project(Query::BasesLack {
+                            bases: bases.clone(),
+                            member: member.clone(),
+                            definitions: self.contract.interfaces.clone(),
+                            abstract_supplies: unit.is_abstract,
+                        });
+                    }
+                    if let Some(reaches) = &claim.reaches {
+                        report = report.requires_project(reaches.clone());
+                    }
+                    out.report(report);
                 }
-                out.report(report);
             }
         }
     }
@@ -285,9 +301,17 @@ mod tests {
             "export abstract class Connector { async revoke() { await gateway.revoke(this.id); } }";
         let stub = "export abstract class Connector { async revoke() {} }";
         let abstract_base = "export abstract class Connector { abstract revoke(): Promise<void>; }";
-        // From another file the base may supply anything.
+        // From another file the project model reads the base the same way.
         let user = "import { Connector } from './base';\nexport class Gmail extends Connector { }";
-        assert!(flagged_in(&[("src/base.ts", stub), ("src/gmail.ts", user)]).is_empty());
+        let there =
+            |definition: &str| flagged_in(&[("src/base.ts", definition), ("src/gmail.ts", user)]);
+        assert!(there(base).is_empty());
+        assert_eq!(there(stub), ["Gmail"]);
+        assert_eq!(there(abstract_base), ["Gmail"]);
+        // A base from outside the project may supply anything.
+        let external =
+            "import { Connector } from '@vendor/sdk';\nexport class Gmail extends Connector { }";
+        assert!(flagged_in(&[("src/gmail.ts", external)]).is_empty());
         // In the same file the definition is read: a stub default or an
         // abstract declaration does not supply the member.
         let here = |definition: &str| {

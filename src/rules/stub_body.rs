@@ -1,7 +1,5 @@
 //! The `stub-body` rule kind.
 
-use std::collections::HashSet;
-
 use crate::facts::units::{Body, Contract, Lookup, Model};
 use crate::lang::{Family, ParsedFile};
 use crate::rules::{declare_kind, Check, Kind, OptionDoc, OptionError, Report, Reporter};
@@ -103,9 +101,10 @@ impl Check for StubBodyCheck {
         let Some(model) = Model::of(file, &self.contract) else {
             return;
         };
-        let mut reported = HashSet::new();
+        let mut reported = Vec::new();
         for index in 0..model.units.len() {
-            if model.implemented(index, &self.contract).is_none() {
+            let claims = model.claims(index, &self.contract);
+            if claims.is_empty() {
                 continue;
             }
             for member in &self.contract.members {
@@ -120,16 +119,25 @@ impl Check for StubBodyCheck {
                 let Body::Code(Some(why)) = found.body else {
                     continue;
                 };
-                if owner.is_definition || !reported.insert(found.span.start) {
+                if owner.is_definition {
                     continue;
                 }
-                out.report(
-                    Report::at(found.span.clone())
+                for claim in &claims {
+                    let key = (found.span.start, claim.reaches.clone());
+                    if reported.contains(&key) {
+                        continue;
+                    }
+                    let mut report = Report::at(found.span.clone())
                         .var("name", &owner.name)
                         .var("member", member)
                         .var("why", why)
-                        .label(why),
-                );
+                        .label(why);
+                    if let Some(reaches) = &claim.reaches {
+                        report = report.requires_project(reaches.clone());
+                    }
+                    out.report(report);
+                    reported.push(key);
+                }
             }
         }
     }
