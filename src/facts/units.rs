@@ -1338,17 +1338,53 @@ fn python_method(def: Node<'_>, decorators: &[&str], src: &str, members: &mut Ve
 // ---------------------------------------------------------------------------
 // Rust units
 
+/// Local names a `use` gives to the contract's traits (`use
+/// crate::connectors::Connector as Integration;`), with the trait's name.
+fn rust_trait_renames(file: &syn::File, contract: &Contract) -> Vec<(String, String)> {
+    struct Renames<'c> {
+        contract: &'c Contract,
+        found: Vec<(String, String)>,
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Renames<'_> {
+        fn visit_use_rename(&mut self, rename: &'ast syn::UseRename) {
+            let original = rename.ident.to_string();
+            if self.contract.is_interface(&original) {
+                self.found.push((rename.rename.to_string(), original));
+            }
+        }
+    }
+    let mut renames = Renames {
+        contract,
+        found: Vec::new(),
+    };
+    syn::visit::Visit::visit_file(&mut renames, file);
+    renames.found
+}
+
 fn rust_units(file: &syn::File, contract: &Contract) -> Vec<Unit> {
     struct Collect<'c> {
         contract: &'c Contract,
+        renames: Vec<(String, String)>,
         units: Vec<Unit>,
+    }
+    impl Collect<'_> {
+        /// The contract trait a path's last segment names, through a
+        /// `use ... as` rename in the file.
+        fn interface(&self, name: String) -> Option<String> {
+            if self.contract.is_interface(&name) {
+                return Some(name);
+            }
+            self.renames
+                .iter()
+                .find(|(local, _)| *local == name)
+                .map(|(_, original)| original.clone())
+        }
     }
     impl<'ast> syn::visit::Visit<'ast> for Collect<'_> {
         fn visit_item_impl(&mut self, item: &'ast syn::ItemImpl) {
             if let Some((None, path, _)) = &item.trait_ {
                 if let Some(last) = path.segments.last() {
-                    let interface = last.ident.to_string();
-                    if self.contract.is_interface(&interface) {
+                    if let Some(interface) = self.interface(last.ident.to_string()) {
                         self.units.push(rust_impl(item, interface));
                     }
                 }
@@ -1378,6 +1414,7 @@ fn rust_units(file: &syn::File, contract: &Contract) -> Vec<Unit> {
     }
     let mut collect = Collect {
         contract,
+        renames: rust_trait_renames(file, contract),
         units: Vec::new(),
     };
     syn::visit::Visit::visit_file(&mut collect, file);
