@@ -9,26 +9,34 @@ declare_kind! {
     /// ## What it does
     /// Checks that every implementation of an interface defines the members
     /// the contract requires. Implementations are TS/JS classes that
-    /// `implements` the interface (or extend a class of the same file that
-    /// does, or that is the interface's own definition), object literals
-    /// typed as the interface (`const x:
-    /// Connector = {…}`, `satisfies`, `as`, returned from a function declared
-    /// to return it), Python classes listing it as a base, and Rust `impl
-    /// Trait for Type` blocks.
+    /// `implements` the interface (or extend a class that does, or that is
+    /// the interface's own definition), object literals typed as the
+    /// interface (`const x: Connector = {…}`, `satisfies`, `as`, returned
+    /// from a function declared to return it), Python classes listing it (or
+    /// a class that implements it) as a base, and Rust `impl Trait for
+    /// Type` blocks. The interface may be named as the contract names it or
+    /// under any alias an import gives it (`import type {
+    /// IntegrationConnector as IC }`, `ns.IntegrationConnector`, a Rust `use
+    /// … as`): the project model follows imports, aliases and re-exports
+    /// across files and packages, and a base class in another file counts
+    /// when its own bases or `implements` reach the contract.
     ///
-    /// A member counts when the implementation or an in-file base defines it
-    /// as a method, a field or a property. An abstract declaration counts for
-    /// abstract classes only. Not reported, because the member may come from
-    /// elsewhere: a TS/JS class extending a class from another file, an
-    /// object with a spread, an object cast through another type (`as
-    /// unknown as Connector`). A member the TS interface declares optional
-    /// (`revoke?()`) is still required: an optional declaration supplies no
-    /// implementation, and neither does a class field declared without a
-    /// value (`revoke?: () => Promise<void>;`). A Python class or Rust impl
-    /// may rely on a default in the interface's own definition (`class Connector(ABC)`, `trait
-    /// Connector`) only when that default really does something (not `pass`,
-    /// `Ok(())` or `todo!()`), wherever in the project it is defined. Test
-    /// code (`tests/`, `__tests__/`, `*.test.*`, `*.spec.*`, `test_*.py`,
+    /// A member counts when the implementation or a base (in the file or,
+    /// through imports, in another) defines it as a method, a field or a
+    /// property. An abstract declaration counts for abstract classes only.
+    /// A member the TS interface declares optional (`revoke?()`) is still
+    /// required: an optional declaration supplies no implementation, and
+    /// neither does a class field declared without a value (`revoke?: () =>
+    /// Promise<void>;`). Only a real default body cancels the requirement: a
+    /// base class method with a body, or a default in the interface's own
+    /// definition (`class Connector(ABC)`, `trait Connector`) that really
+    /// does something (not `pass`, `Ok(())` or `todo!()`), wherever in the
+    /// project it is defined. Not reported, because the member may come
+    /// from something plumbline cannot read: a base class from outside the
+    /// project or from an import that cannot be followed, an object with a
+    /// spread, an object cast through another type (`as unknown as
+    /// Connector`). Test code (`tests/`, `__tests__/`, `*.test.*`,
+    /// `*.spec.*`, `test_*.py`,
     /// `#[cfg(test)]`) is skipped: fakes implement contracts partially on
     /// purpose.
     ///

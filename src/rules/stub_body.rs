@@ -14,8 +14,10 @@ declare_kind! {
     /// implementation.
     ///
     /// Implementations are found as for `required-member`: TS/JS classes and
-    /// typed object literals, Python subclasses and Rust `impl` blocks, plus
-    /// the in-file base classes they inherit the member from. Abstract
+    /// typed object literals, Python subclasses and Rust `impl` blocks,
+    /// including those that name the interface under an alias or reach it
+    /// through a base class in another file, plus the in-file base classes
+    /// they inherit the member from. Abstract
     /// declarations and the interface's own definition (a `Protocol`, an
     /// ABC, a trait's default method) are not implementations. Test code
     /// (`tests/`, `__tests__/`, `*.test.*`, `*.spec.*`, `test_*.py`,
