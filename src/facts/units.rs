@@ -1532,3 +1532,68 @@ pub(crate) fn lint(rule: &str, files: &[(&str, &str)]) -> Vec<String> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summarise(path: &str, text: &str) -> Vec<UnitSummary> {
+        let language = Language::from_path(path).expect("language");
+        let tree = crate::lang::tree::parse(language, text).expect("tree");
+        summaries(language, tree.root_node(), text)
+    }
+
+    fn member(name: &str, supplied: Supplied) -> MemberSummary {
+        MemberSummary {
+            name: name.to_string(),
+            supplied,
+        }
+    }
+
+    #[test]
+    fn ts_summaries_keep_bases_as_written_and_member_bodies() {
+        let units = summarise(
+            "src/oauth.ts",
+            "import * as base from './base';\n\
+             export abstract class OAuth extends base.Http implements Connector, Other {\n\
+               abstract revoke(token: string): Promise<void>;\n\
+               async exchange() { await fetch(url); }\n\
+               async refresh() {}\n\
+             }\n\
+             class Local {}\n\
+             const notAClass = class {};\n",
+        );
+        assert_eq!(units.len(), 2);
+        let oauth = &units[0];
+        assert_eq!(oauth.name, "OAuth");
+        assert_eq!(oauth.bases, ["base.Http"]);
+        assert_eq!(oauth.implements, ["Connector", "Other"]);
+        assert_eq!(
+            oauth.members,
+            [
+                member("revoke", Supplied::Abstract),
+                member("exchange", Supplied::Real),
+                member("refresh", Supplied::Stub),
+            ]
+        );
+        assert_eq!(units[1].name, "Local");
+    }
+
+    #[test]
+    fn python_summaries_drop_marker_bases_and_see_protocols() {
+        let units = summarise(
+            "app/base.py",
+            "from typing import Protocol\n\
+             import abc\n\n\
+             class Revocable(Protocol):\n    def revoke(self, token: str) -> None: ...\n\n\
+             @dataclass\n\
+             class Base(abc.ABC, mixins.Http):\n    async def revoke(self, token):\n        await self.http.post(URL, data={'token': token})\n",
+        );
+        assert_eq!(units.len(), 2);
+        assert!(units[0].protocol);
+        assert_eq!(units[0].member("revoke"), Some(Supplied::Stub));
+        assert!(!units[1].protocol);
+        assert_eq!(units[1].bases, ["mixins.Http"]);
+        assert_eq!(units[1].member("revoke"), Some(Supplied::Real));
+    }
+}
