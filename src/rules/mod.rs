@@ -335,11 +335,18 @@ pub struct CompiledRule {
     pub families: &'static [Family],
     pub check: Box<dyn Check>,
     pub options: BTreeMap<String, toml::Value>,
+    /// Where the engine lets the rule read (its `paths`, `exclude`, `roles`).
+    pub scope: crate::scope::Scope,
 }
 
 impl CompiledRule {
     pub fn applies_to(&self, family: Family) -> bool {
         self.families.contains(&family)
+    }
+
+    /// Whether the rule reads a file of `family` at `project_path`.
+    pub fn reads(&self, family: Family, project_path: &str) -> bool {
+        self.applies_to(family) && self.scope.admits(project_path)
     }
 }
 
