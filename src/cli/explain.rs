@@ -148,6 +148,10 @@ pub const MESSAGE_VARIABLES: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "env-read-outside",
+        &[("name", "the environment variable read")],
+    ),
+    (
         "forbidden-call-in-scope",
         &[
             ("call", "the forbidden call as written"),

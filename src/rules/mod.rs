@@ -4,6 +4,7 @@
 
 mod cached_factory_result;
 mod connector_shape;
+mod env_read_outside;
 mod forbidden_call_in_scope;
 mod forbidden_column_read;
 mod forbidden_column_write;
@@ -68,6 +69,7 @@ pub const KINDS: &[&dyn Kind] = &[
     &plaintext_column::PlaintextColumn,
     &missing_required_call::MissingRequiredCall,
     &hardcoded_secret::HardcodedSecret,
+    &env_read_outside::EnvReadOutside,
 ];
 
 pub fn kind(id: &str) -> Option<&'static dyn Kind> {
