@@ -81,3 +81,43 @@ fn env_read_outside_finds_reads_in_every_language_and_spares_look_alikes() {
     ]);
     insta::assert_snapshot!(out);
 }
+
+const STORAGE_RULE: &str = r#"
+[[rule]]
+id = "s3-only-in-storage"
+kind = "forbidden-dependency"
+message = "{form} `{dependency}` outside packages/storage"
+help = "use @acme/storage"
+exclude = ["packages/storage"]
+[rule.options]
+clients = ['boto3.client("s3")', 'boto3.resource("s3")', "new S3Client"]
+"#;
+
+#[test]
+fn forbidden_dependency_clients_tell_the_service_by_argument_and_class() {
+    let out = check(&[
+        ("plumbline.toml", STORAGE_RULE),
+        (
+            "services/worker/app/upload.py",
+            "import boto3\nfrom boto3 import client as make_client\n\
+             s3 = boto3.client(\"s3\", region_name=REGION)\n\
+             queue = boto3.client(\"sqs\")\n\
+             bucket = boto3.resource('S3').Bucket(NAME)\n\
+             other = make_client(\"s3\")\n\
+             mine = self.client(\"s3\")\n",
+        ),
+        (
+            "apps/api/src/upload.ts",
+            "import { S3Client as S3, PutObjectCommand } from '@aws-sdk/client-s3';\n\
+             import { SQSClient } from '@aws-sdk/client-sqs';\n\
+             const s3 = new S3({ region });\n\
+             const sqs = new SQSClient({ region });\n\
+             const cmd = new PutObjectCommand({ Bucket });\n",
+        ),
+        (
+            "packages/storage/src/s3.ts",
+            "import { S3Client } from '@aws-sdk/client-s3';\nexport const s3 = new S3Client({});\n",
+        ),
+    ]);
+    insta::assert_snapshot!(out);
+}
