@@ -236,6 +236,9 @@ impl ConfigFile {
             "description",
             "tags",
             "options",
+            "paths",
+            "exclude",
+            "roles",
         ];
         let key = |k: &str| format!("{prefix}{k}");
         let whole = if prefix.is_empty() {
@@ -310,23 +313,27 @@ impl ConfigFile {
                     None => format!("kinds: {}", known.join(", ")),
                 }));
         };
-        let severity =
-            match string("severity")? {
-                None => Severity::Error,
-                Some(text) => match parse_severity(&text) {
-                    Some(Some(s)) => s,
-                    _ => return Err(self
+        let mut off = false;
+        let severity = match string("severity")? {
+            None => Severity::Error,
+            Some(text) => match parse_severity(&text) {
+                Some(Some(s)) => s,
+                Some(None) => {
+                    off = true;
+                    Severity::Error
+                }
+                None => {
+                    return Err(self
                         .error(
                             &key("severity"),
                             false,
                             format!("invalid severity for `{id}`"),
                             "unknown severity",
                         )
-                        .with_help(
-                            "use one of: error, warning, info (turn a rule off under [rules.ID])",
-                        )),
-                },
-            };
+                        .with_help("use one of: error, warning, info, off"))
+                }
+            },
+        };
         let message = required("message")?;
         let help = string("help")?.unwrap_or_default();
         let summary = string("summary")?
@@ -398,7 +405,16 @@ impl ConfigFile {
                 }
             });
         }
+        let mut scope = toml::Table::new();
+        for name in crate::scope::SCOPE_KEYS {
+            if let Some(value) = table.get(*name) {
+                self.check_scope_value(&key(name), name, value)?;
+                scope.insert(name.to_string(), value.clone());
+            }
+        }
         Ok(RuleMeta {
+            scope,
+            off,
             id,
             kind: kind_name,
             severity,
@@ -411,6 +427,27 @@ impl ConfigFile {
             shared: BTreeMap::new(),
             aliases: BTreeMap::new(),
             user_defined: true,
+        })
+    }
+
+    /// Checks a rule's `paths`, `exclude` or `roles` value, pointing at the
+    /// bad list item when there is one.
+    fn check_scope_value(
+        &self,
+        dotted: &str,
+        key: &str,
+        value: &toml::Value,
+    ) -> Result<(), ConfigError> {
+        crate::scope::check_value(key, value).map_err(|(message, index)| {
+            let span = match index {
+                Some(i) => self.array_item_span(dotted, i),
+                None => self.span(dotted, false),
+            };
+            ConfigError::at(self, span, format!("invalid `{key}`: {message}"), message)
+                .with_help(
+                    "`paths` and `exclude` are lists of gitignore-style globs; `roles` lists file \
+                     roles (production, test, fixture, docs, example, script, generated, vendored, all)",
+                )
         })
     }
 
@@ -615,6 +652,12 @@ impl ConfigFile {
                 }
                 continue;
             }
+            if crate::scope::SCOPE_KEYS.contains(&key.as_str())
+                && !option_names.contains(&key.as_str())
+            {
+                self.check_scope_value(&key_path, key, value)?;
+                continue;
+            }
             let target = meta.option_for(key);
             if target != key && settings.contains_key(target) {
                 return Err(self
@@ -631,6 +674,11 @@ impl ConfigFile {
             if !option_names.contains(&key.as_str()) {
                 let mut known = vec!["severity"];
                 known.extend(option_names.iter());
+                known.extend(
+                    crate::scope::SCOPE_KEYS
+                        .iter()
+                        .filter(|k| !option_names.contains(k)),
+                );
                 return Err(self
                     .error(
                         &key_path,
@@ -1135,6 +1183,7 @@ impl RuleSet {
             let selected = overrides.select.iter().any(|s| s == &meta.id);
             let mut severity = match configured {
                 Some(s) => s,
+                None if meta.off => None,
                 None => Some(meta.severity),
             };
             if selected && severity.is_none() {
@@ -1160,13 +1209,28 @@ impl RuleSet {
                     options.insert(option.clone(), v.clone());
                 }
             }
+            let kind_options: Vec<&str> = kind.options().iter().map(|o| o.name).collect();
+            let is_scope_key = |k: &str| {
+                crate::scope::SCOPE_KEYS.contains(&k) && !kind_options.contains(&meta.option_for(k))
+            };
+            let mut scope_values = meta.scope.clone();
             if let Some(table) = rule_table(&meta.id) {
                 for (k, v) in table {
-                    if k != "severity" {
+                    if is_scope_key(k) {
+                        scope_values.insert(k.clone(), v.clone());
+                    } else if k != "severity" {
                         options.insert(meta.option_for(k).to_string(), v.clone());
                     }
                 }
             }
+            let scope = crate::scope::Scope::build(
+                scope_values.get("paths"),
+                scope_values.get("exclude"),
+                scope_values.get("roles"),
+                meta.user_defined
+                    .then_some(crate::scope::DEFAULT_PROJECT_ROLES),
+            )
+            .map_err(|e| ConfigError::plain(format!("rule `{}`: {e}", meta.id)))?;
             let check = kind
                 .compile(&options)
                 .map_err(|e| option_error(layers, meta, e))?;
@@ -1177,6 +1241,7 @@ impl RuleSet {
                 families: kind.families(),
                 check,
                 options: options.into_iter().collect(),
+                scope,
             });
         }
 

@@ -729,7 +729,11 @@ pub fn lint_parsed(
     let source = &file.source;
     let language = file.language;
     let family = language.family();
-    let applicable: Vec<bool> = rules.rules.iter().map(|r| r.applies_to(family)).collect();
+    let applicable: Vec<bool> = rules
+        .rules
+        .iter()
+        .map(|r| r.reads(family, source.project_path()))
+        .collect();
     let triggered =
         rules
             .prefilter
