@@ -81,17 +81,20 @@ pub struct Names<'c> {
     /// The contract, or `None` to take every name (the summaries the
     /// project model keeps of every class).
     contract: Option<&'c Contract>,
-    /// Local names the file binds by importing (`IC`, `ns`, `base`).
-    imported: Vec<String>,
+    /// Names the file binds at its top level by importing (`IC`, `ns`,
+    /// `base`) or defining them (`type IC = Connector`, `interface
+    /// IntegrationConnector extends Connector`): the names the project
+    /// model can follow.
+    bound: Vec<String>,
 }
 
 impl<'c> Names<'c> {
-    /// The contract's names, and the names imported into the file: an
-    /// imported name may be the interface under an alias.
-    pub fn new(contract: &'c Contract, imported: Vec<String>) -> Names<'c> {
+    /// The contract's names, and the names the file binds: each may be the
+    /// interface under an alias.
+    pub fn new(contract: &'c Contract, bound: Vec<String>) -> Names<'c> {
         Names {
             contract: Some(contract),
-            imported,
+            bound,
         }
     }
 
@@ -99,7 +102,7 @@ impl<'c> Names<'c> {
     pub fn every() -> Names<'static> {
         Names {
             contract: None,
-            imported: Vec::new(),
+            bound: Vec::new(),
         }
     }
 
@@ -114,7 +117,7 @@ impl<'c> Names<'c> {
 
     /// How a type written as `written` (`Connector`, `ns.Connector`, `IC`)
     /// is recorded: the contract's simple name when the last segment is
-    /// one, the name as written when it is imported (it may be the
+    /// one, the name as written when the file binds it (it may be the
     /// interface under an alias, for the project model to tell), else
     /// nothing.
     fn type_ref(&self, written: &str) -> Option<String> {
@@ -122,15 +125,14 @@ impl<'c> Names<'c> {
         if self.is_contract(simple) {
             return Some(simple.to_string());
         }
-        (self.contract.is_none() || is_imported(&self.imported, written))
-            .then(|| written.to_string())
+        (self.contract.is_none() || is_bound(&self.bound, written)).then(|| written.to_string())
     }
 }
 
 /// Whether `written` (`IC`, `ns.Connector`, `app.base.Base`) starts with a
-/// name the file imports.
-pub fn is_imported(imported: &[String], written: &str) -> bool {
-    imported.iter().any(|local| {
+/// name the file binds.
+pub fn is_bound(bound: &[String], written: &str) -> bool {
+    bound.iter().any(|local| {
         written == local
             || written
                 .strip_prefix(local.as_str())
@@ -220,8 +222,9 @@ impl Unit {
 pub struct Model {
     pub family: Family,
     pub units: Vec<Unit>,
-    /// Local names the file binds by importing.
-    pub imported: Vec<String>,
+    /// Names the file binds at its top level by importing or defining
+    /// them.
+    pub bound: Vec<String>,
 }
 
 /// One way a unit implements the contract.
@@ -242,7 +245,7 @@ pub enum Lookup<'m> {
     },
     /// Not in the file. `unless` names the out-of-file base named like the
     /// interface, whose default (if real) would supply it; `bases` the
-    /// imported bases (as written) the member could still come from, for
+    /// out-of-file bases the file binds (as written) the member could still come from, for
     /// the project model to rule out.
     Missing {
         unless: Option<String>,
@@ -261,14 +264,17 @@ impl Model {
             return None;
         }
         let family = file.language.family();
-        let imported: Vec<String> = file
+        let bound: Vec<String> = file
             .tree()
             .and_then(|tree| {
                 crate::facts::modules::read(file.language, tree.root_node(), file.text())
             })
-            .map(|facts| facts.imports.into_iter().map(|i| i.local).collect())
+            .map(|facts| {
+                let imports = facts.imports.into_iter().map(|i| i.local);
+                imports.chain(facts.defines).collect()
+            })
             .unwrap_or_default();
-        let names = Names::new(contract, imported);
+        let names = Names::new(contract, bound);
         let units = match family {
             Family::Js => {
                 if [".d.ts", ".d.mts", ".d.cts"]
@@ -292,7 +298,7 @@ impl Model {
         Some(Model {
             family,
             units,
-            imported: names.imported,
+            bound: names.bound,
         })
     }
 
@@ -342,7 +348,7 @@ impl Model {
     }
 
     /// Names as written, in the unit's `implements`, type and bases (and
-    /// those of its in-file bases), that the file imports and that are not
+    /// those of its in-file bases), that the file binds and that are not
     /// the contract's own names: each may be the interface under an alias,
     /// or a class in another file that implements it. Empty for units
     /// [`Model::implemented`] already places, and for definitions.
@@ -362,7 +368,7 @@ impl Model {
             for (simple, written) in unit.bases.iter().zip(&unit.base_paths) {
                 match self.nominal(simple, &seen) {
                     Some(b) => next.push(b),
-                    None if is_imported(&self.imported, written) => found.push(written.clone()),
+                    None if is_bound(&self.bound, written) => found.push(written.clone()),
                     None => {}
                 }
             }
@@ -383,7 +389,7 @@ impl Model {
     }
 
     /// How unit `index` may implement the contract: by one of the
-    /// contract's names (decided in the file), or through each imported
+    /// contract's names (decided in the file), or through each
     /// candidate name, for the project model to confirm. Empty when it
     /// does not.
     pub fn claims(&self, index: usize, contract: &Contract) -> Vec<Claim> {
@@ -433,7 +439,7 @@ impl Model {
         // Python lists the interface among the bases, so a class naming it
         // is checked even beside a mixin from elsewhere; a TS class that
         // extends a class from elsewhere may inherit anything.
-        // An imported base is left for the project model to rule out.
+        // A base the file binds is left for the project model to rule out.
         let other_base_counts =
             !(self.family == Family::Python && self.names_interface(index, contract));
         if state.open || (state.unknown_base && other_base_counts) {
@@ -442,7 +448,7 @@ impl Model {
             Lookup::Missing {
                 unless: state.unless,
                 bases: if other_base_counts {
-                    state.imported_bases
+                    state.bound_bases
                 } else {
                     Vec::new()
                 },
@@ -477,8 +483,8 @@ impl Model {
                 None if contract.is_interface(base) && self.family != Family::Js => {
                     state.unless.get_or_insert_with(|| base.clone());
                 }
-                None if is_imported(&self.imported, written) => {
-                    state.imported_bases.push(written.clone());
+                None if is_bound(&self.bound, written) => {
+                    state.bound_bases.push(written.clone());
                 }
                 None => state.unknown_base = true,
             }
@@ -502,9 +508,9 @@ impl Model {
 struct Search {
     unless: Option<String>,
     open: bool,
-    /// Out-of-file bases the file imports, as written.
-    imported_bases: Vec<String>,
-    /// An out-of-file base the file does not import.
+    /// Out-of-file bases the file binds, as written.
+    bound_bases: Vec<String>,
+    /// An out-of-file base the file does not bind.
     unknown_base: bool,
 }
 
@@ -584,8 +590,49 @@ impl UnitSummary {
     }
 }
 
+/// A TS interface or type alias as a unit with no members whose bases are
+/// the types it extends or names (`interface IntegrationConnector extends
+/// Connector`, `type IC = Connector & Extra`): a class implementing it
+/// implements those. A definition, never an implementation.
+fn js_interface_alias(node: Node<'_>, src: &str) -> Option<Unit> {
+    let name = node.field("name")?;
+    let mut unit = Unit {
+        name: text(name, src).to_string(),
+        span: name.byte_range(),
+        nominal: true,
+        is_definition: true,
+        ..Unit::default()
+    };
+    let types = match node.kind_str() {
+        "interface_declaration" => named_children(node)
+            .into_iter()
+            .filter(|c| c.kind_str() == "extends_type_clause")
+            .flat_map(named_children)
+            .collect(),
+        _ => {
+            let value = node.field("value")?;
+            match value.kind_str() {
+                "intersection_type" => named_children(value),
+                _ => vec![value],
+            }
+        }
+    };
+    for ty in types {
+        let ty = match ty.kind_str() {
+            "generic_type" => ty.field("name")?,
+            _ => ty,
+        };
+        if matches!(ty.kind_str(), "type_identifier" | "nested_type_identifier") {
+            let written = text(ty, src);
+            unit.add_base(last_segment(written), written);
+        }
+    }
+    Some(unit)
+}
+
 /// Summaries of the named top-level classes of a TS/JS or Python file
-/// (exported or not); empty for other languages.
+/// (exported or not), and of TS interfaces and type aliases; empty for
+/// other languages.
 pub fn summaries(language: Language, root: Node<'_>, src: &str) -> Vec<UnitSummary> {
     let names = Names::every();
     let mut units = Vec::new();
@@ -603,6 +650,9 @@ pub fn summaries(language: Language, root: Node<'_>, src: &str) -> Vec<UnitSumma
                 Some(js_class(node, src, &names))
             }
             (Family::Python, "class_definition") => python_class(node, src, &names),
+            (Family::Js, "interface_declaration" | "type_alias_declaration") => {
+                js_interface_alias(node, src)
+            }
             _ => None,
         };
         units.extend(unit.filter(|u| u.nominal).map(UnitSummary::of));

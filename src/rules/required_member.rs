@@ -353,6 +353,29 @@ mod tests {
     }
 
     #[test]
+    fn interfaces_extending_or_aliasing_the_contract() {
+        let contract = "export interface Connector { id: string; revoke(): Promise<void>; }";
+        let extended = "import type { Connector } from './contract';\n\
+            export interface IntegrationConnector extends Connector { scopes: string[] }\n\
+            export type Pair = Connector & { pair: true };";
+        let user = "import type { IntegrationConnector, Pair } from './extended';\n\
+            interface Local extends IntegrationConnector {}\n\
+            type Plain = { id: string };\n\
+            export class A implements IntegrationConnector { id = 'a'; scopes = []; }\n\
+            export class B implements Local { id = 'b'; scopes = []; }\n\
+            export const c = { id: 'c', pair: true } satisfies Pair;\n\
+            export class D implements Plain { id = 'd'; }";
+        assert_eq!(
+            flagged_in(&[
+                ("src/contract.ts", contract),
+                ("src/extended.ts", extended),
+                ("src/user.ts", user)
+            ]),
+            ["A", "B", "c"]
+        );
+    }
+
+    #[test]
     fn test_code_is_skipped() {
         let fake = "const fake = { id: 'x' } as Connector;";
         for path in [
