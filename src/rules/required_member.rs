@@ -17,7 +17,8 @@ declare_kind! {
     /// Type` blocks. The interface may be named as the contract names it or
     /// under any alias an import gives it (`import type {
     /// IntegrationConnector as IC }`, `ns.IntegrationConnector`, a Rust `use
-    /// … as`): the project model follows imports, aliases and re-exports
+    /// … as`), or through an interface that extends it: the project model
+    /// follows imports, aliases, re-exports and interface `extends`
     /// across files and packages, and a base class in another file counts
     /// when its own bases or `implements` reach the contract.
     ///
