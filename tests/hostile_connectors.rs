@@ -169,3 +169,58 @@ fn a_python_stub_behind_an_imported_base_is_found() {
     );
     assert_eq!(code, 1);
 }
+
+/// The agent hook decides an edit whose finding depends on other files (an
+/// alias re-exported by a workspace package) from the files the imports
+/// pass through: the edit that drops `revoke` is denied, the one that keeps
+/// it is allowed.
+#[test]
+fn the_agent_hook_follows_the_alias_of_an_edit() {
+    let dir = project(&[
+        ("pnpm-workspace.yaml", "packages:\n  - packages/*\n"),
+        (
+            "packages/connectors/package.json",
+            r#"{"name":"@acme/connectors","main":"dist/index.js"}"#,
+        ),
+        ("packages/connectors/src/types.ts", CONTRACT),
+        (
+            "packages/connectors/src/index.ts",
+            "export type { Connector as IntegrationConnector } from './types';\n",
+        ),
+        ("apps/api/src/notion.ts", ""),
+    ]);
+    let file = dir.path().join("apps/api/src/notion.ts");
+    let decide = |content: &str| -> String {
+        let event = serde_json::json!({
+            "hook_event_name": "PreToolUse",
+            "tool_name": "Write",
+            "cwd": dir.path(),
+            "tool_input": { "file_path": file, "content": content },
+        });
+        let mut child = Command::new(env!("CARGO_BIN_EXE_plumbline"))
+            .current_dir(dir.path())
+            .args(["hook", "claude"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("run the hook");
+        std::io::Write::write_all(
+            &mut child.stdin.take().expect("stdin"),
+            event.to_string().as_bytes(),
+        )
+        .expect("write the event");
+        let output = child.wait_with_output().expect("hook output");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let head = "import type { IntegrationConnector as IC } from '@acme/connectors';\n";
+    let without = format!("{head}export class Notion implements IC {{ id = 'notion'; }}\n");
+    let with = format!(
+        "{head}export class Notion implements IC {{ id = 'notion'; async revoke(t: string) {{ await fetch(`https://api.notion.com/v1/oauth/revoke?token=${{t}}`); }} }}\n"
+    );
+    let denied = decide(&without);
+    assert!(
+        denied.contains("\"deny\"") && denied.contains("connector-missing-revoke"),
+        "{denied}"
+    );
+    assert!(!decide(&with).contains("\"deny\""));
+}
