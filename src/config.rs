@@ -58,9 +58,21 @@ pub struct ConfigError {
     pub label: String,
     #[help]
     pub help: Option<String>,
+    /// Further problems of the same file, in file order.
+    #[related]
+    pub related: Vec<ConfigError>,
 }
 
 impl ConfigError {
+    /// One error reporting all of `errors` (non-empty), the first in file
+    /// order leading.
+    fn all(mut errors: Vec<ConfigError>) -> ConfigError {
+        errors.sort_by_key(|e| e.span.map_or(0, |s| s.offset()));
+        let mut first = errors.remove(0);
+        first.related.extend(errors);
+        first
+    }
+
     pub fn plain(message: impl Into<String>) -> Self {
         ConfigError {
             message: message.into(),
@@ -68,6 +80,7 @@ impl ConfigError {
             span: None,
             label: String::new(),
             help: None,
+            related: Vec::new(),
         }
     }
 
@@ -83,6 +96,7 @@ impl ConfigError {
             span: Some(span.into()),
             label: label.into(),
             help: None,
+            related: Vec::new(),
         }
     }
 
@@ -154,6 +168,7 @@ impl ConfigFile {
                     span: Some(span.into()),
                     label: message,
                     help: None,
+                    related: Vec::new(),
                 });
             }
         };
@@ -174,8 +189,14 @@ impl ConfigFile {
             let rule = file.user_rule(&table, "")?;
             file.user_rules.push(Arc::new(rule));
         } else {
-            file.validate()?;
-            file.user_rules = file.user_rules_of_config()?;
+            let mut errors = file.validate();
+            match file.user_rules_of_config() {
+                Ok(rules) => file.user_rules = rules,
+                Err(e) => errors.push(e),
+            }
+            if !errors.is_empty() {
+                return Err(ConfigError::all(errors));
+            }
         }
         Ok(file)
     }
@@ -198,28 +219,41 @@ impl ConfigFile {
                 ));
         };
         let mut rules: Vec<Arc<RuleMeta>> = Vec::new();
+        let mut errors = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let prefix = format!("rule.{i}.");
             let Some(table) = item.as_table() else {
-                return Err(self.error(
+                errors.push(self.error(
                     &format!("rule.{i}"),
                     false,
                     "each `rule` must be a table",
                     "expected a table",
                 ));
+                continue;
             };
-            let rule = self.user_rule(table, &prefix)?;
+            let rule = match self.user_rule(table, &prefix) {
+                Ok(rule) => rule,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
             if rules.iter().any(|r| r.id == rule.id) {
-                return Err(self.error(
+                errors.push(self.error(
                     &format!("{prefix}id"),
                     false,
                     format!("rule `{}` is defined twice in {}", rule.id, self.display),
                     "second definition",
                 ));
+                continue;
             }
             rules.push(Arc::new(rule));
         }
-        Ok(rules)
+        if errors.is_empty() {
+            Ok(rules)
+        } else {
+            Err(ConfigError::all(errors))
+        }
     }
 
     /// Reads one user-defined rule instance; `prefix` is its dotted key
@@ -469,10 +503,12 @@ impl ConfigFile {
         ConfigError::at(self, self.span(dotted, key_only), message, label)
     }
 
-    fn validate(&self) -> Result<(), ConfigError> {
+    /// Every problem of the file's sections and `[rules.ID]` tables.
+    fn validate(&self) -> Vec<ConfigError> {
+        let mut errors = Vec::new();
         for (section, value) in &self.table {
             if section == "rules" {
-                self.validate_rules(value)?;
+                errors.extend(self.validate_rules(value));
                 continue;
             }
             if section == "rule" {
@@ -484,39 +520,50 @@ impl ConfigFile {
                     .map(|(n, _)| *n)
                     .chain(["rules", "rule"])
                     .collect();
-                return Err(self
-                    .error(
+                errors.push(
+                    self.error(
                         section,
                         true,
                         format!("unknown section `{section}`"),
                         "unknown section",
                     )
-                    .with_help(format!("known sections: {}", known.join(", "))));
+                    .with_help(did_you_mean(section, &known, "known sections")),
+                );
+                continue;
             };
             let Some(table) = value.as_table() else {
-                return Err(self.error(
+                errors.push(self.error(
                     section,
                     false,
                     format!("`{section}` must be a table"),
                     "expected a table",
                 ));
+                continue;
             };
             for (key, value) in table {
                 let dotted = format!("{section}.{key}");
                 if !keys.contains(&key.as_str()) {
-                    return Err(self
-                        .error(
+                    errors.push(
+                        self.error(
                             &dotted,
                             true,
                             format!("unknown key `{key}` in [{section}]"),
                             "unknown key",
                         )
-                        .with_help(format!("keys of [{section}]: {}", keys.join(", "))));
+                        .with_help(did_you_mean(
+                            key,
+                            keys,
+                            &format!("keys of [{section}]"),
+                        )),
+                    );
+                    continue;
                 }
-                self.validate_shared_value(&dotted, value)?;
+                if let Err(e) = self.validate_shared_value(&dotted, value) {
+                    errors.push(e);
+                }
             }
         }
-        Ok(())
+        errors
     }
 
     fn validate_shared_value(&self, dotted: &str, value: &toml::Value) -> Result<(), ConfigError> {
@@ -686,30 +733,33 @@ impl ConfigFile {
                         format!("unknown option `{key}` for rule `{id}`"),
                         "unknown option",
                     )
-                    .with_help(format!("options of `{id}`: {}", known.join(", "))));
+                    .with_help(did_you_mean(key, &known, &format!("options of `{id}`"))));
             }
         }
         Ok(())
     }
 
-    fn validate_rules(&self, value: &toml::Value) -> Result<(), ConfigError> {
+    fn validate_rules(&self, value: &toml::Value) -> Vec<ConfigError> {
         let Some(rules) = value.as_table() else {
-            return Err(self.error(
+            return vec![self.error(
                 "rules",
                 false,
                 "`rules` must be a table of rule ids",
                 "expected a table",
-            ));
+            )];
         };
+        let mut errors = Vec::new();
         for (id, settings) in rules {
             // Ids of user-defined rules are only known once every layer and
             // rule file is read: `RuleSet::compile` checks those.
             let Some(meta) = builtin_rules().iter().find(|m| &m.id == id) else {
                 continue;
             };
-            self.check_rule_settings(meta, settings)?;
+            if let Err(e) = self.check_rule_settings(meta, settings) {
+                errors.push(e);
+            }
         }
-        Ok(())
+        errors
     }
 }
 
@@ -896,6 +946,17 @@ fn shorten_glob(glob: &str) -> String {
     match glob.char_indices().nth(SHOWN) {
         Some((cut, _)) => format!("{}…", glob.get(..cut).unwrap_or(glob)),
         None => glob.to_string(),
+    }
+}
+
+/// `did you mean `x`? LIST: a, b` when a candidate is close, else the list.
+fn did_you_mean(input: &str, candidates: &[&str], list_name: &str) -> String {
+    match closest(input, candidates.iter().copied()) {
+        Some(hint) => format!(
+            "did you mean `{hint}`? {list_name}: {}",
+            candidates.join(", ")
+        ),
+        None => format!("{list_name}: {}", candidates.join(", ")),
     }
 }
 

@@ -139,3 +139,43 @@ fn a_bad_scope_is_a_labelled_config_error() {
     assert_eq!(code, 2, "{err}");
     insta::assert_snapshot!(err);
 }
+
+#[test]
+fn init_without_an_agent_writes_a_starter_config_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join(".git")).unwrap();
+    write(
+        root,
+        "packages/connectors/src/types.ts",
+        "export interface CrmConnector { revoke(): Promise<void> }\n",
+    );
+    write(
+        root,
+        "packages/connectors/src/hubspot.ts",
+        "import { CrmConnector } from './types';\nexport class Hubspot implements CrmConnector { sync() {} }\n",
+    );
+    let (code, out, err) = plumbline(root, &["init"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("created plumbline.toml"), "{out}");
+    let written = std::fs::read_to_string(root.join("plumbline.toml")).unwrap();
+    assert!(
+        written.contains("interfaces = [\"CrmConnector\"]"),
+        "{written}"
+    );
+    // The starter config runs as written and finds the missing revoke.
+    let findings = found(root, &[]);
+    assert_eq!(
+        findings,
+        ["packages/connectors/src/hubspot.ts:connector-missing-revoke"]
+    );
+    // A second run keeps the file as it is.
+    std::fs::write(root.join("plumbline.toml"), "# mine\n").unwrap();
+    let (code, out, _) = plumbline(root, &["init"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("already exists"), "{out}");
+    assert_eq!(
+        std::fs::read_to_string(root.join("plumbline.toml")).unwrap(),
+        "# mine\n"
+    );
+}
