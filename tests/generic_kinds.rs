@@ -121,3 +121,37 @@ fn forbidden_dependency_clients_tell_the_service_by_argument_and_class() {
     ]);
     insta::assert_snapshot!(out);
 }
+
+const PROVIDER_RULE: &str = r#"
+[[rule]]
+id = "providers-disconnect"
+kind = "required-member"
+message = "`{name}` is a `{interface}` class without `{member}`"
+[rule.options]
+classes = ["*Provider"]
+members = ["disconnect"]
+"#;
+
+#[test]
+fn required_member_by_class_name_glob() {
+    let out = check(&[
+        ("plumbline.toml", PROVIDER_RULE),
+        (
+            "apps/api/src/providers/hubspot.ts",
+            "export class HubspotProvider {\n  async connect() {}\n}\n\
+             export class SalesforceProvider extends BaseProvider {}\n\
+             export class ProviderRegistry {}\n\
+             class BaseProvider { async disconnect() { await api.revoke(); } }\n",
+        ),
+        (
+            "services/worker/app/providers.py",
+            "class StripeProvider:\n    def connect(self): ...\n\n\
+             class PaddleProvider:\n    def disconnect(self):\n        revoke(self.token)\n",
+        ),
+        (
+            "apps/api/src/providers/hubspot.test.ts",
+            "class FakeProvider {}\n",
+        ),
+    ]);
+    insta::assert_snapshot!(out);
+}

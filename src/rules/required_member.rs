@@ -68,6 +68,11 @@ declare_kind! {
     /// - `interfaces`: names of the interfaces, base classes or traits that
     ///   form the contract, without module path (`["Connector"]`).
     /// - `members`: members every implementation must define (`["revoke"]`).
+    /// - `classes`: globs over class names (`["*Provider"]`): a TS/JS or
+    ///   Python class whose name matches must define the members whatever it
+    ///   implements (its in-file and imported bases still count). Give
+    ///   `interfaces`, `classes` or both. `{interface}` in the message is
+    ///   then the glob the class matched.
     pub struct RequiredMember;
 }
 
@@ -80,6 +85,10 @@ const OPTIONS: &[OptionDoc] = &[
     OptionDoc {
         name: "members",
         description: "Members every implementation must define",
+    },
+    OptionDoc {
+        name: "classes",
+        description: "Globs over class names (`*Provider`) whose classes must define the members",
     },
 ];
 

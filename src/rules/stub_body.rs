@@ -51,6 +51,9 @@ declare_kind! {
     ///   form the contract, without module path (`["Connector"]`).
     /// - `members`: members whose implementations must not be stubs
     ///   (`["revoke"]`).
+    /// - `classes`: globs over class names (`["*Provider"]`): TS/JS and
+    ///   Python classes whose name matches count as implementations whatever
+    ///   they implement.
     pub struct StubBody;
 }
 
@@ -63,6 +66,10 @@ const OPTIONS: &[OptionDoc] = &[
     OptionDoc {
         name: "members",
         description: "Members whose implementations must not be stubs",
+    },
+    OptionDoc {
+        name: "classes",
+        description: "Globs over class names (`*Provider`) whose classes count as implementations",
     },
 ];
 

@@ -16,8 +16,11 @@ use crate::rules::{parse_options, OptionError};
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ContractOptions {
+    #[serde(default)]
     interfaces: Vec<String>,
     members: Vec<String>,
+    #[serde(default)]
+    classes: Vec<String>,
 }
 
 /// The options both kinds take: which interfaces form the contract and which
@@ -25,16 +28,38 @@ struct ContractOptions {
 pub struct Contract {
     pub interfaces: Vec<String>,
     pub members: Vec<String>,
+    /// Globs over class names whose classes must have the members whatever
+    /// they implement (`*Provider`): TS/JS and Python classes.
+    pub classes: Vec<crate::lang::tree::NameGlob>,
+    /// The globs as written, for messages.
+    pub class_patterns: Vec<String>,
 }
 
 impl Contract {
     pub fn compile(options: &toml::Table) -> Result<Contract, OptionError> {
         let options: ContractOptions = parse_options(options)?;
+        if options.interfaces.is_empty() && options.classes.is_empty() {
+            return Err(OptionError::new(
+                "interfaces",
+                "name at least one interface (`interfaces`) or class-name glob (`classes`)",
+            ));
+        }
+        if let Some(bad) = options.classes.iter().find(|c| {
+            c.chars().all(|ch| ch == '*')
+                || !c
+                    .chars()
+                    .all(|ch| ch == '*' || ch == '_' || ch == '$' || ch.is_alphanumeric())
+        }) {
+            return Err(OptionError::new(
+                "classes",
+                format!("`{bad}` is not a class-name glob (letters, digits, `_`, `$` and `*`, not only `*`)"),
+            ));
+        }
         for (field, names) in [
             ("interfaces", &options.interfaces),
             ("members", &options.members),
         ] {
-            if names.is_empty() {
+            if names.is_empty() && field == "members" {
                 return Err(OptionError::new(
                     field,
                     format!("`{field}` must name at least one identifier"),
@@ -50,12 +75,35 @@ impl Contract {
         Ok(Contract {
             interfaces: options.interfaces,
             members: options.members,
+            classes: options
+                .classes
+                .iter()
+                .map(|c| crate::lang::tree::NameGlob::new(c))
+                .collect(),
+            class_patterns: options.classes,
         })
     }
 
-    /// A file can only implement an interface by naming it.
+    /// A file can only implement an interface by naming it, or hold a
+    /// class of a named shape by spelling its name.
     pub fn literals(&self) -> Vec<String> {
-        self.interfaces.clone()
+        let mut literals = self.interfaces.clone();
+        for glob in &self.classes {
+            let literal = glob.longest_literal();
+            if literal.len() < 3 {
+                return Vec::new();
+            }
+            literals.push(literal.to_string());
+        }
+        literals
+    }
+
+    /// The class-name glob a class's name matches.
+    fn class_pattern(&self, name: &str) -> Option<&str> {
+        self.classes
+            .iter()
+            .position(|g| g.is_match(name))
+            .map(|i| self.class_patterns[i].as_str())
     }
 
     fn is_interface(&self, name: &str) -> bool {
@@ -389,6 +437,16 @@ impl Model {
                 interface: interface.to_string(),
                 reaches: None,
             }];
+        }
+        let unit = &self.units[index];
+        if unit.nominal && !unit.is_definition && matches!(self.family, Family::Js | Family::Python)
+        {
+            if let Some(pattern) = contract.class_pattern(&unit.name) {
+                return vec![Claim {
+                    interface: pattern.to_string(),
+                    reaches: None,
+                }];
+            }
         }
         let candidates = self.candidates(index, contract);
         candidates
