@@ -62,6 +62,10 @@ pub struct ModuleFacts {
     /// a written row (see [`crate::facts::flow`]).
     #[serde(default)]
     pub flow: crate::facts::flow::FlowFacts,
+    /// The file's top-level classes: names, bases and members, for a
+    /// class in another file that extends one.
+    #[serde(default)]
+    pub units: Vec<crate::facts::units::UnitSummary>,
 }
 
 impl ModuleFacts {
