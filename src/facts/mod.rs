@@ -2,3 +2,4 @@
 //! project model to share.
 
 pub mod modules;
+pub mod routes;

@@ -9,6 +9,10 @@ use serde::Deserialize;
 use tree_sitter::Node;
 
 use crate::config::build_globset;
+use crate::facts::routes::{
+    join_route, js_object_property, js_router_prefix, py_kwarg, py_kwarg_string, py_router_prefix,
+    route_key, JS_ROUTE_METHODS, PY_ROUTE_DECORATORS,
+};
 use crate::lang::tree::{self, named_children, text, SUBSTITUTION};
 use crate::lang::{python, typescript, Family, ParsedFile};
 use crate::rules::{
@@ -150,10 +154,6 @@ struct RouteCheck {
 /// File names that make a Next.js App Router segment routable.
 const NEXT_ROUTE_FILES: &[&str] = &["route", "page"];
 const JS_EXTENSIONS: &[&str] = &["ts", "tsx", "js", "jsx", "mjs", "cjs", "mts", "cts"];
-/// HTTP methods and router verbs whose first argument is a route path.
-const JS_ROUTE_METHODS: &[&str] = &[
-    "get", "post", "all", "use", "put", "patch", "head", "options",
-];
 /// Receivers that are HTTP clients, not routers.
 const HTTP_CLIENTS: &[&str] = &[
     "axios",
@@ -171,15 +171,6 @@ const HTTP_CLIENTS: &[&str] = &[
     "apiclient",
     "this.http",
     "this.client",
-];
-const PY_ROUTE_DECORATORS: &[&str] = &[
-    "get",
-    "post",
-    "route",
-    "api_route",
-    "put",
-    "patch",
-    "websocket",
 ];
 
 impl RouteCheck {
@@ -319,7 +310,7 @@ impl RouteCheck {
                 "on" if call.args.len() >= 3 => Some(call.args[1]),
                 "route" if call.receiver.is_some() => match call.args.first() {
                     Some(arg) if arg.kind_str() == "object" => {
-                        object_string_property(*arg, src, &["url", "path"])
+                        js_object_property(*arg, src, &["url", "path"])
                     }
                     Some(arg) if call.args.len() == 1 => Some(*arg),
                     _ => None,
@@ -369,13 +360,8 @@ impl RouteCheck {
         tree::walk(root, |node| {
             match node.kind_str() {
                 "assignment" => {
-                    if let (Some(left), Some(right)) = (node.field("left"), node.field("right")) {
-                        if let Some(call) = python::call(right) {
-                            let prefix = python_kwarg_string(&call, src, &["prefix", "url_prefix"]);
-                            if let Some(prefix) = prefix {
-                                prefixes.insert(text(left, src).to_string(), prefix);
-                            }
-                        }
+                    if let Some((name, prefix)) = py_router_prefix(node, src) {
+                        prefixes.insert(name, prefix);
                     }
                 }
                 "call" => {
@@ -384,7 +370,7 @@ impl RouteCheck {
                         if matches!(name, "include_router" | "register_blueprint") {
                             if let (Some(target), Some(prefix)) = (
                                 call.args.first(),
-                                python_kwarg_string(&call, src, &["prefix", "url_prefix"]),
+                                py_kwarg_string(&call, src, &["prefix", "url_prefix"]),
                             ) {
                                 let key = text(*target, src).to_string();
                                 let joined = join_route(
@@ -420,7 +406,7 @@ impl RouteCheck {
                     .args
                     .first()
                     .copied()
-                    .or_else(|| python_kwarg(&call, src, &["path", "rule"]));
+                    .or_else(|| py_kwarg(&call, src, &["path", "rule"]));
                 if let Some(lit) = path.and_then(|p| python_route_string(root, src, p, used)) {
                     let full = join_route(prefix, &lit.with_placeholders());
                     if self.is_callback_path(&full) {
@@ -443,7 +429,7 @@ impl RouteCheck {
                     "add_url_rule" | "add_api_route" | "add_route" => call.receiver.is_some(),
                     "Route" | "path" | "re_path" => {
                         call.args.len() >= 2
-                            || python_kwarg(&call, src, &["endpoint", "view"]).is_some()
+                            || py_kwarg(&call, src, &["endpoint", "view"]).is_some()
                     }
                     _ => false,
                 };
@@ -456,7 +442,7 @@ impl RouteCheck {
                         .args
                         .first()
                         .copied()
-                        .or_else(|| python_kwarg(&call, src, &["path", "rule"]));
+                        .or_else(|| py_kwarg(&call, src, &["path", "rule"]));
                     if let Some(lit) = path.and_then(|p| python_route_string(root, src, p, used)) {
                         let full = join_route(prefix, &lit.with_placeholders());
                         if self.is_callback_path(&full) {
@@ -657,74 +643,6 @@ fn next_handler(root: Node<'_>, src: &str, pages: bool) -> Option<Range<usize>> 
     found
 }
 
-/// `new Router({ prefix: '/x' })` (Koa) or `new Hono().basePath('/x')`.
-fn js_router_prefix(value: Node<'_>, src: &str) -> Option<String> {
-    let value = typescript::unwrap_expression(value);
-    match value.kind_str() {
-        "new_expression" => {
-            let args = value.field("arguments")?;
-            let object = named_children(args)
-                .into_iter()
-                .find(|a| a.kind_str() == "object")?;
-            let node = object_string_property(object, src, &["prefix"])?;
-            typescript::fold_string(node, src).map(|l| l.with_placeholders())
-        }
-        "call_expression" => {
-            let call = typescript::call(value)?;
-            if text(call.name, src) != "basePath" {
-                return None;
-            }
-            typescript::fold_string(*call.args.first()?, src).map(|l| l.with_placeholders())
-        }
-        _ => None,
-    }
-}
-
-/// The value node of `{ key: <value> }` for the first matching key.
-fn object_string_property<'t>(object: Node<'t>, src: &str, keys: &[&str]) -> Option<Node<'t>> {
-    named_children(object).into_iter().find_map(|pair| {
-        if pair.kind_str() != "pair" {
-            return None;
-        }
-        let key = typescript::property_key(pair.field("key")?, src)?;
-        keys.contains(&key.as_ref())
-            .then(|| pair.field("value"))
-            .flatten()
-    })
-}
-
-fn python_kwarg<'t>(call: &python::Call<'t>, src: &str, names: &[&str]) -> Option<Node<'t>> {
-    call.kwargs
-        .iter()
-        .find(|(name, _)| names.contains(&text(*name, src)))
-        .map(|(_, value)| *value)
-}
-
-fn python_kwarg_string(call: &python::Call<'_>, src: &str, names: &[&str]) -> Option<String> {
-    python::fold_string(python_kwarg(call, src, names)?, src).map(|l| l.with_placeholders())
-}
-
-/// A route path as a reference must end: dynamic segments (`[id]`,
-/// `:id`, `{id}`, `<id>`) match any segment.
-fn route_key(route: &str) -> String {
-    route
-        .split(['?', '#'])
-        .next()
-        .unwrap_or(route)
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            let dynamic = s.starts_with(['[', ':', '{', '<']) || s.contains(SUBSTITUTION);
-            if dynamic {
-                "*"
-            } else {
-                s
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
 /// The fact recording that code resolves a route by its handler's name
 /// (Flask `url_for`, Starlette `url_for`, Django `reverse`).
 fn route_name_fact(name: &str) -> String {
@@ -830,17 +748,6 @@ fn record_references(file: &ParsedFile, used: &[Range<usize>], out: &mut Reporte
         }
         _ => {}
     }
-}
-
-fn join_route(prefix: &str, path: &str) -> String {
-    if prefix.is_empty() {
-        return path.to_string();
-    }
-    format!(
-        "{}/{}",
-        prefix.trim_end_matches('/'),
-        path.trim_start_matches('/')
-    )
 }
 
 impl Check for RouteCheck {
