@@ -8,11 +8,12 @@
 //! Every answer may be "unknown" (a module outside the project, a cycle, a
 //! file too large or unreadable): callers treat unknown as "no fact".
 
+pub mod mounts;
 pub mod resolve;
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::facts::modules::{Export, Imported, ModuleFacts};
 use crate::lang::{Family, Language};
@@ -54,12 +55,23 @@ pub enum Query {
     /// Holds when `name`, as written in the file, reaches (through imports,
     /// aliases and re-exports) a definition whose name is one of `targets`.
     NameIs { name: String, targets: Vec<String> },
+    /// Holds when `route` (as registered on `router` in the file, with the
+    /// router's own prefix) reaches, through the routers that mount
+    /// `router` in any file, a full path `wanted` flags. The join reports
+    /// the route under that full path ([`ProjectModel::place_route`]).
+    MountedRoute {
+        router: String,
+        route: String,
+        wanted: crate::facts::routes::CallbackPaths,
+    },
 }
 
 /// Facts of the project's files, read on demand and shared across threads.
 pub struct ProjectModel {
     resolver: Resolver,
     facts: Mutex<HashMap<String, Option<Arc<ModuleFacts>>>>,
+    /// The project's router mounts, read when a query first needs them.
+    mounts: OnceLock<Vec<mounts::ResolvedMount>>,
 }
 
 impl ProjectModel {
@@ -69,6 +81,7 @@ impl ProjectModel {
         ProjectModel {
             resolver: Resolver::new(root),
             facts: Mutex::new(HashMap::new()),
+            mounts: OnceLock::new(),
         }
     }
 
@@ -85,6 +98,7 @@ impl ProjectModel {
             .unwrap_or_else(|e| e.into_inner())
             .remove(path);
         self.resolver.add_text(path, text);
+        self.mounts = OnceLock::new();
     }
 
     pub fn resolver(&self) -> &Resolver {
@@ -134,6 +148,11 @@ impl ProjectModel {
                     Some(targets.iter().any(|t| t == last))
                 })
                 .unwrap_or(false),
+            Query::MountedRoute {
+                router,
+                route,
+                wanted,
+            } => self.mounted_route(path, router, route, wanted).is_some(),
         }
     }
 

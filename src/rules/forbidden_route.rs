@@ -11,7 +11,7 @@ use tree_sitter::Node;
 use crate::config::build_globset;
 use crate::facts::routes::{
     join_route, js_object_property, js_router_prefix, py_kwarg, py_kwarg_string, py_router_prefix,
-    route_key, JS_ROUTE_METHODS, PY_ROUTE_DECORATORS,
+    route_key, CallbackPaths, DJANGO_URLS, JS_ROUTE_METHODS, PY_ROUTE_DECORATORS,
 };
 use crate::lang::tree::{self, named_children, text, SUBSTITUTION};
 use crate::lang::{python, typescript, Family, ParsedFile};
@@ -136,20 +136,39 @@ impl Kind for ForbiddenRoute {
         Ok(Box::new(RouteCheck {
             app_owned,
             allow,
-            segments: options
-                .segments
-                .iter()
-                .map(|s| s.to_ascii_lowercase())
-                .collect(),
+            paths: CallbackPaths {
+                segments: options
+                    .segments
+                    .iter()
+                    .map(|s| s.to_ascii_lowercase())
+                    .collect(),
+                allow: options.allow,
+            },
         }))
     }
 }
 
 struct RouteCheck {
     app_owned: bool,
+    /// `allow` over file paths and route paths.
     allow: GlobSet,
-    segments: Vec<String>,
+    /// Which route paths are callbacks (also asked of mounts in other files).
+    paths: CallbackPaths,
 }
+
+/// Where a route is registered, for a route whose full path depends on
+/// where other files mount its router.
+struct Registration<'a> {
+    /// The router as written (`router`, `bp`; Django's `urlpatterns`).
+    router: &'a str,
+    /// The route path with the router's own prefix.
+    route: &'a str,
+}
+
+/// Words of the routers other files mount under a prefix: Express, Koa
+/// and FastAPI routers, Flask blueprints, Fastify plugins, Hono apps and
+/// Django URL modules.
+const MOUNTABLE_ROUTERS: &[&str] = &["router", "blueprint", "fastify", "hono", DJANGO_URLS];
 
 /// File names that make a Next.js App Router segment routable.
 const NEXT_ROUTE_FILES: &[&str] = &["route", "page"];
@@ -174,21 +193,9 @@ const HTTP_CLIENTS: &[&str] = &[
 ];
 
 impl RouteCheck {
-    fn is_oauth_segment(&self, segment: &str) -> bool {
-        let s = segment
-            .trim_matches(|c| c == '(' || c == ')')
-            .to_ascii_lowercase();
-        s.starts_with("oauth") || self.segments.contains(&s)
-    }
-
     /// Whether a route path (or file path) is an OAuth callback.
     fn is_callback_path(&self, path: &str) -> bool {
-        let path = path.split(['?', '#']).next().unwrap_or(path);
-        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-        let callback = segments
-            .iter()
-            .any(|s| s.to_ascii_lowercase().contains("callback"));
-        callback && segments.iter().any(|s| self.is_oauth_segment(s))
+        self.paths.is_callback(path)
     }
 
     fn allowed(&self, file_path: &str, route: &str) -> bool {
@@ -204,6 +211,39 @@ impl RouteCheck {
         span: Range<usize>,
         route: &str,
         handler: Option<Range<usize>>,
+    ) {
+        self.report_route(file, out, span, route, handler, None);
+    }
+
+    /// Reports a route registered on a router that other files may mount
+    /// under a prefix: it stands only if some chain of mounts gives it a
+    /// callback path (see [`Query::MountedRoute`]).
+    fn report_mounted(
+        &self,
+        file: &ParsedFile,
+        out: &mut Reporter<'_>,
+        span: Range<usize>,
+        registration: Registration<'_>,
+        handler: Option<Range<usize>>,
+    ) {
+        let names_callback = registration
+            .route
+            .split('/')
+            .any(crate::facts::routes::names_callback);
+        if names_callback && is_router_name(registration.router) {
+            let route = registration.route;
+            self.report_route(file, out, span, route, handler, Some(registration));
+        }
+    }
+
+    fn report_route(
+        &self,
+        file: &ParsedFile,
+        out: &mut Reporter<'_>,
+        span: Range<usize>,
+        route: &str,
+        handler: Option<Range<usize>>,
+        mounted: Option<Registration<'_>>,
     ) {
         if self.allowed(file.path(), route) {
             return;
@@ -234,6 +274,10 @@ impl RouteCheck {
         }
         if let Some(handler) = handler {
             report = report.secondary(handler, "callback handler");
+        }
+        if let Some(mounted) = mounted {
+            report =
+                report.requires_mounted_route(mounted.router, mounted.route, self.paths.clone());
         }
         out.report(report);
     }
@@ -322,6 +366,13 @@ impl RouteCheck {
                     let path = join_route(prefix, &lit.with_placeholders());
                     if self.is_callback_path(&path) {
                         self.report(file, out, lit.span.clone(), &path, None);
+                    } else if let Some(receiver) = call.receiver {
+                        let router = js_router_name(receiver, src);
+                        let registration = Registration {
+                            router: &router,
+                            route: &path,
+                        };
+                        self.report_mounted(file, out, lit.span.clone(), registration, None);
                     }
                 }
             }
@@ -357,10 +408,14 @@ impl RouteCheck {
         let src = file.text();
         let root = tree.root_node();
         let mut prefixes: HashMap<String, String> = HashMap::new();
+        // The prefixes routers declare themselves, without the mounts of
+        // this file: what mounts (here or elsewhere) are joined to.
+        let mut own: HashMap<String, String> = HashMap::new();
         tree::walk(root, |node| {
             match node.kind_str() {
                 "assignment" => {
                     if let Some((name, prefix)) = py_router_prefix(node, src) {
+                        own.insert(name.clone(), prefix.clone());
                         prefixes.insert(name, prefix);
                     }
                 }
@@ -409,13 +464,22 @@ impl RouteCheck {
                     .or_else(|| py_kwarg(&call, src, &["path", "rule"]));
                 if let Some(lit) = path.and_then(|p| python_route_string(root, src, p, used)) {
                     let full = join_route(prefix, &lit.with_placeholders());
+                    let handler = node
+                        .parent()
+                        .and_then(|d| d.field("definition"))
+                        .and_then(|f| f.field("name"))
+                        .map(|n| n.byte_range());
                     if self.is_callback_path(&full) {
-                        let handler = node
-                            .parent()
-                            .and_then(|d| d.field("definition"))
-                            .and_then(|f| f.field("name"))
-                            .map(|n| n.byte_range());
                         self.report(file, out, lit.span.clone(), &full, handler);
+                    } else {
+                        let router = text(receiver, src);
+                        let own_prefix = own.get(router).map_or("", String::as_str);
+                        let route = join_route(own_prefix, &lit.with_placeholders());
+                        let registration = Registration {
+                            router,
+                            route: &route,
+                        };
+                        self.report_mounted(file, out, lit.span.clone(), registration, handler);
                     }
                 }
                 false
@@ -444,9 +508,24 @@ impl RouteCheck {
                         .copied()
                         .or_else(|| py_kwarg(&call, src, &["path", "rule"]));
                     if let Some(lit) = path.and_then(|p| python_route_string(root, src, p, used)) {
-                        let full = join_route(prefix, &lit.with_placeholders());
+                        let written = lit.with_placeholders();
+                        let written = if name == "re_path" {
+                            written.trim_start_matches('^').trim_end_matches('$')
+                        } else {
+                            &written
+                        };
+                        let full = join_route(prefix, written);
                         if self.is_callback_path(&full) {
                             self.report(file, out, lit.span.clone(), &full, None);
+                        } else {
+                            let router = call.receiver.map_or(DJANGO_URLS, |r| text(r, src));
+                            let own_prefix = own.get(router).map_or("", String::as_str);
+                            let route = join_route(own_prefix, written);
+                            let registration = Registration {
+                                router,
+                                route: &route,
+                            };
+                            self.report_mounted(file, out, lit.span.clone(), registration, None);
                         }
                     }
                 }
@@ -454,6 +533,67 @@ impl RouteCheck {
             }
             _ => true,
         });
+    }
+}
+
+/// Whether a router as written is a name other files can import and mount
+/// (`router`, `oauth.router`), not a call or an expression.
+fn is_router_name(router: &str) -> bool {
+    !router.is_empty()
+        && router.split('.').all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+        })
+}
+
+/// The router a JS route is registered on: the receiver as written, or,
+/// when the receiver is a parameter of the function around the
+/// registration (a Fastify plugin `async function oauth(fastify) {…}`),
+/// that function's name (`default` for an anonymous default export), as a
+/// mount names the plugin.
+fn js_router_name(receiver: Node<'_>, src: &str) -> String {
+    let written = text(receiver, src);
+    let mut current = receiver.parent();
+    while let Some(node) = current {
+        if matches!(
+            node.kind_str(),
+            "function_declaration" | "function_expression" | "arrow_function" | "function"
+        ) {
+            let is_parameter = node
+                .field("parameters")
+                .or_else(|| node.field("parameter"))
+                .is_some_and(|params| {
+                    let mut found = false;
+                    tree::walk(params, |p| {
+                        found |= p.kind_str() == "identifier" && text(p, src) == written;
+                        !found
+                    });
+                    found
+                });
+            if is_parameter {
+                return plugin_name(node, src);
+            }
+        }
+        current = node.parent();
+    }
+    written.to_string()
+}
+
+/// The name a function is mounted by: its own name, the variable it is
+/// assigned to, or `default` for a default export.
+fn plugin_name(function: Node<'_>, src: &str) -> String {
+    if let Some(name) = function.field("name") {
+        return text(name, src).to_string();
+    }
+    match function.parent() {
+        Some(p) if p.kind_str() == "variable_declarator" => p
+            .field("name")
+            .map(|n| text(n, src).to_string())
+            .unwrap_or_default(),
+        Some(p) if p.kind_str() == "export_statement" => "default".to_string(),
+        _ => String::new(),
     }
 }
 
@@ -752,24 +892,34 @@ fn record_references(file: &ParsedFile, used: &[Range<usize>], out: &mut Reporte
 
 impl Check for RouteCheck {
     /// A registered callback path has a segment containing `callback`,
-    /// written after `/`, `-`, `_` or `2` (`/callback`, `/oauth-callback`,
-    /// `/oauth2callback`); React's `useCallback` has none of these. The file
-    /// must also name an OAuth segment (in the path or a router prefix).
-    /// Next.js file routes are found by their path instead.
+    /// written after `/`, `-`, `_`, `2` or an opening quote (`/callback`,
+    /// `/oauth-callback`, `/oauth2callback`, Django's `"callback/"`); React's
+    /// `useCallback` has none of these. The file must also name an OAuth
+    /// segment (in the path or a router prefix) or a router other files may
+    /// mount under one. Next.js file routes are found by their path instead.
     fn literals(&self) -> Vec<String> {
-        ["/callback", "-callback", "_callback", "2callback"]
-            .map(String::from)
-            .to_vec()
+        [
+            "/callback",
+            "-callback",
+            "_callback",
+            "2callback",
+            "\"callback",
+            "'callback",
+        ]
+        .map(String::from)
+        .to_vec()
     }
 
     fn required_literals(&self) -> Vec<Vec<String>> {
         let mut group = vec!["oauth".to_string()];
         group.extend(
-            self.segments
+            self.paths
+                .segments
                 .iter()
                 .filter(|s| !s.starts_with("oauth"))
                 .cloned(),
         );
+        group.extend(MOUNTABLE_ROUTERS.iter().map(|s| s.to_string()));
         vec![group]
     }
 
@@ -805,7 +955,10 @@ mod tests {
         RouteCheck {
             app_owned: false,
             allow: build_globset(["**/oauth/twitch/**"]).unwrap(),
-            segments: vec!["integrations".into(), "integration".into()],
+            paths: CallbackPaths {
+                segments: vec!["integrations".into(), "integration".into()],
+                allow: vec!["**/oauth/twitch/**".into()],
+            },
         }
     }
 
