@@ -35,7 +35,15 @@ declare_kind! {
     /// - FastAPI/Flask/Starlette/Django: `@router.get(...)`, `@app.route(...)`,
     ///   `add_url_rule`, `add_api_route`, `Route(...)`, `path(...)`, with
     ///   `APIRouter(prefix=...)`, `Blueprint(url_prefix=...)`,
-    ///   `include_router(..., prefix=...)` in the same file.
+    ///   `include_router(..., prefix=...)` in the same file; Django `path()`.
+    ///
+    /// A route on a router other files mount under a prefix (`app.use('/oauth',
+    /// router)`, `include_router(router, prefix="/oauth")`,
+    /// `register_blueprint(bp, url_prefix=...)`, `register(plugin, { prefix })`,
+    /// `app.route('/oauth', sub)`, Django `include("pkg.urls")`) is judged by
+    /// its full path, which the project model joins along every chain of
+    /// mounts; a route whose own path names a callback but no OAuth segment
+    /// is reported only when such a chain gives it one.
     ///
     /// With `owner = "gateway"` every such callback is flagged. Callbacks
     /// whose file path or route path matches an `allow` glob never are.
