@@ -71,7 +71,7 @@ pub struct ProjectModel {
     resolver: Resolver,
     facts: Mutex<HashMap<String, Option<Arc<ModuleFacts>>>>,
     /// The project's router mounts, read when a query first needs them.
-    mounts: OnceLock<Vec<mounts::ResolvedMount>>,
+    mounts: OnceLock<Vec<mounts::FileMount>>,
 }
 
 impl ProjectModel {
@@ -122,6 +122,15 @@ impl ProjectModel {
             .unwrap_or_else(|e| e.into_inner())
             .insert(path.to_string(), facts.clone());
         facts
+    }
+
+    /// Caches the module facts of `path` from a parse a caller already
+    /// holds, unless they are known.
+    fn remember_module(&self, path: &str, read: impl FnOnce() -> Option<ModuleFacts>) {
+        let mut facts = self.facts.lock().unwrap_or_else(|e| e.into_inner());
+        if !facts.contains_key(path) {
+            facts.insert(path.to_string(), read().map(Arc::new));
+        }
     }
 
     fn read_module(&self, path: &str) -> Option<ModuleFacts> {

@@ -4,10 +4,14 @@
 //! joined. The mounts of the project are read once, lazily, from the files
 //! that contain a mount call, and resolved through the model's imports.
 
+use std::collections::HashSet;
+
 use aho_corasick::AhoCorasick;
 
+use std::sync::OnceLock;
+
 use super::{ProjectModel, Symbol, FILE_LIMIT};
-use crate::facts::routes::{join_route, route_key, CallbackPaths, Mounted, DJANGO_URLS};
+use crate::facts::routes::{join_route, route_key, CallbackPaths, Mount, Mounted, DJANGO_URLS};
 use crate::finding::{Condition, Finding};
 use crate::lang::{Family, Language};
 
@@ -18,12 +22,19 @@ const MAX_DEPTH: usize = 8;
 /// many places).
 const MAX_PATHS: usize = 64;
 
-/// One mount of the project, both ends resolved.
-#[derive(Debug, Clone)]
-pub struct ResolvedMount {
-    pub parent: Symbol,
-    pub prefix: String,
-    pub child: Symbol,
+/// One mount of the project as read from its file; its ends are resolved
+/// only for the routers a query climbs from.
+#[derive(Debug)]
+pub struct FileMount {
+    /// The project path of the file that mounts.
+    pub file: String,
+    pub mount: Mount,
+    /// The module the mounted name is imported from (or the module a
+    /// specifier names), resolved without reading it; `None` for a router
+    /// of the mounting file itself.
+    pub source: Option<String>,
+    /// Resolved on first need: the mounted router and the parent.
+    resolved: OnceLock<Option<(Symbol, Symbol)>>,
 }
 
 impl ProjectModel {
@@ -63,11 +74,11 @@ impl ProjectModel {
     }
 
     /// Every mount of the project, read on first use.
-    pub fn mounts(&self) -> &[ResolvedMount] {
+    pub fn mounts(&self) -> &[FileMount] {
         self.mounts.get_or_init(|| self.read_mounts())
     }
 
-    fn read_mounts(&self) -> Vec<ResolvedMount> {
+    fn read_mounts(&self) -> Vec<FileMount> {
         let Ok(literals) = AhoCorasick::new(crate::facts::routes::MOUNT_LITERALS) else {
             return Vec::new();
         };
@@ -88,24 +99,103 @@ impl ProjectModel {
             let Some(tree) = crate::lang::tree::parse(language, &text) else {
                 continue;
             };
-            for mount in crate::facts::routes::read_mounts(family, tree.root_node(), &text) {
-                let child = match &mount.child {
-                    Mounted::Name(name) => self.router_symbol(&path, name),
+            let found = crate::facts::routes::read_mounts(family, tree.root_node(), &text);
+            if found.is_empty() {
+                continue;
+            }
+            // Resolving the mount's names reads this file's module facts:
+            // read them from this parse.
+            self.remember_module(&path, || {
+                crate::facts::modules::read(language, tree.root_node(), &text)
+            });
+            let facts = self.module(&path);
+            for mount in found {
+                let source = match &mount.child {
                     Mounted::Module(specifier) => {
                         match self.resolver.resolve(&path, specifier, family) {
-                            Some(module) => self.module_router(&module),
+                            Some(module) => Some(module),
                             None => continue,
                         }
                     }
+                    Mounted::Name(name) => {
+                        let root = name.split('.').next().unwrap_or(name);
+                        match facts.as_ref().and_then(|f| f.import(root)) {
+                            Some(import) => match self.import_module(&path, import, family) {
+                                Some(module) => Some(module),
+                                // A package outside the project.
+                                None => continue,
+                            },
+                            None => None,
+                        }
+                    }
                 };
-                mounts.push(ResolvedMount {
-                    parent: self.router_symbol(&path, &mount.parent),
-                    prefix: mount.prefix,
-                    child,
+                mounts.push(FileMount {
+                    file: path.clone(),
+                    mount,
+                    source,
+                    resolved: OnceLock::new(),
                 });
             }
         }
         mounts
+    }
+
+    /// The module an import reads from; for Python's `from pkg import
+    /// module` in a package without `__init__.py`, the module itself.
+    fn import_module(
+        &self,
+        path: &str,
+        import: &crate::facts::modules::Import,
+        family: Family,
+    ) -> Option<String> {
+        self.resolver
+            .resolve(path, &import.source, family)
+            .or_else(|| match (&import.imported, family) {
+                (crate::facts::modules::Imported::Named(name), Family::Python) => {
+                    let dot = if import.source.ends_with('.') {
+                        ""
+                    } else {
+                        "."
+                    };
+                    let submodule = format!("{}{dot}{name}", import.source);
+                    self.resolver.resolve(path, &submodule, family)
+                }
+                _ => None,
+            })
+    }
+
+    /// Whether `mount` can attach a router defined in the file at
+    /// `defined`: it mounts a router of that file itself, or one imported
+    /// from that module or from a package index above it that may re-export
+    /// it (`index.ts`, `__init__.py`). Other mounts are never resolved, so
+    /// the model reads no module that a mount of middleware imports.
+    fn may_mount(mount: &FileMount, defined: &str) -> bool {
+        let Some(source) = &mount.source else {
+            return mount.file == defined;
+        };
+        if source == defined {
+            return true;
+        }
+        let (dir, file) = source.rsplit_once('/').unwrap_or(("", source));
+        let stem = file.split('.').next().unwrap_or(file);
+        let is_index = stem == "index" || stem == "__init__";
+        is_index && (dir.is_empty() || defined.starts_with(&format!("{dir}/")))
+    }
+
+    /// The mounted router and the parent of `mount`, resolved once.
+    fn mount_ends<'m>(&self, mount: &'m FileMount) -> Option<&'m (Symbol, Symbol)> {
+        mount
+            .resolved
+            .get_or_init(|| {
+                let child = match (&mount.mount.child, &mount.source) {
+                    (Mounted::Module(_), Some(module)) => self.module_router(module),
+                    (Mounted::Name(name), _) => self.router_symbol(&mount.file, name),
+                    (Mounted::Module(_), None) => return None,
+                };
+                let parent = self.router_symbol(&mount.file, &mount.mount.parent);
+                Some((child, parent))
+            })
+            .as_ref()
     }
 
     /// The project paths of the TS/JS and Python files the model can read:
@@ -122,6 +212,7 @@ impl ProjectModel {
             .filter(|p| readable(p))
             .cloned()
             .collect();
+        let held: HashSet<String> = paths.iter().cloned().collect();
         if let Some(root) = self.resolver.root() {
             let walker = ignore::WalkBuilder::new(root)
                 .hidden(true)
@@ -136,7 +227,7 @@ impl ProjectModel {
                     continue;
                 };
                 let relative = relative.to_string_lossy().replace('\\', "/");
-                if readable(&relative) && !paths.contains(&relative) {
+                if readable(&relative) && !held.contains(&relative) {
                     paths.push(relative);
                 }
             }
@@ -158,10 +249,18 @@ impl ProjectModel {
         if out.len() >= MAX_PATHS {
             return;
         }
-        let parents: Vec<&ResolvedMount> = self
+        let defined = match router {
+            Symbol::Defined { path, .. } => path.as_str(),
+            _ => return,
+        };
+        let parents: Vec<(&str, &Symbol)> = self
             .mounts()
             .iter()
-            .filter(|m| m.child == *router)
+            .filter(|m| Self::may_mount(m, defined))
+            .filter_map(|m| {
+                let (child, parent) = self.mount_ends(m)?;
+                (child == router).then_some((m.mount.prefix.as_str(), parent))
+            })
             .collect();
         if parents.is_empty() {
             if depth > 0 {
@@ -172,9 +271,9 @@ impl ProjectModel {
         if depth >= MAX_DEPTH {
             return;
         }
-        for mount in parents {
-            let joined = join_route(&mount.prefix, &route);
-            self.climb(&mount.parent, joined, depth + 1, out);
+        for (prefix, parent) in parents {
+            let joined = join_route(prefix, &route);
+            self.climb(parent, joined, depth + 1, out);
         }
     }
 
