@@ -147,16 +147,12 @@ pub struct Mount {
 /// `urlpatterns`.
 pub const DJANGO_URLS: &str = "urlpatterns";
 
-/// Text every file that mounts a router contains: what the project model
-/// reads before it parses a file for mounts.
-pub const MOUNT_LITERALS: &[&str] = &[
-    ".use(",
-    ".route(",
-    ".register(",
-    "include_router",
-    "register_blueprint",
-    "include(",
-];
+/// Text every TS/JS file that mounts a router contains: what the project
+/// model looks for before it parses a file for mounts.
+pub const JS_MOUNT_LITERALS: &[&str] = &[".use(", ".route(", ".register("];
+
+/// Python's counterpart of [`JS_MOUNT_LITERALS`].
+pub const PY_MOUNT_LITERALS: &[&str] = &["include_router", "register_blueprint", "include("];
 
 /// The mounts of a parsed TS/JS or Python file.
 pub fn read_mounts(family: crate::lang::Family, root: Node<'_>, src: &str) -> Vec<Mount> {

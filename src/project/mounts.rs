@@ -79,7 +79,10 @@ impl ProjectModel {
     }
 
     fn read_mounts(&self) -> Vec<FileMount> {
-        let Ok(literals) = AhoCorasick::new(crate::facts::routes::MOUNT_LITERALS) else {
+        let (Ok(js), Ok(python)) = (
+            AhoCorasick::new(crate::facts::routes::JS_MOUNT_LITERALS),
+            AhoCorasick::new(crate::facts::routes::PY_MOUNT_LITERALS),
+        ) else {
             return Vec::new();
         };
         let mut mounts = Vec::new();
@@ -90,6 +93,11 @@ impl ProjectModel {
             let family = language.family();
             let Some(text) = self.resolver.text(&path, FILE_LIMIT) else {
                 continue;
+            };
+            let literals = if family == Family::Python {
+                &python
+            } else {
+                &js
             };
             if !literals.is_match(text.as_bytes())
                 || crate::lang::nesting::too_deep(language, &text).is_some()
