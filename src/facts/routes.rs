@@ -271,6 +271,55 @@ fn py_mounted(node: Node<'_>, src: &str) -> Option<Mounted> {
     }
 }
 
+/// The router a JS route is registered on: the receiver as written, or,
+/// when the receiver is a parameter of the function around the
+/// registration (a Fastify plugin `async function oauth(fastify) {…}`),
+/// that function's name (`default` for an anonymous default export), as a
+/// mount names the plugin.
+pub fn js_router_name(receiver: Node<'_>, src: &str) -> String {
+    let written = text(receiver, src);
+    let mut current = receiver.parent();
+    while let Some(node) = current {
+        if matches!(
+            node.kind_str(),
+            "function_declaration" | "function_expression" | "arrow_function" | "function"
+        ) {
+            let is_parameter = node
+                .field("parameters")
+                .or_else(|| node.field("parameter"))
+                .is_some_and(|params| {
+                    let mut found = false;
+                    crate::lang::tree::walk(params, |p| {
+                        found |= p.kind_str() == "identifier" && text(p, src) == written;
+                        !found
+                    });
+                    found
+                });
+            if is_parameter {
+                return plugin_name(node, src);
+            }
+        }
+        current = node.parent();
+    }
+    written.to_string()
+}
+
+/// The name a function is mounted by: its own name, the variable it is
+/// assigned to, or `default` for a default export.
+fn plugin_name(function: Node<'_>, src: &str) -> String {
+    if let Some(name) = function.field("name") {
+        return text(name, src).to_string();
+    }
+    match function.parent() {
+        Some(p) if p.kind_str() == "variable_declarator" => p
+            .field("name")
+            .map(|n| text(n, src).to_string())
+            .unwrap_or_default(),
+        Some(p) if p.kind_str() == "export_statement" => "default".to_string(),
+        _ => String::new(),
+    }
+}
+
 /// Which full route paths are OAuth callbacks: one segment contains
 /// `callback` and one is an OAuth segment (`oauth…` or one of `segments`),
 /// and no `allow` glob matches the path.

@@ -10,8 +10,8 @@ use tree_sitter::Node;
 
 use crate::config::build_globset;
 use crate::facts::routes::{
-    join_route, js_object_property, js_router_prefix, py_kwarg, py_kwarg_string, py_router_prefix,
-    route_key, CallbackPaths, DJANGO_URLS, JS_ROUTE_METHODS, PY_ROUTE_DECORATORS,
+    join_route, js_object_property, js_router_name, js_router_prefix, py_kwarg, py_kwarg_string,
+    py_router_prefix, route_key, CallbackPaths, DJANGO_URLS, JS_ROUTE_METHODS, PY_ROUTE_DECORATORS,
 };
 use crate::lang::tree::{self, named_children, text, SUBSTITUTION};
 use crate::lang::{python, typescript, Family, ParsedFile};
@@ -554,55 +554,6 @@ fn is_router_name(router: &str) -> bool {
                     .chars()
                     .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
         })
-}
-
-/// The router a JS route is registered on: the receiver as written, or,
-/// when the receiver is a parameter of the function around the
-/// registration (a Fastify plugin `async function oauth(fastify) {…}`),
-/// that function's name (`default` for an anonymous default export), as a
-/// mount names the plugin.
-fn js_router_name(receiver: Node<'_>, src: &str) -> String {
-    let written = text(receiver, src);
-    let mut current = receiver.parent();
-    while let Some(node) = current {
-        if matches!(
-            node.kind_str(),
-            "function_declaration" | "function_expression" | "arrow_function" | "function"
-        ) {
-            let is_parameter = node
-                .field("parameters")
-                .or_else(|| node.field("parameter"))
-                .is_some_and(|params| {
-                    let mut found = false;
-                    tree::walk(params, |p| {
-                        found |= p.kind_str() == "identifier" && text(p, src) == written;
-                        !found
-                    });
-                    found
-                });
-            if is_parameter {
-                return plugin_name(node, src);
-            }
-        }
-        current = node.parent();
-    }
-    written.to_string()
-}
-
-/// The name a function is mounted by: its own name, the variable it is
-/// assigned to, or `default` for a default export.
-fn plugin_name(function: Node<'_>, src: &str) -> String {
-    if let Some(name) = function.field("name") {
-        return text(name, src).to_string();
-    }
-    match function.parent() {
-        Some(p) if p.kind_str() == "variable_declarator" => p
-            .field("name")
-            .map(|n| text(n, src).to_string())
-            .unwrap_or_default(),
-        Some(p) if p.kind_str() == "export_statement" => "default".to_string(),
-        _ => String::new(),
-    }
 }
 
 /// A route path argument: a literal, or a constant of the same file
