@@ -735,7 +735,11 @@ pub fn lint_parsed(
     let source = &file.source;
     let language = file.language;
     let family = language.family();
-    let applicable: Vec<bool> = rules.rules.iter().map(|r| r.applies_to(family)).collect();
+    let applicable: Vec<bool> = rules
+        .rules
+        .iter()
+        .map(|r| r.reads(family, source.project_path()))
+        .collect();
     let triggered =
         rules
             .prefilter
@@ -929,7 +933,13 @@ fn apply_suppressions(
             .iter()
             .find(|(id, _)| !rules.known_ids.contains(id))
         {
-            Some((format!("`{id}` is not a plumbline rule"), span.clone()))
+            let hint = crate::config::closest(id, rules.known_ids.iter().map(String::as_str))
+                .map(|h| format!(" (did you mean `{h}`?)"))
+                .unwrap_or_default();
+            Some((
+                format!("`{id}` is not a plumbline rule{hint}"),
+                span.clone(),
+            ))
         } else if suppression.reason.is_none() {
             Some((
                 "this suppression gives no reason".to_string(),

@@ -24,6 +24,7 @@ pub mod report;
 pub mod roles;
 pub mod rules;
 pub mod schema;
+pub mod scope;
 pub mod source;
 pub mod suppress;
 pub mod testing;

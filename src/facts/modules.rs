@@ -58,6 +58,10 @@ pub struct ModuleFacts {
     /// Python modules export every top-level name; TS/JS only what they
     /// export.
     pub exports_everything: bool,
+    /// The file's top-level classes: names, bases and members, for a
+    /// class in another file that extends one.
+    #[serde(default)]
+    pub units: Vec<crate::facts::units::UnitSummary>,
 }
 
 impl ModuleFacts {

@@ -16,6 +16,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::facts::modules::{Export, Imported, ModuleFacts};
+use crate::facts::units::{Supplied, UnitSummary};
 use crate::lang::{Family, Language};
 
 pub use resolve::Resolver;
@@ -55,6 +56,28 @@ pub enum Query {
     /// Holds when `name`, as written in the file, reaches (through imports,
     /// aliases and re-exports) a definition whose name is one of `targets`.
     NameIs { name: String, targets: Vec<String> },
+    /// Holds when `name`, as written in the file, reaches one of `targets`
+    /// (as [`Query::NameIs`] does, or as a project class whose bases or
+    /// `implements` do, across files) and none of the names in `before`
+    /// does: one finding per implementation however many of its names
+    /// reach the contract.
+    Reaches {
+        name: String,
+        before: Vec<String>,
+        targets: Vec<String>,
+    },
+    /// Holds when none of `bases` (project classes, as written in the
+    /// file) supplies `member`, through their own bases across files: a
+    /// member supplies when it has a body, except a stub in a class named
+    /// like one of `definitions` (or a `Protocol`), and except an abstract
+    /// declaration unless `abstract_supplies`. Unknown (a base outside the
+    /// project or unresolvable, a class open to mixins) does not hold.
+    BasesLack {
+        bases: Vec<String>,
+        member: String,
+        definitions: Vec<String>,
+        abstract_supplies: bool,
+    },
     /// Holds when `route` (as registered on `router` in the file, with the
     /// router's own prefix) reaches, through the routers that mount
     /// `router` in any file, a full path `wanted` flags. The join reports
@@ -64,6 +87,21 @@ pub enum Query {
         route: String,
         wanted: crate::facts::routes::CallbackPaths,
     },
+}
+
+/// What a [`Query::BasesLack`] looks for in a base class.
+struct Inherit<'q> {
+    member: &'q str,
+    definitions: &'q [String],
+    abstract_supplies: bool,
+}
+
+/// Whether a base class (with its own bases) supplies a member.
+#[derive(Debug, PartialEq, Eq)]
+enum Supply {
+    Real,
+    Lacking,
+    Unknown,
 }
 
 /// Facts of the project's files, read on demand and shared across threads.
@@ -143,7 +181,9 @@ impl ProjectModel {
             return None;
         }
         let tree = crate::lang::tree::parse(language, &text)?;
-        crate::facts::modules::read(language, tree.root_node(), &text)
+        let mut facts = crate::facts::modules::read(language, tree.root_node(), &text)?;
+        facts.units = crate::facts::units::summaries(language, tree.root_node(), &text);
+        Some(facts)
     }
 
     /// Whether `query`, asked from the file at `path`, holds.
@@ -157,12 +197,113 @@ impl ProjectModel {
                     Some(targets.iter().any(|t| t == last))
                 })
                 .unwrap_or(false),
+            Query::Reaches {
+                name,
+                before,
+                targets,
+            } => {
+                let reaches = |n: &str| self.reaches(path, n, targets, &mut Vec::new());
+                reaches(name) && !before.iter().any(|b| reaches(b))
+            }
+            Query::BasesLack {
+                bases,
+                member,
+                definitions,
+                abstract_supplies,
+            } => {
+                let inherit = Inherit {
+                    member,
+                    definitions,
+                    abstract_supplies: *abstract_supplies,
+                };
+                bases.iter().all(|base| {
+                    self.supplies(path, base, &inherit, &mut Vec::new()) == Supply::Lacking
+                })
+            }
             Query::MountedRoute {
                 router,
                 route,
                 wanted,
             } => self.mounted_route(path, router, route, wanted).is_some(),
         }
+    }
+
+    /// The summary of the project class `name` (as written in the file at
+    /// `path`) resolves to, with the file it is defined in.
+    fn class(&self, path: &str, name: &str) -> Option<(String, UnitSummary)> {
+        let Symbol::Defined { path, name } = self.resolve_name(path, name)? else {
+            return None;
+        };
+        let facts = self.module(&path)?;
+        let unit = facts.units.iter().find(|u| u.name == name)?.clone();
+        Some((path, unit))
+    }
+
+    /// Whether `name` as written in the file at `path` reaches one of
+    /// `targets` by name, or is a project class whose bases or
+    /// `implements` do.
+    fn reaches(
+        &self,
+        path: &str,
+        name: &str,
+        targets: &[String],
+        seen: &mut Vec<(String, String)>,
+    ) -> bool {
+        if seen.len() > MAX_HOPS || seen.iter().any(|(p, n)| p == path && n == name) {
+            return false;
+        }
+        seen.push((path.to_string(), name.to_string()));
+        let named = self.holds(
+            path,
+            &Query::NameIs {
+                name: name.to_string(),
+                targets: targets.to_vec(),
+            },
+        );
+        named
+            || self.class(path, name).is_some_and(|(file, unit)| {
+                unit.implements
+                    .iter()
+                    .chain(&unit.bases)
+                    .any(|n| self.reaches(&file, n, targets, seen))
+            })
+    }
+
+    /// What the class `base` (as written in the file at `path`) and its
+    /// bases supply as `inherit.member`, depth first, left to right.
+    fn supplies(
+        &self,
+        path: &str,
+        base: &str,
+        inherit: &Inherit<'_>,
+        seen: &mut Vec<(String, String)>,
+    ) -> Supply {
+        if seen.len() > MAX_HOPS || seen.iter().any(|(p, n)| p == path && n == base) {
+            return Supply::Unknown;
+        }
+        seen.push((path.to_string(), base.to_string()));
+        let Some((file, unit)) = self.class(path, base) else {
+            return Supply::Unknown;
+        };
+        if let Some(supplied) = unit.member(inherit.member) {
+            let definition = unit.protocol || inherit.definitions.contains(&unit.name);
+            return match supplied {
+                Supplied::Real => Supply::Real,
+                Supplied::Stub if !definition => Supply::Real,
+                Supplied::Abstract if inherit.abstract_supplies => Supply::Real,
+                Supplied::Stub | Supplied::Abstract => Supply::Lacking,
+            };
+        }
+        if unit.open {
+            return Supply::Unknown;
+        }
+        for next in &unit.bases {
+            match self.supplies(&file, next, inherit, seen) {
+                Supply::Lacking => {}
+                found => return found,
+            }
+        }
+        Supply::Lacking
     }
 
     /// What `name` (possibly dotted: `ns.Connector`, `base.BaseConnector`)
