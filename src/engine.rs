@@ -553,7 +553,13 @@ pub fn join_outcomes_with(
         summary
             .internal_errors
             .extend(outcome.internal_errors.iter().cloned());
-        findings.extend(outcome.findings.iter().filter(|f| stands(f)).cloned());
+        findings.extend(
+            outcome
+                .findings
+                .iter()
+                .filter_map(|f| model.place_route(f.clone()))
+                .filter(|f| stands(f)),
+        );
     }
     summary.notes.extend(notes);
     sort_findings(&mut findings);

@@ -8,11 +8,12 @@
 //! Every answer may be "unknown" (a module outside the project, a cycle, a
 //! file too large or unreadable): callers treat unknown as "no fact".
 
+pub mod mounts;
 pub mod resolve;
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::facts::modules::{Export, Imported, ModuleFacts};
 use crate::facts::units::{Supplied, UnitSummary};
@@ -88,6 +89,15 @@ pub enum Query {
         definitions: Vec<String>,
         abstract_supplies: bool,
     },
+    /// Holds when `route` (as registered on `router` in the file, with the
+    /// router's own prefix) reaches, through the routers that mount
+    /// `router` in any file, a full path `wanted` flags. The join reports
+    /// the route under that full path ([`ProjectModel::place_route`]).
+    MountedRoute {
+        router: String,
+        route: String,
+        wanted: crate::facts::routes::CallbackPaths,
+    },
 }
 
 /// What a constant's value must be for [`Query::ConstantIs`] to hold.
@@ -136,6 +146,8 @@ enum Supply {
 pub struct ProjectModel {
     resolver: Resolver,
     facts: Mutex<HashMap<String, Option<Arc<ModuleFacts>>>>,
+    /// The project's router mounts, read when a query first needs them.
+    mounts: OnceLock<Vec<mounts::FileMount>>,
 }
 
 impl ProjectModel {
@@ -145,6 +157,7 @@ impl ProjectModel {
         ProjectModel {
             resolver: Resolver::new(root),
             facts: Mutex::new(HashMap::new()),
+            mounts: OnceLock::new(),
         }
     }
 
@@ -161,6 +174,7 @@ impl ProjectModel {
             .unwrap_or_else(|e| e.into_inner())
             .remove(path);
         self.resolver.add_text(path, text);
+        self.mounts = OnceLock::new();
     }
 
     pub fn resolver(&self) -> &Resolver {
@@ -184,6 +198,15 @@ impl ProjectModel {
             .unwrap_or_else(|e| e.into_inner())
             .insert(path.to_string(), facts.clone());
         facts
+    }
+
+    /// Caches the module facts of `path` from a parse a caller already
+    /// holds, unless they are known.
+    fn remember_module(&self, path: &str, read: impl FnOnce() -> Option<ModuleFacts>) {
+        let mut facts = self.facts.lock().unwrap_or_else(|e| e.into_inner());
+        if !facts.contains_key(path) {
+            facts.insert(path.to_string(), read().map(Arc::new));
+        }
     }
 
     fn read_module(&self, path: &str) -> Option<ModuleFacts> {
@@ -244,6 +267,11 @@ impl ProjectModel {
                 param,
                 reach,
             } => self.helper_reaches(path, callee, *param, *reach),
+            Query::MountedRoute {
+                router,
+                route,
+                wanted,
+            } => self.mounted_route(path, router, route, wanted).is_some(),
         }
     }
 

@@ -81,6 +81,16 @@ impl Resolver {
         std::fs::read_to_string(path).ok().map(std::sync::Arc::from)
     }
 
+    /// The project paths of the texts held in memory.
+    pub fn text_paths(&self) -> impl Iterator<Item = &String> {
+        self.texts.keys()
+    }
+
+    /// The folder project paths are relative to, if the project is on disk.
+    pub fn root(&self) -> Option<&Path> {
+        self.root.as_deref()
+    }
+
     /// The project path of the module `specifier` names, imported from the
     /// file at project path `from`.
     pub fn resolve(&self, from: &str, specifier: &str, family: Family) -> Option<String> {

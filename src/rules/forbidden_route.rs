@@ -9,6 +9,10 @@ use serde::Deserialize;
 use tree_sitter::Node;
 
 use crate::config::build_globset;
+use crate::facts::routes::{
+    join_route, js_object_property, js_router_name, js_router_prefix, py_kwarg, py_kwarg_string,
+    py_router_prefix, route_key, CallbackPaths, DJANGO_URLS, JS_ROUTE_METHODS, PY_ROUTE_DECORATORS,
+};
 use crate::lang::tree::{self, named_children, text, SUBSTITUTION};
 use crate::lang::{python, typescript, Family, ParsedFile};
 use crate::rules::{
@@ -31,7 +35,15 @@ declare_kind! {
     /// - FastAPI/Flask/Starlette/Django: `@router.get(...)`, `@app.route(...)`,
     ///   `add_url_rule`, `add_api_route`, `Route(...)`, `path(...)`, with
     ///   `APIRouter(prefix=...)`, `Blueprint(url_prefix=...)`,
-    ///   `include_router(..., prefix=...)` in the same file.
+    ///   `include_router(..., prefix=...)` in the same file; Django `path()`.
+    ///
+    /// A route on a router other files mount under a prefix (`app.use('/oauth',
+    /// router)`, `include_router(router, prefix="/oauth")`,
+    /// `register_blueprint(bp, url_prefix=...)`, `register(plugin, { prefix })`,
+    /// `app.route('/oauth', sub)`, Django `include("pkg.urls")`) is judged by
+    /// its full path, which the project model joins along every chain of
+    /// mounts; a route whose own path names a callback but no OAuth segment
+    /// is reported only when such a chain gives it one.
     ///
     /// With `owner = "gateway"` every such callback is flagged. Callbacks
     /// whose file path or route path matches an `allow` glob never are.
@@ -132,28 +144,43 @@ impl Kind for ForbiddenRoute {
         Ok(Box::new(RouteCheck {
             app_owned,
             allow,
-            segments: options
-                .segments
-                .iter()
-                .map(|s| s.to_ascii_lowercase())
-                .collect(),
+            paths: CallbackPaths {
+                segments: options
+                    .segments
+                    .iter()
+                    .map(|s| s.to_ascii_lowercase())
+                    .collect(),
+                allow: options.allow,
+            },
         }))
     }
 }
 
 struct RouteCheck {
     app_owned: bool,
+    /// `allow` over file paths and route paths.
     allow: GlobSet,
-    segments: Vec<String>,
+    /// Which route paths are callbacks (also asked of mounts in other files).
+    paths: CallbackPaths,
 }
+
+/// Where a route is registered, for a route whose full path depends on
+/// where other files mount its router.
+struct Registration<'a> {
+    /// The router as written (`router`, `bp`; Django's `urlpatterns`).
+    router: &'a str,
+    /// The route path with the router's own prefix.
+    route: &'a str,
+}
+
+/// Words of the routers other files mount under a prefix: Express, Koa
+/// and FastAPI routers, Flask blueprints, Fastify plugins, Hono apps and
+/// Django URL modules.
+const MOUNTABLE_ROUTERS: &[&str] = &["router", "blueprint", "fastify", "hono", DJANGO_URLS];
 
 /// File names that make a Next.js App Router segment routable.
 const NEXT_ROUTE_FILES: &[&str] = &["route", "page"];
 const JS_EXTENSIONS: &[&str] = &["ts", "tsx", "js", "jsx", "mjs", "cjs", "mts", "cts"];
-/// HTTP methods and router verbs whose first argument is a route path.
-const JS_ROUTE_METHODS: &[&str] = &[
-    "get", "post", "all", "use", "put", "patch", "head", "options",
-];
 /// Receivers that are HTTP clients, not routers.
 const HTTP_CLIENTS: &[&str] = &[
     "axios",
@@ -172,32 +199,11 @@ const HTTP_CLIENTS: &[&str] = &[
     "this.http",
     "this.client",
 ];
-const PY_ROUTE_DECORATORS: &[&str] = &[
-    "get",
-    "post",
-    "route",
-    "api_route",
-    "put",
-    "patch",
-    "websocket",
-];
 
 impl RouteCheck {
-    fn is_oauth_segment(&self, segment: &str) -> bool {
-        let s = segment
-            .trim_matches(|c| c == '(' || c == ')')
-            .to_ascii_lowercase();
-        s.starts_with("oauth") || self.segments.contains(&s)
-    }
-
     /// Whether a route path (or file path) is an OAuth callback.
     fn is_callback_path(&self, path: &str) -> bool {
-        let path = path.split(['?', '#']).next().unwrap_or(path);
-        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-        let callback = segments
-            .iter()
-            .any(|s| s.to_ascii_lowercase().contains("callback"));
-        callback && segments.iter().any(|s| self.is_oauth_segment(s))
+        self.paths.is_callback(path)
     }
 
     fn allowed(&self, file_path: &str, route: &str) -> bool {
@@ -213,6 +219,39 @@ impl RouteCheck {
         span: Range<usize>,
         route: &str,
         handler: Option<Range<usize>>,
+    ) {
+        self.report_route(file, out, span, route, handler, None);
+    }
+
+    /// Reports a route registered on a router that other files may mount
+    /// under a prefix: it stands only if some chain of mounts gives it a
+    /// callback path (see [`Query::MountedRoute`]).
+    fn report_mounted(
+        &self,
+        file: &ParsedFile,
+        out: &mut Reporter<'_>,
+        span: Range<usize>,
+        registration: Registration<'_>,
+        handler: Option<Range<usize>>,
+    ) {
+        let names_callback = registration
+            .route
+            .split('/')
+            .any(crate::facts::routes::names_callback);
+        if names_callback && is_router_name(registration.router) {
+            let route = registration.route;
+            self.report_route(file, out, span, route, handler, Some(registration));
+        }
+    }
+
+    fn report_route(
+        &self,
+        file: &ParsedFile,
+        out: &mut Reporter<'_>,
+        span: Range<usize>,
+        route: &str,
+        handler: Option<Range<usize>>,
+        mounted: Option<Registration<'_>>,
     ) {
         if self.allowed(file.path(), route) {
             return;
@@ -243,6 +282,10 @@ impl RouteCheck {
         }
         if let Some(handler) = handler {
             report = report.secondary(handler, "callback handler");
+        }
+        if let Some(mounted) = mounted {
+            report =
+                report.requires_mounted_route(mounted.router, mounted.route, self.paths.clone());
         }
         out.report(report);
     }
@@ -319,7 +362,7 @@ impl RouteCheck {
                 "on" if call.args.len() >= 3 => Some(call.args[1]),
                 "route" if call.receiver.is_some() => match call.args.first() {
                     Some(arg) if arg.kind_str() == "object" => {
-                        object_string_property(*arg, src, &["url", "path"])
+                        js_object_property(*arg, src, &["url", "path"])
                     }
                     Some(arg) if call.args.len() == 1 => Some(*arg),
                     _ => None,
@@ -331,6 +374,13 @@ impl RouteCheck {
                     let path = join_route(prefix, &lit.with_placeholders());
                     if self.is_callback_path(&path) {
                         self.report(file, out, lit.span.clone(), &path, None);
+                    } else if let Some(receiver) = call.receiver {
+                        let router = js_router_name(receiver, src);
+                        let registration = Registration {
+                            router: &router,
+                            route: &path,
+                        };
+                        self.report_mounted(file, out, lit.span.clone(), registration, None);
                     }
                 }
             }
@@ -366,16 +416,15 @@ impl RouteCheck {
         let src = file.text();
         let root = tree.root_node();
         let mut prefixes: HashMap<String, String> = HashMap::new();
+        // The prefixes routers declare themselves, without the mounts of
+        // this file: what mounts (here or elsewhere) are joined to.
+        let mut own: HashMap<String, String> = HashMap::new();
         tree::walk(root, |node| {
             match node.kind_str() {
                 "assignment" => {
-                    if let (Some(left), Some(right)) = (node.field("left"), node.field("right")) {
-                        if let Some(call) = python::call(right) {
-                            let prefix = python_kwarg_string(&call, src, &["prefix", "url_prefix"]);
-                            if let Some(prefix) = prefix {
-                                prefixes.insert(text(left, src).to_string(), prefix);
-                            }
-                        }
+                    if let Some((name, prefix)) = py_router_prefix(node, src) {
+                        own.insert(name.clone(), prefix.clone());
+                        prefixes.insert(name, prefix);
                     }
                 }
                 "call" => {
@@ -384,7 +433,7 @@ impl RouteCheck {
                         if matches!(name, "include_router" | "register_blueprint") {
                             if let (Some(target), Some(prefix)) = (
                                 call.args.first(),
-                                python_kwarg_string(&call, src, &["prefix", "url_prefix"]),
+                                py_kwarg_string(&call, src, &["prefix", "url_prefix"]),
                             ) {
                                 let key = text(*target, src).to_string();
                                 let joined = join_route(
@@ -420,16 +469,25 @@ impl RouteCheck {
                     .args
                     .first()
                     .copied()
-                    .or_else(|| python_kwarg(&call, src, &["path", "rule"]));
+                    .or_else(|| py_kwarg(&call, src, &["path", "rule"]));
                 if let Some(lit) = path.and_then(|p| python_route_string(root, src, p, used)) {
                     let full = join_route(prefix, &lit.with_placeholders());
+                    let handler = node
+                        .parent()
+                        .and_then(|d| d.field("definition"))
+                        .and_then(|f| f.field("name"))
+                        .map(|n| n.byte_range());
                     if self.is_callback_path(&full) {
-                        let handler = node
-                            .parent()
-                            .and_then(|d| d.field("definition"))
-                            .and_then(|f| f.field("name"))
-                            .map(|n| n.byte_range());
                         self.report(file, out, lit.span.clone(), &full, handler);
+                    } else {
+                        let router = text(receiver, src);
+                        let own_prefix = own.get(router).map_or("", String::as_str);
+                        let route = join_route(own_prefix, &lit.with_placeholders());
+                        let registration = Registration {
+                            router,
+                            route: &route,
+                        };
+                        self.report_mounted(file, out, lit.span.clone(), registration, handler);
                     }
                 }
                 false
@@ -443,7 +501,7 @@ impl RouteCheck {
                     "add_url_rule" | "add_api_route" | "add_route" => call.receiver.is_some(),
                     "Route" | "path" | "re_path" => {
                         call.args.len() >= 2
-                            || python_kwarg(&call, src, &["endpoint", "view"]).is_some()
+                            || py_kwarg(&call, src, &["endpoint", "view"]).is_some()
                     }
                     _ => false,
                 };
@@ -456,11 +514,26 @@ impl RouteCheck {
                         .args
                         .first()
                         .copied()
-                        .or_else(|| python_kwarg(&call, src, &["path", "rule"]));
+                        .or_else(|| py_kwarg(&call, src, &["path", "rule"]));
                     if let Some(lit) = path.and_then(|p| python_route_string(root, src, p, used)) {
-                        let full = join_route(prefix, &lit.with_placeholders());
+                        let written = lit.with_placeholders();
+                        let written = if name == "re_path" {
+                            written.trim_start_matches('^').trim_end_matches('$')
+                        } else {
+                            &written
+                        };
+                        let full = join_route(prefix, written);
                         if self.is_callback_path(&full) {
                             self.report(file, out, lit.span.clone(), &full, None);
+                        } else {
+                            let router = call.receiver.map_or(DJANGO_URLS, |r| text(r, src));
+                            let own_prefix = own.get(router).map_or("", String::as_str);
+                            let route = join_route(own_prefix, written);
+                            let registration = Registration {
+                                router,
+                                route: &route,
+                            };
+                            self.report_mounted(file, out, lit.span.clone(), registration, None);
                         }
                     }
                 }
@@ -469,6 +542,18 @@ impl RouteCheck {
             _ => true,
         });
     }
+}
+
+/// Whether a router as written is a name other files can import and mount
+/// (`router`, `oauth.router`), not a call or an expression.
+fn is_router_name(router: &str) -> bool {
+    !router.is_empty()
+        && router.split('.').all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+        })
 }
 
 /// A route path argument: a literal, or a constant of the same file
@@ -657,74 +742,6 @@ fn next_handler(root: Node<'_>, src: &str, pages: bool) -> Option<Range<usize>> 
     found
 }
 
-/// `new Router({ prefix: '/x' })` (Koa) or `new Hono().basePath('/x')`.
-fn js_router_prefix(value: Node<'_>, src: &str) -> Option<String> {
-    let value = typescript::unwrap_expression(value);
-    match value.kind_str() {
-        "new_expression" => {
-            let args = value.field("arguments")?;
-            let object = named_children(args)
-                .into_iter()
-                .find(|a| a.kind_str() == "object")?;
-            let node = object_string_property(object, src, &["prefix"])?;
-            typescript::fold_string(node, src).map(|l| l.with_placeholders())
-        }
-        "call_expression" => {
-            let call = typescript::call(value)?;
-            if text(call.name, src) != "basePath" {
-                return None;
-            }
-            typescript::fold_string(*call.args.first()?, src).map(|l| l.with_placeholders())
-        }
-        _ => None,
-    }
-}
-
-/// The value node of `{ key: <value> }` for the first matching key.
-fn object_string_property<'t>(object: Node<'t>, src: &str, keys: &[&str]) -> Option<Node<'t>> {
-    named_children(object).into_iter().find_map(|pair| {
-        if pair.kind_str() != "pair" {
-            return None;
-        }
-        let key = typescript::property_key(pair.field("key")?, src)?;
-        keys.contains(&key.as_ref())
-            .then(|| pair.field("value"))
-            .flatten()
-    })
-}
-
-fn python_kwarg<'t>(call: &python::Call<'t>, src: &str, names: &[&str]) -> Option<Node<'t>> {
-    call.kwargs
-        .iter()
-        .find(|(name, _)| names.contains(&text(*name, src)))
-        .map(|(_, value)| *value)
-}
-
-fn python_kwarg_string(call: &python::Call<'_>, src: &str, names: &[&str]) -> Option<String> {
-    python::fold_string(python_kwarg(call, src, names)?, src).map(|l| l.with_placeholders())
-}
-
-/// A route path as a reference must end: dynamic segments (`[id]`,
-/// `:id`, `{id}`, `<id>`) match any segment.
-fn route_key(route: &str) -> String {
-    route
-        .split(['?', '#'])
-        .next()
-        .unwrap_or(route)
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            let dynamic = s.starts_with(['[', ':', '{', '<']) || s.contains(SUBSTITUTION);
-            if dynamic {
-                "*"
-            } else {
-                s
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
 /// The fact recording that code resolves a route by its handler's name
 /// (Flask `url_for`, Starlette `url_for`, Django `reverse`).
 fn route_name_fact(name: &str) -> String {
@@ -832,37 +849,36 @@ fn record_references(file: &ParsedFile, used: &[Range<usize>], out: &mut Reporte
     }
 }
 
-fn join_route(prefix: &str, path: &str) -> String {
-    if prefix.is_empty() {
-        return path.to_string();
-    }
-    format!(
-        "{}/{}",
-        prefix.trim_end_matches('/'),
-        path.trim_start_matches('/')
-    )
-}
-
 impl Check for RouteCheck {
     /// A registered callback path has a segment containing `callback`,
-    /// written after `/`, `-`, `_` or `2` (`/callback`, `/oauth-callback`,
-    /// `/oauth2callback`); React's `useCallback` has none of these. The file
-    /// must also name an OAuth segment (in the path or a router prefix).
-    /// Next.js file routes are found by their path instead.
+    /// written after `/`, `-`, `_`, `2` or an opening quote (`/callback`,
+    /// `/oauth-callback`, `/oauth2callback`, Django's `"callback/"`); React's
+    /// `useCallback` has none of these. The file must also name an OAuth
+    /// segment (in the path or a router prefix) or a router other files may
+    /// mount under one. Next.js file routes are found by their path instead.
     fn literals(&self) -> Vec<String> {
-        ["/callback", "-callback", "_callback", "2callback"]
-            .map(String::from)
-            .to_vec()
+        [
+            "/callback",
+            "-callback",
+            "_callback",
+            "2callback",
+            "\"callback",
+            "'callback",
+        ]
+        .map(String::from)
+        .to_vec()
     }
 
     fn required_literals(&self) -> Vec<Vec<String>> {
         let mut group = vec!["oauth".to_string()];
         group.extend(
-            self.segments
+            self.paths
+                .segments
                 .iter()
                 .filter(|s| !s.starts_with("oauth"))
                 .cloned(),
         );
+        group.extend(MOUNTABLE_ROUTERS.iter().map(|s| s.to_string()));
         vec![group]
     }
 
@@ -898,7 +914,10 @@ mod tests {
         RouteCheck {
             app_owned: false,
             allow: build_globset(["**/oauth/twitch/**"]).unwrap(),
-            segments: vec!["integrations".into(), "integration".into()],
+            paths: CallbackPaths {
+                segments: vec!["integrations".into(), "integration".into()],
+                allow: vec!["**/oauth/twitch/**".into()],
+            },
         }
     }
 

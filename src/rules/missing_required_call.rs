@@ -12,6 +12,7 @@ use tree_sitter::Node;
 
 use crate::config::build_globset;
 use crate::facts::function_names::FunctionNames;
+use crate::facts::routes::{join_route, py_router_prefix};
 use crate::facts::sql_calls::{is_sql_call, ts_embedded_sql};
 use crate::lang::sql;
 use crate::lang::tree::{named_children, snake_case, text, walk};
@@ -1649,7 +1650,11 @@ impl MissingRequiredCallCheck {
                         }
                     }
                 }
-                "assignment" => py_router_prefix(node, src, &mut prefixes),
+                "assignment" => {
+                    if let Some((name, prefix)) = py_router_prefix(node, src) {
+                        prefixes.insert(name, prefix);
+                    }
+                }
                 "decorated_definition" => decorated.push(node),
                 _ => {}
             }
@@ -1869,34 +1874,6 @@ fn callers<'t, 's>(
         true
     });
     out
-}
-
-/// `router = APIRouter(prefix="/integrations")`, `bp = Blueprint(…,
-/// url_prefix="/connections")`: records the router's route prefix.
-fn py_router_prefix(node: Node<'_>, src: &str, prefixes: &mut HashMap<String, String>) {
-    if let (Some(left), Some(right)) = (node.field("left"), node.field("right")) {
-        if let Some(call) = py::call(right) {
-            let prefix = call.kwargs.iter().find_map(|(k, v)| {
-                matches!(text(*k, src), "prefix" | "url_prefix")
-                    .then(|| py::fold_string(*v, src))
-                    .flatten()
-            });
-            if let Some(prefix) = prefix {
-                prefixes.insert(text(left, src).to_string(), prefix.with_placeholders());
-            }
-        }
-    }
-}
-
-fn join_route(prefix: &str, path: &str) -> String {
-    if prefix.is_empty() {
-        return path.to_string();
-    }
-    format!(
-        "{}/{}",
-        prefix.trim_end_matches('/'),
-        path.trim_start_matches('/')
-    )
 }
 
 impl MissingRequiredCallCheck {

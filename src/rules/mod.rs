@@ -276,6 +276,24 @@ impl Report {
         self
     }
 
+    /// The finding stands only if some chain of mounts in the project
+    /// gives `route` (registered on `router`) a full path `wanted` flags;
+    /// the message then names that path.
+    pub fn requires_mounted_route(
+        mut self,
+        router: &str,
+        route: &str,
+        wanted: crate::facts::routes::CallbackPaths,
+    ) -> Report {
+        self.conditions
+            .push(Condition::Project(crate::project::Query::MountedRoute {
+                router: router.to_string(),
+                route: route.to_string(),
+                wanted,
+            }));
+        self
+    }
+
     /// The finding is dropped if any file builds a URL reaching `route`
     /// (recorded with [`crate::finding::route_reference_fact`]).
     pub fn unless_route_referenced(mut self, route: impl Into<String>) -> Report {

@@ -1,0 +1,398 @@
+//! Routers mounted under prefixes across files: which full paths a route
+//! registered on a router reaches once every chain of mounts above that
+//! router (`app.use('/api', api)` → `api.use('/oauth', oauthRouter)`) is
+//! joined. The mounts of the project are read once, lazily, from the files
+//! that contain a mount call, and resolved through the model's imports.
+
+use std::collections::HashSet;
+
+use aho_corasick::AhoCorasick;
+
+use std::sync::OnceLock;
+
+use super::{ProjectModel, Symbol, FILE_LIMIT};
+use crate::facts::routes::{join_route, route_key, CallbackPaths, Mount, Mounted, DJANGO_URLS};
+use crate::finding::{Condition, Finding};
+use crate::lang::{Family, Language};
+
+/// How many mounts a chain climbs from a route's router to the app.
+const MAX_DEPTH: usize = 8;
+
+/// How many full paths one route is given at most (a router mounted in
+/// many places).
+const MAX_PATHS: usize = 64;
+
+/// One mount of the project as read from its file; its ends are resolved
+/// only for the routers a query climbs from.
+#[derive(Debug)]
+pub struct FileMount {
+    /// The project path of the file that mounts.
+    pub file: String,
+    pub mount: Mount,
+    /// The module the mounted name is imported from (or the module a
+    /// specifier names), resolved without reading it; `None` for a router
+    /// of the mounting file itself.
+    pub source: Option<String>,
+    /// Resolved on first need: the mounted router and the parent.
+    resolved: OnceLock<Option<(Symbol, Symbol)>>,
+}
+
+impl ProjectModel {
+    /// The router `name` as written in the file at `path` means: its
+    /// definition through imports, a module's router (a JS module's default
+    /// export, a Python module's Django `urlpatterns`), or, for a name the
+    /// model cannot follow (a function's parameter, `this.app`), the name
+    /// in that file.
+    pub fn router_symbol(&self, path: &str, name: &str) -> Symbol {
+        match self.resolve_name(path, name) {
+            Some(Symbol::Module { path: module }) => self.module_router(&module),
+            Some(symbol) => symbol,
+            None => Symbol::Defined {
+                path: path.to_string(),
+                name: name.to_string(),
+            },
+        }
+    }
+
+    /// The router a module stands for when mounted whole.
+    fn module_router(&self, module: &str) -> Symbol {
+        let family = Language::from_path(module).map(Language::family);
+        if family == Some(Family::Js) {
+            if let Some(found) = self.resolve_export(module, "default", &mut Vec::new()) {
+                return found;
+            }
+        }
+        let name = if family == Some(Family::Python) {
+            DJANGO_URLS
+        } else {
+            "default"
+        };
+        Symbol::Defined {
+            path: module.to_string(),
+            name: name.to_string(),
+        }
+    }
+
+    /// Every mount of the project, read on first use.
+    pub fn mounts(&self) -> &[FileMount] {
+        self.mounts.get_or_init(|| self.read_mounts())
+    }
+
+    fn read_mounts(&self) -> Vec<FileMount> {
+        let (Ok(js), Ok(python)) = (
+            AhoCorasick::new(crate::facts::routes::JS_MOUNT_LITERALS),
+            AhoCorasick::new(crate::facts::routes::PY_MOUNT_LITERALS),
+        ) else {
+            return Vec::new();
+        };
+        let mut mounts = Vec::new();
+        for path in self.source_paths() {
+            let Some(language) = Language::from_path(&path) else {
+                continue;
+            };
+            let family = language.family();
+            let Some(text) = self.resolver.text(&path, FILE_LIMIT) else {
+                continue;
+            };
+            let literals = if family == Family::Python {
+                &python
+            } else {
+                &js
+            };
+            if !literals.is_match(text.as_bytes())
+                || crate::lang::nesting::too_deep(language, &text).is_some()
+            {
+                continue;
+            }
+            let Some(tree) = crate::lang::tree::parse(language, &text) else {
+                continue;
+            };
+            let found = crate::facts::routes::read_mounts(family, tree.root_node(), &text);
+            if found.is_empty() {
+                continue;
+            }
+            // Resolving the mount's names reads this file's module facts:
+            // read them from this parse.
+            self.remember_module(&path, || {
+                crate::facts::modules::read(language, tree.root_node(), &text)
+            });
+            let facts = self.module(&path);
+            for mount in found {
+                let source = match &mount.child {
+                    Mounted::Module(specifier) => {
+                        match self.resolver.resolve(&path, specifier, family) {
+                            Some(module) => Some(module),
+                            None => continue,
+                        }
+                    }
+                    Mounted::Name(name) => {
+                        let root = name.split('.').next().unwrap_or(name);
+                        match facts.as_ref().and_then(|f| f.import(root)) {
+                            Some(import) => match self.import_module(&path, import, family) {
+                                Some(module) => Some(module),
+                                // A package outside the project.
+                                None => continue,
+                            },
+                            None => None,
+                        }
+                    }
+                };
+                mounts.push(FileMount {
+                    file: path.clone(),
+                    mount,
+                    source,
+                    resolved: OnceLock::new(),
+                });
+            }
+        }
+        mounts
+    }
+
+    /// The module an import reads from; for Python's `from pkg import
+    /// module` in a package without `__init__.py`, the module itself.
+    fn import_module(
+        &self,
+        path: &str,
+        import: &crate::facts::modules::Import,
+        family: Family,
+    ) -> Option<String> {
+        self.resolver
+            .resolve(path, &import.source, family)
+            .or_else(|| match (&import.imported, family) {
+                (crate::facts::modules::Imported::Named(name), Family::Python) => {
+                    let dot = if import.source.ends_with('.') {
+                        ""
+                    } else {
+                        "."
+                    };
+                    let submodule = format!("{}{dot}{name}", import.source);
+                    self.resolver.resolve(path, &submodule, family)
+                }
+                _ => None,
+            })
+    }
+
+    /// Whether `mount` can attach a router defined in the file at
+    /// `defined`: it mounts a router of that file itself, or one imported
+    /// from that module or from a package index above it that may re-export
+    /// it (`index.ts`, `__init__.py`). Other mounts are never resolved, so
+    /// the model reads no module that a mount of middleware imports.
+    fn may_mount(mount: &FileMount, defined: &str) -> bool {
+        let Some(source) = &mount.source else {
+            return mount.file == defined;
+        };
+        if source == defined {
+            return true;
+        }
+        let (dir, file) = source.rsplit_once('/').unwrap_or(("", source));
+        let stem = file.split('.').next().unwrap_or(file);
+        let is_index = stem == "index" || stem == "__init__";
+        is_index && (dir.is_empty() || defined.starts_with(&format!("{dir}/")))
+    }
+
+    /// The mounted router and the parent of `mount`, resolved once.
+    fn mount_ends<'m>(&self, mount: &'m FileMount) -> Option<&'m (Symbol, Symbol)> {
+        mount
+            .resolved
+            .get_or_init(|| {
+                let child = match (&mount.mount.child, &mount.source) {
+                    (Mounted::Module(_), Some(module)) => self.module_router(module),
+                    (Mounted::Name(name), _) => self.router_symbol(&mount.file, name),
+                    (Mounted::Module(_), None) => return None,
+                };
+                let parent = self.router_symbol(&mount.file, &mount.mount.parent);
+                Some((child, parent))
+            })
+            .as_ref()
+    }
+
+    /// The project paths of the TS/JS and Python files the model can read:
+    /// the texts it holds and the files under its root (outside
+    /// `node_modules` and what `.gitignore` leaves out).
+    fn source_paths(&self) -> Vec<String> {
+        let readable = |path: &str| {
+            Language::from_path(path)
+                .is_some_and(|l| matches!(l.family(), Family::Js | Family::Python))
+        };
+        let mut paths: Vec<String> = self
+            .resolver
+            .text_paths()
+            .filter(|p| readable(p))
+            .cloned()
+            .collect();
+        let held: HashSet<String> = paths.iter().cloned().collect();
+        if let Some(root) = self.resolver.root() {
+            let walker = ignore::WalkBuilder::new(root)
+                .hidden(true)
+                .require_git(false)
+                .filter_entry(|e| e.file_name() != "node_modules")
+                .build();
+            for entry in walker.flatten() {
+                if !entry.file_type().is_some_and(|t| t.is_file()) {
+                    continue;
+                }
+                let Ok(relative) = entry.path().strip_prefix(root) else {
+                    continue;
+                };
+                let relative = relative.to_string_lossy().replace('\\', "/");
+                if readable(&relative) && !held.contains(&relative) {
+                    paths.push(relative);
+                }
+            }
+        }
+        paths
+    }
+
+    /// The full paths `route` (registered on `router` in the file at
+    /// `path`, the router's own prefix included) reaches through every
+    /// chain of mounts above the router.
+    pub fn mounted_paths(&self, path: &str, router: &str, route: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let symbol = self.router_symbol(path, router);
+        self.climb(&symbol, route.to_string(), 0, &mut out);
+        out
+    }
+
+    fn climb(&self, router: &Symbol, route: String, depth: usize, out: &mut Vec<String>) {
+        if out.len() >= MAX_PATHS {
+            return;
+        }
+        let defined = match router {
+            Symbol::Defined { path, .. } => path.as_str(),
+            _ => return,
+        };
+        let parents: Vec<(&str, &Symbol)> = self
+            .mounts()
+            .iter()
+            .filter(|m| Self::may_mount(m, defined))
+            .filter_map(|m| {
+                let (child, parent) = self.mount_ends(m)?;
+                (child == router).then_some((m.mount.prefix.as_str(), parent))
+            })
+            .collect();
+        if parents.is_empty() {
+            if depth > 0 {
+                out.push(route);
+            }
+            return;
+        }
+        if depth >= MAX_DEPTH {
+            return;
+        }
+        for (prefix, parent) in parents {
+            let joined = join_route(prefix, &route);
+            self.climb(parent, joined, depth + 1, out);
+        }
+    }
+
+    /// The first full path of a mounted route that `wanted` flags.
+    pub fn mounted_route(
+        &self,
+        path: &str,
+        router: &str,
+        route: &str,
+        wanted: &CallbackPaths,
+    ) -> Option<String> {
+        self.mounted_paths(path, router, route)
+            .into_iter()
+            .map(|p| {
+                if p.starts_with('/') {
+                    p
+                } else {
+                    format!("/{p}")
+                }
+            })
+            .find(|p| wanted.flags(p))
+    }
+
+    /// A finding about a route whose full path only mounts in other files
+    /// give: kept with that path in its message (and as the path references
+    /// must reach), or dropped when no chain of mounts gives a path the
+    /// rule flags. Other findings pass unchanged.
+    pub fn place_route(&self, mut finding: Finding) -> Option<Finding> {
+        let Some(index) = finding
+            .conditions
+            .iter()
+            .position(|c| matches!(c, Condition::Project(super::Query::MountedRoute { .. })))
+        else {
+            return Some(finding);
+        };
+        let Condition::Project(super::Query::MountedRoute {
+            router,
+            route,
+            wanted,
+        }) = finding.conditions.remove(index)
+        else {
+            return Some(finding);
+        };
+        let full = self.mounted_route(finding.source.project_path(), &router, &route, &wanted)?;
+        finding.message = finding
+            .message
+            .replacen(&format!("`{route}`"), &format!("`{full}`"), 1);
+        let local_key = route_key(&route);
+        for condition in &mut finding.conditions {
+            if let Condition::UnlessRouteReferenced(key) = condition {
+                if *key == local_key {
+                    *key = route_key(&full);
+                }
+            }
+        }
+        Some(finding)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn model(files: &[(&str, &str)]) -> ProjectModel {
+        let mut model = ProjectModel::new(None);
+        for (path, text) in files {
+            model.add_text(path, Arc::from(*text));
+        }
+        model
+    }
+
+    #[test]
+    fn prefixes_join_along_every_chain_of_mounts() {
+        let model = model(&[
+            (
+                "src/routes/oauth.ts",
+                "import { Router } from 'express';\nconst router = Router();\nrouter.get('/callback', h);\nexport default router;",
+            ),
+            (
+                "src/routes/api.ts",
+                "import { Router } from 'express';\nimport oauth from './oauth';\nexport const api = Router();\napi.use('/oauth', oauth);",
+            ),
+            (
+                "src/app.ts",
+                "import { api } from './routes/api';\nimport oauth from './routes/oauth';\nconst app = express();\napp.use('/api', api);\napp.use('/legacy', oauth);",
+            ),
+        ]);
+        let mut paths = model.mounted_paths("src/routes/oauth.ts", "router", "/callback");
+        paths.sort();
+        assert_eq!(paths, vec!["/api/oauth/callback", "/legacy/callback"]);
+        assert!(model
+            .mounted_paths("src/routes/oauth.ts", "other", "/callback")
+            .is_empty());
+    }
+
+    #[test]
+    fn mount_cycles_and_unknown_modules_end() {
+        let model = model(&[
+            (
+                "a.js",
+                "const b = require('./b');\nconst router = express.Router();\nrouter.use('/b', b);\nrouter.use('/x', require('./missing'));\nmodule.exports = router;",
+            ),
+            (
+                "b.js",
+                "const a = require('./a');\nconst router = express.Router();\nrouter.use('/a', a);\nmodule.exports = router;",
+            ),
+        ]);
+        // Every path climbs until the depth limit: none reaches an app.
+        assert!(model
+            .mounted_paths("a.js", "router", "/callback")
+            .is_empty());
+    }
+}
