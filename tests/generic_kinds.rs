@@ -155,3 +155,48 @@ fn required_member_by_class_name_glob() {
     ]);
     insta::assert_snapshot!(out);
 }
+
+const WEBHOOK_RULE: &str = r#"
+[[rule]]
+id = "webhooks-verify-signature"
+kind = "handler-must-call"
+message = "webhook handler `{handler}` never verifies the signature"
+help = "call one of `{calls}` before acting on the payload"
+[rule.options]
+routes = ["/webhooks/**", "/api/webhooks/**"]
+functions = ["handle*Webhook"]
+calls = ["verify*Signature", "constructEvent", "verify_webhook"]
+"#;
+
+#[test]
+fn handler_must_call_checks_routes_functions_and_middleware() {
+    let out = check(&[
+        ("plumbline.toml", WEBHOOK_RULE),
+        (
+            "apps/web/app/api/webhooks/stripe/route.ts",
+            "export async function POST(req: Request) {\n  const event = JSON.parse(await req.text());\n  await fulfil(event);\n}\n",
+        ),
+        (
+            "apps/web/app/api/webhooks/paddle/route.ts",
+            "export async function POST(req: Request) {\n  const event = paddle.webhooks.constructEvent(await req.text(), sig, key);\n  await fulfil(event);\n}\n",
+        ),
+        (
+            "apps/api/src/server.ts",
+            "function verifyGithubSignature(req, res, next) { next(); }\n\
+             app.post('/webhooks/github', verifyGithubSignature, async (req, res) => { await sync(req.body); });\n\
+             app.post('/webhooks/linear', async (req, res) => { await sync(req.body); });\n\
+             app.post('/login', async (req, res) => { await signIn(req.body); });\n\
+             export async function handleSlackWebhook(body) { await sync(body); }\n",
+        ),
+        (
+            "services/worker/app/hooks.py",
+            "@router.post(\"/webhooks/hubspot\")\nasync def hubspot(request):\n    await sync(await request.json())\n\n\
+             @router.post(\"/webhooks/zendesk\")\nasync def zendesk(request):\n    verify_webhook(request)\n",
+        ),
+        (
+            "apps/api/src/server.test.ts",
+            "app.post('/webhooks/fake', async (req, res) => {});\n",
+        ),
+    ]);
+    insta::assert_snapshot!(out);
+}

@@ -204,6 +204,13 @@ allow = ["config/**"]"#,
         ("web/pay.ts", "const key = process.env.STRIPE_SECRET_KEY;\n"),
         ("config/env.ts", "export const key = process.env.STRIPE_SECRET_KEY;\n"),
     ),
+    (
+        "handler-must-call",
+        r#"routes = ["/webhooks/**"]
+calls = ["verify*"]"#,
+        ("hooks.ts", "app.post('/webhooks/github', async (req, res) => { await handle(req.body); });\n"),
+        ("ok.ts", "app.post('/webhooks/github', async (req, res) => { verifySignature(req); });\n"),
+    ),
 ];
 
 #[test]

@@ -152,6 +152,13 @@ pub const MESSAGE_VARIABLES: &[(&str, &[(&str, &str)])] = &[
         &[("name", "the environment variable read")],
     ),
     (
+        "handler-must-call",
+        &[
+            ("handler", "the route path or function name"),
+            ("calls", "the required callees, as configured"),
+        ],
+    ),
+    (
         "forbidden-call-in-scope",
         &[
             ("call", "the forbidden call as written"),

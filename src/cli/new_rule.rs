@@ -132,6 +132,12 @@ fn scaffold(id: &str, kind: &dyn rules::Kind) -> String {
             toml::from_str("names = [\"STRIPE_*\"]\nallow = [\"src/config/**\"]\n")
                 .expect("example options are valid TOML"),
         ),
+        (None, "handler-must-call") => (
+            "`{handler}` never calls `{calls}`".to_string(),
+            "verify the request before acting on it".to_string(),
+            toml::from_str("routes = [\"/webhooks/**\"]\ncalls = [\"verify*\"]\n")
+                .expect("example options are valid TOML"),
+        ),
         (None, _) => (
             "say what is wrong, naming the offending thing".to_string(),
             "say what to do instead".to_string(),

@@ -6,6 +6,7 @@ pub mod columns;
 pub mod env;
 pub mod flow;
 pub mod function_names;
+pub mod handlers;
 pub mod modules;
 pub mod routes;
 pub mod sql_calls;

@@ -12,6 +12,7 @@ mod forbidden_dependency;
 mod forbidden_host;
 mod forbidden_route;
 mod forbidden_table;
+mod handler_must_call;
 mod hardcoded_secret;
 mod manifest_registration;
 mod manifest_schema;
@@ -69,6 +70,7 @@ pub const KINDS: &[&dyn Kind] = &[
     &missing_required_call::MissingRequiredCall,
     &hardcoded_secret::HardcodedSecret,
     &env_read_outside::EnvReadOutside,
+    &handler_must_call::HandlerMustCall,
 ];
 
 pub fn kind(id: &str) -> Option<&'static dyn Kind> {
