@@ -25,6 +25,7 @@ pub mod schema;
 pub mod source;
 pub mod suppress;
 pub mod testing;
+pub mod timings;
 pub mod walk;
 
 pub use engine::{Engine, RunSummary};
