@@ -708,10 +708,12 @@ pub fn lint_parsed(
     let applicable: Vec<bool> = rules.rules.iter().map(|r| r.applies_to(family)).collect();
     let mut timings = crate::timings::enabled().then(crate::timings::Timings::default);
     let prefilter_start = crate::timings::start();
-    let triggered =
-        rules
-            .prefilter
-            .scan(source.project_path(), source.text.as_bytes(), &applicable);
+    let triggered = rules.prefilter.scan(
+        source.project_path(),
+        source.text.as_bytes(),
+        family,
+        &applicable,
+    );
     if let Some(timings) = &mut timings {
         timings.prefilter.cpu_ns = crate::timings::since(prefilter_start);
         timings.prefilter.files = 1;

@@ -7,7 +7,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use globset::GlobSet;
 
 use crate::config::build_globset;
+use crate::lang::Family;
 use crate::rules::CompiledRule;
+
+mod near;
+pub use near::{Near, Region};
 
 /// Set by front doors that lint a file or two per process (the agent and
 /// git hooks): the matcher is then a contiguous NFA, which builds in a
@@ -48,6 +52,13 @@ pub struct Prefilter {
     /// Rules with no literals at all: they must see every file of their
     /// languages.
     always: Vec<usize>,
+    /// The literals of every rule's [`Near`] requirement, searched (once)
+    /// only in files where such a rule's literal groups all matched.
+    near: Option<AhoCorasick>,
+    /// Pattern index → (rule index, whether it is an anchor).
+    near_patterns: Vec<Vec<(usize, bool)>>,
+    /// Per rule: the region its `Near` requirement asks for.
+    near_regions: Vec<Option<Region>>,
     rule_count: usize,
 }
 
@@ -75,7 +86,35 @@ impl Prefilter {
         let mut full_masks = Vec::new();
         let mut path_triggers = Vec::new();
         let mut always = Vec::new();
+        let mut near_literals: Vec<String> = Vec::new();
+        let mut near_patterns: Vec<Vec<(usize, bool)>> = Vec::new();
+        let mut near_positions: std::collections::HashMap<String, usize> = Default::default();
+        let mut near_regions = Vec::new();
         for (index, rule) in rules.iter().enumerate() {
+            let near = rule
+                .check
+                .near()
+                .filter(|n| has_literal(&n.anchors) && has_literal(&n.within));
+            near_regions.push(near.as_ref().map(|n| n.region));
+            for (literals, anchor) in near
+                .iter()
+                .flat_map(|n| [(&n.anchors, true), (&n.within, false)])
+            {
+                for literal in literals {
+                    let literal = literal.to_ascii_lowercase();
+                    if literal.is_empty() {
+                        continue;
+                    }
+                    match near_positions.get(&literal) {
+                        Some(&i) => near_patterns[i].push((index, anchor)),
+                        None => {
+                            near_positions.insert(literal.clone(), near_literals.len());
+                            near_literals.push(literal);
+                            near_patterns.push(vec![(index, anchor)]);
+                        }
+                    }
+                }
+            }
             let mut groups = vec![rule.check.literals()];
             groups.extend(
                 rule.check
@@ -150,13 +189,25 @@ impl Prefilter {
             full_masks,
             path_triggers,
             always,
+            near: (!near_literals.is_empty())
+                .then(|| build(&near_literals))
+                .flatten(),
+            near_patterns,
+            near_regions,
             rule_count: rules.len(),
         }
     }
 
-    /// Which rules `bytes` at `project_path` may trigger; `applicable` says
-    /// which rules read the file's language at all.
-    pub fn scan(&self, project_path: &str, bytes: &[u8], applicable: &[bool]) -> Triggered {
+    /// Which rules `bytes` at `project_path`, in a language of `family`,
+    /// may trigger; `applicable` says which rules read the file's language
+    /// at all.
+    pub fn scan(
+        &self,
+        project_path: &str,
+        bytes: &[u8],
+        family: Family,
+        applicable: &[bool],
+    ) -> Triggered {
         let mut rules = vec![false; self.rule_count];
         let mut remaining = applicable.iter().filter(|&&a| a).count();
         for &i in &self.always {
@@ -171,6 +222,9 @@ impl Prefilter {
                 remaining -= 1;
             }
         }
+        // Rules a path or the lack of literals triggered: no `Near`
+        // requirement applies to them.
+        let unconditional = rules.clone();
         let mut has_suppression = false;
         let mut masks = vec![0u32; self.rule_count];
         if let Some(matcher) = &self.matcher {
@@ -213,9 +267,57 @@ impl Prefilter {
                 }
             }
         }
+        self.require_near(bytes, family, &unconditional, &mut rules);
         Triggered {
             rules,
             has_suppression,
         }
     }
+
+    /// Turns off the triggered rules whose [`Near`] literals do not meet in
+    /// `bytes`, with one pass of the near matcher for all of them.
+    fn require_near(
+        &self,
+        bytes: &[u8],
+        family: Family,
+        unconditional: &[bool],
+        rules: &mut [bool],
+    ) {
+        let Some(matcher) = &self.near else { return };
+        let pending: Vec<usize> = (0..self.rule_count)
+            .filter(|&i| rules[i] && !unconditional[i] && self.near_regions[i].is_some())
+            .collect();
+        if pending.is_empty() {
+            return;
+        }
+        // Per pending rule: anchor and within match starts, in order.
+        let mut found: Vec<(Vec<usize>, Vec<usize>)> = vec![Default::default(); self.rule_count];
+        for m in matcher.find_overlapping_iter(bytes) {
+            for &(i, anchor) in &self.near_patterns[m.pattern().as_usize()] {
+                if rules[i] && !unconditional[i] {
+                    let list = if anchor {
+                        &mut found[i].0
+                    } else {
+                        &mut found[i].1
+                    };
+                    list.push(m.start());
+                }
+            }
+        }
+        for i in pending {
+            let Some(region) = self.near_regions[i] else {
+                continue;
+            };
+            let (anchors, within) = &mut found[i];
+            // Overlapping matches arrive by end offset: order by start.
+            anchors.sort_unstable();
+            anchors.dedup();
+            within.sort_unstable();
+            rules[i] = near::meets(bytes, family, region, anchors, within);
+        }
+    }
+}
+
+fn has_literal(literals: &[String]) -> bool {
+    literals.iter().any(|l| !l.is_empty())
 }

@@ -110,6 +110,12 @@ pub trait Check: Send + Sync {
     fn path_triggers(&self) -> Vec<String> {
         Vec::new()
     }
+    /// Where this check's literals must meet, beyond occurring in the file
+    /// ([`crate::prefilter::Near`]): checked by the prefilter only where
+    /// every literal group matched, and not for path triggers.
+    fn near(&self) -> Option<crate::prefilter::Near> {
+        None
+    }
     fn check(&self, file: &ParsedFile, out: &mut Reporter<'_>);
 }
 
