@@ -101,3 +101,23 @@ fn a_token_deep_in_a_long_logging_call_is_still_found() {
         "{doc}"
     );
 }
+
+#[test]
+fn a_connector_that_never_spells_the_member_skips_the_stub_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "src/connectors/github.ts",
+        "import type { Connector } from './types';\n\n\
+         export class GithubConnector implements Connector {\n  \
+         async connect() {\n    return true;\n  }\n}\n",
+    );
+    let doc = timed_check(dir.path());
+    assert_eq!(reached(&doc, "connector-revoke-stub"), 0, "{doc}");
+    assert_eq!(reached(&doc, "connector-missing-revoke"), 1, "{doc}");
+    assert_eq!(
+        findings(&doc, "connector-missing-revoke"),
+        [("src/connectors/github.ts".to_string(), 3)],
+        "{doc}"
+    );
+}
