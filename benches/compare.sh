@@ -84,7 +84,7 @@ if ! command -v rg >/dev/null 2>&1; then
     die "ripgrep (rg) is not installed. Install it first (apt-get install ripgrep, or cargo install ripgrep)."
   fi
 fi
-RG_VERSION="$(rg --version | head -n1)"
+RG_VERSION="$(rg --version | sed -n 1p)"
 
 HAVE_HYPERFINE=0
 if [ "${NO_HYPERFINE:-0}" != 1 ]; then
@@ -99,7 +99,7 @@ if [ "${NO_HYPERFINE:-0}" != 1 ]; then
 fi
 HYPERFINE_SHELL_NONE=0
 if [ "$HAVE_HYPERFINE" = 1 ]; then
-  TIMER="$(hyperfine --version | head -n1)"
+  TIMER="$(hyperfine --version | sed -n 1p)"
   # --shell=none (no intermediate shell; hyperfine >= 1.13) matters for millisecond timings: probe it
   if hyperfine --shell=none --runs 2 --style none true >/dev/null 2>&1; then HYPERFINE_SHELL_NONE=1; fi
 else
@@ -134,7 +134,7 @@ elif command -v "$PLUMBLINE_BIN" >/dev/null 2>&1; then
 else
   die "plumbline binary not found or not executable: $PLUMBLINE_BIN"
 fi
-PL_VERSION="$("$PLUMBLINE_BIN" --version 2>/dev/null | head -n1 || true)"
+PL_VERSION="$("$PLUMBLINE_BIN" --version 2>/dev/null | sed -n 1p || true)"
 [ -n "$PL_VERSION" ] || PL_VERSION="(--version unsupported)"
 
 # ---------------------------------------------------------------- corpus

@@ -88,7 +88,7 @@ json.dump(edit("src/lib/invoices.ts", "export function formatInvoice7(", "export
           open(f"{root}/edit-clean.json", "w"))
 PY
 
-echo "cores: $(nproc); runs: $RUNS; $(rg --version | head -1)"
+echo "cores: $(nproc); runs: $RUNS; $(rg --version | sed -n 1p)"
 cd "$work"
 for lang in clean ts py; do
   case $lang in

@@ -42,10 +42,10 @@ pub struct Prefilter {
     matcher: Option<AhoCorasick>,
     /// Pattern index → (rule index, literal group) it satisfies. The last
     /// pattern is the suppression marker and satisfies none.
-    pattern_rules: Vec<Vec<(usize, u32)>>,
+    pattern_rules: Vec<Vec<Target>>,
     /// The further groups' literals.
     required: Option<AhoCorasick>,
-    required_rules: Vec<Vec<(usize, u32)>>,
+    required_rules: Vec<Vec<Target>>,
     /// Per rule: the bit mask of its literal groups that must all match.
     full_masks: Vec<u32>,
     path_triggers: Vec<(GlobSet, usize)>,
@@ -60,6 +60,24 @@ pub struct Prefilter {
     /// Per rule: the region its `Near` requirement asks for.
     near_regions: Vec<Option<Region>>,
     rule_count: usize,
+}
+
+/// A rule's literal group that a literal of the matcher satisfies.
+struct Target {
+    rule: usize,
+    group: u32,
+    /// The literal as written, for a rule whose literals match case
+    /// (`Check::literals_match_case`): a match spelled otherwise does not
+    /// count for it.
+    exact: Option<Box<[u8]>>,
+}
+
+impl Target {
+    fn spelled(&self, bytes: &[u8], range: std::ops::Range<usize>) -> bool {
+        self.exact
+            .as_deref()
+            .is_none_or(|exact| bytes.get(range) == Some(exact))
+    }
 }
 
 /// What the prefilter found in one file.
@@ -77,9 +95,9 @@ impl Triggered {
 impl Prefilter {
     pub fn build(rules: &[CompiledRule]) -> Prefilter {
         let mut literals: Vec<String> = Vec::new();
-        let mut pattern_rules: Vec<Vec<(usize, u32)>> = Vec::new();
+        let mut pattern_rules: Vec<Vec<Target>> = Vec::new();
         let mut required_literals: Vec<String> = Vec::new();
-        let mut required_rules: Vec<Vec<(usize, u32)>> = Vec::new();
+        let mut required_rules: Vec<Vec<Target>> = Vec::new();
         // Index of each literal in its list: a linear search per literal
         // made building quadratic in the number of forbidden hosts.
         let mut positions: [std::collections::HashMap<String, usize>; 2] = Default::default();
@@ -131,13 +149,18 @@ impl Prefilter {
             } else {
                 (1u32 << groups.len()) - 1
             });
+            let match_case = rule.check.literals_match_case();
             for (group, group_literals) in groups.into_iter().enumerate() {
-                for literal in group_literals {
-                    let literal = literal.to_ascii_lowercase();
+                for written in group_literals {
+                    let literal = written.to_ascii_lowercase();
                     if literal.is_empty() {
                         continue;
                     }
-                    let target = (index, group as u32);
+                    let target = Target {
+                        rule: index,
+                        group: group as u32,
+                        exact: (match_case && group == 0).then(|| written.into_bytes().into()),
+                    };
                     let (literals, pattern_rules, positions) = if group == 0 {
                         (&mut literals, &mut pattern_rules, &mut positions[0])
                     } else {
@@ -233,8 +256,9 @@ impl Prefilter {
                 if targets.is_empty() {
                     has_suppression = true;
                 }
-                for &(i, group) in targets {
-                    if applicable[i] && !rules[i] {
+                for target in targets {
+                    let (i, group) = (target.rule, target.group);
+                    if applicable[i] && !rules[i] && target.spelled(bytes, m.range()) {
                         masks[i] |= 1 << group;
                         if masks[i] == self.full_masks[i] {
                             rules[i] = true;
@@ -253,8 +277,9 @@ impl Prefilter {
             .count();
         if let (Some(required), true) = (&self.required, pending > 0) {
             for m in required.find_overlapping_iter(bytes) {
-                for &(i, group) in &self.required_rules[m.pattern().as_usize()] {
-                    if !rules[i] && masks[i] & 1 == 1 {
+                for target in &self.required_rules[m.pattern().as_usize()] {
+                    let (i, group) = (target.rule, target.group);
+                    if !rules[i] && masks[i] & 1 == 1 && target.spelled(bytes, m.range()) {
                         masks[i] |= 1 << group;
                         if masks[i] == self.full_masks[i] {
                             rules[i] = true;

@@ -121,3 +121,28 @@ fn a_connector_that_never_spells_the_member_skips_the_stub_rule() {
         "{doc}"
     );
 }
+
+#[test]
+fn the_interface_name_matches_only_as_spelled() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "sources/registry.py",
+        "CONNECTOR_REGISTRY = {}\n\n\
+         class Registry:\n    def add(self, connector_id, connector):\n        \
+         CONNECTOR_REGISTRY[connector_id] = connector\n",
+    );
+    write(
+        dir.path(),
+        "sources/github.py",
+        "from .base import Connector\n\n\
+         class GithubConnector(Connector):\n    def connect(self):\n        return True\n",
+    );
+    let doc = timed_check(dir.path());
+    assert_eq!(reached(&doc, "connector-missing-revoke"), 1, "{doc}");
+    assert_eq!(
+        findings(&doc, "connector-missing-revoke"),
+        [("sources/github.py".to_string(), 3)],
+        "{doc}"
+    );
+}

@@ -99,6 +99,11 @@ impl Check for StubBodyCheck {
         self.contract.literals()
     }
 
+    /// The interface is named by its identifier, spelled as configured.
+    fn literals_match_case(&self) -> bool {
+        true
+    }
+
     /// A stub is reported on a member's body in this file, so the file
     /// spells the member's name: a file that names the interface but no
     /// member is never parsed for this rule.
