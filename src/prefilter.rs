@@ -59,6 +59,9 @@ pub struct Prefilter {
     near_patterns: Vec<Vec<(usize, bool)>>,
     /// Per rule: the region its `Near` requirement asks for.
     near_regions: Vec<Option<Region>>,
+    /// Per rule: whether its `within` literals count only where they end a
+    /// word.
+    near_ends_word: Vec<bool>,
     rule_count: usize,
 }
 
@@ -108,12 +111,14 @@ impl Prefilter {
         let mut near_patterns: Vec<Vec<(usize, bool)>> = Vec::new();
         let mut near_positions: std::collections::HashMap<String, usize> = Default::default();
         let mut near_regions = Vec::new();
+        let mut near_ends_word = Vec::new();
         for (index, rule) in rules.iter().enumerate() {
             let near = rule
                 .check
                 .near()
                 .filter(|n| has_literal(&n.anchors) && has_literal(&n.within));
             near_regions.push(near.as_ref().map(|n| n.region));
+            near_ends_word.push(near.as_ref().is_some_and(|n| n.within_ends_word));
             for (literals, anchor) in near
                 .iter()
                 .flat_map(|n| [(&n.anchors, true), (&n.within, false)])
@@ -217,6 +222,7 @@ impl Prefilter {
                 .flatten(),
             near_patterns,
             near_regions,
+            near_ends_word,
             rule_count: rules.len(),
         }
     }
@@ -319,13 +325,13 @@ impl Prefilter {
         let mut found: Vec<(Vec<usize>, Vec<usize>)> = vec![Default::default(); self.rule_count];
         for m in matcher.find_overlapping_iter(bytes) {
             for &(i, anchor) in &self.near_patterns[m.pattern().as_usize()] {
-                if rules[i] && !unconditional[i] {
-                    let list = if anchor {
-                        &mut found[i].0
-                    } else {
-                        &mut found[i].1
-                    };
-                    list.push(m.start());
+                if !rules[i] || unconditional[i] {
+                    continue;
+                }
+                if anchor {
+                    found[i].0.push(m.start());
+                } else if !self.near_ends_word[i] || near::ends_word(bytes, m.end()) {
+                    found[i].1.push(m.start());
                 }
             }
         }

@@ -146,3 +146,31 @@ fn the_interface_name_matches_only_as_spelled() {
         "{doc}"
     );
 }
+
+#[test]
+fn a_name_counts_only_where_it_ends_an_identifier() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "src/sync.ts",
+        "export function logTokensSync(tokenId: string, count: number) {\n  \
+         console.info(`[tokens] synced ${count} for ${tokenId}`);\n  return count;\n}\n",
+    );
+    write(
+        dir.path(),
+        "src/keys.ts",
+        "export function show(config: { secretKey: string }) {\n  \
+         console.info('key', config.secretKey);\n}\n",
+    );
+    let doc = timed_check(dir.path());
+    assert_eq!(
+        reached(&doc, "credential-in-log"),
+        1,
+        "`tokenId` and `tokens` end in other words; `secretKey` ends in a name: {doc}"
+    );
+    assert_eq!(
+        findings(&doc, "credential-in-log"),
+        [("src/keys.ts".to_string(), 2)],
+        "{doc}"
+    );
+}

@@ -15,6 +15,18 @@ pub struct Near {
     /// region an anchor opens.
     pub within: Vec<String>,
     pub region: Region,
+    /// Count a `within` literal only where it ends a word: what follows it,
+    /// past any digits and `_`, is not a letter or digit (`accessToken`,
+    /// `API_KEY_2`, `token.value`, but not `tokenId` or `tokens`).
+    pub within_ends_word: bool,
+}
+
+/// Whether the match ending at `end` ends a word (see
+/// [`Near::within_ends_word`]).
+pub fn ends_word(bytes: &[u8], end: usize) -> bool {
+    let rest = bytes.get(end..).unwrap_or_default();
+    let next = rest.iter().find(|&&b| !(b.is_ascii_digit() || b == b'_'));
+    !next.is_some_and(|&b| b.is_ascii_alphabetic() || b >= 0x80)
 }
 
 /// How far the region an anchor opens reaches.
@@ -384,6 +396,25 @@ mod tests {
         assert!(call_meets(&text, Family::Js));
         let text = "log ".repeat(200_000);
         assert!(!call_meets(&text, Family::Js));
+    }
+
+    #[test]
+    fn a_word_ends_at_anything_but_a_letter_or_digit() {
+        let ends = |text: &str| ends_word(text.as_bytes(), "token".len());
+        for text in [
+            "token",
+            "token)",
+            "token.value",
+            "token_2 ",
+            "token2",
+            "token$",
+            "token\"\n",
+        ] {
+            assert!(ends(text), "{text}");
+        }
+        for text in ["tokenId", "tokens", "token_id", "token2fa", "tokenß"] {
+            assert!(!ends(text), "{text}");
+        }
     }
 
     #[test]

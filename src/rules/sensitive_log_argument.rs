@@ -378,7 +378,11 @@ impl SensitiveNames {
                 }
             }
         }
-        minimal_literals(out)
+        // Not reduced to the shortest: each must be found where it ends
+        // (`secretKey` ends with `secretkey`, not with `secret`).
+        out.sort();
+        out.dedup();
+        out
     }
 
     /// Whether an identifier, property or string key names a credential.
@@ -472,12 +476,15 @@ impl Check for SensitiveLogCheck {
     /// A leaked name is inside a logging call's arguments, so a file needs
     /// the rule only where a name starts inside a call whose callee spells
     /// a logger's literal: `log` and `token` anywhere in the same file are
-    /// not enough.
+    /// not enough. And a name matches on an identifier's last words, so
+    /// `tokenId` in a logging call does not count.
     fn near(&self) -> Option<crate::prefilter::Near> {
         Some(crate::prefilter::Near {
             anchors: self.loggers.literals(),
             within: self.names.spellings(),
             region: crate::prefilter::Region::Call,
+            // A name matches on an identifier's last words.
+            within_ends_word: true,
         })
     }
 
