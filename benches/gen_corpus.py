@@ -14,6 +14,12 @@ near misses that must *not* be reported and the decoys inside node_modules.
 The second form writes one clean TypeScript file of about --lines lines, for
 the single-file timing.
 
+--vocabulary everyday (the default) draws identifiers from a word list that
+includes the everyday words plumbline's trigger literals contain (token,
+secret, key, client, callback, log, print) and adds logging calls that
+mention them harmlessly; --vocabulary classic writes the first version's
+corpus, byte for byte (its numbers are the ones quoted before this option).
+
 Same arguments -> byte-identical output: every file's content comes from a
 Random seeded with "SEED:path" (str seeds hash through SHA-512, so this does
 not depend on PYTHONHASHSEED), and the plan itself from Random(SEED).
