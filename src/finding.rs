@@ -97,6 +97,9 @@ pub enum Condition {
     /// [`route_reference_fact`]) whose path ends with this route path,
     /// segment by segment; `*` segments on either side match any segment.
     UnlessRouteReferenced(String),
+    /// Decided by the project model (names resolved through imports and
+    /// re-exports across files); see [`crate::project::Query`].
+    Project(crate::project::Query),
 }
 
 /// Prefix of the facts that record a URL path some code points at.
@@ -132,6 +135,14 @@ impl Finding {
     /// Whether facts of other files decide this finding.
     pub fn is_conditional(&self) -> bool {
         !self.conditions.is_empty()
+    }
+
+    /// Whether other files' recorded facts (not only the project model,
+    /// which reads the few files it needs) decide this finding.
+    pub fn needs_project_facts(&self) -> bool {
+        self.conditions
+            .iter()
+            .any(|c| !matches!(c, Condition::Project(_)))
     }
 
     pub fn path(&self) -> &str {

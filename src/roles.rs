@@ -169,6 +169,24 @@ impl SkipRoles {
     }
 }
 
+/// Whether a path is test code by the narrow convention the contract and
+/// caching rules use (`tests/`, `test/`, `__tests__/`, `__mocks__/`,
+/// `mocks/`, `*.test.*`, `*.spec.*`, `test_*.py`, `*_test.py`,
+/// `conftest.py`): tests, mocks and fakes implement contracts partially or
+/// with no-op members on purpose.
+pub fn is_test_path(path: &str) -> bool {
+    let mut segments = path.split('/');
+    let name = segments.next_back().unwrap_or(path);
+    let in_test_dir =
+        segments.any(|s| matches!(s, "tests" | "test" | "__tests__" | "__mocks__" | "mocks"));
+    let stem = name.split('.').next().unwrap_or(name);
+    in_test_dir
+        || name.contains(".test.")
+        || name.contains(".spec.")
+        || (name.ends_with(".py")
+            && (stem.starts_with("test_") || stem.ends_with("_test") || stem == "conftest"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -197,6 +197,13 @@ literals = ["execute_raw"]"#,
         ("fail.py", "db.execute_raw(sql)\n"),
         ("pass.py", "db.execute(sql)\n"),
     ),
+    (
+        "env-read-outside",
+        r#"names = ["STRIPE_*"]
+allow = ["config/**"]"#,
+        ("web/pay.ts", "const key = process.env.STRIPE_SECRET_KEY;\n"),
+        ("config/env.ts", "export const key = process.env.STRIPE_SECRET_KEY;\n"),
+    ),
 ];
 
 #[test]
@@ -393,4 +400,14 @@ fn an_invalid_query_is_a_labelled_config_error() {
     assert_eq!(code, 2);
     assert!(err.contains("plumbline.toml:7:27"), "{err}");
     assert!(err.contains("does not compile for python"), "{err}");
+}
+
+/// The README's "Write your team's rules" guide: its rules and their cases
+/// live in examples/team-rules, and `plumbline test` passes there.
+#[test]
+fn the_guide_example_project_passes_its_own_cases() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/team-rules");
+    let (code, out, err) = plumbline(&dir, &["test"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("11 cases: 11 passed, 0 failed"), "{out}");
 }

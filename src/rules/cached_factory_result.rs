@@ -7,11 +7,11 @@ use std::ops::Range;
 use serde::Deserialize;
 use tree_sitter::Node;
 
-use super::connector_shape::is_test_path;
 use super::forbidden_definition::FunctionNames;
 use crate::lang::tree::{named_children, text, walk};
 use crate::lang::typescript::FUNCTION_KINDS;
 use crate::lang::{python as py, typescript as ts, Family, ParsedFile};
+use crate::roles::is_test_path;
 use crate::rules::{
     declare_kind, parse_options, Check, Kind, OptionDoc, OptionError, Report, Reporter,
 };

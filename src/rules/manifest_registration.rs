@@ -238,8 +238,7 @@ impl Registry {
     }
 
     fn is_part(&self, path: &str) -> bool {
-        self.parts.as_ref().is_some_and(|p| p.is_match(path))
-            && !super::connector_shape::is_test_path(path)
+        self.parts.as_ref().is_some_and(|p| p.is_match(path)) && !crate::roles::is_test_path(path)
     }
 
     /// The monorepo prefix a path sits under: the segments before the

@@ -325,7 +325,7 @@ impl ManifestFiles {
 /// Tests, mocks, fixtures, examples and scaffolding templates hold partial
 /// or deliberately broken manifests.
 fn is_sample_path(path: &str) -> bool {
-    super::connector_shape::is_test_path(path)
+    crate::roles::is_test_path(path)
         || path.split('/').rev().skip(1).any(|segment| {
             matches!(
                 segment,

@@ -10,13 +10,13 @@ use globset::GlobSet;
 use serde::Deserialize;
 use tree_sitter::Node;
 
-use super::connector_shape::is_test_path;
 use super::forbidden_definition::FunctionNames;
 use super::forbidden_table::ts_embedded_sql;
 use crate::config::build_globset;
 use crate::lang::sql;
 use crate::lang::tree::{named_children, snake_case, text, walk};
 use crate::lang::{python as py, typescript as ts, Family, ParsedFile};
+use crate::roles::is_test_path;
 use crate::rules::{
     declare_kind, parse_options, Check, Kind, OptionDoc, OptionError, Report, Reporter,
 };

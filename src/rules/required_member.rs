@@ -1,31 +1,43 @@
 //! The `required-member` rule kind.
 
+use crate::facts::units::{Body, Contract, Lookup, Model};
 use crate::lang::{Family, ParsedFile};
-use crate::rules::connector_shape::{Body, Contract, Lookup, Model};
+use crate::project::Query;
 use crate::rules::{declare_kind, Check, Kind, OptionDoc, OptionError, Report, Reporter};
 
 declare_kind! {
     /// ## What it does
     /// Checks that every implementation of an interface defines the members
     /// the contract requires. Implementations are TS/JS classes that
-    /// `implements` the interface (or extend a class of the same file that
-    /// does, or that is the interface's own definition), object literals
-    /// typed as the interface (`const x:
-    /// Connector = {…}`, `satisfies`, `as`, returned from a function declared
-    /// to return it), Python classes listing it as a base, and Rust `impl
-    /// Trait for Type` blocks.
+    /// `implements` the interface (or extend a class that does, or that is
+    /// the interface's own definition), object literals typed as the
+    /// interface (`const x: Connector = {…}`, `satisfies`, `as`, returned
+    /// from a function declared to return it), Python classes listing it (or
+    /// a class that implements it) as a base, and Rust `impl Trait for
+    /// Type` blocks. The interface may be named as the contract names it or
+    /// under any alias an import gives it (`import type {
+    /// IntegrationConnector as IC }`, `ns.IntegrationConnector`, a Rust `use
+    /// … as`), or through an interface that extends it: the project model
+    /// follows imports, aliases, re-exports and interface `extends`
+    /// across files and packages, and a base class in another file counts
+    /// when its own bases or `implements` reach the contract.
     ///
-    /// A member counts when the implementation or an in-file base defines it
-    /// as a method, a field or a property. An abstract declaration counts for
-    /// abstract classes only. Not reported, because the member may come from
-    /// elsewhere: a TS/JS class extending a class from another file, an
-    /// object with a spread, an object cast through another type (`as
-    /// unknown as Connector`), a member the TS interface declares optional
-    /// (`revoke?()`). A Python class or Rust impl may rely on a default in the
-    /// interface's own definition (`class Connector(ABC)`, `trait
-    /// Connector`) only when that default really does something (not `pass`,
-    /// `Ok(())` or `todo!()`), wherever in the project it is defined. Test
-    /// code (`tests/`, `__tests__/`, `*.test.*`, `*.spec.*`, `test_*.py`,
+    /// A member counts when the implementation or a base (in the file or,
+    /// through imports, in another) defines it as a method, a field or a
+    /// property. An abstract declaration counts for abstract classes only.
+    /// A member the TS interface declares optional (`revoke?()`) is still
+    /// required: an optional declaration supplies no implementation, and
+    /// neither does a class field declared without a value (`revoke?: () =>
+    /// Promise<void>;`). Only a real default body cancels the requirement: a
+    /// base class method with a body, or a default in the interface's own
+    /// definition (`class Connector(ABC)`, `trait Connector`) that really
+    /// does something (not `pass`, `Ok(())` or `todo!()`), wherever in the
+    /// project it is defined. Not reported, because the member may come
+    /// from something plumbline cannot read: a base class from outside the
+    /// project or from an import that cannot be followed, an object with a
+    /// spread, an object cast through another type (`as unknown as
+    /// Connector`). Test code (`tests/`, `__tests__/`, `*.test.*`,
+    /// `*.spec.*`, `test_*.py`,
     /// `#[cfg(test)]`) is skipped: fakes implement contracts partially on
     /// purpose.
     ///
@@ -56,6 +68,11 @@ declare_kind! {
     /// - `interfaces`: names of the interfaces, base classes or traits that
     ///   form the contract, without module path (`["Connector"]`).
     /// - `members`: members every implementation must define (`["revoke"]`).
+    /// - `classes`: globs over class names (`["*Provider"]`): a TS/JS or
+    ///   Python class whose name matches must define the members whatever it
+    ///   implements (its in-file and imported bases still count). Give
+    ///   `interfaces`, `classes` or both. `{interface}` in the message is
+    ///   then the glob the class matched.
     pub struct RequiredMember;
 }
 
@@ -68,6 +85,10 @@ const OPTIONS: &[OptionDoc] = &[
     OptionDoc {
         name: "members",
         description: "Members every implementation must define",
+    },
+    OptionDoc {
+        name: "classes",
+        description: "Globs over class names (`*Provider`) whose classes must define the members",
     },
 ];
 
@@ -123,15 +144,13 @@ impl Check for RequiredMemberCheck {
                 }
             }
         }
-        for (interface, member) in &model.optional {
-            out.fact(Model::optional_fact(interface, member));
-        }
         for (index, unit) in model.units.iter().enumerate() {
-            let Some(interface) = model.implemented(index, &self.contract) else {
+            let claims = model.claims(index, &self.contract);
+            if claims.is_empty() {
                 continue;
-            };
+            }
             for member in &self.contract.members {
-                let unless = match model.lookup(index, member, &self.contract) {
+                let (unless, bases) = match model.lookup(index, member, &self.contract) {
                     Lookup::Found {
                         owner,
                         member: found,
@@ -145,23 +164,34 @@ impl Check for RequiredMemberCheck {
                         if usable {
                             continue;
                         }
-                        None
+                        (None, Vec::new())
                     }
-                    Lookup::Missing { unless } => unless,
+                    Lookup::Missing { unless, bases } => (unless, bases),
                     Lookup::Unknown => continue,
                 };
-                let mut report = Report::at(unit.span.clone())
-                    .var("name", &unit.name)
-                    .var("interface", interface)
-                    .var("member", member)
-                    .label(format!("`{interface}` implementation without `{member}`"));
-                if let Some(base) = unless {
-                    report = report.unless(model.default_fact(&base, member));
+                for claim in &claims {
+                    let interface = &claim.interface;
+                    let mut report = Report::at(unit.span.clone())
+                        .var("name", &unit.name)
+                        .var("interface", interface)
+                        .var("member", member)
+                        .label(format!("`{interface}` implementation without `{member}`"));
+                    if let Some(base) = &unless {
+                        report = report.unless(model.default_fact(base, member));
+                    }
+                    if !bases.is_empty() {
+                        report = report.requires_project(Query::BasesLack {
+                            bases: bases.clone(),
+                            member: member.clone(),
+                            definitions: self.contract.interfaces.clone(),
+                            abstract_supplies: unit.is_abstract,
+                        });
+                    }
+                    if let Some(reaches) = &claim.reaches {
+                        report = report.requires_project(reaches.clone());
+                    }
+                    out.report(report);
                 }
-                if model.family == Family::Js {
-                    report = report.unless(Model::optional_fact(interface, member));
-                }
-                out.report(report);
             }
         }
     }
@@ -169,7 +199,7 @@ impl Check for RequiredMemberCheck {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::connector_shape::lint;
+    use crate::facts::units::lint;
 
     const RULE: &str = "connector-missing-revoke";
 
@@ -294,9 +324,17 @@ mod tests {
             "export abstract class Connector { async revoke() { await gateway.revoke(this.id); } }";
         let stub = "export abstract class Connector { async revoke() {} }";
         let abstract_base = "export abstract class Connector { abstract revoke(): Promise<void>; }";
-        // From another file the base may supply anything.
+        // From another file the project model reads the base the same way.
         let user = "import { Connector } from './base';\nexport class Gmail extends Connector { }";
-        assert!(flagged_in(&[("src/base.ts", stub), ("src/gmail.ts", user)]).is_empty());
+        let there =
+            |definition: &str| flagged_in(&[("src/base.ts", definition), ("src/gmail.ts", user)]);
+        assert!(there(base).is_empty());
+        assert_eq!(there(stub), ["Gmail"]);
+        assert_eq!(there(abstract_base), ["Gmail"]);
+        // A base from outside the project may supply anything.
+        let external =
+            "import { Connector } from '@vendor/sdk';\nexport class Gmail extends Connector { }";
+        assert!(flagged_in(&[("src/gmail.ts", external)]).is_empty());
         // In the same file the definition is read: a stub default or an
         // abstract declaration does not supply the member.
         let here = |definition: &str| {
@@ -311,17 +349,45 @@ mod tests {
     }
 
     #[test]
-    fn ts_optional_interface_members_are_not_required() {
+    fn optional_members_do_not_satisfy_the_contract() {
         let optional = "export interface Connector { id: string; revoke?(): Promise<void>; }";
         let required = "export interface Connector { id: string; revoke(): Promise<void>; }";
         let user = "export class Gmail implements Connector { id = 'g'; }";
-        assert!(flagged_in(&[("src/types.ts", optional), ("src/gmail.ts", user)]).is_empty());
-        assert_eq!(
-            flagged_in(&[("src/types.ts", required), ("src/gmail.ts", user)]),
-            ["Gmail"]
-        );
+        for types in [optional, required] {
+            assert_eq!(
+                flagged_in(&[("src/types.ts", types), ("src/gmail.ts", user)]),
+                ["Gmail"]
+            );
+        }
         let alias = "type Connector = { revoke?: () => Promise<void> };\nconst c: Connector = {};";
-        assert!(flagged("src/a.ts", alias).is_empty());
+        assert_eq!(flagged("src/a.ts", alias), ["c"]);
+        let declared_only = "class Gmail implements Connector { revoke?: () => Promise<void>; }";
+        assert_eq!(flagged("src/a.ts", declared_only), ["Gmail"]);
+        let assigned = "class Gmail implements Connector { revoke?: () => Promise<void> = async () => { await fetch(url); }; }";
+        assert!(flagged("src/a.ts", assigned).is_empty());
+    }
+
+    #[test]
+    fn interfaces_extending_or_aliasing_the_contract() {
+        let contract = "export interface Connector { id: string; revoke(): Promise<void>; }";
+        let extended = "import type { Connector } from './contract';\n\
+            export interface IntegrationConnector extends Connector { scopes: string[] }\n\
+            export type Pair = Connector & { pair: true };";
+        let user = "import type { IntegrationConnector, Pair } from './extended';\n\
+            interface Local extends IntegrationConnector {}\n\
+            type Plain = { id: string };\n\
+            export class A implements IntegrationConnector { id = 'a'; scopes = []; }\n\
+            export class B implements Local { id = 'b'; scopes = []; }\n\
+            export const c = { id: 'c', pair: true } satisfies Pair;\n\
+            export class D implements Plain { id = 'd'; }";
+        assert_eq!(
+            flagged_in(&[
+                ("src/contract.ts", contract),
+                ("src/extended.ts", extended),
+                ("src/user.ts", user)
+            ]),
+            ["A", "B", "c"]
+        );
     }
 
     #[test]

@@ -1,9 +1,7 @@
 //! The `stub-body` rule kind.
 
-use std::collections::HashSet;
-
+use crate::facts::units::{Body, Contract, Lookup, Model};
 use crate::lang::{Family, ParsedFile};
-use crate::rules::connector_shape::{Body, Contract, Lookup, Model};
 use crate::rules::{declare_kind, Check, Kind, OptionDoc, OptionError, Report, Reporter};
 
 declare_kind! {
@@ -16,8 +14,10 @@ declare_kind! {
     /// implementation.
     ///
     /// Implementations are found as for `required-member`: TS/JS classes and
-    /// typed object literals, Python subclasses and Rust `impl` blocks, plus
-    /// the in-file base classes they inherit the member from. Abstract
+    /// typed object literals, Python subclasses and Rust `impl` blocks,
+    /// including those that name the interface under an alias or reach it
+    /// through a base class in another file, plus the in-file base classes
+    /// they inherit the member from. Abstract
     /// declarations and the interface's own definition (a `Protocol`, an
     /// ABC, a trait's default method) are not implementations. Test code
     /// (`tests/`, `__tests__/`, `*.test.*`, `*.spec.*`, `test_*.py`,
@@ -51,6 +51,9 @@ declare_kind! {
     ///   form the contract, without module path (`["Connector"]`).
     /// - `members`: members whose implementations must not be stubs
     ///   (`["revoke"]`).
+    /// - `classes`: globs over class names (`["*Provider"]`): TS/JS and
+    ///   Python classes whose name matches count as implementations whatever
+    ///   they implement.
     pub struct StubBody;
 }
 
@@ -63,6 +66,10 @@ const OPTIONS: &[OptionDoc] = &[
     OptionDoc {
         name: "members",
         description: "Members whose implementations must not be stubs",
+    },
+    OptionDoc {
+        name: "classes",
+        description: "Globs over class names (`*Provider`) whose classes count as implementations",
     },
 ];
 
@@ -115,9 +122,10 @@ impl Check for StubBodyCheck {
         let Some(model) = Model::of(file, &self.contract) else {
             return;
         };
-        let mut reported = HashSet::new();
+        let mut reported = Vec::new();
         for index in 0..model.units.len() {
-            if model.implemented(index, &self.contract).is_none() {
+            let claims = model.claims(index, &self.contract);
+            if claims.is_empty() {
                 continue;
             }
             for member in &self.contract.members {
@@ -132,16 +140,25 @@ impl Check for StubBodyCheck {
                 let Body::Code(Some(why)) = found.body else {
                     continue;
                 };
-                if owner.is_definition || !reported.insert(found.span.start) {
+                if owner.is_definition {
                     continue;
                 }
-                out.report(
-                    Report::at(found.span.clone())
+                for claim in &claims {
+                    let key = (found.span.start, claim.reaches.clone());
+                    if reported.contains(&key) {
+                        continue;
+                    }
+                    let mut report = Report::at(found.span.clone())
                         .var("name", &owner.name)
                         .var("member", member)
                         .var("why", why)
-                        .label(why),
-                );
+                        .label(why);
+                    if let Some(reaches) = &claim.reaches {
+                        report = report.requires_project(reaches.clone());
+                    }
+                    out.report(report);
+                    reported.push(key);
+                }
             }
         }
     }
@@ -149,7 +166,7 @@ impl Check for StubBodyCheck {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::connector_shape::lint;
+    use crate::facts::units::lint;
 
     const RULE: &str = "connector-revoke-stub";
 

@@ -1,0 +1,5 @@
+export class HubspotProvider {
+  async connect(code: string) {
+    this.token = await exchange(code);
+  }
+}

@@ -1,0 +1,3 @@
+class ZendeskProvider:
+    def connect(self, code: str) -> None:
+        self.token = exchange(code)

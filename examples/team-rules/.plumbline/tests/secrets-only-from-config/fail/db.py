@@ -1,0 +1,3 @@
+import os
+
+engine = create_engine(os.environ["DATABASE_URL"])

@@ -1,0 +1,3 @@
+export function verify(body: string, signature: string) {
+  return hmac(process.env.STRIPE_WEBHOOK_SECRET!, body) === signature;
+}
