@@ -9,6 +9,9 @@
 #   CORPUS_DIR      where the corpus lives; reused when it already holds a
 #                   corpus with the same N_FILES and SEED, kept afterwards
 #   SEED            corpus seed (default 1)
+#   VOCABULARY      corpus vocabulary: everyday (default; identifiers include
+#                   token, secret, key, client, callback, log, print) or
+#                   classic (the first generator's, which avoids them)
 #   RUNS            timed runs per whole-tree command (default 10, min 10)
 #   WARMUP          untimed warm-up runs per command (default 3)
 #   SINGLE_RUNS     timed runs for the single-file case (default 100)
@@ -35,6 +38,11 @@ fi
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
 SEED="${SEED:-1}"
+VOCABULARY="${VOCABULARY:-everyday}"
+case "$VOCABULARY" in
+  everyday|classic) ;;
+  *) echo "compare.sh: VOCABULARY must be everyday or classic (got '$VOCABULARY')" >&2; exit 2 ;;
+esac
 RUNS="${RUNS:-10}"
 WARMUP="${WARMUP:-3}"
 SINGLE_RUNS="${SINGLE_RUNS:-100}"
@@ -76,7 +84,7 @@ if ! command -v rg >/dev/null 2>&1; then
     die "ripgrep (rg) is not installed. Install it first (apt-get install ripgrep, or cargo install ripgrep)."
   fi
 fi
-RG_VERSION="$(rg --version | head -n1)"
+RG_VERSION="$(rg --version | sed -n 1p)"
 
 HAVE_HYPERFINE=0
 if [ "${NO_HYPERFINE:-0}" != 1 ]; then
@@ -91,7 +99,7 @@ if [ "${NO_HYPERFINE:-0}" != 1 ]; then
 fi
 HYPERFINE_SHELL_NONE=0
 if [ "$HAVE_HYPERFINE" = 1 ]; then
-  TIMER="$(hyperfine --version | head -n1)"
+  TIMER="$(hyperfine --version | sed -n 1p)"
   # --shell=none (no intermediate shell; hyperfine >= 1.13) matters for millisecond timings: probe it
   if hyperfine --shell=none --runs 2 --style none true >/dev/null 2>&1; then HYPERFINE_SHELL_NONE=1; fi
 else
@@ -126,7 +134,7 @@ elif command -v "$PLUMBLINE_BIN" >/dev/null 2>&1; then
 else
   die "plumbline binary not found or not executable: $PLUMBLINE_BIN"
 fi
-PL_VERSION="$("$PLUMBLINE_BIN" --version 2>/dev/null | head -n1 || true)"
+PL_VERSION="$("$PLUMBLINE_BIN" --version 2>/dev/null | sed -n 1p || true)"
 [ -n "$PL_VERSION" ] || PL_VERSION="(--version unsupported)"
 
 # ---------------------------------------------------------------- corpus
@@ -140,24 +148,25 @@ else
 fi
 
 corpus_matches() {
-  "$PYTHON" - "$CORPUS/MANIFEST.json" "$N_FILES" "$SEED" "$GEN_VERSION" <<'PY'
+  "$PYTHON" - "$CORPUS/MANIFEST.json" "$N_FILES" "$SEED" "$GEN_VERSION" "$VOCABULARY" <<'PY'
 import json, sys
 try:
     m = json.load(open(sys.argv[1]))
 except (OSError, ValueError):
     sys.exit(1)
 ok = (m.get("generator") == "plumbline-benches/gen_corpus.py" and m.get("files") == int(sys.argv[2])
-      and m.get("seed") == int(sys.argv[3]) and str(m.get("generator_version")) == sys.argv[4])
+      and m.get("seed") == int(sys.argv[3]) and str(m.get("generator_version")) == sys.argv[4]
+      and m.get("vocabulary", "classic") == sys.argv[5])
 sys.exit(0 if ok else 1)
 PY
 }
 
 if [ -f "$CORPUS/MANIFEST.json" ] && corpus_matches; then
-  log "reusing corpus in $CORPUS ($N_FILES files, seed $SEED)"
+  log "reusing corpus in $CORPUS ($N_FILES files, seed $SEED, $VOCABULARY vocabulary)"
 else
-  log "generating $N_FILES-file corpus (seed $SEED) in $CORPUS"
+  log "generating $N_FILES-file corpus (seed $SEED, $VOCABULARY vocabulary) in $CORPUS"
   # --force only ever deletes a directory that holds this generator's MANIFEST.json
-  "$PYTHON" "$GEN" "$CORPUS" --files "$N_FILES" --seed "$SEED" --force || die "corpus generation failed"
+  "$PYTHON" "$GEN" "$CORPUS" --files "$N_FILES" --seed "$SEED" --vocabulary "$VOCABULARY" --force || die "corpus generation failed"
 fi
 CORPUS="$(cd "$CORPUS" && pwd)"
 MANIFEST="$CORPUS/MANIFEST.json"
@@ -285,7 +294,7 @@ time_cmd plumbline "$RUNS" "$WARMUP" "${PL_CMD[@]}"
 SINGLE_DIR="$WORK/single"
 mkdir -p "$SINGLE_DIR"
 SINGLE="$SINGLE_DIR/bench-single.ts"
-"$PYTHON" "$GEN" --single-ts "$SINGLE" --lines 500 --seed "$SEED" 2>/dev/null || die "could not write the single-file case"
+"$PYTHON" "$GEN" --single-ts "$SINGLE" --lines 500 --seed "$SEED" --vocabulary "$VOCABULARY" 2>/dev/null || die "could not write the single-file case"
 set +e
 "$PLUMBLINE_BIN" check --format concise "$SINGLE" >"$WORK/single.out" 2>"$WORK/single.err"
 S_RC=$?
@@ -409,7 +418,7 @@ print()
 print("plumbline whole-run benchmark")
 print(f"  corpus      {corpus}")
 print(f"              {m['files']} files ({m['bytes'] / 1e6:.1f} MB, {m['lines']['total'] / 1e6:.2f} M lines, "
-      f"{m['directories']} dirs, seed {m['seed']}); +{m.get('node_modules_files', 0)} files in ignored node_modules/")
+      f"{m['directories']} dirs, seed {m['seed']}, {m.get('vocabulary', 'classic')} vocabulary); +{m.get('node_modules_files', 0)} files in ignored node_modules/")
 print(f"              rg walks {rg_walked} files ({rg_nm} under node_modules/; rg skips hidden .env* files, plumbline does not)")
 print(f"  machine     {nproc} cores (nproc){', ' + cpu if cpu else ''}; load average {load_before} before timing, {load_after} after")
 try:

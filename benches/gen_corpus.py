@@ -14,6 +14,12 @@ near misses that must *not* be reported and the decoys inside node_modules.
 The second form writes one clean TypeScript file of about --lines lines, for
 the single-file timing.
 
+--vocabulary everyday (the default) draws identifiers from a word list that
+includes the everyday words plumbline's trigger literals contain (token,
+secret, key, client, callback, log, print) and adds logging calls that
+mention them harmlessly; --vocabulary classic writes the first version's
+corpus, byte for byte (its numbers are the ones quoted before this option).
+
 Same arguments -> byte-identical output: every file's content comes from a
 Random seeded with "SEED:path" (str seeds hash through SHA-512, so this does
 not depend on PYTHONHASHSEED), and the plan itself from Random(SEED).
@@ -91,6 +97,31 @@ FIELDS = [
     ("sku", "string", "str", "String", "text"),
     ("rating", "number", "int", "i16", "smallint"),
 ]
+
+# The default vocabulary adds the words real projects use everywhere and
+# plumbline's trigger literals include (`token`, `secret`, `key`, `client`,
+# `callback`, `log`, `print`, ...), with logging calls that mention them
+# harmlessly (`console.info(..., tokenId)`), so the benchmark pays what real
+# code costs. `--vocabulary classic` leaves them out, as the first version
+# of this generator did (its corpus is byte-identical to that version's).
+EVERYDAY_NOUNS = [
+    ("token", "tokens"), ("secret", "secrets"), ("key", "keys"),
+    ("client", "clients"), ("callback", "callbacks"), ("log", "logs"),
+    ("session", "sessions"), ("credential", "credentials"),
+    ("channel", "channels"), ("webhook", "webhooks"),
+    ("account", "accounts"), ("print_job", "print_jobs"),
+]
+VOCABULARIES = ("everyday", "classic")
+# Set by use_vocabulary().
+EVERYDAY = False
+
+
+def use_vocabulary(name: str) -> None:
+    global EVERYDAY
+    EVERYDAY = name == "everyday"
+    if EVERYDAY and EVERYDAY_NOUNS[0] not in NOUNS:
+        NOUNS.extend(EVERYDAY_NOUNS)
+
 
 STATUSES = ["draft", "active", "paused", "archived", "pending", "completed",
             "failed", "scheduled", "cancelled", "open", "closed", "in_review"]
@@ -579,10 +610,23 @@ TS_SWITCH = """export function «fn»(status: string): string {
 """
 
 
+TS_LOG = """export function «fn»(«id»: string, count: number) {
+  console.info(`[«plural»] synced ${count} for ${«id»}`);
+  if (count === 0) {
+    console.warn('no «plural» to sync', { «id» });
+  }
+  return count;
+}
+
+"""
+
+
 def ts_utility(c: Ctx) -> str:
     noun, plural = c.pick_noun()
     P = pascal(noun)
-    k = c.r.randrange(11)
+    k = c.r.randrange(13 if EVERYDAY else 11)
+    if k >= 11:
+        return fill(TS_LOG, fn=c.uniq(f"log{pascal(plural)}Sync"), id=camel(noun) + "Id", plural=plural)
     key = c.r.choice(["status", "region", "currency", "locale", "color", "slug"])
     if k == 0:
         return fill(TS_GROUP, fn=c.uniq(f"group{pascal(plural)}By{pascal(key)}"), key=key)
@@ -1439,7 +1483,24 @@ PY_HELPER_NAMES = ["group_{p}_by_{k}", "average_{n}_{k}", "chunk_{p}", "{n}_slug
                    "{n}_duration_label", "clean_{n}_payload"]
 
 
+PY_LOG = """
+def «fn»(«noun»_id: str, count: int) -> int:
+    logger.info("synced %d «plural» for %s", count, «noun»_id)
+    if not count:
+        print(f"no «plural» to sync for {«noun»_id}")
+    return count
+
+"""
+
+
 def py_helper(c: Ctx) -> str:
+    if EVERYDAY and c.r.random() < 0.2:
+        noun, plural = c.pick_noun()
+        return fill(PY_LOG, fn=c.uniq(f"log_{plural}_sync"), noun=noun, plural=plural)
+    return py_helper_plain(c)
+
+
+def py_helper_plain(c: Ctx) -> str:
     noun, plural = c.pick_noun()
     i = c.r.randrange(len(PY_HELPER_FNS))
     key = c.r.choice(["status", "region", "currency", "owner_id", "locale"])
@@ -2114,9 +2175,22 @@ def rs_enum(c: Ctx) -> str:
     return fill(RS_ENUM, E=E, variants=variants, arms=arms, parse=parse)
 
 
+RS_LOG = """pub fn «fn»(«noun»_id: &str, count: usize) -> usize {
+    tracing::info!(count, «noun»_id, "«plural» synced");
+    if count == 0 {
+        eprintln!("no «plural» to sync for {}", «noun»_id);
+    }
+    count
+}
+
+"""
+
+
 def rs_fn(c: Ctx) -> str:
     noun, plural = c.pick_noun()
-    k = c.r.randrange(3)
+    k = c.r.randrange(4 if EVERYDAY else 3)
+    if k == 3:
+        return fill(RS_LOG, fn=c.uniq(f"log_{plural}_sync"), noun=noun, plural=plural)
     if k == 0:
         return fill(RS_FN_ITER, fn=c.uniq(f"group_{plural}"), P=c.rs_primary)
     if k == 1:
@@ -3472,6 +3546,7 @@ def generate(out: str, n: int, seed: int, force: bool, quiet: bool) -> dict:
     manifest = {
         "generator": GENERATOR_ID,
         "generator_version": GENERATOR_VERSION,
+        "vocabulary": "everyday" if EVERYDAY else "classic",
         "seed": seed,
         "files": n,
         "counts": counts,
@@ -3527,7 +3602,12 @@ def main(argv=None):
     ap.add_argument("--quiet", action="store_true")
     ap.add_argument("--single-ts", metavar="FILE", help="write one clean TypeScript file instead of a corpus")
     ap.add_argument("--lines", type=int, default=500, help="approximate length for --single-ts (default 500)")
+    ap.add_argument("--vocabulary", choices=VOCABULARIES, default="everyday",
+                    help="everyday (default): identifiers include token, secret, key, client, callback, "
+                         "log, print and logging calls that mention them; classic: the first version's "
+                         "vocabulary, which avoids them")
     a = ap.parse_args(argv)
+    use_vocabulary(a.vocabulary)
     if a.single_ts:
         single_ts(a.single_ts, a.lines, a.seed)
         return 0

@@ -4,10 +4,12 @@
 # one literal. `clean` is the everyday edit (no finding, so the old version
 # is never parsed); `ts` and `py` are the worst case, files with fifty
 # findings each, where both versions are parsed and every rule reads them.
-# Usage: benches/hook.sh   (PLUMBLINE_BIN to skip the build, RUNS=200)
+# Usage: benches/hook.sh   (PLUMBLINE_BIN to skip the build, RUNS=200,
+# LINES=5000 for longer files; default 500)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-200}
+LINES=${LINES:-500}
 
 if [ -z "${PLUMBLINE_BIN:-}" ]; then
   cargo build --release --quiet
@@ -29,9 +31,10 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/src/lib" "$work/app/services"
 printf '[gateway]\nforbidden_hosts = ["chi-gateway"]\n' > "$work/plumbline.toml"
 
-python3 - "$work" <<'PY'
+python3 - "$work" "$LINES" <<'PY'
 import json, sys
 root = sys.argv[1]
+n_lines = int(sys.argv[2])
 ts_block = """export async function loadOrg{i}(supabase: SupabaseClient, id: string) {{
   const {{ data, error }} = await supabase
     .from('organizations')
@@ -69,9 +72,9 @@ clean_block = """export function formatInvoice{i}(invoice: Invoice, locale: stri
 }}
 
 """
-ts = build(ts_block, 500)
-py = build(py_block, 500)
-clean = build(clean_block, 500)
+ts = build(ts_block, n_lines)
+py = build(py_block, n_lines)
+clean = build(clean_block, n_lines)
 open(f"{root}/src/lib/orgs.ts", "w").write(ts)
 open(f"{root}/app/services/orgs.py", "w").write(py)
 open(f"{root}/src/lib/invoices.ts", "w").write(clean)
@@ -88,7 +91,7 @@ json.dump(edit("src/lib/invoices.ts", "export function formatInvoice7(", "export
           open(f"{root}/edit-clean.json", "w"))
 PY
 
-echo "cores: $(nproc); runs: $RUNS; $(rg --version | head -1)"
+echo "cores: $(nproc); runs: $RUNS; $(rg --version | sed -n 1p)"
 cd "$work"
 for lang in clean ts py; do
   case $lang in

@@ -394,7 +394,10 @@ impl Engine {
                 return;
             }
             let limit = self.max_file_size.unwrap_or(rules.max_file_size);
-            let text = match read_text(path, limit) {
+            let read_start = crate::timings::start();
+            let read = read_text(path, limit);
+            crate::timings::record_read(crate::timings::since(read_start));
+            let text = match read {
                 Ok(text) => text,
                 Err(ReadError::Skip(reason)) => {
                     skipped.lock().expect("skip list").push((display, reason));
@@ -740,15 +743,26 @@ pub fn lint_parsed(
         .iter()
         .map(|r| r.reads(family, source.project_path()))
         .collect();
-    let triggered =
-        rules
-            .prefilter
-            .scan(source.project_path(), source.text.as_bytes(), &applicable);
+    let mut timings = crate::timings::enabled().then(crate::timings::Timings::default);
+    let prefilter_start = crate::timings::start();
+    let triggered = rules.prefilter.scan(
+        source.project_path(),
+        source.text.as_bytes(),
+        family,
+        &applicable,
+    );
+    if let Some(timings) = &mut timings {
+        timings.prefilter.cpu_ns = crate::timings::since(prefilter_start);
+        timings.prefilter.files = 1;
+    }
     let mut outcome = FileOutcome {
         path: source.project_path().to_string(),
         ..FileOutcome::default()
     };
     if !triggered.any_rule() && !triggered.has_suppression {
+        if let Some(timings) = timings {
+            crate::timings::record(timings);
+        }
         return outcome;
     }
     parsed_count.fetch_add(1, Ordering::Relaxed);
@@ -768,7 +782,16 @@ pub fn lint_parsed(
             facts: &mut outcome.facts,
         };
         test_panic_point(&rule.id);
+        let rule_start = crate::timings::start();
+        let (parse_before, parsed_before) = (file.parse_ns(), file.was_parsed());
         rule.check.check(file, &mut reporter);
+        if let Some(timings) = &mut timings {
+            let parse = file.parse_ns() - parse_before;
+            let entry = timings.rules.entry(rule.id.to_string()).or_default();
+            entry.cpu_ns += crate::timings::since(rule_start).saturating_sub(parse);
+            entry.files_reached += 1;
+            entry.files_parsed += usize::from(!parsed_before && file.was_parsed());
+        }
         ran.push(rule.id.clone());
     }
     RUNNING_RULE.with(|running| *running.borrow_mut() = None);
@@ -792,9 +815,26 @@ pub fn lint_parsed(
         .flat_map(|f| f.redact.iter().cloned())
         .collect();
     if triggered.has_suppression {
+        let start = crate::timings::start();
         apply_suppressions(rules, source, language, &ran, &mut outcome.findings, honor);
+        if let Some(timings) = &mut timings {
+            timings.suppressions.cpu_ns = crate::timings::since(start);
+            timings.suppressions.files = 1;
+        }
     }
     redact_secrets(&mut outcome.findings, &secrets);
+    if let Some(mut timings) = timings {
+        if file.was_parsed() {
+            timings.parse.insert(
+                language.name().to_string(),
+                crate::timings::StageTiming {
+                    cpu_ns: file.parse_ns(),
+                    files: 1,
+                },
+            );
+        }
+        crate::timings::record(timings);
+    }
     outcome
 }
 

@@ -28,6 +28,7 @@ pub mod scope;
 pub mod source;
 pub mod suppress;
 pub mod testing;
+pub mod timings;
 pub mod walk;
 
 pub use engine::{Engine, RunSummary};

@@ -7,7 +7,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use globset::GlobSet;
 
 use crate::config::build_globset;
+use crate::lang::Family;
 use crate::rules::CompiledRule;
+
+mod near;
+pub use near::{Near, Region};
 
 /// Set by front doors that lint a file or two per process (the agent and
 /// git hooks): the matcher is then a contiguous NFA, which builds in a
@@ -38,17 +42,45 @@ pub struct Prefilter {
     matcher: Option<AhoCorasick>,
     /// Pattern index → (rule index, literal group) it satisfies. The last
     /// pattern is the suppression marker and satisfies none.
-    pattern_rules: Vec<Vec<(usize, u32)>>,
+    pattern_rules: Vec<Vec<Target>>,
     /// The further groups' literals.
     required: Option<AhoCorasick>,
-    required_rules: Vec<Vec<(usize, u32)>>,
+    required_rules: Vec<Vec<Target>>,
     /// Per rule: the bit mask of its literal groups that must all match.
     full_masks: Vec<u32>,
     path_triggers: Vec<(GlobSet, usize)>,
     /// Rules with no literals at all: they must see every file of their
     /// languages.
     always: Vec<usize>,
+    /// The literals of every rule's [`Near`] requirement, searched (once)
+    /// only in files where such a rule's literal groups all matched.
+    near: Option<AhoCorasick>,
+    /// Pattern index → (rule index, whether it is an anchor).
+    near_patterns: Vec<Vec<(usize, bool)>>,
+    /// Per rule: the region its `Near` requirement asks for.
+    near_regions: Vec<Option<Region>>,
+    /// Per rule: whether its `within` literals count only where they end a
+    /// word.
+    near_ends_word: Vec<bool>,
     rule_count: usize,
+}
+
+/// A rule's literal group that a literal of the matcher satisfies.
+struct Target {
+    rule: usize,
+    group: u32,
+    /// The literal as written, for a rule whose literals match case
+    /// (`Check::literals_match_case`): a match spelled otherwise does not
+    /// count for it.
+    exact: Option<Box<[u8]>>,
+}
+
+impl Target {
+    fn spelled(&self, bytes: &[u8], range: std::ops::Range<usize>) -> bool {
+        self.exact
+            .as_deref()
+            .is_none_or(|exact| bytes.get(range) == Some(exact))
+    }
 }
 
 /// What the prefilter found in one file.
@@ -66,16 +98,46 @@ impl Triggered {
 impl Prefilter {
     pub fn build(rules: &[CompiledRule]) -> Prefilter {
         let mut literals: Vec<String> = Vec::new();
-        let mut pattern_rules: Vec<Vec<(usize, u32)>> = Vec::new();
+        let mut pattern_rules: Vec<Vec<Target>> = Vec::new();
         let mut required_literals: Vec<String> = Vec::new();
-        let mut required_rules: Vec<Vec<(usize, u32)>> = Vec::new();
+        let mut required_rules: Vec<Vec<Target>> = Vec::new();
         // Index of each literal in its list: a linear search per literal
         // made building quadratic in the number of forbidden hosts.
         let mut positions: [std::collections::HashMap<String, usize>; 2] = Default::default();
         let mut full_masks = Vec::new();
         let mut path_triggers = Vec::new();
         let mut always = Vec::new();
+        let mut near_literals: Vec<String> = Vec::new();
+        let mut near_patterns: Vec<Vec<(usize, bool)>> = Vec::new();
+        let mut near_positions: std::collections::HashMap<String, usize> = Default::default();
+        let mut near_regions = Vec::new();
+        let mut near_ends_word = Vec::new();
         for (index, rule) in rules.iter().enumerate() {
+            let near = rule
+                .check
+                .near()
+                .filter(|n| has_literal(&n.anchors) && has_literal(&n.within));
+            near_regions.push(near.as_ref().map(|n| n.region));
+            near_ends_word.push(near.as_ref().is_some_and(|n| n.within_ends_word));
+            for (literals, anchor) in near
+                .iter()
+                .flat_map(|n| [(&n.anchors, true), (&n.within, false)])
+            {
+                for literal in literals {
+                    let literal = literal.to_ascii_lowercase();
+                    if literal.is_empty() {
+                        continue;
+                    }
+                    match near_positions.get(&literal) {
+                        Some(&i) => near_patterns[i].push((index, anchor)),
+                        None => {
+                            near_positions.insert(literal.clone(), near_literals.len());
+                            near_literals.push(literal);
+                            near_patterns.push(vec![(index, anchor)]);
+                        }
+                    }
+                }
+            }
             let mut groups = vec![rule.check.literals()];
             groups.extend(
                 rule.check
@@ -92,13 +154,18 @@ impl Prefilter {
             } else {
                 (1u32 << groups.len()) - 1
             });
+            let match_case = rule.check.literals_match_case();
             for (group, group_literals) in groups.into_iter().enumerate() {
-                for literal in group_literals {
-                    let literal = literal.to_ascii_lowercase();
+                for written in group_literals {
+                    let literal = written.to_ascii_lowercase();
                     if literal.is_empty() {
                         continue;
                     }
-                    let target = (index, group as u32);
+                    let target = Target {
+                        rule: index,
+                        group: group as u32,
+                        exact: (match_case && group == 0).then(|| written.into_bytes().into()),
+                    };
                     let (literals, pattern_rules, positions) = if group == 0 {
                         (&mut literals, &mut pattern_rules, &mut positions[0])
                     } else {
@@ -150,13 +217,26 @@ impl Prefilter {
             full_masks,
             path_triggers,
             always,
+            near: (!near_literals.is_empty())
+                .then(|| build(&near_literals))
+                .flatten(),
+            near_patterns,
+            near_regions,
+            near_ends_word,
             rule_count: rules.len(),
         }
     }
 
-    /// Which rules `bytes` at `project_path` may trigger; `applicable` says
-    /// which rules read the file's language at all.
-    pub fn scan(&self, project_path: &str, bytes: &[u8], applicable: &[bool]) -> Triggered {
+    /// Which rules `bytes` at `project_path`, in a language of `family`,
+    /// may trigger; `applicable` says which rules read the file's language
+    /// at all.
+    pub fn scan(
+        &self,
+        project_path: &str,
+        bytes: &[u8],
+        family: Family,
+        applicable: &[bool],
+    ) -> Triggered {
         let mut rules = vec![false; self.rule_count];
         let mut remaining = applicable.iter().filter(|&&a| a).count();
         for &i in &self.always {
@@ -171,6 +251,9 @@ impl Prefilter {
                 remaining -= 1;
             }
         }
+        // Rules a path or the lack of literals triggered: no `Near`
+        // requirement applies to them.
+        let unconditional = rules.clone();
         let mut has_suppression = false;
         let mut masks = vec![0u32; self.rule_count];
         if let Some(matcher) = &self.matcher {
@@ -179,8 +262,9 @@ impl Prefilter {
                 if targets.is_empty() {
                     has_suppression = true;
                 }
-                for &(i, group) in targets {
-                    if applicable[i] && !rules[i] {
+                for target in targets {
+                    let (i, group) = (target.rule, target.group);
+                    if applicable[i] && !rules[i] && target.spelled(bytes, m.range()) {
                         masks[i] |= 1 << group;
                         if masks[i] == self.full_masks[i] {
                             rules[i] = true;
@@ -199,8 +283,9 @@ impl Prefilter {
             .count();
         if let (Some(required), true) = (&self.required, pending > 0) {
             for m in required.find_overlapping_iter(bytes) {
-                for &(i, group) in &self.required_rules[m.pattern().as_usize()] {
-                    if !rules[i] && masks[i] & 1 == 1 {
+                for target in &self.required_rules[m.pattern().as_usize()] {
+                    let (i, group) = (target.rule, target.group);
+                    if !rules[i] && masks[i] & 1 == 1 && target.spelled(bytes, m.range()) {
                         masks[i] |= 1 << group;
                         if masks[i] == self.full_masks[i] {
                             rules[i] = true;
@@ -213,9 +298,57 @@ impl Prefilter {
                 }
             }
         }
+        self.require_near(bytes, family, &unconditional, &mut rules);
         Triggered {
             rules,
             has_suppression,
         }
     }
+
+    /// Turns off the triggered rules whose [`Near`] literals do not meet in
+    /// `bytes`, with one pass of the near matcher for all of them.
+    fn require_near(
+        &self,
+        bytes: &[u8],
+        family: Family,
+        unconditional: &[bool],
+        rules: &mut [bool],
+    ) {
+        let Some(matcher) = &self.near else { return };
+        let pending: Vec<usize> = (0..self.rule_count)
+            .filter(|&i| rules[i] && !unconditional[i] && self.near_regions[i].is_some())
+            .collect();
+        if pending.is_empty() {
+            return;
+        }
+        // Per pending rule: anchor and within match starts, in order.
+        let mut found: Vec<(Vec<usize>, Vec<usize>)> = vec![Default::default(); self.rule_count];
+        for m in matcher.find_overlapping_iter(bytes) {
+            for &(i, anchor) in &self.near_patterns[m.pattern().as_usize()] {
+                if !rules[i] || unconditional[i] {
+                    continue;
+                }
+                if anchor {
+                    found[i].0.push(m.start());
+                } else if !self.near_ends_word[i] || near::ends_word(bytes, m.end()) {
+                    found[i].1.push(m.start());
+                }
+            }
+        }
+        for i in pending {
+            let Some(region) = self.near_regions[i] else {
+                continue;
+            };
+            let (anchors, within) = &mut found[i];
+            // Overlapping matches arrive by end offset: order by start.
+            anchors.sort_unstable();
+            anchors.dedup();
+            within.sort_unstable();
+            rules[i] = near::meets(bytes, family, region, anchors, within);
+        }
+    }
+}
+
+fn has_literal(literals: &[String]) -> bool {
+    literals.iter().any(|l| !l.is_empty())
 }

@@ -85,6 +85,11 @@ pub struct CheckArgs {
     /// named file is linted even when excluded.
     #[arg(long)]
     pub force_exclude: bool,
+    /// Print where the run's CPU time went (per rule, parsing per language,
+    /// reading, prefilter) as a table on stderr; `--format json` also gets
+    /// it under `timings`.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -121,6 +126,10 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
              drop --format, or use --fix to apply the fixes and report in that format"
         );
         return Ok(ExitStatus::Error);
+    }
+    let started = std::time::Instant::now();
+    if args.timings {
+        crate::timings::enable();
     }
     let cwd = super::current_dir()?;
     let from_stdin = match stdin_mode(&args) {
@@ -211,7 +220,16 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
         },
     };
 
+    let timings = args.timings.then(|| crate::timings::finish(started));
     let mut stderr = io::stderr().lock();
+    if let Some(timings) = &timings {
+        let threads = if args.threads == 0 {
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        } else {
+            args.threads
+        };
+        crate::timings::write_table(&mut stderr, timings, threads)?;
+    }
     report::write_unreadable(&mut stderr, &result)?;
     if let Some(path) = &args.write_baseline {
         let recorded = Baseline::from_findings(&result.findings);
@@ -364,7 +382,7 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
                 writeln!(sink, "{}", summary_line())?;
             }
         }
-        Format::Json => report::json::write(sink, &result)?,
+        Format::Json => report::json::write_with_timings(sink, &result, timings.as_ref())?,
         Format::Sarif => report::sarif::write(sink, &result, &rules)?,
         Format::Github => report::github::write(sink, &result.findings)?,
         Format::Gitlab => report::gitlab::write(sink, &result.findings)?,

@@ -152,6 +152,11 @@ pub struct ParsedFile {
     config: OnceCell<Vec<config_files::ConfigScalar<'static>>>,
     /// Why the file is too deeply nested to hand to its parser, if it is.
     too_deep: OnceCell<Option<String>>,
+    /// CPU time spent building its syntax, counted only when
+    /// [`crate::timings`] collects.
+    parse_ns: std::cell::Cell<u64>,
+    /// Whether any syntax was built for it.
+    parsed: std::cell::Cell<bool>,
 }
 
 impl ParsedFile {
@@ -165,7 +170,29 @@ impl ParsedFile {
             prisma: OnceCell::new(),
             config: OnceCell::new(),
             too_deep: OnceCell::new(),
+            parse_ns: std::cell::Cell::new(0),
+            parsed: std::cell::Cell::new(false),
         }
+    }
+
+    /// Runs `build` (one of the parsers) and counts its time.
+    fn timed<T>(&self, build: impl FnOnce() -> T) -> T {
+        self.parsed.set(true);
+        let start = crate::timings::start();
+        let built = build();
+        self.parse_ns
+            .set(self.parse_ns.get() + crate::timings::since(start));
+        built
+    }
+
+    /// CPU time spent parsing so far (when timings are collected).
+    pub fn parse_ns(&self) -> u64 {
+        self.parse_ns.get()
+    }
+
+    /// Whether a rule asked for the file's syntax.
+    pub fn was_parsed(&self) -> bool {
+        self.parsed.get()
     }
 
     /// A file whose tree is reparsed from `previous`, the tree of another
@@ -202,21 +229,25 @@ impl ParsedFile {
     pub fn tree(&self) -> Option<&tree_sitter::Tree> {
         self.tree
             .get_or_init(|| {
-                if self.too_deep().is_some() {
-                    return None;
-                }
-                tree::parse(self.language, &self.source.text)
+                self.timed(|| {
+                    if self.too_deep().is_some() {
+                        return None;
+                    }
+                    tree::parse(self.language, &self.source.text)
+                })
             })
             .as_ref()
     }
 
     pub fn rust(&self) -> &rust::RustSyntax {
-        self.rust.get_or_init(|| match self.too_deep() {
-            Some(reason) => rust::RustSyntax::Failed {
-                message: reason.to_string(),
-                span: 0..0,
-            },
-            None => rust::parse(&self.source.text),
+        self.rust.get_or_init(|| {
+            self.timed(|| match self.too_deep() {
+                Some(reason) => rust::RustSyntax::Failed {
+                    message: reason.to_string(),
+                    span: 0..0,
+                },
+                None => rust::parse(&self.source.text),
+            })
         })
     }
 
@@ -243,24 +274,27 @@ impl ParsedFile {
 
     pub fn sql(&self) -> &[sql::SqlStatement] {
         self.sql
-            .get_or_init(|| sql::parse_statements(&self.source.text))
+            .get_or_init(|| self.timed(|| sql::parse_statements(&self.source.text)))
     }
 
     /// The models, views and composite types of a Prisma schema.
     pub fn prisma(&self) -> &[prisma::PrismaBlock] {
-        self.prisma.get_or_init(|| prisma::parse(&self.source.text))
+        self.prisma
+            .get_or_init(|| self.timed(|| prisma::parse(&self.source.text)))
     }
 
     /// Keys and scalar values of a config file, with comments skipped.
     pub fn config_scalars(&self) -> &[config_files::ConfigScalar<'static>] {
         self.config.get_or_init(|| {
-            let Some(format) = config_format(self.language) else {
-                return Vec::new();
-            };
-            config_files::scan(format, &self.source.text)
-                .into_iter()
-                .map(owned_scalar)
-                .collect()
+            self.timed(|| {
+                let Some(format) = config_format(self.language) else {
+                    return Vec::new();
+                };
+                config_files::scan(format, &self.source.text)
+                    .into_iter()
+                    .map(owned_scalar)
+                    .collect()
+            })
         })
     }
 }

@@ -16,6 +16,9 @@ struct Document<'a> {
     tool: Tool,
     findings: Vec<JsonFinding<'a>>,
     summary: Summary,
+    /// Present only when the run was asked for `--timings`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    timings: Option<&'a crate::timings::Timings>,
 }
 
 #[derive(Serialize)]
@@ -108,6 +111,15 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
 }
 
 pub fn write(out: &mut dyn Write, result: &RunResult) -> io::Result<()> {
+    write_with_timings(out, result, None)
+}
+
+/// [`write`], with the run's `--timings` under the `timings` key.
+pub fn write_with_timings(
+    out: &mut dyn Write,
+    result: &RunResult,
+    timings: Option<&crate::timings::Timings>,
+) -> io::Result<()> {
     let s = &result.summary;
     let doc = Document {
         schema_version: SCHEMA_VERSION,
@@ -139,6 +151,7 @@ pub fn write(out: &mut dyn Write, result: &RunResult) -> io::Result<()> {
                 })
                 .collect(),
         },
+        timings,
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)

@@ -113,6 +113,18 @@ pub trait Check: Send + Sync {
     fn path_triggers(&self) -> Vec<String> {
         Vec::new()
     }
+    /// Whether [`Check::literals`] match only as written, case included
+    /// (identifiers such as an interface name), rather than ignoring ASCII
+    /// case.
+    fn literals_match_case(&self) -> bool {
+        false
+    }
+    /// Where this check's literals must meet, beyond occurring in the file
+    /// ([`crate::prefilter::Near`]): checked by the prefilter only where
+    /// every literal group matched, and not for path triggers.
+    fn near(&self) -> Option<crate::prefilter::Near> {
+        None
+    }
     fn check(&self, file: &ParsedFile, out: &mut Reporter<'_>);
 }
 

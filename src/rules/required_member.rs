@@ -125,6 +125,11 @@ impl Check for RequiredMemberCheck {
         self.contract.literals()
     }
 
+    /// The interface is named by its identifier, spelled as configured.
+    fn literals_match_case(&self) -> bool {
+        true
+    }
+
     fn check(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
         let Some(model) = Model::of(file, &self.contract) else {
             return;

@@ -364,6 +364,27 @@ impl SensitiveNames {
         minimal_literals(out)
     }
 
+    /// Every way a matching name can be spelled, as literals: a name's words
+    /// run together or joined by any separator a string key may use
+    /// (`api_key`, `api-key`, `api.key`, `API Key`), since any non-letter
+    /// splits words.
+    fn spellings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for words in &self.names {
+            out.push(words.concat());
+            if words.len() > 1 {
+                for joint in ["_", "-", ".", " ", "__", ":", "/", "$"] {
+                    out.push(words.join(joint));
+                }
+            }
+        }
+        // Not reduced to the shortest: each must be found where it ends
+        // (`secretKey` ends with `secretkey`, not with `secret`).
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// Whether an identifier, property or string key names a credential.
     fn is_match(&self, identifier: &str) -> bool {
         let words = words(identifier);
@@ -450,6 +471,21 @@ impl Check for SensitiveLogCheck {
 
     fn required_literals(&self) -> Vec<Vec<String>> {
         vec![self.loggers.literals()]
+    }
+
+    /// A leaked name is inside a logging call's arguments, so a file needs
+    /// the rule only where a name starts inside a call whose callee spells
+    /// a logger's literal: `log` and `token` anywhere in the same file are
+    /// not enough. And a name matches on an identifier's last words, so
+    /// `tokenId` in a logging call does not count.
+    fn near(&self) -> Option<crate::prefilter::Near> {
+        Some(crate::prefilter::Near {
+            anchors: self.loggers.literals(),
+            within: self.names.spellings(),
+            region: crate::prefilter::Region::Call,
+            // A name matches on an identifier's last words.
+            within_ends_word: true,
+        })
     }
 
     fn check(&self, file: &ParsedFile, out: &mut Reporter<'_>) {

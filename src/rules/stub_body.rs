@@ -106,6 +106,18 @@ impl Check for StubBodyCheck {
         self.contract.literals()
     }
 
+    /// The interface is named by its identifier, spelled as configured.
+    fn literals_match_case(&self) -> bool {
+        true
+    }
+
+    /// A stub is reported on a member's body in this file, so the file
+    /// spells the member's name: a file that names the interface but no
+    /// member is never parsed for this rule.
+    fn required_literals(&self) -> Vec<Vec<String>> {
+        vec![self.contract.members.clone()]
+    }
+
     fn check(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
         let Some(model) = Model::of(file, &self.contract) else {
             return;
