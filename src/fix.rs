@@ -65,11 +65,10 @@ pub struct Skipped {
 pub fn plan(cwd: &Path, findings: &[Finding]) -> (Vec<FilePlan>, Vec<Skipped>) {
     let mut by_file: BTreeMap<PathBuf, Vec<&Finding>> = BTreeMap::new();
     for finding in findings.iter().filter(|f| f.fix.is_some()) {
-        let path = finding
-            .source
-            .disk_path()
-            .map_or_else(|| cwd.join(finding.path()), Path::to_path_buf);
-        by_file.entry(path).or_default().push(finding);
+        by_file
+            .entry(file_of(cwd, finding))
+            .or_default()
+            .push(finding);
     }
     let mut plans = Vec::new();
     let mut skipped = Vec::new();
@@ -92,6 +91,15 @@ pub fn plan(cwd: &Path, findings: &[Finding]) -> (Vec<FilePlan>, Vec<Skipped>) {
         }
     }
     (plans, skipped)
+}
+
+/// The file a fix of `finding` rewrites: the exact path it was read from,
+/// else its display path from `cwd`.
+pub fn file_of(cwd: &Path, finding: &Finding) -> PathBuf {
+    finding
+        .source
+        .disk_path()
+        .map_or_else(|| cwd.join(finding.path()), Path::to_path_buf)
 }
 
 /// Plans one file's rewrite: `Ok(None)` when nothing changes, `Err` with

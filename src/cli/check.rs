@@ -286,7 +286,7 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
                 Ok(n) => {
                     let noun = if n == 1 { "finding" } else { "findings" };
                     writeln!(stderr, "plumbline: fixed {n} {noun} in {display}")?;
-                    fixed_files.insert(display, plan);
+                    fixed_files.insert(plan.path.as_path(), plan);
                 }
                 Err(reason) => writeln!(stderr, "plumbline: did not fix {display}: {reason}")?,
             }
@@ -296,8 +296,12 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
         }
         // A finding whose fix was left out of its file's rewrite stays.
         result.findings.retain(|f| {
-            let fixed = f.fix.as_ref().zip(fixed_files.get(f.path()));
-            !fixed.is_some_and(|(fix, plan)| plan.applies(fix))
+            let fixed = f.fix.as_ref().is_some_and(|fix| {
+                fixed_files
+                    .get(crate::fix::file_of(&cwd, f).as_path())
+                    .is_some_and(|plan| plan.applies(fix))
+            });
+            !fixed
         });
     }
     let threshold = args.fail_on.threshold();
