@@ -507,18 +507,19 @@ pub fn join_outcomes(outcomes: Vec<FileOutcome>, summary: &mut RunSummary) -> Ve
         .keys()
         .filter_map(|f| f.strip_prefix(crate::finding::ROUTE_REFERENCE))
         .collect();
-    let stands = |finding: &Finding| {
-        finding.conditions.iter().all(|c| match c {
-            Condition::Unless(key) => !facts.contains_key(key.as_str()),
-            Condition::Requires(key) => facts.contains_key(key.as_str()),
-            Condition::RequiresElsewhere(key) => facts
-                .get(key.as_str())
-                .is_some_and(|paths| paths.iter().any(|p| *p != finding.source.project_path())),
-            Condition::UnlessRouteReferenced(route) => !route_references
-                .iter()
-                .any(|r| crate::finding::route_path_matches(r, route)),
-        })
+    let holds = |finding: &Finding, condition: &Condition| match condition {
+        Condition::Unless(key) => !facts.contains_key(key.as_str()),
+        Condition::Requires(key) => facts.contains_key(key.as_str()),
+        Condition::RequiresElsewhere(key) => facts
+            .get(key.as_str())
+            .is_some_and(|paths| paths.iter().any(|p| *p != finding.source.project_path())),
+        Condition::UnlessRouteReferenced(route) => !route_references
+            .iter()
+            .any(|r| crate::finding::route_path_matches(r, route)),
+        // Decided item by item below.
+        Condition::Items(_) => true,
     };
+    let stands = |finding: &Finding| finding.conditions.iter().all(|c| holds(finding, c));
     let mut findings = Vec::new();
     let mut notes = Vec::new();
     for outcome in &outcomes {
@@ -526,7 +527,16 @@ pub fn join_outcomes(outcomes: Vec<FileOutcome>, summary: &mut RunSummary) -> Ve
         summary
             .internal_errors
             .extend(outcome.internal_errors.iter().cloned());
-        findings.extend(outcome.findings.iter().filter(|f| stands(f)).cloned());
+        findings.extend(
+            outcome
+                .findings
+                .iter()
+                .filter(|f| stands(f))
+                .filter_map(|f| {
+                    let mut kept = f.clone();
+                    kept.keep_items(|c| holds(f, c)).then_some(kept)
+                }),
+        );
     }
     summary.notes.extend(notes);
     sort_findings(&mut findings);

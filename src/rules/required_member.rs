@@ -15,6 +15,9 @@ declare_kind! {
     /// to return it), Python classes listing it as a base, and Rust `impl
     /// Trait for Type` blocks.
     ///
+    /// An implementation lacking several members is one finding naming
+    /// them (the first eight, then how many more).
+    ///
     /// A member counts when the implementation or an in-file base defines it
     /// as a method, a field or a property. An abstract declaration counts for
     /// abstract classes only. Not reported, because the member may come from
@@ -125,6 +128,13 @@ impl Check for RequiredMemberCheck {
             let Some(interface) = model.implemented(index, &self.contract) else {
                 continue;
             };
+            // One finding per implementation, naming each missing member
+            // with the facts of other files that would supply it.
+            let mut report = Report::at(unit.span.clone())
+                .var("name", &unit.name)
+                .var("interface", interface)
+                .label(format!("`{interface}` implementation without `{{member}}`"));
+            let mut missing = 0;
             for member in &self.contract.members {
                 let unless = match model.lookup(index, member, &self.contract) {
                     Lookup::Found {
@@ -145,17 +155,17 @@ impl Check for RequiredMemberCheck {
                     Lookup::Missing { unless } => unless,
                     Lookup::Unknown => continue,
                 };
-                let mut report = Report::at(unit.span.clone())
-                    .var("name", &unit.name)
-                    .var("interface", interface)
-                    .var("member", member)
-                    .label(format!("`{interface}` implementation without `{member}`"));
+                let mut facts = Vec::new();
                 if let Some(base) = unless {
-                    report = report.unless(model.default_fact(&base, member));
+                    facts.push(model.default_fact(&base, member));
                 }
                 if model.family == Family::Js {
-                    report = report.unless(Model::optional_fact(interface, member));
+                    facts.push(Model::optional_fact(interface, member));
                 }
+                report = report.item("member", member, facts);
+                missing += 1;
+            }
+            if missing > 0 {
                 out.report(report);
             }
         }
