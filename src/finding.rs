@@ -203,8 +203,7 @@ impl Finding {
             return true;
         };
         let before = list.items.len();
-        list.items
-            .retain(|item| item.conditions.iter().all(|c| hold(c)));
+        list.items.retain(|item| item.conditions.iter().all(&hold));
         if list.items.is_empty() {
             return false;
         }

@@ -208,12 +208,20 @@ impl Report {
     /// One of the items the finding names in `{var}` (the label may name
     /// `{var}` too). The item is left out if any file of the run records one
     /// of the `unless` facts, and the finding falls when no item is left.
-    pub fn item(mut self, var: &'static str, text: impl Into<String>, unless: Vec<String>) -> Report {
+    pub fn item(
+        mut self,
+        var: &'static str,
+        text: impl Into<String>,
+        unless: Vec<String>,
+    ) -> Report {
         let item = Item {
             text: text.into(),
             conditions: unless.into_iter().map(Condition::Unless).collect(),
         };
-        self.items.get_or_insert_with(|| (var, Vec::new())).1.push(item);
+        self.items
+            .get_or_insert_with(|| (var, Vec::new()))
+            .1
+            .push(item);
         self
     }
 
