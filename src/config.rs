@@ -58,9 +58,21 @@ pub struct ConfigError {
     pub label: String,
     #[help]
     pub help: Option<String>,
+    /// Further problems of the same file, in file order.
+    #[related]
+    pub related: Vec<ConfigError>,
 }
 
 impl ConfigError {
+    /// One error reporting all of `errors` (non-empty), the first in file
+    /// order leading.
+    fn all(mut errors: Vec<ConfigError>) -> ConfigError {
+        errors.sort_by_key(|e| e.span.map_or(0, |s| s.offset()));
+        let mut first = errors.remove(0);
+        first.related.extend(errors);
+        first
+    }
+
     pub fn plain(message: impl Into<String>) -> Self {
         ConfigError {
             message: message.into(),
@@ -68,6 +80,7 @@ impl ConfigError {
             span: None,
             label: String::new(),
             help: None,
+            related: Vec::new(),
         }
     }
 
@@ -83,6 +96,7 @@ impl ConfigError {
             span: Some(span.into()),
             label: label.into(),
             help: None,
+            related: Vec::new(),
         }
     }
 
@@ -154,6 +168,7 @@ impl ConfigFile {
                     span: Some(span.into()),
                     label: message,
                     help: None,
+                    related: Vec::new(),
                 });
             }
         };
@@ -174,8 +189,14 @@ impl ConfigFile {
             let rule = file.user_rule(&table, "")?;
             file.user_rules.push(Arc::new(rule));
         } else {
-            file.validate()?;
-            file.user_rules = file.user_rules_of_config()?;
+            let mut errors = file.validate();
+            match file.user_rules_of_config() {
+                Ok(rules) => file.user_rules = rules,
+                Err(e) => errors.push(e),
+            }
+            if !errors.is_empty() {
+                return Err(ConfigError::all(errors));
+            }
         }
         Ok(file)
     }
@@ -198,28 +219,41 @@ impl ConfigFile {
                 ));
         };
         let mut rules: Vec<Arc<RuleMeta>> = Vec::new();
+        let mut errors = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let prefix = format!("rule.{i}.");
             let Some(table) = item.as_table() else {
-                return Err(self.error(
+                errors.push(self.error(
                     &format!("rule.{i}"),
                     false,
                     "each `rule` must be a table",
                     "expected a table",
                 ));
+                continue;
             };
-            let rule = self.user_rule(table, &prefix)?;
+            let rule = match self.user_rule(table, &prefix) {
+                Ok(rule) => rule,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
             if rules.iter().any(|r| r.id == rule.id) {
-                return Err(self.error(
+                errors.push(self.error(
                     &format!("{prefix}id"),
                     false,
                     format!("rule `{}` is defined twice in {}", rule.id, self.display),
                     "second definition",
                 ));
+                continue;
             }
             rules.push(Arc::new(rule));
         }
-        Ok(rules)
+        if errors.is_empty() {
+            Ok(rules)
+        } else {
+            Err(ConfigError::all(errors))
+        }
     }
 
     /// Reads one user-defined rule instance; `prefix` is its dotted key
@@ -236,6 +270,9 @@ impl ConfigFile {
             "description",
             "tags",
             "options",
+            "paths",
+            "exclude",
+            "roles",
         ];
         let key = |k: &str| format!("{prefix}{k}");
         let whole = if prefix.is_empty() {
@@ -310,23 +347,27 @@ impl ConfigFile {
                     None => format!("kinds: {}", known.join(", ")),
                 }));
         };
-        let severity =
-            match string("severity")? {
-                None => Severity::Error,
-                Some(text) => match parse_severity(&text) {
-                    Some(Some(s)) => s,
-                    _ => return Err(self
+        let mut off = false;
+        let severity = match string("severity")? {
+            None => Severity::Error,
+            Some(text) => match parse_severity(&text) {
+                Some(Some(s)) => s,
+                Some(None) => {
+                    off = true;
+                    Severity::Error
+                }
+                None => {
+                    return Err(self
                         .error(
                             &key("severity"),
                             false,
                             format!("invalid severity for `{id}`"),
                             "unknown severity",
                         )
-                        .with_help(
-                            "use one of: error, warning, info (turn a rule off under [rules.ID])",
-                        )),
-                },
-            };
+                        .with_help("use one of: error, warning, info, off"))
+                }
+            },
+        };
         let message = required("message")?;
         let help = string("help")?.unwrap_or_default();
         let summary = string("summary")?
@@ -398,7 +439,16 @@ impl ConfigFile {
                 }
             });
         }
+        let mut scope = toml::Table::new();
+        for name in crate::scope::SCOPE_KEYS {
+            if let Some(value) = table.get(*name) {
+                self.check_scope_value(&key(name), name, value)?;
+                scope.insert(name.to_string(), value.clone());
+            }
+        }
         Ok(RuleMeta {
+            scope,
+            off,
             id,
             kind: kind_name,
             severity,
@@ -411,6 +461,27 @@ impl ConfigFile {
             shared: BTreeMap::new(),
             aliases: BTreeMap::new(),
             user_defined: true,
+        })
+    }
+
+    /// Checks a rule's `paths`, `exclude` or `roles` value, pointing at the
+    /// bad list item when there is one.
+    fn check_scope_value(
+        &self,
+        dotted: &str,
+        key: &str,
+        value: &toml::Value,
+    ) -> Result<(), ConfigError> {
+        crate::scope::check_value(key, value).map_err(|(message, index)| {
+            let span = match index {
+                Some(i) => self.array_item_span(dotted, i),
+                None => self.span(dotted, false),
+            };
+            ConfigError::at(self, span, format!("invalid `{key}`: {message}"), message)
+                .with_help(
+                    "`paths` and `exclude` are lists of gitignore-style globs; `roles` lists file \
+                     roles (production, test, fixture, docs, example, script, generated, vendored, all)",
+                )
         })
     }
 
@@ -432,10 +503,12 @@ impl ConfigFile {
         ConfigError::at(self, self.span(dotted, key_only), message, label)
     }
 
-    fn validate(&self) -> Result<(), ConfigError> {
+    /// Every problem of the file's sections and `[rules.ID]` tables.
+    fn validate(&self) -> Vec<ConfigError> {
+        let mut errors = Vec::new();
         for (section, value) in &self.table {
             if section == "rules" {
-                self.validate_rules(value)?;
+                errors.extend(self.validate_rules(value));
                 continue;
             }
             if section == "rule" {
@@ -447,39 +520,50 @@ impl ConfigFile {
                     .map(|(n, _)| *n)
                     .chain(["rules", "rule"])
                     .collect();
-                return Err(self
-                    .error(
+                errors.push(
+                    self.error(
                         section,
                         true,
                         format!("unknown section `{section}`"),
                         "unknown section",
                     )
-                    .with_help(format!("known sections: {}", known.join(", "))));
+                    .with_help(did_you_mean(section, &known, "known sections")),
+                );
+                continue;
             };
             let Some(table) = value.as_table() else {
-                return Err(self.error(
+                errors.push(self.error(
                     section,
                     false,
                     format!("`{section}` must be a table"),
                     "expected a table",
                 ));
+                continue;
             };
             for (key, value) in table {
                 let dotted = format!("{section}.{key}");
                 if !keys.contains(&key.as_str()) {
-                    return Err(self
-                        .error(
+                    errors.push(
+                        self.error(
                             &dotted,
                             true,
                             format!("unknown key `{key}` in [{section}]"),
                             "unknown key",
                         )
-                        .with_help(format!("keys of [{section}]: {}", keys.join(", "))));
+                        .with_help(did_you_mean(
+                            key,
+                            keys,
+                            &format!("keys of [{section}]"),
+                        )),
+                    );
+                    continue;
                 }
-                self.validate_shared_value(&dotted, value)?;
+                if let Err(e) = self.validate_shared_value(&dotted, value) {
+                    errors.push(e);
+                }
             }
         }
-        Ok(())
+        errors
     }
 
     fn validate_shared_value(&self, dotted: &str, value: &toml::Value) -> Result<(), ConfigError> {
@@ -615,6 +699,12 @@ impl ConfigFile {
                 }
                 continue;
             }
+            if crate::scope::SCOPE_KEYS.contains(&key.as_str())
+                && !option_names.contains(&key.as_str())
+            {
+                self.check_scope_value(&key_path, key, value)?;
+                continue;
+            }
             let target = meta.option_for(key);
             if target != key && settings.contains_key(target) {
                 return Err(self
@@ -631,6 +721,11 @@ impl ConfigFile {
             if !option_names.contains(&key.as_str()) {
                 let mut known = vec!["severity"];
                 known.extend(option_names.iter());
+                known.extend(
+                    crate::scope::SCOPE_KEYS
+                        .iter()
+                        .filter(|k| !option_names.contains(k)),
+                );
                 return Err(self
                     .error(
                         &key_path,
@@ -638,30 +733,33 @@ impl ConfigFile {
                         format!("unknown option `{key}` for rule `{id}`"),
                         "unknown option",
                     )
-                    .with_help(format!("options of `{id}`: {}", known.join(", "))));
+                    .with_help(did_you_mean(key, &known, &format!("options of `{id}`"))));
             }
         }
         Ok(())
     }
 
-    fn validate_rules(&self, value: &toml::Value) -> Result<(), ConfigError> {
+    fn validate_rules(&self, value: &toml::Value) -> Vec<ConfigError> {
         let Some(rules) = value.as_table() else {
-            return Err(self.error(
+            return vec![self.error(
                 "rules",
                 false,
                 "`rules` must be a table of rule ids",
                 "expected a table",
-            ));
+            )];
         };
+        let mut errors = Vec::new();
         for (id, settings) in rules {
             // Ids of user-defined rules are only known once every layer and
             // rule file is read: `RuleSet::compile` checks those.
             let Some(meta) = builtin_rules().iter().find(|m| &m.id == id) else {
                 continue;
             };
-            self.check_rule_settings(meta, settings)?;
+            if let Err(e) = self.check_rule_settings(meta, settings) {
+                errors.push(e);
+            }
         }
-        Ok(())
+        errors
     }
 }
 
@@ -848,6 +946,17 @@ fn shorten_glob(glob: &str) -> String {
     match glob.char_indices().nth(SHOWN) {
         Some((cut, _)) => format!("{}…", glob.get(..cut).unwrap_or(glob)),
         None => glob.to_string(),
+    }
+}
+
+/// `did you mean `x`? LIST: a, b` when a candidate is close, else the list.
+fn did_you_mean(input: &str, candidates: &[&str], list_name: &str) -> String {
+    match closest(input, candidates.iter().copied()) {
+        Some(hint) => format!(
+            "did you mean `{hint}`? {list_name}: {}",
+            candidates.join(", ")
+        ),
+        None => format!("{list_name}: {}", candidates.join(", ")),
     }
 }
 
@@ -1135,6 +1244,7 @@ impl RuleSet {
             let selected = overrides.select.iter().any(|s| s == &meta.id);
             let mut severity = match configured {
                 Some(s) => s,
+                None if meta.off => None,
                 None => Some(meta.severity),
             };
             if selected && severity.is_none() {
@@ -1160,13 +1270,28 @@ impl RuleSet {
                     options.insert(option.clone(), v.clone());
                 }
             }
+            let kind_options: Vec<&str> = kind.options().iter().map(|o| o.name).collect();
+            let is_scope_key = |k: &str| {
+                crate::scope::SCOPE_KEYS.contains(&k) && !kind_options.contains(&meta.option_for(k))
+            };
+            let mut scope_values = meta.scope.clone();
             if let Some(table) = rule_table(&meta.id) {
                 for (k, v) in table {
-                    if k != "severity" {
+                    if is_scope_key(k) {
+                        scope_values.insert(k.clone(), v.clone());
+                    } else if k != "severity" {
                         options.insert(meta.option_for(k).to_string(), v.clone());
                     }
                 }
             }
+            let scope = crate::scope::Scope::build(
+                scope_values.get("paths"),
+                scope_values.get("exclude"),
+                scope_values.get("roles"),
+                meta.user_defined
+                    .then_some(crate::scope::DEFAULT_PROJECT_ROLES),
+            )
+            .map_err(|e| ConfigError::plain(format!("rule `{}`: {e}", meta.id)))?;
             let check = kind
                 .compile(&options)
                 .map_err(|e| option_error(layers, meta, e))?;
@@ -1177,6 +1302,7 @@ impl RuleSet {
                 families: kind.families(),
                 check,
                 options: options.into_iter().collect(),
+                scope,
             });
         }
 

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use crate::config::{self, ConfigError, ConfigFile, Overrides, RuleSet};
 use crate::finding::{Condition, Finding, Severity};
 use crate::lang::{Language, ParsedFile};
+use crate::project::ProjectModel;
 use crate::rules::{render_template, Reporter};
 use crate::source::{relative_to, slash_path, SourceFile};
 use crate::suppress;
@@ -282,7 +283,7 @@ impl Engine {
         options: &WalkOptions,
     ) -> Result<RunResult, ConfigError> {
         let (outcomes, mut summary) = self.lint_paths(paths, options)?;
-        let findings = join_outcomes(outcomes, &mut summary);
+        let findings = join_outcomes(outcomes, &mut summary, &self.root);
         summary.skipped.sort();
         summary.unsupported.sort();
         summary.unreadable.sort();
@@ -493,7 +494,32 @@ fn with_rule_files(
 
 /// Merges per-file outcomes: keeps or drops the findings whose conditions
 /// depend on other files' facts, then sorts.
-pub fn join_outcomes(outcomes: Vec<FileOutcome>, summary: &mut RunSummary) -> Vec<Finding> {
+pub fn join_outcomes(
+    outcomes: Vec<FileOutcome>,
+    summary: &mut RunSummary,
+    root: &Path,
+) -> Vec<Finding> {
+    join_outcomes_with(outcomes, summary, ProjectModel::new(Some(root)))
+}
+
+/// [`join_outcomes`] with a project model the caller built (files held in
+/// memory). The texts of the files whose findings ask the model are read as
+/// linted, not from disk.
+pub fn join_outcomes_with(
+    outcomes: Vec<FileOutcome>,
+    summary: &mut RunSummary,
+    mut model: ProjectModel,
+) -> Vec<Finding> {
+    for outcome in &outcomes {
+        if let Some(finding) = outcome.findings.iter().find(|f| {
+            f.conditions
+                .iter()
+                .any(|c| matches!(c, Condition::Project(_)))
+        }) {
+            let text: Arc<str> = Arc::from(finding.source.text.as_str());
+            model.add_text(finding.source.project_path(), text);
+        }
+    }
     let mut facts: HashMap<&str, Vec<&str>> = HashMap::new();
     for outcome in &outcomes {
         for fact in &outcome.facts {
@@ -516,6 +542,7 @@ pub fn join_outcomes(outcomes: Vec<FileOutcome>, summary: &mut RunSummary) -> Ve
         Condition::UnlessRouteReferenced(route) => !route_references
             .iter()
             .any(|r| crate::finding::route_path_matches(r, route)),
+        Condition::Project(query) => model.holds(finding.source.project_path(), query),
         // Decided item by item below.
         Condition::Items(_) => true,
     };
@@ -712,7 +739,11 @@ pub fn lint_parsed(
     let source = &file.source;
     let language = file.language;
     let family = language.family();
-    let applicable: Vec<bool> = rules.rules.iter().map(|r| r.applies_to(family)).collect();
+    let applicable: Vec<bool> = rules
+        .rules
+        .iter()
+        .map(|r| r.reads(family, source.project_path()))
+        .collect();
     let triggered =
         rules
             .prefilter
@@ -906,7 +937,13 @@ fn apply_suppressions(
             .iter()
             .find(|(id, _)| !rules.known_ids.contains(id))
         {
-            Some((format!("`{id}` is not a plumbline rule"), span.clone()))
+            let hint = crate::config::closest(id, rules.known_ids.iter().map(String::as_str))
+                .map(|h| format!(" (did you mean `{h}`?)"))
+                .unwrap_or_default();
+            Some((
+                format!("`{id}` is not a plumbline rule{hint}"),
+                span.clone(),
+            ))
         } else if suppression.reason.is_none() {
             Some((
                 "this suppression gives no reason".to_string(),

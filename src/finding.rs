@@ -102,6 +102,9 @@ pub enum Condition {
     /// items whose conditions hold, names only those, and drops the finding
     /// when none is left (see [`Finding::keep_items`]).
     Items(Box<ItemList>),
+    /// Decided by the project model (names resolved through imports and
+    /// re-exports across files); see [`crate::project::Query`].
+    Project(crate::project::Query),
 }
 
 /// What stands in a finding's texts for the list of its items until the
@@ -186,6 +189,14 @@ impl Finding {
     /// Whether facts of other files decide this finding.
     pub fn is_conditional(&self) -> bool {
         !self.conditions.is_empty()
+    }
+
+    /// Whether other files' recorded facts (not only the project model,
+    /// which reads the few files it needs) decide this finding.
+    pub fn needs_project_facts(&self) -> bool {
+        self.conditions
+            .iter()
+            .any(|c| !matches!(c, Condition::Project(_)))
     }
 
     pub fn path(&self) -> &str {

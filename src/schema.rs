@@ -47,6 +47,32 @@ fn option_value(default: Option<&toml::Value>) -> Value {
     }
 }
 
+/// `paths`, `exclude` and `roles`, which every rule takes (see
+/// [`crate::scope`]).
+fn scope_properties() -> Map<String, Value> {
+    let globs = |what: &str| {
+        json!({
+            "type": "array",
+            "items": { "type": "string" },
+            "description": format!("Gitignore-style globs over project paths {what}."),
+        })
+    };
+    let mut roles: Vec<&str> = crate::roles::Role::ALL.iter().map(|r| r.name()).collect();
+    roles.push("all");
+    let mut properties = Map::new();
+    properties.insert("paths".into(), globs("the rule reads (only these)"));
+    properties.insert("exclude".into(), globs("the rule never reads"));
+    properties.insert(
+        "roles".into(),
+        json!({
+            "type": "array",
+            "items": { "enum": roles },
+            "description": "File roles the rule reads. Project rules default to production and script; built-in rules to all.",
+        }),
+    );
+    properties
+}
+
 fn severity(with_off: bool) -> Value {
     let mut levels = vec!["error", "warning", "info"];
     if with_off {
@@ -60,7 +86,7 @@ fn severity(with_off: bool) -> Value {
 fn builtin_rule_tables() -> Map<String, Value> {
     let mut tables = Map::new();
     for meta in builtin_rules() {
-        let mut properties = Map::new();
+        let mut properties = scope_properties();
         properties.insert("severity".into(), severity(true));
         if let Some(kind) = rules::kind(&meta.kind) {
             for option in kind.options() {
@@ -90,22 +116,35 @@ fn builtin_rule_tables() -> Map<String, Value> {
 /// A project rule: a `[[rule]]` entry or a `.plumbline/rules/ID.toml` file.
 pub fn project_rule() -> Value {
     let kinds: Vec<&str> = rules::KINDS.iter().map(|k| k.id()).collect();
+    let mut properties = scope_properties();
+    let fixed = json!({
+        "id": { "type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$" },
+        "kind": { "enum": kinds, "description": "`plumbline explain KIND` documents a kind's options" },
+        "severity": severity(true),
+        "summary": { "type": "string" },
+        "message": { "type": "string" },
+        "help": { "type": "string" },
+        "description": { "type": "string" },
+        "tags": { "type": "array", "items": { "type": "string" } },
+        "options": { "type": "object" },
+    });
+    if let Value::Object(fixed) = fixed {
+        properties.extend(fixed);
+    }
     json!({
         "type": "object",
         "required": ["id", "kind", "message"],
-        "properties": {
-            "id": { "type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$" },
-            "kind": { "enum": kinds, "description": "`plumbline explain KIND` documents a kind's options" },
-            "severity": severity(false),
-            "summary": { "type": "string" },
-            "message": { "type": "string" },
-            "help": { "type": "string" },
-            "description": { "type": "string" },
-            "tags": { "type": "array", "items": { "type": "string" } },
-            "options": { "type": "object" },
-        },
+        "properties": properties,
         "additionalProperties": false,
     })
+}
+
+/// `[rules.ID]` of a project rule: severity and scope (its options are
+/// checked against its kind once the rule is known).
+fn project_rule_settings() -> Map<String, Value> {
+    let mut properties = scope_properties();
+    properties.insert("severity".into(), severity(true));
+    properties
 }
 
 /// The whole schema of `plumbline.toml`.
@@ -129,7 +168,7 @@ pub fn config_schema() -> Value {
             "properties": builtin_rule_tables(),
             "additionalProperties": {
                 "type": "object",
-                "properties": { "severity": severity(true) },
+                "properties": project_rule_settings(),
             },
         }),
     );

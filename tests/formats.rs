@@ -451,7 +451,7 @@ fn output_writes_the_report_to_a_file_and_the_summary_to_stdout() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        "1 error, 0 warnings in 1 file (1 file scanned)\n"
+        "1 error, 0 warnings in 1 file (1 file scanned); 1 fixable with `--fix`\n"
     );
     let written = std::fs::read(dir.path().join("reports/plumbline.sarif")).unwrap();
     let direct = run(dir.path(), &["check", "--format", "sarif"]).stdout;

@@ -234,3 +234,66 @@ fn every_rule_of_the_catalogue_exists_with_docs_and_fixtures() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// The `{name}`s a kind's source reports with `.var("name", ...)`.
+fn reported_variables(kind_id: &str) -> Vec<String> {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("src/rules")
+        .join(format!("{}.rs", kind_id.replace('-', "_")));
+    let source = std::fs::read_to_string(&file).unwrap();
+    let mut names = Vec::new();
+    let mut rest = source.as_str();
+    while let Some(at) = rest.find(".var(") {
+        rest = &rest[at + ".var(".len()..];
+        let trimmed = rest.trim_start();
+        if let Some(quoted) = trimmed.strip_prefix('"') {
+            if let Some(end) = quoted.find('"') {
+                names.push(quoted[..end].to_string());
+            }
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
+#[test]
+fn explain_documents_exactly_the_message_variables_each_kind_reports() {
+    use plumbline::cli::explain::MESSAGE_VARIABLES;
+    for kind in KINDS {
+        let documented: Vec<String> = MESSAGE_VARIABLES
+            .iter()
+            .find(|(k, _)| *k == kind.id())
+            .map(|(_, vars)| {
+                let mut names: Vec<String> = vars.iter().map(|(n, _)| n.to_string()).collect();
+                names.sort();
+                names
+            })
+            .unwrap_or_default();
+        assert_eq!(
+            documented,
+            reported_variables(kind.id()),
+            "message variables of `{}`",
+            kind.id()
+        );
+    }
+    for meta in builtin_rules() {
+        let Some((_, vars)) = MESSAGE_VARIABLES.iter().find(|(k, _)| *k == meta.kind) else {
+            continue;
+        };
+        for template in [&meta.message, &meta.help] {
+            let mut rest = template.as_str();
+            while let Some(open) = rest.find('{') {
+                rest = &rest[open + 1..];
+                let Some(close) = rest.find('}') else { break };
+                let name = &rest[..close];
+                assert!(
+                    vars.iter().any(|(n, _)| *n == name),
+                    "`{}` uses `{{{name}}}`, which kind `{}` does not fill",
+                    meta.id,
+                    meta.kind
+                );
+            }
+        }
+    }
+}

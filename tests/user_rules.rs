@@ -197,6 +197,13 @@ literals = ["execute_raw"]"#,
         ("fail.py", "db.execute_raw(sql)\n"),
         ("pass.py", "db.execute(sql)\n"),
     ),
+    (
+        "env-read-outside",
+        r#"names = ["STRIPE_*"]
+allow = ["config/**"]"#,
+        ("web/pay.ts", "const key = process.env.STRIPE_SECRET_KEY;\n"),
+        ("config/env.ts", "export const key = process.env.STRIPE_SECRET_KEY;\n"),
+    ),
 ];
 
 #[test]

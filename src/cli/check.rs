@@ -464,7 +464,10 @@ fn lint_stdin(engine: &Engine, name: &std::path::Path) -> Result<RunResult, Stdi
     }
     summary.files_scanned = 1;
     let outcome = engine.lint_source(&rules, std::sync::Arc::new(source));
-    let needs_project = outcome.findings.iter().any(|f| !f.conditions.is_empty());
+    let needs_project = outcome
+        .findings
+        .iter()
+        .any(crate::finding::Finding::needs_project_facts);
     let mut outcomes = vec![outcome];
     if needs_project {
         outcomes.extend(
@@ -473,7 +476,7 @@ fn lint_stdin(engine: &Engine, name: &std::path::Path) -> Result<RunResult, Stdi
                 .map_err(StdinError::Config)?,
         );
     }
-    let findings = crate::engine::join_outcomes(outcomes, &mut summary);
+    let findings = crate::engine::join_outcomes(outcomes, &mut summary, engine.root());
     Ok(RunResult { findings, summary })
 }
 

@@ -87,6 +87,8 @@ pub fn explain(meta: &RuleMeta) -> String {
             "\nSet them under `[rules.{}]` in plumbline.toml.\n",
             meta.id
         ));
+        text.push('\n');
+        text.push_str(&variables_section(&meta.kind, "##"));
         let mut shown = vec!["Options"];
         if description.contains("## Example") {
             shown.push("Example");
@@ -122,7 +124,177 @@ pub fn explain_kind(kind: &dyn Kind, instances: &[&RuleMeta]) -> String {
          `kind = \"{0}\"`, or `plumbline new-rule ID --kind {0}`.\n\n",
         kind.id()
     ));
+    let variables = variables_section(kind.id(), "##");
+    if !variables.is_empty() {
+        text.push_str(&variables);
+        text.push('\n');
+    }
     text.push_str(&kind_body(kind, &[]));
+    text
+}
+
+/// The variables each kind fills in for its rules' `message` and `help`
+/// templates (`{name}`), with what they hold. A test keeps this table equal
+/// to what the kinds report.
+pub const MESSAGE_VARIABLES: &[(&str, &[(&str, &str)])] = &[
+    (
+        "cached-factory-result",
+        &[
+            ("factory", "the factory function whose result is kept"),
+            (
+                "where",
+                "where the result is kept: `in a module-level variable`, `in a class field`, ...",
+            ),
+        ],
+    ),
+    (
+        "env-read-outside",
+        &[("name", "the environment variable read")],
+    ),
+    (
+        "forbidden-call-in-scope",
+        &[
+            ("call", "the forbidden call as written"),
+            (
+                "reason",
+                "what puts the call in scope: the path, table or column it meets",
+            ),
+        ],
+    ),
+    ("forbidden-column-read", &[("column", "the column read")]),
+    (
+        "forbidden-column-write",
+        &[("column", "the column written")],
+    ),
+    (
+        "forbidden-definition",
+        &[("name", "the defined function's name")],
+    ),
+    (
+        "forbidden-dependency",
+        &[
+            ("dependency", "the module or host depended on"),
+            (
+                "form",
+                "how: `import of`, `require of`, `dependency on`, ...",
+            ),
+            ("gateway_url", "the rule's `gateway_url` option"),
+        ],
+    ),
+    (
+        "forbidden-host",
+        &[
+            ("host", "the forbidden host as it appears"),
+            ("gateway_url", "the rule's `gateway_url` option"),
+        ],
+    ),
+    (
+        "forbidden-route",
+        &[
+            ("route", "the route's path (or file route)"),
+            (
+                "owner_reason",
+                "why the route cannot be reached, from the `owner` option",
+            ),
+            ("remedy", "what to do with it, from the `owner` option"),
+        ],
+    ),
+    ("forbidden-table", &[("table", "the table used")]),
+    (
+        "hardcoded-secret",
+        &[
+            ("secret", "what kind of credential it looks like"),
+            ("redacted", "the value, masked"),
+            (
+                "binding",
+                "` in NAME` when the value is bound to a name, else empty",
+            ),
+            ("name", "the name the value is bound to, or empty"),
+        ],
+    ),
+    (
+        "manifest-registration",
+        &[
+            ("manifest", "the unregistered manifest"),
+            ("registry", "the registry file that should import it"),
+            ("hint", "how to register it"),
+        ],
+    ),
+    (
+        "manifest-schema",
+        &[
+            ("problem", "what is wrong with the manifest"),
+            ("hint", "how to fix it"),
+        ],
+    ),
+    (
+        "missing-required-call",
+        &[
+            ("name", "the function that deletes"),
+            ("deleted", "what it deletes"),
+            ("required", "the call it is missing"),
+        ],
+    ),
+    (
+        "oauth-url-construction",
+        &[(
+            "construction",
+            "what builds the OAuth URL: `OAuth authorize URL`, `token exchange`, ...",
+        )],
+    ),
+    (
+        "plaintext-column",
+        &[
+            ("column", "the column"),
+            ("table", "its table or model"),
+            ("type", "its declared type"),
+        ],
+    ),
+    (
+        "required-member",
+        &[
+            ("name", "the implementation (class, object or type)"),
+            ("interface", "the contract it implements"),
+            ("member", "the missing member"),
+        ],
+    ),
+    (
+        "sensitive-log-argument",
+        &[
+            ("name", "the logged name or expression"),
+            ("logger", "the logging call"),
+        ],
+    ),
+    (
+        "stub-body",
+        &[
+            ("name", "the implementation"),
+            ("member", "the stubbed member"),
+            (
+                "why",
+                "what makes the body a stub: `todo!()`, `only logs`, ...",
+            ),
+        ],
+    ),
+    (
+        "tree-sitter-query",
+        &[
+            ("text", "the first line of the captured node's text"),
+            ("capture", "the name of the reported capture"),
+        ],
+    ),
+];
+
+/// The message-variables section of `explain`, empty for a kind with none.
+fn variables_section(kind: &str, heading: &str) -> String {
+    let Some((_, variables)) = MESSAGE_VARIABLES.iter().find(|(k, _)| *k == kind) else {
+        return String::new();
+    };
+    let mut text =
+        format!("{heading} Message variables\n\nUsable as `{{name}}` in `message` and `help`:\n\n");
+    for (name, meaning) in *variables {
+        text.push_str(&format!("- `{{{name}}}`: {meaning}\n"));
+    }
     text
 }
 

@@ -142,7 +142,11 @@ fn run_git(out: &mut dyn Write) -> io::Result<ExitStatus> {
         width: terminal_width(),
     };
     human::write(out, &result.findings, style)?;
-    writeln!(out, "plumbline: {}", report::summary_line(&result))?;
+    writeln!(
+        out,
+        "plumbline: {}",
+        report::summary_line_with(&result, "`plumbline check --fix`")
+    )?;
     if !result.summary.internal_errors.is_empty() {
         return Ok(ExitStatus::Error);
     }

@@ -18,6 +18,7 @@
 //! quoted for the shell, so the hook runs rather than failing with 127.
 
 mod json_edit;
+mod starter;
 
 use std::fmt;
 use std::fs;
@@ -41,8 +42,10 @@ const TIMEOUT_SECS: u64 = 10;
 #[derive(clap::Args, Debug)]
 pub struct InitArgs {
     /// The agent whose project settings get the `plumbline hook` entry.
+    /// Without it, `init` writes a starter plumbline.toml from what it sees
+    /// in the repository.
     #[arg(long, value_enum)]
-    pub agent: Agent,
+    pub agent: Option<Agent>,
 }
 
 /// Where and how one agent registers a pre-tool hook.
@@ -222,10 +225,13 @@ impl InitError {
 pub fn run(args: InitArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
     let cwd = super::current_dir()?;
     let root = project_root(&cwd);
+    let Some(agent) = args.agent else {
+        return write_starter(&root, &cwd, out);
+    };
     let program = hook_program();
-    match install(&root, args.agent, &program.text) {
+    match install(&root, agent, &program.text) {
         Ok(outcome) => {
-            report(out, &cwd, args.agent, &program, &outcome)?;
+            report(out, &cwd, agent, &program, &outcome)?;
             Ok(ExitStatus::Clean)
         }
         Err(e) => {
@@ -233,6 +239,48 @@ pub fn run(args: InitArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
             Ok(ExitStatus::Error)
         }
     }
+}
+
+/// `plumbline init`: a starter plumbline.toml at the project root, never
+/// over an existing config.
+fn write_starter(root: &Path, cwd: &Path, out: &mut dyn Write) -> io::Result<ExitStatus> {
+    let shown = |p: &Path| crate::engine::display_path(cwd, p);
+    if let Some(existing) = crate::config::config_in(root) {
+        writeln!(
+            out,
+            "{} already exists; nothing was written. `plumbline config` prints what it sets.",
+            shown(&existing)
+        )?;
+        return Ok(ExitStatus::Clean);
+    }
+    let survey = starter::survey(root);
+    let text = starter::starter_config(&survey);
+    let path = root.join("plumbline.toml");
+    if let Err(e) = crate::fsutil::write_file(
+        &path,
+        text.as_bytes(),
+        &crate::fsutil::WriteOptions::default(),
+    ) {
+        eprintln!("plumbline: cannot write {}: {e}", shown(&path));
+        return Ok(ExitStatus::Error);
+    }
+    writeln!(
+        out,
+        "created {} ({} files surveyed)",
+        shown(&path),
+        survey.files
+    )?;
+    writeln!(out, "next:")?;
+    writeln!(
+        out,
+        "  plumbline check                 # lint the repository with it"
+    )?;
+    writeln!(out, "  plumbline init --agent claude   # block violating edits of a coding agent (also gemini, codex, cursor, copilot)")?;
+    writeln!(
+        out,
+        "  plumbline install               # check staged files before each commit"
+    )?;
+    Ok(ExitStatus::Clean)
 }
 
 /// The project root: the folder of the outermost config above `cwd`, else

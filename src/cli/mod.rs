@@ -4,7 +4,7 @@
 mod check;
 mod completions;
 mod config_cmd;
-mod explain;
+pub mod explain;
 mod hook;
 mod init;
 mod install;

@@ -126,6 +126,12 @@ fn scaffold(id: &str, kind: &dyn rules::Kind) -> String {
             )
             .expect("example options are valid TOML"),
         ),
+        (None, "env-read-outside") => (
+            "`{name}` is read outside the config module".to_string(),
+            "import the setting from the config module".to_string(),
+            toml::from_str("names = [\"STRIPE_*\"]\nallow = [\"src/config/**\"]\n")
+                .expect("example options are valid TOML"),
+        ),
         (None, _) => (
             "say what is wrong, naming the offending thing".to_string(),
             "say what to do instead".to_string(),

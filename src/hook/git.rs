@@ -348,7 +348,7 @@ pub fn lint_staged(cwd: &Path) -> Result<RunResult, GitError> {
     }
 
     summary.files_parsed = parsed.load(Ordering::Relaxed);
-    let findings = join_outcomes(outcomes, &mut summary);
+    let findings = join_outcomes(outcomes, &mut summary, engine.root());
     summary.skipped.sort();
     summary.notes.sort();
     Ok(RunResult { findings, summary })

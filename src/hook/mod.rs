@@ -892,12 +892,27 @@ fn decide_conditional(engine: &Engine, edited: Vec<FileOutcome>) -> Vec<Finding>
     {
         return edited.into_iter().flat_map(|o| o.findings).collect();
     }
+    if !edited
+        .iter()
+        .any(|o| o.findings.iter().any(Finding::needs_project_facts))
+    {
+        // The project model reads only the files a question reaches.
+        return crate::engine::join_outcomes(
+            edited,
+            &mut crate::engine::RunSummary::default(),
+            engine.root(),
+        );
+    }
     let paths: Vec<String> = edited.iter().map(|o| o.path.clone()).collect();
     let except: Vec<&str> = paths.iter().map(String::as_str).collect();
     match engine.project_facts(&except) {
         Ok(mut outcomes) => {
             outcomes.extend(edited);
-            crate::engine::join_outcomes(outcomes, &mut crate::engine::RunSummary::default())
+            crate::engine::join_outcomes(
+                outcomes,
+                &mut crate::engine::RunSummary::default(),
+                engine.root(),
+            )
         }
         Err(_) => edited
             .into_iter()

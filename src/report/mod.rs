@@ -80,8 +80,15 @@ pub fn enabled_rules(root_rules: &RuleSet, findings: &[Finding]) -> Vec<EnabledR
     enabled
 }
 
-/// The closing summary line: `N errors, M warnings in K files (S files scanned)`.
+/// The closing summary line: `N errors, M warnings in K files (S files
+/// scanned)`, then what was skipped, unreadable or fixable.
 pub fn summary_line(result: &RunResult) -> String {
+    summary_line_with(result, "`--fix`")
+}
+
+/// [`summary_line`], naming how to apply fixes as `fix_command` (the git
+/// hook has no `--fix` of its own).
+pub fn summary_line_with(result: &RunResult, fix_command: &str) -> String {
     let errors = result.count(Severity::Error);
     let warnings = result.count(Severity::Warning);
     let infos = result.count(Severity::Info);
@@ -122,6 +129,10 @@ pub fn summary_line(result: &RunResult) -> String {
     }
     if !s.unreadable.is_empty() {
         line.push_str(&format!("; {} unreadable", s.unreadable.len()));
+    }
+    let fixable = result.findings.iter().filter(|f| f.fix.is_some()).count();
+    if fixable > 0 {
+        line.push_str(&format!("; {fixable} fixable with {fix_command}"));
     }
     if !s.notes.is_empty() {
         line.push_str(&format!(

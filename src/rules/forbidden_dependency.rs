@@ -53,6 +53,15 @@ declare_kind! {
     ///   type …`, imports whose every name is `type`, `export type … from`,
     ///   `typeof import('m')`, Python imports under `if TYPE_CHECKING:`) load
     ///   nothing at run time and are not flagged.
+    /// - **a client of an owned service**, where the SDK is shared and the
+    ///   service is an argument or a class: an entry of `clients` is a
+    ///   callee, optionally with the first argument's string
+    ///   (`boto3.client("s3")`, `boto3.resource("s3")`, `new S3Client`).
+    ///   The callee is matched as qualified through the file's imports
+    ///   (`from boto3 import client` then `client("s3")`; `import { S3Client
+    ///   as S3 } from '@aws-sdk/client-s3'` then `new S3()`), on whole
+    ///   dotted segments from the end, so `boto3.client("sqs")` or
+    ///   `this.client("s3")` do not match `boto3.client("s3")`.
     ///
     /// Comments, Python docstrings, JS directives, mocks such as
     /// `jest.mock('m')` and config files (`package.json` dependencies,
@@ -84,6 +93,8 @@ declare_kind! {
     ///   (`gmail.googleapis.com`, `www.googleapis.com/drive`).
     /// - `modules`: owned SDK modules (npm package names or Python dotted
     ///   module names); subpaths and submodules match too.
+    /// - `clients`: owned service clients, a callee with an optional first
+    ///   string argument (`boto3.client("s3")`, `new S3Client`).
     /// - `allow`: gitignore-style globs over project paths where direct
     ///   calls are legitimate, such as the gateway's own source.
     /// - `gateway_url`: the owner's URL, available to the message and help
@@ -102,6 +113,10 @@ const OPTIONS: &[OptionDoc] = &[
     OptionDoc {
         name: "modules",
         description: "owned SDK modules (npm packages or Python modules), subpaths included",
+    },
+    OptionDoc {
+        name: "clients",
+        description: "owned service clients: a callee with an optional first string argument, e.g. `boto3.client(\"s3\")`, `new S3Client`",
     },
     OptionDoc {
         name: "allow",
@@ -125,6 +140,8 @@ struct Options {
     hosts: Vec<String>,
     #[serde(default)]
     modules: Vec<String>,
+    #[serde(default)]
+    clients: Vec<String>,
     #[serde(default)]
     allow: Vec<String>,
     #[serde(default)]
@@ -173,10 +190,15 @@ impl Kind for ForbiddenDependency {
             }
             modules.push(module.to_string());
         }
-        if hosts.is_empty() && modules.is_empty() {
+        let clients = options
+            .clients
+            .iter()
+            .map(|c| ClientEntry::parse(c).map_err(|e| OptionError::new("clients", e)))
+            .collect::<Result<Vec<_>, _>>()?;
+        if hosts.is_empty() && modules.is_empty() && clients.is_empty() {
             return Err(OptionError::new(
                 "hosts",
-                "name at least one owned host (`hosts`) or SDK module (`modules`)",
+                "name at least one owned host (`hosts`), SDK module (`modules`) or client (`clients`)",
             ));
         }
         let allow = build_globset(options.allow.iter().map(String::as_str))
@@ -186,6 +208,7 @@ impl Kind for ForbiddenDependency {
         Ok(Box::new(DependencyCheck {
             hosts,
             modules,
+            clients,
             allow,
             skip_roles,
             gateway_url: options.gateway_url.trim_end_matches('/').to_string(),
@@ -196,6 +219,7 @@ impl Kind for ForbiddenDependency {
 struct DependencyCheck {
     hosts: Vec<HostPath>,
     modules: Vec<String>,
+    clients: Vec<ClientEntry>,
     allow: GlobSet,
     /// Tests mock the SDK and hold provider URLs as fixture data.
     skip_roles: SkipRoles,
@@ -206,6 +230,7 @@ impl Check for DependencyCheck {
     fn literals(&self) -> Vec<String> {
         let mut literals: Vec<String> = self.hosts.iter().map(|h| h.host.clone()).collect();
         literals.extend(self.modules.iter().cloned());
+        literals.extend(self.clients.iter().map(|c| c.last_segment().to_string()));
         literals
     }
 
@@ -225,6 +250,96 @@ impl Check for DependencyCheck {
                 self.check_value(&value, out);
             }
         }
+        if !self.clients.is_empty() {
+            for call in crate::facts::calls::calls(file) {
+                if let Some(entry) = self.clients.iter().find(|c| c.matches(&call)) {
+                    out.report(
+                        Report::at(call.span)
+                            .var("form", "client of")
+                            .var("dependency", entry.written.clone())
+                            .var("gateway_url", self.gateway_url.clone())
+                            .label("owned service client"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// An entry of `clients`: `boto3.client("s3")`, `new S3Client`.
+struct ClientEntry {
+    written: String,
+    /// Dotted callee segments.
+    callee: Vec<String>,
+    argument: Option<String>,
+}
+
+impl ClientEntry {
+    fn parse(entry: &str) -> Result<ClientEntry, String> {
+        let written = entry.trim();
+        let body = written.strip_prefix("new ").unwrap_or(written).trim();
+        let (callee, argument) = match body.split_once('(') {
+            Some((callee, rest)) => {
+                let inner = rest
+                    .strip_suffix(')')
+                    .ok_or_else(|| format!("`{written}`: close the argument with `)`"))?
+                    .trim();
+                let unquoted = inner
+                    .strip_prefix('"')
+                    .and_then(|i| i.strip_suffix('"'))
+                    .or_else(|| inner.strip_prefix('\'').and_then(|i| i.strip_suffix('\'')))
+                    .ok_or_else(|| {
+                        format!("`{written}`: the argument must be one quoted string, as in `boto3.client(\"s3\")`")
+                    })?;
+                (callee.trim(), Some(unquoted.to_string()))
+            }
+            None => (body, None),
+        };
+        let segments: Vec<String> = callee.split('.').map(str::to_string).collect();
+        let valid = segments.iter().all(|s| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_alphanumeric() || "_$@/-".contains(c))
+        });
+        if !valid {
+            return Err(format!(
+                "`{written}` is not a callee (a dotted name such as `boto3.client` or `S3Client`)"
+            ));
+        }
+        Ok(ClientEntry {
+            written: written.to_string(),
+            callee: segments,
+            argument,
+        })
+    }
+
+    fn last_segment(&self) -> &str {
+        self.callee.last().map_or("", String::as_str)
+    }
+
+    /// Whether the entry's segments end the call's qualified (or written)
+    /// callee, and its argument (if any) is the call's first string.
+    fn matches(&self, call: &crate::facts::calls::Call) -> bool {
+        let ends = |name: &str| {
+            let segments: Vec<&str> = name.split('.').collect();
+            segments.len() >= self.callee.len()
+                && segments[segments.len() - self.callee.len()..]
+                    .iter()
+                    .zip(&self.callee)
+                    .all(|(a, b)| a == b)
+        };
+        let named = if self.callee.len() == 1 {
+            ends(&call.qualified) || ends(&call.callee)
+        } else {
+            // `boto3.client` must be boto3's, not any `.client`.
+            call.qualified == self.callee.join(".") || call.callee == self.callee.join(".")
+        };
+        named
+            && self.argument.as_ref().is_none_or(|wanted| {
+                call.first_string
+                    .as_deref()
+                    .is_some_and(|got| got.eq_ignore_ascii_case(wanted))
+            })
     }
 }
 

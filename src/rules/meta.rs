@@ -73,6 +73,14 @@ pub struct RuleMeta {
     /// Defined by the project (`[[rule]]`, `.plumbline/rules/`), not built in.
     #[serde(skip)]
     pub user_defined: bool,
+    /// Where the rule applies (`paths`, `exclude`, `roles`; see
+    /// [`crate::scope`]), as the rule's definition sets it.
+    #[serde(default)]
+    pub scope: toml::Table,
+    /// Defined with `severity = "off"`: known (suppressions may name it,
+    /// `--select` may run it) but not run by default.
+    #[serde(skip)]
+    pub off: bool,
 }
 
 impl RuleMeta {

@@ -4,6 +4,7 @@
 
 mod cached_factory_result;
 mod connector_shape;
+mod env_read_outside;
 mod forbidden_call_in_scope;
 mod forbidden_column_read;
 mod forbidden_column_write;
@@ -68,6 +69,7 @@ pub const KINDS: &[&dyn Kind] = &[
     &plaintext_column::PlaintextColumn,
     &missing_required_call::MissingRequiredCall,
     &hardcoded_secret::HardcodedSecret,
+    &env_read_outside::EnvReadOutside,
 ];
 
 pub fn kind(id: &str) -> Option<&'static dyn Kind> {
@@ -245,6 +247,18 @@ impl Report {
         self
     }
 
+    /// The finding stands only if `name`, as written in this file, names a
+    /// definition called one of `targets` in some module of the project
+    /// (followed through imports, aliases and re-exports).
+    pub fn requires_name_is(mut self, name: impl Into<String>, targets: Vec<String>) -> Report {
+        self.conditions
+            .push(Condition::Project(crate::project::Query::NameIs {
+                name: name.into(),
+                targets,
+            }));
+        self
+    }
+
     /// The finding is dropped if any file builds a URL reaching `route`
     /// (recorded with [`crate::finding::route_reference_fact`]).
     pub fn unless_route_referenced(mut self, route: impl Into<String>) -> Report {
@@ -376,11 +390,18 @@ pub struct CompiledRule {
     pub families: &'static [Family],
     pub check: Box<dyn Check>,
     pub options: BTreeMap<String, toml::Value>,
+    /// Where the engine lets the rule read (its `paths`, `exclude`, `roles`).
+    pub scope: crate::scope::Scope,
 }
 
 impl CompiledRule {
     pub fn applies_to(&self, family: Family) -> bool {
         self.families.contains(&family)
+    }
+
+    /// Whether the rule reads a file of `family` at `project_path`.
+    pub fn reads(&self, family: Family, project_path: &str) -> bool {
+        self.applies_to(family) && self.scope.admits(project_path)
     }
 }
 
@@ -402,7 +423,11 @@ pub(crate) fn lint_with_only(rule: &str, files: &[(&str, &str)]) -> Vec<Finding>
             )
         })
         .collect();
-    crate::engine::join_outcomes(outcomes, &mut crate::engine::RunSummary::default())
+    let mut model = crate::project::ProjectModel::new(None);
+    for (path, text) in files {
+        model.add_text(path, Arc::from(*text));
+    }
+    crate::engine::join_outcomes_with(outcomes, &mut crate::engine::RunSummary::default(), model)
 }
 
 #[cfg(test)]

@@ -1,0 +1,413 @@
+//! The project model: joins the module facts of the project's files to
+//! answer questions no single file can, such as "which definition does this
+//! local name reach through imports, aliases and re-exports". Facts of a
+//! file are read when a question first needs them (from the text a caller
+//! already holds, or from disk), so the agent hook deciding one edit reads
+//! only the few files a chain of imports passes through.
+//!
+//! Every answer may be "unknown" (a module outside the project, a cycle, a
+//! file too large or unreadable): callers treat unknown as "no fact".
+
+pub mod resolve;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use crate::facts::modules::{Export, Imported, ModuleFacts};
+use crate::lang::{Family, Language};
+
+pub use resolve::Resolver;
+
+/// How many import or re-export links one resolution follows.
+const MAX_HOPS: usize = 32;
+
+/// Largest file whose facts are read from disk for a resolution.
+const FILE_LIMIT: u64 = 4 << 20;
+
+/// What a name resolves to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Symbol {
+    /// `name` as defined at the top level of the file at `path`.
+    Defined { path: String, name: String },
+    /// A whole module (a namespace import).
+    Module { path: String },
+    /// A member of a module outside the project (`@acme/sdk`, `requests`):
+    /// the specifier as written and the member's name.
+    External { source: String, name: String },
+}
+
+impl Symbol {
+    /// The name the symbol is defined under, where known.
+    pub fn defined_name(&self) -> Option<&str> {
+        match self {
+            Symbol::Defined { name, .. } | Symbol::External { name, .. } => Some(name),
+            Symbol::Module { .. } => None,
+        }
+    }
+}
+
+/// A question about the project a finding's survival depends on, asked
+/// from the finding's file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Query {
+    /// Holds when `name`, as written in the file, reaches (through imports,
+    /// aliases and re-exports) a definition whose name is one of `targets`.
+    NameIs { name: String, targets: Vec<String> },
+}
+
+/// Facts of the project's files, read on demand and shared across threads.
+pub struct ProjectModel {
+    resolver: Resolver,
+    facts: Mutex<HashMap<String, Option<Arc<ModuleFacts>>>>,
+}
+
+impl ProjectModel {
+    /// The project under `root`; `None` for one that exists only in the
+    /// texts given with [`ProjectModel::with_text`].
+    pub fn new(root: Option<&Path>) -> ProjectModel {
+        ProjectModel {
+            resolver: Resolver::new(root),
+            facts: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Reads `path` from `text` instead of from disk (an edit the agent
+    /// hook is deciding, a file given on stdin).
+    pub fn with_text(mut self, path: &str, text: Arc<str>) -> ProjectModel {
+        self.add_text(path, text);
+        self
+    }
+
+    pub fn add_text(&mut self, path: &str, text: Arc<str>) {
+        self.facts
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(path);
+        self.resolver.add_text(path, text);
+    }
+
+    pub fn resolver(&self) -> &Resolver {
+        &self.resolver
+    }
+
+    /// The module facts of the file at `path`, `None` when it cannot be
+    /// read or is not a TS/JS or Python file.
+    pub fn module(&self, path: &str) -> Option<Arc<ModuleFacts>> {
+        if let Some(known) = self
+            .facts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(path)
+        {
+            return known.clone();
+        }
+        let facts = self.read_module(path).map(Arc::new);
+        self.facts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), facts.clone());
+        facts
+    }
+
+    fn read_module(&self, path: &str) -> Option<ModuleFacts> {
+        let language = Language::from_path(path)?;
+        if !matches!(language.family(), Family::Js | Family::Python) {
+            return None;
+        }
+        let text = self.resolver.text(path, FILE_LIMIT)?;
+        if crate::lang::nesting::too_deep(language, &text).is_some() {
+            return None;
+        }
+        let tree = crate::lang::tree::parse(language, &text)?;
+        crate::facts::modules::read(language, tree.root_node(), &text)
+    }
+
+    /// Whether `query`, asked from the file at `path`, holds.
+    pub fn holds(&self, path: &str, query: &Query) -> bool {
+        match query {
+            Query::NameIs { name, targets } => self
+                .resolve_name(path, name)
+                .and_then(|symbol| {
+                    let defined = symbol.defined_name()?;
+                    let last = defined.rsplit('.').next().unwrap_or(defined);
+                    Some(targets.iter().any(|t| t == last))
+                })
+                .unwrap_or(false),
+        }
+    }
+
+    /// What `name` (possibly dotted: `ns.Connector`, `base.BaseConnector`)
+    /// as written in the file at `path` refers to.
+    pub fn resolve_name(&self, path: &str, name: &str) -> Option<Symbol> {
+        let mut seen = Vec::new();
+        self.resolve_local(path, name, &mut seen)
+    }
+
+    fn family(path: &str) -> Option<Family> {
+        Language::from_path(path).map(Language::family)
+    }
+
+    fn resolve_local(
+        &self,
+        path: &str,
+        name: &str,
+        seen: &mut Vec<(String, String)>,
+    ) -> Option<Symbol> {
+        if seen.len() > MAX_HOPS || seen.iter().any(|(p, n)| p == path && n == name) {
+            return None;
+        }
+        seen.push((path.to_string(), name.to_string()));
+        let facts = self.module(path)?;
+        if let Some(import) = facts.import(name) {
+            return self.follow_import(path, &import.source, &import.imported, seen);
+        }
+        if facts.defines(name) {
+            return Some(Symbol::Defined {
+                path: path.to_string(),
+                name: name.to_string(),
+            });
+        }
+        // `ns.Member`, `pkg.mod.Member`: the longest imported prefix.
+        let mut split = name.len();
+        while let Some(dot) = name.get(..split).and_then(|n| n.rfind('.')) {
+            let (prefix, member) = (name.get(..dot)?, name.get(dot + 1..)?);
+            if let Some(import) = facts.import(prefix) {
+                let base = self.follow_import(path, &import.source, &import.imported, seen)?;
+                return self.member_of(base, member, seen);
+            }
+            split = dot;
+        }
+        None
+    }
+
+    /// `member` (possibly dotted) of what `base` names.
+    fn member_of(
+        &self,
+        base: Symbol,
+        member: &str,
+        seen: &mut Vec<(String, String)>,
+    ) -> Option<Symbol> {
+        match base {
+            Symbol::Module { path } => {
+                let (head, rest) = match member.split_once('.') {
+                    Some((h, r)) => (h, Some(r)),
+                    None => (member, None),
+                };
+                let found = self.resolve_export(&path, head, seen)?;
+                match rest {
+                    Some(rest) => self.member_of(found, rest, seen),
+                    None => Some(found),
+                }
+            }
+            Symbol::External { source, name } => Some(Symbol::External {
+                source,
+                name: format!("{name}.{member}")
+                    .trim_start_matches("*.")
+                    .to_string(),
+            }),
+            Symbol::Defined { .. } => None,
+        }
+    }
+
+    fn follow_import(
+        &self,
+        from: &str,
+        source: &str,
+        imported: &Imported,
+        seen: &mut Vec<(String, String)>,
+    ) -> Option<Symbol> {
+        let family = Self::family(from)?;
+        let Some(module) = self.resolver.resolve(from, source, family) else {
+            return Some(Symbol::External {
+                source: source.to_string(),
+                name: match imported {
+                    Imported::Named(name) => name.clone(),
+                    Imported::Default => "default".to_string(),
+                    Imported::Module => "*".to_string(),
+                },
+            });
+        };
+        match imported {
+            Imported::Module => Some(Symbol::Module { path: module }),
+            Imported::Default => self.resolve_export(&module, "default", seen),
+            Imported::Named(name) => self
+                .resolve_export(&module, name, seen)
+                .or_else(|| self.python_submodule(&module, name, family)),
+        }
+    }
+
+    /// Python `from pkg import submodule`: the module `name` in the package
+    /// whose `__init__.py` is `package`.
+    fn python_submodule(&self, package: &str, name: &str, family: Family) -> Option<Symbol> {
+        if family != Family::Python || !package.ends_with("__init__.py") {
+            return None;
+        }
+        self.resolver
+            .resolve(package, &format!(".{name}"), family)
+            .map(|path| Symbol::Module { path })
+    }
+
+    /// The symbol module `path` exports as `name`.
+    fn resolve_export(
+        &self,
+        path: &str,
+        name: &str,
+        seen: &mut Vec<(String, String)>,
+    ) -> Option<Symbol> {
+        let facts = self.module(path)?;
+        for export in &facts.exports {
+            match export {
+                Export::Local { exported, local } if exported == name => {
+                    return self.resolve_local(path, local, seen);
+                }
+                Export::From {
+                    exported,
+                    source,
+                    imported,
+                } if exported == name => {
+                    if seen.len() > MAX_HOPS {
+                        return None;
+                    }
+                    seen.push((path.to_string(), format!("export {name}")));
+                    return self.follow_import(path, source, imported, seen);
+                }
+                _ => {}
+            }
+        }
+        if facts.exports_everything {
+            if let Some(found) = self.resolve_local(path, name, seen) {
+                return Some(found);
+            }
+        }
+        for export in &facts.exports {
+            if let Export::All { source } = export {
+                let family = Self::family(path)?;
+                if let Some(module) = self.resolver.resolve(path, source, family) {
+                    if seen.len() > MAX_HOPS
+                        || seen
+                            .iter()
+                            .any(|(p, n)| p == &module && n == &format!("all {name}"))
+                    {
+                        continue;
+                    }
+                    seen.push((module.clone(), format!("all {name}")));
+                    if let Some(found) = self.resolve_export(&module, name, seen) {
+                        return Some(found);
+                    }
+                }
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let full = dir.path().join(path);
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            std::fs::write(full, text).unwrap();
+        }
+        dir
+    }
+
+    fn defined(path: &str, name: &str) -> Option<Symbol> {
+        Some(Symbol::Defined {
+            path: path.into(),
+            name: name.into(),
+        })
+    }
+
+    #[test]
+    fn alias_of_a_reexported_alias_reaches_the_definition() {
+        let dir = project(&[
+            ("packages/sdk/package.json", r#"{"name":"@acme/sdk","types":"src/index.ts"}"#),
+            ("packages/sdk/src/types.ts", "export interface Connector { revoke(): void }"),
+            (
+                "packages/sdk/src/index.ts",
+                "export type { Connector as IntegrationConnector } from './types';\nexport * from './other';",
+            ),
+            ("packages/sdk/src/other.ts", "export const helper = 1;"),
+            (
+                "apps/api/src/github.ts",
+                "import type { IntegrationConnector as IC } from '@acme/sdk';\nimport * as sdk from '@acme/sdk';\nexport class GitHub implements IC {}",
+            ),
+        ]);
+        let model = ProjectModel::new(Some(dir.path()));
+        let from = "apps/api/src/github.ts";
+        assert_eq!(
+            model.resolve_name(from, "IC"),
+            defined("packages/sdk/src/types.ts", "Connector")
+        );
+        assert_eq!(
+            model.resolve_name(from, "sdk.IntegrationConnector"),
+            defined("packages/sdk/src/types.ts", "Connector")
+        );
+        assert_eq!(
+            model.resolve_name(from, "sdk.helper"),
+            defined("packages/sdk/src/other.ts", "helper")
+        );
+        assert_eq!(
+            model.resolve_name(from, "GitHub"),
+            defined("apps/api/src/github.ts", "GitHub")
+        );
+    }
+
+    #[test]
+    fn cycles_and_unknown_modules_are_unknown_or_external() {
+        let dir = project(&[
+            ("a.ts", "export { X } from './b';"),
+            ("b.ts", "export { X } from './a';"),
+            ("c.ts", "import { X } from './a';\nimport { Y } from 'left-pad';\nimport { Z } from './missing';"),
+        ]);
+        let model = ProjectModel::new(Some(dir.path()));
+        assert_eq!(model.resolve_name("c.ts", "X"), None);
+        assert_eq!(
+            model.resolve_name("c.ts", "Y"),
+            Some(Symbol::External {
+                source: "left-pad".into(),
+                name: "Y".into()
+            })
+        );
+        assert!(matches!(
+            model.resolve_name("c.ts", "Z"),
+            Some(Symbol::External { .. })
+        ));
+    }
+
+    #[test]
+    fn python_base_class_from_another_module() {
+        let dir = project(&[
+            ("svc/app/__init__.py", ""),
+            ("svc/app/connectors/__init__.py", "from .base import BaseConnector\n"),
+            ("svc/app/connectors/base.py", "class BaseConnector:\n    pass\n"),
+            (
+                "svc/app/connectors/github.py",
+                "from app.connectors import BaseConnector as Base\nfrom app import connectors\nclass GitHub(Base): pass\n",
+            ),
+        ]);
+        let model = ProjectModel::new(Some(dir.path()));
+        let from = "svc/app/connectors/github.py";
+        assert_eq!(
+            model.resolve_name(from, "Base"),
+            defined("svc/app/connectors/base.py", "BaseConnector")
+        );
+        assert_eq!(
+            model.resolve_name(from, "connectors.BaseConnector"),
+            defined("svc/app/connectors/base.py", "BaseConnector")
+        );
+    }
+
+    #[test]
+    fn overlay_text_wins_over_disk() {
+        let dir = project(&[("a.ts", "export interface A {}"), ("b.ts", "")]);
+        let model = ProjectModel::new(Some(dir.path()))
+            .with_text("b.ts", Arc::from("import { A as Renamed } from './a';"));
+        assert_eq!(model.resolve_name("b.ts", "Renamed"), defined("a.ts", "A"));
+    }
+}
