@@ -156,3 +156,22 @@ fn a_large_contract_gives_bounded_output() {
          member6, member7, member8 and 991 more`"
     );
 }
+
+/// A mutated Python file: thousands of logging calls whose strings never
+/// close, so each call nests in the one before. Finding each call's
+/// enclosing function by climbing the tree took minutes; the walk now
+/// carries it down.
+#[test]
+fn deeply_nested_logging_calls_are_checked_quickly() {
+    let mut text = String::from("import logging\n\n");
+    for _ in 0..9_300 {
+        text.push_str(
+            "loggpi_key: str) -> None:\n    logger.info(\"Configuring OpenAI client with key %s logging\n\n",
+        );
+    }
+    text.push_str("loggpi_key: str) -> None:\n    logger.info(\"Configuring OpenAI client with key %s\", api_key)\n");
+    let dir = project(&["revoke"], &[("src/log.py", &text)]);
+    let (code, out, err) = plumbline(dir.path(), &["check", "--format", "concise"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("[credential-in-log]"), "{out}");
+}
