@@ -515,9 +515,15 @@ pub fn join_outcomes_with(
 ) -> Vec<Finding> {
     for outcome in &outcomes {
         if let Some(finding) = outcome.findings.iter().find(|f| {
-            f.conditions
-                .iter()
-                .any(|c| matches!(c, Condition::Project(_)))
+            f.conditions.iter().any(|c| match c {
+                Condition::Project(_) => true,
+                Condition::Items(list) => list.items.iter().any(|i| {
+                    i.conditions
+                        .iter()
+                        .any(|c| matches!(c, Condition::Project(_)))
+                }),
+                _ => false,
+            })
         }) {
             let text: Arc<str> = Arc::from(finding.source.text.as_str());
             model.add_text(finding.source.project_path(), text);
@@ -536,19 +542,20 @@ pub fn join_outcomes_with(
         .keys()
         .filter_map(|f| f.strip_prefix(crate::finding::ROUTE_REFERENCE))
         .collect();
-    let stands = |finding: &Finding| {
-        finding.conditions.iter().all(|c| match c {
-            Condition::Unless(key) => !facts.contains_key(key.as_str()),
-            Condition::Requires(key) => facts.contains_key(key.as_str()),
-            Condition::RequiresElsewhere(key) => facts
-                .get(key.as_str())
-                .is_some_and(|paths| paths.iter().any(|p| *p != finding.source.project_path())),
-            Condition::UnlessRouteReferenced(route) => !route_references
-                .iter()
-                .any(|r| crate::finding::route_path_matches(r, route)),
-            Condition::Project(query) => model.holds(finding.source.project_path(), query),
-        })
+    let holds = |finding: &Finding, condition: &Condition| match condition {
+        Condition::Unless(key) => !facts.contains_key(key.as_str()),
+        Condition::Requires(key) => facts.contains_key(key.as_str()),
+        Condition::RequiresElsewhere(key) => facts
+            .get(key.as_str())
+            .is_some_and(|paths| paths.iter().any(|p| *p != finding.source.project_path())),
+        Condition::UnlessRouteReferenced(route) => !route_references
+            .iter()
+            .any(|r| crate::finding::route_path_matches(r, route)),
+        Condition::Project(query) => model.holds(finding.source.project_path(), query),
+        // Decided item by item below.
+        Condition::Items(_) => true,
     };
+    let stands = |finding: &Finding| finding.conditions.iter().all(|c| holds(finding, c));
     let mut findings = Vec::new();
     let mut notes = Vec::new();
     for outcome in &outcomes {
@@ -561,7 +568,11 @@ pub fn join_outcomes_with(
                 .findings
                 .iter()
                 .filter_map(|f| model.place_route(f.clone()))
-                .filter(|f| stands(f)),
+                .filter(|f| stands(f))
+                .filter_map(|mut f| {
+                    let whole = f.clone();
+                    f.keep_items(|c| holds(&whole, c)).then_some(f)
+                }),
         );
     }
     summary.notes.extend(notes);

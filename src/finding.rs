@@ -97,9 +97,63 @@ pub enum Condition {
     /// [`route_reference_fact`]) whose path ends with this route path,
     /// segment by segment; `*` segments on either side match any segment.
     UnlessRouteReferenced(String),
+    /// The finding names several items (the members a class lacks), each
+    /// standing or falling with its own conditions: the join keeps the
+    /// items whose conditions hold, names only those, and drops the finding
+    /// when none is left (see [`Finding::keep_items`]).
+    Items(Box<ItemList>),
     /// Decided by the project model (names resolved through imports and
     /// re-exports across files); see [`crate::project::Query`].
     Project(crate::project::Query),
+}
+
+/// What stands in a finding's texts for the list of its items until the
+/// join knows which items stay.
+pub const ITEMS_PLACEHOLDER: &str = "\u{1}items\u{1}";
+
+/// How many items a finding names before it says how many more there are:
+/// a contract of thousands of members gives one readable finding per
+/// class, not thousands.
+pub const SHOWN_ITEMS: usize = 8;
+
+/// The items of one finding, with the finding's texts to fill.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemList {
+    pub items: Vec<Item>,
+    /// The message, help and label, with [`ITEMS_PLACEHOLDER`] where the
+    /// list goes.
+    pub message: String,
+    pub help: String,
+    pub label: String,
+}
+
+/// One item a finding names, and the conditions it stands on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Item {
+    pub text: String,
+    pub conditions: Vec<Condition>,
+}
+
+impl ItemList {
+    /// The message, help and label naming `items`.
+    pub fn render<'a>(&self, items: impl IntoIterator<Item = &'a str>) -> (String, String, String) {
+        let list = item_list_text(items);
+        let fill = |text: &str| text.replace(ITEMS_PLACEHOLDER, &list);
+        (fill(&self.message), fill(&self.help), fill(&self.label))
+    }
+}
+
+/// `a`, `a, b and c`, or the first [`SHOWN_ITEMS`] and `and N more`.
+pub fn item_list_text<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    let items: Vec<&str> = items.into_iter().collect();
+    let shown = &items[..items.len().min(SHOWN_ITEMS)];
+    let more = items.len() - shown.len();
+    match (shown, more) {
+        ([], _) => String::new(),
+        ([only], 0) => (*only).to_string(),
+        ([init @ .., last], 0) => format!("{} and {last}", init.join(", ")),
+        (shown, more) => format!("{} and {more} more", shown.join(", ")),
+    }
 }
 
 /// Prefix of the facts that record a URL path some code points at.
@@ -147,6 +201,28 @@ impl Finding {
 
     pub fn path(&self) -> &str {
         self.source.display_path()
+    }
+
+    /// Keeps the items whose own conditions all `hold` (see
+    /// [`Condition::Items`]) and names only those in the texts. False when
+    /// no item is left, so the finding falls.
+    pub fn keep_items(&mut self, hold: impl Fn(&Condition) -> bool) -> bool {
+        let Some(list) = self.conditions.iter_mut().find_map(|c| match c {
+            Condition::Items(list) => Some(list),
+            _ => None,
+        }) else {
+            return true;
+        };
+        let before = list.items.len();
+        list.items.retain(|item| item.conditions.iter().all(&hold));
+        if list.items.is_empty() {
+            return false;
+        }
+        if list.items.len() < before {
+            let (message, help, label) = list.render(list.items.iter().map(|i| i.text.as_str()));
+            (self.message, self.help, self.label) = (message, help, label);
+        }
+        true
     }
 
     /// The flagged code with whitespace collapsed: stable across edits that

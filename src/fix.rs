@@ -16,7 +16,10 @@ use crate::fsutil::WriteOptions;
 use crate::lang::{Family, Language, ParsedFile};
 use crate::source::{digest, SourceFile};
 
+mod diff;
 mod keys;
+
+use diff::Edit;
 
 /// The rewrite of one file.
 #[derive(Debug)]
@@ -29,6 +32,24 @@ pub struct FilePlan {
     pub fixes: usize,
     /// Why fixes of this file were left out.
     dropped: Vec<String>,
+    /// Where `after` differs from `before`, in order.
+    edits: Vec<Edit>,
+}
+
+impl FilePlan {
+    /// Whether the rewrite makes `fix`: a fix left out (overlapping another,
+    /// or making a duplicate key) keeps its finding in the report.
+    pub fn applies(&self, fix: &Fix) -> bool {
+        let from = self
+            .edits
+            .partition_point(|edit| edit.before.start < fix.span.start);
+        self.edits[from..]
+            .iter()
+            .take_while(|edit| edit.before.start == fix.span.start)
+            .any(|edit| {
+                edit.before == fix.span && self.after[edit.after.clone()] == fix.replacement
+            })
+    }
 }
 
 /// Why a file with fixes was left alone.
@@ -44,11 +65,10 @@ pub struct Skipped {
 pub fn plan(cwd: &Path, findings: &[Finding]) -> (Vec<FilePlan>, Vec<Skipped>) {
     let mut by_file: BTreeMap<PathBuf, Vec<&Finding>> = BTreeMap::new();
     for finding in findings.iter().filter(|f| f.fix.is_some()) {
-        let path = finding
-            .source
-            .disk_path()
-            .map_or_else(|| cwd.join(finding.path()), Path::to_path_buf);
-        by_file.entry(path).or_default().push(finding);
+        by_file
+            .entry(file_of(cwd, finding))
+            .or_default()
+            .push(finding);
     }
     let mut plans = Vec::new();
     let mut skipped = Vec::new();
@@ -71,6 +91,15 @@ pub fn plan(cwd: &Path, findings: &[Finding]) -> (Vec<FilePlan>, Vec<Skipped>) {
         }
     }
     (plans, skipped)
+}
+
+/// The file a fix of `finding` rewrites: the exact path it was read from,
+/// else its display path from `cwd`.
+pub fn file_of(cwd: &Path, finding: &Finding) -> PathBuf {
+    finding
+        .source
+        .disk_path()
+        .map_or_else(|| cwd.join(finding.path()), Path::to_path_buf)
 }
 
 /// Plans one file's rewrite: `Ok(None)` when nothing changes, `Err` with
@@ -96,8 +125,8 @@ fn plan_file(
         Some(language) => without_duplicate_keys(language, &before, &fixes),
         None => (fixes, Vec::new()),
     };
-    let (after, applied) = apply_fixes(&before, &fixes);
-    if applied == 0 || after == before {
+    let (after, edits) = apply_fixes(&before, &fixes);
+    if edits.is_empty() || after == before {
         return match dropped.into_iter().next() {
             Some(reason) => Err(reason),
             None => Ok(None),
@@ -113,15 +142,28 @@ fn plan_file(
         display: display.to_string(),
         before,
         after,
-        fixes: applied,
+        fixes: edits.len(),
         dropped,
+        edits,
     }))
 }
+
+/// How many times one file's fixes are applied and its keys counted while
+/// looking for the fixes that would make a duplicate key. Each check reads
+/// the whole file, so this bounds the work at a few dozen passes over it
+/// however many fixes the file has.
+const MAX_DUPLICATE_KEY_CHECKS: usize = 64;
 
 /// Keeps the fixes that, applied together, give no mapping in a JSON or
 /// YAML file a key it did not have twice before (a parser would keep one
 /// of the two and silently drop the other). Returns the kept fixes and a
 /// reason for each dropped one.
+///
+/// All fixes are tried at once first, which settles the usual file in one
+/// pass. When they clash, the fixes are halved until each clashing one is
+/// found alone, so a few bad fixes among thousands cost a few dozen passes,
+/// not one pass per fix. Past [`MAX_DUPLICATE_KEY_CHECKS`] the fixes not yet
+/// checked are left out with one reason: the next run tries them again.
 fn without_duplicate_keys<'f>(
     language: Language,
     before: &str,
@@ -133,55 +175,106 @@ fn without_duplicate_keys<'f>(
         _ => return (fixes.to_vec(), Vec::new()),
     };
     let baseline = keys::duplicates(format, before);
+    let new_duplicate = |fixes: &[&Fix]| -> Option<String> {
+        let (after, _) = apply_fixes(before, fixes);
+        keys::duplicates(format, &after)
+            .into_iter()
+            .find(|(key, n)| baseline.get(key).is_none_or(|was| was < n))
+            .map(|(key, _)| key)
+    };
+    let line_of = |fix: &Fix| {
+        let end = fix.span.start.min(before.len());
+        before.as_bytes()[..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
+    };
     let mut kept: Vec<&Fix> = Vec::new();
     let mut dropped = Vec::new();
-    for fix in fixes {
+    let mut checks_left = MAX_DUPLICATE_KEY_CHECKS;
+    // Runs of fixes still to try, the next one last.
+    let mut pending: Vec<&[&Fix]> = vec![fixes];
+    while let Some(run) = pending.pop() {
+        if run.is_empty() {
+            continue;
+        }
+        if checks_left == 0 {
+            let left: Vec<&Fix> = std::iter::once(run)
+                .chain(pending.drain(..).rev())
+                .flatten()
+                .copied()
+                .collect();
+            let first = left
+                .iter()
+                .min_by_key(|fix| fix.span.start)
+                .map_or(1, |fix| line_of(fix));
+            dropped.push(format!(
+                "skipped {} more fixes, the first on line {first}: several fixes of this file \
+                 would make duplicate keys, and plumbline checks at most \
+                 {MAX_DUPLICATE_KEY_CHECKS} combinations per file; merge the duplicate entries \
+                 by hand, then run --fix again",
+                left.len()
+            ));
+            break;
+        }
+        checks_left -= 1;
         let mut candidate = kept.clone();
-        candidate.push(fix);
-        let (after, _) = apply_fixes(before, &candidate);
-        let duplicates = keys::duplicates(format, &after);
-        match duplicates
-            .iter()
-            .find(|(key, n)| baseline.get(*key).is_none_or(|was| was < n))
-        {
-            Some((key, _)) => {
-                let line = before[..fix.span.start.min(before.len())]
-                    .matches('\n')
-                    .count()
-                    + 1;
-                dropped.push(format!(
-                    "skipped the fix on line {line}: it would make `{key}` a duplicate key of its \
-                     mapping; merge the two entries by hand"
-                ));
+        candidate.extend_from_slice(run);
+        match new_duplicate(&candidate) {
+            None => kept.extend_from_slice(run),
+            Some(key) if run.len() == 1 => dropped.push(format!(
+                "skipped the fix on line {}: it would make `{key}` a duplicate key of its \
+                 mapping; merge the two entries by hand",
+                line_of(run[0])
+            )),
+            Some(_) => {
+                let (first, second) = run.split_at(run.len() / 2);
+                pending.push(second);
+                pending.push(first);
             }
-            None => kept.push(fix),
         }
     }
     (kept, dropped)
 }
 
-/// Applies non-overlapping fixes, last first so earlier spans stay valid.
-/// Returns the new text and how many fixes it applied.
-pub fn apply_fixes(text: &str, fixes: &[&Fix]) -> (String, usize) {
+/// Applies non-overlapping fixes. Where fixes overlap, the one that starts
+/// last wins and the others are left for the next run. Returns the new text
+/// and the edit each applied fix made, in one pass over the text.
+fn apply_fixes(text: &str, fixes: &[&Fix]) -> (String, Vec<Edit>) {
     let mut fixes: Vec<&Fix> = fixes.to_vec();
     fixes.sort_by_key(|f| (f.span.start, f.span.end));
     fixes.dedup_by(|a, b| a.span == b.span && a.replacement == b.replacement);
-    let mut out = text.to_string();
-    let mut applied = 0;
+    // Choose from the end, so a fix is kept when it ends before the start of
+    // the one kept after it.
+    let mut chosen: Vec<&Fix> = Vec::new();
     let mut floor = usize::MAX;
     for fix in fixes.iter().rev() {
-        let in_bounds = fix.span.end <= text.len()
+        let in_bounds = fix.span.start <= fix.span.end
+            && fix.span.end <= text.len()
             && text.is_char_boundary(fix.span.start)
             && text.is_char_boundary(fix.span.end);
-        // A fix overlapping one already applied is left for the next run.
-        if !in_bounds || fix.span.end > floor {
-            continue;
+        if in_bounds && fix.span.end <= floor {
+            chosen.push(fix);
+            floor = fix.span.start;
         }
-        out.replace_range(fix.span.clone(), &fix.replacement);
-        floor = fix.span.start;
-        applied += 1;
     }
-    (out, applied)
+    let grows: usize = chosen.iter().map(|fix| fix.replacement.len()).sum();
+    let mut out = String::with_capacity(text.len() + grows);
+    let mut edits = Vec::with_capacity(chosen.len());
+    let mut copied = 0;
+    for fix in chosen.iter().rev() {
+        out.push_str(&text[copied..fix.span.start]);
+        let at = out.len();
+        out.push_str(&fix.replacement);
+        edits.push(Edit {
+            before: fix.span.clone(),
+            after: at..out.len(),
+        });
+        copied = fix.span.end;
+    }
+    out.push_str(&text[copied..]);
+    (out, edits)
 }
 
 /// A syntax error plumbline's parser for the language finds, if any.
@@ -251,14 +344,13 @@ pub fn write_with(
 
 /// A unified diff of one plan, as `git diff` would show it.
 pub fn unified_diff(plan: &FilePlan) -> String {
-    similar::TextDiff::from_lines(&plan.before, &plan.after)
-        .unified_diff()
-        .context_radius(3)
-        .header(
-            &format!("a/{}", plan.display),
-            &format!("b/{}", plan.display),
-        )
-        .to_string()
+    diff::unified(
+        &plan.before,
+        &plan.after,
+        &plan.edits,
+        &format!("a/{}", plan.display),
+        &format!("b/{}", plan.display),
+    )
 }
 
 #[cfg(test)]
@@ -278,8 +370,8 @@ mod tests {
         let a = fix(0..3, "X");
         let b = fix(4..7, "YY");
         let overlapping = fix(5..9, "Z");
-        let (out, n) = apply_fixes("abc def ghi", &[&a, &b, &overlapping]);
-        assert_eq!(n, 2);
+        let (out, edits) = apply_fixes("abc def ghi", &[&a, &b, &overlapping]);
+        assert_eq!(edits.len(), 2);
         assert_eq!(out, "X dZhi");
     }
 

@@ -235,20 +235,23 @@ fn every_rule_of_the_catalogue_exists_with_docs_and_fixtures() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// The `{name}`s a kind's source reports with `.var("name", ...)`.
+/// The `{name}`s a kind's source reports with `.var("name", ...)`, or
+/// fills with a list of items, `.item("name", ...)`.
 fn reported_variables(kind_id: &str) -> Vec<String> {
     let file = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("src/rules")
         .join(format!("{}.rs", kind_id.replace('-', "_")));
     let source = std::fs::read_to_string(&file).unwrap();
     let mut names = Vec::new();
-    let mut rest = source.as_str();
-    while let Some(at) = rest.find(".var(") {
-        rest = &rest[at + ".var(".len()..];
-        let trimmed = rest.trim_start();
-        if let Some(quoted) = trimmed.strip_prefix('"') {
-            if let Some(end) = quoted.find('"') {
-                names.push(quoted[..end].to_string());
+    for call in [".var(", ".item("] {
+        let mut rest = source.as_str();
+        while let Some(at) = rest.find(call) {
+            rest = &rest[at + call.len()..];
+            let trimmed = rest.trim_start();
+            if let Some(quoted) = trimmed.strip_prefix('"') {
+                if let Some(end) = quoted.find('"') {
+                    names.push(quoted[..end].to_string());
+                }
             }
         }
     }

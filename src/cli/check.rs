@@ -298,13 +298,13 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
     }
     if args.fix {
         let (plans, skipped) = crate::fix::plan(&cwd, &result.findings);
-        let mut fixed_files = std::collections::HashSet::new();
-        for (display, outcome) in crate::fix::write(&plans) {
+        let mut fixed_files = std::collections::HashMap::new();
+        for ((display, outcome), plan) in crate::fix::write(&plans).into_iter().zip(&plans) {
             match outcome {
                 Ok(n) => {
                     let noun = if n == 1 { "finding" } else { "findings" };
                     writeln!(stderr, "plumbline: fixed {n} {noun} in {display}")?;
-                    fixed_files.insert(display);
+                    fixed_files.insert(plan.path.as_path(), plan);
                 }
                 Err(reason) => writeln!(stderr, "plumbline: did not fix {display}: {reason}")?,
             }
@@ -312,9 +312,15 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
         for s in &skipped {
             writeln!(stderr, "plumbline: did not fix {}: {}", s.display, s.reason)?;
         }
-        result
-            .findings
-            .retain(|f| !(f.fix.is_some() && fixed_files.contains(f.path())));
+        // A finding whose fix was left out of its file's rewrite stays.
+        result.findings.retain(|f| {
+            let fixed = f.fix.as_ref().is_some_and(|fix| {
+                fixed_files
+                    .get(crate::fix::file_of(&cwd, f).as_path())
+                    .is_some_and(|plan| plan.applies(fix))
+            });
+            !fixed
+        });
     }
     let threshold = args.fail_on.threshold();
     let failing = result.findings.iter().any(|f| f.severity >= threshold);

@@ -262,7 +262,10 @@ pub const MESSAGE_VARIABLES: &[(&str, &[(&str, &str)])] = &[
         &[
             ("name", "the implementation (class, object or type)"),
             ("interface", "the contract it implements"),
-            ("member", "the missing member"),
+            (
+                "member",
+                "the missing members: `a`, `a and b`, or eight and how many more",
+            ),
         ],
     ),
     (

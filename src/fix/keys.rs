@@ -91,9 +91,21 @@ fn json_mappings(text: &str, keys: &[usize]) -> Vec<usize> {
 /// keys of a flow mapping share their line's.
 fn yaml_mappings(text: &str, keys: &[usize]) -> Vec<usize> {
     let mut levels: Vec<(usize, usize)> = Vec::new();
+    // The previous key and the start of its line: keys come in order, so
+    // each line start is searched for from there, not from the file's start.
+    let mut previous = (0, 0);
     keys.iter()
         .map(|&start| {
-            let line_start = text[..start].rfind('\n').map_or(0, |n| n + 1);
+            let (from, from_line) = if previous.0 <= start {
+                previous
+            } else {
+                (0, 0)
+            };
+            let line_start = text.as_bytes()[from..start]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(from_line, |n| from + n + 1);
+            previous = (start, line_start);
             let prefix = &text[line_start..start];
             let lead = prefix.trim_start_matches([' ', '-']);
             if !lead.is_empty() {

@@ -539,6 +539,11 @@ impl<'t> TreePath<'t> {
         self.nodes[self.nodes.len() - 1]
     }
 
+    /// How many nodes are above the visited node (0 at the root).
+    pub fn depth(&self) -> usize {
+        self.nodes.len() - 1
+    }
+
     /// The `n`th ancestor of the visited node (1 = its parent).
     pub fn ancestor(&self, n: usize) -> Option<Node<'t>> {
         self.nodes.len().checked_sub(n + 1).map(|i| self.nodes[i])

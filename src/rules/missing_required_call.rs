@@ -245,13 +245,7 @@ impl Kind for MissingRequiredCall {
             })
             .filter(|w| w.len() >= 3)
             .collect();
-        let required_display = options
-            .required_calls
-            .iter()
-            .map(|g| g.replace('*', ""))
-            .filter(|g| !g.is_empty())
-            .collect::<Vec<_>>()
-            .join("` or `");
+        let required_display = required_display(&options.required_calls);
         // What a file's text must spell for one of its functions or routes
         // to be named like a disconnect function (see `may_have_path`).
         let name_literals = match &functions {
@@ -336,6 +330,22 @@ struct MissingRequiredCallCheck {
     /// The fixed word of each required glob, for URLs and constants.
     required_words: Vec<String>,
     required_display: String,
+}
+
+/// The required calls as the message names them, `a` or `b`: the first
+/// few and how many more, so a long list does not repeat in every finding.
+fn required_display(globs: &[String]) -> String {
+    let names: Vec<String> = globs
+        .iter()
+        .map(|g| g.replace('*', ""))
+        .filter(|g| !g.is_empty())
+        .collect();
+    let shown = names.len().min(crate::finding::SHOWN_ITEMS);
+    let mut display = names[..shown].join("` or `");
+    if names.len() > shown {
+        display.push_str(&format!("` or `one of {} more", names.len() - shown));
+    }
+    display
 }
 
 /// Words of a delete operation's name.
@@ -2195,6 +2205,21 @@ impl Check for MissingRequiredCallCheck {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_list_of_required_calls_is_named_in_part() {
+        let globs: Vec<String> = (0..1000).map(|i| format!("revoke{i}*")).collect();
+        let display = required_display(&globs);
+        assert!(
+            display.starts_with("revoke0` or `revoke1` or `"),
+            "{display}"
+        );
+        assert!(
+            display.ends_with("` or `revoke7` or `one of 992 more"),
+            "{display}"
+        );
+        assert_eq!(required_display(&["revoke*".to_string()]), "revoke");
+    }
 
     fn flagged(path: &str, text: &str) -> Vec<String> {
         crate::rules::lint_with_only("connector-disconnect-without-revoke", &[(path, text)])

@@ -29,7 +29,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::finding::{Condition, Finding, Fix, Label, Severity};
+use crate::finding::{Condition, Finding, Fix, Item, ItemList, Label, Severity};
 use crate::lang::{Family, ParsedFile};
 
 pub use meta::{builtin_catalogue, builtin_rules, RuleMeta, BUILTIN_RULE_FILES};
@@ -183,6 +183,8 @@ pub struct Report {
     fix: Option<Fix>,
     conditions: Vec<Condition>,
     redact: Vec<Range<usize>>,
+    /// The variable a list of items fills, and the items.
+    items: Option<(&'static str, Vec<Item>)>,
 }
 
 impl Report {
@@ -215,6 +217,26 @@ impl Report {
 
     pub fn fix(mut self, fix: Fix) -> Report {
         self.fix = Some(fix);
+        self
+    }
+
+    /// One of the items the finding names in `{var}` (the label may name
+    /// `{var}` too). The item is left out unless all its `conditions` hold
+    /// in the join, and the finding falls when no item is left.
+    pub fn item(
+        mut self,
+        var: &'static str,
+        text: impl Into<String>,
+        conditions: Vec<Condition>,
+    ) -> Report {
+        let item = Item {
+            text: text.into(),
+            conditions,
+        };
+        self.items
+            .get_or_insert_with(|| (var, Vec::new()))
+            .1
+            .push(item);
         self
     }
 
@@ -335,8 +357,39 @@ pub struct Reporter<'a> {
 impl Reporter<'_> {
     pub fn report(&mut self, report: Report) {
         let meta = &self.rule.meta;
-        let message = render_template(&meta.message, &report.vars);
-        let help = render_template(&meta.help, &report.vars);
+        let mut vars = report.vars;
+        let mut conditions = report.conditions;
+        let mut label = report.label.unwrap_or_default();
+        let mut list = None;
+        if let Some((var, items)) = report.items {
+            let conditional = items.iter().any(|item| !item.conditions.is_empty());
+            let value = match items.as_slice() {
+                // One item: the finding is the one it would be alone.
+                [only] => {
+                    conditions.extend(only.conditions.iter().cloned());
+                    only.text.clone()
+                }
+                _ if conditional => crate::finding::ITEMS_PLACEHOLDER.to_string(),
+                _ => crate::finding::item_list_text(items.iter().map(|i| i.text.as_str())),
+            };
+            label = render_template(&label, &[(var, value.clone())]);
+            vars.push((var, value));
+            if conditional && items.len() > 1 {
+                list = Some(items);
+            }
+        }
+        let mut message = render_template(&meta.message, &vars);
+        let mut help = render_template(&meta.help, &vars);
+        if let Some(items) = list {
+            let list = ItemList {
+                items,
+                message,
+                help,
+                label,
+            };
+            (message, help, label) = list.render(list.items.iter().map(|i| i.text.as_str()));
+            conditions.push(Condition::Items(Box::new(list)));
+        }
         let source = self.file.source.clone();
         let span = clamp(report.span, source.text.len());
         let start = source.position(span.start);
@@ -347,14 +400,14 @@ impl Reporter<'_> {
             source,
             start,
             end,
-            label: report.label.unwrap_or_default(),
+            label,
             labels: report.labels,
             span,
             message,
             help,
             url: meta.url(),
             fix: report.fix,
-            conditions: report.conditions,
+            conditions,
             redact: report.redact,
         });
     }

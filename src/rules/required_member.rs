@@ -1,6 +1,7 @@
 //! The `required-member` rule kind.
 
 use crate::facts::units::{Body, Contract, Lookup, Model};
+use crate::finding::Condition;
 use crate::lang::{Family, ParsedFile};
 use crate::project::Query;
 use crate::rules::{declare_kind, Check, Kind, OptionDoc, OptionError, Report, Reporter};
@@ -21,6 +22,9 @@ declare_kind! {
     /// follows imports, aliases, re-exports and interface `extends`
     /// across files and packages, and a base class in another file counts
     /// when its own bases or `implements` reach the contract.
+    ///
+    /// An implementation lacking several members is one finding naming
+    /// them (the first eight, then how many more).
     ///
     /// A member counts when the implementation or a base (in the file or,
     /// through imports, in another) defines it as a method, a field or a
@@ -149,6 +153,10 @@ impl Check for RequiredMemberCheck {
             if claims.is_empty() {
                 continue;
             }
+            // Each missing member with what would supply it from other
+            // files: a real default in the interface's definition, a base
+            // class in another module.
+            let mut missing: Vec<(&String, Vec<Condition>)> = Vec::new();
             for member in &self.contract.members {
                 let (unless, bases) = match model.lookup(index, member, &self.contract) {
                     Lookup::Found {
@@ -169,29 +177,38 @@ impl Check for RequiredMemberCheck {
                     Lookup::Missing { unless, bases } => (unless, bases),
                     Lookup::Unknown => continue,
                 };
-                for claim in &claims {
-                    let interface = &claim.interface;
-                    let mut report = Report::at(unit.span.clone())
-                        .var("name", &unit.name)
-                        .var("interface", interface)
-                        .var("member", member)
-                        .label(format!("`{interface}` implementation without `{member}`"));
-                    if let Some(base) = &unless {
-                        report = report.unless(model.default_fact(base, member));
-                    }
-                    if !bases.is_empty() {
-                        report = report.requires_project(Query::BasesLack {
-                            bases: bases.clone(),
-                            member: member.clone(),
-                            definitions: self.contract.interfaces.clone(),
-                            abstract_supplies: unit.is_abstract,
-                        });
-                    }
-                    if let Some(reaches) = &claim.reaches {
-                        report = report.requires_project(reaches.clone());
-                    }
-                    out.report(report);
+                let mut conditions = Vec::new();
+                if let Some(base) = &unless {
+                    conditions.push(Condition::Unless(model.default_fact(base, member)));
                 }
+                if !bases.is_empty() {
+                    conditions.push(Condition::Project(Query::BasesLack {
+                        bases,
+                        member: member.clone(),
+                        definitions: self.contract.interfaces.clone(),
+                        abstract_supplies: unit.is_abstract,
+                    }));
+                }
+                missing.push((member, conditions));
+            }
+            if missing.is_empty() {
+                continue;
+            }
+            // One finding per implementation (and contract it claims),
+            // naming every missing member.
+            for claim in &claims {
+                let interface = &claim.interface;
+                let mut report = Report::at(unit.span.clone())
+                    .var("name", &unit.name)
+                    .var("interface", interface)
+                    .label(format!("`{interface}` implementation without `{{member}}`"));
+                for (member, conditions) in &missing {
+                    report = report.item("member", member.as_str(), conditions.clone());
+                }
+                if let Some(reaches) = &claim.reaches {
+                    report = report.requires_project(reaches.clone());
+                }
+                out.report(report);
             }
         }
     }

@@ -9,7 +9,7 @@ use proc_macro2::{Spacing, TokenStream, TokenTree};
 use serde::Deserialize;
 use tree_sitter::Node;
 
-use crate::lang::tree::{named_children, text, walk, NameGlob};
+use crate::lang::tree::{named_children, text, walk_with_path, NameGlob};
 use crate::lang::{python as py, typescript as ts, Family, ParsedFile};
 use crate::roles::SkipRoles;
 use crate::rules::{
@@ -498,9 +498,23 @@ impl Check for SensitiveLogCheck {
                 let Some(tree) = file.tree() else { return };
                 let python = file.language.family() == Family::Python;
                 let mut found = Vec::new();
-                walk(tree.root_node(), |node| {
+                // The Python functions around the visited node, with their
+                // depths: asking each call for its enclosing function would
+                // climb the tree once per call, and tree-sitter finds each
+                // parent by a walk down from the root (quadratic in nesting).
+                let mut functions: Vec<(usize, Node<'_>)> = Vec::new();
+                walk_with_path(tree.root_node(), "binary_operator", |path| {
+                    let node = path.node();
                     if python {
-                        self.py_call(node, src, &mut found);
+                        let depth = path.depth();
+                        while functions.last().is_some_and(|&(d, _)| d >= depth) {
+                            functions.pop();
+                        }
+                        if node.kind_str() == "function_definition" {
+                            functions.push((depth, node));
+                        }
+                        let scope = functions.last().map(|&(_, function)| function);
+                        self.py_call(node, scope, src, &mut found);
                     } else {
                         self.js_call(node, src, &mut found);
                     }
@@ -896,7 +910,14 @@ const PY_TRANSPARENT_METHODS: &[&str] = &["get_secret_value", "strip", "decode"]
 const PY_ENV_READS: &[&str] = &["os.getenv", "getenv", "os.environ.get", "environ.get"];
 
 impl SensitiveLogCheck {
-    fn py_call(&self, node: Node<'_>, src: &str, found: &mut Vec<LoggedCall>) {
+    /// A logging call's leaks; `scope` is the function around `node`.
+    fn py_call<'t>(
+        &self,
+        node: Node<'t>,
+        scope: Option<Node<'t>>,
+        src: &str,
+        found: &mut Vec<LoggedCall>,
+    ) {
         let Some(call) = py::call(node) else { return };
         let Some(path) = node.field("function").and_then(|f| py_path(f, src)) else {
             return;
@@ -904,9 +925,6 @@ impl SensitiveLogCheck {
         if !self.loggers.is_match(&path) || names_a_class(&path) {
             return;
         }
-        // The enclosing function, found once per call: a walk up from each
-        // argument would cost a walk down from the root per name.
-        let scope = crate::lang::tree::ancestor(node, &["function_definition"]);
         let mut leaks = Vec::new();
         for arg in call.args {
             self.py_leaks(arg, src, scope, &mut leaks);
