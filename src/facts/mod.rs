@@ -13,3 +13,4 @@ pub mod sql_calls;
 pub mod stubs;
 pub mod tables;
 pub mod units;
+pub mod urls;

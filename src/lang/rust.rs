@@ -183,6 +183,59 @@ fn literal_string(lit: &proc_macro2::Literal) -> Option<StrLit> {
     Some(s)
 }
 
+/// The `"…"` string literals of Rust source syn could not parse: a lexical
+/// pass that skips comments, char literals (`'"'`, `'\''`) and lifetimes;
+/// raw strings are read up to their first `"`, which is enough to find a
+/// token or a host in them. The one reader every rule falls back to.
+pub fn string_literals_lexically(text: &str) -> Vec<StrLit> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                i = crate::source::slice(text, i..)
+                    .find('\n')
+                    .map_or(bytes.len(), |n| i + n);
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i = crate::source::slice(text, i + 2..)
+                    .find("*/")
+                    .map_or(bytes.len(), |n| i + 4 + n);
+            }
+            b'\'' => {
+                // `'"'` and `'\''` are chars; `'a` is a lifetime.
+                i += if bytes.get(i + 1) == Some(&b'\\') {
+                    bytes
+                        .get(i + 3..(i + 12).min(bytes.len()))
+                        .and_then(|rest| rest.iter().position(|b| *b == b'\''))
+                        .map_or(1, |end| end + 4)
+                } else if bytes.get(i + 2) == Some(&b'\'') {
+                    3
+                } else {
+                    1
+                };
+            }
+            b'"' => {
+                let start = i + 1;
+                i = start;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                let end = i.min(bytes.len());
+                if let Some(content) = text.get(start..end) {
+                    let mut lit = StrLit::empty(start - 1..(end + 1).min(bytes.len()));
+                    lit.push_piece(start, content);
+                    out.push(lit);
+                }
+                i = end + 1;
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

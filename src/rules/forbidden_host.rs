@@ -363,7 +363,7 @@ impl HostCheck {
                 }
             }
             None => {
-                for lit in rust_strings_lexically(file.text()) {
+                for lit in crate::lang::rust::string_literals_lexically(file.text()) {
                     self.check_literal(&lit, out);
                 }
             }
@@ -412,44 +412,6 @@ fn looks_like_file(token: &str) -> bool {
     token
         .rsplit_once('.')
         .is_some_and(|(_, ext)| EXTENSIONS.contains(&ext))
-}
-
-/// String literals of Rust source syn could not parse: a lexical pass that
-/// skips comments, char literals and lifetimes.
-pub(super) fn rust_strings_lexically(text: &str) -> Vec<StrLit> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                i = crate::source::slice(text, i..)
-                    .find('\n')
-                    .map_or(bytes.len(), |n| i + n);
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i = crate::source::slice(text, i + 2..)
-                    .find("*/")
-                    .map_or(bytes.len(), |n| i + 2 + n + 2);
-            }
-            b'"' => {
-                let start = i;
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                let end = i.min(bytes.len());
-                let mut lit = StrLit::empty(start..(end + 1).min(bytes.len()));
-                if let Some(content) = text.get(start + 1..end) {
-                    lit.push_piece(start + 1, content);
-                    out.push(lit);
-                }
-                i = end + 1;
-            }
-            _ => i += 1,
-        }
-    }
-    out
 }
 
 impl Check for HostCheck {
@@ -542,8 +504,16 @@ mod tests {
 
     #[test]
     fn lexical_rust_fallback_skips_comments() {
-        let lits = rust_strings_lexically("// \"a\"\nlet x = \"b\\\"c\"; /* \"d\" */");
+        let lits = crate::lang::rust::string_literals_lexically(
+            "// \"a\"\nlet x = \"b\\\"c\"; /* \"d\" */",
+        );
         let values: Vec<&str> = lits.iter().map(|l| l.value.as_str()).collect();
         assert_eq!(values, ["b\\\"c"]);
+        // A char literal holding a quote does not open a string.
+        let lits = crate::lang::rust::string_literals_lexically(
+            "let q = '\"'; let e = '\\''; let u = \"https://chi-gateway.x.dev\";",
+        );
+        let values: Vec<&str> = lits.iter().map(|l| l.value.as_str()).collect();
+        assert_eq!(values, ["https://chi-gateway.x.dev"]);
     }
 }

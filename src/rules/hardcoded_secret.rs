@@ -1716,7 +1716,7 @@ impl SecretCheck {
     /// alone since nothing names them.
     fn check_rust_lexically(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
         let mut ctx = FileContext::new(file);
-        for lit in rust_strings_lexically(file.text()) {
+        for lit in crate::lang::rust::string_literals_lexically(file.text()) {
             self.scan_literal(file, &lit, &|| None, &mut ctx, out);
         }
     }
@@ -1818,53 +1818,6 @@ fn could_hold_random(run: &str) -> bool {
         seen |= 1 << (b & 0x7f);
     }
     digit && alpha && seen.count_ones() >= 8 && !is_word_like(run)
-}
-
-/// The `"…"` string literals of Rust source, skipping comments, char
-/// literals and lifetimes; raw strings are read up to their first `"`,
-/// which is enough to find a token in them.
-fn rust_strings_lexically(text: &str) -> Vec<StrLit> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                i = crate::source::slice(text, i..)
-                    .find('\n')
-                    .map_or(bytes.len(), |n| i + n);
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i = crate::source::slice(text, i + 2..)
-                    .find("*/")
-                    .map_or(bytes.len(), |n| i + 4 + n);
-            }
-            b'\'' => {
-                // `'"'` is a char; `'a` a lifetime.
-                i += if bytes.get(i + 2) == Some(&b'\'') {
-                    3
-                } else {
-                    1
-                };
-            }
-            b'"' => {
-                let start = i + 1;
-                i = start;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                let end = i.min(bytes.len());
-                if let Some(content) = text.get(start..end) {
-                    let mut lit = StrLit::empty(start - 1..(end + 1).min(bytes.len()));
-                    lit.push_piece(start, content);
-                    out.push(lit);
-                }
-                i = end + 1;
-            }
-            _ => i += 1,
-        }
-    }
-    out
 }
 
 /// The column (in bytes) at which `offset` sits on its line.

@@ -8,8 +8,8 @@ use globset::GlobSet;
 use serde::Deserialize;
 use tree_sitter::Node;
 
-use super::forbidden_dependency::{string_values, HostPath, StringValue};
 use crate::config::build_globset;
+use crate::facts::urls::{string_values, HostPath, StringValue};
 use crate::lang::tree::{self, named_children, text, StrLit, SUBSTITUTION};
 use crate::lang::{python, typescript, Family, ParsedFile};
 use crate::roles::SkipRoles;
