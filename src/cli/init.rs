@@ -46,6 +46,11 @@ pub struct InitArgs {
     /// in the repository.
     #[arg(long, value_enum)]
     pub agent: Option<Agent>,
+    /// Claude Code only: register in `.claude/settings.local.json`, the
+    /// settings file each developer keeps out of version control, instead
+    /// of the shared `.claude/settings.json`.
+    #[arg(long, requires = "agent")]
+    pub local: bool,
 }
 
 /// Where and how one agent registers a pre-tool hook.
@@ -228,8 +233,20 @@ pub fn run(args: InitArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
     let Some(agent) = args.agent else {
         return write_starter(&root, &cwd, out);
     };
+    if args.local && agent != Agent::Claude {
+        eprintln!(
+            "plumbline: --local is for Claude Code (.claude/settings.local.json); {} has no local settings file",
+            agent.name()
+        );
+        return Ok(ExitStatus::Error);
+    }
     let program = hook_program();
-    match install(&root, agent, &program.text) {
+    let settings = if args.local {
+        Some(LOCAL_CLAUDE_SETTINGS)
+    } else {
+        None
+    };
+    match install_into(&root, agent, &program.text, settings) {
         Ok(outcome) => {
             report(out, &cwd, agent, &program, &outcome)?;
             Ok(ExitStatus::Clean)
@@ -433,9 +450,24 @@ enum Needed {
 
 /// Registers the hook for `agent` in the project at `root`; the hook runs
 /// `program` (`plumbline`, or a quoted absolute path).
-pub fn install(root: &Path, agent: Agent, program: &str) -> Result<Outcome, InitError> {
+/// Claude Code's per-developer settings file, kept out of version control.
+const LOCAL_CLAUDE_SETTINGS: &str = ".claude/settings.local.json";
+
+#[cfg(test)]
+fn install(root: &Path, agent: Agent, program: &str) -> Result<Outcome, InitError> {
+    install_into(root, agent, program, None)
+}
+
+/// [`install`] into `settings` (relative to `root`) instead of the agent's
+/// shared settings file.
+fn install_into(
+    root: &Path,
+    agent: Agent,
+    program: &str,
+    settings: Option<&str>,
+) -> Result<Outcome, InitError> {
     let reg = agent.registration();
-    let path = root.join(reg.file);
+    let path = root.join(settings.unwrap_or(reg.file));
     if agent == Agent::Copilot {
         if let Some(other) = copilot_file_with_hook(&path) {
             return Ok(Outcome::AlreadyPresent(other));
