@@ -964,7 +964,7 @@ fn apply_suppressions(
     let mut used = vec![false; suppressions.len()];
     findings.retain(|f| {
         let hit = suppressions.iter().position(|s| {
-            s.target_line == f.start.line
+            s.covers(f.start.line)
                 && s.reason.is_some()
                 && s.rules.iter().any(|(id, _)| **id == *f.rule)
         });

@@ -1,5 +1,12 @@
-//! Inline `plumbline-ignore: RULE -- reason` comments: which findings they
-//! remove, and the findings they are themselves when malformed or unused.
+//! Suppression comments, and the findings they are themselves when
+//! malformed or unused:
+//!
+//! - `plumbline-ignore: RULE -- reason`: on its own line, the next line; after
+//!   code, its own line.
+//! - `plumbline-ignore-file: RULE -- reason`: the whole file.
+//! - `plumbline-ignore-start: RULE -- reason` … `plumbline-ignore-end`: the
+//!   lines between (an end naming rules closes the start with those rules;
+//!   a start never closed reaches the end of the file).
 
 use std::ops::Range;
 
@@ -7,15 +14,37 @@ use crate::lang::Language;
 use crate::prefilter::SUPPRESSION_MARKER;
 use crate::source::SourceFile;
 
+/// The lines a suppression covers (1-based, inclusive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lines {
+    pub first: usize,
+    pub last: usize,
+}
+
 /// One parsed suppression comment.
 #[derive(Debug, Clone)]
 pub struct Suppression {
-    /// The line whose findings it suppresses (1-based).
-    pub target_line: usize,
+    /// The lines whose findings it suppresses.
+    pub lines: Lines,
     /// Span of the comment text from the marker to the end of the comment.
     pub span: Range<usize>,
     pub rules: Vec<(String, Range<usize>)>,
     pub reason: Option<String>,
+}
+
+impl Suppression {
+    pub fn covers(&self, line: usize) -> bool {
+        self.lines.first <= line && line <= self.lines.last
+    }
+}
+
+/// What a marker's suffix makes of a comment.
+#[derive(PartialEq)]
+enum Form {
+    Line,
+    File,
+    Start,
+    End,
 }
 
 /// Finds suppression comments. A comment alone on its line applies to the
@@ -23,7 +52,9 @@ pub struct Suppression {
 pub fn parse(source: &SourceFile, language: Language) -> Vec<Suppression> {
     let text = &source.text;
     let markers = language.comment_markers();
-    let mut out = Vec::new();
+    let mut out: Vec<Suppression> = Vec::new();
+    // Block starts not yet closed: indices into `out`.
+    let mut open: Vec<usize> = Vec::new();
     let mut line_no = 0;
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
@@ -51,7 +82,26 @@ pub fn parse(source: &SourceFile, language: Language) -> Vec<Suppression> {
         }
         let own_line = before[..opener.0].trim().is_empty()
             || (language.family() == crate::lang::Family::Js && before[..opener.0].trim() == "{");
-        let body_start = at + SUPPRESSION_MARKER.len();
+        let mut body_start = at + SUPPRESSION_MARKER.len();
+        let rest = &line[body_start..];
+        let form = [
+            ("-file", Form::File),
+            ("-start", Form::Start),
+            ("-end", Form::End),
+        ]
+        .into_iter()
+        .find(|(suffix, _)| {
+            rest.strip_prefix(suffix).is_some_and(|after| {
+                after.is_empty() || after.starts_with([':', ' ', '\t', '\n', '\r', '*', '-'])
+            })
+        });
+        let form = match form {
+            Some((suffix, form)) => {
+                body_start += suffix.len();
+                form
+            }
+            None => Form::Line,
+        };
         let mut body = line[body_start..].trim_end_matches(['\n', '\r']);
         for closer in ["*/", "-->"] {
             if let Some(i) = body.find(closer) {
@@ -73,8 +123,42 @@ pub fn parse(source: &SourceFile, language: Language) -> Vec<Suppression> {
             }
             offset += piece.len() + 1;
         }
+        if form == Form::End {
+            // Closes the latest start naming these rules (or the latest).
+            let closes = open.iter().rposition(|&i| {
+                rules.is_empty()
+                    || rules
+                        .iter()
+                        .all(|(id, _)| out[i].rules.iter().any(|(r, _)| r == id))
+            });
+            if let Some(position) = closes {
+                let index = open.remove(position);
+                out[index].lines.last = line_no;
+            }
+            continue;
+        }
+        let lines = match form {
+            Form::File => Lines {
+                first: 1,
+                last: usize::MAX,
+            },
+            Form::Start => Lines {
+                first: line_no,
+                last: usize::MAX,
+            },
+            _ => {
+                let target = if own_line { line_no + 1 } else { line_no };
+                Lines {
+                    first: target,
+                    last: target,
+                }
+            }
+        };
+        if form == Form::Start {
+            open.push(out.len());
+        }
         out.push(Suppression {
-            target_line: if own_line { line_no + 1 } else { line_no },
+            lines,
             span: start + at..body_offset + body.trim_end().len(),
             rules,
             reason: reason.filter(|r| !r.is_empty()),
@@ -95,11 +179,11 @@ mod tests {
         );
         let s = parse(&src, Language::TypeScript);
         assert_eq!(s.len(), 2);
-        assert_eq!(s[0].target_line, 2);
+        assert!(s[0].covers(2) && !s[0].covers(1) && !s[0].covers(3));
         assert_eq!(s[0].rules[0].0, "a-rule");
         assert_eq!(&src.text[s[0].rules[0].1.clone()], "a-rule");
         assert_eq!(s[0].reason.as_deref(), Some("legacy"));
-        assert_eq!(s[1].target_line, 3);
+        assert!(s[1].covers(3) && !s[1].covers(2));
         assert_eq!(s[1].rules.len(), 2);
         assert_eq!(s[1].reason, None);
     }
@@ -110,5 +194,35 @@ mod tests {
         assert!(parse(&src, Language::Python).is_empty());
         let src = SourceFile::in_memory("a.rs", "let s = \"// plumbline-ignore: a -- b\";\n");
         assert!(parse(&src, Language::Rust).is_empty());
+    }
+
+    #[test]
+    fn file_and_block_suppressions_cover_their_lines() {
+        let src = SourceFile::in_memory(
+            "a.ts",
+            "// plumbline-ignore-file: a -- generated\n\
+             x();\n\
+             // plumbline-ignore-start: b, c -- legacy block\n\
+             y();\n\
+             // plumbline-ignore-end\n\
+             z();\n\
+             /* plumbline-ignore-start: d -- until the end */\n\
+             w();\n",
+        );
+        let found = parse(&src, Language::TypeScript);
+        let covers = |i: usize, line: usize| found[i].covers(line);
+        assert_eq!(found.len(), 3);
+        assert!(covers(0, 1) && covers(0, 8));
+        assert_eq!(
+            found[1]
+                .rules
+                .iter()
+                .map(|(r, _)| r.as_str())
+                .collect::<Vec<_>>(),
+            ["b", "c"]
+        );
+        assert!(covers(1, 4) && !covers(1, 6));
+        assert_eq!(found[1].reason.as_deref(), Some("legacy block"));
+        assert!(covers(2, 8) && covers(2, 1000));
     }
 }

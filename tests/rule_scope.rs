@@ -139,3 +139,39 @@ fn a_bad_scope_is_a_labelled_config_error() {
     assert_eq!(code, 2, "{err}");
     insta::assert_snapshot!(err);
 }
+
+#[test]
+fn file_and_block_suppressions_silence_only_what_they_cover() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "plumbline.toml", LOG_RULE);
+    write(
+        root,
+        "packages/billing/src/generated.ts",
+        "// plumbline-ignore-file: no-console-in-billing -- generated client\n\
+         console.log('a');\nconsole.log('b');\n",
+    );
+    write(
+        root,
+        "packages/billing/src/pay.ts",
+        "console.log('before');\n\
+         // plumbline-ignore-start: no-console-in-billing -- debug block kept for the migration\n\
+         console.log('inside');\n\
+         // plumbline-ignore-end\n\
+         console.log('after');\n",
+    );
+    let (code, out, err) = plumbline(root, &["check", "--format", "concise"]);
+    assert_eq!(code, 1, "{err}");
+    let lines: Vec<&str> = out.lines().filter(|l| l.contains("error[")).collect();
+    assert_eq!(
+        lines
+            .iter()
+            .map(|l| l.split(": ").next().unwrap())
+            .collect::<Vec<_>>(),
+        [
+            "packages/billing/src/pay.ts:1:1",
+            "packages/billing/src/pay.ts:5:1"
+        ],
+        "{out}"
+    );
+}
