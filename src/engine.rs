@@ -67,6 +67,9 @@ pub struct RunSummary {
     /// Files a walk found whose type plumbline does not read (listed with
     /// `--verbose`; a file named on the command line is `skipped` instead).
     pub unsupported: Vec<String>,
+    /// What the walk left out and why (hidden, ignored), listed by
+    /// `--verbose` only.
+    pub left_out: Vec<(String, &'static str)>,
     /// Files a rule or parser failed on (a bug): the run ends with exit 2.
     pub internal_errors: Vec<(String, String)>,
 }
@@ -313,6 +316,44 @@ impl Engine {
             .collect())
     }
 
+    /// Which hidden paths the walk enters anyway: those `[files] include`
+    /// names.
+    fn keep_hidden(&self) -> Result<KeepHidden, ConfigError> {
+        let root_rules = self.rules_for_dir(&self.root)?;
+        let root = self.root.clone();
+        Ok(Arc::new(move |path: &Path| -> bool {
+            if root_rules.include_patterns.is_empty() {
+                return false;
+            }
+            let project = slash_path(&relative_to(path, &root));
+            root_rules.include.is_match(&project)
+                || (path.is_dir()
+                    && root_rules
+                        .include_patterns
+                        .iter()
+                        .any(|p| p.starts_with("**") || p.starts_with(&format!("{project}/"))))
+        }))
+    }
+
+    /// What a walk of `paths` leaves out and why (for `--verbose`), with
+    /// display paths.
+    pub fn left_out(
+        &self,
+        paths: &[PathBuf],
+        options: &WalkOptions,
+    ) -> Result<Vec<(String, &'static str)>, ConfigError> {
+        let roots: Vec<PathBuf> = if paths.is_empty() {
+            vec![self.cwd.clone()]
+        } else {
+            paths.iter().map(|p| self.cwd.join(p)).collect()
+        };
+        let keep_hidden = self.keep_hidden()?;
+        Ok(crate::walk::left_out(&roots, options, keep_hidden)
+            .into_iter()
+            .map(|(path, why)| (display_path(&self.cwd, &path), why))
+            .collect())
+    }
+
     /// Walks `paths` and lints every file, without the project-wide join.
     fn lint_paths(
         &self,
@@ -340,20 +381,7 @@ impl Engine {
         let scanned = AtomicUsize::new(0);
         let parsed = AtomicUsize::new(0);
 
-        let root_rules = self.rules_for_dir(&self.root)?;
-        let root = self.root.clone();
-        let keep_hidden: KeepHidden = Arc::new(move |path: &Path| -> bool {
-            if root_rules.include_patterns.is_empty() {
-                return false;
-            }
-            let project = slash_path(&relative_to(path, &root));
-            root_rules.include.is_match(&project)
-                || (path.is_dir()
-                    && root_rules
-                        .include_patterns
-                        .iter()
-                        .any(|p| p.starts_with("**") || p.starts_with(&format!("{project}/"))))
-        });
+        let keep_hidden = self.keep_hidden()?;
 
         let unsupported = Mutex::new(Vec::new());
         let visit = |path: &Path, explicit: bool| {
@@ -447,6 +475,7 @@ impl Engine {
             notes: Vec::new(),
             unsupported: unsupported.into_inner().expect("unsupported list"),
             internal_errors: Vec::new(),
+            left_out: Vec::new(),
         };
         summary.unreadable.extend(
             walk_errors

@@ -89,6 +89,80 @@ pub fn walk(
     errors.into_inner().expect("walk error list")
 }
 
+/// What a walk of `roots` leaves out, and why: hidden files and folders,
+/// and what `.gitignore`/`.ignore` files exclude. A folder left out is
+/// listed once, not file by file. For `--verbose`.
+pub fn left_out(
+    roots: &[PathBuf],
+    options: &WalkOptions,
+    keep_hidden: KeepHidden,
+) -> Vec<(PathBuf, &'static str)> {
+    if options.no_ignore {
+        return Vec::new();
+    }
+    let entered = std::sync::Mutex::new(std::collections::HashSet::new());
+    walk_entries(roots, keep_hidden, &|path: &Path| {
+        entered.lock().expect("entered").insert(path.to_path_buf());
+    });
+    let entered = std::sync::Arc::new(entered.into_inner().expect("entered"));
+    let left = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let Some((first, rest)) = roots.split_first() else {
+        return Vec::new();
+    };
+    let mut builder = WalkBuilder::new(first);
+    for root in rest {
+        builder.add(root);
+    }
+    let (seen, record) = (entered.clone(), left.clone());
+    builder.standard_filters(false).filter_entry(move |entry| {
+        if entry.file_name() == ".git" {
+            return false;
+        }
+        if entry.depth() == 0 || seen.contains(entry.path()) {
+            return true;
+        }
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        let why = if hidden {
+            "hidden (name starts with `.`; [files] include lints it)"
+        } else {
+            "ignored by a .gitignore or .ignore file"
+        };
+        record
+            .lock()
+            .expect("left out")
+            .push((entry.path().to_path_buf(), why));
+        false
+    });
+    for _ in builder.build() {}
+    let mut out = std::mem::take(&mut *left.lock().expect("left out"));
+    out.sort();
+    out
+}
+
+/// Every file and folder the walk enters, serially.
+fn walk_entries(roots: &[PathBuf], keep_hidden: KeepHidden, visit: &dyn Fn(&Path)) {
+    let Some((first, rest)) = roots.split_first() else {
+        return;
+    };
+    let mut builder = WalkBuilder::new(first);
+    for root in rest {
+        builder.add(root);
+    }
+    builder
+        .hidden(false)
+        .parents(true)
+        .require_git(false)
+        .filter_entry(move |entry| {
+            let name = entry.file_name().to_string_lossy();
+            entry.depth() == 0
+                || !name.starts_with('.')
+                || (name != ".git" && (is_wanted_hidden(&name) || keep_hidden(entry.path())))
+        });
+    for entry in builder.build().flatten() {
+        visit(entry.path());
+    }
+}
+
 fn error_path(err: &ignore::Error) -> Option<PathBuf> {
     match err {
         ignore::Error::WithPath { path, .. } => Some(path.clone()),

@@ -212,7 +212,13 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
             }
         }
         (None, None) => match engine.check_paths(&args.paths, &walk) {
-            Ok(result) => (result, None),
+            Ok(mut result) => {
+                if args.verbose {
+                    result.summary.left_out =
+                        engine.left_out(&args.paths, &walk).unwrap_or_default();
+                }
+                (result, None)
+            }
             Err(e) => {
                 print_error(&e);
                 return Ok(ExitStatus::Error);

@@ -167,6 +167,17 @@ pub fn write_details(out: &mut dyn Write, result: &RunResult) -> io::Result<()> 
     for path in &result.summary.unsupported {
         writeln!(out, "not read {path}: not a file type plumbline reads")?;
     }
+    const SHOWN: usize = 200;
+    for (path, why) in result.summary.left_out.iter().take(SHOWN) {
+        writeln!(out, "not walked {path}: {why}")?;
+    }
+    if result.summary.left_out.len() > SHOWN {
+        writeln!(
+            out,
+            "not walked: {} more hidden or ignored paths",
+            result.summary.left_out.len() - SHOWN
+        )?;
+    }
     for (path, note) in &result.summary.notes {
         writeln!(out, "note: {path}: {note}")?;
     }
