@@ -9,6 +9,7 @@ pub mod function_names;
 pub mod handlers;
 pub mod modules;
 pub mod routes;
+pub mod rust_modules;
 pub mod sql_calls;
 pub mod stubs;
 pub mod tables;
