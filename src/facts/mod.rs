@@ -2,6 +2,7 @@
 //! project model to share.
 
 pub mod calls;
+pub mod column_reads;
 pub mod columns;
 pub mod env;
 pub mod flow;
