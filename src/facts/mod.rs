@@ -8,6 +8,7 @@ pub mod env;
 pub mod flow;
 pub mod function_names;
 pub mod handlers;
+pub mod memo;
 pub mod modules;
 pub mod names;
 pub mod routes;
