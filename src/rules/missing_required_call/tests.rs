@@ -1,4 +1,6 @@
+use super::deletion::{mentions, words};
 use super::*;
+use crate::facts::route_text::registers_route;
 
 #[test]
 fn a_long_list_of_required_calls_is_named_in_part() {
