@@ -9,7 +9,9 @@ use crate::config::build_globset;
 use crate::facts::function_names::FunctionNames;
 use crate::facts::route_text::name_spelling;
 use crate::lang::Family;
-use crate::rules::{declare_kind, parse_options, Check, Kind, OptionDoc, OptionError};
+use crate::rules::{
+    declare_kind, parse_options, Check, Kind, OptionDoc, OptionError, Report, Reporter,
+};
 use data::DATA_LAYER_WORDS;
 use deletion::words;
 
@@ -394,6 +396,25 @@ fn is_data_layer_class(name: &str) -> bool {
     words(name)
         .last()
         .is_some_and(|w| DATA_LAYER_WORDS.contains(&w.as_str()))
+}
+
+impl MissingRequiredCallCheck {
+    /// Reports a disconnect path that deletes a stored credential.
+    fn report(
+        &self,
+        out: &mut Reporter<'_>,
+        candidate: &paths::Candidate,
+        deletion: &paths::Deletion,
+    ) {
+        out.report(
+            Report::at(candidate.span.clone())
+                .var("name", candidate.name.clone())
+                .var("deleted", deletion.what.clone())
+                .var("required", self.required_display.clone())
+                .label(format!("never calls `{}`", self.required_display))
+                .secondary(deletion.span.clone(), "deletes the stored credential here"),
+        );
+    }
 }
 
 mod data;

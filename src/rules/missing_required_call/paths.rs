@@ -10,14 +10,14 @@ use super::{is_data_layer_class, is_data_layer_path, MissingRequiredCallCheck, M
 use crate::facts::function_bodies::{BodyCall, BodyEvent, FileFunctions, FunctionId, Route};
 use crate::facts::sql_calls::is_sql_call;
 use crate::lang::{Family, ParsedFile};
-use crate::rules::{Report, Reporter};
+use crate::rules::Reporter;
 
 /// A credential deletion found in a body.
 #[derive(Clone, Debug)]
-struct Deletion {
-    span: Range<usize>,
+pub(super) struct Deletion {
+    pub(super) span: Range<usize>,
     /// The deleting code, compacted, for the message.
-    what: String,
+    pub(super) what: String,
 }
 
 /// What a body does.
@@ -28,10 +28,10 @@ struct Analysis {
 }
 
 /// A disconnect path found in a file: where to report it and its body.
-struct Candidate {
+pub(super) struct Candidate {
     function: FunctionId,
-    span: Range<usize>,
-    name: String,
+    pub(super) span: Range<usize>,
+    pub(super) name: String,
     /// Found by its name (not a route): a caller may excuse it.
     by_name: bool,
 }
@@ -228,16 +228,5 @@ impl MissingRequiredCallCheck {
                 self.report(out, &candidate, &deletion);
             }
         }
-    }
-
-    fn report(&self, out: &mut Reporter<'_>, candidate: &Candidate, deletion: &Deletion) {
-        out.report(
-            Report::at(candidate.span.clone())
-                .var("name", candidate.name.clone())
-                .var("deleted", deletion.what.clone())
-                .var("required", self.required_display.clone())
-                .label(format!("never calls `{}`", self.required_display))
-                .secondary(deletion.span.clone(), "deletes the stored credential here"),
-        );
     }
 }
