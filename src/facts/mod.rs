@@ -2,22 +2,23 @@
 //! project model to share.
 
 pub mod calls;
-pub mod column_reads;
 pub mod columns;
 pub mod env;
 pub mod flow;
-pub mod function_bodies;
 pub mod function_names;
 pub mod handlers;
-pub mod http_clients;
-pub mod memo;
 pub mod modules;
-pub mod names;
-pub mod route_text;
 pub mod routes;
-pub mod schema_columns;
 pub mod sql_calls;
 pub mod stubs;
 pub mod tables;
 pub mod units;
 pub mod urls;
+
+pub mod column_reads;
+pub mod function_bodies;
+pub mod http_clients;
+pub mod memo;
+pub mod names;
+pub mod route_text;
+pub mod schema_columns;
