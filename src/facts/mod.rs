@@ -15,3 +15,11 @@ pub mod stubs;
 pub mod tables;
 pub mod units;
 pub mod urls;
+
+pub mod column_reads;
+pub mod function_bodies;
+pub mod http_clients;
+pub mod memo;
+pub mod names;
+pub mod route_text;
+pub mod schema_columns;

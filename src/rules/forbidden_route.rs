@@ -9,6 +9,7 @@ use serde::Deserialize;
 use tree_sitter::Node;
 
 use crate::config::build_globset;
+use crate::facts::http_clients::HTTP_CLIENTS;
 use crate::facts::routes::{
     join_route, js_object_property, js_router_name, js_router_prefix, py_kwarg, py_kwarg_string,
     py_router_prefix, route_key, CallbackPaths, DJANGO_URLS, JS_ROUTE_METHODS, PY_ROUTE_DECORATORS,
@@ -181,24 +182,6 @@ const MOUNTABLE_ROUTERS: &[&str] = &["router", "blueprint", "fastify", "hono", D
 /// File names that make a Next.js App Router segment routable.
 const NEXT_ROUTE_FILES: &[&str] = &["route", "page"];
 const JS_EXTENSIONS: &[&str] = &["ts", "tsx", "js", "jsx", "mjs", "cjs", "mts", "cts"];
-/// Receivers that are HTTP clients, not routers.
-const HTTP_CLIENTS: &[&str] = &[
-    "axios",
-    "http",
-    "https",
-    "ky",
-    "got",
-    "request",
-    "superagent",
-    "fetch",
-    "$http",
-    "client",
-    "httpclient",
-    "api_client",
-    "apiclient",
-    "this.http",
-    "this.client",
-];
 
 impl RouteCheck {
     /// Whether a route path (or file path) is an OAuth callback.

@@ -3,16 +3,16 @@
 //! models) by their name and text-like type.
 
 use std::collections::HashSet;
-use std::ops::Range;
 
 use serde::Deserialize;
 
-use crate::lang::sql::{self, SqlStatement, SqlTokenKind};
-use crate::lang::tree::{snake_case, NameGlob};
+use crate::facts::names::{snake_case, NameGlob};
+use crate::facts::schema_columns::{self, DeclaredColumn};
 use crate::lang::{Family, ParsedFile};
 use crate::rules::{
     declare_kind, parse_options, Check, Kind, OptionDoc, OptionError, Report, Reporter,
 };
+use data::{PLATFORM_SCHEMAS, PROTECTED_WORDS};
 
 declare_kind! {
     /// ## What it does
@@ -168,48 +168,9 @@ struct Options {
     issuer_tables: Vec<String>,
 }
 
-/// Schemas the database platform owns (Supabase's `auth`, `storage`,
-/// `vault`, …): schema dumps and introspected Prisma models repeat their
-/// tables, which the project neither defines nor can change.
-const PLATFORM_SCHEMAS: &[&str] = &[
-    "auth",
-    "storage",
-    "vault",
-    "realtime",
-    "_realtime",
-    "supabase_functions",
-    "supabase_migrations",
-    "extensions",
-    "graphql",
-    "graphql_public",
-    "pgsodium",
-    "pgsodium_masks",
-    "net",
-    "cron",
-    "pg_catalog",
-    "information_schema",
-];
-
 fn is_platform_schema(schema: Option<&str>) -> bool {
     schema.is_some_and(|s| PLATFORM_SCHEMAS.contains(&s.to_ascii_lowercase().as_str()))
 }
-
-/// Words in a column name that say its value is not stored in clear.
-const PROTECTED_WORDS: &[&str] = &[
-    "encrypted",
-    "encrypt",
-    "enc",
-    "hashed",
-    "hash",
-    "digest",
-    "ciphertext",
-    "cipher",
-    "sealed",
-    "wrapped",
-    "masked",
-    "redacted",
-    "obfuscated",
-];
 
 struct PlaintextColumnCheck {
     /// snake_case.
@@ -366,69 +327,14 @@ impl PlaintextColumnCheck {
         self.types.contains(&normalized)
     }
 
-    fn check_sql(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
-        let text = file.text();
-        let statements = file.sql();
-        let encrypted = pgsodium_labels(statements, text);
-        let mut seen = HashSet::new();
-        for statement in statements {
-            for def in sql::column_definitions(statement, text) {
-                let table = def.table.last().map_or("", String::as_str);
-                let schema = def
-                    .table
-                    .len()
-                    .checked_sub(2)
-                    .map(|i| def.table[i].as_str());
-                if is_platform_schema(schema)
-                    || !self.is_text(&def.type_name)
-                    || !self.is_credential(&[table], &def.name)
-                    || encrypted
-                        .iter()
-                        .any(|(t, c)| *c == def.name && t.as_deref().is_none_or(|t| t == table))
-                    || !seen.insert(def.name_span.clone())
-                {
-                    continue;
-                }
-                report(
-                    out,
-                    def.name_span.clone(),
-                    &def.name,
-                    &def.table.join("."),
-                    &crate::source::slice(text, def.type_span.clone()).replace('"', ""),
-                );
-            }
-        }
-    }
-
-    fn check_prisma(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
-        let text = file.text();
-        for block in file.prisma() {
-            if is_platform_schema(block.schema.as_deref()) {
-                continue;
-            }
-            let tables = [block.name.as_str(), block.table_name()];
-            for field in &block.fields {
-                let names = [field.name.as_str(), field.column_name()];
-                let native = field.native_type();
-                let native_name = native.map(|a| a.name.trim_start_matches("db."));
-                if !self.is_text(&field.ty)
-                    || native_name.is_some_and(|n| !self.is_text(n))
-                    || names.iter().any(|n| is_protected(n))
-                    || !names.iter().any(|n| self.is_credential(&tables, n))
-                {
-                    continue;
-                }
-                let ty = match native {
-                    Some(native) => format!(
-                        "{} {}",
-                        field.ty,
-                        crate::source::slice(text, native.span.clone())
-                    ),
-                    None => field.ty.clone(),
-                };
-                report(out, field.name_span.clone(), &field.name, &block.name, &ty);
-            }
-        }
+    /// Whether a declared column is a credential kept in clear.
+    fn is_plaintext_credential(&self, column: &DeclaredColumn) -> bool {
+        let tables: Vec<&str> = column.tables.iter().map(String::as_str).collect();
+        !is_platform_schema(column.schema.as_deref())
+            && column.types.iter().all(|t| self.is_text(t))
+            && !column.names.iter().any(|n| is_protected(n))
+            && column.names.iter().any(|n| self.is_credential(&tables, n))
+            && !column.encrypted
     }
 }
 
@@ -436,50 +342,6 @@ fn is_protected(name: &str) -> bool {
     snake_case(name)
         .split('_')
         .any(|w| PROTECTED_WORDS.contains(&w))
-}
-
-fn report(out: &mut Reporter<'_>, span: Range<usize>, column: &str, table: &str, ty: &str) {
-    out.report(
-        Report::at(span)
-            .var("column", column)
-            .var("table", table)
-            .var("type", ty)
-            .label(format!("credential stored as `{ty}`")),
-    );
-}
-
-/// Columns that `security label for pgsodium on column [t.]c is 'ENCRYPT …'`
-/// puts under transparent column encryption: (table, column).
-fn pgsodium_labels(statements: &[SqlStatement], text: &str) -> Vec<(Option<String>, String)> {
-    let mut out = Vec::new();
-    for statement in statements {
-        let tokens = &statement.tokens;
-        let kw = |i: usize, k: &str| tokens.get(i).is_some_and(|t| t.is_keyword(text, k));
-        if !(kw(0, "security") && kw(1, "label")) {
-            continue;
-        }
-        let Some(on) = statement.find_keyword(text, "on", 2) else {
-            continue;
-        };
-        if !kw(on + 1, "column") {
-            continue;
-        }
-        let Some((parts, _, next)) = sql::qualified_name_at(statement, on + 2, text) else {
-            continue;
-        };
-        let says_encrypt = tokens[next..].iter().any(|t| {
-            t.kind == SqlTokenKind::String
-                && t.string_value(text)
-                    .is_some_and(|v| v.to_ascii_uppercase().contains("ENCRYPT"))
-        });
-        if !says_encrypt || parts.len() < 2 {
-            continue;
-        }
-        let column = parts[parts.len() - 1].to_string();
-        let table = parts[parts.len() - 2].to_string();
-        out.push((Some(table), column));
-    }
-    out
 }
 
 impl Check for PlaintextColumnCheck {
@@ -499,178 +361,24 @@ impl Check for PlaintextColumnCheck {
     }
 
     fn check(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
-        match file.language.family() {
-            Family::Sql => self.check_sql(file, out),
-            Family::Prisma => self.check_prisma(file, out),
-            _ => {}
+        let mut seen = HashSet::new();
+        for column in schema_columns::read(file) {
+            if !self.is_plaintext_credential(&column) || !seen.insert(column.name_span.clone()) {
+                continue;
+            }
+            let ty = &column.type_display;
+            out.report(
+                Report::at(column.name_span.clone())
+                    .var("column", &column.names[0])
+                    .var("table", &column.table_display)
+                    .var("type", ty)
+                    .label(format!("credential stored as `{ty}`")),
+            );
         }
     }
 }
+
+mod data;
 
 #[cfg(test)]
-mod tests {
-    use crate::rules::Kind;
-
-    fn flagged(path: &str, text: &str) -> Vec<String> {
-        crate::rules::lint_with_only("plaintext-credential-column", &[(path, text)])
-            .iter()
-            .map(|f| text[f.span.clone()].to_string())
-            .collect()
-    }
-
-    #[test]
-    fn column_names() {
-        let meta = crate::rules::builtin_rules()
-            .iter()
-            .find(|m| m.id == "plaintext-credential-column")
-            .unwrap();
-        let check =
-            super::PlaintextColumnCheck::new(crate::rules::parse_options(&meta.options).unwrap())
-                .ok()
-                .unwrap();
-        for name in [
-            "access_token",
-            "refresh_token",
-            "accessToken",
-            "google_refresh_token",
-            "openai_api_key",
-            "openAIApiKey",
-            "client_secret",
-            "webhook_secret",
-            "oauth_token_secret",
-            "credentials",
-            "service_account_credentials",
-            "secret",
-            "api_keys",
-            "smtp_password",
-            "bot_token",
-        ] {
-            assert!(check.is_credential(&["integrations"], name), "{name}");
-        }
-        for name in [
-            "id_token",
-            "token_type",
-            "token_expires_at",
-            "password_hash",
-            "secret_ref",
-            "credential_id",
-            "encrypted_access_token",
-            "access_token_encrypted",
-            "hashed_password",
-            "api_key_last4",
-            "masked_api_key",
-            "csrf_token",
-            "session_token",
-            "sessionToken",
-            "next_page_token",
-            "sync_token",
-            "email_verification_token",
-            "reset_password_token",
-            "device_token",
-            "tokens_used",
-        ] {
-            assert!(!check.is_credential(&["integrations"], name), "{name}");
-        }
-        assert!(!check.is_credential(&["users"], "password"));
-        assert!(!check.is_credential(&["VerificationToken"], "token"));
-        assert!(check.is_credential(&["users"], "openai_api_key"));
-        assert!(check.is_credential(&["users"], "access_token"));
-        assert!(check.is_credential(&["connections"], "token"));
-    }
-
-    #[test]
-    fn sql_declarations() {
-        let src = "-- create table x (access_token text);\n\
-                   create table if not exists public.\"oauth_tokens\" (\n  id uuid primary key,\n  \"accessToken\" text not null,\n  refresh_token varchar(2048),\n  token_type text,\n  client_secret bytea,\n  api_key character varying(255),\n  scopes text[]\n);\n\
-                   alter table public.connections add column if not exists webhook_secret text, add column credentials jsonb, drop column secret;\n\
-                   alter table connections alter column api_key type text using api_key::text;\n\
-                   alter table connections alter column secret type bytea using null;\n\
-                   create table users (id uuid, password text, openai_api_key citext);\n\
-                   create table vault_like (secret text);\n\
-                   security label for pgsodium on column vault_like.secret is 'ENCRYPT WITH KEY ID 1';\n";
-        assert_eq!(
-            flagged("supabase/migrations/1_init.sql", src),
-            vec![
-                "\"accessToken\"",
-                "refresh_token",
-                "api_key",
-                "webhook_secret",
-                "credentials",
-                "api_key",
-                "openai_api_key",
-            ]
-        );
-        let findings =
-            crate::rules::lint_with_only("plaintext-credential-column", &[("m.sql", src)]);
-        assert_eq!(
-            findings[2].message,
-            "`api_key` in `public.oauth_tokens` stores a credential as `character varying(255)`"
-        );
-    }
-
-    #[test]
-    fn prisma_fields() {
-        let src = "model Account {\n  id String @id\n  refresh_token String? @db.Text\n  accessToken String? @map(\"access_token\")\n  token_type String?\n  secret Bytes\n  apiKey String @db.Uuid\n  clientSecret Json\n  encryptedRefreshToken String\n  kms String @map(\"encrypted_api_key\")\n  legacy String @map(\"api_key\")\n  // password String\n  user User @relation(fields: [userId], references: [id])\n}\n\
-                   model User {\n  id String @id\n  password String\n}\n\
-                   model VerificationToken {\n  token String @unique\n}\n";
-        assert_eq!(
-            flagged("prisma/schema.prisma", src),
-            vec!["refresh_token", "accessToken", "clientSecret", "legacy"]
-        );
-        let findings = crate::rules::lint_with_only(
-            "plaintext-credential-column",
-            &[("prisma/schema.prisma", src)],
-        );
-        assert_eq!(
-            findings[0].message,
-            "`refresh_token` in `Account` stores a credential as `String @db.Text`"
-        );
-    }
-
-    #[test]
-    fn prisma_suppressions() {
-        let src = "model Account {\n  // plumbline-ignore: plaintext-credential-column -- encrypted by the Prisma extension\n  refresh_token String?\n  access_token String? // plumbline-ignore: plaintext-credential-column -- same\n  client_secret String?\n}\n";
-        assert_eq!(flagged("schema.prisma", src), vec!["client_secret"]);
-    }
-
-    #[test]
-    fn options_are_validated() {
-        let compile = |text: &str| super::PlaintextColumn.compile(&toml::from_str(text).unwrap());
-        assert_eq!(
-            compile("columns = []\ntypes = ['text']")
-                .err()
-                .unwrap()
-                .option
-                .as_deref(),
-            Some("columns")
-        );
-        assert_eq!(
-            compile("columns = ['a b']\ntypes = ['text']")
-                .err()
-                .unwrap()
-                .option
-                .as_deref(),
-            Some("columns")
-        );
-        assert_eq!(
-            compile("columns = ['token']\ntypes = ['varchar(2)']")
-                .err()
-                .unwrap()
-                .option
-                .as_deref(),
-            Some("types")
-        );
-        assert_eq!(
-            compile("columns = ['token']\ntypes = ['text']\nexempt_tables = ['*']")
-                .err()
-                .unwrap()
-                .option
-                .as_deref(),
-            Some("exempt_tables")
-        );
-        let check = compile("columns = ['api_key', 'token']\ntypes = ['text']")
-            .ok()
-            .unwrap();
-        assert_eq!(check.literals(), vec!["api_key", "apikey", "token"]);
-    }
-}
+mod tests;
