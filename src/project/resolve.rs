@@ -81,6 +81,11 @@ impl Resolver {
         std::fs::read_to_string(path).ok().map(std::sync::Arc::from)
     }
 
+    /// Whether `project_path` is read from a text held in memory.
+    pub fn holds_text(&self, project_path: &str) -> bool {
+        self.texts.contains_key(project_path)
+    }
+
     /// The project paths of the texts held in memory.
     pub fn text_paths(&self) -> impl Iterator<Item = &String> {
         self.texts.keys()

@@ -1,0 +1,326 @@
+//! The project model's store: per file, the module facts and router
+//! mounts the model reads on demand, keyed by content hash (and the build,
+//! in the file's header), and an index of the files the model's walk of
+//! the project found, with the stamps of the folders and ignore files that
+//! decide that list. A warm index spares the walk; a warm entry spares the
+//! read and the parse.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+
+use super::{store, Stamp, Verify};
+use crate::facts::modules::ModuleFacts;
+use crate::facts::routes::Mount;
+
+/// The store's file in the cache folder.
+const FILE: &str = "facts.bin";
+
+/// Entries not seen by this many saving runs in a row are dropped.
+const KEEP_RUNS: u32 = 8;
+
+/// Ignore files whose edits change what a walk of their folder finds.
+const IGNORE_FILES: [&str; 2] = [".gitignore", ".ignore"];
+
+/// What is known of one file at one content hash.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Known {
+    /// The module facts: `Some(None)` when the file has none (unparsable,
+    /// too deep); `None` when not read yet.
+    pub module: Option<Option<ModuleFacts>>,
+    /// The router mounts the file makes; `None` when not read yet.
+    pub mounts: Option<Vec<Mount>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Entry {
+    stamp: Option<Stamp>,
+    recorded_s: i64,
+    hash: u64,
+    seen: u32,
+    known: Known,
+}
+
+/// A folder the model's walk entered, with the stamps that tell whether a
+/// new walk could find other files there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Folder {
+    path: String,
+    stamp: Option<Stamp>,
+    ignores: [Option<Stamp>; 2],
+}
+
+/// The files a walk of the project found, and what it depended on.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct WalkIndex {
+    folders: Vec<Folder>,
+    /// Other files whose change changes the walk (`.git/info/exclude`).
+    others: Vec<(String, Option<Stamp>)>,
+    files: Vec<String>,
+}
+
+impl WalkIndex {
+    /// An index of `files`, found by a walk of `root` that entered
+    /// `folders` (project paths, `""` for the root).
+    pub fn new(root: &Path, folders: Vec<String>, files: Vec<String>) -> WalkIndex {
+        let folders = folders
+            .into_iter()
+            .map(|path| {
+                let dir = root.join(&path);
+                Folder {
+                    stamp: Stamp::read(&dir),
+                    ignores: IGNORE_FILES.map(|name| Stamp::read(&dir.join(name))),
+                    path,
+                }
+            })
+            .collect();
+        let others = [".git/info/exclude"]
+            .into_iter()
+            .map(|p| (p.to_string(), Stamp::read(&root.join(p))))
+            .collect();
+        WalkIndex {
+            folders,
+            others,
+            files,
+        }
+    }
+
+    /// The files, when no folder or ignore file changed since the walk.
+    fn still_valid(&self, root: &Path, started_s: i64) -> bool {
+        let settled = |stamp: &Option<Stamp>| {
+            stamp.is_none_or(|s| s.mtime_s + super::RACY_SECONDS <= started_s)
+        };
+        self.folders.iter().all(|folder| {
+            let dir = root.join(&folder.path);
+            folder.stamp.is_some()
+                && settled(&folder.stamp)
+                && Stamp::read(&dir) == folder.stamp
+                && IGNORE_FILES
+                    .iter()
+                    .zip(&folder.ignores)
+                    .all(|(name, stamp)| Stamp::read(&dir.join(name)) == *stamp)
+        }) && self
+            .others
+            .iter()
+            .all(|(path, stamp)| Stamp::read(&root.join(path)) == *stamp)
+    }
+}
+
+#[derive(Default, Serialize, Deserialize)]
+struct FactsFile {
+    run: u32,
+    /// When the index was made.
+    index_s: i64,
+    index: Option<WalkIndex>,
+    entries: HashMap<String, Entry>,
+}
+
+/// The store as one run uses it, read from disk on first use.
+pub struct FactsCache {
+    dir: Option<std::path::PathBuf>,
+    verify: Verify,
+    started_s: i64,
+    loaded: std::sync::OnceLock<Loaded>,
+    fresh: Mutex<HashMap<String, Entry>>,
+    seen: Mutex<HashSet<String>>,
+    new_index: Mutex<Option<WalkIndex>>,
+    dirty: AtomicBool,
+}
+
+/// What the store's file held.
+struct Loaded {
+    run: u32,
+    old: HashMap<String, Entry>,
+    old_index: Option<(i64, WalkIndex)>,
+}
+
+impl FactsCache {
+    /// The store in `dir`, read when first asked.
+    pub fn load(dir: &Path, verify: Verify, started_s: i64) -> FactsCache {
+        FactsCache {
+            dir: Some(dir.to_path_buf()),
+            verify,
+            started_s,
+            loaded: std::sync::OnceLock::new(),
+            fresh: Mutex::new(HashMap::new()),
+            seen: Mutex::new(HashSet::new()),
+            new_index: Mutex::new(None),
+            dirty: AtomicBool::new(false),
+        }
+    }
+
+    /// An empty store that is never read from disk.
+    pub fn empty() -> FactsCache {
+        FactsCache {
+            dir: None,
+            ..FactsCache::load(Path::new(""), Verify::Content, super::now_seconds())
+        }
+    }
+
+    fn loaded(&self) -> &Loaded {
+        self.loaded.get_or_init(|| {
+            let file: FactsFile = self
+                .dir
+                .as_ref()
+                .and_then(|dir| store::load(&dir.join(FILE)))
+                .unwrap_or_default();
+            Loaded {
+                run: file.run.wrapping_add(1),
+                old: file.entries,
+                old_index: file.index.map(|i| (file.index_s, i)),
+            }
+        })
+    }
+
+    /// The files of the last walk of `root`, when nothing it depended on
+    /// changed.
+    pub fn walk_index(&self, root: &Path) -> Option<Vec<String>> {
+        if let Some(index) = &*self.new_index.lock().unwrap_or_else(|e| e.into_inner()) {
+            return Some(index.files.clone());
+        }
+        let (made_s, index) = self.loaded().old_index.as_ref()?;
+        (index.still_valid(root, *made_s)).then(|| index.files.clone())
+    }
+
+    /// Keeps the index of a walk this run made.
+    pub fn record_walk(&self, index: WalkIndex) {
+        *self.new_index.lock().unwrap_or_else(|e| e.into_inner()) = Some(index);
+        self.dirty.store(true, Ordering::Relaxed);
+    }
+
+    fn entry(&self, path: &str, matches: impl Fn(&Entry) -> bool) -> Option<Known> {
+        if let Some(fresh) = self
+            .fresh
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(path)
+            .filter(|e| matches(e))
+        {
+            return Some(fresh.known.clone());
+        }
+        let old = self.loaded().old.get(path).filter(|e| matches(e))?;
+        self.seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string());
+        Some(old.known.clone())
+    }
+
+    /// What is known of `path` when its stamp is the one recorded (and
+    /// old enough to trust).
+    pub fn by_stamp(&self, path: &str, stamp: Stamp) -> Option<Known> {
+        if self.verify == Verify::Content {
+            return None;
+        }
+        self.entry(path, |e| {
+            e.stamp == Some(stamp) && stamp.mtime_s + super::RACY_SECONDS <= e.recorded_s
+        })
+    }
+
+    /// What is known of `path` at this content hash.
+    pub fn by_hash(&self, path: &str, hash: u64) -> Option<Known> {
+        self.entry(path, |e| e.hash == hash)
+    }
+
+    /// Adds to what is known of `path` at `hash` (read with `stamp`).
+    pub fn record(
+        &self,
+        path: &str,
+        stamp: Option<Stamp>,
+        hash: u64,
+        add: impl FnOnce(&mut Known),
+    ) {
+        let Loaded { run, old, .. } = self.loaded();
+        let run = *run;
+        let mut fresh = self.fresh.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = fresh.entry(path.to_string()).or_insert_with(|| {
+            match old.get(path).filter(|e| e.hash == hash) {
+                Some(old) => Entry {
+                    stamp,
+                    recorded_s: self.started_s,
+                    seen: run,
+                    ..old.clone()
+                },
+                None => Entry {
+                    stamp,
+                    recorded_s: self.started_s,
+                    hash,
+                    seen: run,
+                    known: Known::default(),
+                },
+            }
+        });
+        if entry.hash != hash {
+            *entry = Entry {
+                stamp,
+                recorded_s: self.started_s,
+                hash,
+                seen: run,
+                known: Known::default(),
+            };
+        }
+        add(&mut entry.known);
+        self.dirty.store(true, Ordering::Relaxed);
+    }
+
+    /// Writes the store when this run read and changed it.
+    pub fn save(&self, dir: &Path) {
+        let Some(Loaded {
+            run,
+            old,
+            old_index,
+        }) = self.loaded.get()
+        else {
+            return;
+        };
+        if self.dir.is_none() {
+            return;
+        }
+        let run = *run;
+        let fresh = std::mem::take(&mut *self.fresh.lock().unwrap_or_else(|e| e.into_inner()));
+        let seen = std::mem::take(&mut *self.seen.lock().unwrap_or_else(|e| e.into_inner()));
+        let keep = |e: &Entry| run.wrapping_sub(e.seen) < KEEP_RUNS;
+        let aged = old
+            .iter()
+            .any(|(p, e)| !seen.contains(p) && !fresh.contains_key(p) && !keep(e));
+        if !self.dirty.load(Ordering::Relaxed) && !aged {
+            return;
+        }
+        let entries = old
+            .iter()
+            .filter(|(path, _)| !fresh.contains_key(*path))
+            .filter_map(|(path, entry)| {
+                let mut entry = entry.clone();
+                if seen.contains(path) {
+                    entry.seen = run;
+                }
+                keep(&entry).then(|| (path.clone(), entry))
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .chain(fresh)
+            .collect();
+        let new_index = self
+            .new_index
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        let (index_s, index) = match new_index {
+            Some(index) => (self.started_s, Some(index)),
+            None => match &old_index {
+                Some((s, index)) => (*s, Some(index.clone())),
+                None => (0, None),
+            },
+        };
+        let file = FactsFile {
+            run,
+            index_s,
+            index,
+            entries,
+        };
+        let _ = store::save(dir, FILE, &file);
+    }
+}
