@@ -88,8 +88,14 @@ impl WalkIndex {
         }
     }
 
-    /// The files, when no folder or ignore file changed since the walk.
-    fn still_valid(&self, root: &Path, started_s: i64) -> bool {
+    /// The files, when no folder or ignore file changed since the walk
+    /// (`stamp` reads a path's stamp, once per run).
+    fn still_valid(
+        &self,
+        root: &Path,
+        started_s: i64,
+        stamp_of: &dyn Fn(&Path) -> Option<Stamp>,
+    ) -> bool {
         let settled = |stamp: &Option<Stamp>| {
             stamp.is_none_or(|s| s.mtime_s + super::RACY_SECONDS <= started_s)
         };
@@ -97,24 +103,23 @@ impl WalkIndex {
             let dir = root.join(&folder.path);
             folder.stamp.is_some()
                 && settled(&folder.stamp)
-                && Stamp::read(&dir) == folder.stamp
+                && stamp_of(&dir) == folder.stamp
                 && IGNORE_FILES
                     .iter()
                     .zip(&folder.ignores)
-                    .all(|(name, stamp)| Stamp::read(&dir.join(name)) == *stamp)
+                    .all(|(name, stamp)| stamp_of(&dir.join(name)) == *stamp)
         }) && self
             .others
             .iter()
-            .all(|(path, stamp)| Stamp::read(&root.join(path)) == *stamp)
+            .all(|(path, stamp)| stamp_of(&root.join(path)) == *stamp)
     }
 }
 
 #[derive(Default, Serialize, Deserialize)]
 struct FactsFile {
     run: u32,
-    /// When the index was made.
-    index_s: i64,
-    index: Option<WalkIndex>,
+    /// Each walk's index by name, with when it was made.
+    indexes: Vec<(String, i64, WalkIndex)>,
     entries: HashMap<String, Entry>,
 }
 
@@ -126,7 +131,9 @@ pub struct FactsCache {
     loaded: std::sync::OnceLock<Loaded>,
     fresh: Mutex<HashMap<String, Entry>>,
     seen: Mutex<HashSet<String>>,
-    new_index: Mutex<Option<WalkIndex>>,
+    new_indexes: Mutex<HashMap<String, WalkIndex>>,
+    /// Stamps of folders and ignore files read by this run.
+    stamps: Mutex<HashMap<std::path::PathBuf, Option<Stamp>>>,
     dirty: AtomicBool,
 }
 
@@ -134,7 +141,7 @@ pub struct FactsCache {
 struct Loaded {
     run: u32,
     old: HashMap<String, Entry>,
-    old_index: Option<(i64, WalkIndex)>,
+    old_indexes: HashMap<String, (i64, WalkIndex)>,
 }
 
 impl FactsCache {
@@ -147,7 +154,8 @@ impl FactsCache {
             loaded: std::sync::OnceLock::new(),
             fresh: Mutex::new(HashMap::new()),
             seen: Mutex::new(HashSet::new()),
-            new_index: Mutex::new(None),
+            new_indexes: Mutex::new(HashMap::new()),
+            stamps: Mutex::new(HashMap::new()),
             dirty: AtomicBool::new(false),
         }
     }
@@ -170,24 +178,43 @@ impl FactsCache {
             Loaded {
                 run: file.run.wrapping_add(1),
                 old: file.entries,
-                old_index: file.index.map(|i| (file.index_s, i)),
+                old_indexes: file
+                    .indexes
+                    .into_iter()
+                    .map(|(name, made_s, index)| (name, (made_s, index)))
+                    .collect(),
             }
         })
     }
 
-    /// The files of the last walk of `root`, when nothing it depended on
-    /// changed.
-    pub fn walk_index(&self, root: &Path) -> Option<Vec<String>> {
-        if let Some(index) = &*self.new_index.lock().unwrap_or_else(|e| e.into_inner()) {
+    /// The files the last walk named `walk` found under `root`, when
+    /// nothing it depended on changed.
+    pub fn walk_index(&self, walk: &str, root: &Path) -> Option<Vec<String>> {
+        if let Some(index) = self
+            .new_indexes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(walk)
+        {
             return Some(index.files.clone());
         }
-        let (made_s, index) = self.loaded().old_index.as_ref()?;
-        (index.still_valid(root, *made_s)).then(|| index.files.clone())
+        let (made_s, index) = self.loaded().old_indexes.get(walk)?;
+        let stamp_of = |path: &Path| {
+            let mut stamps = self.stamps.lock().unwrap_or_else(|e| e.into_inner());
+            *stamps
+                .entry(path.to_path_buf())
+                .or_insert_with(|| Stamp::read(path))
+        };
+        (index.still_valid(root, *made_s, &stamp_of)).then(|| index.files.clone())
     }
 
-    /// Keeps the index of a walk this run made.
-    pub fn record_walk(&self, index: WalkIndex) {
-        *self.new_index.lock().unwrap_or_else(|e| e.into_inner()) = Some(index);
+    /// Keeps the index of the walk named `walk` this run made.
+    pub fn record_walk(&self, walk: &str, index: WalkIndex) {
+        self.loaded();
+        self.new_indexes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(walk.to_string(), index);
         self.dirty.store(true, Ordering::Relaxed);
     }
 
@@ -271,7 +298,7 @@ impl FactsCache {
         let Some(Loaded {
             run,
             old,
-            old_index,
+            old_indexes,
         }) = self.loaded.get()
         else {
             return;
@@ -303,22 +330,18 @@ impl FactsCache {
             .into_iter()
             .chain(fresh)
             .collect();
-        let new_index = self
-            .new_index
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
-        let (index_s, index) = match new_index {
-            Some(index) => (self.started_s, Some(index)),
-            None => match &old_index {
-                Some((s, index)) => (*s, Some(index.clone())),
-                None => (0, None),
-            },
-        };
+        let mut indexes: HashMap<String, (i64, WalkIndex)> = old_indexes.clone();
+        let made = std::mem::take(&mut *self.new_indexes.lock().unwrap_or_else(|e| e.into_inner()));
+        for (name, index) in made {
+            indexes.insert(name, (self.started_s, index));
+        }
+        let indexes = indexes
+            .into_iter()
+            .map(|(name, (made_s, index))| (name, made_s, index))
+            .collect();
         let file = FactsFile {
             run,
-            index_s,
-            index,
+            indexes,
             entries,
         };
         let _ = store::save(dir, FILE, &file);

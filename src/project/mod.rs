@@ -168,6 +168,7 @@ impl ProjectModel {
     /// Reads the facts of files on disk through `cache`, recording what it
     /// parses.
     pub fn use_facts_cache(&mut self, cache: Arc<crate::cache::facts::FactsCache>) {
+        self.resolver.use_facts_cache(cache.clone());
         self.facts_cache = Some(cache);
     }
 

@@ -283,13 +283,12 @@ impl ProjectModel {
         let held: HashSet<String> = paths.iter().cloned().collect();
         if let Some(root) = self.resolver.root() {
             let walked = match &self.facts_cache {
-                Some(cache) => cache.walk_index(root).unwrap_or_else(|| {
+                Some(cache) => cache.walk_index("sources", root).unwrap_or_else(|| {
                     let (folders, files) = Self::walk_sources(root, &readable);
-                    cache.record_walk(crate::cache::facts::WalkIndex::new(
-                        root,
-                        folders,
-                        files.clone(),
-                    ));
+                    cache.record_walk(
+                        "sources",
+                        crate::cache::facts::WalkIndex::new(root, folders, files.clone()),
+                    );
                     files
                 }),
                 None => Self::walk_sources(root, &readable).1,
