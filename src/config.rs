@@ -33,7 +33,6 @@ pub const SECTIONS: &[(&str, &[&str])] = &[
     ("supabase", &["tables", "columns", "service_role_factories"]),
     ("connectors", &["interfaces", "required"]),
     ("files", &["include", "exclude", "max_file_size"]),
-    ("cache", &["dir", "verify"]),
     (
         "hook",
         &[
@@ -44,6 +43,7 @@ pub const SECTIONS: &[(&str, &[&str])] = &[
             "time_budget_ms",
         ],
     ),
+    ("cache", &["dir", "verify"]),
 ];
 
 /// A problem with configuration, pointing at the offending spot when there
