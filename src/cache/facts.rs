@@ -104,10 +104,12 @@ impl WalkIndex {
             folder.stamp.is_some()
                 && settled(&folder.stamp)
                 && stamp_of(&dir) == folder.stamp
+                // Creating or removing an ignore file changes its folder's
+                // time; only one that exists can change unseen.
                 && IGNORE_FILES
                     .iter()
                     .zip(&folder.ignores)
-                    .all(|(name, stamp)| stamp_of(&dir.join(name)) == *stamp)
+                    .all(|(name, stamp)| stamp.is_none() || stamp_of(&dir.join(name)) == *stamp)
         }) && self
             .others
             .iter()
@@ -133,7 +135,7 @@ pub struct FactsCache {
     seen: Mutex<HashSet<String>>,
     new_indexes: Mutex<HashMap<String, WalkIndex>>,
     /// Stamps of folders and ignore files read by this run.
-    stamps: Mutex<HashMap<std::path::PathBuf, Option<Stamp>>>,
+    stamps: Mutex<HashMap<u64, Option<Stamp>>>,
     dirty: AtomicBool,
 }
 
@@ -200,10 +202,9 @@ impl FactsCache {
         }
         let (made_s, index) = self.loaded().old_indexes.get(walk)?;
         let stamp_of = |path: &Path| {
+            let key = store::hash(path.as_os_str().as_encoded_bytes());
             let mut stamps = self.stamps.lock().unwrap_or_else(|e| e.into_inner());
-            *stamps
-                .entry(path.to_path_buf())
-                .or_insert_with(|| Stamp::read(path))
+            *stamps.entry(key).or_insert_with(|| Stamp::read(path))
         };
         (index.still_valid(root, *made_s, &stamp_of)).then(|| index.files.clone())
     }
@@ -218,7 +219,12 @@ impl FactsCache {
         self.dirty.store(true, Ordering::Relaxed);
     }
 
-    fn entry(&self, path: &str, matches: impl Fn(&Entry) -> bool) -> Option<Known> {
+    fn entry<T>(
+        &self,
+        path: &str,
+        matches: impl Fn(&Entry) -> bool,
+        pick: impl Fn(&Known) -> Option<T>,
+    ) -> Option<T> {
         if let Some(fresh) = self
             .fresh
             .lock()
@@ -226,30 +232,42 @@ impl FactsCache {
             .get(path)
             .filter(|e| matches(e))
         {
-            return Some(fresh.known.clone());
+            return pick(&fresh.known);
         }
         let old = self.loaded().old.get(path).filter(|e| matches(e))?;
         self.seen
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(path.to_string());
-        Some(old.known.clone())
+        pick(&old.known)
     }
 
-    /// What is known of `path` when its stamp is the one recorded (and
-    /// old enough to trust).
-    pub fn by_stamp(&self, path: &str, stamp: Stamp) -> Option<Known> {
+    /// What `pick` takes from what is known of `path`, when its stamp is
+    /// the one recorded (and old enough to trust).
+    pub fn by_stamp<T>(
+        &self,
+        path: &str,
+        stamp: Stamp,
+        pick: impl Fn(&Known) -> Option<T>,
+    ) -> Option<T> {
         if self.verify == Verify::Content {
             return None;
         }
-        self.entry(path, |e| {
-            e.stamp == Some(stamp) && stamp.mtime_s + super::RACY_SECONDS <= e.recorded_s
-        })
+        self.entry(
+            path,
+            |e| e.stamp == Some(stamp) && stamp.mtime_s + super::RACY_SECONDS <= e.recorded_s,
+            pick,
+        )
     }
 
-    /// What is known of `path` at this content hash.
-    pub fn by_hash(&self, path: &str, hash: u64) -> Option<Known> {
-        self.entry(path, |e| e.hash == hash)
+    /// What `pick` takes from what is known of `path` at this content hash.
+    pub fn by_hash<T>(
+        &self,
+        path: &str,
+        hash: u64,
+        pick: impl Fn(&Known) -> Option<T>,
+    ) -> Option<T> {
+        self.entry(path, |e| e.hash == hash, pick)
     }
 
     /// Adds to what is known of `path` at `hash` (read with `stamp`).

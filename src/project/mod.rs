@@ -227,14 +227,13 @@ impl ProjectModel {
         }
         if let Some(cache) = self.cache_for(path) {
             let disk = self.disk_stamp(path);
-            if let Some(known) = disk.and_then(|stamp| cache.by_stamp(path, stamp)) {
-                if let Some(module) = known.module {
-                    return module;
-                }
+            let module = |known: &crate::cache::facts::Known| known.module.clone();
+            if let Some(module) = disk.and_then(|stamp| cache.by_stamp(path, stamp, module)) {
+                return module;
             }
             let text = self.resolver.text(path, FILE_LIMIT)?;
             let hash = crate::cache::store::hash(text.as_bytes());
-            if let Some(module) = cache.by_hash(path, hash).and_then(|k| k.module) {
+            if let Some(module) = cache.by_hash(path, hash, module) {
                 return module;
             }
             let module = Self::module_facts(language, &text);

@@ -188,15 +188,13 @@ impl ProjectModel {
         literals: &AhoCorasick,
     ) -> Option<Vec<Mount>> {
         let disk = self.disk_stamp(path);
-        if let Some(found) = disk
-            .and_then(|stamp| cache.by_stamp(path, stamp))
-            .and_then(|known| known.mounts)
-        {
+        let mounts = |known: &crate::cache::facts::Known| known.mounts.clone();
+        if let Some(found) = disk.and_then(|stamp| cache.by_stamp(path, stamp, mounts)) {
             return Some(found);
         }
         let text = self.resolver.text(path, FILE_LIMIT)?;
         let hash = crate::cache::store::hash(text.as_bytes());
-        if let Some(found) = cache.by_hash(path, hash).and_then(|known| known.mounts) {
+        if let Some(found) = cache.by_hash(path, hash, mounts) {
             return Some(found);
         }
         let found = self.parse_mounts(path, language, literals, &text, |module| {
