@@ -94,12 +94,13 @@ impl WalkIndex {
         &self,
         root: &Path,
         started_s: i64,
-        stamp_of: &dyn Fn(&Path) -> Option<Stamp>,
+        stamp_of: &(dyn Fn(&Path) -> Option<Stamp> + Sync),
     ) -> bool {
+        use rayon::prelude::*;
         let settled = |stamp: &Option<Stamp>| {
             stamp.is_none_or(|s| s.mtime_s + super::RACY_SECONDS <= started_s)
         };
-        self.folders.iter().all(|folder| {
+        self.folders.par_iter().all(|folder| {
             let dir = root.join(&folder.path);
             folder.stamp.is_some()
                 && settled(&folder.stamp)
@@ -203,8 +204,13 @@ impl FactsCache {
         let (made_s, index) = self.loaded().old_indexes.get(walk)?;
         let stamp_of = |path: &Path| {
             let key = store::hash(path.as_os_str().as_encoded_bytes());
-            let mut stamps = self.stamps.lock().unwrap_or_else(|e| e.into_inner());
-            *stamps.entry(key).or_insert_with(|| Stamp::read(path))
+            let lock = || self.stamps.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(known) = lock().get(&key) {
+                return *known;
+            }
+            let stamp = Stamp::read(path);
+            lock().insert(key, stamp);
+            stamp
         };
         (index.still_valid(root, *made_s, &stamp_of)).then(|| index.files.clone())
     }

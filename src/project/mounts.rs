@@ -87,7 +87,19 @@ impl ProjectModel {
             return Vec::new();
         };
         let mut mounts = Vec::new();
-        for path in self.source_paths() {
+        let paths = self.source_paths();
+        // With the cache, most files are decided by their stamp: read the
+        // stamps in parallel first.
+        let stamps: Vec<Option<crate::cache::Stamp>> = if self.facts_cache.is_some() {
+            use rayon::prelude::*;
+            paths
+                .par_iter()
+                .map(|p| self.cache_for(p).and_then(|_| self.disk_stamp(p)))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        for (i, path) in paths.into_iter().enumerate() {
             let Some(language) = Language::from_path(&path) else {
                 continue;
             };
@@ -98,7 +110,10 @@ impl ProjectModel {
                 &js
             };
             let found = match self.cache_for(&path) {
-                Some(cache) => self.cached_file_mounts(cache, &path, language, literals),
+                Some(cache) => {
+                    let stamp = stamps.get(i).copied().flatten();
+                    self.cached_file_mounts(cache, &path, language, literals, stamp)
+                }
                 None => self.file_mounts(&path, language, literals),
             };
             let Some(found) = found.filter(|f| !f.is_empty()) else {
@@ -186,8 +201,8 @@ impl ProjectModel {
         path: &str,
         language: Language,
         literals: &AhoCorasick,
+        disk: Option<crate::cache::Stamp>,
     ) -> Option<Vec<Mount>> {
-        let disk = self.disk_stamp(path);
         let mounts = |known: &crate::cache::facts::Known| known.mounts.clone();
         if let Some(found) = disk.and_then(|stamp| cache.by_stamp(path, stamp, mounts)) {
             return Some(found);
