@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use plumbline::config::{Overrides, RuleSet};
-use plumbline::engine::lint_source;
+use plumbline::engine::{lint_source, Engine};
 use plumbline::SourceFile;
 
 fn repeat_to_lines(block: &str, lines: usize, tail: &str) -> String {
@@ -100,5 +100,61 @@ fn frontends(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, frontends);
+/// A whole `check` of a 400-file project, linting every file and answered
+/// from a warm per-file cache.
+fn cached_tree(c: &mut Criterion) {
+    let project = tempfile::tempdir().expect("temp folder");
+    let cache = tempfile::tempdir().expect("temp folder");
+    for i in 0..400 {
+        let dir = project.path().join(format!("src/m{}", i / 20));
+        std::fs::create_dir_all(&dir).expect("folder");
+        let text = if i % 10 == 0 {
+            format!("const token{i} = process.env.API_TOKEN;\nconsole.log('sending', token{i});\nfetch('https://api.github.com/user');\n")
+        } else {
+            format!("export function total{i}(values: number[]): number {{\n  return values.reduce((s, v) => s + v, {i});\n}}\n")
+        };
+        std::fs::write(dir.join(format!("f{i}.ts")), text).expect("file");
+    }
+    // The bench process is started by cargo, which turns the cache off.
+    std::env::remove_var(plumbline::cache::OFF_VAR);
+    std::env::set_var(plumbline::cache::DIR_VAR, cache.path());
+    let walk = plumbline::walk::WalkOptions::default();
+    let paths = [project.path().to_path_buf()];
+    let mut group = c.benchmark_group("check_400_files");
+    group.sample_size(20);
+    group.bench_function("no_cache", |b| {
+        let cold =
+            || Engine::with_config(project.path(), None, Overrides::default()).expect("engine");
+        b.iter(|| {
+            black_box(
+                cold()
+                    .check_paths(&paths, &walk)
+                    .expect("check")
+                    .findings
+                    .len(),
+            )
+        })
+    });
+    group.bench_function("warm_cache", |b| {
+        let warm = || {
+            let mut engine =
+                Engine::with_config(project.path(), None, Overrides::default()).expect("engine");
+            engine.use_cache().expect("cache");
+            engine
+        };
+        warm().check_paths(&paths, &walk).expect("fill the cache");
+        b.iter(|| {
+            black_box(
+                warm()
+                    .check_paths(&paths, &walk)
+                    .expect("check")
+                    .findings
+                    .len(),
+            )
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, frontends, cached_tree);
 criterion_main!(benches);

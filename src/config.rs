@@ -43,6 +43,7 @@ pub const SECTIONS: &[(&str, &[&str])] = &[
             "time_budget_ms",
         ],
     ),
+    ("cache", &["dir", "verify"]),
 ];
 
 /// A problem with configuration, pointing at the offending spot when there
@@ -577,6 +578,8 @@ impl ConfigFile {
                 | "hook.block"
                 | "hook.honor_new_suppressions"
                 | "hook.fail_closed"
+                | "cache.dir"
+                | "cache.verify"
         );
         if expect_list {
             let ok = value
@@ -626,6 +629,12 @@ impl ConfigFile {
             "hook.max_file_size" | "hook.time_budget_ms" => match value.as_integer() {
                 Some(n) if n > 0 => Ok(()),
                 _ => Err(self.error(dotted, false, format!("`{dotted}` must be a positive number ({})", if dotted == "hook.max_file_size" { "of bytes" } else { "of milliseconds" }), "expected a positive integer")),
+            },
+            "cache.verify" => match value.as_str() {
+                Some("mtime" | "content") => Ok(()),
+                _ => Err(self
+                    .error(dotted, false, "`cache.verify` must be \"mtime\" or \"content\"", "unknown mode")
+                    .with_help("\"mtime\": a file whose size and modification time are unchanged is not read again; \"content\": every file is read and its content hash compared")),
             },
             "files.max_file_size" => match value.as_integer() {
                 Some(n) if n > 0 => Ok(()),

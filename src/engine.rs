@@ -72,6 +72,8 @@ pub struct RunSummary {
     pub left_out: Vec<(String, &'static str)>,
     /// Files a rule or parser failed on (a bug): the run ends with exit 2.
     pub internal_errors: Vec<(String, String)>,
+    /// Files whose outcomes came from the per-file cache.
+    pub cached: usize,
 }
 
 impl RunSummary {
@@ -106,6 +108,44 @@ impl RunResult {
 struct DirRules {
     layers: Vec<Arc<ConfigFile>>,
     rules: Arc<RuleSet>,
+    /// Names everything in `layers` and the overrides that can change a
+    /// file's outcomes: keys the lint-result cache.
+    fingerprint: u64,
+}
+
+impl DirRules {
+    fn new(layers: Vec<Arc<ConfigFile>>, overrides: &Overrides) -> Result<DirRules, ConfigError> {
+        let rules = Arc::new(RuleSet::compile(&layers, overrides)?);
+        let fingerprint = config_fingerprint(&layers, overrides);
+        Ok(DirRules {
+            layers,
+            rules,
+            fingerprint,
+        })
+    }
+}
+
+/// A hash of the config layers' paths and texts and of the overrides:
+/// equal fingerprints compile to the same rules.
+fn config_fingerprint(layers: &[Arc<ConfigFile>], overrides: &Overrides) -> u64 {
+    let mut bytes = Vec::new();
+    for layer in layers {
+        bytes.extend_from_slice(layer.path.to_string_lossy().as_bytes());
+        bytes.push(0);
+        bytes.extend_from_slice(layer.text.as_bytes());
+        bytes.push(u8::from(layer.is_rule_file));
+        bytes.push(0);
+    }
+    for id in overrides
+        .select
+        .iter()
+        .chain([&String::new()])
+        .chain(&overrides.ignore)
+    {
+        bytes.extend_from_slice(id.as_bytes());
+        bytes.push(1);
+    }
+    crate::cache::store::hash(&bytes)
 }
 
 /// Knows the project root and its configs; lints sources from any front door.
@@ -120,6 +160,9 @@ pub struct Engine {
     /// Apply `[files] exclude` to files named on the command line too
     /// (`--force-exclude`), not only to files found by walking.
     pub force_exclude: bool,
+    /// The per-file cache, when the front door turned it on
+    /// ([`Engine::use_cache`]).
+    result_cache: Option<Arc<crate::cache::Cache>>,
 }
 
 impl Engine {
@@ -162,6 +205,7 @@ impl Engine {
             cache: Mutex::new(HashMap::new()),
             max_file_size: None,
             force_exclude: false,
+            result_cache: None,
         })
     }
 
@@ -186,6 +230,7 @@ impl Engine {
             cache: Mutex::new(HashMap::new()),
             max_file_size: None,
             force_exclude: false,
+            result_cache: None,
         })
     }
 
@@ -205,6 +250,7 @@ impl Engine {
             cache: Mutex::new(HashMap::new()),
             max_file_size: None,
             force_exclude: false,
+            result_cache: None,
         })
     }
 
@@ -236,9 +282,7 @@ impl Engine {
             return self.dir_rules(&self.root);
         }
         let computed = if dir == self.root {
-            let layers = self.base_layers.clone();
-            let rules = Arc::new(RuleSet::compile(&layers, &self.overrides)?);
-            Arc::new(DirRules { layers, rules })
+            Arc::new(DirRules::new(self.base_layers.clone(), &self.overrides)?)
         } else {
             let parent = self.dir_rules(dir.parent().unwrap_or(&self.root))?;
             match config::config_in(dir) {
@@ -246,8 +290,7 @@ impl Engine {
                     let file = ConfigFile::load(&path, display_path(&self.cwd, &path))?;
                     let mut layers = parent.layers.clone();
                     layers.push(Arc::new(file));
-                    let rules = Arc::new(RuleSet::compile(&layers, &self.overrides)?);
-                    Arc::new(DirRules { layers, rules })
+                    Arc::new(DirRules::new(layers, &self.overrides)?)
                 }
                 None => parent,
             }
@@ -257,6 +300,70 @@ impl Engine {
             .expect("rule cache")
             .insert(dir.to_path_buf(), computed.clone());
         Ok(computed)
+    }
+
+    /// Turns the per-file cache on for this engine's runs, in the folder
+    /// the environment or the root's `[cache]` settings name (unless the
+    /// environment turns it off).
+    pub fn use_cache(&mut self) -> Result<(), ConfigError> {
+        if crate::cache::disabled_by_env() {
+            return Ok(());
+        }
+        let root_rules = self.rules_for_dir(&self.root)?;
+        let (dir, verify) = crate::cache::settings(&root_rules.effective);
+        let dir = crate::cache::dir_for(&self.root, dir.as_deref());
+        self.result_cache = Some(Arc::new(crate::cache::Cache::new(dir, verify)));
+        Ok(())
+    }
+
+    /// The per-file cache, when it is on.
+    pub fn cache(&self) -> Option<&Arc<crate::cache::Cache>> {
+        self.result_cache.as_ref()
+    }
+
+    /// Joins per-file outcomes with a project model that reads other
+    /// files' facts through the cache when it is on; then saves the cache.
+    pub fn join(&self, outcomes: Vec<FileOutcome>, summary: &mut RunSummary) -> Vec<Finding> {
+        let mut model = ProjectModel::new(Some(&self.root));
+        if let Some(cache) = &self.result_cache {
+            model.use_facts_cache(cache.facts());
+        }
+        let findings = join_outcomes_with(outcomes, summary, model);
+        if let Some(cache) = &self.result_cache {
+            let start = crate::timings::start();
+            cache.save();
+            crate::timings::record_cache_save(crate::timings::since(start));
+        }
+        findings
+    }
+
+    /// Lints `source` (a file of folder `dir`, its text given: a staged
+    /// blob) with `rules`, through the lint-result cache by content hash
+    /// when the cache is on.
+    pub fn lint_cached(
+        &self,
+        dir: &Path,
+        rules: &RuleSet,
+        source: Arc<SourceFile>,
+        language: Option<Language>,
+        parsed: &AtomicUsize,
+    ) -> FileOutcome {
+        let cached = self.result_cache.as_ref().and_then(|cache| {
+            let fingerprint = self.dir_rules(dir).ok()?.fingerprint;
+            Some((cache.lint(), fingerprint))
+        });
+        let Some((cache, config)) = cached else {
+            return lint_file_or_notebook(rules, source, language, parsed);
+        };
+        let project = source.project_path().to_string();
+        let hash = crate::cache::store::hash(source.text.as_bytes());
+        if let Some(hit) = cache.by_hash(&project, hash, config) {
+            cache.hit(&project, None);
+            return crate::cache::lint::restore(hit, source);
+        }
+        let outcome = lint_file_or_notebook(rules, source.clone(), language, parsed);
+        cache.record(&project, None, hash, config, &outcome, &source.text);
+        outcome
     }
 
     /// The path rules match globs against: relative to the project root.
@@ -286,7 +393,7 @@ impl Engine {
         options: &WalkOptions,
     ) -> Result<RunResult, ConfigError> {
         let (outcomes, mut summary) = self.lint_paths(paths, options)?;
-        let findings = join_outcomes(outcomes, &mut summary, &self.root);
+        let findings = self.join(outcomes, &mut summary);
         summary.skipped.sort();
         summary.unsupported.sort();
         summary.unreadable.sort();
@@ -382,6 +489,10 @@ impl Engine {
         let parsed = AtomicUsize::new(0);
 
         let keep_hidden = self.keep_hidden()?;
+        let load_start = crate::timings::start();
+        let lint_cache = self.result_cache.as_ref().map(|c| c.lint());
+        crate::timings::record_cache_load(crate::timings::since(load_start));
+        let counts_before = lint_cache.map_or((0, 0), |c| c.counts());
 
         let unsupported = Mutex::new(Vec::new());
         let visit = |path: &Path, explicit: bool| {
@@ -404,13 +515,14 @@ impl Engine {
                 return;
             }
             let dir = path.parent().unwrap_or(&self.root);
-            let rules = match self.rules_for_dir(dir) {
+            let dir_rules = match self.dir_rules(dir) {
                 Ok(r) => r,
                 Err(e) => {
                     config_error.lock().expect("config error").get_or_insert(e);
                     return;
                 }
             };
+            let rules = dir_rules.rules.clone();
             let project = self.project_path(path);
             if (!explicit || self.force_exclude) && is_excluded(&rules, &project) {
                 return;
@@ -424,6 +536,24 @@ impl Engine {
                 return;
             }
             let limit = self.max_file_size.unwrap_or(rules.max_file_size);
+            let cached = lint_cache.map(|cache| {
+                let stamp = crate::cache::Stamp::read(path).filter(|s| s.size <= limit);
+                (cache, stamp, dir_rules.fingerprint)
+            });
+            if let Some((cache, Some(stamp), config)) = cached {
+                if let Some(hit) = cache
+                    .by_stamp(&project, stamp, config)
+                    .filter(|hit| !hit.needs_text())
+                {
+                    scanned.fetch_add(1, Ordering::Relaxed);
+                    cache.hit(&project, Some(stamp));
+                    let outcome = crate::cache::lint::restore_without_text(hit, &project, &display);
+                    if !outcome.facts.is_empty() || !outcome.notes.is_empty() {
+                        outcomes.lock().expect("outcomes").push(outcome);
+                    }
+                    return;
+                }
+            }
             let read_start = crate::timings::start();
             let read = read_text(path, limit);
             crate::timings::record_read(crate::timings::since(read_start));
@@ -442,12 +572,30 @@ impl Engine {
                 }
             };
             scanned.fetch_add(1, Ordering::Relaxed);
+            let hash = cached.map(|_| crate::cache::store::hash(text.as_bytes()));
             let source = Arc::new(
-                SourceFile::new(display, project, text).with_disk_path(path.to_path_buf()),
+                SourceFile::new(display, project.clone(), text).with_disk_path(path.to_path_buf()),
             );
-            let outcome = match language {
+            let lint = |source: Arc<SourceFile>| match language {
                 Some(language) => lint_source_as(&rules, source, language, &parsed, &|_| true),
                 None => lint_notebook(&rules, source, &parsed, &|_| true),
+            };
+            let outcome = match (cached, hash) {
+                (Some((cache, stamp, config)), Some(hash)) => {
+                    match cache.by_hash(&project, hash, config) {
+                        Some(hit) => {
+                            cache.hit(&project, stamp);
+                            crate::cache::lint::restore(hit, source)
+                        }
+                        None => {
+                            let text = source.clone();
+                            let outcome = lint(source);
+                            cache.record(&project, stamp, hash, config, &outcome, &text.text);
+                            outcome
+                        }
+                    }
+                }
+                _ => lint(source),
             };
             if !outcome.findings.is_empty()
                 || !outcome.facts.is_empty()
@@ -481,7 +629,14 @@ impl Engine {
             unsupported: unsupported.into_inner().expect("unsupported list"),
             internal_errors: Vec::new(),
             left_out: Vec::new(),
+            cached: 0,
         };
+        if let Some(cache) = lint_cache {
+            let (hits, misses) = cache.counts();
+            let (hits, misses) = (hits - counts_before.0, misses - counts_before.1);
+            summary.cached = hits;
+            crate::timings::record_cache_counts(hits, misses);
+        }
         summary.unreadable.extend(
             walk_errors
                 .into_iter()
@@ -696,6 +851,22 @@ pub fn lint_source_honoring(
         &AtomicUsize::new(0),
         honor,
     )
+}
+
+/// Lints a file of a known language, or a notebook (`language` `None`),
+/// a failure contained to the file.
+fn lint_file_or_notebook(
+    rules: &RuleSet,
+    source: Arc<SourceFile>,
+    language: Option<Language>,
+    parsed: &AtomicUsize,
+) -> FileOutcome {
+    match language {
+        Some(language) => {
+            lint_parsed_contained(rules, &ParsedFile::new(source, language), parsed, &|_| true)
+        }
+        None => lint_notebook(rules, source, parsed, &|_| true),
+    }
 }
 
 /// Lints the code cells of a Jupyter notebook as one file of its kernel's

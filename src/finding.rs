@@ -34,21 +34,21 @@ impl fmt::Display for Severity {
 }
 
 /// A 1-based line and column; the column counts Unicode scalar values.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Position {
     pub line: usize,
     pub column: usize,
 }
 
 /// A secondary span with its own text, e.g. the handler of a dead route.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Label {
     pub span: Range<usize>,
     pub message: String,
 }
 
 /// A machine-applicable replacement of one byte range.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fix {
     pub description: String,
     pub span: Range<usize>,
@@ -85,7 +85,7 @@ pub struct Finding {
 
 /// A project-wide fact a finding depends on; the join after the per-file
 /// pass keeps or drops the finding.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Condition {
     /// Dropped when any file records this fact.
     Unless(String),
@@ -117,7 +117,7 @@ pub const ITEMS_PLACEHOLDER: &str = "\u{1}items\u{1}";
 pub const SHOWN_ITEMS: usize = 8;
 
 /// The items of one finding, with the finding's texts to fill.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ItemList {
     pub items: Vec<Item>,
     /// The message, help and label, with [`ITEMS_PLACEHOLDER`] where the
@@ -128,7 +128,7 @@ pub struct ItemList {
 }
 
 /// One item a finding names, and the conditions it stands on.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Item {
     pub text: String,
     pub conditions: Vec<Condition>,

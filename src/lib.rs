@@ -8,6 +8,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod baseline;
+pub mod cache;
 pub mod changed;
 pub mod cli;
 pub mod config;

@@ -19,6 +19,8 @@ fn shared_key(dotted: &str) -> Value {
         "gateway.url" => json!({ "type": "string", "format": "uri" }),
         "oauth.owner" => json!({ "enum": ["gateway", "app"] }),
         "hook.block" => json!({ "enum": ["new", "all"] }),
+        "cache.dir" => json!({ "type": "string" }),
+        "cache.verify" => json!({ "enum": ["mtime", "content"] }),
         "hook.honor_new_suppressions" | "hook.fail_closed" => json!({ "type": "boolean" }),
         "files.max_file_size" => json!({ "type": "integer", "minimum": 1 }),
         key if key.starts_with("hook.") && key.ends_with("_ms") => {

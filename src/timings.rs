@@ -115,6 +115,22 @@ pub struct Timings {
     pub wall_ns: u64,
     /// Whole-process CPU time (user + system), set by [`finish`].
     pub process_cpu_ns: u64,
+    /// The per-file cache, when the run used it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache: Option<CacheTiming>,
+}
+
+/// What the per-file cache saved and cost.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct CacheTiming {
+    /// Files whose outcomes came from the cache.
+    pub hits: usize,
+    /// Files linted and recorded.
+    pub misses: usize,
+    /// Reading the cache file.
+    pub load_ns: u64,
+    /// Writing it back (nothing when every file hit).
+    pub save_ns: u64,
 }
 
 impl Timings {
@@ -131,6 +147,13 @@ impl Timings {
         add_stage(&mut self.read, &other.read);
         add_stage(&mut self.prefilter, &other.prefilter);
         add_stage(&mut self.suppressions, &other.suppressions);
+        if let Some(theirs) = other.cache {
+            let ours = self.cache.get_or_insert_with(CacheTiming::default);
+            ours.hits += theirs.hits;
+            ours.misses += theirs.misses;
+            ours.load_ns += theirs.load_ns;
+            ours.save_ns += theirs.save_ns;
+        }
     }
 
     /// CPU time the table accounts for stage by stage.
@@ -164,6 +187,40 @@ pub fn record_read(cpu_ns: u64) {
     if enabled() {
         record(Timings {
             read: StageTiming { cpu_ns, files: 1 },
+            ..Timings::default()
+        });
+    }
+}
+
+/// Records the time spent loading a cache file.
+pub fn record_cache_load(ns: u64) {
+    record_cache(CacheTiming {
+        load_ns: ns,
+        ..CacheTiming::default()
+    });
+}
+
+/// Records the time spent saving the cache.
+pub fn record_cache_save(ns: u64) {
+    record_cache(CacheTiming {
+        save_ns: ns,
+        ..CacheTiming::default()
+    });
+}
+
+/// Records a run's cache hits and misses.
+pub fn record_cache_counts(hits: usize, misses: usize) {
+    record_cache(CacheTiming {
+        hits,
+        misses,
+        ..CacheTiming::default()
+    });
+}
+
+fn record_cache(cache: CacheTiming) {
+    if enabled() {
+        record(Timings {
+            cache: Some(cache),
             ..Timings::default()
         });
     }
@@ -254,7 +311,19 @@ pub fn write_table(out: &mut dyn Write, timings: &Timings, threads: usize) -> io
         "other (walk, config, join)",
         ms(other),
         share(other, total)
-    )
+    )?;
+    if let Some(cache) = &timings.cache {
+        writeln!(
+            out,
+            "\ncache: {} {} from the cache, {} linted and recorded; loading {} ms, saving {} ms",
+            cache.hits,
+            if cache.hits == 1 { "file" } else { "files" },
+            cache.misses,
+            ms(cache.load_ns),
+            ms(cache.save_ns)
+        )?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

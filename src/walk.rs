@@ -47,10 +47,16 @@ pub fn walk(
         .threads(options.threads);
     let no_ignore = options.no_ignore;
     let keep = move |entry: &ignore::DirEntry| -> bool {
-        if entry.depth() == 0 || no_ignore {
+        if entry.depth() == 0 {
             return true;
         }
         let name = entry.file_name().to_string_lossy();
+        if name == crate::cache::DIR_NAME {
+            return false;
+        }
+        if no_ignore {
+            return true;
+        }
         if !name.starts_with('.') {
             return true;
         }
@@ -115,7 +121,7 @@ pub fn left_out(
     }
     let (seen, record) = (entered.clone(), left.clone());
     builder.standard_filters(false).filter_entry(move |entry| {
-        if entry.file_name() == ".git" {
+        if entry.file_name() == ".git" || entry.file_name() == crate::cache::DIR_NAME {
             return false;
         }
         if entry.depth() == 0 || seen.contains(entry.path()) {

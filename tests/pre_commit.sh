@@ -18,6 +18,8 @@
 # again. Prints "skipped: ..." and exits 0 without python3, git or cargo.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+# The runs below leave no per-file cache in the checkout.
+export PLUMBLINE_NO_CACHE=1
 
 skip() {
   echo "skipped: $*"

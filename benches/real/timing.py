@@ -6,7 +6,9 @@ Usage: timing.py [--plumbline BIN] [--corpus DIR] [--runs N] [--json FILE]
 Runs, RUNS times each (after one untimed warm-up run of each, so both read a
 warm page cache):
   - rg -i -c --no-messages -F -f LITERALS CORPUS   (LITERALS: `plumbline rules --literals`)
-  - plumbline check --format concise CORPUS         (exit 1 is expected: there are findings)
+  - plumbline check --no-cache --format concise CORPUS   (exit 1 is expected: there are findings)
+  - the same with plumbline's per-file cache, warm (an unchanged tree), in a
+    temporary cache folder
 each under GNU `/usr/bin/time -v`, and prints the median wall time, CPU time
 (user + system) and peak RSS of each, their ratios, the machine's core count
 and load average, then the per-rule table of one `plumbline check --timings`
@@ -86,9 +88,13 @@ def main():
         f.write("\n".join(literals) + "\n")
         literal_file = f.name
 
+    cache_dir = tempfile.mkdtemp(prefix="plumbline-cache.")
+    os.environ["PLUMBLINE_CACHE_DIR"] = cache_dir
+    os.environ.pop("PLUMBLINE_NO_CACHE", None)
     commands = {
         "rg": (["rg", "-i", "-c", "--no-messages", "-F", "-f", literal_file, args.corpus], (0, 1)),
-        "plumbline": ([args.plumbline, "check", "--format", "concise", args.corpus], (0, 1)),
+        "plumbline": ([args.plumbline, "check", "--no-cache", "--format", "concise", args.corpus], (0, 1)),
+        "cached": ([args.plumbline, "check", "--format", "concise", args.corpus], (0, 1)),
     }
     load_before = os.getloadavg()
     for command, allowed in commands.values():
@@ -100,14 +106,15 @@ def main():
     load_after = os.getloadavg()
     summary = {name: summarize(samples) for name, samples in results.items()}
 
+    shutil.rmtree(cache_dir, ignore_errors=True)
     timed = subprocess.run(
-        [args.plumbline, "check", "--format", "json", "--timings", args.corpus],
+        [args.plumbline, "check", "--no-cache", "--format", "json", "--timings", args.corpus],
         capture_output=True, text=True,
     )
     if timed.returncode not in (0, 1):
         # A build from before `--timings`: no table, the same counts.
         timed = subprocess.run(
-            [args.plumbline, "check", "--format", "json", args.corpus],
+            [args.plumbline, "check", "--no-cache", "--format", "json", args.corpus],
             capture_output=True, text=True,
         )
         timed.stderr = "(this build has no --timings)"
@@ -126,12 +133,16 @@ def main():
     for name, s in summary.items():
         print(f"  {name:<12} {s['wall_s']:>12.2f} s {s['wall_min_s']:>9.2f} s {s['cpu_s']:>11.2f} s "
               f"{s['peak_rss_mb']:>7.1f} MB {s['runs']:>5}")
-    rg, pl = summary["rg"], summary["plumbline"]
+    rg, pl, warm = summary["rg"], summary["plumbline"], summary["cached"]
     ratios = {
         "wall": pl["wall_s"] / rg["wall_s"],
         "cpu": pl["cpu_s"] / rg["cpu_s"],
+        "cached_wall": warm["wall_s"] / rg["wall_s"],
+        "cached_cpu": warm["cpu_s"] / rg["cpu_s"],
     }
     print(f"  ratio plumbline / rg: wall {ratios['wall']:.2f}x, CPU {ratios['cpu']:.2f}x (target: 1.5x)")
+    print(f"  ratio cached / rg:    wall {ratios['cached_wall']:.2f}x, CPU {ratios['cached_cpu']:.2f}x "
+          "(target on an unchanged tree: 1.2x)")
     print()
     print("  one `plumbline check --timings` run:")
     for line in timed.stderr.splitlines():

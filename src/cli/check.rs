@@ -90,6 +90,9 @@ pub struct CheckArgs {
     /// it under `timings`.
     #[arg(long)]
     pub timings: bool,
+    /// Do not read or write the per-file cache: lint every file afresh.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -169,6 +172,12 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
     };
     engine.max_file_size = args.max_file_size;
     engine.force_exclude = args.force_exclude;
+    if !args.no_cache {
+        if let Err(e) = engine.use_cache() {
+            print_error(&e);
+            return Ok(ExitStatus::Error);
+        }
+    }
     let walk = WalkOptions {
         no_ignore: args.no_ignore,
         threads: args.threads,
@@ -500,7 +509,7 @@ fn lint_stdin(engine: &Engine, name: &std::path::Path) -> Result<RunResult, Stdi
                 .map_err(StdinError::Config)?,
         );
     }
-    let findings = crate::engine::join_outcomes(outcomes, &mut summary, engine.root());
+    let findings = engine.join(outcomes, &mut summary);
     Ok(RunResult { findings, summary })
 }
 

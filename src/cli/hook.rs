@@ -25,6 +25,10 @@ pub struct HookArgs {
     /// Deny the tool call when the hook itself fails (bad payload, unknown tool).
     #[arg(long)]
     pub fail_closed: bool,
+    /// Do not read or write the per-file cache (other files' facts are
+    /// read from the files themselves).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 /// Who calls the hook: a coding agent, or git before a commit.
@@ -67,7 +71,7 @@ pub fn run(args: HookArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
                 );
                 return Ok(ExitStatus::Error);
             }
-            return run_git(out);
+            return run_git(out, !args.no_cache);
         }
         Some(HookTarget::Agent(agent)) => Some(agent),
         None => None,
@@ -104,6 +108,7 @@ pub fn run(args: HookArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
         agent,
         block_all: args.all,
         fail_closed: args.fail_closed,
+        use_cache: !args.no_cache,
     };
     let response = hook::run(&payload, &options, &cwd);
     if !hook::failsafe::claim() {
@@ -123,9 +128,9 @@ pub fn run(args: HookArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
 
 /// Lints the staged files; exit 1 blocks the commit. Never reads stdin, so
 /// a chained hook still gets it.
-fn run_git(out: &mut dyn Write) -> io::Result<ExitStatus> {
+fn run_git(out: &mut dyn Write, use_cache: bool) -> io::Result<ExitStatus> {
     let cwd = super::current_dir()?;
-    let result = match git::lint_staged(&cwd) {
+    let result = match git::lint_staged(&cwd, use_cache) {
         Ok(result) => result,
         Err(GitError::Config(e)) => {
             print_error(&e);

@@ -1,6 +1,7 @@
 //! The command line: argument definitions and dispatch to one file per
 //! subcommand.
 
+mod cache_cmd;
 mod check;
 mod completions;
 mod config_cmd;
@@ -70,6 +71,8 @@ pub enum Command {
     NewRule(new_rule::NewRuleArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(completions::CompletionsArgs),
+    /// The per-file cache: `cache dir` prints where it is, `cache clean` removes it.
+    Cache(cache_cmd::CacheArgs),
 }
 
 /// When to colour output.
@@ -117,6 +120,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Test(args) => test_cmd::run(args, &mut out),
         Command::NewRule(args) => new_rule::run(args, &mut out),
         Command::Completions(args) => completions::run(args, &mut out),
+        Command::Cache(args) => cache_cmd::run(args, &mut out),
     };
     let flushed = out.flush();
     match (result, flushed) {

@@ -121,7 +121,7 @@ pub fn py_kwarg_string(call: &python::Call<'_>, src: &str, names: &[&str]) -> Op
 }
 
 /// What a mount attaches under its prefix.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Mounted {
     /// A router named in the file (`oauthRouter`, `oauth.router`).
     Name(String),
@@ -133,7 +133,7 @@ pub enum Mounted {
 /// A router attached to another under a prefix: `app.use('/oauth',
 /// oauthRouter)`, `app.include_router(oauth.router, prefix="/oauth")`,
 /// `path("oauth/", include("integrations.urls"))`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Mount {
     /// The app or router that mounts, as written (`app`, `api_router`);
     /// [`DJANGO_URLS`] for a Django URL module.
@@ -323,7 +323,7 @@ fn plugin_name(function: Node<'_>, src: &str) -> String {
 /// Which full route paths are OAuth callbacks: one segment contains
 /// `callback` and one is an OAuth segment (`oauth…` or one of `segments`),
 /// and no `allow` glob matches the path.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CallbackPaths {
     /// Lowercase segments besides `oauth…` that mark an OAuth flow.
     pub segments: Vec<String>,

@@ -16,12 +16,9 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::{ConfigError, Overrides, RuleSet};
-use crate::engine::{
-    display_path, join_outcomes, lint_parsed_contained, Engine, FileOutcome, RunResult, RunSummary,
-    SkipReason,
-};
+use crate::engine::{display_path, Engine, FileOutcome, RunResult, RunSummary, SkipReason};
 use crate::finding::{Finding, Severity};
-use crate::lang::{Language, ParsedFile};
+use crate::lang::Language;
 
 /// Why the git hook could not run: exit 2, never a blocked commit.
 #[derive(Debug, thiserror::Error)]
@@ -283,10 +280,13 @@ struct Candidate {
 
 /// Lints the staged version of every added, copied, modified and renamed
 /// file of the repository holding `cwd`.
-pub fn lint_staged(cwd: &Path) -> Result<RunResult, GitError> {
+pub fn lint_staged(cwd: &Path, use_cache: bool) -> Result<RunResult, GitError> {
     let top = Git::new(cwd).toplevel()?;
     let git = Git::new(&top);
-    let engine = Engine::new(&top, None, Overrides::default())?;
+    let mut engine = Engine::new(&top, None, Overrides::default())?;
+    if use_cache {
+        engine.use_cache()?;
+    }
     let mut summary = RunSummary::default();
     let (staged, badly_named): (Vec<IndexEntry>, Vec<IndexEntry>) =
         git.staged_files()?.into_iter().partition(|e| e.utf8_name);
@@ -349,7 +349,7 @@ pub fn lint_staged(cwd: &Path) -> Result<RunResult, GitError> {
     }
 
     summary.files_parsed = parsed.load(Ordering::Relaxed);
-    let findings = join_outcomes(outcomes, &mut summary, engine.root());
+    let findings = engine.join(outcomes, &mut summary);
     summary.skipped.sort();
     summary.notes.sort();
     Ok(RunResult { findings, summary })
@@ -404,14 +404,11 @@ fn read(git: &Git, candidates: &[Candidate]) -> Result<Vec<Blob>, GitError> {
 }
 
 fn lint(engine: &Engine, candidate: &Candidate, text: String, parsed: &AtomicUsize) -> FileOutcome {
-    let source = Arc::new(engine.source(Path::new(&candidate.entry.path), text));
-    match candidate.language {
-        Some(language) => {
-            let file = ParsedFile::new(source, language);
-            lint_parsed_contained(&candidate.rules, &file, parsed, &|_| true)
-        }
-        None => crate::engine::lint_notebook(&candidate.rules, source, parsed, &|_| true),
-    }
+    let path = Path::new(&candidate.entry.path);
+    let source = Arc::new(engine.source(path, text));
+    let absolute = engine.root().join(path);
+    let dir = absolute.parent().unwrap_or(engine.root());
+    engine.lint_cached(dir, &candidate.rules, source, candidate.language, parsed)
 }
 
 /// Whether the commit is blocked: any finding at error severity.

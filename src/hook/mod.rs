@@ -36,6 +36,9 @@ pub struct HookOptions {
     pub agent: Option<Agent>,
     pub block_all: bool,
     pub fail_closed: bool,
+    /// Read other files' facts through the per-file cache (`--no-cache`
+    /// turns it off).
+    pub use_cache: bool,
 }
 
 /// The largest hook payload read from stdin; a larger one is answered as
@@ -332,10 +335,15 @@ fn not_regular(path: &Path, metadata: &std::fs::Metadata) -> String {
 }
 
 fn decide(call: &ToolCall, cwd: &Path, options: &HookOptions, agent: Agent) -> Decision {
-    let engine = match Engine::new(cwd, None, Overrides::default()) {
+    let mut engine = match Engine::new(cwd, None, Overrides::default()) {
         Ok(e) => e,
         Err(e) => return broken_config(call, cwd, &e),
     };
+    if options.use_cache {
+        if let Err(e) = engine.use_cache() {
+            return broken_config(call, cwd, &e);
+        }
+    }
     let root_rules = match engine.rules_for_dir(engine.root()) {
         Ok(r) => r,
         Err(e) => return broken_config(call, cwd, &e),
@@ -881,22 +889,14 @@ fn decide_conditional(engine: &Engine, edited: Vec<FileOutcome>) -> Vec<Finding>
         .any(|o| o.findings.iter().any(Finding::needs_project_facts))
     {
         // The project model reads only the files a question reaches.
-        return crate::engine::join_outcomes(
-            edited,
-            &mut crate::engine::RunSummary::default(),
-            engine.root(),
-        );
+        return engine.join(edited, &mut crate::engine::RunSummary::default());
     }
     let paths: Vec<String> = edited.iter().map(|o| o.path.clone()).collect();
     let except: Vec<&str> = paths.iter().map(String::as_str).collect();
     match engine.project_facts(&except) {
         Ok(mut outcomes) => {
             outcomes.extend(edited);
-            crate::engine::join_outcomes(
-                outcomes,
-                &mut crate::engine::RunSummary::default(),
-                engine.root(),
-            )
+            engine.join(outcomes, &mut crate::engine::RunSummary::default())
         }
         Err(_) => edited
             .into_iter()

@@ -51,7 +51,7 @@ impl Symbol {
 
 /// A question about the project a finding's survival depends on, asked
 /// from the finding's file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Query {
     /// Holds when `name`, as written in the file, reaches (through imports,
     /// aliases and re-exports) a definition whose name is one of `targets`.
@@ -101,7 +101,7 @@ pub enum Query {
 }
 
 /// What a constant's value must be for [`Query::ConstantIs`] to hold.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ValueTest {
     /// It names this table (`t` or `schema.t`, as configured).
     NamesTable(String),
@@ -148,6 +148,9 @@ pub struct ProjectModel {
     facts: Mutex<HashMap<String, Option<Arc<ModuleFacts>>>>,
     /// The project's router mounts, read when a query first needs them.
     mounts: OnceLock<Vec<mounts::FileMount>>,
+    /// Facts of files on disk kept between runs, when the caller uses the
+    /// per-file cache.
+    facts_cache: Option<Arc<crate::cache::facts::FactsCache>>,
 }
 
 impl ProjectModel {
@@ -158,7 +161,15 @@ impl ProjectModel {
             resolver: Resolver::new(root),
             facts: Mutex::new(HashMap::new()),
             mounts: OnceLock::new(),
+            facts_cache: None,
         }
+    }
+
+    /// Reads the facts of files on disk through `cache`, recording what it
+    /// parses.
+    pub fn use_facts_cache(&mut self, cache: Arc<crate::cache::facts::FactsCache>) {
+        self.resolver.use_facts_cache(cache.clone());
+        self.facts_cache = Some(cache);
     }
 
     /// Reads `path` from `text` instead of from disk (an edit the agent
@@ -217,21 +228,67 @@ impl ProjectModel {
         ) {
             return None;
         }
+        if let Some(cache) = self.cache_for(path) {
+            let disk = self.disk_stamp(path);
+            let module = |known: &crate::cache::facts::Known| known.module.clone();
+            if let Some(module) = disk.and_then(|stamp| cache.by_stamp(path, stamp, module)) {
+                return module;
+            }
+            let text = self.resolver.text(path, FILE_LIMIT)?;
+            let hash = crate::cache::store::hash(text.as_bytes());
+            if let Some(module) = cache.by_hash(path, hash, module) {
+                return module;
+            }
+            let module = Self::module_facts(language, &text);
+            cache.record(path, disk, hash, |known| {
+                known.module = Some(module.clone())
+            });
+            return module;
+        }
         let text = self.resolver.text(path, FILE_LIMIT)?;
-        if crate::lang::nesting::too_deep(language, &text).is_some() {
+        Self::module_facts(language, &text)
+    }
+
+    /// The facts cache, for a file the model reads from disk (not one it
+    /// holds in memory).
+    fn cache_for(&self, path: &str) -> Option<&Arc<crate::cache::facts::FactsCache>> {
+        self.facts_cache
+            .as_ref()
+            .filter(|_| !self.resolver.holds_text(path))
+    }
+
+    /// The stamp of a project file on disk, when it is a regular file the
+    /// model would read.
+    fn disk_stamp(&self, path: &str) -> Option<crate::cache::Stamp> {
+        let meta = std::fs::metadata(self.resolver.root()?.join(path)).ok()?;
+        (meta.is_file() && meta.len() <= FILE_LIMIT).then(|| crate::cache::Stamp::of(&meta))
+    }
+
+    /// Module facts (with flow and units) of one file's text.
+    fn module_facts(language: Language, text: &str) -> Option<ModuleFacts> {
+        if crate::lang::nesting::too_deep(language, text).is_some() {
             return None;
         }
         if language.family() == Family::Rust {
-            let syntax = crate::lang::rust::parse(&text);
+            let syntax = crate::lang::rust::parse(text);
             let file = syntax.file()?;
             let mut facts = crate::facts::rust_modules::read(file);
             facts.units = crate::facts::units::rust_summaries(file);
             return Some(facts);
         }
-        let tree = crate::lang::tree::parse(language, &text)?;
-        let mut facts = crate::facts::modules::read(language, tree.root_node(), &text)?;
-        facts.flow = crate::facts::flow::read(language, tree.root_node(), &text);
-        facts.units = crate::facts::units::summaries(language, tree.root_node(), &text);
+        let tree = crate::lang::tree::parse(language, text)?;
+        Self::tree_facts(language, tree.root_node(), text)
+    }
+
+    /// Module facts (with flow and units) of a parsed file.
+    fn tree_facts(
+        language: Language,
+        root: tree_sitter::Node<'_>,
+        text: &str,
+    ) -> Option<ModuleFacts> {
+        let mut facts = crate::facts::modules::read(language, root, text)?;
+        facts.flow = crate::facts::flow::read(language, root, text);
+        facts.units = crate::facts::units::summaries(language, root, text);
         Some(facts)
     }
 

@@ -5,6 +5,7 @@
 //! that contain a mount call, and resolved through the model's imports.
 
 use std::collections::HashSet;
+use std::path::Path;
 
 use aho_corasick::AhoCorasick;
 
@@ -86,36 +87,38 @@ impl ProjectModel {
             return Vec::new();
         };
         let mut mounts = Vec::new();
-        for path in self.source_paths() {
+        let paths = self.source_paths();
+        // With the cache, most files are decided by their stamp: read the
+        // stamps in parallel first.
+        let stamps: Vec<Option<crate::cache::Stamp>> = if self.facts_cache.is_some() {
+            use rayon::prelude::*;
+            paths
+                .par_iter()
+                .map(|p| self.cache_for(p).and_then(|_| self.disk_stamp(p)))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        for (i, path) in paths.into_iter().enumerate() {
             let Some(language) = Language::from_path(&path) else {
                 continue;
             };
             let family = language.family();
-            let Some(text) = self.resolver.text(&path, FILE_LIMIT) else {
-                continue;
-            };
             let literals = if family == Family::Python {
                 &python
             } else {
                 &js
             };
-            if !literals.is_match(text.as_bytes())
-                || crate::lang::nesting::too_deep(language, &text).is_some()
-            {
-                continue;
-            }
-            let Some(tree) = crate::lang::tree::parse(language, &text) else {
+            let found = match self.cache_for(&path) {
+                Some(cache) => {
+                    let stamp = stamps.get(i).copied().flatten();
+                    self.cached_file_mounts(cache, &path, language, literals, stamp)
+                }
+                None => self.file_mounts(&path, language, literals),
+            };
+            let Some(found) = found.filter(|f| !f.is_empty()) else {
                 continue;
             };
-            let found = crate::facts::routes::read_mounts(family, tree.root_node(), &text);
-            if found.is_empty() {
-                continue;
-            }
-            // Resolving the mount's names reads this file's module facts:
-            // read them from this parse.
-            self.remember_module(&path, || {
-                crate::facts::modules::read(language, tree.root_node(), &text)
-            });
             let facts = self.module(&path);
             for mount in found {
                 let source = match &mount.child {
@@ -146,6 +149,76 @@ impl ProjectModel {
             }
         }
         mounts
+    }
+
+    /// The mounts the file at `path` makes, read from its text; `None`
+    /// when it cannot be read.
+    fn file_mounts(
+        &self,
+        path: &str,
+        language: Language,
+        literals: &AhoCorasick,
+    ) -> Option<Vec<Mount>> {
+        let text = self.resolver.text(path, FILE_LIMIT)?;
+        Some(self.parse_mounts(path, language, literals, &text, |_| {}))
+    }
+
+    /// The mounts of `text` (none without a mount literal); the module
+    /// facts of a file that mounts are read from the same parse, remembered
+    /// and given to `facts`.
+    fn parse_mounts(
+        &self,
+        path: &str,
+        language: Language,
+        literals: &AhoCorasick,
+        text: &str,
+        facts: impl FnOnce(&Option<crate::facts::modules::ModuleFacts>),
+    ) -> Vec<Mount> {
+        if !literals.is_match(text.as_bytes())
+            || crate::lang::nesting::too_deep(language, text).is_some()
+        {
+            return Vec::new();
+        }
+        let Some(tree) = crate::lang::tree::parse(language, text) else {
+            return Vec::new();
+        };
+        let found = crate::facts::routes::read_mounts(language.family(), tree.root_node(), text);
+        if !found.is_empty() {
+            // Resolving the mount's names reads this file's module facts:
+            // read them from this parse.
+            let module = Self::tree_facts(language, tree.root_node(), text);
+            facts(&module);
+            self.remember_module(path, || module);
+        }
+        found
+    }
+
+    /// [`Self::file_mounts`] through the facts cache: an unchanged file's
+    /// mounts (and module facts) come from it without a read or a parse.
+    fn cached_file_mounts(
+        &self,
+        cache: &crate::cache::facts::FactsCache,
+        path: &str,
+        language: Language,
+        literals: &AhoCorasick,
+        disk: Option<crate::cache::Stamp>,
+    ) -> Option<Vec<Mount>> {
+        let mounts = |known: &crate::cache::facts::Known| known.mounts.clone();
+        if let Some(found) = disk.and_then(|stamp| cache.by_stamp(path, stamp, mounts)) {
+            return Some(found);
+        }
+        let text = self.resolver.text(path, FILE_LIMIT)?;
+        let hash = crate::cache::store::hash(text.as_bytes());
+        if let Some(found) = cache.by_hash(path, hash, mounts) {
+            return Some(found);
+        }
+        let found = self.parse_mounts(path, language, literals, &text, |module| {
+            cache.record(path, disk, hash, |known| {
+                known.module = Some(module.clone())
+            });
+        });
+        cache.record(path, disk, hash, |known| known.mounts = Some(found.clone()));
+        Some(found)
     }
 
     /// The module an import reads from; for Python's `from pkg import
@@ -222,25 +295,44 @@ impl ProjectModel {
             .collect();
         let held: HashSet<String> = paths.iter().cloned().collect();
         if let Some(root) = self.resolver.root() {
-            let walker = ignore::WalkBuilder::new(root)
-                .hidden(true)
-                .require_git(false)
-                .filter_entry(|e| e.file_name() != "node_modules")
-                .build();
-            for entry in walker.flatten() {
-                if !entry.file_type().is_some_and(|t| t.is_file()) {
-                    continue;
-                }
-                let Ok(relative) = entry.path().strip_prefix(root) else {
-                    continue;
-                };
-                let relative = relative.to_string_lossy().replace('\\', "/");
-                if readable(&relative) && !held.contains(&relative) {
-                    paths.push(relative);
-                }
-            }
+            let walked = match &self.facts_cache {
+                Some(cache) => cache.walk_index("sources", root).unwrap_or_else(|| {
+                    let (folders, files) = Self::walk_sources(root, &readable);
+                    cache.record_walk(
+                        "sources",
+                        crate::cache::facts::WalkIndex::new(root, folders, files.clone()),
+                    );
+                    files
+                }),
+                None => Self::walk_sources(root, &readable).1,
+            };
+            paths.extend(walked.into_iter().filter(|p| !held.contains(p)));
         }
         paths
+    }
+
+    /// The folders a walk of `root` enters and the `readable` files it
+    /// finds (project paths), outside `node_modules` and what `.gitignore`
+    /// leaves out.
+    fn walk_sources(root: &Path, readable: &dyn Fn(&str) -> bool) -> (Vec<String>, Vec<String>) {
+        let walker = ignore::WalkBuilder::new(root)
+            .hidden(true)
+            .require_git(false)
+            .filter_entry(|e| e.file_name() != "node_modules")
+            .build();
+        let (mut folders, mut files) = (Vec::new(), Vec::new());
+        for entry in walker.flatten() {
+            let Ok(relative) = entry.path().strip_prefix(root) else {
+                continue;
+            };
+            let relative = relative.to_string_lossy().replace('\\', "/");
+            match entry.file_type() {
+                Some(t) if t.is_dir() => folders.push(relative),
+                Some(t) if t.is_file() && readable(&relative) => files.push(relative),
+                _ => {}
+            }
+        }
+        (folders, files)
     }
 
     /// The full paths `route` (registered on `router` in the file at

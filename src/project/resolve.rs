@@ -50,6 +50,8 @@ pub struct Resolver {
     packages: OnceLock<HashMap<String, String>>,
     /// The project's Rust crates by the name code uses for them.
     crates: OnceLock<HashMap<String, String>>,
+    /// Keeps the list of `package.json` files between runs.
+    facts_cache: Option<std::sync::Arc<crate::cache::facts::FactsCache>>,
 }
 
 impl Resolver {
@@ -61,7 +63,13 @@ impl Resolver {
             ts_configs: Mutex::new(HashMap::new()),
             packages: OnceLock::new(),
             crates: OnceLock::new(),
+            facts_cache: None,
         }
+    }
+
+    /// Keeps the list of the project's `package.json` files in `cache`.
+    pub fn use_facts_cache(&mut self, cache: std::sync::Arc<crate::cache::facts::FactsCache>) {
+        self.facts_cache = Some(cache);
     }
 
     /// Reads `path` from `text` instead of from disk.
@@ -85,6 +93,11 @@ impl Resolver {
             return None;
         }
         std::fs::read_to_string(path).ok().map(std::sync::Arc::from)
+    }
+
+    /// Whether `project_path` is read from a text held in memory.
+    pub fn holds_text(&self, project_path: &str) -> bool {
+        self.texts.contains_key(project_path)
     }
 
     /// The project paths of the texts held in memory.
@@ -344,18 +357,18 @@ impl Resolver {
         let Some(root) = &self.root else {
             return packages;
         };
-        let walker = ignore::WalkBuilder::new(root)
-            .hidden(true)
-            .filter_entry(|e| e.file_name() != "node_modules")
-            .build();
-        for entry in walker.flatten() {
-            if entry.file_name() != "package.json" {
-                continue;
-            }
-            let Ok(relative) = entry.path().strip_prefix(root) else {
-                continue;
-            };
-            let relative = relative.to_string_lossy().replace('\\', "/");
+        let manifests = match &self.facts_cache {
+            Some(cache) => cache.walk_index("packages", root).unwrap_or_else(|| {
+                let (folders, manifests) = manifest_paths(root);
+                cache.record_walk(
+                    "packages",
+                    crate::cache::facts::WalkIndex::new(root, folders, manifests.clone()),
+                );
+                manifests
+            }),
+            None => manifest_paths(root).1,
+        };
+        for relative in manifests {
             let Some(name) = self
                 .read(&relative)
                 .and_then(|t| parse_jsonc(&t))
@@ -516,6 +529,29 @@ pub fn parse_jsonc(text: &str) -> Option<Value> {
 }
 
 /// The folder of a project path (`""` for the root).
+/// The folders a walk of `root` enters (outside `node_modules` and hidden
+/// folders, as `.gitignore` leaves them) and the `package.json` files it
+/// finds, as project paths.
+fn manifest_paths(root: &Path) -> (Vec<String>, Vec<String>) {
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(true)
+        .filter_entry(|e| e.file_name() != "node_modules")
+        .build();
+    let (mut folders, mut manifests) = (Vec::new(), Vec::new());
+    for entry in walker.flatten() {
+        let Ok(relative) = entry.path().strip_prefix(root) else {
+            continue;
+        };
+        let relative = relative.to_string_lossy().replace('\\', "/");
+        if entry.file_type().is_some_and(|t| t.is_dir()) {
+            folders.push(relative);
+        } else if entry.file_name() == "package.json" {
+            manifests.push(relative);
+        }
+    }
+    (folders, manifests)
+}
+
 pub fn parent(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(dir, _)| dir)
 }

@@ -154,11 +154,19 @@ fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
 
 /// Lists skipped and unreadable files and notes (`--verbose`).
 pub fn write_details(out: &mut dyn Write, result: &RunResult) -> io::Result<()> {
-    writeln!(
-        out,
-        "{} of {} files needed parsing (the rest had no trigger literal)",
-        result.summary.files_parsed, result.summary.files_scanned
-    )?;
+    if result.summary.cached == 0 {
+        writeln!(
+            out,
+            "{} of {} files needed parsing (the rest had no trigger literal)",
+            result.summary.files_parsed, result.summary.files_scanned
+        )?;
+    } else {
+        writeln!(
+            out,
+            "{} of {} files needed parsing ({} came from the cache; the rest had no trigger literal)",
+            result.summary.files_parsed, result.summary.files_scanned, result.summary.cached
+        )?;
+    }
     for (path, reason) in &result.summary.skipped {
         if *reason != SkipReason::NotRegularFile {
             writeln!(out, "skipped {path}: {}", reason.describe())?;
