@@ -10,6 +10,7 @@ pub mod handlers;
 pub mod modules;
 pub mod names;
 pub mod routes;
+pub mod schema_changes;
 pub mod schema_columns;
 pub mod sql_calls;
 pub mod stubs;

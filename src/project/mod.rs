@@ -8,6 +8,7 @@
 //! Every answer may be "unknown" (a module outside the project, a cycle, a
 //! file too large or unreadable): callers treat unknown as "no fact".
 
+mod migrations;
 pub mod mounts;
 pub mod resolve;
 
@@ -98,6 +99,14 @@ pub enum Query {
         route: String,
         wanted: crate::facts::routes::CallbackPaths,
     },
+    /// Holds when `column` of `table`, declared by the SQL migration the
+    /// finding is in, is still there with one of `text_types` after every
+    /// later migration of its folder (see [`ProjectModel::column_lives`]).
+    ColumnLives {
+        table: String,
+        column: String,
+        text_types: Vec<String>,
+    },
 }
 
 /// What a constant's value must be for [`Query::ConstantIs`] to hold.
@@ -148,6 +157,8 @@ pub struct ProjectModel {
     facts: Mutex<HashMap<String, Option<Arc<ModuleFacts>>>>,
     /// The project's router mounts, read when a query first needs them.
     mounts: OnceLock<Vec<mounts::FileMount>>,
+    /// Migration folders and the schema changes of their files.
+    migrations: migrations::MigrationCache,
 }
 
 impl ProjectModel {
@@ -158,6 +169,7 @@ impl ProjectModel {
             resolver: Resolver::new(root),
             facts: Mutex::new(HashMap::new()),
             mounts: OnceLock::new(),
+            migrations: migrations::MigrationCache::default(),
         }
     }
 
@@ -174,6 +186,7 @@ impl ProjectModel {
             .unwrap_or_else(|e| e.into_inner())
             .remove(path);
         self.resolver.add_text(path, text);
+        self.migrations = migrations::MigrationCache::default();
         self.mounts = OnceLock::new();
     }
 
@@ -272,6 +285,11 @@ impl ProjectModel {
                 route,
                 wanted,
             } => self.mounted_route(path, router, route, wanted).is_some(),
+            Query::ColumnLives {
+                table,
+                column,
+                text_types,
+            } => self.column_lives(path, table, column, text_types),
         }
     }
 

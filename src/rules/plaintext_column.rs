@@ -7,8 +7,10 @@ use std::collections::HashSet;
 use serde::Deserialize;
 
 use crate::facts::names::{snake_case, NameGlob};
+use crate::facts::schema_changes::normalize_type;
 use crate::facts::schema_columns::{self, DeclaredColumn};
 use crate::lang::{Family, ParsedFile};
+use crate::project::Query;
 use crate::rules::{
     declare_kind, parse_options, Check, Kind, OptionDoc, OptionError, Report, Reporter,
 };
@@ -244,19 +246,6 @@ pub(crate) struct TableContext<'a> {
     pub siblings: &'a [String],
 }
 
-/// Lower-cased, with SQL's spellings of one type reduced to one name.
-fn normalize_type(name: &str) -> String {
-    let lower = name.trim().to_ascii_lowercase();
-    let collapsed: Vec<&str> = lower.split_whitespace().collect();
-    match collapsed.join(" ").as_str() {
-        "character varying" | "char varying" => "varchar".to_string(),
-        "character" | "bpchar" => "char".to_string(),
-        "national character varying" | "national char varying" => "nvarchar".to_string(),
-        "national character" | "national char" => "nchar".to_string(),
-        other => other.to_string(),
-    }
-}
-
 /// How a column name matched a listed name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum NameMatch {
@@ -414,7 +403,9 @@ impl PlaintextColumnCheck {
             let snake = snake_case(t);
             self.exempt_tables.iter().any(|g| g.is_match(&snake))
         });
-        if how == NameMatch::Bare && exempt_table {
+        // A bare `password` is the row's own (a user's, an auth account's,
+        // a share link's), which apps hash.
+        if how == NameMatch::Bare && (exempt_table || listed == "password") {
             return false;
         }
         let provider_named = how == NameMatch::Qualified
@@ -502,13 +493,20 @@ impl Check for PlaintextColumnCheck {
                 continue;
             }
             let ty = &column.type_display;
-            out.report(
-                Report::at(column.name_span.clone())
-                    .var("column", &column.names[0])
-                    .var("table", &column.table_display)
-                    .var("type", ty)
-                    .label(format!("credential stored as `{ty}`")),
-            );
+            let mut report = Report::at(column.name_span.clone())
+                .var("column", &column.names[0])
+                .var("table", &column.table_display)
+                .var("type", ty)
+                .label(format!("credential stored as `{ty}`"));
+            if file.language.family() == Family::Sql {
+                // A later migration may drop, rename or retype the column.
+                report = report.requires_project(Query::ColumnLives {
+                    table: column.tables[0].clone(),
+                    column: column.names[0].clone(),
+                    text_types: self.types.clone(),
+                });
+            }
+            out.report(report);
         }
     }
 }
