@@ -408,10 +408,12 @@ impl PlaintextColumnCheck {
         if how == NameMatch::Bare && (exempt_table || listed == "password") {
             return false;
         }
+        // `openAIApiKey` reads as `open_ai_api_key`: the qualifier's words
+        // run together name the provider too.
         let provider_named = how == NameMatch::Qualified
-            && snake_case(name)
-                .strip_suffix(listed)
-                .is_some_and(|q| q.split('_').any(|w| self.is_provider(w)));
+            && snake_case(name).strip_suffix(listed).is_some_and(|q| {
+                q.split('_').any(|w| self.is_provider(w)) || self.is_provider(&q.replace('_', ""))
+            });
         provider_named || self.is_connection_table(table)
     }
 

@@ -76,6 +76,11 @@ fn column_names() {
     assert!(!is_credential(&check, "users", "password"));
     assert!(!is_credential(&check, "VerificationToken", "token"));
     assert!(is_credential(&check, "users", "openai_api_key"));
+    assert!(is_credential(&check, "User", "openAIApiKey"));
+    assert!(is_credential(&check, "EmailAccount", "aiApiKey"));
+    assert!(!is_credential(&check, "User", "webhookSecret"));
+    assert!(!is_credential(&check, "EmailToken", "token"));
+    assert!(!is_credential(&check, "Premium", "appleAppAccountToken"));
     assert!(is_credential(&check, "users", "access_token"));
     assert!(is_credential(&check, "connections", "token"));
 }
