@@ -10,6 +10,8 @@ pub mod handlers;
 pub mod modules;
 pub mod routes;
 pub mod rust_modules;
+pub mod schema_changes;
+pub mod schema_columns;
 pub mod sql_calls;
 pub mod stubs;
 pub mod tables;

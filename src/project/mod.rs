@@ -8,6 +8,7 @@
 //! Every answer may be "unknown" (a module outside the project, a cycle, a
 //! file too large or unreadable): callers treat unknown as "no fact".
 
+mod migrations;
 pub mod mounts;
 pub mod resolve;
 
@@ -98,6 +99,14 @@ pub enum Query {
         route: String,
         wanted: crate::facts::routes::CallbackPaths,
     },
+    /// Holds when `column` of `table`, declared by the SQL migration the
+    /// finding is in, is still there with one of `text_types` after every
+    /// later migration of its folder (see [`ProjectModel::column_lives`]).
+    ColumnLives {
+        table: String,
+        column: String,
+        text_types: Vec<String>,
+    },
 }
 
 /// What a constant's value must be for [`Query::ConstantIs`] to hold.
@@ -151,6 +160,8 @@ pub struct ProjectModel {
     /// Facts of files on disk kept between runs, when the caller uses the
     /// per-file cache.
     facts_cache: Option<Arc<crate::cache::facts::FactsCache>>,
+    /// Migration folders and the schema changes of their files.
+    migrations: migrations::MigrationCache,
 }
 
 impl ProjectModel {
@@ -162,6 +173,7 @@ impl ProjectModel {
             facts: Mutex::new(HashMap::new()),
             mounts: OnceLock::new(),
             facts_cache: None,
+            migrations: migrations::MigrationCache::default(),
         }
     }
 
@@ -185,6 +197,7 @@ impl ProjectModel {
             .unwrap_or_else(|e| e.into_inner())
             .remove(path);
         self.resolver.add_text(path, text);
+        self.migrations = migrations::MigrationCache::default();
         self.mounts = OnceLock::new();
     }
 
@@ -339,6 +352,11 @@ impl ProjectModel {
                 route,
                 wanted,
             } => self.mounted_route(path, router, route, wanted).is_some(),
+            Query::ColumnLives {
+                table,
+                column,
+                text_types,
+            } => self.column_lives(path, table, column, text_types),
         }
     }
 

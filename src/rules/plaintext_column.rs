@@ -7,8 +7,10 @@ use std::collections::HashSet;
 use serde::Deserialize;
 
 use crate::facts::names::{snake_case, NameGlob};
+use crate::facts::schema_changes::normalize_type;
 use crate::facts::schema_columns::{self, DeclaredColumn};
 use crate::lang::{Family, ParsedFile};
+use crate::project::Query;
 use crate::rules::{
     declare_kind, parse_options, Check, Kind, OptionDoc, OptionError, Report, Reporter,
 };
@@ -35,8 +37,23 @@ declare_kind! {
     /// `openai_api_key`, `webhook_secret`). A qualified name is not flagged
     /// when a word before the listed name is one of `exempt_qualifiers`
     /// (`csrf_token`, `session_token`, `next_page_token`: tokens the app issues
-    /// or that are no credential). A bare one-word name (`token`, `password`)
-    /// is not flagged in a table matching `exempt_tables` (`users.password`,
+    /// or that are no credential).
+    ///
+    /// The column must hold a third party's credential, not a secret the app
+    /// issues itself. A grant (`grant_columns`: `access_token`,
+    /// `refresh_token`, `client_secret`, also qualified) always is one. The
+    /// other names (`token`, `secret`, `api_key`, `password`, `credentials`)
+    /// name the app's own secrets just as often (its users' API keys, a
+    /// signing link's token, a QR or one-time token, a share link's
+    /// password), so they are flagged only in a table of connections to
+    /// third parties or when a provider's name qualifies them
+    /// (`openai_api_key`, `smtp_password`). A table holds connections when
+    /// its name matches `connection_tables` (`integrations`,
+    /// `provider_tokens`) or contains a provider's name
+    /// (`github_app_authorizations`), or when a column the file declares
+    /// beside it ties the row to a provider (`connection_columns`: NextAuth's
+    /// `Account.provider`) or is a grant. A bare one-word name (`token`, `password`) is
+    /// never flagged in a table matching `exempt_tables` (`users.password`,
     /// `verification_tokens.token`), where it normally holds a hash.
     ///
     /// Never flagged: names with a word that says the value is protected
@@ -99,6 +116,14 @@ declare_kind! {
     ///   (the OAuth clients and tokens of an app that is an authorization
     ///   server, one-time tokens, two-factor secrets, the signing secrets of
     ///   webhooks it sends): no column of them holds a provider's credential.
+    /// - `grant_columns`: listed names that are a provider's grant wherever
+    ///   they are declared.
+    /// - `connection_tables`: globs over tables of connections to third
+    ///   parties, where every listed name counts.
+    /// - `connection_columns`: columns that tie a row to a provider
+    ///   (`provider`, `provider_account_id`, `integration_id`).
+    /// - `providers`: third parties (`openai`, `github`, `smtp`) whose name
+    ///   before a listed name, or in a table's name, makes it theirs.
     ///
     /// A bare `password` is the row's own password (a user's, an account's,
     /// a shared link's), which apps hash; a provider's password comes
@@ -128,6 +153,22 @@ const OPTIONS: &[OptionDoc] = &[
     OptionDoc {
         name: "issuer_tables",
         description: "Globs over tables of secrets the app issues itself (OAuth clients, one-time tokens); never flagged.",
+    },
+    OptionDoc {
+        name: "grant_columns",
+        description: "Listed names that are a provider's grant wherever they are (`access_token`, `refresh_token`, `client_secret`).",
+    },
+    OptionDoc {
+        name: "connection_tables",
+        description: "Globs over tables of connections to third parties, where every listed name counts.",
+    },
+    OptionDoc {
+        name: "connection_columns",
+        description: "Columns that tie a row to a provider (`provider`, `integration_id`): their table holds connections.",
+    },
+    OptionDoc {
+        name: "providers",
+        description: "Third parties whose name before a listed name (`openai_api_key`) or in a table name makes it theirs.",
     },
 ];
 
@@ -166,6 +207,14 @@ struct Options {
     exempt_tables: Vec<String>,
     #[serde(default)]
     issuer_tables: Vec<String>,
+    #[serde(default)]
+    grant_columns: Vec<String>,
+    #[serde(default)]
+    connection_tables: Vec<String>,
+    #[serde(default)]
+    connection_columns: Vec<String>,
+    #[serde(default)]
+    providers: Vec<String>,
 }
 
 fn is_platform_schema(schema: Option<&str>) -> bool {
@@ -180,19 +229,21 @@ struct PlaintextColumnCheck {
     exempt_qualifiers: Vec<String>,
     exempt_tables: Vec<NameGlob>,
     issuer_tables: Vec<NameGlob>,
+    /// snake_case.
+    grant_columns: Vec<String>,
+    connection_tables: Vec<NameGlob>,
+    /// snake_case.
+    connection_columns: Vec<String>,
+    /// snake_case words.
+    providers: Vec<String>,
 }
 
-/// Lower-cased, with SQL's spellings of one type reduced to one name.
-fn normalize_type(name: &str) -> String {
-    let lower = name.trim().to_ascii_lowercase();
-    let collapsed: Vec<&str> = lower.split_whitespace().collect();
-    match collapsed.join(" ").as_str() {
-        "character varying" | "char varying" => "varchar".to_string(),
-        "character" | "bpchar" => "char".to_string(),
-        "national character varying" | "national char varying" => "nvarchar".to_string(),
-        "national character" | "national char" => "nchar".to_string(),
-        other => other.to_string(),
-    }
+/// What the file shows of a column's table besides the column itself.
+pub(crate) struct TableContext<'a> {
+    /// The table's names (SQL name, Prisma model and mapped name).
+    pub names: &'a [&'a str],
+    /// The other columns the file declares for the table, snake_case.
+    pub siblings: &'a [String],
 }
 
 /// How a column name matched a listed name.
@@ -243,16 +294,8 @@ impl PlaintextColumnCheck {
             }
             exempt_tables.push(NameGlob::new(glob).case_insensitive());
         }
-        let mut issuer_tables = Vec::new();
-        for glob in &options.issuer_tables {
-            if glob.trim().is_empty() || glob.chars().all(|c| c == '*') {
-                return Err(OptionError::new(
-                    "issuer_tables",
-                    format!("`{glob}` would exempt every table; name the tables"),
-                ));
-            }
-            issuer_tables.push(NameGlob::new(glob).case_insensitive());
-        }
+        let issuer_tables = table_globs("issuer_tables", &options.issuer_tables)?;
+        let connection_tables = table_globs("connection_tables", &options.connection_tables)?;
         Ok(PlaintextColumnCheck {
             columns,
             types: options.types.iter().map(|t| normalize_type(t)).collect(),
@@ -263,7 +306,41 @@ impl PlaintextColumnCheck {
                 .collect(),
             exempt_tables,
             issuer_tables,
+            grant_columns: options
+                .grant_columns
+                .iter()
+                .map(|c| snake_case(c))
+                .collect(),
+            connection_tables,
+            connection_columns: options
+                .connection_columns
+                .iter()
+                .map(|c| snake_case(c))
+                .collect(),
+            providers: options.providers.iter().map(|p| snake_case(p)).collect(),
         })
+    }
+
+    /// Whether the table holds the app's connections to third parties: its
+    /// name says so (`integrations`, `provider_tokens`,
+    /// `github_app_authorizations`), or a column beside names the provider
+    /// or connection a row belongs to (NextAuth's `Account.provider`), or
+    /// is a provider's grant (`refresh_token`).
+    fn is_connection_table(&self, table: &TableContext<'_>) -> bool {
+        table.names.iter().any(|t| {
+            let snake = snake_case(t);
+            self.connection_tables.iter().any(|g| g.is_match(&snake))
+                || snake.split('_').any(|w| self.is_provider(w))
+        }) || table.siblings.iter().any(|c| {
+            self.connection_columns.contains(c)
+                || self
+                    .name_match(c)
+                    .is_some_and(|(_, listed)| self.grant_columns.iter().any(|g| g == listed))
+        })
+    }
+
+    fn is_provider(&self, word: &str) -> bool {
+        self.providers.iter().any(|p| p == word)
     }
 
     /// Whether a column name (any case) names a credential; `None` when not.
@@ -299,27 +376,45 @@ impl PlaintextColumnCheck {
         None
     }
 
-    /// Whether a column of `table` named `name` is flagged by its name.
-    fn is_credential(&self, table: &[&str], name: &str) -> bool {
-        let issued = table.iter().any(|t| {
+    /// Whether a column named `name` of `table` holds a third party's
+    /// credential. A grant (`access_token`, `refresh_token`,
+    /// `client_secret`) always does, but in a table of what the app issues
+    /// itself. The other names (`token`, `secret`, `api_key`, `password`,
+    /// `credentials`) are just as often secrets the app issues (its users'
+    /// API keys, signing links, one-time and QR tokens, a share link's
+    /// password): they count in a table of connections to third parties,
+    /// or when qualified by a provider's name (`openai_api_key`,
+    /// `smtp_password`).
+    fn is_credential(&self, table: &TableContext<'_>, name: &str) -> bool {
+        let issued = table.names.iter().any(|t| {
             let snake = snake_case(t);
             self.issuer_tables.iter().any(|g| g.is_match(&snake))
         });
         if issued {
             return false;
         }
-        match self.name_match(name) {
-            None => false,
-            Some((NameMatch::Qualified, _)) => true,
-            Some((NameMatch::Bare, "password")) => false,
-            Some((NameMatch::Bare, listed)) => {
-                listed.contains('_')
-                    || !table.iter().any(|t| {
-                        let snake = snake_case(t);
-                        self.exempt_tables.iter().any(|g| g.is_match(&snake))
-                    })
-            }
+        let Some((how, listed)) = self.name_match(name) else {
+            return false;
+        };
+        if self.grant_columns.iter().any(|g| g == listed) {
+            return true;
         }
+        let exempt_table = table.names.iter().any(|t| {
+            let snake = snake_case(t);
+            self.exempt_tables.iter().any(|g| g.is_match(&snake))
+        });
+        // A bare `password` is the row's own (a user's, an auth account's,
+        // a share link's), which apps hash.
+        if how == NameMatch::Bare && (exempt_table || listed == "password") {
+            return false;
+        }
+        // `openAIApiKey` reads as `open_ai_api_key`: the qualifier's words
+        // run together name the provider too.
+        let provider_named = how == NameMatch::Qualified
+            && snake_case(name).strip_suffix(listed).is_some_and(|q| {
+                q.split('_').any(|w| self.is_provider(w)) || self.is_provider(&q.replace('_', ""))
+            });
+        provider_named || self.is_connection_table(table)
     }
 
     fn is_text(&self, type_name: &str) -> bool {
@@ -327,15 +422,45 @@ impl PlaintextColumnCheck {
         self.types.contains(&normalized)
     }
 
-    /// Whether a declared column is a credential kept in clear.
-    fn is_plaintext_credential(&self, column: &DeclaredColumn) -> bool {
-        let tables: Vec<&str> = column.tables.iter().map(String::as_str).collect();
-        !is_platform_schema(column.schema.as_deref())
-            && column.types.iter().all(|t| self.is_text(t))
-            && !column.names.iter().any(|n| is_protected(n))
-            && column.names.iter().any(|n| self.is_credential(&tables, n))
-            && !column.encrypted
+    /// Whether a declared column is a credential kept in clear, among the
+    /// `columns` the file declares.
+    fn is_plaintext_credential(&self, column: &DeclaredColumn, columns: &[DeclaredColumn]) -> bool {
+        if is_platform_schema(column.schema.as_deref())
+            || !column.types.iter().all(|t| self.is_text(t))
+            || column.names.iter().any(|n| is_protected(n))
+            || column.encrypted
+        {
+            return false;
+        }
+        let names: Vec<&str> = column.tables.iter().map(String::as_str).collect();
+        let siblings: Vec<String> = columns
+            .iter()
+            .filter(|other| other.tables == column.tables && other.name_span != column.name_span)
+            .flat_map(|other| other.names.iter().map(|n| snake_case(n)))
+            .collect();
+        let table = TableContext {
+            names: &names,
+            siblings: &siblings,
+        };
+        column.names.iter().any(|n| self.is_credential(&table, n))
     }
+}
+
+/// Compiles a list of table globs, refusing one that would match every
+/// table.
+fn table_globs(option: &str, globs: &[String]) -> Result<Vec<NameGlob>, OptionError> {
+    globs
+        .iter()
+        .map(|glob| {
+            if glob.trim().is_empty() || glob.chars().all(|c| c == '*') {
+                return Err(OptionError::new(
+                    option,
+                    format!("`{glob}` would match every table; name the tables"),
+                ));
+            }
+            Ok(NameGlob::new(glob).case_insensitive())
+        })
+        .collect()
 }
 
 fn is_protected(name: &str) -> bool {
@@ -362,18 +487,28 @@ impl Check for PlaintextColumnCheck {
 
     fn check(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
         let mut seen = HashSet::new();
-        for column in schema_columns::read(file) {
-            if !self.is_plaintext_credential(&column) || !seen.insert(column.name_span.clone()) {
+        let columns = schema_columns::read(file);
+        for column in &columns {
+            if !self.is_plaintext_credential(column, &columns)
+                || !seen.insert(column.name_span.clone())
+            {
                 continue;
             }
             let ty = &column.type_display;
-            out.report(
-                Report::at(column.name_span.clone())
-                    .var("column", &column.names[0])
-                    .var("table", &column.table_display)
-                    .var("type", ty)
-                    .label(format!("credential stored as `{ty}`")),
-            );
+            let mut report = Report::at(column.name_span.clone())
+                .var("column", &column.names[0])
+                .var("table", &column.table_display)
+                .var("type", ty)
+                .label(format!("credential stored as `{ty}`"));
+            if file.language.family() == Family::Sql {
+                // A later migration may drop, rename or retype the column.
+                report = report.requires_project(Query::ColumnLives {
+                    table: column.tables[0].clone(),
+                    column: column.names[0].clone(),
+                    text_types: self.types.clone(),
+                });
+            }
+            out.report(report);
         }
     }
 }
