@@ -7,6 +7,7 @@ pub mod env;
 pub mod flow;
 pub mod function_names;
 pub mod handlers;
+pub mod identifiers;
 pub mod manifests;
 pub mod modules;
 pub mod routes;

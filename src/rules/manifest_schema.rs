@@ -8,6 +8,7 @@ use std::ops::Range;
 
 use serde::Deserialize;
 
+use crate::facts::identifiers::{is_kebab_slug, kebab_slug};
 use crate::facts::manifests::{self, Items, Literal, Manifest, ManifestFiles, Object, Value};
 use crate::finding::Fix;
 use crate::lang::{Family, ParsedFile};
@@ -146,56 +147,20 @@ const OPTIONS: &[OptionDoc] = &[
     },
 ];
 
-fn default_categories() -> Vec<String> {
-    [
-        "Cloud",
-        "Identity & Access",
-        "HR & People",
-        "Development",
-        "Communication",
-        "Monitoring",
-        "Infrastructure",
-        "Security",
-        "Productivity",
-    ]
-    .map(String::from)
-    .to_vec()
-}
-
-fn default_auth_types() -> Vec<String> {
-    ["oauth2", "api_key", "basic", "jwt", "custom"]
-        .map(String::from)
-        .to_vec()
-}
-
-fn default_capabilities() -> Vec<String> {
-    ["sync", "webhook", "realtime", "write"]
-        .map(String::from)
-        .to_vec()
-}
-
-fn default_handler_methods() -> Vec<String> {
-    ["testConnection", "fetchFull"].map(String::from).to_vec()
-}
-
-fn default_capability_methods() -> BTreeMap<String, Vec<String>> {
-    BTreeMap::from([("sync".to_string(), vec!["fetchDelta".to_string()])])
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Options {
     #[serde(default = "manifests::default_files")]
     files: Vec<String>,
-    #[serde(default = "default_categories")]
+    #[serde(default = "data::default_categories")]
     categories: Vec<String>,
-    #[serde(default = "default_auth_types")]
+    #[serde(default = "data::default_auth_types")]
     auth_types: Vec<String>,
-    #[serde(default = "default_capabilities")]
+    #[serde(default = "data::default_capabilities")]
     capabilities: Vec<String>,
-    #[serde(default = "default_handler_methods")]
+    #[serde(default = "data::default_handler_methods")]
     handler_methods: Vec<String>,
-    #[serde(default = "default_capability_methods")]
+    #[serde(default = "data::default_capability_methods")]
     capability_methods: BTreeMap<String, Vec<String>>,
 }
 
@@ -564,200 +529,6 @@ impl<'r> Validation<'r> {
         }
     }
 
-    fn auth(&mut self) {
-        let allowed = self.rule.auth_types.join(", ");
-        let hint = format!("set `auth.type` to one of: {allowed}");
-        let Some(value) = self.required(
-            "auth",
-            &format!("an object whose `type` is one of {allowed}"),
-        ) else {
-            return;
-        };
-        let auth = match value.object.as_ref() {
-            Some(auth) => auth,
-            None => {
-                if let Literal::Str(_) | Literal::Other(_) = &value.literal {
-                    self.problems.push(Problem::new(
-                        value.span.clone(),
-                        format!("`auth` of {} must be an object with a `type`", self.who),
-                        "not an auth object",
-                        hint,
-                    ));
-                }
-                return;
-            }
-        };
-        let auth_key = self
-            .object
-            .get("auth")
-            .map_or(value.span.clone(), |p| p.key.clone());
-        match auth.get("type") {
-            None if !auth.open => self.problems.push(Problem::new(
-                auth_key,
-                format!("`auth` of {} has no `type`", self.who),
-                "no `type`",
-                hint.clone(),
-            )),
-            Some(prop) => {
-                if let Some(ty) = prop.value.as_ref() {
-                    match &ty.literal {
-                        Literal::Str(s) if s.fixed && !self.rule.auth_types.contains(&s.value) => {
-                            self.problems.push(Problem::new(
-                                ty.span.clone(),
-                                format!(
-                                    "{} has auth type `{}`, which is not an allowed auth type",
-                                    self.who, s.value
-                                ),
-                                "not an allowed auth type",
-                                hint.clone(),
-                            ))
-                        }
-                        Literal::Other(what) => self.problems.push(Problem::new(
-                            ty.span.clone(),
-                            format!("`auth.type` of {} must be a string, not {what}", self.who),
-                            format!("{what}, not an auth type"),
-                            hint.clone(),
-                        )),
-                        _ => {}
-                    }
-                }
-            }
-            None => {}
-        }
-        self.auth_fields(auth, 0);
-    }
-
-    /// Endpoint URLs and env-var names in the auth object and the objects
-    /// nested in it (`auth: { oauth2: { tokenUrl } }`).
-    fn auth_fields(&mut self, auth: &'r Object, depth: usize) {
-        for prop in &auth.props {
-            let Some(value) = prop.value.as_ref() else {
-                continue;
-            };
-            if URL_KEYS.contains(&prop.name.as_str()) {
-                self.endpoint_url(&prop.name, value);
-            } else if prop.name.ends_with("EnvVar") {
-                self.env_var_name(&prop.name, value);
-            } else if depth == 0 {
-                if let Some(nested) = value.object.as_ref() {
-                    self.auth_fields(nested, depth + 1);
-                }
-            }
-        }
-    }
-
-    fn endpoint_url(&mut self, key: &str, value: &Value) {
-        let Literal::Str(s) = &value.literal else {
-            return;
-        };
-        let lower = s.fixed_prefix().to_ascii_lowercase();
-        let not_https = if s.fixed {
-            !lower.starts_with("https://")
-        } else {
-            lower.starts_with("http://")
-        };
-        if !not_https {
-            return;
-        }
-        let label = if lower.starts_with("http://") {
-            "plain `http://`"
-        } else {
-            "not an `https://` URL"
-        };
-        self.problems.push(Problem::new(
-            s.span.clone(),
-            format!("`{key}` of {} is not an https URL", self.who),
-            label,
-            format!("point `{key}` at the provider's `https://` endpoint: OAuth codes and tokens must never travel in clear text"),
-        ));
-    }
-
-    fn env_var_name(&mut self, key: &str, value: &Value) {
-        let hint = format!(
-            "set `{key}` to the name of the environment variable (e.g. `{}`) and keep the value in the environment",
-            example_env_var(self.manifest.id(), key)
-        );
-        if let Some(name) = &value.env_read {
-            let mut problem = Problem::new(
-                value.span.clone(),
-                format!(
-                    "`{key}` of {} reads the variable's value instead of naming it",
-                    self.who
-                ),
-                format!("the value of `{name}`, not its name"),
-                format!("write the variable's name as a string, `'{name}'`: the platform reads the value itself"),
-            );
-            problem.fix = Some(Fix {
-                description: format!("name the variable: '{name}'"),
-                span: value.span.clone(),
-                replacement: format!("'{name}'"),
-            });
-            self.problems.push(problem);
-            return;
-        }
-        match &value.literal {
-            Literal::Str(s) if s.fixed => {
-                if is_screaming_snake(&s.value) {
-                    return;
-                }
-                if s.value.trim().is_empty() {
-                    self.problems.push(Problem::new(
-                        s.span.clone(),
-                        format!("`{key}` of {} is empty", self.who),
-                        "empty env var name",
-                        hint,
-                    ));
-                } else if let Some(name) = env_reference(&s.value) {
-                    self.problems.push(Problem::new(
-                        s.span.clone(),
-                        format!(
-                            "`{key}` of {} is `{}`, a reference to the variable rather than its name",
-                            self.who, s.value
-                        ),
-                        "not a bare variable name",
-                        format!("write the bare name, `'{name}'`: the platform reads the value itself"),
-                    ));
-                } else if looks_like_name(&s.value) {
-                    self.problems.push(Problem::new(
-                        s.span.clone(),
-                        format!(
-                            "`{key}` of {} is `{}`, not a SCREAMING_SNAKE environment variable name",
-                            self.who, s.value
-                        ),
-                        "not SCREAMING_SNAKE",
-                        hint,
-                    ));
-                } else {
-                    let mut problem = Problem::new(
-                        s.span.clone(),
-                        format!(
-                            "`{key}` of {} holds a literal value: it must name an environment variable, never hold a secret",
-                            self.who
-                        ),
-                        "literal value where an env var name belongs",
-                        format!("{hint}; if this was a real credential, rotate it"),
-                    );
-                    problem.redact = Some(s.span.clone());
-                    self.problems.push(problem);
-                }
-            }
-            Literal::Other(what) => {
-                let mut problem = Problem::new(
-                    value.span.clone(),
-                    format!(
-                        "`{key}` of {} is {what}: it must name an environment variable, never hold a secret",
-                        self.who
-                    ),
-                    "literal value where an env var name belongs",
-                    hint,
-                );
-                problem.redact = Some(value.span.clone());
-                self.problems.push(problem);
-            }
-            _ => {}
-        }
-    }
-
     /// The declared capabilities: `Some` when every entry is readable.
     fn capabilities(&mut self) -> Option<Vec<Declared>> {
         let allowed = self.rule.capabilities.join(", ");
@@ -944,136 +715,8 @@ fn join_list(items: &[String], conjunction: &str) -> Option<String> {
     }
 }
 
-/// Keys whose value is an OAuth endpoint that must be `https://`.
-const URL_KEYS: &[&str] = &[
-    "authorizeUrl",
-    "authorizationUrl",
-    "authUrl",
-    "tokenUrl",
-    "accessTokenUrl",
-];
-
-/// `^[a-z0-9]+(-[a-z0-9]+)*$`
-pub(super) fn is_kebab_slug(id: &str) -> bool {
-    !id.is_empty()
-        && id.split('-').all(|part| {
-            !part.is_empty()
-                && part
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
-}
-
-/// A lower-kebab form of an id: `Slack_Bot` and `slackBot` both become
-/// `slack-bot`.
-fn kebab_slug(id: &str) -> String {
-    let mut out = String::new();
-    let mut prev: Option<char> = None;
-    for c in id.chars() {
-        if c.is_ascii_alphanumeric() {
-            let boundary = c.is_ascii_uppercase()
-                && prev.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit());
-            if boundary || (prev.is_none() && !out.is_empty()) {
-                out.push('-');
-            }
-            out.push(c.to_ascii_lowercase());
-            prev = Some(c);
-        } else if !out.is_empty() {
-            prev = None;
-        }
-    }
-    out
-}
-
-/// `^[A-Z][A-Z0-9_]*$`
-fn is_screaming_snake(name: &str) -> bool {
-    name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
-}
-
-/// Whether a non-SCREAMING value still reads as a variable name written in
-/// another case (`slack_client_id`, `slackClientSecret`), so printing it
-/// leaks nothing. Anything else may be a credential and is never printed.
-fn looks_like_name(value: &str) -> bool {
-    if value.len() > 64
-        || !value
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic())
-    {
-        return false;
-    }
-    if !value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return false;
-    }
-    // Words split at `_` and lower→upper steps: each is letters, then
-    // optionally digits, and no longer than a word gets.
-    let mut words: Vec<String> = Vec::new();
-    let mut prev: Option<char> = None;
-    for c in value.chars() {
-        let boundary =
-            c == '_' || (c.is_ascii_uppercase() && prev.is_some_and(|p| p.is_ascii_lowercase()));
-        if boundary || words.is_empty() {
-            words.push(String::new());
-        }
-        if c != '_' {
-            words.last_mut().expect("pushed").push(c);
-        }
-        prev = Some(c);
-    }
-    let word_ok = |w: &String| {
-        let letters = w.trim_end_matches(|c: char| c.is_ascii_digit());
-        !letters.is_empty()
-            && letters.len() <= 14
-            && letters.chars().all(|c| c.is_ascii_alphabetic())
-            && w.len() - letters.len() <= 2
-            && (letters.chars().skip(1).all(|c| c.is_ascii_lowercase())
-                || letters.chars().all(|c| c.is_ascii_uppercase()))
-    };
-    words.iter().filter(|w| !w.is_empty()).all(word_ok) && (words.len() > 1 || value.len() <= 14)
-}
-
-/// The variable a shell or code reference names: `$X`, `${X}`,
-/// `process.env.X`, `import.meta.env.X`.
-fn env_reference(value: &str) -> Option<&str> {
-    let name = if let Some(braced) = value.strip_prefix("${") {
-        braced.strip_suffix('}')?
-    } else if let Some(bare) = value.strip_prefix('$') {
-        bare
-    } else {
-        value
-            .strip_prefix("process.env.")
-            .or_else(|| value.strip_prefix("import.meta.env."))?
-    };
-    is_screaming_snake(name).then_some(name)
-}
-
-/// `SLACK_CLIENT_SECRET` for `clientSecretEnvVar` of manifest `slack`.
-fn example_env_var(id: Option<String>, key: &str) -> String {
-    let base = key.trim_end_matches("EnvVar");
-    let mut name = String::new();
-    if let Some(id) = id {
-        for c in id.chars() {
-            name.push(if c.is_ascii_alphanumeric() {
-                c.to_ascii_uppercase()
-            } else {
-                '_'
-            });
-        }
-        name.push('_');
-    }
-    let mut prev_lower = false;
-    for c in base.chars() {
-        if c.is_ascii_uppercase() && prev_lower {
-            name.push('_');
-        }
-        name.push(c.to_ascii_uppercase());
-        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-    }
-    name
-}
+mod auth;
+mod data;
 
 #[cfg(test)]
 mod tests;

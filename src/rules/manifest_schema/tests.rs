@@ -1,4 +1,6 @@
+use super::auth::example_env_var;
 use super::*;
+use crate::facts::identifiers::{env_reference, is_screaming_snake, looks_like_name};
 
 fn findings(files: &[(&str, &str)]) -> Vec<String> {
     crate::rules::lint_with_only("manifest-invalid", files)
