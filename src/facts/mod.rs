@@ -10,6 +10,7 @@ pub mod handlers;
 pub mod identifiers;
 pub mod manifests;
 pub mod modules;
+pub mod route_registrations;
 pub mod routes;
 pub mod sql_calls;
 pub mod stubs;
