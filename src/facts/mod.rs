@@ -9,6 +9,7 @@ pub mod function_names;
 pub mod handlers;
 pub mod identifiers;
 pub mod manifests;
+pub mod module_loads;
 pub mod modules;
 pub mod route_registrations;
 pub mod routes;
