@@ -13,6 +13,7 @@ pub mod module_loads;
 pub mod modules;
 pub mod route_registrations;
 pub mod routes;
+pub mod scoped_calls;
 pub mod sql_calls;
 pub mod stubs;
 pub mod tables;
