@@ -328,3 +328,4 @@ impl Drop for ParsedFile {
         }
     }
 }
+pub mod query;
