@@ -3,6 +3,7 @@
 
 pub mod calls;
 pub mod columns;
+pub mod definitions;
 pub mod env;
 pub mod flow;
 pub mod function_names;
