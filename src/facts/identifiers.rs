@@ -1,7 +1,11 @@
 //! Shapes of names written as strings: lower-kebab slugs,
 //! SCREAMING_SNAKE environment-variable names, references to a variable
 //! (`${X}`, `process.env.X`), and values that read as a name in some other
-//! case rather than as a secret.
+//! case rather than as a secret; and globs over one name.
+
+/// A glob over one identifier where `*` matches any run of characters
+/// (`save*IntegrationStatus`, `integration_*_status`).
+pub use crate::lang::tree::NameGlob;
 
 /// `^[a-z0-9]+(-[a-z0-9]+)*$`
 pub fn is_kebab_slug(id: &str) -> bool {

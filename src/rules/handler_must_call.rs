@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use crate::facts::handlers;
-use crate::lang::tree::NameGlob;
+use crate::facts::identifiers::NameGlob;
 use crate::lang::{Family, ParsedFile};
 use crate::rules::{
     declare_kind, parse_options, Check, Kind, OptionDoc, OptionError, Report, Reporter,
