@@ -127,3 +127,41 @@ fn py_definitions(root: Node<'_>, src: &str) -> Vec<Definition> {
     });
     found
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::Language;
+    use crate::source::SourceFile;
+    use std::sync::Arc;
+
+    fn names(path: &str, src: &str) -> Vec<String> {
+        let language = Language::from_path(path).unwrap();
+        let file = ParsedFile::new(Arc::new(SourceFile::in_memory(path, src)), language);
+        function_definitions(&file)
+            .into_iter()
+            .map(|d| {
+                assert_eq!(&src[d.span.clone()].trim_start_matches('#'), &d.name);
+                d.name
+            })
+            .collect()
+    }
+
+    #[test]
+    fn functions_by_name() {
+        assert_eq!(
+            names(
+                "x.ts",
+                "function a() {}\nconst b = () => 1;\nconst c = 1;\nclass K { d() {} #e = function () {}; }\nx.f = useCallback(async () => {}, []);"
+            ),
+            vec!["a", "b", "d", "e", "f"]
+        );
+        assert_eq!(
+            names(
+                "x.py",
+                "def a(): pass\nb = lambda: 1\nc = 1\nself.d = lambda x: x\n"
+            ),
+            vec!["a", "b", "d"]
+        );
+    }
+}

@@ -1257,3 +1257,101 @@ pub fn tail_candidates(path: &str) -> Vec<String> {
     }
     tails
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::Language;
+    use crate::source::SourceFile;
+    use std::sync::Arc;
+
+    fn parsed(path: &str, src: &str) -> ParsedFile {
+        let language = Language::from_path(path).unwrap();
+        ParsedFile::new(Arc::new(SourceFile::in_memory(path, src)), language)
+    }
+
+    fn fixed(literal: &Literal) -> Option<&str> {
+        match literal {
+            Literal::Str(s) if s.fixed => Some(&s.value),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn the_exported_object_is_read_through_names_spreads_and_classes() {
+        let src = "const base = { category: 'Cloud' };\n\
+                   class Base { testConnection() {} }\n\
+                   class Handler extends Base { fetchFull() {} }\n\
+                   const auth = { type: 'oauth2', oauth2: { tokenUrl: `http://x/${p}` }, clientIdEnvVar: process.env.X };\n\
+                   export const manifest = defineManifest({ ...base, id: 'slack', auth, capabilities: ['sync', 3], handler: new Handler(), extra: 1 });";
+        let manifest = read(&parsed("a.manifest.ts", src)).unwrap();
+        assert_eq!(manifest.export, ExportName::Named);
+        assert!(manifest.is_integration);
+        assert_eq!(manifest.id().as_deref(), Some("slack"));
+        let object = manifest.object.as_ref().unwrap();
+        assert!(!object.open);
+        assert_eq!(
+            fixed(
+                &object
+                    .get("category")
+                    .unwrap()
+                    .value
+                    .as_ref()
+                    .unwrap()
+                    .literal
+            ),
+            Some("Cloud")
+        );
+        // Keys outside the schema are recorded without a value.
+        assert!(object.get("extra").unwrap().value.is_none());
+        let auth = object.get("auth").unwrap().value.as_ref().unwrap();
+        let auth = auth.object.as_ref().unwrap();
+        let env = auth.get("clientIdEnvVar").unwrap().value.as_ref().unwrap();
+        assert_eq!(env.env_read.as_deref(), Some("X"));
+        let nested = auth.get("oauth2").unwrap().value.as_ref().unwrap();
+        let token = nested.object.as_ref().unwrap().get("tokenUrl").unwrap();
+        let Literal::Str(url) = &token.value.as_ref().unwrap().literal else {
+            panic!("a template string");
+        };
+        assert!(!url.fixed);
+        assert_eq!(url.fixed_prefix(), "http://x/");
+        let capabilities = object.get("capabilities").unwrap().value.as_ref().unwrap();
+        let Items::Array(items) = &capabilities.items else {
+            panic!("an array");
+        };
+        assert_eq!(fixed(&items[0].literal), Some("sync"));
+        assert!(matches!(items[1].literal, Literal::Other("a number")));
+        let handler = object.get("handler").unwrap().value.as_ref().unwrap();
+        let members = handler.members.as_ref().unwrap();
+        assert_eq!(members.names, vec!["testConnection", "fetchFull"]);
+        assert!(!members.open);
+    }
+
+    #[test]
+    fn what_cannot_be_read_stays_open() {
+        let src = "import { shared } from './shared';\nexport default { ...shared, id: 'x' };";
+        let manifest = read(&parsed("a.manifest.ts", src)).unwrap();
+        assert_eq!(manifest.export, ExportName::Default);
+        let object = manifest.object.unwrap();
+        assert!(object.open);
+        assert!(read(&parsed("a.ts", "export const other = 1;")).is_none());
+    }
+
+    #[test]
+    fn registry_loads_resolve_relative_and_aliased_modules() {
+        let src = "import { manifest as a } from '../integrations/a/a.manifest';\n\
+                   import type { M } from '@/integrations/types';\n\
+                   const b = require('@/integrations/b/b.manifest.ts');\n\
+                   const all = import.meta.glob('./x/*.ts');";
+        let loads = read_loads(&parsed("src/registry/index.ts", src)).unwrap();
+        assert_eq!(
+            loads.modules,
+            vec![
+                ModuleName::Path("src/integrations/a/a.manifest".into()),
+                ModuleName::Tail("b/b.manifest".into()),
+            ]
+        );
+        assert!(loads.names_manifests);
+        assert!(loads.dynamic);
+    }
+}

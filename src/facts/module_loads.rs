@@ -213,3 +213,42 @@ fn python_type_checking_only(node: Node<'_>, src: &str) -> bool {
     }
     false
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::Language;
+    use crate::source::SourceFile;
+    use std::sync::Arc;
+
+    fn modules(path: &str, src: &str) -> Vec<Vec<String>> {
+        let language = Language::from_path(path).unwrap();
+        let file = ParsedFile::new(Arc::new(SourceFile::in_memory(path, src)), language);
+        loads(&file)
+            .into_iter()
+            .map(|l| l.names.into_iter().map(|n| n.module).collect())
+            .collect()
+    }
+
+    #[test]
+    fn runtime_loads_only() {
+        let js =
+            "import { a } from 'a';\nimport type { B } from 'b';\nimport { type C } from 'c';\n\
+                  export * from 'd';\nexport type { E } from 'e';\nconst f = require('f');\n\
+                  type G = typeof import('g');\nconst h = await import('h');";
+        assert_eq!(
+            modules("x.ts", js),
+            vec![vec!["a"], vec!["d"], vec!["f"], vec!["h"]]
+        );
+        let py = "import os, googleapiclient.discovery as d\nfrom . import x\nfrom boto3 import client\n\
+                  if TYPE_CHECKING:\n    import typing_only\nm = importlib.import_module(\" stripe \")\n";
+        assert_eq!(
+            modules("x.py", py),
+            vec![
+                vec!["os", "googleapiclient.discovery"],
+                vec!["boto3"],
+                vec!["stripe"],
+            ]
+        );
+    }
+}
