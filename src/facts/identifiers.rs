@@ -103,3 +103,29 @@ pub fn env_reference(value: &str) -> Option<&str> {
     };
     is_screaming_snake(name).then_some(name)
 }
+
+/// `google-drive` → `googleDrive`, usable as an import binding.
+pub fn camel_case(id: &str) -> String {
+    let mut out = String::new();
+    let mut upper = false;
+    for c in id.chars() {
+        if c.is_ascii_alphanumeric() {
+            if out.is_empty() && c.is_ascii_digit() {
+                out.push('_');
+            }
+            if upper && !out.is_empty() {
+                out.push(c.to_ascii_uppercase());
+            } else {
+                out.push(c);
+            }
+            upper = false;
+        } else {
+            upper = true;
+        }
+    }
+    if out.is_empty() {
+        "integration".to_string()
+    } else {
+        out
+    }
+}

@@ -1258,6 +1258,25 @@ pub fn tail_candidates(path: &str) -> Vec<String> {
     tails
 }
 
+/// The specifier a file in `dir` uses to import `module` (both project
+/// paths); `None` when they share no top folder, e.g. the registry of
+/// another app in a monorepo.
+pub fn relative_specifier(dir: &str, module: &str) -> Option<String> {
+    let from: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    let to: Vec<&str> = module.split('/').filter(|s| !s.is_empty()).collect();
+    if from.first() != to.first() && !from.is_empty() {
+        return None;
+    }
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let ups = from.len() - common;
+    let rest = to[common..].join("/");
+    Some(if ups == 0 {
+        format!("./{rest}")
+    } else {
+        format!("{}{rest}", "../".repeat(ups))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

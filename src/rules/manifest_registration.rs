@@ -6,9 +6,10 @@ use globset::GlobSet;
 use serde::Deserialize;
 
 use crate::config::build_globset;
+use crate::facts::identifiers::camel_case;
 use crate::facts::manifests::{
-    self, import_candidates, parent, strip_js_extension, tail_candidates, ExportName,
-    ManifestFiles, ModuleName,
+    self, import_candidates, parent, relative_specifier, strip_js_extension, tail_candidates,
+    ExportName, ManifestFiles, ModuleName,
 };
 use crate::lang::{Family, ParsedFile};
 use crate::rules::{
@@ -365,25 +366,6 @@ impl ManifestRegistrationCheck {
     }
 }
 
-/// The specifier a file in `dir` uses to import `module` (both project
-/// paths); `None` when they share no top folder, e.g. the registry of
-/// another app in a monorepo.
-fn relative_specifier(dir: &str, module: &str) -> Option<String> {
-    let from: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
-    let to: Vec<&str> = module.split('/').filter(|s| !s.is_empty()).collect();
-    if from.first() != to.first() && !from.is_empty() {
-        return None;
-    }
-    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
-    let ups = from.len() - common;
-    let rest = to[common..].join("/");
-    Some(if ups == 0 {
-        format!("./{rest}")
-    } else {
-        format!("{}{rest}", "../".repeat(ups))
-    })
-}
-
 /// Where the registry `file` most likely sits for `module`: below the same
 /// prefix as the module's own tree (`apps/platform/` + `src/registry/…`
 /// for `apps/platform/src/integrations/…` in a monorepo).
@@ -396,32 +378,6 @@ fn registry_near(file: &str, module: &str) -> String {
     match segments.iter().position(|s| *s == first) {
         Some(0) | None => dir.to_string(),
         Some(i) => format!("{}/{dir}", segments[..i].join("/")),
-    }
-}
-
-/// `google-drive` → `googleDrive`, usable as an import binding.
-fn camel_case(id: &str) -> String {
-    let mut out = String::new();
-    let mut upper = false;
-    for c in id.chars() {
-        if c.is_ascii_alphanumeric() {
-            if out.is_empty() && c.is_ascii_digit() {
-                out.push('_');
-            }
-            if upper && !out.is_empty() {
-                out.push(c.to_ascii_uppercase());
-            } else {
-                out.push(c);
-            }
-            upper = false;
-        } else {
-            upper = true;
-        }
-    }
-    if out.is_empty() {
-        "integration".to_string()
-    } else {
-        out
     }
 }
 
