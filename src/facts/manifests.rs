@@ -79,6 +79,8 @@ pub struct Prop {
 }
 
 /// A property's value, read through same-file names and type wrappers.
+/// What [`read`] does not read for a key stays empty: `Literal::Unknown`,
+/// `None`, `Items::Unknown`.
 pub struct Value {
     /// The value as written.
     pub span: Range<usize>,
@@ -163,8 +165,12 @@ pub struct Members {
 /// Every property of the manifest is recorded by name; values are read
 /// for the fields of the integration schema (`id`, `name`, `description`,
 /// `category`, `auth`, `capabilities`, `handler`): each as a literal and
-/// an environment read, `auth` and the objects nested in it (one level) as
-/// objects, `capabilities` as an array, and `handler` as members.
+/// an environment read, `capabilities` as an array, `handler` as members,
+/// and `auth` as an object whose `type`, endpoint URLs ([`ENDPOINT_KEYS`])
+/// and environment-variable names ([`is_env_var_key`]) are read as
+/// literals, and whose other keys are read the same way as objects one
+/// level down. Nothing else is read: a value costs its reading only where
+/// the schema looks.
 pub fn read(file: &ParsedFile) -> Option<Manifest> {
     let tree = file.tree()?;
     let root = tree.root_node();
@@ -191,15 +197,25 @@ const SCHEMA_FIELDS: &[&str] = &[
     "handler",
 ];
 
-/// How deep [`Value::object`] is read below a field.
-#[derive(Clone, Copy)]
-enum Depth {
-    /// Objects and their nested objects.
-    Nested,
-    /// Objects, their values read as literals only.
-    Flat,
-    /// Literals only.
-    None,
+/// Keys of an auth object whose value is an OAuth endpoint.
+pub const ENDPOINT_KEYS: &[&str] = &[
+    "authorizeUrl",
+    "authorizationUrl",
+    "authUrl",
+    "tokenUrl",
+    "accessTokenUrl",
+];
+
+/// Keys of an auth object whose value names an environment variable
+/// (`clientIdEnvVar`, `clientSecretEnvVar`, `apiKeyEnvVar`).
+pub fn is_env_var_key(key: &str) -> bool {
+    key.ends_with("EnvVar")
+}
+
+/// Keys of an auth object read as literals: the endpoints and the
+/// environment-variable names.
+fn is_auth_literal_key(key: &str) -> bool {
+    ENDPOINT_KEYS.contains(&key) || is_env_var_key(key)
 }
 
 impl<'a> Scope<'a> {
@@ -216,19 +232,15 @@ impl<'a> Scope<'a> {
                         .expr()
                         .filter(|_| SCHEMA_FIELDS.contains(&name))
                         .map(|node| {
-                            let mut value = self.value(
-                                node,
-                                if name == "auth" {
-                                    Depth::Nested
-                                } else {
-                                    Depth::None
-                                },
-                            );
-                            if name == "capabilities" {
-                                value.items = self.items(node);
-                            }
-                            if name == "handler" {
-                                value.members = self.members(node);
+                            let mut value = self.literal_value(node);
+                            match name {
+                                "auth" => {
+                                    value.object =
+                                        self.object(node).map(|o| self.auth_object(o, false))
+                                }
+                                "capabilities" => value.items = self.items(node),
+                                "handler" => value.members = self.members(node),
+                                _ => {}
                             }
                             value
                         });
@@ -242,40 +254,60 @@ impl<'a> Scope<'a> {
         }
     }
 
-    /// An object's properties with every value read to `depth`.
-    fn record_object(&self, object: Obj<'a>, depth: Depth) -> Object {
+    /// An auth object (or an object nested in one when `nested`): its
+    /// `type`, endpoint and environment-variable keys read as literals; at
+    /// the top, its other keys read as nested auth objects.
+    fn auth_object(&self, object: Obj<'a>, nested: bool) -> Object {
         Object {
             open: object.open,
             props: object
                 .props
                 .into_iter()
-                .map(|prop| Prop {
-                    key: prop.key.byte_range(),
-                    value: prop.expr().map(|node| self.value(node, depth)),
-                    name: prop.name,
+                .map(|prop| {
+                    let name = prop.name.as_str();
+                    let value = prop.expr().map(|node| {
+                        if is_auth_literal_key(name) {
+                            return self.literal_value(node);
+                        }
+                        let mut value = if name == "type" && !nested {
+                            self.literal_value(node)
+                        } else {
+                            self.bare_value(node)
+                        };
+                        if !nested {
+                            value.object = self.object(node).map(|o| self.auth_object(o, true));
+                        }
+                        value
+                    });
+                    Prop {
+                        key: prop.key.byte_range(),
+                        value,
+                        name: prop.name,
+                    }
                 })
                 .collect(),
         }
     }
 
-    fn value(&self, node: Node<'a>, depth: Depth) -> Value {
-        let object = match depth {
-            Depth::Nested => self
-                .object(node)
-                .map(|o| self.record_object(o, Depth::Flat)),
-            Depth::Flat => self
-                .object(node)
-                .map(|o| self.record_object(o, Depth::None)),
-            Depth::None => None,
-        };
+    /// A value with only its span and shape read.
+    fn bare_value(&self, node: Node<'a>) -> Value {
         Value {
             span: node.byte_range(),
-            literal: self.literal(node),
-            env_read: env_read(node, self.src).map(|(name, _)| name),
+            literal: Literal::Unknown,
+            env_read: None,
             inline_object: ts::unwrap_expression(node).kind_str() == "object",
-            object,
+            object: None,
             items: Items::Unknown,
             members: None,
+        }
+    }
+
+    /// A value read as a literal and as an environment read.
+    fn literal_value(&self, node: Node<'a>) -> Value {
+        Value {
+            literal: self.literal(node),
+            env_read: env_read(node, self.src).map(|(name, _)| name),
+            ..self.bare_value(node)
         }
     }
 

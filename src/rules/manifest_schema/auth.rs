@@ -3,7 +3,7 @@
 
 use super::{Problem, Validation};
 use crate::facts::identifiers::{env_reference, is_screaming_snake, looks_like_name};
-use crate::facts::manifests::{Literal, Object, Value};
+use crate::facts::manifests::{is_env_var_key, Literal, Object, Value, ENDPOINT_KEYS};
 use crate::finding::Fix;
 
 impl<'r> Validation<'r> {
@@ -77,9 +77,9 @@ impl<'r> Validation<'r> {
             let Some(value) = prop.value.as_ref() else {
                 continue;
             };
-            if URL_KEYS.contains(&prop.name.as_str()) {
+            if ENDPOINT_KEYS.contains(&prop.name.as_str()) {
                 self.endpoint_url(&prop.name, value);
-            } else if prop.name.ends_with("EnvVar") {
+            } else if is_env_var_key(&prop.name) {
                 self.env_var_name(&prop.name, value);
             } else if depth == 0 {
                 if let Some(nested) = value.object.as_ref() {
@@ -201,15 +201,6 @@ impl<'r> Validation<'r> {
         }
     }
 }
-
-/// Keys whose value is an OAuth endpoint that must be `https://`.
-const URL_KEYS: &[&str] = &[
-    "authorizeUrl",
-    "authorizationUrl",
-    "authUrl",
-    "tokenUrl",
-    "accessTokenUrl",
-];
 
 /// `SLACK_CLIENT_SECRET` for `clientSecretEnvVar` of manifest `slack`.
 pub(super) fn example_env_var(id: Option<String>, key: &str) -> String {
