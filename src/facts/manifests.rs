@@ -164,9 +164,9 @@ pub struct Members {
 ///
 /// Every property of the manifest is recorded by name; values are read
 /// for the fields of the integration schema (`id`, `name`, `description`,
-/// `category`, `auth`, `capabilities`, `handler`): each as a literal and
-/// an environment read, `capabilities` as an array, `handler` as members,
-/// and `auth` as an object whose `type`, endpoint URLs ([`ENDPOINT_KEYS`])
+/// `category`, `auth`, `capabilities`, `handler`): the first four as a
+/// literal and an environment read, `capabilities` as an array, `handler`
+/// as members, and `auth` as a literal and as an object whose `type`, endpoint URLs ([`ENDPOINT_KEYS`])
 /// and environment-variable names ([`is_env_var_key`]) are read as
 /// literals, and whose other keys are read the same way as objects one
 /// level down. Nothing else is read: a value costs its reading only where
@@ -231,18 +231,20 @@ impl<'a> Scope<'a> {
                     let value = prop
                         .expr()
                         .filter(|_| SCHEMA_FIELDS.contains(&name))
-                        .map(|node| {
-                            let mut value = self.literal_value(node);
-                            match name {
-                                "auth" => {
-                                    value.object =
-                                        self.object(node).map(|o| self.auth_object(o, false))
-                                }
-                                "capabilities" => value.items = self.items(node),
-                                "handler" => value.members = self.members(node),
-                                _ => {}
-                            }
-                            value
+                        .map(|node| match name {
+                            "capabilities" => Value {
+                                items: self.items(node),
+                                ..self.bare_value(node)
+                            },
+                            "handler" => Value {
+                                members: self.members(node),
+                                ..self.bare_value(node)
+                            },
+                            "auth" => Value {
+                                object: self.object(node).map(|o| self.auth_object(o, false)),
+                                ..self.literal_value(node)
+                            },
+                            _ => self.literal_value(node),
                         });
                     Prop {
                         key: prop.key.byte_range(),
