@@ -3,15 +3,21 @@
 
 pub mod calls;
 pub mod columns;
+pub mod definitions;
 pub mod env;
 pub mod flow;
 pub mod function_names;
 pub mod handlers;
+pub mod identifiers;
+pub mod manifests;
+pub mod module_loads;
 pub mod modules;
+pub mod route_registrations;
 pub mod routes;
 pub mod rust_modules;
 pub mod schema_changes;
 pub mod schema_columns;
+pub mod scoped_calls;
 pub mod sql_calls;
 pub mod stubs;
 pub mod tables;

@@ -329,3 +329,4 @@ impl Drop for ParsedFile {
         }
     }
 }
+pub mod query;

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use crate::facts::env;
-use crate::lang::tree::NameGlob;
+use crate::facts::identifiers::NameGlob;
 use crate::lang::{Family, ParsedFile};
 use crate::rules::{
     declare_kind, parse_options, Check, Kind, OptionDoc, OptionError, Report, Reporter,
@@ -147,20 +147,4 @@ impl Check for EnvReadCheck {
 }
 
 #[cfg(test)]
-mod tests {
-    use crate::rules::kind;
-
-    #[test]
-    fn options_are_checked() {
-        let k = kind("env-read-outside").unwrap();
-        assert!(k.compile(&toml::from_str("names = []").unwrap()).is_err());
-        assert!(k
-            .compile(&toml::from_str("names = [\"A\"]\nallow = [\"a/{b\"]").unwrap())
-            .is_err());
-        assert!(k
-            .compile(
-                &toml::from_str("names = [\"STRIPE_*\"]\nallow = [\"packages/config\"]").unwrap()
-            )
-            .is_ok());
-    }
-}
+mod tests;

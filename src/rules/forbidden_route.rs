@@ -1,21 +1,16 @@
 //! The `forbidden-route` rule kind.
 
-use crate::lang::tree::NodeExt;
-use std::collections::HashMap;
 use std::ops::Range;
 
 use globset::GlobSet;
 use serde::Deserialize;
-use tree_sitter::Node;
 
 use crate::config::build_globset;
-use crate::facts::http_clients::HTTP_CLIENTS;
-use crate::facts::routes::{
-    join_route, js_object_property, js_router_name, js_router_prefix, py_kwarg, py_kwarg_string,
-    py_router_prefix, route_key, CallbackPaths, DJANGO_URLS, JS_ROUTE_METHODS, PY_ROUTE_DECORATORS,
+use crate::facts::route_registrations::{
+    self as registrations, next_handler, next_route_path, referenced_callback_path, RouteMention,
 };
-use crate::lang::tree::{self, named_children, text, SUBSTITUTION};
-use crate::lang::{python, typescript, Family, ParsedFile};
+use crate::facts::routes::{route_key, CallbackPaths, DJANGO_URLS};
+use crate::lang::{Family, ParsedFile};
 use crate::rules::{
     declare_kind, parse_options, Check, Kind, OptionDoc, OptionError, Report, Reporter,
 };
@@ -179,10 +174,6 @@ struct Registration<'a> {
 /// Django URL modules.
 const MOUNTABLE_ROUTERS: &[&str] = &["router", "blueprint", "fastify", "hono", DJANGO_URLS];
 
-/// File names that make a Next.js App Router segment routable.
-const NEXT_ROUTE_FILES: &[&str] = &["route", "page"];
-const JS_EXTENSIONS: &[&str] = &["ts", "tsx", "js", "jsx", "mjs", "cjs", "mts", "cts"];
-
 impl RouteCheck {
     /// Whether a route path (or file path) is an OAuth callback.
     fn is_callback_path(&self, path: &str) -> bool {
@@ -290,9 +281,7 @@ impl RouteCheck {
         if !(named || by_behaviour) {
             return;
         }
-        let handler = file
-            .tree()
-            .and_then(|t| next_handler(t.root_node(), file.text(), route.pages));
+        let handler = next_handler(file, route.pages);
         if !route.pages && handler.is_none() {
             return;
         }
@@ -311,219 +300,23 @@ impl RouteCheck {
         self.report(file, out, span, &route.display, handler);
     }
 
-    fn check_js(&self, file: &ParsedFile, out: &mut Reporter<'_>, used: &mut Vec<Range<usize>>) {
-        let Some(tree) = file.tree() else { return };
-        let src = file.text();
-        let root = tree.root_node();
-        let mut prefixes: HashMap<String, String> = HashMap::new();
-        tree::walk(root, |node| {
-            if node.kind_str() == "variable_declarator" {
-                if let (Some(name), Some(value)) = (node.field("name"), node.field("value")) {
-                    if let Some(prefix) = js_router_prefix(value, src) {
-                        prefixes.insert(text(name, src).to_string(), prefix);
-                    }
-                }
+    /// Registrations on routers: a callback path by this file's prefixes,
+    /// or a route that mounts elsewhere may make one.
+    fn check_registrations(&self, file: &ParsedFile, out: &mut Reporter<'_>) -> Vec<Range<usize>> {
+        let found = registrations::registrations(file);
+        for registration in found.routes {
+            let span = registration.span;
+            if self.is_callback_path(&registration.route) {
+                self.report(file, out, span, &registration.route, registration.handler);
+            } else if let Some(router) = registration.router.as_deref() {
+                let mounted = Registration {
+                    router,
+                    route: &registration.own_route,
+                };
+                self.report_mounted(file, out, span, mounted, registration.handler);
             }
-            true
-        });
-        tree::walk(root, |node| {
-            let Some(call) = typescript::call(node) else {
-                return true;
-            };
-            let method = text(call.name, src);
-            let receiver = call.receiver.map(|r| text(r, src)).unwrap_or_default();
-            let prefix = prefixes.get(receiver).map_or("", String::as_str);
-            let path_arg = match method {
-                m if JS_ROUTE_METHODS.contains(&m) && call.receiver.is_some() => {
-                    if call.args.len() < 2
-                        || !self.looks_like_handler(call.args[call.args.len() - 1], receiver)
-                    {
-                        return true;
-                    }
-                    Some(call.args[0])
-                }
-                "on" if call.args.len() >= 3 => Some(call.args[1]),
-                "route" if call.receiver.is_some() => match call.args.first() {
-                    Some(arg) if arg.kind_str() == "object" => {
-                        js_object_property(*arg, src, &["url", "path"])
-                    }
-                    Some(arg) if call.args.len() == 1 => Some(*arg),
-                    _ => None,
-                },
-                _ => None,
-            };
-            if let Some(arg) = path_arg {
-                if let Some(lit) = js_route_string(root, src, arg, used) {
-                    let path = join_route(prefix, &lit.with_placeholders());
-                    if self.is_callback_path(&path) {
-                        self.report(file, out, lit.span.clone(), &path, None);
-                    } else if let Some(receiver) = call.receiver {
-                        let router = js_router_name(receiver, src);
-                        let registration = Registration {
-                            router: &router,
-                            route: &path,
-                        };
-                        self.report_mounted(file, out, lit.span.clone(), registration, None);
-                    }
-                }
-            }
-            true
-        });
-    }
-
-    /// A registration's last argument is a handler: a function, or a
-    /// reference to one when the receiver is not an HTTP client.
-    fn looks_like_handler(&self, node: Node<'_>, receiver: &str) -> bool {
-        match node.kind_str() {
-            "arrow_function" | "function_expression" | "function" => true,
-            "identifier" | "member_expression" | "call_expression" | "array" => {
-                let root = receiver
-                    .split(['.', '('])
-                    .next()
-                    .unwrap_or(receiver)
-                    .to_ascii_lowercase();
-                !HTTP_CLIENTS.contains(&root.as_str())
-                    && !HTTP_CLIENTS.contains(&receiver.to_ascii_lowercase().as_str())
-            }
-            _ => false,
         }
-    }
-
-    fn check_python(
-        &self,
-        file: &ParsedFile,
-        out: &mut Reporter<'_>,
-        used: &mut Vec<Range<usize>>,
-    ) {
-        let Some(tree) = file.tree() else { return };
-        let src = file.text();
-        let root = tree.root_node();
-        let mut prefixes: HashMap<String, String> = HashMap::new();
-        // The prefixes routers declare themselves, without the mounts of
-        // this file: what mounts (here or elsewhere) are joined to.
-        let mut own: HashMap<String, String> = HashMap::new();
-        tree::walk(root, |node| {
-            match node.kind_str() {
-                "assignment" => {
-                    if let Some((name, prefix)) = py_router_prefix(node, src) {
-                        own.insert(name.clone(), prefix.clone());
-                        prefixes.insert(name, prefix);
-                    }
-                }
-                "call" => {
-                    if let Some(call) = python::call(node) {
-                        let name = text(call.name, src);
-                        if matches!(name, "include_router" | "register_blueprint") {
-                            if let (Some(target), Some(prefix)) = (
-                                call.args.first(),
-                                py_kwarg_string(&call, src, &["prefix", "url_prefix"]),
-                            ) {
-                                let key = text(*target, src).to_string();
-                                let joined = join_route(
-                                    &prefix,
-                                    prefixes.get(&key).map_or("", String::as_str),
-                                );
-                                prefixes.insert(key, joined);
-                            }
-                        }
-                    }
-                }
-                _ => {}
-            }
-            true
-        });
-        tree::walk(root, |node| match node.kind_str() {
-            "decorator" => {
-                let Some(expr) = node.named_child(0) else {
-                    return false;
-                };
-                let Some(call) = python::call(expr) else {
-                    return false;
-                };
-                let name = text(call.name, src);
-                let Some(receiver) = call.receiver else {
-                    return false;
-                };
-                if !PY_ROUTE_DECORATORS.contains(&name) {
-                    return false;
-                }
-                let prefix = prefixes.get(text(receiver, src)).map_or("", String::as_str);
-                let path = call
-                    .args
-                    .first()
-                    .copied()
-                    .or_else(|| py_kwarg(&call, src, &["path", "rule"]));
-                if let Some(lit) = path.and_then(|p| python_route_string(root, src, p, used)) {
-                    let full = join_route(prefix, &lit.with_placeholders());
-                    let handler = node
-                        .parent()
-                        .and_then(|d| d.field("definition"))
-                        .and_then(|f| f.field("name"))
-                        .map(|n| n.byte_range());
-                    if self.is_callback_path(&full) {
-                        self.report(file, out, lit.span.clone(), &full, handler);
-                    } else {
-                        let router = text(receiver, src);
-                        let own_prefix = own.get(router).map_or("", String::as_str);
-                        let route = join_route(own_prefix, &lit.with_placeholders());
-                        let registration = Registration {
-                            router,
-                            route: &route,
-                        };
-                        self.report_mounted(file, out, lit.span.clone(), registration, handler);
-                    }
-                }
-                false
-            }
-            "call" => {
-                let Some(call) = python::call(node) else {
-                    return true;
-                };
-                let name = text(call.name, src);
-                let routable = match name {
-                    "add_url_rule" | "add_api_route" | "add_route" => call.receiver.is_some(),
-                    "Route" | "path" | "re_path" => {
-                        call.args.len() >= 2
-                            || py_kwarg(&call, src, &["endpoint", "view"]).is_some()
-                    }
-                    _ => false,
-                };
-                if routable {
-                    let prefix = call
-                        .receiver
-                        .and_then(|r| prefixes.get(text(r, src)))
-                        .map_or("", String::as_str);
-                    let path = call
-                        .args
-                        .first()
-                        .copied()
-                        .or_else(|| py_kwarg(&call, src, &["path", "rule"]));
-                    if let Some(lit) = path.and_then(|p| python_route_string(root, src, p, used)) {
-                        let written = lit.with_placeholders();
-                        let written = if name == "re_path" {
-                            written.trim_start_matches('^').trim_end_matches('$')
-                        } else {
-                            &written
-                        };
-                        let full = join_route(prefix, written);
-                        if self.is_callback_path(&full) {
-                            self.report(file, out, lit.span.clone(), &full, None);
-                        } else {
-                            let router = call.receiver.map_or(DJANGO_URLS, |r| text(r, src));
-                            let own_prefix = own.get(router).map_or("", String::as_str);
-                            let route = join_route(own_prefix, written);
-                            let registration = Registration {
-                                router,
-                                route: &route,
-                            };
-                            self.report_mounted(file, out, lit.span.clone(), registration, None);
-                        }
-                    }
-                }
-                true
-            }
-            _ => true,
-        });
+        found.path_strings
     }
 }
 
@@ -539,100 +332,6 @@ fn is_router_name(router: &str) -> bool {
         })
 }
 
-/// A route path argument: a literal, or a constant of the same file
-/// (`const CALLBACK = '/oauth/callback'`). The label stays on the argument.
-fn js_route_string(
-    root: Node<'_>,
-    src: &str,
-    arg: Node<'_>,
-    used: &mut Vec<Range<usize>>,
-) -> Option<crate::lang::tree::StrLit> {
-    if arg.kind_str() == "identifier" {
-        let value = typescript::const_initializer(root, src, text(arg, src), arg.start_byte())?;
-        let mut lit = typescript::fold_string(value, src)?;
-        used.push(lit.span.clone());
-        lit.span = arg.byte_range();
-        return Some(lit);
-    }
-    let lit = typescript::fold_string(arg, src)?;
-    used.push(lit.span.clone());
-    Some(lit)
-}
-
-/// Python's counterpart of [`js_route_string`] (`CALLBACK = "/oauth/callback"`).
-fn python_route_string(
-    root: Node<'_>,
-    src: &str,
-    arg: Node<'_>,
-    used: &mut Vec<Range<usize>>,
-) -> Option<crate::lang::tree::StrLit> {
-    if arg.kind_str() == "identifier" {
-        let value = python::assignment_value(root, src, text(arg, src), arg.start_byte())?;
-        let mut lit = python::fold_string(value, src)?;
-        used.push(lit.span.clone());
-        lit.span = arg.byte_range();
-        return Some(lit);
-    }
-    let lit = python::fold_string(arg, src)?;
-    used.push(lit.span.clone());
-    Some(lit)
-}
-
-/// A Next.js route derived from a file path.
-struct NextRoute {
-    /// The path as the router sees it, groups dropped (`/api/oauth/callback`).
-    display: String,
-    /// The path with group names kept, for classification.
-    route: String,
-    pages: bool,
-}
-
-fn next_route_path(project_path: &str) -> Option<NextRoute> {
-    let segments: Vec<&str> = project_path.split('/').collect();
-    let (file_name, dirs) = segments.split_last()?;
-    let (stem, ext) = file_name.rsplit_once('.')?;
-    if !JS_EXTENSIONS.contains(&ext) {
-        return None;
-    }
-    if let Some(app) = dirs.iter().rposition(|s| *s == "app") {
-        if !NEXT_ROUTE_FILES.contains(&stem) {
-            return None;
-        }
-        let route_dirs = &dirs[app + 1..];
-        let display: Vec<&str> = route_dirs
-            .iter()
-            .copied()
-            .filter(|s| !is_route_group(s) && !s.starts_with('@'))
-            .collect();
-        return Some(NextRoute {
-            display: format!("/{}", display.join("/")),
-            route: format!("/{}", route_dirs.join("/")),
-            pages: false,
-        });
-    }
-    let pages = dirs.iter().rposition(|s| *s == "pages")?;
-    if dirs.get(pages + 1) != Some(&"api") {
-        return None;
-    }
-    let mut parts: Vec<&str> = dirs[pages + 1..].to_vec();
-    if stem != "index" {
-        parts.push(stem);
-    }
-    let path = format!("/{}", parts.join("/"));
-    Some(NextRoute {
-        display: path.clone(),
-        route: path,
-        pages: true,
-    })
-}
-
-/// `(group)` folders organise routes without adding a path segment.
-fn is_route_group(segment: &str) -> bool {
-    segment.starts_with('(') && segment.ends_with(')')
-}
-
-/// The exported request handler of a route file: `GET` (App Router) or the
-/// default export (Pages Router).
 /// Whether a route path has a segment naming a callback (`/callback`,
 /// `/oauth-callback`, `/google_callback`) and none naming the app's own
 /// sign-in (`/auth/callback`, `/api/auth/callback/google`, `/sso/callback`):
@@ -669,94 +368,10 @@ fn completes_authorization(src: &str) -> bool {
     .any(|signal| compact.contains(signal))
 }
 
-fn next_handler(root: Node<'_>, src: &str, pages: bool) -> Option<Range<usize>> {
-    let mut found = None;
-    for export in named_children(root)
-        .into_iter()
-        .filter(|n| n.kind_str() == "export_statement")
-    {
-        let is_default = (0..export.child_count())
-            .filter_map(|i| export.child(i))
-            .any(|c| c.kind_str() == "default");
-        if let Some(decl) = export.field("declaration") {
-            let names: Vec<Node<'_>> = match decl.kind_str() {
-                "function_declaration" | "generator_function_declaration" => {
-                    decl.field("name").into_iter().collect()
-                }
-                "lexical_declaration" | "variable_declaration" => named_children(decl)
-                    .into_iter()
-                    .filter_map(|d| d.field("name"))
-                    .collect(),
-                _ => Vec::new(),
-            };
-            for name in names {
-                let n = text(name, src);
-                if (!pages && (n == "GET" || (n == "POST" && found.is_none())))
-                    || (pages && is_default)
-                {
-                    found = Some(name.byte_range());
-                }
-            }
-            if pages && is_default && found.is_none() {
-                found = Some(
-                    decl.byte_range().start
-                        ..decl.byte_range().start + 8.min(decl.byte_range().len()),
-                );
-            }
-        } else if pages && is_default {
-            if let Some(value) = export.field("value") {
-                found = Some(value.byte_range());
-            }
-        }
-        if !pages {
-            tree::walk(export, |n| {
-                if n.kind_str() == "export_specifier" {
-                    let alias = n.field("alias").or_else(|| n.field("name"));
-                    if let Some(alias) = alias {
-                        if text(alias, src) == "GET" {
-                            found = Some(alias.byte_range());
-                        }
-                    }
-                }
-                true
-            });
-        }
-    }
-    found
-}
-
 /// The fact recording that code resolves a route by its handler's name
 /// (Flask `url_for`, Starlette `url_for`, Django `reverse`).
 fn route_name_fact(name: &str) -> String {
     format!("route-name:{name}")
-}
-
-/// The URL path a string points at, when it names a callback: the part
-/// after `scheme://host` or from the first `/`, query and fragment dropped,
-/// interpolated segments as `*`.
-fn referenced_path(value: &str) -> Option<String> {
-    let rest = match value.find("://") {
-        Some(i) => {
-            let after = crate::source::slice(value, i + 3..);
-            crate::source::slice(after, after.find('/')?..)
-        }
-        None => {
-            let start = value.find('/')?;
-            // A leading substitution (`${origin}/…`) is the base URL.
-            let head = crate::source::slice(value, ..start);
-            if !head.is_empty() && !head.chars().all(|c| c == SUBSTITUTION) {
-                return None;
-            }
-            crate::source::slice(value, start..)
-        }
-    };
-    if rest.contains(char::is_whitespace) {
-        return None;
-    }
-    let key = route_key(rest);
-    key.split('/')
-        .any(|s| s.to_ascii_lowercase().contains("callback"))
-        .then_some(key)
 }
 
 /// Records, as project facts, every URL path in a string of this file that
@@ -764,71 +379,30 @@ fn referenced_path(value: &str) -> Option<String> {
 /// except the route registrations themselves, and every route resolved by
 /// name.
 fn record_references(file: &ParsedFile, used: &[Range<usize>], out: &mut Reporter<'_>) {
-    let record = |value: &str, out: &mut Reporter<'_>| {
-        if let Some(path) = referenced_path(value) {
-            out.fact(crate::finding::route_reference_fact(&path));
+    for mention in registrations::route_mentions(file, used) {
+        match mention {
+            RouteMention::String(value) => record_string(&value, out),
+            RouteMention::HandlerName(name) => out.fact(route_name_fact(&name)),
         }
-        // `redirect_uri=https%3A%2F%2Fapp%2Foauth%2Fcallback` in a URL.
-        if value.contains("%2F") || value.contains("%2f") {
-            let decoded = value
-                .replace("%2F", "/")
-                .replace("%2f", "/")
-                .replace("%3A", ":");
-            for part in decoded.split(['=', '&']) {
-                if let Some(path) = referenced_path(part) {
-                    out.fact(crate::finding::route_reference_fact(&path));
-                }
+    }
+}
+
+/// Records the callback path a string points at, also inside an encoded
+/// URL (`redirect_uri=https%3A%2F%2Fapp%2Foauth%2Fcallback`).
+fn record_string(value: &str, out: &mut Reporter<'_>) {
+    if let Some(path) = referenced_callback_path(value) {
+        out.fact(crate::finding::route_reference_fact(&path));
+    }
+    if value.contains("%2F") || value.contains("%2f") {
+        let decoded = value
+            .replace("%2F", "/")
+            .replace("%2f", "/")
+            .replace("%3A", ":");
+        for part in decoded.split(['=', '&']) {
+            if let Some(path) = referenced_callback_path(part) {
+                out.fact(crate::finding::route_reference_fact(&path));
             }
         }
-    };
-    let src = file.text();
-    match file.language.family() {
-        Family::Config => {
-            for scalar in file.config_scalars() {
-                if !scalar.is_key {
-                    record(&scalar.value, out);
-                }
-            }
-        }
-        Family::Js | Family::Python => {
-            let Some(tree) = file.tree() else { return };
-            let python = file.language.family() == Family::Python;
-            tree::walk(tree.root_node(), |node| {
-                let lit = if python {
-                    (node.kind_str() == "string")
-                        .then(|| python::string_literal(node, src))
-                        .flatten()
-                } else {
-                    typescript::string_literal(node, src)
-                };
-                if let Some(lit) = lit {
-                    if !used
-                        .iter()
-                        .any(|u| u.start <= lit.span.start && lit.span.end <= u.end)
-                    {
-                        record(&lit.value, out);
-                    }
-                    return true;
-                }
-                if python {
-                    if let Some(call) = python::call(node) {
-                        let name = text(call.name, src);
-                        if matches!(name, "url_for" | "reverse" | "url_path_for") {
-                            if let Some(lit) =
-                                call.args.first().and_then(|a| python::fold_string(*a, src))
-                            {
-                                if lit.is_static() {
-                                    let endpoint = lit.value.rsplit('.').next().unwrap_or_default();
-                                    out.fact(route_name_fact(endpoint));
-                                }
-                            }
-                        }
-                    }
-                }
-                true
-            });
-        }
-        _ => {}
     }
 }
 
@@ -874,15 +448,14 @@ impl Check for RouteCheck {
     }
 
     fn check(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
-        let mut used = Vec::new();
-        match file.language.family() {
+        let used = match file.language.family() {
             Family::Js => {
                 self.check_file_route(file, out);
-                self.check_js(file, out, &mut used);
+                self.check_registrations(file, out)
             }
-            Family::Python => self.check_python(file, out, &mut used),
-            _ => {}
-        }
+            Family::Python => self.check_registrations(file, out),
+            _ => Vec::new(),
+        };
         if self.app_owned {
             record_references(file, &used, out);
         }
@@ -890,71 +463,4 @@ impl Check for RouteCheck {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn check() -> RouteCheck {
-        RouteCheck {
-            app_owned: false,
-            allow: build_globset(["**/oauth/twitch/**"]).unwrap(),
-            paths: CallbackPaths {
-                segments: vec!["integrations".into(), "integration".into()],
-                allow: vec!["**/oauth/twitch/**".into()],
-            },
-        }
-    }
-
-    #[test]
-    fn references_are_url_paths_naming_a_callback() {
-        let sub = SUBSTITUTION;
-        assert_eq!(
-            referenced_path("https://app.x.dev/api/oauth/google/callback?x=1").as_deref(),
-            Some("api/oauth/google/callback")
-        );
-        assert_eq!(
-            referenced_path(&format!("{sub}/api/oauth/{sub}/callback")).as_deref(),
-            Some("api/oauth/*/callback")
-        );
-        assert_eq!(referenced_path("token refreshed via /oauth/callback"), None);
-        assert_eq!(referenced_path("https://app.x.dev/settings"), None);
-        assert_eq!(
-            route_key("/api/oauth/[provider]/callback"),
-            "api/oauth/*/callback"
-        );
-        assert!(crate::finding::route_path_matches(
-            "*/api/oauth/google/callback",
-            "api/oauth/*/callback"
-        ));
-        assert!(crate::finding::route_path_matches(
-            "v1/oauth/callback",
-            "oauth/callback"
-        ));
-        assert!(!crate::finding::route_path_matches(
-            "oauth/github/callback",
-            "oauth/gitlab/callback"
-        ));
-    }
-
-    #[test]
-    fn classifies_callback_paths() {
-        let c = check();
-        assert!(c.is_callback_path("/api/oauth/google/callback"));
-        assert!(c.is_callback_path("/oauth2callback"));
-        assert!(c.is_callback_path("/integrations/[provider]/callback"));
-        assert!(c.is_callback_path("/(oauth)/callback"));
-        assert!(!c.is_callback_path("/auth/callback"));
-        assert!(!c.is_callback_path("/webhooks/callback"));
-        assert!(!c.is_callback_path("/api/oauth/google/start"));
-        assert!(c.allowed("x.ts", "/api/oauth/twitch/callback"));
-    }
-
-    #[test]
-    fn derives_next_routes() {
-        let r = next_route_path("src/app/(dash)/api/oauth/[p]/callback/route.ts").unwrap();
-        assert_eq!(r.display, "/api/oauth/[p]/callback");
-        let r = next_route_path("pages/api/oauth/callback.ts").unwrap();
-        assert_eq!(r.display, "/api/oauth/callback");
-        assert!(next_route_path("app/api/oauth/callback/helpers.ts").is_none());
-        assert!(next_route_path("pages/oauth/callback.tsx").is_none());
-    }
-}
+mod tests;

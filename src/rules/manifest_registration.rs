@@ -2,15 +2,15 @@
 //! be imported by the platform's registry file, joined project-wide
 //! through facts the registry records.
 
-use crate::lang::tree::NodeExt;
 use globset::GlobSet;
 use serde::Deserialize;
-use tree_sitter::Node;
 
-use super::manifest_schema::{self, ExportName, ManifestFiles, Scope};
 use crate::config::build_globset;
-use crate::lang::tree::{named_children, text, walk};
-use crate::lang::typescript as ts;
+use crate::facts::identifiers::camel_case;
+use crate::facts::manifests::{
+    self, import_candidates, parent, relative_specifier, strip_js_extension, tail_candidates,
+    ExportName, ManifestFiles, ModuleName,
+};
 use crate::lang::{Family, ParsedFile};
 use crate::rules::{
     declare_kind, parse_options, Check, Kind, OptionDoc, OptionError, Report, Reporter,
@@ -101,7 +101,7 @@ fn default_registry() -> String {
 struct Options {
     #[serde(default = "default_registry")]
     registry: String,
-    #[serde(default = "manifest_schema::default_files")]
+    #[serde(default = "manifests::default_files")]
     files: Vec<String>,
 }
 
@@ -131,21 +131,7 @@ impl Kind for ManifestRegistration {
     }
 }
 
-/// Extensions a module specifier may carry or leave out.
-const JS_EXTENSIONS: &[&str] = &["ts", "tsx", "js", "jsx", "mjs", "cjs", "mts", "cts"];
 const JS_EXTENSION_GLOB: &str = "{ts,tsx,js,jsx,mjs,cjs,mts,cts}";
-
-/// `a/b.manifest.ts` → `a/b.manifest`; other paths unchanged.
-fn strip_js_extension(path: &str) -> &str {
-    match path.rsplit_once('.') {
-        Some((stem, ext)) if JS_EXTENSIONS.contains(&ext) && !ext.contains('/') => stem,
-        _ => path,
-    }
-}
-
-fn parent(path: &str) -> &str {
-    path.rsplit_once('/').map_or("", |(dir, _)| dir)
-}
 
 /// The registry file, the folder it may be split across, and the key that
 /// scopes its facts (two rule instances with two registries stay apart).
@@ -298,25 +284,21 @@ impl Check for ManifestRegistrationCheck {
         let path = file.path();
         let is_registry = self.registry.is_registry(path);
         if is_registry || self.registry.is_part(path) {
-            let Some(tree) = file.tree() else { return };
-            self.record_imports(tree.root_node(), file.text(), path, out);
+            if let Some(loads) = manifests::read_loads(file) {
+                self.record_loads(&loads, path, out);
+            }
             return;
         }
         if !self.files.is_manifest(path) {
             return;
         }
-        let Some(tree) = file.tree() else { return };
-        let scope = Scope::of(tree.root_node(), file.text());
-        let Some(manifest) = manifest_schema::find_manifest(&scope, tree.root_node()) else {
+        let Some(manifest) = manifests::read(file) else {
             return;
         };
-        if !manifest.is_integration() {
+        if !manifest.is_integration {
             return;
         }
-        let id = manifest
-            .object
-            .as_ref()
-            .and_then(|o| manifest_schema::manifest_id(&scope, o));
+        let id = manifest.id();
         let file_name = path.rsplit('/').next().unwrap_or(path);
         let mut report = Report::at(manifest.anchor.clone())
             .var(
@@ -340,63 +322,20 @@ impl Check for ManifestRegistrationCheck {
 
 impl ManifestRegistrationCheck {
     /// Records a fact for every module the registry file names.
-    fn record_imports(&self, root: Node<'_>, src: &str, path: &str, out: &mut Reporter<'_>) {
-        let dir = parent(path);
-        let mut dynamic = false;
-        let mut specifiers: Vec<String> = Vec::new();
-        // Type-only imports register nothing, but show what the file is about.
-        let mut type_specifiers: Vec<String> = Vec::new();
-        walk(root, |node| match node.kind_str() {
-            "import_statement" | "export_statement" => {
-                // `import x = require('…')` keeps its source in the clause.
-                let source = node
-                    .field("source")
-                    .or_else(|| {
-                        named_children(node)
-                            .into_iter()
-                            .find(|c| c.kind_str() == "import_require_clause")
-                            .and_then(|c| c.field("source"))
-                    })
-                    .and_then(|s| ts::string_literal(s, src));
-                if let Some(lit) = source {
-                    if is_type_only(node) {
-                        type_specifiers.push(lit.value);
-                    } else {
-                        specifiers.push(lit.value);
-                    }
-                }
-                node.kind_str() == "export_statement"
-            }
-            "call_expression" => {
-                match loaded_module(node, src) {
-                    Load::Module(spec) => specifiers.push(spec),
-                    Load::Dynamic => dynamic = true,
-                    Load::None => {}
-                }
-                true
-            }
-            _ => true,
-        });
+    fn record_loads(&self, loads: &manifests::RegistryLoads, path: &str, out: &mut Reporter<'_>) {
         // A file that names no manifest or integration module is some other
         // registry (of services, of commands): it says nothing about
         // manifests.
-        let names_manifests = specifiers.iter().chain(&type_specifiers).any(|spec| {
-            let spec = spec.to_ascii_lowercase();
-            spec.contains("manifest") || spec.contains("integration")
-        });
-        if names_manifests || dynamic {
+        if loads.names_manifests || loads.dynamic {
             out.fact(self.registry.exists_fact(self.registry.prefix(path)));
         }
-        if dynamic {
+        if loads.dynamic {
             out.fact(self.registry.dynamic_fact());
         }
-        for spec in specifiers {
-            if is_relative(&spec) {
-                if let Some(module) = resolve(dir, &spec) {
-                    out.fact(self.registry.path_fact(&module));
-                }
-            } else if let Some(tail) = alias_tail(&spec) {
-                out.fact(self.registry.tail_fact(&tail));
+        for module in &loads.modules {
+            match module {
+                ModuleName::Path(module) => out.fact(self.registry.path_fact(module)),
+                ModuleName::Tail(tail) => out.fact(self.registry.tail_fact(tail)),
             }
         }
     }
@@ -427,193 +366,6 @@ impl ManifestRegistrationCheck {
     }
 }
 
-/// What a call loads.
-enum Load {
-    Module(String),
-    /// Modules the file does not spell out (globs, computed paths).
-    Dynamic,
-    None,
-}
-
-/// Names of calls that list files to load them.
-const DIRECTORY_LOADERS: &[&str] = &[
-    "readdir",
-    "readdirSync",
-    "glob",
-    "globSync",
-    "globby",
-    "globbySync",
-    "fastGlob",
-];
-
-fn loaded_module(call: Node<'_>, src: &str) -> Load {
-    let Some(function) = call.field("function") else {
-        return Load::None;
-    };
-    let is_loader = match function.kind_str() {
-        "import" => true,
-        "identifier" => {
-            let name = text(function, src);
-            if DIRECTORY_LOADERS.contains(&name) {
-                return Load::Dynamic;
-            }
-            name == "require"
-        }
-        "member_expression" => {
-            let property = function.field("property").map_or("", |p| text(p, src));
-            let object = function.field("object").map_or("", |o| text(o, src));
-            let glob_import = object.replace(char::is_whitespace, "") == "import.meta"
-                && property.starts_with("glob");
-            if glob_import
-                || (object == "require" && property == "context")
-                || DIRECTORY_LOADERS.contains(&property)
-            {
-                return Load::Dynamic;
-            }
-            false
-        }
-        _ => false,
-    };
-    if !is_loader {
-        return Load::None;
-    }
-    let argument = call.field("arguments").and_then(|a| {
-        named_children(a)
-            .into_iter()
-            .find(|c| c.kind_str() != "comment")
-    });
-    match argument.and_then(|a| ts::fold_string(a, src)) {
-        Some(lit) if lit.is_static() => Load::Module(lit.value),
-        _ => Load::Dynamic,
-    }
-}
-
-/// `import type {…}`, `export type {…} from`, or every specifier `type`.
-fn is_type_only(statement: Node<'_>) -> bool {
-    let mut cursor = statement.walk();
-    let children: Vec<Node<'_>> = statement.children(&mut cursor).collect();
-    if children.iter().any(|c| c.kind_str() == "type") {
-        return true;
-    }
-    let specifiers: Vec<Node<'_>> = children
-        .iter()
-        .flat_map(|c| match c.kind_str() {
-            "import_clause" => named_children(*c)
-                .into_iter()
-                .filter(|n| n.kind_str() == "named_imports")
-                .flat_map(named_children)
-                .collect(),
-            "export_clause" => named_children(*c),
-            _ => Vec::new(),
-        })
-        .filter(|s| matches!(s.kind_str(), "import_specifier" | "export_specifier"))
-        .collect();
-    let whole_clause = children.iter().any(|c| {
-        c.kind_str() == "import_clause"
-            && named_children(*c)
-                .iter()
-                .any(|n| matches!(n.kind_str(), "identifier" | "namespace_import"))
-    });
-    !whole_clause
-        && !specifiers.is_empty()
-        && specifiers.iter().all(|s| {
-            let mut cursor = s.walk();
-            let is_type = s.children(&mut cursor).any(|c| c.kind_str() == "type");
-            is_type
-        })
-}
-
-fn is_relative(spec: &str) -> bool {
-    spec == "." || spec == ".." || spec.starts_with("./") || spec.starts_with("../")
-}
-
-/// A relative specifier resolved against `dir` to a project path without
-/// extension; `None` when it climbs above the project root.
-fn resolve(dir: &str, spec: &str) -> Option<String> {
-    let mut segments: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
-    for segment in spec.split('/') {
-        match segment {
-            "" | "." => {}
-            ".." => {
-                segments.pop()?;
-            }
-            s => segments.push(s),
-        }
-    }
-    let joined = segments.join("/");
-    let module = strip_js_extension(&joined);
-    (!module.is_empty()).then(|| module.to_string())
-}
-
-/// The last two segments of a non-relative specifier after its alias root
-/// (`@/integrations/slack/slack.manifest` → `slack/slack.manifest`); a bare
-/// package name yields nothing.
-fn alias_tail(spec: &str) -> Option<String> {
-    let segments: Vec<&str> = spec.split('/').filter(|s| !s.is_empty()).collect();
-    let (_, rest) = segments.split_first()?;
-    let last = strip_js_extension(rest.last()?);
-    let tail = match rest.len() {
-        1 => last.to_string(),
-        n => format!("{}/{last}", rest[n - 2]),
-    };
-    (tail != "index").then_some(tail)
-}
-
-/// Modules whose import registers the manifest at `path`: the manifest
-/// itself, its folder, its parent folder, and their `index` barrels.
-fn import_candidates(path: &str) -> Vec<String> {
-    let module = strip_js_extension(path);
-    let mut candidates = vec![module.to_string()];
-    let mut folder = parent(module);
-    for _ in 0..2 {
-        if folder.is_empty() {
-            break;
-        }
-        candidates.push(folder.to_string());
-        candidates.push(format!("{folder}/index"));
-        folder = parent(folder);
-    }
-    candidates
-}
-
-/// The alias tails ([`alias_tail`]) of every import candidate.
-fn tail_candidates(path: &str) -> Vec<String> {
-    let mut tails: Vec<String> = Vec::new();
-    for candidate in import_candidates(path) {
-        let segments: Vec<&str> = candidate.split('/').collect();
-        let n = segments.len();
-        let mut own = vec![segments[n - 1].to_string()];
-        if n >= 2 {
-            own.push(format!("{}/{}", segments[n - 2], segments[n - 1]));
-        }
-        for tail in own {
-            if tail != "index" && !tails.contains(&tail) {
-                tails.push(tail);
-            }
-        }
-    }
-    tails
-}
-
-/// The specifier a file in `dir` uses to import `module` (both project
-/// paths); `None` when they share no top folder, e.g. the registry of
-/// another app in a monorepo.
-fn relative_specifier(dir: &str, module: &str) -> Option<String> {
-    let from: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
-    let to: Vec<&str> = module.split('/').filter(|s| !s.is_empty()).collect();
-    if from.first() != to.first() && !from.is_empty() {
-        return None;
-    }
-    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
-    let ups = from.len() - common;
-    let rest = to[common..].join("/");
-    Some(if ups == 0 {
-        format!("./{rest}")
-    } else {
-        format!("{}{rest}", "../".repeat(ups))
-    })
-}
-
 /// Where the registry `file` most likely sits for `module`: below the same
 /// prefix as the module's own tree (`apps/platform/` + `src/registry/…`
 /// for `apps/platform/src/integrations/…` in a monorepo).
@@ -629,272 +381,5 @@ fn registry_near(file: &str, module: &str) -> String {
     }
 }
 
-/// `google-drive` → `googleDrive`, usable as an import binding.
-fn camel_case(id: &str) -> String {
-    let mut out = String::new();
-    let mut upper = false;
-    for c in id.chars() {
-        if c.is_ascii_alphanumeric() {
-            if out.is_empty() && c.is_ascii_digit() {
-                out.push('_');
-            }
-            if upper && !out.is_empty() {
-                out.push(c.to_ascii_uppercase());
-            } else {
-                out.push(c);
-            }
-            upper = false;
-        } else {
-            upper = true;
-        }
-    }
-    if out.is_empty() {
-        "integration".to_string()
-    } else {
-        out
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const REGISTRY: &str = "src/registry/index.ts";
-
-    fn manifest(id: &str) -> String {
-        format!(
-            "export const manifest = {{ id: '{id}', name: 'N', description: 'd', category: 'Cloud', \
-             auth: {{ type: 'api_key' }}, capabilities: [], handler: {{ testConnection() {{}}, fetchFull() {{}} }} }};"
-        )
-    }
-
-    /// Paths of the manifests flagged when `registry` is the registry text.
-    fn unregistered(registry: &str, manifests: &[&str]) -> Vec<String> {
-        let texts: Vec<(String, String)> = manifests
-            .iter()
-            .map(|p| {
-                let id = p.rsplit('/').nth(1).unwrap_or("x");
-                (p.to_string(), manifest(id))
-            })
-            .collect();
-        let mut files: Vec<(&str, &str)> = texts
-            .iter()
-            .map(|(p, t)| (p.as_str(), t.as_str()))
-            .collect();
-        files.push((REGISTRY, registry));
-        crate::rules::lint_with_only("manifest-unregistered", &files)
-            .iter()
-            .map(|f| f.path().to_string())
-            .collect()
-    }
-
-    const SLACK: &str = "src/integrations/slack/slack.manifest.ts";
-    const JIRA: &str = "src/integrations/jira/jira.manifest.ts";
-
-    #[test]
-    fn specifiers_resolve() {
-        assert_eq!(
-            resolve("src/registry", "../integrations/slack/slack.manifest.js").as_deref(),
-            Some("src/integrations/slack/slack.manifest")
-        );
-        assert_eq!(
-            resolve("src/registry", "./a/").as_deref(),
-            Some("src/registry/a")
-        );
-        assert_eq!(resolve("src", "../../x"), None);
-        assert_eq!(
-            alias_tail("@/integrations/slack/slack.manifest.ts").as_deref(),
-            Some("slack/slack.manifest")
-        );
-        assert_eq!(
-            alias_tail("~/slack.manifest").as_deref(),
-            Some("slack.manifest")
-        );
-        assert_eq!(alias_tail("@integrations/slack").as_deref(), Some("slack"));
-        assert_eq!(alias_tail("zod"), None);
-        assert_eq!(alias_tail("@/index"), None);
-        assert_eq!(strip_js_extension("a/b.manifest.tsx"), "a/b.manifest");
-        assert_eq!(strip_js_extension("a/b.manifest"), "a/b.manifest");
-        assert_eq!(
-            import_candidates(SLACK),
-            vec![
-                "src/integrations/slack/slack.manifest",
-                "src/integrations/slack",
-                "src/integrations/slack/index",
-                "src/integrations",
-                "src/integrations/index",
-            ]
-        );
-        assert_eq!(
-            tail_candidates(SLACK),
-            vec![
-                "slack.manifest",
-                "slack/slack.manifest",
-                "slack",
-                "integrations/slack",
-                "slack/index",
-                "integrations",
-                "src/integrations",
-                "integrations/index",
-            ]
-        );
-        assert_eq!(
-            relative_specifier("src/registry", "src/integrations/slack/slack.manifest").as_deref(),
-            Some("../integrations/slack/slack.manifest")
-        );
-        assert_eq!(
-            relative_specifier("src", "src/a/b").as_deref(),
-            Some("./a/b")
-        );
-        assert_eq!(relative_specifier("src/registry", "apps/x/a"), None);
-        assert_eq!(
-            registry_near(
-                "src/registry",
-                "apps/platform/src/integrations/a/a.manifest"
-            ),
-            "apps/platform/src/registry"
-        );
-        assert_eq!(
-            registry_near("src/registry", "src/integrations/a/a.manifest"),
-            "src/registry"
-        );
-        assert_eq!(
-            registry_near("src/registry", "lib/a/a.manifest"),
-            "src/registry"
-        );
-        assert_eq!(camel_case("google-drive"), "googleDrive");
-        assert_eq!(camel_case("3cx"), "_3cx");
-    }
-
-    #[test]
-    fn registry_paths() {
-        let r = Registry::new("src/registry/index.ts").unwrap();
-        assert!(r.is_registry("src/registry/index.ts"));
-        assert!(r.is_registry("src/registry/index.js"));
-        assert!(r.is_registry("apps/platform/src/registry/index.ts"));
-        assert!(!r.is_registry("src/registry/manifests.ts"));
-        assert!(r.is_part("src/registry/manifests.ts"));
-        assert!(!r.is_part("src/registry/index.test.ts"));
-        assert!(!r.is_part("src/registry/sub/x.ts"));
-        let r = Registry::new("src/registry").unwrap();
-        assert!(r.is_registry("src/registry.ts"));
-        assert!(r.is_registry("src/registry/index.tsx"));
-        let r = Registry::new("src/registry.ts").unwrap();
-        assert!(r.is_registry("src/registry.mjs"));
-        assert!(!r.is_part("src/registry/x.ts"));
-        assert!(Registry::new("  ").is_err());
-        assert!(Registry::new("src/{reg").is_err());
-    }
-
-    #[test]
-    fn imports_register_manifests() {
-        let registry =
-            "import { manifest as slack } from '../integrations/slack/slack.manifest';\n\
-                        export const all = [slack];";
-        assert_eq!(unregistered(registry, &[SLACK, JIRA]), vec![JIRA]);
-        for registry in [
-            "import * as jira from '../integrations/jira/jira.manifest.js';",
-            "import jira from '../integrations/jira/jira.manifest';",
-            "import '../integrations/jira/jira.manifest';",
-            "export { manifest as jira } from '../integrations/jira/jira.manifest';",
-            "export * from '../integrations/jira/jira.manifest.ts';",
-            "export const loaders = { jira: () => import('../integrations/jira/jira.manifest') };",
-            "const jira = require('../integrations/jira/jira.manifest').manifest;",
-            "import jira = require('../integrations/jira/jira.manifest');",
-            "import { manifest as jira } from '@/integrations/jira/jira.manifest';",
-            "import { manifest as jira } from '~/jira/jira.manifest';",
-            "import { jira } from '../integrations/jira';",
-            "import { jira } from '../integrations/jira/index.ts';",
-            "import * as all from '../integrations';",
-            "const modules = import.meta.glob('../integrations/*/*.manifest.ts', { eager: true });",
-            "const ctx = require.context('../integrations', true, /\\.manifest\\.ts$/);",
-            "const load = (id: string) => import(`../integrations/${id}/${id}.manifest`);",
-        ] {
-            assert_eq!(
-                unregistered(registry, &[JIRA]),
-                Vec::<String>::new(),
-                "{registry}"
-            );
-        }
-        for registry in [
-            "import type { IntegrationManifest } from '../integrations/jira/jira.manifest';",
-            "import { type IntegrationManifest } from '../integrations/jira/jira.manifest';",
-            "export type { IntegrationManifest } from '../integrations/jira/jira.manifest';",
-            "import { jiraHandler } from '../integrations/jira/handler';",
-            "import { manifest as jira } from '../../integrations/jira/jira.manifest';",
-            "import { manifest as jira } from '@/integrations/jira2/jira.manifest';",
-            "import { x } from 'jira';\nimport { manifest as slack } from '../integrations/slack/slack.manifest';",
-        ] {
-            assert_eq!(unregistered(registry, &[JIRA]), vec![JIRA], "{registry}");
-        }
-    }
-
-    #[test]
-    fn only_a_registry_of_manifests_under_the_same_prefix_decides() {
-        // A registry of something else says nothing about manifests.
-        assert!(unregistered(
-            "import { db } from '../db';\nexport const services = [db];",
-            &[JIRA]
-        )
-        .is_empty());
-        // The registry of another app of the monorepo neither.
-        let other_app = "apps/b/src/integrations/jira/jira.manifest.ts";
-        let manifest = manifest("jira");
-        let files = [
-            (
-                "apps/a/src/registry/index.ts",
-                "import { manifest } from '../integrations/x/x.manifest';",
-            ),
-            (other_app, manifest.as_str()),
-            ("apps/a/src/integrations/y/y.manifest.ts", manifest.as_str()),
-        ];
-        let flagged: Vec<String> = crate::rules::lint_with_only("manifest-unregistered", &files)
-            .iter()
-            .map(|f| f.path().to_string())
-            .collect();
-        assert_eq!(flagged, vec!["apps/a/src/integrations/y/y.manifest.ts"]);
-        let r = Registry::new(REGISTRY).unwrap();
-        assert_eq!(r.prefix("apps/a/src/registry/index.ts"), "apps/a/");
-        assert_eq!(r.prefix("src/integrations/a/a.manifest.ts"), "");
-        assert_eq!(r.prefix("integrations/a/a.manifest.ts"), "");
-        assert_eq!(
-            Registry::new("**/registry/index.ts")
-                .unwrap()
-                .prefix("apps/a/src/x.ts"),
-            ""
-        );
-    }
-
-    #[test]
-    fn no_registry_no_finding() {
-        let files = [(JIRA, manifest("jira"))];
-        let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
-        assert!(crate::rules::lint_with_only("manifest-unregistered", &files).is_empty());
-    }
-
-    #[test]
-    fn split_registry_folder() {
-        let manifest = manifest("jira");
-        let files = [
-            (REGISTRY, "export * from './manifests';"),
-            (
-                "src/registry/manifests.ts",
-                "import { manifest as jira } from '../integrations/jira/jira.manifest';",
-            ),
-            (JIRA, manifest.as_str()),
-            (SLACK, manifest.as_str()),
-        ];
-        let flagged: Vec<String> = crate::rules::lint_with_only("manifest-unregistered", &files)
-            .iter()
-            .map(|f| format!("{}: {} | {}", f.path(), f.message, f.help))
-            .collect();
-        assert_eq!(
-            flagged,
-            vec![format!(
-                "{SLACK}: manifest `jira` is not imported by the registry `src/registry/index.ts` | \
-                 add `import {{ manifest as jira }} from '../integrations/slack/slack.manifest';` to \
-                 `src/registry/index.ts` and register it with the others, or delete the manifest if the integration is retired"
-            )]
-        );
-    }
-}
+mod tests;

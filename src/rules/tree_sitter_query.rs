@@ -3,9 +3,9 @@
 
 use regex::Regex;
 use serde::Deserialize;
-use tree_sitter::{Query, QueryCursor, StreamingIterator};
 
-use crate::lang::{tree, Family, Language, ParsedFile};
+use crate::lang::query::{CaptureQuery, QueryPart};
+use crate::lang::{Family, Language, ParsedFile};
 use crate::rules::{
     declare_kind, parse_options, Check, Kind, OptionDoc, OptionError, Report, Reporter,
 };
@@ -147,91 +147,23 @@ impl Kind for TreeSitterQuery {
                 ))
             }
         };
-        if let Some(offset) = too_deep_at(&options.query) {
-            return Err(OptionError::new(
-                "query",
-                format!(
-                    "the query nests parentheses and brackets more than {MAX_QUERY_NESTING} \
-                     deep; write a flatter pattern (a capture deep in a tree is usually \
-                     reached with fewer levels, or with a predicate)"
-                ),
-            )
-            .at_offset(offset));
-        }
-        if let Some(offset) = predicate_in_alternation_at(&options.query) {
-            return Err(OptionError::new(
-                "query",
-                "a predicate inside an alternation `[...]` applies to the whole pattern, \
-                 not to its branch (tree-sitter's rule), so branches with different \
-                 conditions match nothing or too much; write one rule per branch, or move \
-                 the condition out of the brackets as one predicate, e.g. \
-                 (#match? @name \"^(a|b)$\")",
-            )
-            .at_offset(offset));
-        }
-        let mut queries = Vec::new();
-        for (i, &language) in languages.iter().enumerate() {
-            let grammar = tree::grammar(language).expect("tree-sitter languages have a grammar");
-            match Query::new(&grammar, &options.query) {
-                Ok(query) => queries.push((language, query)),
-                // The first grammar is the one the user named: its errors
-                // are theirs. A query written for TypeScript may use node
-                // types the TSX grammar lacks; then it runs on .ts only.
-                Err(e) if i == 0 => {
-                    return Err(OptionError::new(
-                        "query",
-                        format!(
-                        "the query does not compile for {} ({:?} error at line {}, column {}){}",
-                        options.language,
-                        e.kind,
-                        e.row + 1,
-                        e.column + 1,
-                        if e.message.is_empty() {
-                            String::new()
-                        } else {
-                            format!(": {}", error_excerpt(e.message.trim(), e.column))
-                        }
-                    ),
-                    )
-                    .at_offset(e.offset))
-                }
-                Err(_) => {}
+        let query = CaptureQuery::compile(
+            &options.language,
+            languages,
+            &options.query,
+            options.capture.as_deref(),
+        )
+        .map_err(|e| {
+            let option = match e.part {
+                QueryPart::Query => "query",
+                QueryPart::Capture => "capture",
+            };
+            let error = OptionError::new(option, e.message);
+            match e.offset {
+                Some(offset) => error.at_offset(offset),
+                None => error,
             }
-        }
-        let first = &queries[0].1;
-        let capture = match &options.capture {
-            Some(name) => {
-                let name = name.trim_start_matches('@');
-                if first.capture_index_for_name(name).is_none() {
-                    return Err(OptionError::new(
-                        "capture",
-                        format!(
-                            "the query has no capture `@{name}` (captures: {})",
-                            capture_list(first)
-                        ),
-                    ));
-                }
-                name.to_string()
-            }
-            None => match first.capture_names() {
-                [only] => only.to_string(),
-                [] => {
-                    return Err(OptionError::new(
-                        "query",
-                        "the query captures nothing; add a capture such as `@match`",
-                    ))
-                }
-                _ => {
-                    return Err(OptionError::new(
-                        "capture",
-                        format!(
-                            "the query has several captures ({}); name the one to report",
-                            capture_list(first)
-                        ),
-                    ))
-                }
-            },
-        };
+        })?;
         let regex =
             |option: &str, pattern: &Option<String>| -> Result<Option<Regex>, OptionError> {
                 pattern
@@ -249,25 +181,14 @@ impl Kind for TreeSitterQuery {
         Ok(Box::new(QueryCheck {
             matches: regex("matches", &options.matches)?,
             not_matches: regex("not_matches", &options.not_matches)?,
-            queries,
-            capture,
+            query,
             literals: options.literals,
         }))
     }
 }
 
-fn capture_list(query: &Query) -> String {
-    query
-        .capture_names()
-        .iter()
-        .map(|n| format!("@{n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 struct QueryCheck {
-    queries: Vec<(Language, Query)>,
-    capture: String,
+    query: CaptureQuery,
     matches: Option<Regex>,
     not_matches: Option<Regex>,
     literals: Vec<String>,
@@ -285,7 +206,7 @@ impl Check for QueryCheck {
             return Vec::new();
         }
         let mut globs = Vec::new();
-        for (language, _) in &self.queries {
+        for language in self.query.languages() {
             let extensions: &[&str] = match language {
                 Language::TypeScript => &["ts", "mts", "cts"],
                 Language::Tsx => &["tsx"],
@@ -299,199 +220,23 @@ impl Check for QueryCheck {
     }
 
     fn check(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
-        let Some((_, query)) = self.queries.iter().find(|(l, _)| *l == file.language) else {
-            return;
-        };
-        let Some(tree) = file.tree() else { return };
-        let Some(index) = query.capture_index_for_name(&self.capture) else {
-            return;
-        };
         let src = file.text();
-        let mut cursor = QueryCursor::new();
-        let mut matches = cursor.matches(query, tree.root_node(), src.as_bytes());
-        let mut seen = Vec::new();
-        while let Some(m) = matches.next() {
-            for capture in m.captures.iter().filter(|c| c.index == index) {
-                let range = capture.node.byte_range();
-                if seen.contains(&range) {
-                    continue;
-                }
-                let text = crate::source::slice(src, range.clone());
-                if self.matches.as_ref().is_some_and(|r| !r.is_match(text))
-                    || self.not_matches.as_ref().is_some_and(|r| r.is_match(text))
-                {
-                    continue;
-                }
-                seen.push(range.clone());
-                let first_line = text.lines().next().unwrap_or_default();
-                out.report(
-                    Report::at(range)
-                        .var("text", first_line.to_string())
-                        .var("capture", self.capture.clone()),
-                );
+        for range in self.query.captures(file) {
+            let text = crate::source::slice(src, range.clone());
+            if self.matches.as_ref().is_some_and(|r| !r.is_match(text))
+                || self.not_matches.as_ref().is_some_and(|r| r.is_match(text))
+            {
+                continue;
             }
+            let first_line = text.lines().next().unwrap_or_default();
+            out.report(
+                Report::at(range)
+                    .var("text", first_line.to_string())
+                    .var("capture", self.query.capture().to_string()),
+            );
         }
-    }
-}
-
-/// Deepest nesting of `(` and `[` a query may have. tree-sitter compiles a
-/// query with a recursive parser: far deeper nesting overflows the stack.
-pub const MAX_QUERY_NESTING: usize = 100;
-
-/// The brackets of a query (`(`, `)`, `[`, `]`) with their offsets, strings
-/// and `;` comments skipped.
-fn query_brackets(query: &str) -> impl Iterator<Item = (usize, u8)> + '_ {
-    let bytes = query.as_bytes();
-    let mut i = 0;
-    std::iter::from_fn(move || {
-        while i < bytes.len() {
-            let at = i;
-            i += 1;
-            match bytes[at] {
-                b'"' => {
-                    while i < bytes.len() && bytes[i] != b'"' {
-                        i += if bytes[i] == b'\\' { 2 } else { 1 };
-                    }
-                    i += 1;
-                }
-                b';' => {
-                    while i < bytes.len() && bytes[i] != b'\n' {
-                        i += 1;
-                    }
-                }
-                b @ (b'(' | b')' | b'[' | b']') => return Some((at, b)),
-                _ => {}
-            }
-        }
-        None
-    })
-}
-
-/// The offset of the first bracket that nests deeper than
-/// [`MAX_QUERY_NESTING`].
-fn too_deep_at(query: &str) -> Option<usize> {
-    let mut depth = 0usize;
-    for (at, bracket) in query_brackets(query) {
-        if matches!(bracket, b'(' | b'[') {
-            depth += 1;
-            if depth > MAX_QUERY_NESTING {
-                return Some(at);
-            }
-        } else {
-            depth = depth.saturating_sub(1);
-        }
-    }
-    None
-}
-
-/// The offset of the first predicate (`(#eq? …)`, `(#match? …)`, …) written
-/// inside an alternation.
-fn predicate_in_alternation_at(query: &str) -> Option<usize> {
-    let bytes = query.as_bytes();
-    let mut open: Vec<u8> = Vec::new();
-    for (at, bracket) in query_brackets(query) {
-        match bracket {
-            b'(' => {
-                let next = bytes[at + 1..].iter().find(|b| !b.is_ascii_whitespace());
-                if next == Some(&b'#') && open.contains(&b'[') {
-                    return Some(at);
-                }
-                open.push(b'(');
-            }
-            b'[' => open.push(b'['),
-            _ => {
-                open.pop();
-            }
-        }
-    }
-    None
-}
-
-/// Most characters of the query shown on each side of an error.
-const EXCERPT_RADIUS: usize = 60;
-
-/// tree-sitter's message for a syntax error quotes the whole line of the
-/// query and marks the column under it; a long line is cut to a window
-/// around the column so the message stays readable.
-fn error_excerpt(message: &str, column: usize) -> String {
-    let mut lines = message.lines();
-    let (Some(line), Some(marker)) = (lines.next(), lines.next()) else {
-        return shorten(message, 0);
-    };
-    if line.chars().count() <= 2 * EXCERPT_RADIUS || !marker.trim_start().starts_with('^') {
-        return message.to_string();
-    }
-    let column = column.min(line.len());
-    let from = crate::source::floor_char_boundary(line, column.saturating_sub(EXCERPT_RADIUS));
-    let to = crate::source::floor_char_boundary(line, (column + EXCERPT_RADIUS).min(line.len()));
-    let window = line.get(from..to).unwrap_or("");
-    let lead = if from > 0 { "…" } else { "" };
-    let tail = if to < line.len() { "…" } else { "" };
-    let caret = line.get(from..column).map_or(0, |s| s.chars().count()) + lead.chars().count();
-    format!("{lead}{window}{tail}\n{}^", " ".repeat(caret))
-}
-
-/// At most `2 * EXCERPT_RADIUS` characters of `text`, starting at `from`.
-fn shorten(text: &str, from: usize) -> String {
-    let cut: String = text.chars().skip(from).take(2 * EXCERPT_RADIUS).collect();
-    if cut.len() < text.len() {
-        format!("{cut}…")
-    } else {
-        cut
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_predicate_inside_an_alternation_is_refused() {
-        let query =
-            "[\n  ((identifier) @x (#eq? @x \"a\"))\n  ((identifier) @x (#eq? @x \"b\"))\n] @hit";
-        let offset = predicate_in_alternation_at(query).expect("refused");
-        assert_eq!(&query[offset..offset + 5], "(#eq?");
-        // Outside brackets, and inside strings or comments, a predicate is fine.
-        for fine in [
-            "((identifier) @x (#match? @x \"^(a|b)$\"))",
-            "[(identifier) (property_identifier)] @x (#eq? @x \"[(#\")",
-            "; [ (#eq? in a comment\n(identifier) @x",
-        ] {
-            assert_eq!(predicate_in_alternation_at(fine), None, "{fine}");
-        }
-    }
-
-    fn compile(options: &str) -> Result<Box<dyn Check>, OptionError> {
-        TreeSitterQuery.compile(&toml::from_str(options).unwrap())
-    }
-
-    #[test]
-    fn invalid_queries_point_at_the_error() {
-        let err = compile("language = \"python\"\nquery = \"(call function: (identifier) @f\"")
-            .err()
-            .unwrap();
-        assert_eq!(err.option.as_deref(), Some("query"));
-        assert!(err.offset.is_some());
-        let err = compile("language = \"python\"\nquery = \"(no_such_node) @x\"")
-            .err()
-            .unwrap();
-        assert!(err.message.contains("NodeType"), "{}", err.message);
-        let err = compile("language = \"cobol\"\nquery = \"(x)\"")
-            .err()
-            .unwrap();
-        assert_eq!(err.option.as_deref(), Some("language"));
-    }
-
-    #[test]
-    fn captures_are_named_or_unique() {
-        assert!(compile("language = \"python\"\nquery = \"(call) @c\"").is_ok());
-        let err = compile("language = \"python\"\nquery = \"(call function: (identifier) @f) @c\"")
-            .err()
-            .unwrap();
-        assert_eq!(err.option.as_deref(), Some("capture"));
-        let err = compile("language = \"python\"\nquery = \"(call) @c\"\ncapture = \"nope\"")
-            .err()
-            .unwrap();
-        assert!(err.message.contains("@c"));
-    }
-}
+mod tests;
