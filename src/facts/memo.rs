@@ -102,6 +102,24 @@ enum Binding {
     Unknown,
 }
 
+/// Where a member of a name kept at module scope lives (`Cache.client`,
+/// `clients[id]`, `registry.gmail`), by what the name is bound to: a
+/// class's static, a keyed cache (named by its `container`), or module
+/// state; nothing for a local.
+fn member_of_module(
+    binding: Binding,
+    keyed: bool,
+    target: String,
+    container: String,
+) -> Option<Place> {
+    match binding {
+        Binding::Module { class: true } => Some(Place::ClassStatic(target)),
+        Binding::Module { .. } if keyed => Some(Place::ModuleCache(container)),
+        Binding::Module { .. } => Some(Place::Module(target)),
+        _ => None,
+    }
+}
+
 /// Whether an assignment to `target` is guarded as a memo: `??=`/`||=`, an
 /// enclosing `if` (in the same function) that tests the target, or a right
 /// side that reads it (`c = c ?? …`).

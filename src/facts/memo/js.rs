@@ -2,7 +2,9 @@
 
 use tree_sitter::Node;
 
-use super::{compact, is_app_state, is_memo_assignment, one_line, Binding, Kept, Place};
+use super::{
+    compact, is_app_state, is_memo_assignment, member_of_module, one_line, Binding, Kept, Place,
+};
 use crate::lang::tree::{named_children, text, walk, NodeExt};
 use crate::lang::typescript::{self as ts, FUNCTION_KINDS};
 
@@ -780,12 +782,7 @@ fn js_store_target(
                     if matches!(name, "module" | "exports") && binding == Binding::Unknown {
                         return Some(Place::Module(target_text));
                     }
-                    match binding {
-                        Binding::Module { class: true } => Some(Place::ClassStatic(target_text)),
-                        Binding::Module { .. } if keyed => Some(Place::ModuleCache(container)),
-                        Binding::Module { .. } => Some(Place::Module(target_text)),
-                        _ => None,
-                    }
+                    member_of_module(binding, keyed, target_text, container)
                 }
                 "this" => js_this_target(target, statement, root, src, keyed, container),
                 _ => None,

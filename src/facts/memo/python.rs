@@ -2,7 +2,9 @@
 
 use tree_sitter::Node;
 
-use super::{compact, is_app_state, is_memo_assignment, one_line, Binding, Kept, Place};
+use super::{
+    compact, is_app_state, is_memo_assignment, member_of_module, one_line, Binding, Kept, Place,
+};
 use crate::lang::python as py;
 use crate::lang::tree::{named_children, text, walk, NodeExt};
 
@@ -590,12 +592,12 @@ fn py_store_target(
                         instance,
                     })
                 }
-                _ => match py_resolve(statement, root, src, name) {
-                    Binding::Module { class: true } => Some(Place::ClassStatic(target_text)),
-                    Binding::Module { .. } if keyed => Some(Place::ModuleCache(container)),
-                    Binding::Module { .. } => Some(Place::Module(target_text)),
-                    _ => None,
-                },
+                _ => member_of_module(
+                    py_resolve(statement, root, src, name),
+                    keyed,
+                    target_text,
+                    container,
+                ),
             }
         }
         _ => None,
