@@ -328,3 +328,7 @@ impl Drop for ParsedFile {
         }
     }
 }
+
+/// The plain value types of the tree helpers (a string's folded value, a
+/// glob over names), for code that reads no tree itself.
+pub use tree::{NameGlob, StrLit, SUBSTITUTION};
