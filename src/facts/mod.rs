@@ -7,6 +7,7 @@ pub mod env;
 pub mod flow;
 pub mod function_names;
 pub mod handlers;
+pub mod keyed_strings;
 pub mod log_calls;
 pub mod modules;
 pub mod routes;
