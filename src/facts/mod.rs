@@ -1,6 +1,7 @@
 //! Language-neutral facts read from one file's syntax, for rules and the
 //! project model to share.
 
+pub mod bound_strings;
 pub mod calls;
 pub mod columns;
 pub mod env;
@@ -11,6 +12,7 @@ pub mod keyed_strings;
 pub mod log_calls;
 pub mod modules;
 pub mod routes;
+pub mod secret_formats;
 pub mod sql_calls;
 pub mod stubs;
 pub mod tables;
