@@ -3,13 +3,12 @@
 
 mod data;
 mod endpoints;
+mod options;
 
 use std::ops::Range;
 
 use globset::GlobSet;
-use serde::Deserialize;
 
-use crate::config::build_globset;
 use crate::facts::keyed_strings::{keyed_strings, Form, Found, KeyedString};
 use crate::facts::urls::{string_values, StringValue};
 use crate::lang::{Family, ParsedFile};
@@ -21,6 +20,7 @@ use data::AUTHORIZE_KEYS;
 use endpoints::{
     find_response_type_param, first_endpoint, is_oauth_response_type, url_paths, Endpoint,
 };
+use options::OPTIONS;
 
 declare_kind! {
     /// ## What it does
@@ -108,44 +108,6 @@ declare_kind! {
     pub struct OauthUrlConstruction;
 }
 
-const OPTIONS: &[OptionDoc] = &[
-    OptionDoc {
-        name: "owner",
-        description: "\"gateway\" or \"app\": who runs OAuth flows",
-    },
-    OptionDoc {
-        name: "allow",
-        description: "globs over project paths and route paths of flows the app owns",
-    },
-    OptionDoc {
-        name: "endpoints",
-        description: "authorize endpoints: `host/path-prefix`, or a `/path` inside a URL",
-    },
-    OptionDoc {
-        name: "functions",
-        description: "names of functions and methods that build an authorize URL",
-    },
-    OptionDoc {
-        name: "skip_roles",
-        description:
-            "file roles not read (test, fixture, docs, example, script, generated, vendored)",
-    },
-];
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Options {
-    owner: String,
-    #[serde(default)]
-    allow: Vec<String>,
-    #[serde(default)]
-    endpoints: Vec<String>,
-    #[serde(default)]
-    functions: Vec<String>,
-    #[serde(default)]
-    skip_roles: Vec<String>,
-}
-
 impl Kind for OauthUrlConstruction {
     fn id(&self) -> &'static str {
         "oauth-url-construction"
@@ -164,45 +126,7 @@ impl Kind for OauthUrlConstruction {
     }
 
     fn compile(&self, options: &toml::Table) -> Result<Box<dyn Check>, OptionError> {
-        let options: Options = parse_options(options)?;
-        let enabled = match options.owner.as_str() {
-            "gateway" => true,
-            "app" => false,
-            other => {
-                return Err(OptionError::new(
-                    "owner",
-                    format!("owner must be \"gateway\" or \"app\", not \"{other}\""),
-                ))
-            }
-        };
-        let allow = build_globset(options.allow.iter().map(String::as_str))
-            .map_err(|e| OptionError::new("allow", e))?;
-        let endpoints = options
-            .endpoints
-            .iter()
-            .map(|entry| Endpoint::parse(entry).map_err(|e| OptionError::new("endpoints", e)))
-            .collect::<Result<Vec<_>, _>>()?;
-        for name in &options.functions {
-            let valid = !name.is_empty()
-                && name
-                    .chars()
-                    .all(|c| c.is_alphanumeric() || c == '_' || c == '$');
-            if !valid {
-                return Err(OptionError::new(
-                    "functions",
-                    format!("`{name}` is not a function name"),
-                ));
-            }
-        }
-        let skip_roles =
-            SkipRoles::parse(&options.skip_roles).map_err(|e| OptionError::new("skip_roles", e))?;
-        Ok(Box::new(OauthUrlCheck {
-            enabled,
-            allow,
-            skip_roles,
-            endpoints,
-            functions: options.functions,
-        }))
+        Ok(Box::new(OauthUrlCheck::new(parse_options(options)?)?))
     }
 }
 
