@@ -70,7 +70,8 @@ fn js_strings(
             | "literal_type"
             | "type_arguments"
             | "ambient_declaration" => false,
-            "string" | "template_string" => {
+            // The keyword of `x as string` is an unnamed `string` node.
+            "string" | "template_string" if node.is_named() => {
                 if !is_module_specifier(node, src) {
                     if let Some(lit) = typescript::string_literal(node, src) {
                         let name = || js_binding(node, src);
@@ -683,7 +684,7 @@ mod tests {
         assert_eq!(
             read(
                 "a.ts",
-                "import x from 'mod';\nconst apiKey = 'a';\nobj.token = ('b' as const);\nconst o = { secret: 'c' };\nheaders.set('x-api-key', 'd');\nconst t = process.env.T ?? 'e';\ntype T = 'f';\n// 'g'\n"
+                "import x from 'mod';\nconst apiKey = 'a';\nobj.token = ('b' as string);\nconst o = { secret: 'c' };\nheaders.set('x-api-key', 'd');\nconst t = process.env.T ?? 'e';\ntype T = 'f';\n// 'g'\n"
             ),
             [
                 "a = apiKey",
