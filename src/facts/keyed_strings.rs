@@ -87,15 +87,16 @@ pub fn keyed_strings(
     };
     let mut out = KeyedStrings::default();
     walk(tree.root_node(), |node| {
-        if FUNCTION_KINDS.contains(&node.kind_str()) {
+        let kind = node.kind_str();
+        if FUNCTION_KINDS.contains(&kind) {
             out.functions.push(node.byte_range());
         }
         if python {
-            reader.python(node, &mut out.found);
+            reader.python(node, kind, &mut out.found);
         } else {
-            reader.js(node, &mut out.found);
+            reader.js(node, kind, &mut out.found);
         }
-        node.kind_str() != "comment"
+        kind != "comment"
     });
     Some(out)
 }
@@ -138,9 +139,9 @@ impl Reader<'_> {
         out.push(Found::Keyed(KeyedString { value, span, form }));
     }
 
-    fn js(&self, node: Node<'_>, out: &mut Vec<Found>) {
+    fn js(&self, node: Node<'_>, kind: &str, out: &mut Vec<Found>) {
         let src = self.src;
-        match node.kind_str() {
+        match kind {
             "call_expression" => {
                 let Some(call) = typescript::call(node) else {
                     return;
@@ -205,19 +206,20 @@ impl Reader<'_> {
         }
     }
 
-    fn python(&self, node: Node<'_>, out: &mut Vec<Found>) {
+    fn python(&self, node: Node<'_>, kind: &str, out: &mut Vec<Found>) {
         let src = self.src;
-        match node.kind_str() {
+        match kind {
             "call" => {
                 let Some(call) = python::call(node) else {
                     return;
                 };
                 self.call(node, call.name, out);
-                let keys: Vec<String> = call
-                    .kwargs
-                    .iter()
-                    .map(|(k, _)| text(*k, src).to_string())
-                    .collect();
+                let keys = || -> Vec<String> {
+                    call.kwargs
+                        .iter()
+                        .map(|(k, _)| text(*k, src).to_string())
+                        .collect()
+                };
                 let mut in_query_builder = None;
                 for (key, value) in &call.kwargs {
                     if text(*key, src) != self.key {
@@ -235,7 +237,7 @@ impl Reader<'_> {
                     let span =
                         key.start_byte()..key.parent().map_or(key.end_byte(), |kw| kw.end_byte());
                     let form = Form::Keyword {
-                        keys: keys.clone(),
+                        keys: keys(),
                         in_query_builder,
                     };
                     self.keyed(value, span, form, out);
