@@ -1,6 +1,7 @@
 //! Language-neutral facts read from one file's syntax, for rules and the
 //! project model to share.
 
+pub mod bound_strings;
 pub mod calls;
 pub mod columns;
 pub mod definitions;
@@ -11,6 +12,8 @@ pub mod handlers;
 pub mod identifiers;
 pub mod manifests;
 pub mod module_loads;
+pub mod keyed_strings;
+pub mod log_calls;
 pub mod modules;
 pub mod route_registrations;
 pub mod routes;
@@ -18,6 +21,7 @@ pub mod rust_modules;
 pub mod schema_changes;
 pub mod schema_columns;
 pub mod scoped_calls;
+pub mod secret_formats;
 pub mod sql_calls;
 pub mod stubs;
 pub mod tables;

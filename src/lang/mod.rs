@@ -330,3 +330,7 @@ impl Drop for ParsedFile {
     }
 }
 pub mod query;
+
+/// The plain value types of the tree helpers (a string's folded value, a
+/// glob over names), for code that reads no tree itself.
+pub use tree::{NameGlob, StrLit, SUBSTITUTION};
