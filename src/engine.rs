@@ -597,6 +597,7 @@ pub fn join_outcomes_with(
                 .findings
                 .iter()
                 .filter_map(|f| model.place_route(f.clone()))
+                .filter_map(|f| model.place_host(f))
                 .filter(|f| stands(f))
                 .filter_map(|mut f| {
                     let whole = f.clone();

@@ -7,6 +7,7 @@ pub mod env;
 pub mod flow;
 pub mod function_names;
 pub mod handlers;
+pub mod hosts;
 pub mod modules;
 pub mod routes;
 pub mod sql_calls;

@@ -8,6 +8,7 @@
 //! Every answer may be "unknown" (a module outside the project, a cycle, a
 //! file too large or unreadable): callers treat unknown as "no fact".
 
+mod hosts;
 pub mod mounts;
 pub mod resolve;
 
@@ -97,6 +98,17 @@ pub enum Query {
         router: String,
         route: String,
         wanted: crate::facts::routes::CallbackPaths,
+    },
+    /// Holds when `value` (a string with substitutions), with each
+    /// substitution `names` names spelled out as the project's string
+    /// constant of that name, holds one of `hosts` that neither its literal
+    /// text nor a single constant holds alone. The join reports the host so
+    /// built in place of `written` ([`ProjectModel::place_host`]).
+    BuiltHost {
+        value: String,
+        names: Vec<Option<String>>,
+        hosts: Vec<String>,
+        written: String,
     },
 }
 
@@ -272,6 +284,12 @@ impl ProjectModel {
                 route,
                 wanted,
             } => self.mounted_route(path, router, route, wanted).is_some(),
+            Query::BuiltHost {
+                value,
+                names,
+                hosts,
+                ..
+            } => self.built_host(path, value, names, hosts).is_some(),
         }
     }
 
