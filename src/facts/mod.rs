@@ -9,6 +9,7 @@ pub mod function_names;
 pub mod handlers;
 pub mod hosts;
 pub mod modules;
+pub mod orm;
 pub mod routes;
 pub mod sql_calls;
 pub mod stubs;

@@ -10,6 +10,7 @@
 
 mod hosts;
 pub mod mounts;
+mod orm;
 pub mod resolve;
 
 use std::collections::HashMap;
@@ -110,6 +111,16 @@ pub enum Query {
         hosts: Vec<String>,
         written: String,
     },
+    /// Holds when `name` (as written in the file) is a model or table
+    /// object (Drizzle `pgTable`, SQLAlchemy, Django) of a table `table`
+    /// names, wherever it is defined.
+    ModelIs { name: String, table: String },
+    /// Holds when `name` (as written in the file) is a Knex instance
+    /// (`knex(config)`), wherever it is defined.
+    KnexInstance { name: String },
+    /// Holds when the Prisma model accessed as `accessor` maps to a table
+    /// `table` names, by the project's `schema.prisma` (`@@map`).
+    PrismaTable { accessor: String, table: String },
 }
 
 /// What a constant's value must be for [`Query::ConstantIs`] to hold.
@@ -234,6 +245,7 @@ impl ProjectModel {
         let mut facts = crate::facts::modules::read(language, tree.root_node(), &text)?;
         facts.flow = crate::facts::flow::read(language, tree.root_node(), &text);
         facts.units = crate::facts::units::summaries(language, tree.root_node(), &text);
+        facts.models = crate::facts::orm::module_models(language, tree.root_node(), &text);
         Some(facts)
     }
 
@@ -290,6 +302,9 @@ impl ProjectModel {
                 hosts,
                 ..
             } => self.built_host(path, value, names, hosts).is_some(),
+            Query::ModelIs { name, table } => self.model_is(path, name, table),
+            Query::KnexInstance { name } => self.knex_instance(path, name),
+            Query::PrismaTable { accessor, table } => self.prisma_table_is(path, accessor, table),
         }
     }
 

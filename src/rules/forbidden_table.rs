@@ -1,17 +1,18 @@
 //! The `forbidden-table` rule kind: a database table that must not be used,
 //! found in query-builder calls (`.from('t')`, `.table("t")`) and in SQL.
 
-use std::ops::Range;
-
 use serde::Deserialize;
 
 use crate::facts::flow::Reach;
+use crate::facts::orm::{
+    code_verb, orm_uses, prisma_names_table, py_embedded_sql, sql_verb, OrmTable, OrmUse, Verb,
+};
 use crate::facts::tables::{
     may_name_table_through_constant, sql_table_references, table_references,
-    table_references_elsewhere, HelperArgument, TableElsewhere, TableSet,
+    table_references_elsewhere, HelperArgument, LocalNames, TableElsewhere, TableSet,
 };
 use crate::lang::{Family, ParsedFile};
-use crate::project::ValueTest;
+use crate::project::{Query, ValueTest};
 use crate::rules::{
     declare_kind, parse_options, Check, Kind, OptionDoc, OptionError, Report, Reporter,
 };
@@ -72,17 +73,54 @@ declare_kind! {
     /// drop table if exists public.legacy_state;
     /// ```
     ///
+    /// ORMs and query builders that name a table by a model count too, with
+    /// the model defined in the same file or imported from another module:
+    /// Knex's callable form (`db('t').where(…).update(…)` where `db` is a
+    /// `knex(config)` instance), Drizzle (`db.select().from(users)`,
+    /// `db.insert(users)`, `db.update(users)`, `db.delete(users)` where
+    /// `users = pgTable('t', …)`), Prisma (`prisma.ledgerEntry.create(…)`
+    /// where the model is named like the table or maps to it with
+    /// `@@map("t")` in the project's `schema.prisma`; raw SQL in
+    /// `$queryRaw`/`$executeRaw`), SQLAlchemy (`select(Model)`,
+    /// `insert(table)`, `update(Model)`, `delete(Model)`,
+    /// `session.query(Model)`, `session.add(Model(…))` where the model has
+    /// `__tablename__ = "t"` or is `Table("t", …)`, SQL in `text("…")` and
+    /// `execute("…")`) and Django (`Model.objects.filter/create/update/
+    /// delete(…)` with `Meta.db_table = "t"`).
+    ///
+    /// Each use has a verb, by what the statement or call does: `read`
+    /// (`select`, `join`, `using`, `.select()`, `selectFrom`, `findMany`,
+    /// `session.query`), `write` (`insert`, `update`, `upsert`, `merge`,
+    /// `insertInto`, `.set()`, `create`, `session.add`), `delete` (`delete`,
+    /// `truncate`, `deleteFrom`, `.del()`) and `schema` (`create`/`alter
+    /// table`, indexes, policies, grants, references, `pgTable`, `Table`,
+    /// `__tablename__`). With `verbs` set, only uses of those verbs are
+    /// flagged, and a use whose verb the code does not say (`const q =
+    /// db.from('t')` used later, a table handed to a helper) is not.
+    ///
     /// ## Options
     /// - `tables`: names of the forbidden tables. A name matches whatever the
     ///   schema it is qualified with; write `schema.table` to forbid the table
     ///   in one schema only. Unquoted SQL names match case-insensitively.
+    /// - `verbs`: what must not be done to them, any of `read`, `write`,
+    ///   `delete` and `schema` (default: all, every use). Scope the rule to
+    ///   the code it is about with `paths`/`exclude`/`roles`: "the web app
+    ///   never writes `ledger`" is `verbs = ["write", "delete"]` with
+    ///   `paths = ["apps/web"]`.
     pub struct ForbiddenTable;
 }
 
-const OPTIONS: &[OptionDoc] = &[OptionDoc {
-    name: "tables",
-    description: "Names of the forbidden tables (`table` or `schema.table`).",
-}];
+const OPTIONS: &[OptionDoc] = &[
+    OptionDoc {
+        name: "tables",
+        description: "Names of the forbidden tables (`table` or `schema.table`).",
+    },
+    OptionDoc {
+        name: "verbs",
+        description:
+            "What must not be done to them: `read`, `write`, `delete`, `schema` (default: all).",
+    },
+];
 
 impl Kind for ForbiddenTable {
     fn id(&self) -> &'static str {
@@ -104,21 +142,51 @@ impl Kind for ForbiddenTable {
     fn compile(&self, options: &toml::Table) -> Result<Box<dyn Check>, OptionError> {
         let options: Options = parse_options(options)?;
         let tables = TableSet::new("tables", &options.tables)?;
+        let verbs = parse_verbs(options.verbs.as_deref())?;
         Ok(Box::new(ForbiddenTableCheck {
             spelled: any_of(&tables.literals()),
             tables,
+            verbs,
         }))
     }
+}
+
+/// The verbs of the `verbs` option; `None` for every use.
+fn parse_verbs(verbs: Option<&[String]>) -> Result<Option<Vec<Verb>>, OptionError> {
+    let Some(verbs) = verbs else {
+        return Ok(None);
+    };
+    if verbs.is_empty() {
+        return Err(OptionError::new(
+            "verbs",
+            "list at least one of `read`, `write`, `delete`, `schema` (or leave `verbs` out for all)",
+        ));
+    }
+    let mut parsed = Vec::new();
+    for verb in verbs {
+        let Some(v) = Verb::parse(verb) else {
+            return Err(OptionError::new(
+                "verbs",
+                format!("`{verb}` is not a verb: use `read`, `write`, `delete` or `schema`"),
+            ));
+        };
+        parsed.push(v);
+    }
+    Ok((!Verb::ALL.iter().all(|v| parsed.contains(v))).then_some(parsed))
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Options {
     tables: Vec<String>,
+    #[serde(default)]
+    verbs: Option<Vec<String>>,
 }
 
 struct ForbiddenTableCheck {
     tables: TableSet,
+    /// The verbs flagged; `None` for every use.
+    verbs: Option<Vec<Verb>>,
     /// Matches a text that spells some configured table.
     spelled: Option<aho_corasick::AhoCorasick>,
 }
@@ -135,26 +203,19 @@ impl Check for ForbiddenTableCheck {
     fn literals(&self) -> Vec<String> {
         let mut literals = self.tables.literals();
         // A table call whose table is a constant of another module spells
-        // only the call.
+        // only the call; an ORM call, only the model.
         literals.extend(TABLE_CALL_LITERALS.iter().map(|l| l.to_string()));
+        literals.extend(ORM_LITERALS.iter().map(|l| l.to_string()));
         literals
     }
 
     fn check(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
-        let report = |out: &mut Reporter<'_>, span: Range<usize>, table: &str| {
-            out.report(
-                Report::at(span)
-                    .var("table", table)
-                    .label("forbidden table"),
-            );
-        };
         match file.language.family() {
             Family::Js | Family::Python => {
-                let spells_a_table = self
-                    .spelled
-                    .as_ref()
-                    .is_none_or(|m| m.is_match(file.text()));
-                if !spells_a_table && !may_name_table_through_constant(file.text()) {
+                let text = file.text();
+                let spells_a_table = self.spelled.as_ref().is_none_or(|m| m.is_match(text));
+                let through_orm = ORM_LITERALS.iter().any(|l| text.contains(l));
+                if !spells_a_table && !through_orm && !may_name_table_through_constant(text) {
                     return;
                 }
                 let Some(tree) = file.tree() else { return };
@@ -164,17 +225,43 @@ impl Check for ForbiddenTableCheck {
                     found.push((span, table.to_string()));
                 });
                 for (span, table) in found {
-                    report(out, span, &table);
+                    let verb = code_verb(file, root, span.clone());
+                    self.report(out, Report::at(span).var("table", table), verb, "");
                 }
+                let mut elsewhere = Vec::new();
                 table_references_elsewhere(file, root, &self.tables, &mut |reference| {
-                    self.report_elsewhere(out, reference);
+                    elsewhere.push(reference);
                 });
+                for reference in elsewhere {
+                    let verb = match &reference {
+                        TableElsewhere::Constant { span, .. } => {
+                            code_verb(file, root, span.clone())
+                        }
+                        TableElsewhere::HelperCall { .. } => None,
+                    };
+                    self.report_elsewhere(out, reference, verb);
+                }
+                if file.language.family() == Family::Python {
+                    let mut embedded = Vec::new();
+                    py_embedded_sql(root, text, &self.tables, &mut |span, table| {
+                        embedded.push((span, table.to_string()));
+                    });
+                    for (span, table) in embedded {
+                        let verb = sql_verb(text, span.start);
+                        self.report(out, Report::at(span).var("table", table), verb, "");
+                    }
+                }
+                let names = LocalNames::read(file, root);
+                for orm_use in orm_uses(file, root, &|name| names.is_imported(name)) {
+                    self.report_orm(out, orm_use);
+                }
             }
             Family::Sql => {
                 let text = file.text();
                 for statement in file.sql() {
                     sql_table_references(statement, text, &self.tables, &mut |span, table| {
-                        report(out, span, table);
+                        let verb = sql_verb(text, span.start);
+                        self.report(out, Report::at(span).var("table", table), verb, "");
                     });
                 }
             }
@@ -186,21 +273,61 @@ impl Check for ForbiddenTableCheck {
 /// What a file that names a table only through a constant still spells.
 const TABLE_CALL_LITERALS: &[&str] = &[".from(", ".table(", ".from_("];
 
+/// What a file that uses a table only through an ORM model, a Knex
+/// instance or a Prisma accessor still spells.
+const ORM_LITERALS: &[&str] = &[
+    ".insert(",
+    ".update(",
+    ".delete(",
+    "select(",
+    ".query(",
+    ".add(",
+    ".add_all(",
+    ".objects.",
+    ".findMany(",
+    ".findUnique(",
+    ".findFirst(",
+    ".create(",
+    ".upsert(",
+    ".createMany(",
+    ".updateMany(",
+    ".deleteMany(",
+];
+
 impl ForbiddenTableCheck {
+    /// Reports a use when its verb is flagged: every use without `verbs`,
+    /// only one whose verb the code says with them.
+    fn report(&self, out: &mut Reporter<'_>, report: Report, verb: Option<Verb>, how: &str) {
+        if let Some(verbs) = &self.verbs {
+            if !verb.is_some_and(|v| verbs.contains(&v)) {
+                return;
+            }
+        }
+        let label = match how {
+            "" => "forbidden table".to_string(),
+            how => format!("forbidden table, {how}"),
+        };
+        out.report(report.var("verb", verb.map_or("", Verb::name)).label(label));
+    }
+
     /// Reports a reference the project model decides: once per configured
     /// table a constant could name, each kept only if the model confirms it.
-    fn report_elsewhere(&self, out: &mut Reporter<'_>, reference: TableElsewhere) {
-        let at = |span: std::ops::Range<usize>, table: &str, how: String| {
-            Report::at(span)
-                .var("table", table)
-                .label(format!("forbidden table, {how}"))
-        };
+    fn report_elsewhere(
+        &self,
+        out: &mut Reporter<'_>,
+        reference: TableElsewhere,
+        verb: Option<Verb>,
+    ) {
+        let at = |span: std::ops::Range<usize>, table: &str| Report::at(span).var("table", table);
         match reference {
             TableElsewhere::Constant { span, name } => {
                 for table in self.tables.displays() {
-                    out.report(
-                        at(span.clone(), table, format!("the value of `{name}`"))
+                    self.report(
+                        out,
+                        at(span.clone(), table)
                             .requires_constant(&name, ValueTest::NamesTable(table.to_string())),
+                        verb,
+                        &format!("the value of `{name}`"),
                     );
                 }
             }
@@ -211,7 +338,12 @@ impl ForbiddenTableCheck {
                 table: HelperArgument::Table(table),
             } => {
                 let how = format!("handed to `{callee}`");
-                out.report(at(span, &table, how).requires_helper(callee, param, Reach::TableName));
+                self.report(
+                    out,
+                    at(span, &table).requires_helper(callee, param, Reach::TableName),
+                    None,
+                    &how,
+                );
             }
             TableElsewhere::HelperCall {
                 span,
@@ -220,15 +352,62 @@ impl ForbiddenTableCheck {
                 table: HelperArgument::Constant(name),
             } => {
                 for table in self.tables.displays() {
-                    out.report(
-                        at(
-                            span.clone(),
-                            table,
-                            format!("`{name}` handed to `{callee}`"),
-                        )
-                        .requires_helper(&callee, param, Reach::TableName)
-                        .requires_constant(&name, ValueTest::NamesTable(table.to_string())),
+                    self.report(
+                        out,
+                        at(span.clone(), table)
+                            .requires_helper(&callee, param, Reach::TableName)
+                            .requires_constant(&name, ValueTest::NamesTable(table.to_string())),
+                        None,
+                        &format!("`{name}` handed to `{callee}`"),
                     );
+                }
+            }
+        }
+    }
+
+    /// Reports a use through an ORM model, a Knex instance or a Prisma
+    /// accessor, asking the project model where the file alone cannot say.
+    fn report_orm(&self, out: &mut Reporter<'_>, orm_use: OrmUse) {
+        let OrmUse { span, table, verb } = orm_use;
+        let at = |table: &str| Report::at(span.clone()).var("table", table);
+        match table {
+            OrmTable::Named(name) => {
+                if let Some(table) = self.tables.find_string(&name) {
+                    self.report(out, at(table), verb, "");
+                }
+            }
+            OrmTable::Model(model) => {
+                for table in self.tables.displays() {
+                    let query = Query::ModelIs {
+                        name: model.clone(),
+                        table: table.to_string(),
+                    };
+                    let how = format!("model `{model}`");
+                    self.report(out, at(table).requires_project(query), verb, &how);
+                }
+            }
+            OrmTable::Prisma(accessor) => {
+                for table in self.tables.displays() {
+                    let how = format!("Prisma model `{accessor}`");
+                    let bare = table.rsplit('.').next().unwrap_or(table);
+                    let report = if prisma_names_table(&accessor, bare) {
+                        at(table)
+                    } else {
+                        at(table).requires_project(Query::PrismaTable {
+                            accessor: accessor.clone(),
+                            table: table.to_string(),
+                        })
+                    };
+                    self.report(out, report, verb, &how);
+                }
+            }
+            OrmTable::KnexCall { callee, table } => {
+                if let Some(table) = self.tables.find_string(&table) {
+                    let query = Query::KnexInstance {
+                        name: callee.clone(),
+                    };
+                    let how = format!("Knex instance `{callee}`");
+                    self.report(out, at(table).requires_project(query), verb, &how);
                 }
             }
         }
@@ -344,9 +523,10 @@ mod tests {
              cpi = sa.Table(\"{T}\", metadata, sa.Column(\"id\"))\n\
              client.query(\"select * from {T}\")\n"
         );
+        // SQL handed to the database from Python counts too.
         assert_eq!(
             flagged("a.py", &py),
-            vec![format!("\"{T}\""), format!("\"{T}\"")]
+            vec![format!("\"{T}\""), format!("\"{T}\""), T.to_string()]
         );
     }
 
@@ -547,8 +727,19 @@ from app.tables import INTEGRATIONS_TABLE, Tables
             .contains("tabels"));
         let check = compile("tables = ['public.Legacy']").ok().unwrap();
         assert_eq!(
-            check.literals(),
-            vec!["legacy", ".from(", ".table(", ".from_("]
+            check.literals()[..4],
+            ["legacy", ".from(", ".table(", ".from_("]
         );
+        assert!(check.literals().contains(&".findMany(".to_string()));
+        assert_eq!(
+            compile("tables = ['t']\nverbs = ['wrte']")
+                .err()
+                .unwrap()
+                .option
+                .as_deref(),
+            Some("verbs")
+        );
+        assert!(compile("tables = ['t']\nverbs = []").is_err());
+        assert!(compile("tables = ['t']\nverbs = ['write', 'delete']").is_ok());
     }
 }
