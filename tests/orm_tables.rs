@@ -192,3 +192,71 @@ fn reads_and_look_alikes_stay_quiet() {
     assert_eq!(code, 0, "{out}");
     assert!(out.starts_with("0 errors, 0 warnings in 0 files"), "{out}");
 }
+
+const COLUMN_CONFIG: &str = r#"
+[[rule]]
+id = "amounts-are-posted-not-edited"
+kind = "forbidden-column-write"
+message = "`{column}` is written outside billing"
+paths = ["apps", "services"]
+[rule.options]
+columns = ["amount_cents", "posted_*"]
+"#;
+
+fn check_columns(root: &Path) -> (i32, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_plumbline"))
+        .args([
+            "check",
+            "--format",
+            "concise",
+            "--select",
+            "amounts-are-posted-not-edited",
+        ])
+        .current_dir(root)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("plumbline runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn columns_written_through_every_builder_are_flagged_and_reads_are_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    shared(root);
+    write(root, "plumbline.toml", COLUMN_CONFIG);
+    write(
+        root,
+        "apps/web/src/adjust.ts",
+        "import { db, ledgerEntries, prisma } from '@acme/db';\nimport { eq } from 'drizzle-orm';\n\n\
+         export async function adjust(kysely: any, id: string, cents: number) {\n\
+         \x20 await db('ledger_entries').where({ id }).update({ amount_cents: cents });\n\
+         \x20 await kysely.updateTable('ledger_entries').set({ posted_at: new Date() }).where('id', '=', id).execute();\n\
+         \x20 await db.update(ledgerEntries).set({ amountCents: cents }).where(eq(ledgerEntries.id, id));\n\
+         \x20 await prisma.ledgerEntry.update({ where: { id }, data: { amountCents: cents, memo: 'adjusted' } });\n\
+         \x20 // Reads and filters are not writes.\n\
+         \x20 await db('ledger_entries').where({ amount_cents: 0 }).select('posted_at');\n\
+         \x20 await prisma.ledgerEntry.findMany({ where: { amountCents: { lt: 0 } } });\n\
+         \x20 const totals = new Map<string, number>();\n\
+         \x20 totals.set('amount_cents', cents);\n\
+         }\n",
+    );
+    write(
+        root,
+        "services/web/app/adjust.py",
+        "from sqlalchemy import select, update\n\n\
+         from app.django_models import Entry\n\
+         from app.models import LedgerEntry\n\n\n\
+         def adjust(session, entry_id: str, cents: int) -> None:\n\
+         \x20   session.execute(update(LedgerEntry).where(LedgerEntry.id == entry_id).values(amount_cents=cents))\n\
+         \x20   Entry.objects.filter(id=entry_id).update(amount_cents=cents)\n\
+         \x20   Entry.objects.filter(amount_cents__lt=0).count()\n\
+         \x20   session.execute(select(LedgerEntry).where(LedgerEntry.amount_cents == cents))\n",
+    );
+    let (code, out) = check_columns(root);
+    assert_eq!(code, 1, "{out}");
+    insta::assert_snapshot!("orm_column_writes", out);
+}

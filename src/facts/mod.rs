@@ -10,6 +10,7 @@ pub mod handlers;
 pub mod hosts;
 pub mod modules;
 pub mod orm;
+pub mod orm_writes;
 pub mod routes;
 pub mod sql_calls;
 pub mod stubs;

@@ -584,21 +584,14 @@ fn js_use(
             });
         }
         Some(receiver) => {
-            // prisma.ledgerEntry.create(…)
+            // prisma.ledgerEntry.create(…), tx.ledgerEntry.delete(…)
             if let Some(verb) = prisma_verb(name) {
-                if receiver.kind_str() == "member_expression" {
-                    if let Some(model) = receiver.field("property") {
-                        let object = receiver.field("object").map(ts::unwrap_expression);
-                        if object.is_some_and(|o| {
-                            matches!(o.kind_str(), "identifier" | "member_expression" | "this")
-                        }) {
-                            out.push(OrmUse {
-                                span: model.byte_range(),
-                                table: OrmTable::Prisma(text(model, src).to_string()),
-                                verb: Some(verb),
-                            });
-                        }
-                    }
+                if let Some(model) = prisma_accessor(receiver, src) {
+                    out.push(OrmUse {
+                        span: model.byte_range(),
+                        table: OrmTable::Prisma(text(model, src).to_string()),
+                        verb: Some(verb),
+                    });
                 }
             }
             // db.insert(users), db.select().from(users)
@@ -619,6 +612,19 @@ fn js_use(
             }
         }
     }
+}
+
+/// The model accessor of `client.model` when the client is a Prisma
+/// client: its name says Prisma (`prisma`, `this.prisma`, `ctx.prisma`), or
+/// it is an interactive transaction's `tx`.
+fn prisma_accessor<'t>(receiver: Node<'t>, src: &str) -> Option<Node<'t>> {
+    if receiver.kind_str() != "member_expression" {
+        return None;
+    }
+    let client = text(receiver.field("object")?, src);
+    (client.to_ascii_lowercase().contains("prisma") || client == "tx")
+        .then(|| receiver.field("property"))
+        .flatten()
 }
 
 fn py_use(
