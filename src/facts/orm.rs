@@ -43,7 +43,52 @@ impl Verb {
     pub fn parse(name: &str) -> Option<Verb> {
         Verb::ALL.into_iter().find(|v| v.name() == name.trim())
     }
+
+    /// The verbs of a rule's `verbs` option; `None` for every use (the
+    /// option left out, or all four listed).
+    pub fn parse_option(verbs: Option<&[String]>) -> Result<Option<Vec<Verb>>, String> {
+        let Some(verbs) = verbs else {
+            return Ok(None);
+        };
+        if verbs.is_empty() {
+            return Err(
+                "list at least one of `read`, `write`, `delete`, `schema` (or leave `verbs` out for all)"
+                    .to_string(),
+            );
+        }
+        let mut parsed = Vec::new();
+        for verb in verbs {
+            let Some(v) = Verb::parse(verb) else {
+                return Err(format!(
+                    "`{verb}` is not a verb: use `read`, `write`, `delete` or `schema`"
+                ));
+            };
+            parsed.push(v);
+        }
+        Ok((!Verb::ALL.iter().all(|v| parsed.contains(v))).then_some(parsed))
+    }
 }
+
+/// What a file that uses a table only through an ORM model, a Knex
+/// instance or a Prisma accessor still spells: the calls.
+pub const ORM_CALL_LITERALS: &[&str] = &[
+    ".insert(",
+    ".update(",
+    ".delete(",
+    "select(",
+    ".query(",
+    ".add(",
+    ".add_all(",
+    ".objects.",
+    ".findMany(",
+    ".findUnique(",
+    ".findFirst(",
+    ".create(",
+    ".upsert(",
+    ".createMany(",
+    ".updateMany(",
+    ".deleteMany(",
+];
 
 // ---- the verb of a reference ------------------------------------------------
 
