@@ -385,7 +385,16 @@ impl Engine {
 
         let unsupported = Mutex::new(Vec::new());
         let visit = |path: &Path, explicit: bool| {
-            let Some(language) = Language::from_path(&path.to_string_lossy()) else {
+            let dir = path.parent().unwrap_or(&self.root);
+            let project = self.project_path(path);
+            // A file of no language is read only when `[files] text` names
+            // it (a folder whose config is broken reads none).
+            let language = Language::from_path(&path.to_string_lossy()).or_else(|| {
+                self.rules_for_dir(dir)
+                    .ok()
+                    .and_then(|rules| rules.language_of(&project))
+            });
+            let Some(language) = language else {
                 let display = display_path(&self.cwd, path);
                 if explicit {
                     let reason = SkipReason::Unsupported;
@@ -401,7 +410,6 @@ impl Engine {
             {
                 return;
             }
-            let dir = path.parent().unwrap_or(&self.root);
             let rules = match self.rules_for_dir(dir) {
                 Ok(r) => r,
                 Err(e) => {
@@ -409,7 +417,6 @@ impl Engine {
                     return;
                 }
             };
-            let project = self.project_path(path);
             if (!explicit || self.force_exclude) && is_excluded(&rules, &project) {
                 return;
             }
@@ -679,7 +686,7 @@ pub fn lint_source_honoring(
     source: Arc<SourceFile>,
     honor: &dyn Fn(&suppress::Suppression) -> bool,
 ) -> FileOutcome {
-    let Some(language) = source.language() else {
+    let Some(language) = rules.language_of(source.project_path()) else {
         return FileOutcome::default();
     };
     // Not contained: the agent hook answers a failure itself.

@@ -304,8 +304,29 @@ pub fn host_texts(file: &ParsedFile, comments: bool) -> Vec<HostText> {
                 HostText::plain(lit)
             })
             .collect(),
+        Family::Text => text_lines(file.text(), comments),
         Family::Sql | Family::Prisma => Vec::new(),
     }
+}
+
+/// The lines of a plain-text file (`nginx.conf`, a Dockerfile, a shell
+/// script), each one string at its exact offset; a line that starts with
+/// `#` is a comment, read only when `comments`.
+fn text_lines(text: &str, comments: bool) -> Vec<HostText> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let content = line.trim_end_matches(['\n', '\r']);
+        let trimmed = content.trim_start();
+        if trimmed.is_empty() || (!comments && trimmed.starts_with('#')) {
+            continue;
+        }
+        let lead = content.len() - trimmed.len();
+        out.push(HostText::plain(whole(start + lead, trimmed)));
+    }
+    out
 }
 
 fn unparsed(file: &ParsedFile) -> Vec<HostText> {

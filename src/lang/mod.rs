@@ -30,6 +30,10 @@ pub enum Language {
     Json,
     Yaml,
     Toml,
+    /// Any other text file a project names in `[files] text` (an
+    /// `nginx.conf`, a Dockerfile, a shell script): read as plain text by
+    /// the rules that look for hosts.
+    Text,
 }
 
 /// Groups of languages rules are written against.
@@ -44,6 +48,8 @@ pub enum Family {
     Prisma,
     /// `.env`, JSON, YAML and TOML.
     Config,
+    /// Plain text named in `[files] text`.
+    Text,
 }
 
 impl Language {
@@ -59,6 +65,7 @@ impl Language {
         Language::Json,
         Language::Yaml,
         Language::Toml,
+        Language::Text,
     ];
 
     /// Detects the language from a file name; `None` means plumbline never
@@ -92,6 +99,7 @@ impl Language {
             Language::Sql => Family::Sql,
             Language::Prisma => Family::Prisma,
             Language::Env | Language::Json | Language::Yaml | Language::Toml => Family::Config,
+            Language::Text => Family::Text,
         }
     }
 
@@ -108,6 +116,7 @@ impl Language {
             Language::Json => "json",
             Language::Yaml => "yaml",
             Language::Toml => "toml",
+            Language::Text => "text",
         }
     }
 
@@ -123,6 +132,8 @@ impl Language {
                 Language::Json => &["//", "/*"],
                 _ => &["#"],
             },
+            // Configuration files and scripts comment with `#`.
+            Family::Text => &["#"],
         }
     }
 }
@@ -136,6 +147,7 @@ impl Family {
             Family::Sql => "sql",
             Family::Prisma => "prisma",
             Family::Config => "config",
+            Family::Text => "text",
         }
     }
 }

@@ -31,6 +31,11 @@ declare_kind! {
     /// too. Paths and package names that merely contain the name
     /// (`./chi-gateway.client`, `@acme/chi-gateway-sdk`) do not.
     ///
+    /// Files of no language plumbline parses (`nginx.conf`, Dockerfiles,
+    /// shell scripts, a `Caddyfile`) are read as plain text when `[files]
+    /// text` names them: each line that is not a `#` comment (unless
+    /// `check_comments`), with hosts and URLs found in it as above.
+    ///
     /// A host built from string constants is found where it is built:
     /// `` `https://${LEGACY_HOST}.${DOMAIN}/v1` ``, `"https://" + HOST +
     /// "/x"` and `f"https://{HOST}/x"`, with the constants defined in the
@@ -97,7 +102,13 @@ impl Kind for ForbiddenHost {
     }
 
     fn families(&self) -> &'static [Family] {
-        &[Family::Js, Family::Python, Family::Rust, Family::Config]
+        &[
+            Family::Js,
+            Family::Python,
+            Family::Rust,
+            Family::Config,
+            Family::Text,
+        ]
     }
 
     fn options(&self) -> &'static [OptionDoc] {

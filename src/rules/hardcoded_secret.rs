@@ -2340,6 +2340,7 @@ impl Check for SecretCheck {
             Family::Python => self.check_python(file, &cands, out),
             Family::Rust => self.check_rust(file, &cands, out),
             Family::Config => self.check_config(file, &cands, out),
+            Family::Text => {}
             Family::Sql | Family::Prisma => {}
         }
     }

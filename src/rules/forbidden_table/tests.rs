@@ -1,4 +1,3 @@
-
 use crate::Finding;
 
 fn lint(path: &str, text: &str) -> Vec<Finding> {
