@@ -67,10 +67,19 @@ impl HostNames {
         &self.hosts
     }
 
-    /// Literals a file must hold for a host to be in it: each name, the
-    /// pieces of a name split across a constant concatenation, and the
-    /// shapes of a host built from constants (`}.${`, `://`).
+    /// Literals a file must hold for a host to be in it: what
+    /// [`HostNames::name_literals`] lists, and the shapes of a host built
+    /// from constants (`://${`, `}.${`).
     pub fn literals(&self) -> Vec<String> {
+        let mut literals = self.name_literals();
+        literals.extend(BUILT_HOST_SHAPES.iter().map(|s| s.to_string()));
+        literals
+    }
+
+    /// Literals of a file that spells a forbidden name: each name, the
+    /// pieces of a name split across a constant concatenation, and a
+    /// domain's first label before a constant (`legacy-api.${`).
+    pub fn name_literals(&self) -> Vec<String> {
         let mut literals = Vec::new();
         for host in &self.hosts {
             literals.push(host.clone());
@@ -85,7 +94,14 @@ impl HostNames {
                 }
             }
         }
-        literals.extend(BUILT_HOST_SHAPES.iter().map(|s| s.to_string()));
+        // `legacy-api.${DOMAIN}`: a domain's first label before a constant.
+        for host in &self.hosts {
+            if let Some((label, _)) = host.split_once('.') {
+                for joint in [".${", ".{", ".' +", ".\" +"] {
+                    literals.push(format!("{label}{joint}"));
+                }
+            }
+        }
         literals
     }
 
@@ -109,9 +125,61 @@ impl HostNames {
     }
 }
 
-/// Text shapes of a URL or host assembled from constants: a scheme, or two
-/// substitutions joined by a dot.
-const BUILT_HOST_SHAPES: &[&str] = &["://", "}.${", "}.{", "+ '.' +", "+ \".\" +"];
+/// Text shapes of a host assembled from constants: a scheme followed by a
+/// substitution (template, f-string, concatenation), or two substitutions
+/// joined by a dot.
+const BUILT_HOST_SHAPES: &[&str] = &[
+    "://${",
+    "://{",
+    "://' +",
+    "://\" +",
+    "}.${",
+    "}.{",
+    "+ '.' +",
+    "+ \".\" +",
+];
+
+/// Whether a file that spells no forbidden name may still build a host
+/// from constants it imports: a name substituted where a host is (after
+/// `://`, or joined by a dot) that an import line of the file names. A
+/// cheap reading of the text that spares the parse of the many files with
+/// `` `https://${host}/…` `` where `host` is a parameter.
+pub fn may_build_host_from_imports(text: &str) -> bool {
+    BUILT_HOST_SHAPES.iter().any(|shape| {
+        text.match_indices(shape).any(|(at, _)| {
+            let after = crate::source::slice(text, at + shape.len()..);
+            let after = after.trim_start_matches([' ', '"', '\'', '+']);
+            let name: &str = after
+                .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+                .next()
+                .unwrap_or_default();
+            !name.is_empty() && imports_name(text, name)
+        })
+    })
+}
+
+/// Whether a line of `text` that imports (`import`, `from … import`,
+/// `require(`, `export … from`) names `name` as a whole word.
+fn imports_name(text: &str, name: &str) -> bool {
+    text.lines().any(|line| {
+        let line = line.trim_start();
+        let importing = line.starts_with("import ")
+            || line.starts_with("from ")
+            || line.starts_with("export ")
+            || line.contains("require(")
+            // The names of a multi-line import list.
+            || line.starts_with(name);
+        importing
+            && line.match_indices(name).any(|(at, _)| {
+                let before = crate::source::slice(line, ..at).chars().next_back();
+                let after = crate::source::slice(line, at + name.len()..).chars().next();
+                let word = |c: Option<char>| {
+                    c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$')
+                };
+                !word(before) && !word(after)
+            })
+    })
+}
 
 /// The forbidden `host` found at `start` of `lower`, when it is a host there
 /// (not part of a longer word, a path or a file name).
@@ -228,11 +296,18 @@ impl HostText {
         if !self.names.iter().any(Option::is_some) {
             return false;
         }
+        // A named substitution where a host is: right after `//`, or joined
+        // to a label by a dot.
         let value = &self.lit.value;
-        let sub = SUBSTITUTION.to_string();
-        value.contains("//")
-            || value.contains(&format!("{sub}."))
-            || value.contains(&format!(".{sub}"))
+        value
+            .match_indices(SUBSTITUTION)
+            .zip(&self.names)
+            .any(|((at, _), name)| {
+                let before = crate::source::slice(value, ..at);
+                let after = crate::source::slice(value, at + SUBSTITUTION.len_utf8()..);
+                name.is_some()
+                    && (before.ends_with("//") || before.ends_with('.') || after.starts_with('.'))
+            })
     }
 
     /// `value[range]` for a message, a substitution shown as `…`.
@@ -508,6 +583,43 @@ fn is_module_specifier(path: &tree::TreePath<'_>, src: &str) -> bool {
     }
 }
 
+/// What a file's own syntax says about the names substituted into its
+/// strings: the string constants it defines, and the names it imports.
+pub struct NameScope {
+    constants: crate::facts::flow::FlowFacts,
+    imports: crate::facts::tables::LocalNames,
+}
+
+/// What a file says about one substituted name.
+pub enum NameValue {
+    /// A string constant of this file.
+    Known(String),
+    /// A name this file imports, or a constant set to another name: the
+    /// project model decides.
+    Elsewhere,
+    /// Anything else (a parameter, a local variable, a call): no value.
+    Unknown,
+}
+
+impl NameScope {
+    pub fn read(file: &ParsedFile) -> Option<NameScope> {
+        let root = file.tree()?.root_node();
+        Some(NameScope {
+            constants: crate::facts::flow::read(file.language, root, file.text()),
+            imports: crate::facts::tables::LocalNames::read(file, root),
+        })
+    }
+
+    pub fn value(&self, name: &str) -> NameValue {
+        match self.constants.constant(name) {
+            Some(crate::facts::flow::ConstantValue::Text(value)) => NameValue::Known(value.clone()),
+            Some(crate::facts::flow::ConstantValue::Name(_)) => NameValue::Elsewhere,
+            None if self.imports.is_imported(name) => NameValue::Elsewhere,
+            None => NameValue::Unknown,
+        }
+    }
+}
+
 /// The first forbidden host of `value` once its substitutions are spelled
 /// out with `constants` (`None` where unknown), that the literal text and
 /// no single constant holds alone: a host assembled from constants.
@@ -605,6 +717,25 @@ mod tests {
             assert!(HostNames::new(&[bad.to_string()]).is_err(), "{bad}");
         }
         assert!(HostNames::new(&[]).is_err());
+    }
+
+    #[test]
+    fn only_imported_names_after_a_scheme_send_a_file_to_the_parser() {
+        assert!(may_build_host_from_imports(
+            "import { HOST } from './hosts';\nfetch(`https://${HOST}/v1`);\n"
+        ));
+        assert!(may_build_host_from_imports(
+            "from app.settings import (\n    DOMAIN,\n    PREFIX,\n)\nURL = f\"https://{PREFIX}.{DOMAIN}\"\n"
+        ));
+        assert!(may_build_host_from_imports(
+            "from .hosts import HOST\nURL = \"https://\" + HOST + \"/x\"\n"
+        ));
+        assert!(!may_build_host_from_imports(
+            "import os\ndef url(host):\n    return f\"https://{host}/v1\"\n"
+        ));
+        assert!(!may_build_host_from_imports(
+            "import { HOSTS } from './hosts';\nfetch(`https://${HOST}/v1`);\n"
+        ));
     }
 
     #[test]

@@ -69,26 +69,44 @@ impl Verb {
     }
 }
 
-/// What a file that uses a table only through an ORM model, a Knex
-/// instance or a Prisma accessor still spells: the calls.
-pub const ORM_CALL_LITERALS: &[&str] = &[
-    ".insert(",
-    ".update(",
-    ".delete(",
-    "select(",
-    ".query(",
-    ".add(",
-    ".add_all(",
+/// Words of a file that uses ORM models: the ORMs' names and calls only
+/// their users write (a model imported from another module need not spell
+/// its table).
+pub const ORM_MARKERS: &[&str] = &[
+    "prisma",
+    "drizzle",
+    "sqlalchemy",
+    "sqlmodel",
     ".objects.",
-    ".findMany(",
-    ".findUnique(",
-    ".findFirst(",
-    ".create(",
-    ".upsert(",
-    ".createMany(",
-    ".updateMany(",
-    ".deleteMany(",
+    "session.query(",
+    "session.add(",
 ];
+
+/// The stem of a table name that a model or field named after it spells,
+/// compared without case or `_`: `ledgerentr` of `ledger_entries`, which
+/// `LedgerEntry` and `ledgerEntries` spell.
+pub fn table_stem(table: &str) -> String {
+    let bare: String = table
+        .rsplit('.')
+        .next()
+        .unwrap_or(table)
+        .chars()
+        .filter(|c| *c != '_')
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    let keep = bare.len().saturating_sub(3).max(4.min(bare.len()));
+    bare.chars().take(keep).collect()
+}
+
+/// Whether a model's name spells a table's stem.
+pub fn model_resembles(model: &str, stem: &str) -> bool {
+    let model: String = model
+        .chars()
+        .filter(|c| *c != '_')
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    !stem.is_empty() && model.contains(stem)
+}
 
 // ---- the verb of a reference ------------------------------------------------
 
@@ -229,20 +247,27 @@ struct PreviousWords<'t> {
     at: usize,
 }
 
+/// How far back [`PreviousWords`] looks for one word: a keyword is near
+/// its table, and a long run of punctuation or one huge word must not make
+/// each reference scan the file.
+const WORD_REACH: usize = 64;
+
 impl Iterator for PreviousWords<'_> {
     type Item = String;
 
     fn next(&mut self) -> Option<String> {
         let bytes = self.text.as_bytes();
         let mut end = self.at.min(bytes.len());
-        while end > 0 && !is_word_byte(bytes[end - 1]) {
+        let floor = end.saturating_sub(WORD_REACH);
+        while end > floor && !is_word_byte(bytes[end - 1]) {
             if bytes[end - 1] == b';' {
                 return None;
             }
             end -= 1;
         }
+        let floor = end.saturating_sub(WORD_REACH);
         let mut start = end;
-        while start > 0 && is_word_byte(bytes[start - 1]) {
+        while start > floor && is_word_byte(bytes[start - 1]) {
             start -= 1;
         }
         if start == end {
@@ -868,6 +893,17 @@ mod tests {
         }
         let sql = "insert into ledger select * from staged_ledger";
         assert_eq!(sql_verb(sql, sql.find("staged").unwrap()), Some(Verb::Read));
+    }
+
+    #[test]
+    fn models_resemble_the_tables_they_are_named_after() {
+        let stem = table_stem("public.ledger_entries");
+        assert_eq!(stem, "ledgerentr");
+        assert!(model_resembles("LedgerEntry", &stem));
+        assert!(model_resembles("ledgerEntries", &stem));
+        assert!(!model_resembles("accounts", &stem));
+        assert_eq!(table_stem("users"), "user");
+        assert_eq!(table_stem("t"), "t");
     }
 
     #[test]

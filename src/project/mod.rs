@@ -171,6 +171,9 @@ pub struct ProjectModel {
     facts: Mutex<HashMap<String, Option<Arc<ModuleFacts>>>>,
     /// The project's router mounts, read when a query first needs them.
     mounts: OnceLock<Vec<mounts::FileMount>>,
+    /// The table each Prisma model accessor maps to, by the folder asking
+    /// (its nearest `schema.prisma`), read once.
+    prisma_tables: Mutex<HashMap<(String, String), Option<String>>>,
 }
 
 impl ProjectModel {
@@ -181,6 +184,7 @@ impl ProjectModel {
             resolver: Resolver::new(root),
             facts: Mutex::new(HashMap::new()),
             mounts: OnceLock::new(),
+            prisma_tables: Mutex::new(HashMap::new()),
         }
     }
 
@@ -198,6 +202,10 @@ impl ProjectModel {
             .remove(path);
         self.resolver.add_text(path, text);
         self.mounts = OnceLock::new();
+        self.prisma_tables
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
     }
 
     pub fn resolver(&self) -> &Resolver {

@@ -40,12 +40,27 @@ impl ProjectModel {
     /// or in an ancestor folder (also in its `prisma/`), held in memory, or
     /// in a workspace package's `prisma/`.
     pub fn prisma_table_is(&self, path: &str, accessor: &str, table: &str) -> bool {
-        self.prisma_schemas(path).iter().any(|schema| {
-            self.resolver()
-                .text(schema, SCHEMA_LIMIT)
-                .and_then(|text| crate::facts::orm::prisma_table(&text, accessor))
-                .is_some_and(|mapped| names_table(table, &mapped))
-        })
+        let folder = path.rsplit_once('/').map_or("", |(folder, _)| folder);
+        let key = (folder.to_string(), accessor.to_string());
+        let known = self
+            .prisma_tables
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+            .cloned();
+        let mapped = known.unwrap_or_else(|| {
+            let mapped = self.prisma_schemas(path).iter().find_map(|schema| {
+                self.resolver()
+                    .text(schema, SCHEMA_LIMIT)
+                    .and_then(|text| crate::facts::orm::prisma_table(&text, accessor))
+            });
+            self.prisma_tables
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(key, mapped.clone());
+            mapped
+        });
+        mapped.is_some_and(|mapped| names_table(table, &mapped))
     }
 
     fn prisma_schemas(&self, path: &str) -> Vec<String> {

@@ -2,7 +2,9 @@
 
 use serde::Deserialize;
 
-use crate::facts::hosts::{HostNames, HostText};
+use crate::facts::hosts::{
+    built_host, may_build_host_from_imports, HostNames, HostText, NameScope, NameValue,
+};
 use crate::finding::Fix;
 use crate::lang::{Family, ParsedFile};
 use crate::project::Query;
@@ -118,7 +120,12 @@ impl Kind for ForbiddenHost {
     fn compile(&self, options: &toml::Table) -> Result<Box<dyn Check>, OptionError> {
         let options: Options = parse_options(options)?;
         let hosts = HostNames::new(&options.hosts).map_err(|e| OptionError::new("hosts", e))?;
+        let spelled = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(hosts.name_literals())
+            .ok();
         Ok(Box::new(HostCheck {
+            spelled,
             hosts,
             gateway_url: options.gateway_url.trim_end_matches('/').to_string(),
             check_comments: options.check_comments,
@@ -128,12 +135,20 @@ impl Kind for ForbiddenHost {
 
 struct HostCheck {
     hosts: HostNames,
+    /// Matches a text that spells a forbidden name (or a piece of one).
+    spelled: Option<aho_corasick::AhoCorasick>,
     gateway_url: String,
     check_comments: bool,
 }
 
 impl HostCheck {
-    fn check_text(&self, text: &HostText, out: &mut Reporter<'_>) {
+    fn check_text(
+        &self,
+        text: &HostText,
+        scope: &mut Option<Option<NameScope>>,
+        file: &ParsedFile,
+        out: &mut Reporter<'_>,
+    ) {
         let lit = &text.lit;
         if lit.value.len() < 3 {
             return;
@@ -157,19 +172,41 @@ impl HostCheck {
             out.report(report);
         }
         if text.may_build_host() {
-            self.check_built(text, out);
+            if let Some(scope) = scope.get_or_insert_with(|| NameScope::read(file)) {
+                self.check_built(text, scope, out);
+            }
         }
     }
 
-    /// A value that may assemble a host from constants: reported at the
-    /// string, kept only if the project's constants build a forbidden host.
-    fn check_built(&self, text: &HostText, out: &mut Reporter<'_>) {
+    /// A value that may assemble a host from constants: decided here when
+    /// the constants are this file's, else reported at the string and kept
+    /// only if the project's constants build a forbidden host.
+    fn check_built(&self, text: &HostText, scope: &NameScope, out: &mut Reporter<'_>) {
+        let mut local = Vec::new();
+        let mut elsewhere = false;
+        for name in &text.names {
+            local.push(match name.as_deref().map(|n| scope.value(n)) {
+                Some(NameValue::Known(value)) => Some(value),
+                Some(NameValue::Elsewhere) => {
+                    elsewhere = true;
+                    None
+                }
+                Some(NameValue::Unknown) | None => None,
+            });
+        }
+        let report = Report::at(text.lit.span.clone())
+            .var("gateway_url", self.gateway_url.clone())
+            .label("forbidden host, built from constants");
+        if !elsewhere {
+            if let Some(host) = built_host(&self.hosts, &text.lit.value, &local) {
+                out.report(report.var("host", host));
+            }
+            return;
+        }
         let written = text.written();
         out.report(
-            Report::at(text.lit.span.clone())
+            report
                 .var("host", written.clone())
-                .var("gateway_url", self.gateway_url.clone())
-                .label("forbidden host, built from constants")
                 .requires_project(Query::BuiltHost {
                     value: text.lit.value.clone(),
                     names: text.names.clone(),
@@ -186,8 +223,16 @@ impl Check for HostCheck {
     }
 
     fn check(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
+        // A file that spells no forbidden name can only build one from
+        // constants it imports.
+        let text = file.text();
+        let spelled = self.spelled.as_ref().is_none_or(|m| m.is_match(text));
+        if !spelled && !may_build_host_from_imports(text) {
+            return;
+        }
+        let mut scope = None;
         for text in crate::facts::hosts::host_texts(file, self.check_comments) {
-            self.check_text(&text, out);
+            self.check_text(&text, &mut scope, file, out);
         }
     }
 }

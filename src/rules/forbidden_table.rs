@@ -5,8 +5,8 @@ use serde::Deserialize;
 
 use crate::facts::flow::Reach;
 use crate::facts::orm::{
-    code_verb, orm_uses, prisma_names_table, py_embedded_sql, sql_verb, OrmTable, OrmUse, Verb,
-    ORM_CALL_LITERALS,
+    code_verb, model_resembles, orm_uses, prisma_names_table, py_embedded_sql, sql_verb,
+    table_stem, OrmTable, OrmUse, Verb, ORM_MARKERS,
 };
 use crate::facts::tables::{
     may_name_table_through_constant, sql_table_references, table_references,
@@ -145,8 +145,11 @@ impl Kind for ForbiddenTable {
         let tables = TableSet::new("tables", &options.tables)?;
         let verbs = Verb::parse_option(options.verbs.as_deref())
             .map_err(|e| OptionError::new("verbs", e))?;
+        let stems: Vec<String> = tables.displays().map(table_stem).collect();
         Ok(Box::new(ForbiddenTableCheck {
             spelled: any_of(&tables.literals()),
+            stemmed: any_of(&stems),
+            stems,
             tables,
             verbs,
         }))
@@ -167,6 +170,10 @@ struct ForbiddenTableCheck {
     verbs: Option<Vec<Verb>>,
     /// Matches a text that spells some configured table.
     spelled: Option<aho_corasick::AhoCorasick>,
+    /// The stem of each table a model named after it spells.
+    stems: Vec<String>,
+    /// Matches a text that spells some stem.
+    stemmed: Option<aho_corasick::AhoCorasick>,
 }
 
 /// A case-insensitive matcher of any of `literals`.
@@ -183,7 +190,8 @@ impl Check for ForbiddenTableCheck {
         // A table call whose table is a constant of another module spells
         // only the call; an ORM call, only the model.
         literals.extend(TABLE_CALL_LITERALS.iter().map(|l| l.to_string()));
-        literals.extend(ORM_CALL_LITERALS.iter().map(|l| l.to_string()));
+        literals.extend(ORM_MARKERS.iter().map(|l| l.to_string()));
+        literals.extend(self.stems.iter().cloned());
         literals
     }
 
@@ -192,7 +200,9 @@ impl Check for ForbiddenTableCheck {
             Family::Js | Family::Python => {
                 let text = file.text();
                 let spells_a_table = self.spelled.as_ref().is_none_or(|m| m.is_match(text));
-                let through_orm = ORM_CALL_LITERALS.iter().any(|l| text.contains(l));
+                let orm_file = ORM_MARKERS.iter().any(|l| text.contains(l));
+                let through_orm =
+                    orm_file || self.stemmed.as_ref().is_some_and(|m| m.is_match(text));
                 if !spells_a_table && !through_orm && !may_name_table_through_constant(text) {
                     return;
                 }
@@ -231,6 +241,13 @@ impl Check for ForbiddenTableCheck {
                 }
                 let names = LocalNames::read(file, root);
                 for orm_use in orm_uses(file, root, &|name| names.is_imported(name)) {
+                    // A model of another module counts where the file uses
+                    // an ORM or the model is named after a table.
+                    if let OrmTable::Model(model) = &orm_use.table {
+                        if !orm_file && !self.stems.iter().any(|s| model_resembles(model, s)) {
+                            continue;
+                        }
+                    }
                     self.report_orm(out, orm_use);
                 }
             }

@@ -128,3 +128,15 @@ fn constants_that_build_another_host_stay_quiet() {
     )]);
     assert!(found.is_empty(), "{found:?}");
 }
+
+#[test]
+fn a_host_built_from_this_files_constants_is_decided_here() {
+    let found = gateway_findings(&[(
+        "src/mail.ts",
+        "const PREFIX = 'chi';\nconst DOMAIN = 'gateway.acme.dev';\n\
+         export const send = () => fetch(`https://${PREFIX}-${DOMAIN}/v1/send`);\n",
+    )]);
+    let lines: Vec<usize> = found.iter().map(|(_, line, _)| *line).collect();
+    assert_eq!(lines, [3], "{found:?}");
+    assert!(found[0].2.contains("`chi-gateway.acme.dev`"), "{found:?}");
+}
