@@ -159,25 +159,31 @@ pub fn may_build_host_from_imports(text: &str) -> bool {
 }
 
 /// Whether a line of `text` that imports (`import`, `from … import`,
-/// `require(`, `export … from`) names `name` as a whole word.
+/// `require(`, `export … from`, a line of a multi-line import list) names
+/// `name` as a whole word.
 fn imports_name(text: &str, name: &str) -> bool {
+    let mut in_list = false;
     text.lines().any(|line| {
         let line = line.trim_start();
-        let importing = line.starts_with("import ")
-            || line.starts_with("from ")
-            || line.starts_with("export ")
-            || line.contains("require(")
-            // The names of a multi-line import list.
-            || line.starts_with(name);
-        importing
-            && line.match_indices(name).any(|(at, _)| {
-                let before = crate::source::slice(line, ..at).chars().next_back();
-                let after = crate::source::slice(line, at + name.len()..).chars().next();
-                let word = |c: Option<char>| {
-                    c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$')
-                };
-                !word(before) && !word(after)
-            })
+        let opens =
+            line.starts_with("import ") || line.starts_with("from ") || line.starts_with("export ");
+        let importing = opens || in_list || line.contains("require(");
+        if opens && (line.trim_end().ends_with('(') || line.trim_end().ends_with('{')) {
+            in_list = true;
+        } else if in_list && (line.contains(')') || line.contains('}')) {
+            in_list = false;
+        }
+        importing && has_word(line, name)
+    })
+}
+
+/// Whether `name` occurs in `line` as a whole word.
+fn has_word(line: &str, name: &str) -> bool {
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$');
+    line.match_indices(name).any(|(at, _)| {
+        let before = crate::source::slice(line, ..at).chars().next_back();
+        let after = crate::source::slice(line, at + name.len()..).chars().next();
+        !word(before) && !word(after)
     })
 }
 
@@ -735,6 +741,13 @@ mod tests {
         ));
         assert!(!may_build_host_from_imports(
             "import { HOSTS } from './hosts';\nfetch(`https://${HOST}/v1`);\n"
+        ));
+        assert!(may_build_host_from_imports(
+            "import {\n  DOMAIN,\n  PREFIX,\n} from '@acme/config';\nfetch(`https://${PREFIX}.${DOMAIN}`);\n"
+        ));
+        // A local assignment is not an import.
+        assert!(!may_build_host_from_imports(
+            "import os\nhost = os.environ['HOST']\nURL = f\"https://{host}/v1\"\n"
         ));
     }
 
