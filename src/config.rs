@@ -32,7 +32,7 @@ pub const SECTIONS: &[(&str, &[&str])] = &[
     ("oauth", &["owner", "allow"]),
     ("supabase", &["tables", "columns", "service_role_factories"]),
     ("connectors", &["interfaces", "required"]),
-    ("files", &["include", "exclude", "max_file_size"]),
+    ("files", &["include", "exclude", "max_file_size", "text"]),
     (
         "hook",
         &[
@@ -593,7 +593,10 @@ impl ConfigFile {
                     "expected a list of strings",
                 ));
             }
-            if matches!(dotted, "files.include" | "files.exclude" | "oauth.allow") {
+            if matches!(
+                dotted,
+                "files.include" | "files.exclude" | "files.text" | "oauth.allow"
+            ) {
                 for (i, glob) in value.as_array().into_iter().flatten().enumerate() {
                     let glob = glob.as_str().unwrap_or_default();
                     if let Err(e) = validate_glob(glob) {
@@ -1162,6 +1165,9 @@ pub struct RuleSet {
     pub include_patterns: Vec<String>,
     pub exclude_patterns: Vec<String>,
     pub max_file_size: u64,
+    /// `[files] text`: files of no language plumbline parses that the host
+    /// rules read as plain text.
+    pub text: GlobSet,
     pub prefilter: Prefilter,
     /// Every rule id a suppression may name.
     pub known_ids: BTreeSet<String>,
@@ -1170,6 +1176,17 @@ pub struct RuleSet {
     pub catalogue: Vec<Arc<RuleMeta>>,
     /// The merged table, for `plumbline config --show`.
     pub effective: toml::Table,
+}
+
+impl RuleSet {
+    /// The language a file is read as: by its name, or plain text when
+    /// `[files] text` names it.
+    pub fn language_of(&self, project_path: &str) -> Option<crate::lang::Language> {
+        crate::lang::Language::from_path(project_path).or_else(|| {
+            (!self.text.is_empty() && self.text.is_match(project_path))
+                .then_some(crate::lang::Language::Text)
+        })
+    }
 }
 
 /// The built-in rules plus the user-defined rules of `layers`; a closer
@@ -1333,6 +1350,22 @@ impl RuleSet {
             .map_err(ConfigError::plain)?;
         let include = build_globset(include_patterns.iter().map(String::as_str))
             .map_err(ConfigError::plain)?;
+        // A glob without `/` names a file at any depth.
+        let text = build_globset(
+            patterns("text")
+                .iter()
+                .map(|p| {
+                    if p.contains('/') {
+                        p.trim_start_matches('/').to_string()
+                    } else {
+                        format!("**/{p}")
+                    }
+                })
+                .collect::<Vec<_>>()
+                .iter()
+                .map(String::as_str),
+        )
+        .map_err(ConfigError::plain)?;
         let max_file_size = files
             .and_then(|f| f.get("max_file_size"))
             .and_then(toml::Value::as_integer)
@@ -1374,6 +1407,7 @@ impl RuleSet {
             include_patterns,
             exclude_patterns,
             max_file_size,
+            text,
             prefilter,
             known_ids: catalogue.iter().map(|m| m.id.clone()).collect(),
             catalogue,

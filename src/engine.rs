@@ -496,8 +496,16 @@ impl Engine {
 
         let unsupported = Mutex::new(Vec::new());
         let visit = |path: &Path, explicit: bool| {
+            let dir = path.parent().unwrap_or(&self.root);
+            let project = self.project_path(path);
             let notebook = crate::lang::notebook::is_notebook(&path.to_string_lossy());
-            let language = Language::from_path(&path.to_string_lossy());
+            // A file of no language is read only when `[files] text` names
+            // it (a folder whose config is broken reads none).
+            let language = Language::from_path(&path.to_string_lossy()).or_else(|| {
+                self.rules_for_dir(dir)
+                    .ok()
+                    .and_then(|rules| rules.language_of(&project))
+            });
             if language.is_none() && !notebook {
                 let display = display_path(&self.cwd, path);
                 if explicit {
@@ -514,7 +522,6 @@ impl Engine {
             {
                 return;
             }
-            let dir = path.parent().unwrap_or(&self.root);
             let dir_rules = match self.dir_rules(dir) {
                 Ok(r) => r,
                 Err(e) => {
@@ -523,7 +530,6 @@ impl Engine {
                 }
             };
             let rules = dir_rules.rules.clone();
-            let project = self.project_path(path);
             if (!explicit || self.force_exclude) && is_excluded(&rules, &project) {
                 return;
             }
@@ -757,6 +763,7 @@ pub fn join_outcomes_with(
                 .findings
                 .iter()
                 .filter_map(|f| model.place_route(f.clone()))
+                .filter_map(|f| model.place_host(f))
                 .filter(|f| stands(f))
                 .filter_map(|mut f| {
                     let whole = f.clone();
@@ -838,7 +845,7 @@ pub fn lint_source_honoring(
     source: Arc<SourceFile>,
     honor: &dyn Fn(&suppress::Suppression) -> bool,
 ) -> FileOutcome {
-    let Some(language) = source.language() else {
+    let Some(language) = rules.language_of(source.project_path()) else {
         if crate::lang::notebook::is_notebook(source.project_path()) {
             return lint_notebook(rules, source, &AtomicUsize::new(0), honor);
         }

@@ -416,5 +416,5 @@ fn the_guide_example_project_passes_its_own_cases() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/team-rules");
     let (code, out, err) = plumbline(&dir, &["test"]);
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("11 cases: 11 passed, 0 failed"), "{out}");
+    assert!(out.contains("22 cases: 22 passed, 0 failed"), "{out}");
 }

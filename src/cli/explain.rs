@@ -244,7 +244,13 @@ pub const MESSAGE_VARIABLES: &[(&str, &[(&str, &str)])] = &[
             ("remedy", "what to do with it, from the `owner` option"),
         ],
     ),
-    ("forbidden-table", &[("table", "the table used")]),
+    (
+        "forbidden-table",
+        &[
+            ("table", "the table used"),
+            ("verb", "what the code does to it: read, write, delete or schema (empty when it does not say)"),
+        ],
+    ),
     (
         "hardcoded-secret",
         &[

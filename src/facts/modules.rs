@@ -66,6 +66,10 @@ pub struct ModuleFacts {
     /// class in another file that extends one.
     #[serde(default)]
     pub units: Vec<crate::facts::units::UnitSummary>,
+    /// Table models and query-builder instances defined at the top level
+    /// (see [`crate::facts::orm`]).
+    #[serde(default)]
+    pub models: crate::facts::orm::ModuleModels,
 }
 
 impl ModuleFacts {

@@ -281,7 +281,7 @@ fn py_table_reference(
 /// Table names in SQL held by a string in code. Only names in a table
 /// position count (`from t`, `join t`, `into t`, `update t`, `table t`,
 /// `references t`, `on t`), so prose in the string is never read as SQL.
-fn embedded_sql_references(
+pub fn embedded_sql_references(
     lit: &StrLit,
     tables: &TableSet,
     found: &mut dyn FnMut(Range<usize>, &str),

@@ -373,17 +373,21 @@ fn candidates(
         if !entry.is_file() {
             continue;
         }
-        if !is_linted(&entry.path) {
-            continue;
-        }
-        let language = Language::from_path(&entry.path);
         let name = entry.path.rsplit('/').next().unwrap_or(&entry.path);
-        if crate::config::is_plumbline_file(name) {
+        if Language::from_path(&entry.path).is_some() && crate::config::is_plumbline_file(name) {
             continue;
         }
         let absolute = top.join(&entry.path);
         let rules = engine.rules_for_dir(absolute.parent().unwrap_or(top))?;
-        if crate::engine::is_excluded(&rules, &engine.project_path(&absolute)) {
+        let project = engine.project_path(&absolute);
+        // A file of no language only as `[files] text` names it; a
+        // notebook's cells say their language (`None`).
+        let language = rules.language_of(&project);
+        let notebook = crate::lang::notebook::is_notebook(&project);
+        if language.is_none() && !notebook {
+            continue;
+        }
+        if crate::engine::is_excluded(&rules, &project) {
             continue;
         }
         out.push(Candidate {

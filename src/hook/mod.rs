@@ -959,7 +959,7 @@ fn new_findings(
         let line = line_containing(&after_text, s.span.start);
         before_lines.contains_key(line.trim())
     };
-    let Some(language) = after_source.language() else {
+    let Some(language) = rules.language_of(after_source.project_path()) else {
         return FileOutcome::default();
     };
     let counter = AtomicUsize::new(0);

@@ -31,6 +31,10 @@ pub enum Language {
     Json,
     Yaml,
     Toml,
+    /// Any other text file a project names in `[files] text` (an
+    /// `nginx.conf`, a Dockerfile, a shell script): read as plain text by
+    /// the rules that look for hosts.
+    Text,
 }
 
 /// Groups of languages rules are written against.
@@ -45,6 +49,8 @@ pub enum Family {
     Prisma,
     /// `.env`, JSON, YAML and TOML.
     Config,
+    /// Plain text named in `[files] text`.
+    Text,
 }
 
 impl Language {
@@ -60,6 +66,7 @@ impl Language {
         Language::Json,
         Language::Yaml,
         Language::Toml,
+        Language::Text,
     ];
 
     /// Detects the language from a file name; `None` means plumbline never
@@ -93,6 +100,7 @@ impl Language {
             Language::Sql => Family::Sql,
             Language::Prisma => Family::Prisma,
             Language::Env | Language::Json | Language::Yaml | Language::Toml => Family::Config,
+            Language::Text => Family::Text,
         }
     }
 
@@ -109,6 +117,7 @@ impl Language {
             Language::Json => "json",
             Language::Yaml => "yaml",
             Language::Toml => "toml",
+            Language::Text => "text",
         }
     }
 
@@ -124,6 +133,8 @@ impl Language {
                 Language::Json => &["//", "/*"],
                 _ => &["#"],
             },
+            // Configuration files and scripts comment with `#`.
+            Family::Text => &["#"],
         }
     }
 }
@@ -137,6 +148,7 @@ impl Family {
             Family::Sql => "sql",
             Family::Prisma => "prisma",
             Family::Config => "config",
+            Family::Text => "text",
         }
     }
 }

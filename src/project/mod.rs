@@ -9,7 +9,9 @@
 //! file too large or unreadable): callers treat unknown as "no fact".
 
 mod migrations;
+mod hosts;
 pub mod mounts;
+mod orm;
 pub mod resolve;
 
 use std::collections::HashMap;
@@ -107,6 +109,27 @@ pub enum Query {
         column: String,
         text_types: Vec<String>,
     },
+    /// Holds when `value` (a string with substitutions), with each
+    /// substitution `names` names spelled out as the project's string
+    /// constant of that name, holds one of `hosts` that neither its literal
+    /// text nor a single constant holds alone. The join reports the host so
+    /// built in place of `written` ([`ProjectModel::place_host`]).
+    BuiltHost {
+        value: String,
+        names: Vec<Option<String>>,
+        hosts: Vec<String>,
+        written: String,
+    },
+    /// Holds when `name` (as written in the file) is a model or table
+    /// object (Drizzle `pgTable`, SQLAlchemy, Django) of a table `table`
+    /// names, wherever it is defined.
+    ModelIs { name: String, table: String },
+    /// Holds when `name` (as written in the file) is a Knex instance
+    /// (`knex(config)`), wherever it is defined.
+    KnexInstance { name: String },
+    /// Holds when the Prisma model accessed as `accessor` maps to a table
+    /// `table` names, by the project's `schema.prisma` (`@@map`).
+    PrismaTable { accessor: String, table: String },
 }
 
 /// What a constant's value must be for [`Query::ConstantIs`] to hold.
@@ -162,6 +185,9 @@ pub struct ProjectModel {
     facts_cache: Option<Arc<crate::cache::facts::FactsCache>>,
     /// Migration folders and the schema changes of their files.
     migrations: migrations::MigrationCache,
+    /// The table each Prisma model accessor maps to, by the folder asking
+    /// (its nearest `schema.prisma`), read once.
+    prisma_tables: Mutex<HashMap<(String, String), Option<String>>>,
 }
 
 impl ProjectModel {
@@ -174,6 +200,7 @@ impl ProjectModel {
             mounts: OnceLock::new(),
             facts_cache: None,
             migrations: migrations::MigrationCache::default(),
+            prisma_tables: Mutex::new(HashMap::new()),
         }
     }
 
@@ -199,6 +226,10 @@ impl ProjectModel {
         self.resolver.add_text(path, text);
         self.migrations = migrations::MigrationCache::default();
         self.mounts = OnceLock::new();
+        self.prisma_tables
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
     }
 
     pub fn resolver(&self) -> &Resolver {
@@ -302,6 +333,7 @@ impl ProjectModel {
         let mut facts = crate::facts::modules::read(language, root, text)?;
         facts.flow = crate::facts::flow::read(language, root, text);
         facts.units = crate::facts::units::summaries(language, root, text);
+        facts.models = crate::facts::orm::module_models(language, root, text);
         Some(facts)
     }
 
@@ -357,6 +389,15 @@ impl ProjectModel {
                 column,
                 text_types,
             } => self.column_lives(path, table, column, text_types),
+            Query::BuiltHost {
+                value,
+                names,
+                hosts,
+                ..
+            } => self.built_host(path, value, names, hosts).is_some(),
+            Query::ModelIs { name, table } => self.model_is(path, name, table),
+            Query::KnexInstance { name } => self.knex_instance(path, name),
+            Query::PrismaTable { accessor, table } => self.prisma_table_is(path, accessor, table),
         }
     }
 

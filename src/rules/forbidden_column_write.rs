@@ -11,6 +11,7 @@ use crate::facts::columns::{
     ts_helper_rows, ts_written_keys, ColumnGlobs, HelperRow, Key,
 };
 use crate::facts::flow::Reach;
+use crate::facts::orm_writes::{py_orm_written_keys, ts_orm_written_keys};
 use crate::facts::tables::LocalNames;
 use crate::lang::{Family, ParsedFile};
 use crate::project::ValueTest;
@@ -37,6 +38,17 @@ declare_kind! {
     /// write (`saveRow(orgId, { [STATUS_COLUMN]: 'connected' })` with
     /// `saveRow(id, patch) { return db.from(t).update(patch)… }`) counts as
     /// written where it is built.
+    ///
+    /// The other query builders and ORMs write the same way: Knex's callable
+    /// form (`db('t').where(…).update({ col })`, `.insert({ col })`), Kysely
+    /// (`insertInto('t').values({ col })`, `updateTable('t').set({ col })`),
+    /// Drizzle (`db.insert(t).values({ col })`, `db.update(t).set({ col })`),
+    /// Prisma (`prisma.model.create/update/upsert({ data: { col } })`),
+    /// SQLAlchemy (`insert(t).values(col=…)`, `update(Model).values({ … })`)
+    /// and Django (`Model.objects.filter(…).update(col=…)`, `.create(col=…)`,
+    /// `defaults`). Drizzle and Prisma keys are model fields: a camelCase
+    /// field is matched as written and in snake_case (`amountCents` as
+    /// `amount_cents`).
     ///
     /// In SQL (`.sql` files, and SQL handed to the database from
     /// TypeScript/JavaScript in `` sql`…` `` templates or `.query('…')`) it
@@ -97,9 +109,18 @@ impl Kind for ForbiddenColumnWrite {
     fn compile(&self, options: &toml::Table) -> Result<Box<dyn Check>, OptionError> {
         let options: Options = parse_options(options)?;
         let columns = ColumnGlobs::new("columns", &options.columns)?;
+        // A Drizzle or Prisma field spells a column in camelCase.
+        let mut literals = columns.literals();
+        literals.extend(
+            columns
+                .literals()
+                .iter()
+                .map(|l| l.replace('_', ""))
+                .filter(|l| l.len() >= 3),
+        );
         let spelled = aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
-            .build(columns.literals())
+            .build(literals)
             .ok();
         Ok(Box::new(ForbiddenColumnWriteCheck { columns, spelled }))
     }
@@ -151,7 +172,12 @@ impl Check for ForbiddenColumnWriteCheck {
                         py_helper_rows(root, src, &may_be_helper),
                     )
                 };
-                for key in written {
+                let through_orm = if family == Family::Js {
+                    ts_orm_written_keys(root, src)
+                } else {
+                    py_orm_written_keys(root, src)
+                };
+                for key in written.into_iter().chain(through_orm) {
                     self.report_key(out, &mut seen, &names, key, None);
                 }
                 for HelperRow {

@@ -1,0 +1,2 @@
+INTERNAL_DOMAIN = "acme.internal"
+LEGACY_HOST = "legacy-api"

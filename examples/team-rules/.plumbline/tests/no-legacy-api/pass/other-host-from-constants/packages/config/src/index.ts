@@ -1,0 +1,2 @@
+export const INTERNAL_DOMAIN = 'acme.internal';
+export const LEGACY_HOST = 'orders-api';

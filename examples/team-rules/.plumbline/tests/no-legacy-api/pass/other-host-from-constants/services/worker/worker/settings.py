@@ -1,0 +1,2 @@
+INTERNAL_DOMAIN = "acme.internal.example.com"
+LEGACY_HOST = "legacy-api"
