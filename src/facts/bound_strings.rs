@@ -47,7 +47,7 @@ pub fn bound_strings(
         Family::Python => python_strings(file, near, visit),
         Family::Rust => rust_strings(file, near, visit),
         Family::Config => config_strings(file, near, visit),
-        Family::Sql | Family::Prisma => {}
+        Family::Sql | Family::Prisma | Family::Text => {}
     }
 }
 
