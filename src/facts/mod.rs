@@ -14,6 +14,7 @@ pub mod module_loads;
 pub mod modules;
 pub mod route_registrations;
 pub mod routes;
+pub mod rust_modules;
 pub mod scoped_calls;
 pub mod sql_calls;
 pub mod stubs;
