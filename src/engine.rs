@@ -385,7 +385,9 @@ impl Engine {
 
         let unsupported = Mutex::new(Vec::new());
         let visit = |path: &Path, explicit: bool| {
-            let Some(language) = Language::from_path(&path.to_string_lossy()) else {
+            let notebook = crate::lang::notebook::is_notebook(&path.to_string_lossy());
+            let language = Language::from_path(&path.to_string_lossy());
+            if language.is_none() && !notebook {
                 let display = display_path(&self.cwd, path);
                 if explicit {
                     let reason = SkipReason::Unsupported;
@@ -394,7 +396,7 @@ impl Engine {
                     unsupported.lock().expect("unsupported list").push(display);
                 }
                 return;
-            };
+            }
             if path
                 .file_name()
                 .is_some_and(|n| config::is_plumbline_file(&n.to_string_lossy()))
@@ -443,7 +445,10 @@ impl Engine {
             let source = Arc::new(
                 SourceFile::new(display, project, text).with_disk_path(path.to_path_buf()),
             );
-            let outcome = lint_source_as(&rules, source, language, &parsed, &|_| true);
+            let outcome = match language {
+                Some(language) => lint_source_as(&rules, source, language, &parsed, &|_| true),
+                None => lint_notebook(&rules, source, &parsed, &|_| true),
+            };
             if !outcome.findings.is_empty()
                 || !outcome.facts.is_empty()
                 || !outcome.notes.is_empty()
@@ -679,6 +684,9 @@ pub fn lint_source_honoring(
     honor: &dyn Fn(&suppress::Suppression) -> bool,
 ) -> FileOutcome {
     let Some(language) = source.language() else {
+        if crate::lang::notebook::is_notebook(source.project_path()) {
+            return lint_notebook(rules, source, &AtomicUsize::new(0), honor);
+        }
         return FileOutcome::default();
     };
     // Not contained: the agent hook answers a failure itself.
@@ -688,6 +696,74 @@ pub fn lint_source_honoring(
         &AtomicUsize::new(0),
         honor,
     )
+}
+
+/// Lints the code cells of a Jupyter notebook as one file of its kernel's
+/// language, and reports each finding at the place in the notebook's JSON
+/// where its code is written. Findings in notebooks offer no fix: a fix
+/// would have to re-encode the JSON string it edits. A notebook that is
+/// not valid JSON, or whose kernel plumbline does not read, gets a note.
+pub fn lint_notebook(
+    rules: &RuleSet,
+    notebook: Arc<SourceFile>,
+    parsed_count: &AtomicUsize,
+    honor: &dyn Fn(&suppress::Suppression) -> bool,
+) -> FileOutcome {
+    use crate::lang::notebook::{NotNotebook, NotebookCode};
+    let code = match NotebookCode::read(&notebook.text) {
+        Ok(code) => code,
+        Err(why) => {
+            let note = match why {
+                NotNotebook::Malformed(e) => {
+                    format!("not a notebook plumbline can read ({e}), so it was not linted")
+                }
+                NotNotebook::Kernel(kernel) => format!(
+                    "its kernel's language `{kernel}` is not one plumbline reads, so its cells \
+                     were not linted"
+                ),
+            };
+            return FileOutcome {
+                path: notebook.project_path().to_string(),
+                notes: vec![(notebook.display_path().to_string(), note)],
+                ..FileOutcome::default()
+            };
+        }
+    };
+    let Some(language) = Language::from_path(&format!("cell.{}", code.extension)) else {
+        return FileOutcome::default();
+    };
+    let cells = Arc::new(SourceFile::new(
+        notebook.display_path(),
+        format!("{}.cell.{}", notebook.project_path(), code.extension),
+        code.code.clone(),
+    ));
+    let mut outcome = lint_parsed_contained(
+        rules,
+        &ParsedFile::new(cells, language),
+        parsed_count,
+        honor,
+    );
+    outcome.path = notebook.project_path().to_string();
+    for finding in &mut outcome.findings {
+        finding.span = code.to_notebook(finding.span.clone());
+        finding.start = notebook.position(finding.span.start);
+        finding.end = notebook.position(finding.span.end);
+        for label in &mut finding.labels {
+            label.span = code.to_notebook(label.span.clone());
+        }
+        for secret in &mut finding.redact {
+            *secret = code.to_notebook(secret.clone());
+        }
+        finding.fix = None;
+        finding.source = notebook.clone();
+    }
+    let secrets: Vec<_> = outcome
+        .findings
+        .iter()
+        .flat_map(|f| f.redact.iter().cloned())
+        .collect();
+    redact_secrets(&mut outcome.findings, &secrets);
+    outcome
 }
 
 fn lint_source_as(

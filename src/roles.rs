@@ -18,11 +18,11 @@ pub enum Role {
     Test,
     /// Test data: `fixtures/`, `__fixtures__/`, `testdata/`.
     Fixture,
-    /// Documentation and its snippets: `docs/`, `docs_src/`, `*.md`.
+    /// Documentation and its snippets: `docs/`, `docs_src/`, `snippets/`, `*.md`.
     Docs,
     /// Example programs: `examples/`, `samples/`.
     Example,
-    /// Developer scripts and seed data: `scripts/`, `seed.*`, `seeds/`.
+    /// Developer scripts and seed data: `scripts/`, `seed.*`, `populate.*`, `seeds/`.
     Script,
     /// Generated code: `generated/`, `__generated__/`, `*.generated.*`, `*_pb2.py`.
     Generated,
@@ -107,7 +107,7 @@ fn folder_role(segment: &str) -> Option<Role> {
         "test" | "tests" | "__tests__" | "__test__" | "__mocks__" | "mocks" | "e2e" | "cypress"
         | "integration-tests" | "integration_tests" | "testing" => Role::Test,
         "examples" | "example" | "samples" | "sample" => Role::Example,
-        "docs" | "doc" | "docs_src" | "documentation" => Role::Docs,
+        "docs" | "doc" | "docs_src" | "documentation" | "snippets" => Role::Docs,
         "scripts" | "script" | "seeds" | "seed" | "seeders" => Role::Script,
         _ => return None,
     })
@@ -133,7 +133,7 @@ fn file_role(name: &str) -> Option<Role> {
     {
         return Some(Role::Test);
     }
-    if marked(&["seed"]) || matches!(stem, "seed" | "seeds") {
+    if marked(&["seed"]) || matches!(stem, "seed" | "seeds" | "populate") {
         return Some(Role::Script);
     }
     if matches!(inner.last(), Some(&("md" | "mdx" | "rst"))) {
@@ -221,6 +221,11 @@ mod tests {
         assert_eq!(classify("examples/oauth/src/main.rs"), Role::Example);
         assert_eq!(classify("apps/web/scripts/dev/simulate.ts"), Role::Script);
         assert_eq!(classify("prisma/seed.ts"), Role::Script);
+        assert_eq!(classify("apps/webapp/prisma/populate.ts"), Role::Script);
+        assert_eq!(
+            classify("fern/snippets/authentication/python/connected-accounts.py"),
+            Role::Docs
+        );
         assert_eq!(classify("vendor/lib/a.js"), Role::Vendored);
         assert_eq!(classify("src/api/types.generated.ts"), Role::Generated);
         assert_eq!(classify("proto/service_pb2.py"), Role::Generated);

@@ -190,28 +190,7 @@ fn the_agent_hook_follows_the_alias_of_an_edit() {
         ("apps/api/src/notion.ts", ""),
     ]);
     let file = dir.path().join("apps/api/src/notion.ts");
-    let decide = |content: &str| -> String {
-        let event = serde_json::json!({
-            "hook_event_name": "PreToolUse",
-            "tool_name": "Write",
-            "cwd": dir.path(),
-            "tool_input": { "file_path": file, "content": content },
-        });
-        let mut child = Command::new(env!("CARGO_BIN_EXE_plumbline"))
-            .current_dir(dir.path())
-            .args(["hook", "claude"])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .expect("run the hook");
-        std::io::Write::write_all(
-            &mut child.stdin.take().expect("stdin"),
-            event.to_string().as_bytes(),
-        )
-        .expect("write the event");
-        let output = child.wait_with_output().expect("hook output");
-        String::from_utf8_lossy(&output.stdout).into_owned()
-    };
+    let decide = |content: &str| hook_decides(dir.path(), &file, content);
     let head = "import type { IntegrationConnector as IC } from '@acme/connectors';\n";
     let without = format!("{head}export class Notion implements IC {{ id = 'notion'; }}\n");
     let with = format!(
@@ -223,4 +202,92 @@ fn the_agent_hook_follows_the_alias_of_an_edit() {
         "{denied}"
     );
     assert!(!decide(&with).contains("\"deny\""));
+}
+
+#[test]
+fn rust_reexport_cycles_unresolvable_paths_and_broken_manifests_end_unknown() {
+    let imp = "pub struct Gmail;\nimpl {TRAIT} for Gmail { fn id(&self) -> &str { \"gmail\" } }\n";
+    let dir = project(&[
+        ("Cargo.toml", "[workspace\nmembers = [\n"),
+        ("app/Cargo.toml", "[package]\nname = \"app\"\n"),
+        (
+            "app/src/lib.rs",
+            "mod a;\nmod b;\nmod providers;\npub use a::Loop;\n",
+        ),
+        ("app/src/a.rs", "pub use crate::b::Loop;\n"),
+        ("app/src/b.rs", "pub use crate::a::Loop;\n"),
+        (
+            "app/src/providers.rs",
+            &format!(
+                "use crate::Loop;\nuse crate::missing::Gone;\nuse elsewhere::Api;\n{}{}{}",
+                imp.replace("{TRAIT}", "Loop"),
+                imp.replace("{TRAIT}", "Gone").replace("Gmail", "Slack"),
+                imp.replace("{TRAIT}", "Api").replace("Gmail", "Notion"),
+            ),
+        ),
+    ]);
+    assert_eq!(check(dir.path()), (Vec::new(), 0));
+}
+
+/// The agent hook's answer to a `Write` of `content` to `file`.
+fn hook_decides(root: &Path, file: &Path, content: &str) -> String {
+    let event = serde_json::json!({
+        "hook_event_name": "PreToolUse",
+        "tool_name": "Write",
+        "cwd": root,
+        "tool_input": { "file_path": file, "content": content },
+    });
+    let mut child = Command::new(env!("CARGO_BIN_EXE_plumbline"))
+        .current_dir(root)
+        .args(["hook", "claude"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run the hook");
+    std::io::Write::write_all(
+        &mut child.stdin.take().expect("stdin"),
+        event.to_string().as_bytes(),
+    )
+    .expect("write the event");
+    let output = child.wait_with_output().expect("hook output");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn the_agent_hook_follows_a_rust_trait_reexported_by_another_crate() {
+    let dir = project(&[
+        ("Cargo.toml", "[workspace]\nmembers = [\"crates/*\"]\n"),
+        (
+            "crates/integrations/Cargo.toml",
+            "[package]\nname = \"integrations\"\n",
+        ),
+        (
+            "crates/integrations/src/lib.rs",
+            "mod contract;\npub use contract::Connector as IntegrationConnector;\n",
+        ),
+        (
+            "crates/integrations/src/contract.rs",
+            "pub trait Connector { fn id(&self) -> &str; fn revoke(&self, token: &str); }\n",
+        ),
+        (
+            "crates/providers/Cargo.toml",
+            "[package]\nname = \"providers\"\n",
+        ),
+        ("crates/providers/src/lib.rs", "pub mod notion;\n"),
+        ("crates/providers/src/notion.rs", ""),
+    ]);
+    let file = dir.path().join("crates/providers/src/notion.rs");
+    let head =
+        "use integrations::IntegrationConnector as Api;\npub struct Notion { http: Client }\n";
+    let without =
+        format!("{head}impl Api for Notion {{ fn id(&self) -> &str {{ \"notion\" }} }}\n");
+    let with = format!(
+        "{head}impl Api for Notion {{ fn id(&self) -> &str {{ \"notion\" }} fn revoke(&self, token: &str) {{ self.http.post(REVOKE_URL).form(&[(\"token\", token)]).send(); }} }}\n"
+    );
+    let denied = hook_decides(dir.path(), &file, &without);
+    assert!(
+        denied.contains("\"deny\"") && denied.contains("connector-missing-revoke"),
+        "{denied}"
+    );
+    assert!(!hook_decides(dir.path(), &file, &with).contains("\"deny\""));
 }

@@ -66,6 +66,7 @@ pub fn explain(meta: &RuleMeta) -> String {
             meta.kind
         ));
     }
+    text.push_str(&format!("File roles read: {}\n", roles_read(meta)));
     if meta.user_defined {
         text.push_str("Defined by this project\n");
     } else {
@@ -97,6 +98,43 @@ pub fn explain(meta: &RuleMeta) -> String {
         text.push_str(&kind_body(kind, &shown));
     }
     text
+}
+
+/// The file roles a rule reads by its definition: its `roles` scope, every
+/// role but its `skip_roles`, or the default for its origin.
+fn roles_read(meta: &RuleMeta) -> String {
+    use crate::roles::Role;
+    let names = |value: Option<&toml::Value>| -> Option<Vec<String>> {
+        value?.as_array().map(|list| {
+            list.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+    };
+    let listed = |roles: Vec<String>| roles.join(", ");
+    if let Some(roles) = names(meta.scope.get("roles")) {
+        if roles.iter().any(|r| r == "all") {
+            return "all".to_string();
+        }
+        return listed(roles);
+    }
+    if let Some(skipped) = names(meta.options.get("skip_roles")) {
+        let read: Vec<String> = Role::ALL
+            .iter()
+            .rev()
+            .map(|r| r.name().to_string())
+            .filter(|r| !skipped.contains(r))
+            .collect();
+        return listed(read);
+    }
+    if meta.user_defined {
+        let read = crate::scope::DEFAULT_PROJECT_ROLES
+            .iter()
+            .map(|r| r.name().to_string())
+            .collect();
+        return listed(read);
+    }
+    "all".to_string()
 }
 
 /// The text `explain KIND` prints: languages, options, the rules of this

@@ -12,6 +12,7 @@ pub mod keyed_strings;
 pub mod log_calls;
 pub mod modules;
 pub mod routes;
+pub mod rust_modules;
 pub mod secret_formats;
 pub mod sql_calls;
 pub mod stubs;

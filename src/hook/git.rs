@@ -276,7 +276,8 @@ fn parse_ls_files(bytes: &[u8]) -> Option<Vec<IndexEntry>> {
 /// A file of the index that plumbline reads, with the rules for its folder.
 struct Candidate {
     entry: IndexEntry,
-    language: Language,
+    /// `None` for a notebook, whose cells say their language.
+    language: Option<Language>,
     rules: Arc<RuleSet>,
 }
 
@@ -290,7 +291,7 @@ pub fn lint_staged(cwd: &Path) -> Result<RunResult, GitError> {
     let (staged, badly_named): (Vec<IndexEntry>, Vec<IndexEntry>) =
         git.staged_files()?.into_iter().partition(|e| e.utf8_name);
     for entry in badly_named {
-        if entry.is_file() && Language::from_path(&entry.path).is_some() {
+        if entry.is_file() && is_linted(&entry.path) {
             summary.unreadable.push((
                 display_path(engine.cwd(), &top.join(&entry.path)),
                 "its name is not UTF-8, so plumbline skipped it; rename it to have it linted"
@@ -354,6 +355,12 @@ pub fn lint_staged(cwd: &Path) -> Result<RunResult, GitError> {
     Ok(RunResult { findings, summary })
 }
 
+/// Whether plumbline reads a file of this name: a known language or a
+/// notebook.
+fn is_linted(path: &str) -> bool {
+    Language::from_path(path).is_some() || crate::lang::notebook::is_notebook(path)
+}
+
 /// Keeps the regular files of a known language that the config does not
 /// exclude; plumbline's own config is never linted.
 fn candidates(
@@ -366,9 +373,10 @@ fn candidates(
         if !entry.is_file() {
             continue;
         }
-        let Some(language) = Language::from_path(&entry.path) else {
+        if !is_linted(&entry.path) {
             continue;
-        };
+        }
+        let language = Language::from_path(&entry.path);
         let name = entry.path.rsplit('/').next().unwrap_or(&entry.path);
         if crate::config::is_plumbline_file(name) {
             continue;
@@ -397,8 +405,13 @@ fn read(git: &Git, candidates: &[Candidate]) -> Result<Vec<Blob>, GitError> {
 
 fn lint(engine: &Engine, candidate: &Candidate, text: String, parsed: &AtomicUsize) -> FileOutcome {
     let source = Arc::new(engine.source(Path::new(&candidate.entry.path), text));
-    let file = ParsedFile::new(source, candidate.language);
-    lint_parsed_contained(&candidate.rules, &file, parsed, &|_| true)
+    match candidate.language {
+        Some(language) => {
+            let file = ParsedFile::new(source, language);
+            lint_parsed_contained(&candidate.rules, &file, parsed, &|_| true)
+        }
+        None => crate::engine::lint_notebook(&candidate.rules, source, parsed, &|_| true),
+    }
 }
 
 /// Whether the commit is blocked: any finding at error severity.

@@ -632,7 +632,7 @@ fn insert_after_line(before: &str, after_line: usize, text: &str) -> String {
 /// A whole file written at once; a notebook is linted cell by cell.
 fn whole_file(reader: &Reader, path: PathBuf, content: &str) -> Result<Vec<Proposed>, String> {
     let before = reader.read(&path)?;
-    if path.extension().is_some_and(|e| e == "ipynb") {
+    if crate::lang::notebook::is_notebook(&path.to_string_lossy()) {
         if let Some(cells) = notebook_cells(&path, before.as_deref(), content) {
             return Ok(cells);
         }
@@ -650,7 +650,7 @@ fn whole_file(reader: &Reader, path: PathBuf, content: &str) -> Result<Vec<Propo
 /// are the "before".
 fn notebook_cells(path: &Path, before: Option<&str>, after: &str) -> Option<Vec<Proposed>> {
     let new: Value = serde_json::from_str(after).ok()?;
-    let extension = notebook_extension(&new)?;
+    let extension = crate::lang::notebook::kernel_extension(&new)?;
     let old: Option<Value> = before.and_then(|b| serde_json::from_str(b).ok());
     let old_cells = old.as_ref().map(cells).unwrap_or_default();
     let old_of_kind = |code: bool| -> Option<String> {
@@ -720,24 +720,6 @@ fn cell_source(cell: &Value) -> String {
         Some(Value::Array(lines)) => lines.iter().filter_map(Value::as_str).collect(),
         _ => String::new(),
     }
-}
-
-/// The file extension a notebook's cells are linted as.
-fn notebook_extension(notebook: &Value) -> Option<&'static str> {
-    let language = notebook
-        .pointer("/metadata/kernelspec/language")
-        .or_else(|| notebook.pointer("/metadata/language_info/name"))
-        .and_then(Value::as_str)
-        .unwrap_or("python")
-        .to_ascii_lowercase();
-    Some(match language.as_str() {
-        "python" => "py",
-        "typescript" => "ts",
-        "javascript" => "js",
-        "rust" => "rs",
-        "sql" => "sql",
-        _ => return None,
-    })
 }
 
 /// The file an edit produces, or its fragment when the edit cannot be
@@ -846,7 +828,9 @@ fn notebook_cell(
         .read(path)?
         .and_then(|t| serde_json::from_str(&t).ok());
     let empty = Value::Null;
-    let Some(extension) = notebook_extension(notebook.as_ref().unwrap_or(&empty)) else {
+    let Some(extension) =
+        crate::lang::notebook::kernel_extension(notebook.as_ref().unwrap_or(&empty))
+    else {
         return Ok(None);
     };
     let before = if mode == "insert" {

@@ -3,6 +3,7 @@
 
 pub mod config_files;
 pub mod nesting;
+pub mod notebook;
 pub mod prisma;
 pub mod python;
 pub mod rust;

@@ -211,12 +211,22 @@ impl ProjectModel {
 
     fn read_module(&self, path: &str) -> Option<ModuleFacts> {
         let language = Language::from_path(path)?;
-        if !matches!(language.family(), Family::Js | Family::Python) {
+        if !matches!(
+            language.family(),
+            Family::Js | Family::Python | Family::Rust
+        ) {
             return None;
         }
         let text = self.resolver.text(path, FILE_LIMIT)?;
         if crate::lang::nesting::too_deep(language, &text).is_some() {
             return None;
+        }
+        if language.family() == Family::Rust {
+            let syntax = crate::lang::rust::parse(&text);
+            let file = syntax.file()?;
+            let mut facts = crate::facts::rust_modules::read(file);
+            facts.units = crate::facts::units::rust_summaries(file);
+            return Some(facts);
         }
         let tree = crate::lang::tree::parse(language, &text)?;
         let mut facts = crate::facts::modules::read(language, tree.root_node(), &text)?;
@@ -497,7 +507,8 @@ impl ProjectModel {
             Imported::Default => self.resolve_export(&module, "default", seen),
             Imported::Named(name) => self
                 .resolve_export(&module, name, seen)
-                .or_else(|| self.python_submodule(&module, name, family)),
+                .or_else(|| self.python_submodule(&module, name, family))
+                .or_else(|| self.rust_submodule(&module, name, family)),
         }
     }
 
@@ -509,6 +520,17 @@ impl ProjectModel {
         }
         self.resolver
             .resolve(package, &format!(".{name}"), family)
+            .map(|path| Symbol::Module { path })
+    }
+
+    /// Rust `use crate::providers;`: the child module `name` of the
+    /// module whose file is `module`.
+    fn rust_submodule(&self, module: &str, name: &str, family: Family) -> Option<Symbol> {
+        if family != Family::Rust {
+            return None;
+        }
+        self.resolver
+            .resolve(module, &format!("self::{name}"), family)
             .map(|path| Symbol::Module { path })
     }
 

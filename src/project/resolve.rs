@@ -2,7 +2,8 @@
 //! importing file. TS/JS relative paths with extensions and index files,
 //! `tsconfig.json`/`jsconfig.json` `baseUrl` and `paths` (nearest config,
 //! `extends` followed), workspace packages by their `package.json` name;
-//! Python relative imports and absolute modules from any ancestor folder.
+//! Python relative imports and absolute modules from any ancestor folder;
+//! Rust module paths within a crate and across a workspace ([`rust`]).
 //! A specifier that names nothing in the project resolves to `None`
 //! (unknown), never to a guess.
 
@@ -13,6 +14,8 @@ use std::sync::{Mutex, OnceLock};
 use serde_json::Value;
 
 use crate::lang::Family;
+
+mod rust;
 
 /// Extensions tried, in order, for an extension-less TS/JS specifier.
 const JS_EXTENSIONS: &[&str] = &[
@@ -45,6 +48,8 @@ pub struct Resolver {
     exists: Mutex<HashMap<String, bool>>,
     ts_configs: Mutex<HashMap<String, Option<TsPaths>>>,
     packages: OnceLock<HashMap<String, String>>,
+    /// The project's Rust crates by the name code uses for them.
+    crates: OnceLock<HashMap<String, String>>,
 }
 
 impl Resolver {
@@ -55,6 +60,7 @@ impl Resolver {
             exists: Mutex::new(HashMap::new()),
             ts_configs: Mutex::new(HashMap::new()),
             packages: OnceLock::new(),
+            crates: OnceLock::new(),
         }
     }
 
@@ -97,6 +103,7 @@ impl Resolver {
         match family {
             Family::Js => self.resolve_js(from, specifier),
             Family::Python => self.resolve_python(from, specifier),
+            Family::Rust => self.resolve_rust(from, specifier),
             _ => None,
         }
     }

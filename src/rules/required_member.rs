@@ -20,8 +20,11 @@ declare_kind! {
     /// IntegrationConnector as IC }`, `ns.IntegrationConnector`, a Rust `use
     /// … as`), or through an interface that extends it: the project model
     /// follows imports, aliases, re-exports and interface `extends`
-    /// across files and packages, and a base class in another file counts
-    /// when its own bases or `implements` reach the contract.
+    /// across files and packages (Rust: `use` and `pub use` through
+    /// `crate::`, `super::`, child modules and other workspace crates, as
+    /// in `use integrations::IntegrationConnector as Api; impl Api for
+    /// Notion`), and a base class in another file counts when its own bases
+    /// or `implements` reach the contract.
     ///
     /// An implementation lacking several members is one finding naming
     /// them (the first eight, then how many more).

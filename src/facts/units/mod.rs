@@ -303,16 +303,31 @@ impl Model {
             return None;
         }
         let family = file.language.family();
-        let bound: Vec<String> = file
-            .tree()
-            .and_then(|tree| {
-                crate::facts::modules::read(file.language, tree.root_node(), file.text())
-            })
-            .map(|facts| {
-                let imports = facts.imports.into_iter().map(|i| i.local);
-                imports.chain(facts.defines).collect()
-            })
-            .unwrap_or_default();
+        let bound: Vec<String> = match family {
+            // Names a Rust file imports from its crate or the workspace.
+            Family::Rust => file
+                .rust()
+                .file()
+                .map(|syntax| {
+                    crate::facts::rust_modules::read(syntax)
+                        .imports
+                        .into_iter()
+                        .filter(|i| crate::facts::rust_modules::may_be_project(&i.source))
+                        .map(|i| i.local)
+                        .collect()
+                })
+                .unwrap_or_default(),
+            _ => file
+                .tree()
+                .and_then(|tree| {
+                    crate::facts::modules::read(file.language, tree.root_node(), file.text())
+                })
+                .map(|facts| {
+                    let imports = facts.imports.into_iter().map(|i| i.local);
+                    imports.chain(facts.defines).collect()
+                })
+                .unwrap_or_default(),
+        };
         let names = Names::new(contract, bound);
         let units = match family {
             Family::Js => {
@@ -331,7 +346,7 @@ impl Model {
                 }
                 python_units(file.tree()?.root_node(), file.text(), &names)
             }
-            Family::Rust => rust_units(file.rust().file()?, contract),
+            Family::Rust => rust_units(file.rust().file()?, contract, &names.bound),
             _ => return None,
         };
         Some(Model {
@@ -570,6 +585,7 @@ mod summary;
 
 use js::js_units;
 use python::python_units;
+pub use rust::rust_summaries;
 use rust::rust_units;
 pub use summary::{summaries, MemberSummary, Supplied, UnitSummary};
 

@@ -28,10 +28,16 @@ fn rust_trait_renames(file: &syn::File, contract: &Contract) -> Vec<(String, Str
     renames.found
 }
 
-pub(super) fn rust_units(file: &syn::File, contract: &Contract) -> Vec<Unit> {
+/// The units of a Rust file: `impl` blocks of the contract's traits (named
+/// directly, renamed by a `use … as` in the file, or through a name the
+/// file imports from the project, for the project model to follow) and
+/// the contract's trait definitions. `bound` holds the names the file's
+/// `use` items bind.
+pub(super) fn rust_units(file: &syn::File, contract: &Contract, bound: &[String]) -> Vec<Unit> {
     struct Collect<'c> {
         contract: &'c Contract,
         renames: Vec<(String, String)>,
+        bound: &'c [String],
         units: Vec<Unit>,
     }
     impl Collect<'_> {
@@ -46,6 +52,16 @@ pub(super) fn rust_units(file: &syn::File, contract: &Contract) -> Vec<Unit> {
                 .find(|(local, _)| *local == name)
                 .map(|(_, original)| original.clone())
         }
+
+        /// A trait path the file imports (`Integration`, `contract::Api`),
+        /// as the project model reads it (`contract.Api`): it may be the
+        /// contract under another name, given in another file.
+        fn imported(&self, path: &syn::Path) -> Option<String> {
+            let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+            let first = segments.first()?;
+            (path.leading_colon.is_none() && segments.len() <= 2 && self.bound.contains(first))
+                .then(|| segments.join("."))
+        }
     }
     impl<'ast> syn::visit::Visit<'ast> for Collect<'_> {
         fn visit_item_impl(&mut self, item: &'ast syn::ItemImpl) {
@@ -53,6 +69,8 @@ pub(super) fn rust_units(file: &syn::File, contract: &Contract) -> Vec<Unit> {
                 if let Some(last) = path.segments.last() {
                     if let Some(interface) = self.interface(last.ident.to_string()) {
                         self.units.push(rust_impl(item, interface));
+                    } else if let Some(written) = self.imported(path) {
+                        self.units.push(rust_impl(item, written));
                     }
                 }
             }
@@ -82,6 +100,7 @@ pub(super) fn rust_units(file: &syn::File, contract: &Contract) -> Vec<Unit> {
     let mut collect = Collect {
         contract,
         renames: rust_trait_renames(file, contract),
+        bound,
         units: Vec::new(),
     };
     syn::visit::Visit::visit_file(&mut collect, file);
@@ -179,4 +198,20 @@ fn rust_trait(item: &syn::ItemTrait, name: String) -> Unit {
         });
     }
     unit
+}
+
+/// Summaries of every trait a Rust file defines at its top level, for an
+/// `impl` in another file that reaches one through imports: a trait is a
+/// definition, so only a real default body supplies a member.
+pub fn rust_summaries(file: &syn::File) -> Vec<super::UnitSummary> {
+    file.items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Trait(item) => Some(super::summary::UnitSummary::of(rust_trait(
+                item,
+                item.ident.to_string(),
+            ))),
+            _ => None,
+        })
+        .collect()
 }

@@ -62,7 +62,7 @@ impl UnitSummary {
             .max_by_key(rank)
     }
 
-    fn of(unit: Unit) -> UnitSummary {
+    pub(super) fn of(unit: Unit) -> UnitSummary {
         UnitSummary {
             name: unit.name,
             bases: unit.base_paths,
