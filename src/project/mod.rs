@@ -293,17 +293,18 @@ impl ProjectModel {
         Self::module_facts(language, &text)
     }
 
-    /// The facts cache, for a file the model reads from disk (not one it
-    /// holds in memory).
-    fn cache_for(&self, path: &str) -> Option<&Arc<crate::cache::facts::FactsCache>> {
-        self.facts_cache
-            .as_ref()
-            .filter(|_| !self.resolver.holds_text(path))
+    /// The facts cache (a file held in memory is looked up by the hash of
+    /// its text alone).
+    fn cache_for(&self, _path: &str) -> Option<&Arc<crate::cache::facts::FactsCache>> {
+        self.facts_cache.as_ref()
     }
 
     /// The stamp of a project file on disk, when it is a regular file the
-    /// model would read.
+    /// model would read from disk (not a text it holds).
     fn disk_stamp(&self, path: &str) -> Option<crate::cache::Stamp> {
+        if self.resolver.holds_text(path) {
+            return None;
+        }
         let meta = std::fs::metadata(self.resolver.root()?.join(path)).ok()?;
         (meta.is_file() && meta.len() <= FILE_LIMIT).then(|| crate::cache::Stamp::of(&meta))
     }
