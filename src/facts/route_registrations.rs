@@ -58,7 +58,6 @@ pub fn registrations(file: &ParsedFile) -> Registrations {
     found
 }
 
-
 fn js_registrations(root: Node<'_>, src: &str, found: &mut Registrations) {
     let mut prefixes: HashMap<String, String> = HashMap::new();
     tree::walk(root, |node| {

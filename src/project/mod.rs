@@ -8,8 +8,8 @@
 //! Every answer may be "unknown" (a module outside the project, a cycle, a
 //! file too large or unreadable): callers treat unknown as "no fact".
 
-mod migrations;
 mod hosts;
+mod migrations;
 pub mod mounts;
 mod orm;
 pub mod resolve;

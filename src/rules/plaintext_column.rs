@@ -125,6 +125,10 @@ declare_kind! {
     /// - `providers`: third parties (`openai`, `github`, `smtp`) whose name
     ///   before a listed name, or in a table's name, makes it theirs.
     ///
+    /// A rule that sets none of `connection_tables`, `connection_columns`
+    /// and `providers` flags every listed name (a bare one but in
+    /// `exempt_tables`), as a project's own rule usually wants.
+    ///
     /// A bare `password` is the row's own password (a user's, an account's,
     /// a shared link's), which apps hash; a provider's password comes
     /// qualified (`smtp_password`) and is flagged.
@@ -339,6 +343,14 @@ impl PlaintextColumnCheck {
         })
     }
 
+    /// Whether the options say how to tell a third party's credential
+    /// from the app's own secret.
+    fn tells_third_parties_apart(&self) -> bool {
+        !(self.connection_tables.is_empty()
+            && self.connection_columns.is_empty()
+            && self.providers.is_empty())
+    }
+
     fn is_provider(&self, word: &str) -> bool {
         self.providers.iter().any(|p| p == word)
     }
@@ -403,6 +415,12 @@ impl PlaintextColumnCheck {
             let snake = snake_case(t);
             self.exempt_tables.iter().any(|g| g.is_match(&snake))
         });
+        if !self.tells_third_parties_apart() {
+            // A rule that names no connection tables, columns or providers
+            // flags every listed name, but a bare one in an exempt table.
+            return how == NameMatch::Qualified
+                || (listed != "password" && (listed.contains('_') || !exempt_table));
+        }
         // A bare `password` is the row's own (a user's, an auth account's,
         // a share link's), which apps hash.
         if how == NameMatch::Bare && (exempt_table || listed == "password") {
