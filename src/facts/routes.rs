@@ -321,8 +321,10 @@ fn plugin_name(function: Node<'_>, src: &str) -> String {
 }
 
 /// Which full route paths are OAuth callbacks: one segment contains
-/// `callback` and one is an OAuth segment (`oauth…` or one of `segments`),
-/// and no `allow` glob matches the path.
+/// `callback` and one is an OAuth segment (`oauth…`, one of `segments`, or
+/// the name of a provider that signs users in or connects accounts with
+/// OAuth, as in `/auth/google/callback`), and no `allow` glob matches the
+/// path.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CallbackPaths {
     /// Lowercase segments besides `oauth…` that mark an OAuth flow.
@@ -339,12 +341,23 @@ impl CallbackPaths {
         s.starts_with("oauth") || self.segments.contains(&s)
     }
 
+    /// Whether a route path is a callback by an OAuth segment alone, not
+    /// only by a provider's name (which a webhook prefix elsewhere may
+    /// overrule).
+    pub fn names_oauth(&self, path: &str) -> bool {
+        let path = path.split(['?', '#']).next().unwrap_or(path);
+        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        segments.iter().any(|s| names_callback(s))
+            && segments.iter().any(|s| self.is_oauth_segment(s))
+    }
+
     /// Whether a route path (or file path) is an OAuth callback.
     pub fn is_callback(&self, path: &str) -> bool {
         let path = path.split(['?', '#']).next().unwrap_or(path);
         let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
         segments.iter().any(|s| names_callback(s))
-            && segments.iter().any(|s| self.is_oauth_segment(s))
+            && (segments.iter().any(|s| self.is_oauth_segment(s))
+                || names_provider_redirect(&segments))
     }
 
     /// Whether an `allow` glob matches the route path.
@@ -358,6 +371,71 @@ impl CallbackPaths {
     pub fn flags(&self, route: &str) -> bool {
         self.is_callback(route) && !self.allows(route)
     }
+}
+
+/// Providers whose redirect ends an OAuth flow at a `…/{provider}/callback`
+/// route: a path segment naming one beside a callback segment marks the
+/// route as an OAuth callback.
+const OAUTH_PROVIDERS: &[&str] = &[
+    "google",
+    "github",
+    "gitlab",
+    "gitea",
+    "bitbucket",
+    "microsoft",
+    "azure",
+    "azuread",
+    "entra",
+    "outlook",
+    "apple",
+    "facebook",
+    "instagram",
+    "twitter",
+    "x",
+    "linkedin",
+    "slack",
+    "discord",
+    "twitch",
+    "spotify",
+    "notion",
+    "hubspot",
+    "salesforce",
+    "zoom",
+    "dropbox",
+    "box",
+    "atlassian",
+    "jira",
+    "linear",
+    "figma",
+    "shopify",
+    "stripe",
+    "intercom",
+    "zendesk",
+    "asana",
+    "airtable",
+    "calendly",
+    "okta",
+    "auth0",
+    "keycloak",
+    "oidc",
+    "openid",
+];
+
+/// Whether path segments name a provider a redirect comes back from
+/// (`/auth/google/callback`), outside a webhook receiver's path
+/// (`/webhooks/slack/callback` takes events, not redirects).
+fn names_provider_redirect(segments: &[&str]) -> bool {
+    let lower: Vec<String> = segments
+        .iter()
+        .map(|s| {
+            s.trim_matches(|c| c == '(' || c == ')')
+                .to_ascii_lowercase()
+        })
+        .collect();
+    lower.iter().any(|s| OAUTH_PROVIDERS.contains(&s.as_str()))
+        && !lower
+            .iter()
+            .any(|s| s.contains("webhook") || matches!(s.as_str(), "hooks" | "events"))
 }
 
 /// Whether a path segment names a callback (`callback`, `oauth2callback`,

@@ -385,7 +385,12 @@ impl ProjectModel {
         route: &str,
         wanted: &CallbackPaths,
     ) -> Option<String> {
-        self.mounted_paths(path, router, route)
+        let mut paths = self.mounted_paths(path, router, route);
+        if paths.is_empty() {
+            // A router nobody mounts serves its routes as they are.
+            paths.push(route.to_string());
+        }
+        paths
             .into_iter()
             .map(|p| {
                 if p.starts_with('/') {

@@ -20,7 +20,12 @@ declare_kind! {
     /// Flags OAuth callback routes the app should not have. A route is an
     /// OAuth callback when one path segment contains `callback` and one is
     /// an OAuth segment (`oauth…`, or one of the `segments` option, such as
-    /// `integrations`). Recognised route forms:
+    /// `integrations`) or names a provider whose redirect ends the flow
+    /// there (`/auth/google/callback/`, `/github/callback`: signing users in
+    /// with a provider is an OAuth flow too). A provider's name does not make
+    /// a callback of a route under a webhook path (`/webhooks/slack/callback`
+    /// receives events); for a router other files mount, that is judged on
+    /// the full path. Recognised route forms:
     ///
     /// - Next.js App Router files `app/**/callback/route.ts` (and `page.tsx`)
     ///   and Pages Router API files `pages/api/**/*callback*`;
@@ -306,7 +311,9 @@ impl RouteCheck {
         let found = registrations::registrations(file);
         for registration in found.routes {
             let span = registration.span;
-            if self.is_callback_path(&registration.route) {
+            let provider_named = !self.paths.names_oauth(&registration.route);
+            let mountable = registration.router.is_some();
+            if self.is_callback_path(&registration.route) && !(provider_named && mountable) {
                 self.report(file, out, span, &registration.route, registration.handler);
             } else if let Some(router) = registration.router.as_deref() {
                 let mounted = Registration {
