@@ -73,4 +73,9 @@ pub(super) const NOT_A_SECRET_QUALIFIERS: &[&str] = &[
     "parser",
     "lexer",
     "syntax",
+    // Values a service sends to prove an endpoint answers, echoed back
+    // once: a webhook subscription's validation token, a challenge.
+    "validation",
+    "challenge",
+    "handshake",
 ];
