@@ -173,7 +173,7 @@ impl Check for OauthUrlCheck {
         let values = string_values(file);
         let mut candidates: Vec<Candidate> = values
             .iter()
-            .filter(|v| !is_key_file_field(file.text(), v.lit.span.start))
+            .filter(|v| !is_descriptive_field(file.text(), v.lit.span.start))
             .filter_map(|v| self.literal_candidate(v))
             .collect();
         let wants_call = |name: &str| self.functions.iter().any(|f| f == name);
@@ -202,11 +202,25 @@ impl Check for OauthUrlCheck {
     }
 }
 
-/// Whether the string at `start` is the value of an `auth_uri` field: the
-/// Google service-account key-file format (beside `token_uri` and
-/// `client_x509_cert_url`) records the authorize endpoint there. A key file,
-/// its model or its test data describes a credential; it starts no flow.
-fn is_key_file_field(src: &str, start: usize) -> bool {
+/// Fields whose value describes an authorization endpoint rather than
+/// sends anyone to it: the Google service-account key file's `auth_uri`
+/// (beside `token_uri` and `client_x509_cert_url`), the
+/// `authorization_endpoint` of an authorization server's own metadata
+/// (RFC 8414, OpenID discovery), the `authorizationUrl` of an OpenAPI
+/// OAuth flow (passport's client option is spelled `authorizationURL`), and
+/// an API schema's `example`.
+const DESCRIPTIVE_FIELDS: &[&str] = &[
+    "auth_uri",
+    "authorization_endpoint",
+    "authorizationUrl",
+    "example",
+    "examples",
+];
+
+/// Whether the string at `start` is the value of a field that describes an
+/// authorization endpoint (see [`DESCRIPTIVE_FIELDS`]): a key file, a
+/// server's metadata or a schema's example starts no flow.
+fn is_descriptive_field(src: &str, start: usize) -> bool {
     let from = crate::source::floor_char_boundary(src, start.saturating_sub(200));
     let before = crate::source::slice(src, from..crate::source::floor_char_boundary(src, start));
     // The field name sits on the value's line or the line before it
@@ -214,16 +228,18 @@ fn is_key_file_field(src: &str, start: usize) -> bool {
     let mut lines = before.rsplit('\n');
     let near = [lines.next(), lines.next()];
     near.into_iter().flatten().any(|line| {
-        line.match_indices("auth_uri").any(|(i, m)| {
-            let before_ok = !crate::source::slice(line, 0..i)
-                .chars()
-                .next_back()
-                .is_some_and(|c| c.is_alphanumeric() || c == '_');
-            let after_ok = !crate::source::slice(line, i + m.len()..line.len())
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_alphanumeric() || c == '_');
-            before_ok && after_ok
+        DESCRIPTIVE_FIELDS.iter().any(|field| {
+            line.match_indices(field).any(|(i, m)| {
+                let before_ok = !crate::source::slice(line, 0..i)
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_');
+                let after_ok = !crate::source::slice(line, i + m.len()..line.len())
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_');
+                before_ok && after_ok
+            })
         })
     })
 }
