@@ -308,7 +308,9 @@ impl SecretCheck {
         name: Option<&str>,
         out: &mut Reporter<'_>,
     ) {
-        if name.is_some_and(is_display_text_name) {
+        if name.is_some_and(is_display_text_name)
+            || declared_not_secret(out.file.text(), span.start)
+        {
             return;
         }
         let name = name.filter(|n| self.printable_name(n)).unwrap_or_default();
@@ -493,6 +495,44 @@ impl Check for SecretCheck {
         }
         self.check_strings(file, &cands, out);
     }
+}
+
+/// Whether the code's author says, in a comment on the value's line or in
+/// the comment block just above it, that the value is not a secret (`//
+/// This is not actually a secret key, just a string we XOR with`): a
+/// constant written on purpose, such as an obfuscation salt.
+fn declared_not_secret(src: &str, start: usize) -> bool {
+    use crate::source::{floor_char_boundary, slice};
+    const PHRASES: &[&str] = &[
+        "not a secret",
+        "not actually a secret",
+        "not secret",
+        "not sensitive",
+    ];
+    let says_so = |comment: &str| {
+        let comment = comment.to_ascii_lowercase();
+        PHRASES.iter().any(|phrase| comment.contains(phrase))
+    };
+    let start = floor_char_boundary(src, start.min(src.len()));
+    let line_start = slice(src, ..start).rfind('\n').map_or(0, |i| i + 1);
+    let line_end = slice(src, start..)
+        .find('\n')
+        .map_or(src.len(), |i| start + i);
+    let line = slice(src, line_start..line_end);
+    let trailing = line.find("//").or_else(|| line.find('#'));
+    if trailing.is_some_and(|i| says_so(slice(line, i..))) {
+        return true;
+    }
+    // The comment lines right above, nearest first, at most eight.
+    slice(src, ..line_start.saturating_sub(1))
+        .lines()
+        .rev()
+        .take(8)
+        .map(str::trim_start)
+        .take_while(|l| {
+            l.starts_with("//") || l.starts_with('#') || l.starts_with('*') || l.starts_with("/*")
+        })
+        .any(says_so)
 }
 
 #[cfg(test)]
