@@ -206,16 +206,10 @@ impl Check for OauthUrlCheck {
 /// sends anyone to it: the Google service-account key file's `auth_uri`
 /// (beside `token_uri` and `client_x509_cert_url`), the
 /// `authorization_endpoint` of an authorization server's own metadata
-/// (RFC 8414, OpenID discovery), the `authorizationUrl` of an OpenAPI
-/// OAuth flow (passport's client option is spelled `authorizationURL`), and
-/// an API schema's `example`.
-const DESCRIPTIVE_FIELDS: &[&str] = &[
-    "auth_uri",
-    "authorization_endpoint",
-    "authorizationUrl",
-    "example",
-    "examples",
-];
+/// (RFC 8414, OpenID discovery), and an API schema's `example`. (An
+/// `authorizationUrl` is not one: OpenAPI describes a flow with it, but
+/// client configurations beside a `clientId` set up a flow with it.)
+const DESCRIPTIVE_FIELDS: &[&str] = &["auth_uri", "authorization_endpoint", "example", "examples"];
 
 /// Whether the string at `start` is the value of a field that describes an
 /// authorization endpoint (see [`DESCRIPTIVE_FIELDS`]): a key file, a
