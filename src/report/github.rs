@@ -8,6 +8,7 @@ use crate::finding::{Finding, Severity};
 use super::sarif::utf16_position;
 
 pub fn write(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
+    super::sarif::forget_columns();
     for f in findings {
         writeln!(out, "{}", command(f))?;
     }

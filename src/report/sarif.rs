@@ -26,6 +26,7 @@ pub fn write(out: &mut dyn Write, result: &RunResult, rules: &[EnabledRule]) -> 
 /// The whole log. Everything in it is derived from sorted inputs and holds no
 /// time or absolute path, so the same run gives byte-identical output.
 pub fn log(result: &RunResult, rules: &[EnabledRule]) -> sarif::Sarif {
+    forget_columns();
     let index: HashMap<&str, usize> = rules
         .iter()
         .enumerate()
@@ -253,8 +254,56 @@ pub fn utf16_position(source: &SourceFile, offset: usize) -> (usize, usize) {
     let offset = floor_char_boundary(&source.text, offset.min(source.text.len()));
     let line = source.position(offset).line;
     let start = source.line_range(line).start.min(offset);
-    let column = source.text[start..offset].encode_utf16().count() + 1;
-    (line, column)
+    // Findings come in source order, so counting on (or back) from the last
+    // offset of the same line keeps a report on one very long line linear.
+    let key = (source.text.as_ptr() as usize, source.text.len(), start);
+    let (at, units) = LAST_COLUMN.with(|last| match last.get() {
+        Some((k, at, units)) if k == key => (at, units),
+        _ => (start, 0),
+    });
+    let units = if at <= offset {
+        units + utf16_len(&source.text[at..offset])
+    } else {
+        units - utf16_len(&source.text[offset..at])
+    };
+    LAST_COLUMN.with(|last| last.set(Some((key, offset, units))));
+    (line, units + 1)
+}
+
+thread_local! {
+    /// The last column [`utf16_position`] counted: the source's text
+    /// (address and length), the line's start, the offset and its column
+    /// in UTF-16 units. Forgotten at the start of every report.
+    static LAST_COLUMN: std::cell::Cell<Option<CountedColumn>> =
+        const { std::cell::Cell::new(None) };
+}
+
+/// A line (its text's address and length, and the line's start), an offset
+/// on it and that offset's column in UTF-16 units, less one.
+type CountedColumn = ((usize, usize, usize), usize, usize);
+
+/// Forgets the column counted last, so a report never counts on from the
+/// text of one that was freed.
+pub fn forget_columns() {
+    LAST_COLUMN.with(|last| last.set(None));
+}
+
+/// The length of `text` in UTF-16 code units, counted by the standard
+/// library's optimized scans where they suffice: a report on a file with
+/// one very long line places every finding on it.
+fn utf16_len(text: &str) -> usize {
+    if text.is_ascii() {
+        return text.len();
+    }
+    // Only a char of four UTF-8 bytes (lead byte F0–F4) takes two units.
+    let bytes = text.as_bytes();
+    if ![0xF0u8, 0xF1, 0xF2, 0xF3, 0xF4]
+        .iter()
+        .any(|lead| bytes.contains(lead))
+    {
+        return text.chars().count();
+    }
+    text.encode_utf16().count()
 }
 
 /// One fingerprint per finding (same order), stable when unrelated lines
@@ -298,6 +347,43 @@ fn fnv1a(parts: &[&[u8]]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf16_lengths_by_every_path() {
+        for text in ["", "plain ascii", "é and ü", "a😀b", "ü😀"] {
+            assert_eq!(utf16_len(text), text.encode_utf16().count(), "{text}");
+        }
+    }
+
+    /// Counting on or back from the last column gives what counting from
+    /// the line's start gives, in any order of offsets.
+    #[test]
+    fn utf16_columns_in_any_order_match_a_count_from_the_line_start() {
+        let line: String = (0..200).map(|i| ["a", "é", "😀", "z"][i % 4]).collect();
+        let source = SourceFile::in_memory("a.ts", format!("first\n{line}\nlast"));
+        let naive = |offset: usize| {
+            let start = source.line_range(2).start;
+            source.text[start..offset].encode_utf16().count() + 1
+        };
+        let offsets: Vec<usize> = source.text.char_indices().map(|(i, _)| i).collect();
+        let mut order: Vec<usize> = offsets
+            .iter()
+            .copied()
+            .filter(|&o| o > 5 && o < 6 + line.len())
+            .collect();
+        let reversed: Vec<usize> = order.iter().rev().copied().collect();
+        order.extend(reversed);
+        order.extend(order.clone().iter().step_by(7).copied().collect::<Vec<_>>());
+        forget_columns();
+        for offset in order {
+            assert_eq!(
+                utf16_position(&source, offset),
+                (2, naive(offset)),
+                "{offset}"
+            );
+        }
+        assert_eq!(utf16_position(&source, 2), (1, 3));
+    }
 
     #[test]
     fn utf16_columns_count_surrogate_pairs_twice() {
