@@ -200,9 +200,9 @@ impl Check for ForbiddenTableCheck {
             Family::Js | Family::Python => {
                 let text = file.text();
                 let spells_a_table = self.spelled.as_ref().is_none_or(|m| m.is_match(text));
-                let orm_file = ORM_MARKERS.iter().any(|l| text.contains(l));
-                let through_orm =
-                    orm_file || self.stemmed.as_ref().is_some_and(|m| m.is_match(text));
+                // A model or table object is named after its table, where it
+                // is used or where it is imported: the stem is in the file.
+                let through_orm = self.stemmed.as_ref().is_some_and(|m| m.is_match(text));
                 if !spells_a_table && !through_orm && !may_name_table_through_constant(text) {
                     return;
                 }
@@ -239,6 +239,7 @@ impl Check for ForbiddenTableCheck {
                         self.report(out, Report::at(span).var("table", table), verb, "");
                     }
                 }
+                let orm_file = ORM_MARKERS.iter().any(|l| text.contains(l));
                 let names = LocalNames::read(file, root);
                 for orm_use in orm_uses(file, root, &|name| names.is_imported(name)) {
                     // A model of another module counts where the file uses
