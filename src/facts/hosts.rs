@@ -145,6 +145,9 @@ const BUILT_HOST_SHAPES: &[&str] = &[
 /// cheap reading of the text that spares the parse of the many files with
 /// `` `https://${host}/…` `` where `host` is a parameter.
 pub fn may_build_host_from_imports(text: &str) -> bool {
+    // The import lines are read once, at the first place a name is
+    // substituted where a host is, however many such places the file has.
+    let import_lines = std::cell::OnceCell::new();
     BUILT_HOST_SHAPES.iter().any(|shape| {
         text.match_indices(shape).any(|(at, _)| {
             let after = crate::source::slice(text, at + shape.len()..);
@@ -153,28 +156,34 @@ pub fn may_build_host_from_imports(text: &str) -> bool {
                 .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
                 .next()
                 .unwrap_or_default();
-            !name.is_empty() && imports_name(text, name)
+            !name.is_empty()
+                && import_lines
+                    .get_or_init(|| import_lines_of(text))
+                    .iter()
+                    .any(|line| has_word(line, name))
         })
     })
 }
 
-/// Whether a line of `text` that imports (`import`, `from … import`,
-/// `require(`, `export … from`, a line of a multi-line import list) names
-/// `name` as a whole word.
-fn imports_name(text: &str, name: &str) -> bool {
+/// The lines of `text` that import (`import`, `from … import`, `require(`,
+/// `export … from`, a line of a multi-line import list).
+fn import_lines_of(text: &str) -> Vec<&str> {
     let mut in_list = false;
-    text.lines().any(|line| {
-        let line = line.trim_start();
-        let opens =
-            line.starts_with("import ") || line.starts_with("from ") || line.starts_with("export ");
-        let importing = opens || in_list || line.contains("require(");
-        if opens && (line.trim_end().ends_with('(') || line.trim_end().ends_with('{')) {
-            in_list = true;
-        } else if in_list && (line.contains(')') || line.contains('}')) {
-            in_list = false;
-        }
-        importing && has_word(line, name)
-    })
+    text.lines()
+        .map(str::trim_start)
+        .filter(|line| {
+            let opens = line.starts_with("import ")
+                || line.starts_with("from ")
+                || line.starts_with("export ");
+            let importing = opens || in_list || line.contains("require(");
+            if opens && (line.trim_end().ends_with('(') || line.trim_end().ends_with('{')) {
+                in_list = true;
+            } else if in_list && (line.contains(')') || line.contains('}')) {
+                in_list = false;
+            }
+            importing
+        })
+        .collect()
 }
 
 /// Whether `name` occurs in `line` as a whole word.
