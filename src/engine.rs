@@ -1,7 +1,7 @@
 //! The pipeline: sources in, prefilter, parse once, rules, suppressions,
 //! project-wide joins, sorted findings out.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -52,6 +52,9 @@ pub struct FileOutcome {
     /// (display path, what went wrong): a rule or parser failed on this
     /// file, so its findings are incomplete and the run must not pass.
     pub internal_errors: Vec<(String, String)>,
+    /// The routers this file mounts, read as it was linted when a rule asks
+    /// where routers are mounted; `None` when not read.
+    pub mounts: Option<Box<crate::project::mounts::FileMounts>>,
 }
 
 /// Counts and lists for the end-of-run summary.
@@ -74,6 +77,10 @@ pub struct RunSummary {
     pub internal_errors: Vec<(String, String)>,
     /// Files whose outcomes came from the per-file cache.
     pub cached: usize,
+    /// The [`crate::project::mounts::path_key`] of each file linted that
+    /// mounts no router (read only when a rule asks where routers are
+    /// mounted), handed to the project model so it does not read them again.
+    pub mount_free: HashSet<u64>,
 }
 
 impl RunSummary {
@@ -328,7 +335,9 @@ impl Engine {
         if let Some(cache) = &self.result_cache {
             model.use_facts_cache(cache.facts());
         }
+        let start = crate::timings::start();
         let findings = join_outcomes_with(outcomes, summary, model);
+        crate::timings::record_join(crate::timings::since(start));
         if let Some(cache) = &self.result_cache {
             let start = crate::timings::start();
             cache.save();
@@ -482,6 +491,7 @@ impl Engine {
         }
 
         let outcomes = Mutex::new(Vec::<FileOutcome>::new());
+        let mount_free = Mutex::new(HashSet::<u64>::new());
         let skipped = Mutex::new(Vec::new());
         let unreadable = Mutex::new(Vec::new());
         let config_error = Mutex::new(None::<ConfigError>);
@@ -491,6 +501,7 @@ impl Engine {
         let keep_hidden = self.keep_hidden()?;
         let load_start = crate::timings::start();
         let lint_cache = self.result_cache.as_ref().map(|c| c.lint());
+        let facts_cache = self.result_cache.as_ref().map(|c| c.facts());
         crate::timings::record_cache_load(crate::timings::since(load_start));
         let counts_before = lint_cache.map_or((0, 0), |c| c.counts());
 
@@ -597,6 +608,16 @@ impl Engine {
                             let text = source.clone();
                             let outcome = lint(source);
                             cache.record(&project, stamp, hash, config, &outcome, &text.text);
+                            if let (Some(facts), Some(read)) = (&facts_cache, &outcome.mounts) {
+                                // The project model reads an unchanged
+                                // file's mounts from here next time.
+                                facts.record(&project, stamp, hash, |known| {
+                                    known.mounts = Some(read.mounts.clone());
+                                    if !read.mounts.is_empty() {
+                                        known.module = Some(read.module.clone());
+                                    }
+                                });
+                            }
                             outcome
                         }
                     }
@@ -607,8 +628,17 @@ impl Engine {
                 || !outcome.facts.is_empty()
                 || !outcome.notes.is_empty()
                 || !outcome.internal_errors.is_empty()
+                || outcome
+                    .mounts
+                    .as_ref()
+                    .is_some_and(|m| !m.mounts.is_empty())
             {
                 outcomes.lock().expect("outcomes").push(outcome);
+            } else if outcome.mounts.is_some() {
+                mount_free
+                    .lock()
+                    .expect("mount-free list")
+                    .insert(crate::project::mounts::path_key(&project));
             }
         };
 
@@ -636,6 +666,7 @@ impl Engine {
             internal_errors: Vec::new(),
             left_out: Vec::new(),
             cached: 0,
+            mount_free: mount_free.into_inner().expect("mount-free list"),
         };
         if let Some(cache) = lint_cache {
             let (hits, misses) = cache.counts();
@@ -704,10 +735,16 @@ pub fn join_outcomes(
 /// memory). The texts of the files whose findings ask the model are read as
 /// linted, not from disk.
 pub fn join_outcomes_with(
-    outcomes: Vec<FileOutcome>,
+    mut outcomes: Vec<FileOutcome>,
     summary: &mut RunSummary,
     mut model: ProjectModel,
 ) -> Vec<Finding> {
+    model.add_read_mounts(
+        outcomes
+            .iter_mut()
+            .filter_map(|o| Some((o.path.clone(), o.mounts.take()?))),
+        std::mem::take(&mut summary.mount_free),
+    );
     for outcome in &outcomes {
         if let Some(finding) = outcome.findings.iter().find(|f| {
             f.conditions.iter().any(|c| match c {
@@ -1029,13 +1066,24 @@ pub fn lint_parsed(
     parsed_count: &AtomicUsize,
     honor: &dyn Fn(&suppress::Suppression) -> bool,
 ) -> FileOutcome {
+    lint_parsed_with(rules, file, parsed_count, honor, &|_| true)
+}
+
+/// [`lint_parsed`] running only the rules whose id `wanted` accepts.
+pub fn lint_parsed_with(
+    rules: &RuleSet,
+    file: &ParsedFile,
+    parsed_count: &AtomicUsize,
+    honor: &dyn Fn(&suppress::Suppression) -> bool,
+    wanted: &dyn Fn(&str) -> bool,
+) -> FileOutcome {
     let source = &file.source;
     let language = file.language;
     let family = language.family();
     let applicable: Vec<bool> = rules
         .rules
         .iter()
-        .map(|r| r.reads(family, source.project_path()))
+        .map(|r| wanted(&r.id) && r.reads(family, source.project_path()))
         .collect();
     let mut timings = crate::timings::enabled().then(crate::timings::Timings::default);
     let prefilter_start = crate::timings::start();
@@ -1054,7 +1102,9 @@ pub fn lint_parsed(
         ..FileOutcome::default()
     };
     if !triggered.any_rule() && !triggered.has_suppression {
-        if let Some(timings) = timings {
+        read_mounts(rules, file, &mut outcome, parsed_count);
+        if let Some(mut timings) = timings {
+            record_parse(&mut timings, file);
             crate::timings::record(timings);
         }
         return outcome;
@@ -1117,19 +1167,43 @@ pub fn lint_parsed(
         }
     }
     redact_secrets(&mut outcome.findings, &secrets);
+    read_mounts(rules, file, &mut outcome, &AtomicUsize::new(0));
     if let Some(mut timings) = timings {
-        if file.was_parsed() {
-            timings.parse.insert(
-                language.name().to_string(),
-                crate::timings::StageTiming {
-                    cpu_ns: file.parse_ns(),
-                    files: 1,
-                },
-            );
-        }
+        record_parse(&mut timings, file);
         crate::timings::record(timings);
     }
     outcome
+}
+
+/// Counts the time spent building `file`'s syntax, if any was built.
+fn record_parse(timings: &mut crate::timings::Timings, file: &ParsedFile) {
+    if file.was_parsed() {
+        timings.parse.insert(
+            file.language.name().to_string(),
+            crate::timings::StageTiming {
+                cpu_ns: file.parse_ns(),
+                files: 1,
+            },
+        );
+    }
+}
+
+/// Reads the routers `file` mounts into its outcome when a rule of `rules`
+/// asks where routers are mounted (counting a parse made only for that).
+fn read_mounts(
+    rules: &RuleSet,
+    file: &ParsedFile,
+    outcome: &mut FileOutcome,
+    parsed_count: &AtomicUsize,
+) {
+    if !rules.rules.iter().any(|r| r.check.asks_mounts()) {
+        return;
+    }
+    let parsed_before = file.was_parsed();
+    outcome.mounts = crate::project::mounts::FileMounts::read(file).map(Box::new);
+    if !parsed_before && file.was_parsed() {
+        parsed_count.fetch_add(1, Ordering::Relaxed);
+    }
 }
 
 /// Stack of the thread `main` runs the command on. Parsers and visitors

@@ -111,6 +111,9 @@ pub struct Timings {
     pub prefilter: StageTiming,
     /// Reading suppression comments and applying them.
     pub suppressions: StageTiming,
+    /// Deciding the findings that depend on other files (the project
+    /// model: imports, mounts, other files' facts), after the per-file pass.
+    pub join: StageTiming,
     /// Whole-run wall time, set by [`finish`].
     pub wall_ns: u64,
     /// Whole-process CPU time (user + system), set by [`finish`].
@@ -147,6 +150,7 @@ impl Timings {
         add_stage(&mut self.read, &other.read);
         add_stage(&mut self.prefilter, &other.prefilter);
         add_stage(&mut self.suppressions, &other.suppressions);
+        add_stage(&mut self.join, &other.join);
         if let Some(theirs) = other.cache {
             let ours = self.cache.get_or_insert_with(CacheTiming::default);
             ours.hits += theirs.hits;
@@ -163,6 +167,7 @@ impl Timings {
             + self.read.cpu_ns
             + self.prefilter.cpu_ns
             + self.suppressions.cpu_ns
+            + self.join.cpu_ns
     }
 }
 
@@ -187,6 +192,16 @@ pub fn record_read(cpu_ns: u64) {
     if enabled() {
         record(Timings {
             read: StageTiming { cpu_ns, files: 1 },
+            ..Timings::default()
+        });
+    }
+}
+
+/// Records the CPU time of the join, on the thread that ran it.
+pub fn record_join(cpu_ns: u64) {
+    if enabled() {
+        record(Timings {
+            join: StageTiming { cpu_ns, files: 0 },
             ..Timings::default()
         });
     }
@@ -263,7 +278,7 @@ pub fn write_table(out: &mut dyn Write, timings: &Timings, threads: usize) -> io
     let width = rules
         .iter()
         .map(|(id, _)| id.len())
-        .chain(["other (walk, config, join)".len()])
+        .chain(["join (other files' facts)".len()])
         .max()
         .unwrap_or(0);
     writeln!(
@@ -304,11 +319,12 @@ pub fn write_table(out: &mut dyn Write, timings: &Timings, threads: usize) -> io
         stage(&format!("parse {language}"), t)?;
     }
     stage("suppressions", &timings.suppressions)?;
+    stage("join (other files' facts)", &timings.join)?;
     let other = total.saturating_sub(timings.accounted_ns());
     writeln!(
         out,
         "{:<width$}  {:>10}  {:>6}",
-        "other (walk, config, join)",
+        "other (walk, config)",
         ms(other),
         share(other, total)
     )?;

@@ -335,6 +335,7 @@ pub fn restore(cached: &CachedOutcome, source: Arc<SourceFile>) -> FileOutcome {
             .map(|note| (source.display_path().to_string(), note.clone()))
             .collect(),
         internal_errors: Vec::new(),
+        mounts: None,
     }
 }
 

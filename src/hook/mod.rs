@@ -12,7 +12,7 @@ pub mod guard;
 pub mod patch;
 pub mod protocol;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -20,7 +20,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::config::{ConfigError, HookSettings, Overrides, CONFIG_NAMES};
-use crate::engine::{lint_parsed, lint_source_honoring, Engine, FileOutcome};
+use crate::engine::{lint_parsed, lint_parsed_with, lint_source_honoring, Engine, FileOutcome};
 use crate::finding::Finding;
 use crate::lang::ParsedFile;
 use crate::source::SourceFile;
@@ -981,8 +981,16 @@ fn new_findings(
         Some(tree) => ParsedFile::reparsed(before_source, language, tree, after),
         None => ParsedFile::new(before_source, language),
     };
+    // Only findings of the rules that fire on the new text can be budgeted
+    // away, so the old text is read by those rules alone; a finding of
+    // plumbline's own suppression checks depends on every rule that ran.
+    let fired: HashSet<&str> = outcome.findings.iter().map(|f| f.rule.as_ref()).collect();
+    let only_rules = fired
+        .iter()
+        .all(|id| rules.rules.iter().any(|r| r.id.as_ref() == *id));
+    let wanted = |id: &str| !only_rules || fired.contains(id);
     let mut budget: HashMap<(String, String), usize> = HashMap::new();
-    for f in lint_parsed(rules, &before_file, &counter, &|_| true).findings {
+    for f in lint_parsed_with(rules, &before_file, &counter, &|_| true, &wanted).findings {
         *budget
             .entry((f.rule.to_string(), f.normalized_snippet()))
             .or_insert(0) += 1;

@@ -14,7 +14,7 @@ pub mod mounts;
 mod orm;
 pub mod resolve;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -180,6 +180,11 @@ pub struct ProjectModel {
     facts: Mutex<HashMap<String, Option<Arc<ModuleFacts>>>>,
     /// The project's router mounts, read when a query first needs them.
     mounts: OnceLock<Vec<mounts::FileMount>>,
+    /// The mounts of the files the engine read while linting them.
+    read_mounts: HashMap<String, Vec<crate::facts::routes::Mount>>,
+    /// The [`mounts::path_key`] of each file the engine read that mounts
+    /// nothing.
+    mount_free: HashSet<u64>,
     /// Facts of files on disk kept between runs, when the caller uses the
     /// per-file cache.
     facts_cache: Option<Arc<crate::cache::facts::FactsCache>>,
@@ -198,6 +203,8 @@ impl ProjectModel {
             resolver: Resolver::new(root),
             facts: Mutex::new(HashMap::new()),
             mounts: OnceLock::new(),
+            read_mounts: HashMap::new(),
+            mount_free: HashSet::new(),
             facts_cache: None,
             migrations: migrations::MigrationCache::default(),
             prisma_tables: Mutex::new(HashMap::new()),
@@ -326,7 +333,7 @@ impl ProjectModel {
     }
 
     /// Module facts (with flow and units) of a parsed file.
-    fn tree_facts(
+    pub(crate) fn tree_facts(
         language: Language,
         root: tree_sitter::Node<'_>,
         text: &str,

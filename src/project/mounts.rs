@@ -38,7 +38,93 @@ pub struct FileMount {
     resolved: OnceLock<Option<(Symbol, Symbol)>>,
 }
 
+/// The mounts one file makes, read while it was linted, and (for a file
+/// that mounts) its module facts, which resolving the mounts reads.
+pub struct FileMounts {
+    pub mounts: Vec<Mount>,
+    pub module: Option<crate::facts::modules::ModuleFacts>,
+}
+
+impl FileMounts {
+    /// The mounts of a TS/JS or Python file (none without a mount literal;
+    /// its tree is built only when it has one). `None` for other files and
+    /// for a file its parser cannot read.
+    pub fn read(file: &crate::lang::ParsedFile) -> Option<FileMounts> {
+        let family = file.language.family();
+        let literals = match family {
+            Family::Js => js_literals(),
+            Family::Python => python_literals(),
+            _ => return None,
+        };
+        let text = file.text();
+        if !literals.is_match(text.as_bytes()) {
+            return Some(FileMounts {
+                mounts: Vec::new(),
+                module: None,
+            });
+        }
+        let tree = file.tree()?;
+        let mounts = crate::facts::routes::read_mounts(family, tree.root_node(), text);
+        let module = if mounts.is_empty() {
+            None
+        } else {
+            ProjectModel::tree_facts(file.language, tree.root_node(), text)
+        };
+        Some(FileMounts { mounts, module })
+    }
+}
+
+/// A project path as a number, for the sets of files read that mount
+/// nothing (tens of thousands of paths in a large tree).
+pub fn path_key(path: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    path.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The literals a TS/JS file that mounts a router contains.
+fn js_literals() -> &'static AhoCorasick {
+    static LITERALS: OnceLock<AhoCorasick> = OnceLock::new();
+    LITERALS.get_or_init(|| {
+        AhoCorasick::new(crate::facts::routes::JS_MOUNT_LITERALS).expect("fixed literals")
+    })
+}
+
+/// The literals a Python file that mounts a router contains.
+fn python_literals() -> &'static AhoCorasick {
+    static LITERALS: OnceLock<AhoCorasick> = OnceLock::new();
+    LITERALS.get_or_init(|| {
+        AhoCorasick::new(crate::facts::routes::PY_MOUNT_LITERALS).expect("fixed literals")
+    })
+}
+
 impl ProjectModel {
+    /// Takes the mounts the engine read while linting (by project path),
+    /// so those files are not read again.
+    /// `mount_free` holds the [`path_key`] of each file read that mounts
+    /// nothing.
+    pub fn add_read_mounts(
+        &mut self,
+        read: impl IntoIterator<Item = (String, Box<FileMounts>)>,
+        mount_free: HashSet<u64>,
+    ) {
+        for (path, file) in read {
+            let FileMounts { mounts, module } = *file;
+            if let Some(module) = module {
+                self.remember_module(&path, || Some(module));
+            }
+            self.read_mounts.insert(path, mounts);
+        }
+        self.mount_free.extend(mount_free);
+        self.mounts = OnceLock::new();
+    }
+
+    /// Whether the engine read the mounts of the file at `path`.
+    fn mounts_were_read(&self, path: &str) -> bool {
+        self.read_mounts.contains_key(path) || self.mount_free.contains(&path_key(path))
+    }
+
     /// The router `name` as written in the file at `path` means: its
     /// definition through imports, a module's router (a JS module's default
     /// export, a Python module's Django `urlpatterns`), or, for a name the
@@ -80,14 +166,13 @@ impl ProjectModel {
     }
 
     fn read_mounts(&self) -> Vec<FileMount> {
-        let (Ok(js), Ok(python)) = (
-            AhoCorasick::new(crate::facts::routes::JS_MOUNT_LITERALS),
-            AhoCorasick::new(crate::facts::routes::PY_MOUNT_LITERALS),
-        ) else {
-            return Vec::new();
-        };
+        let (js, python) = (js_literals(), python_literals());
         let mut mounts = Vec::new();
-        let paths = self.source_paths();
+        let paths: Vec<String> = self
+            .source_paths()
+            .into_iter()
+            .filter(|p| !self.mounts_were_read(p))
+            .collect();
         // With the cache, most files are decided by their stamp: read the
         // stamps in parallel first.
         let stamps: Vec<Option<crate::cache::Stamp>> = if self.facts_cache.is_some() {
@@ -99,15 +184,12 @@ impl ProjectModel {
         } else {
             Vec::new()
         };
-        for (i, path) in paths.into_iter().enumerate() {
-            let Some(language) = Language::from_path(&path) else {
-                continue;
-            };
-            let family = language.family();
-            let literals = if family == Family::Python {
-                &python
+        let unread = paths.into_iter().enumerate().filter_map(|(i, path)| {
+            let language = Language::from_path(&path)?;
+            let literals = if language.family() == Family::Python {
+                python
             } else {
-                &js
+                js
             };
             let found = match self.cache_for(&path) {
                 Some(cache) => {
@@ -116,6 +198,19 @@ impl ProjectModel {
                 }
                 None => self.file_mounts(&path, language, literals),
             };
+            Some((path, found))
+        });
+        let read = self
+            .read_mounts
+            .iter()
+            .map(|(path, found)| (path.clone(), Some(found.clone())));
+        let mut files: Vec<(String, Option<Vec<Mount>>)> = read.chain(unread).collect();
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        for (path, found) in files {
+            let Some(language) = Language::from_path(&path) else {
+                continue;
+            };
+            let family = language.family();
             let Some(found) = found.filter(|f| !f.is_empty()) else {
                 continue;
             };

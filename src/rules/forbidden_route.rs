@@ -454,6 +454,10 @@ impl Check for RouteCheck {
         ]
     }
 
+    fn asks_mounts(&self) -> bool {
+        true
+    }
+
     fn check(&self, file: &ParsedFile, out: &mut Reporter<'_>) {
         let used = match file.language.family() {
             Family::Js => {

@@ -126,6 +126,12 @@ pub trait Check: Send + Sync {
         None
     }
     fn check(&self, file: &ParsedFile, out: &mut Reporter<'_>);
+    /// Whether this check's findings ask where routers are mounted across
+    /// files: then the engine reads each file's mounts as it lints it, so
+    /// the project model need not read the file again.
+    fn asks_mounts(&self) -> bool {
+        false
+    }
 }
 
 /// A bad option value, named so the config error can point at it.
