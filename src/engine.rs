@@ -614,7 +614,7 @@ impl Engine {
                                 facts.record(&project, stamp, hash, |known| {
                                     known.mounts = Some(read.mounts.clone());
                                     if !read.mounts.is_empty() {
-                                        known.module = Some(read.module.clone());
+                                        known.set_module(&read.module);
                                     }
                                 });
                             }

@@ -28,12 +28,28 @@ const IGNORE_FILES: [&str; 2] = [".gitignore", ".ignore"];
 /// What is known of one file at one content hash.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Known {
-    /// The module facts: `Some(None)` when the file has none (unparsable,
-    /// too deep); `None` when not read yet.
-    pub module: Option<Option<ModuleFacts>>,
+    /// The module facts, encoded: a warm run decodes only the files whose
+    /// facts it asks for. `None` when not read yet.
+    #[serde(with = "serde_bytes")]
+    module: Option<Vec<u8>>,
     /// The router mounts the file makes; `None` when not read yet.
     pub mounts: Option<Vec<Mount>>,
 }
+
+impl Known {
+    /// The module facts: `Some(None)` when the file has none (unparsable,
+    /// too deep); `None` when not read yet (or not decodable: read again).
+    pub fn module(&self) -> Option<Option<ModuleFacts>> {
+        postcard::from_bytes(self.module.as_deref()?).ok()
+    }
+
+    pub fn set_module(&mut self, module: &Option<ModuleFacts>) {
+        self.module = postcard::to_stdvec(module).ok();
+    }
+}
+
+/// The maps of paths the store keeps: hashed on every lookup of a warm run.
+type PathMap<V> = HashMap<String, V, rustc_hash::FxBuildHasher>;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Entry {
@@ -123,7 +139,7 @@ struct FactsFile {
     run: u32,
     /// Each walk's index by name, with when it was made.
     indexes: Vec<(String, i64, WalkIndex)>,
-    entries: HashMap<String, Entry>,
+    entries: PathMap<Entry>,
 }
 
 /// The store as one run uses it, read from disk on first use.
@@ -132,8 +148,8 @@ pub struct FactsCache {
     verify: Verify,
     started_s: i64,
     loaded: std::sync::OnceLock<Loaded>,
-    fresh: Mutex<HashMap<String, Entry>>,
-    seen: Mutex<HashSet<String>>,
+    fresh: Mutex<PathMap<Entry>>,
+    seen: Mutex<HashSet<String, rustc_hash::FxBuildHasher>>,
     new_indexes: Mutex<HashMap<String, WalkIndex>>,
     /// Stamps of folders and ignore files read by this run.
     stamps: Mutex<HashMap<u64, Option<Stamp>>>,
@@ -143,7 +159,7 @@ pub struct FactsCache {
 /// What the store's file held.
 struct Loaded {
     run: u32,
-    old: HashMap<String, Entry>,
+    old: PathMap<Entry>,
     old_indexes: HashMap<String, (i64, WalkIndex)>,
 }
 
@@ -155,8 +171,8 @@ impl FactsCache {
             verify,
             started_s,
             loaded: std::sync::OnceLock::new(),
-            fresh: Mutex::new(HashMap::new()),
-            seen: Mutex::new(HashSet::new()),
+            fresh: Mutex::new(PathMap::default()),
+            seen: Mutex::new(HashSet::default()),
             new_indexes: Mutex::new(HashMap::new()),
             stamps: Mutex::new(HashMap::new()),
             dirty: AtomicBool::new(false),

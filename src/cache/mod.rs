@@ -90,6 +90,53 @@ impl Stamp {
         std::fs::metadata(path).ok().map(|m| Stamp::of(&m))
     }
 
+    /// The stamp of a size and a modification time given as seconds and
+    /// nanoseconds since the epoch, as [`Stamp::of`] gives it.
+    fn from_parts(size: u64, secs: i64, nanos: u32) -> Stamp {
+        let (mtime_s, mtime_ns) = if secs >= 0 {
+            (secs, nanos)
+        } else {
+            let before = std::time::Duration::new(secs.unsigned_abs(), 0)
+                .saturating_sub(std::time::Duration::from_nanos(u64::from(nanos)));
+            (-(before.as_secs() as i64), 0)
+        };
+        Stamp {
+            size,
+            mtime_s,
+            mtime_ns,
+        }
+    }
+
+    /// The stamps of the regular files at `paths` (relative to `root`, with
+    /// `/` separators), `None` for one that cannot be read or is not a
+    /// regular file. The files of one folder are read through one handle
+    /// on it, so the folder's path is resolved once, not once per file.
+    pub fn read_many(root: &Path, paths: &[&str]) -> Vec<Option<Stamp>> {
+        use rayon::prelude::*;
+        let mut folders: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+        for (i, path) in paths.iter().enumerate() {
+            let folder = path.rsplit_once('/').map_or("", |(folder, _)| folder);
+            folders.entry(folder).or_default().push(i);
+        }
+        let folders: Vec<(&str, Vec<usize>)> = folders.into_iter().collect();
+        let read: Vec<Vec<(usize, Option<Stamp>)>> = folders
+            .par_iter()
+            .map(|(folder, files)| {
+                let names: Vec<&str> = files
+                    .iter()
+                    .map(|&i| paths[i].rsplit_once('/').map_or(paths[i], |(_, name)| name))
+                    .collect();
+                let stamps = stamps_in_folder(&root.join(folder), &names);
+                files.iter().copied().zip(stamps).collect()
+            })
+            .collect();
+        let mut stamps = vec![None; paths.len()];
+        for (i, stamp) in read.into_iter().flatten() {
+            stamps[i] = stamp;
+        }
+        stamps
+    }
+
     /// Whether a file with this stamp, recorded by a run that started at
     /// `recorded_s`, may be taken as unchanged when its stamp still is.
     fn settled(&self, recorded_s: i64) -> bool {
@@ -244,4 +291,87 @@ pub fn clean(dir: &Path) -> std::io::Result<bool> {
     }
     std::fs::remove_dir_all(dir)?;
     Ok(true)
+}
+
+/// The stamps of the regular files `names` in `folder`.
+#[cfg(unix)]
+fn stamps_in_folder(folder: &Path, names: &[&str]) -> Vec<Option<Stamp>> {
+    use rustix::fs::{FileType, Mode, OFlags};
+    let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    let Ok(handle) = rustix::fs::open(folder, flags, Mode::empty()) else {
+        return vec![None; names.len()];
+    };
+    names
+        .iter()
+        .map(|name| {
+            let stat = rustix::fs::statat(&handle, *name, rustix::fs::AtFlags::empty()).ok()?;
+            if !FileType::from_raw_mode(stat.st_mode as _).is_file() {
+                return None;
+            }
+            Some(Stamp::from_parts(
+                u64::try_from(stat.st_size).unwrap_or(0),
+                stat.st_mtime as i64,
+                u32::try_from(stat.st_mtime_nsec).unwrap_or(0),
+            ))
+        })
+        .collect()
+}
+
+/// The stamps of the regular files `names` in `folder`.
+#[cfg(not(unix))]
+fn stamps_in_folder(folder: &Path, names: &[&str]) -> Vec<Option<Stamp>> {
+    names
+        .iter()
+        .map(|name| {
+            let meta = std::fs::metadata(folder.join(name)).ok()?;
+            meta.is_file().then(|| Stamp::of(&meta))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Stamp;
+
+    #[test]
+    fn stamps_read_folder_by_folder_are_the_stamps_read_one_by_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("src/deep")).unwrap();
+        std::fs::write(root.join("top.ts"), "export {}\n").unwrap();
+        std::fs::write(root.join("src/a.ts"), "a\n").unwrap();
+        std::fs::write(root.join("src/deep/b.py"), "b = 1\n").unwrap();
+        let paths = [
+            "src/deep/b.py",
+            "top.ts",
+            "src/missing.ts",
+            "src/deep",
+            "src/a.ts",
+            "nowhere/c.ts",
+        ];
+        let many = Stamp::read_many(root, &paths);
+        let one_by_one: Vec<Option<Stamp>> = paths
+            .iter()
+            .map(|p| {
+                let meta = std::fs::metadata(root.join(p)).ok()?;
+                meta.is_file().then(|| Stamp::of(&meta))
+            })
+            .collect();
+        assert_eq!(many, one_by_one);
+        assert!(many[0].is_some() && many[1].is_some() && many[4].is_some());
+        assert!(many[2].is_none() && many[3].is_none() && many[5].is_none());
+    }
+
+    #[test]
+    fn times_before_the_epoch_are_stamped_as_std_stamps_them() {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        let before = std::time::UNIX_EPOCH - std::time::Duration::new(5, 250_000_000);
+        file.as_file().set_modified(before).unwrap();
+        let folder = file.path().parent().unwrap();
+        let name = file.path().file_name().unwrap().to_str().unwrap();
+        assert_eq!(
+            Stamp::read_many(folder, &[name]),
+            vec![Stamp::read(file.path())]
+        );
+    }
 }

@@ -281,7 +281,7 @@ impl ProjectModel {
         }
         if let Some(cache) = self.cache_for(path) {
             let disk = self.disk_stamp(path);
-            let module = |known: &crate::cache::facts::Known| known.module.clone();
+            let module = |known: &crate::cache::facts::Known| known.module();
             if let Some(module) = disk.and_then(|stamp| cache.by_stamp(path, stamp, module)) {
                 return module;
             }
@@ -291,9 +291,7 @@ impl ProjectModel {
                 return module;
             }
             let module = Self::module_facts(language, &text);
-            cache.record(path, disk, hash, |known| {
-                known.module = Some(module.clone())
-            });
+            cache.record(path, disk, hash, |known| known.set_module(&module));
             return module;
         }
         let text = self.resolver.text(path, FILE_LIMIT)?;
@@ -308,6 +306,23 @@ impl ProjectModel {
 
     /// The stamp of a project file on disk, when it is a regular file the
     /// model would read from disk (not a text it holds).
+    /// [`Self::disk_stamp`] of many files at once, read folder by folder.
+    fn disk_stamps(&self, paths: &[String]) -> Vec<Option<crate::cache::Stamp>> {
+        let Some(root) = self.resolver.root() else {
+            return vec![None; paths.len()];
+        };
+        let on_disk: Vec<&str> = paths.iter().map(String::as_str).collect();
+        let stamps = crate::cache::Stamp::read_many(root, &on_disk);
+        paths
+            .iter()
+            .zip(stamps)
+            .map(|(path, stamp)| {
+                let stamp = stamp.filter(|s| s.size <= FILE_LIMIT)?;
+                (!self.resolver.holds_text(path) && self.cache_for(path).is_some()).then_some(stamp)
+            })
+            .collect()
+    }
+
     fn disk_stamp(&self, path: &str) -> Option<crate::cache::Stamp> {
         if self.resolver.holds_text(path) {
             return None;

@@ -176,11 +176,7 @@ impl ProjectModel {
         // With the cache, most files are decided by their stamp: read the
         // stamps in parallel first.
         let stamps: Vec<Option<crate::cache::Stamp>> = if self.facts_cache.is_some() {
-            use rayon::prelude::*;
-            paths
-                .par_iter()
-                .map(|p| self.cache_for(p).and_then(|_| self.disk_stamp(p)))
-                .collect()
+            self.disk_stamps(&paths)
         } else {
             Vec::new()
         };
@@ -308,9 +304,7 @@ impl ProjectModel {
             return Some(found);
         }
         let found = self.parse_mounts(path, language, literals, &text, |module| {
-            cache.record(path, disk, hash, |known| {
-                known.module = Some(module.clone())
-            });
+            cache.record(path, disk, hash, |known| known.set_module(module));
         });
         cache.record(path, disk, hash, |known| known.mounts = Some(found.clone()));
         Some(found)
