@@ -14,7 +14,7 @@ use crate::facts::columns::{
 };
 use crate::facts::sql_calls::{is_sql_call, ts_embedded_sql};
 use crate::lang::sql::{self, SqlStatement, SqlTokenKind};
-use crate::lang::tree::{named_children, text, walk, NodeExt, StrLit, SUBSTITUTION};
+use crate::lang::tree::{named_children, text, NodeExt, StrLit, SUBSTITUTION};
 use crate::lang::{python as py, typescript as ts, Family, ParsedFile};
 
 /// A column a query reads.
@@ -33,14 +33,12 @@ pub struct ColumnRead {
 pub fn read(file: &ParsedFile, wanted: &dyn Fn(&str) -> bool) -> Vec<ColumnRead> {
     let src = file.text();
     match file.language.family() {
-        Family::Js => match file.tree() {
-            Some(tree) => ts_read_columns(tree.root_node(), src, wanted),
-            None => Vec::new(),
-        },
-        Family::Python => match file.tree() {
-            Some(tree) => py_read_columns(tree.root_node(), src, wanted),
-            None => Vec::new(),
-        },
+        Family::Js => file
+            .with_calls(|tree, calls| ts_read_columns(tree.root_node(), calls, src, wanted))
+            .unwrap_or_default(),
+        Family::Python => file
+            .with_calls(|tree, calls| py_read_columns(tree.root_node(), calls, src, wanted))
+            .unwrap_or_default(),
         Family::Sql => {
             // A migration that drops a column may read it first to move
             // its data out: that read is part of the fix.
@@ -360,9 +358,14 @@ fn logic_filter_columns(value: &str) -> Vec<Range<usize>> {
 
 // ---- TypeScript / JavaScript ------------------------------------------------
 
-fn ts_read_columns(root: Node<'_>, src: &str, wanted: &dyn Fn(&str) -> bool) -> Vec<ColumnRead> {
+fn ts_read_columns<'t>(
+    root: Node<'t>,
+    calls: &[Node<'t>],
+    src: &str,
+    wanted: &dyn Fn(&str) -> bool,
+) -> Vec<ColumnRead> {
     let mut out = Vec::new();
-    walk(root, |node| {
+    for &node in calls {
         if let Some(lit) = ts_embedded_sql(node, src) {
             for statement in embedded_statements(&lit.value) {
                 for (span, name) in sql_read_columns(&statement, &lit.value) {
@@ -373,18 +376,18 @@ fn ts_read_columns(root: Node<'_>, src: &str, wanted: &dyn Fn(&str) -> bool) -> 
                     });
                 }
             }
-            return true;
+            continue;
         }
         if !ts::call_name(node, src)
             .is_some_and(|m| matches!(m, "select" | "match" | "or") || JS_FILTERS.contains(&m))
         {
-            return true;
+            continue;
         }
         let Some(call) = ts::call(node) else {
-            return true;
+            continue;
         };
         let Some(receiver) = call.receiver else {
-            return true;
+            continue;
         };
         let method = text(call.name, src);
         let mut found = Vec::new();
@@ -434,8 +437,7 @@ fn ts_read_columns(root: Node<'_>, src: &str, wanted: &dyn Fn(&str) -> bool) -> 
             found.retain(|m| !written.contains(&m.name.to_ascii_lowercase()));
             out.extend(found);
         }
-        true
-    });
+    }
     out
 }
 
@@ -564,11 +566,22 @@ fn ts_chain_written(root: Node<'_>, src: &str, call: Node<'_>) -> HashSet<String
 
 // ---- Python -----------------------------------------------------------------
 
-fn py_read_columns(root: Node<'_>, src: &str, wanted: &dyn Fn(&str) -> bool) -> Vec<ColumnRead> {
+fn py_read_columns<'t>(
+    root: Node<'t>,
+    calls: &[Node<'t>],
+    src: &str,
+    wanted: &dyn Fn(&str) -> bool,
+) -> Vec<ColumnRead> {
     let mut out = Vec::new();
-    walk(root, |node| {
-        let Some(call) = py::call(node) else {
-            return true;
+    for &node in calls {
+        let read_method = |m: &str| {
+            is_sql_call(m) || matches!(m, "select" | "match" | "or_") || PY_FILTERS.contains(&m)
+        };
+        let Some(call) = py::call_name(node, src)
+            .filter(|m| read_method(m))
+            .and_then(|_| py::call(node))
+        else {
+            continue;
         };
         let method = text(call.name, src);
         let mut found = Vec::new();
@@ -656,8 +669,7 @@ fn py_read_columns(root: Node<'_>, src: &str, wanted: &dyn Fn(&str) -> bool) -> 
             found.retain(|m| !written.contains(&m.name.to_ascii_lowercase()));
             out.extend(found);
         }
-        true
-    });
+    }
     out
 }
 

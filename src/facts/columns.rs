@@ -122,9 +122,9 @@ const MAX_DEPTH: usize = 4;
 // ---- TypeScript / JavaScript ------------------------------------------------
 
 /// Keys of the rows passed to `.update/.insert/.upsert` on a `.from(…)` query.
-pub fn ts_written_keys(root: Node<'_>, src: &str) -> Vec<Key> {
+pub fn ts_written_keys<'t>(root: Node<'t>, calls: &[Node<'t>], src: &str) -> Vec<Key> {
     let mut keys = Vec::new();
-    walk(root, |node| {
+    for &node in calls {
         if let Some(lit) = ts_embedded_sql(node, src) {
             for statement in sql::parse_statements(&lit.value) {
                 for (span, name) in sql_written_columns(&statement, &lit.value) {
@@ -141,8 +141,7 @@ pub fn ts_written_keys(root: Node<'_>, src: &str) -> Vec<Key> {
                 }
             }
         }
-        true
-    });
+    }
     keys
 }
 
@@ -361,11 +360,12 @@ fn root_of(node: Node<'_>) -> Node<'_> {
 
 /// Keys of the rows passed to `.update/.insert/.upsert` on a `.table(…)` or
 /// `.from_(…)` query.
-pub fn py_written_keys(root: Node<'_>, src: &str) -> Vec<Key> {
+pub fn py_written_keys<'t>(root: Node<'t>, calls: &[Node<'t>], src: &str) -> Vec<Key> {
     let mut keys = Vec::new();
-    walk(root, |node| {
-        if let Some(call) = py::call(node) {
-            if WRITE_METHODS.contains(&text(call.name, src)) {
+    for &node in calls {
+        let write = py::call_name(node, src).filter(|m| WRITE_METHODS.contains(m));
+        if let Some(call) = write.and_then(|_| py::call(node)) {
+            {
                 let arg = call.args.first().copied().or_else(|| {
                     call.kwargs
                         .iter()
@@ -379,8 +379,7 @@ pub fn py_written_keys(root: Node<'_>, src: &str) -> Vec<Key> {
                 }
             }
         }
-        true
-    });
+    }
     keys
 }
 
@@ -856,25 +855,26 @@ pub struct HelperRow {
 /// Rows (object literals, or names bound to one in this file) passed to
 /// calls whose callee `may_be_helper` accepts, other than query-builder
 /// writes themselves.
-pub fn ts_helper_rows(
-    root: Node<'_>,
+pub fn ts_helper_rows<'t>(
+    root: Node<'t>,
+    calls: &[Node<'t>],
     src: &str,
     may_be_helper: &dyn Fn(&str) -> bool,
 ) -> Vec<HelperRow> {
     let mut rows = Vec::new();
-    walk(root, |node| {
+    for &node in calls {
         let Some(call) = ts::call(node) else {
-            return true;
+            continue;
         };
         if call.receiver.is_some() && WRITE_METHODS.contains(&text(call.name, src)) {
-            return true;
+            continue;
         }
         let Some(callee) = node
             .field("function")
             .and_then(|f| crate::facts::flow::ts_dotted_name(f, src))
             .filter(|c| may_be_helper(c))
         else {
-            return true;
+            continue;
         };
         for (param, arg) in call.args.iter().enumerate() {
             let mut value = ts::unwrap_expression(*arg);
@@ -897,32 +897,32 @@ pub fn ts_helper_rows(
                 });
             }
         }
-        true
-    });
+    }
     rows
 }
 
 /// The Python counterpart of [`ts_helper_rows`]: dict literals, or names
 /// assigned one.
-pub fn py_helper_rows(
-    root: Node<'_>,
+pub fn py_helper_rows<'t>(
+    root: Node<'t>,
+    calls: &[Node<'t>],
     src: &str,
     may_be_helper: &dyn Fn(&str) -> bool,
 ) -> Vec<HelperRow> {
     let mut rows = Vec::new();
-    walk(root, |node| {
+    for &node in calls {
         let Some(call) = py::call(node) else {
-            return true;
+            continue;
         };
         if call.receiver.is_some() && WRITE_METHODS.contains(&text(call.name, src)) {
-            return true;
+            continue;
         }
         let Some(callee) = node
             .field("function")
             .and_then(|f| py::dotted_name(f, src))
             .filter(|c| may_be_helper(c))
         else {
-            return true;
+            continue;
         };
         for (param, arg) in call.args.iter().enumerate() {
             let mut value = py::unwrap_expression(*arg);
@@ -945,8 +945,7 @@ pub fn py_helper_rows(
                 });
             }
         }
-        true
-    });
+    }
     rows
 }
 

@@ -11,7 +11,7 @@
 use tree_sitter::Node;
 
 use crate::facts::columns::{py_row_keys, ts_row_keys, Key, WRITE_METHODS};
-use crate::lang::tree::{named_children, text, walk, NodeExt};
+use crate::lang::tree::{named_children, text, NodeExt};
 use crate::lang::{python as py, typescript as ts};
 
 /// Kysely's statement starters that write.
@@ -34,18 +34,26 @@ const PRISMA_WRITES: &[&str] = &[
 
 /// Keys of the rows a TS/JS file writes through Knex's callable form,
 /// Kysely, Drizzle and Prisma.
-pub fn ts_orm_written_keys(root: Node<'_>, src: &str) -> Vec<Key> {
+pub fn ts_orm_written_keys<'t>(root: Node<'t>, calls: &[Node<'t>], src: &str) -> Vec<Key> {
     let mut keys = Vec::new();
-    walk(root, |node| {
-        let Some(call) = ts::call(node) else {
-            return true;
+    for &node in calls {
+        let is_write = |name: &str| {
+            matches!(name, "set" | "values")
+                || WRITE_METHODS.contains(&name)
+                || PRISMA_WRITES.contains(&name)
+        };
+        let Some(call) = ts::call_name(node, src)
+            .filter(|n| is_write(n))
+            .and_then(|_| ts::call(node))
+        else {
+            continue;
         };
         let Some(receiver) = call.receiver else {
-            return true;
+            continue;
         };
         let name = text(call.name, src);
         let Some(arg) = call.args.first().copied() else {
-            return true;
+            continue;
         };
         let chain = ts::chain_calls(receiver);
         let chain_has = |names: &[&str]| chain.iter().any(|c| names.contains(&text(c.name, src)));
@@ -68,8 +76,7 @@ pub fn ts_orm_written_keys(root: Node<'_>, src: &str) -> Vec<Key> {
             }
             keys.extend(with_snake_case(fields));
         }
-        true
-    });
+    }
     keys
 }
 
@@ -121,14 +128,23 @@ fn prisma_rows<'t>(arg: Node<'t>, src: &str) -> Vec<Node<'t>> {
 /// Keys of the rows a Python file writes through SQLAlchemy statements
 /// (`insert(t).values(…)`, `update(Model).values(…)`) and Django managers
 /// (`Model.objects.filter(…).update(col=…)`, `.create(col=…)`).
-pub fn py_orm_written_keys(root: Node<'_>, src: &str) -> Vec<Key> {
+pub fn py_orm_written_keys<'t>(root: Node<'t>, calls: &[Node<'t>], src: &str) -> Vec<Key> {
     let mut keys = Vec::new();
-    walk(root, |node| {
-        let Some(call) = py::call(node) else {
-            return true;
+    for &node in calls {
+        let is_write = |name| {
+            matches!(
+                name,
+                "values" | "update" | "create" | "get_or_create" | "update_or_create"
+            )
+        };
+        let Some(call) = py::call_name(node, src)
+            .filter(|n| is_write(n))
+            .and_then(|_| py::call(node))
+        else {
+            continue;
         };
         let Some(receiver) = call.receiver else {
-            return true;
+            continue;
         };
         let name = text(call.name, src);
         let chain = py::chain_calls(receiver);
@@ -156,8 +172,7 @@ pub fn py_orm_written_keys(root: Node<'_>, src: &str) -> Vec<Key> {
                 }
             }
         }
-        true
-    });
+    }
     keys
 }
 
@@ -198,18 +213,26 @@ mod tests {
 
     fn ts_keys(src: &str) -> Vec<String> {
         let tree = crate::lang::tree::parse(crate::lang::Language::TypeScript, src).unwrap();
-        ts_orm_written_keys(tree.root_node(), src)
-            .into_iter()
-            .map(|k| k.name)
-            .collect()
+        ts_orm_written_keys(
+            tree.root_node(),
+            &crate::lang::tree::calls(tree.root_node()),
+            src,
+        )
+        .into_iter()
+        .map(|k| k.name)
+        .collect()
     }
 
     fn py_keys(src: &str) -> Vec<String> {
         let tree = crate::lang::tree::parse(crate::lang::Language::Python, src).unwrap();
-        py_orm_written_keys(tree.root_node(), src)
-            .into_iter()
-            .map(|k| k.name)
-            .collect()
+        py_orm_written_keys(
+            tree.root_node(),
+            &crate::lang::tree::calls(tree.root_node()),
+            src,
+        )
+        .into_iter()
+        .map(|k| k.name)
+        .collect()
     }
 
     #[test]

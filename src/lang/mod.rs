@@ -153,12 +153,25 @@ impl Family {
     }
 }
 
+/// The call nodes of a tree in document order, found on first use.
+type LazyCalls<'t> = OnceCell<Vec<tree_sitter::Node<'t>>>;
+
+self_cell::self_cell!(
+    /// A tree-sitter tree with the index of its calls, so the rules that
+    /// read calls share one walk of the tree.
+    struct Syntax {
+        owner: tree_sitter::Tree,
+        #[not_covariant]
+        dependent: LazyCalls,
+    }
+);
+
 /// A source file plus its syntax, parsed at most once and only when a rule
 /// asks for it.
 pub struct ParsedFile {
     pub source: Arc<SourceFile>,
     pub language: Language,
-    tree: OnceCell<Option<tree_sitter::Tree>>,
+    tree: OnceCell<Option<Syntax>>,
     rust: OnceCell<rust::RustSyntax>,
     sql: OnceCell<Vec<sql::SqlStatement>>,
     prisma: OnceCell<Vec<prisma::PrismaBlock>>,
@@ -219,14 +232,17 @@ impl ParsedFile {
         let file = ParsedFile::new(source, language);
         if file.too_deep().is_none() {
             let tree = tree::reparse(language, previous, previous_text, &file.source.text);
-            let _ = file.tree.set(tree);
+            let _ = file.tree.set(tree.map(Syntax::indexed));
         }
         file
     }
 
     /// The tree if a rule already parsed it.
     pub fn tree_if_parsed(&self) -> Option<&tree_sitter::Tree> {
-        self.tree.get().and_then(Option::as_ref)
+        self.tree
+            .get()
+            .and_then(Option::as_ref)
+            .map(Syntax::borrow_owner)
     }
 
     pub fn text(&self) -> &str {
@@ -240,16 +256,34 @@ impl ParsedFile {
     /// The tree-sitter tree for JS-family and Python files; `None` also
     /// when the file is nested too deeply to parse safely.
     pub fn tree(&self) -> Option<&tree_sitter::Tree> {
+        self.syntax().map(Syntax::borrow_owner)
+    }
+
+    fn syntax(&self) -> Option<&Syntax> {
         self.tree
             .get_or_init(|| {
                 self.timed(|| {
                     if self.too_deep().is_some() {
                         return None;
                     }
-                    tree::parse(self.language, &self.source.text)
+                    tree::parse(self.language, &self.source.text).map(Syntax::indexed)
                 })
             })
             .as_ref()
+    }
+
+    /// Runs `read` with the file's tree and its call nodes (TS/JS
+    /// `call_expression`, Python `call`) in document order: the calls are
+    /// found in one walk, shared by every rule that reads calls. `None`
+    /// when the file has no tree.
+    pub fn with_calls<R>(
+        &self,
+        read: impl for<'t> FnOnce(&'t tree_sitter::Tree, &[tree_sitter::Node<'t>]) -> R,
+    ) -> Option<R> {
+        let syntax = self.syntax()?;
+        Some(syntax.with_dependent(|tree, calls| {
+            read(tree, calls.get_or_init(|| tree::calls(tree.root_node())))
+        }))
     }
 
     pub fn rust(&self) -> &rust::RustSyntax {
@@ -342,6 +376,12 @@ impl Drop for ParsedFile {
     }
 }
 pub mod query;
+
+impl Syntax {
+    fn indexed(tree: tree_sitter::Tree) -> Syntax {
+        Syntax::new(tree, |_| OnceCell::new())
+    }
+}
 
 /// The plain value types of the tree helpers (a string's folded value, a
 /// glob over names), for code that reads no tree itself.

@@ -58,6 +58,21 @@ pub struct Call<'t> {
     pub kwargs: Vec<(Node<'t>, Node<'t>)>,
 }
 
+/// The name a call calls (`f` in `f(…)`, `m` in `x.m(…)`), read without
+/// collecting its arguments: a cheap test before [`call`].
+pub fn call_name<'a>(node: Node<'_>, src: &'a str) -> Option<&'a str> {
+    if node.kind_str() != "call" {
+        return None;
+    }
+    let function = node.field("function")?;
+    let name = match function.kind_str() {
+        "attribute" => function.field("attribute")?,
+        "identifier" => function,
+        _ => return None,
+    };
+    Some(text(name, src))
+}
+
 pub fn call<'t>(node: Node<'t>) -> Option<Call<'t>> {
     if node.kind_str() != "call" {
         return None;

@@ -199,6 +199,24 @@ pub fn walk<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) {
     }
 }
 
+/// The call nodes under `root` (TS/JS `call_expression`, Python `call`),
+/// in document order: outer calls before the calls in their arguments.
+pub fn calls(root: Node<'_>) -> Vec<Node<'_>> {
+    let language = root.language();
+    // Symbol ids compare faster than kind names; 0 (the end symbol) stands
+    // for a kind this grammar lacks and no node has it.
+    let kinds = ["call_expression", "call"].map(|kind| language.id_for_node_kind(kind, true));
+    let mut calls = Vec::new();
+    walk(root, |node| {
+        let kind = node.kind_id();
+        if kind != 0 && kinds.contains(&kind) {
+            calls.push(node);
+        }
+        node.child_count() > 0
+    });
+    calls
+}
+
 /// Named children of a node, collected (tree-sitter's iterator borrows a cursor).
 pub fn named_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
     let mut cursor = node.walk();

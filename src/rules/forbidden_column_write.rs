@@ -161,21 +161,23 @@ impl Check for ForbiddenColumnWriteCheck {
                 let (root, src) = (tree.root_node(), file.text());
                 let names = LocalNames::read(file, root);
                 let may_be_helper = |callee: &str| names.may_be_helper(callee);
-                let (written, rows) = if family == Family::Js {
-                    (
-                        ts_written_keys(root, src),
-                        ts_helper_rows(root, src, &may_be_helper),
-                    )
-                } else {
-                    (
-                        py_written_keys(root, src),
-                        py_helper_rows(root, src, &may_be_helper),
-                    )
-                };
-                let through_orm = if family == Family::Js {
-                    ts_orm_written_keys(root, src)
-                } else {
-                    py_orm_written_keys(root, src)
+                let Some((written, rows, through_orm)) = file.with_calls(|tree, calls| {
+                    let root = tree.root_node();
+                    if family == Family::Js {
+                        (
+                            ts_written_keys(root, calls, src),
+                            ts_helper_rows(root, calls, src, &may_be_helper),
+                            ts_orm_written_keys(root, calls, src),
+                        )
+                    } else {
+                        (
+                            py_written_keys(root, calls, src),
+                            py_helper_rows(root, calls, src, &may_be_helper),
+                            py_orm_written_keys(root, calls, src),
+                        )
+                    }
+                }) else {
+                    return;
                 };
                 for key in written.into_iter().chain(through_orm) {
                     self.report_key(out, &mut seen, &names, key, None);
