@@ -61,6 +61,81 @@ impl ColumnGlobs {
     pub fn is_match(&self, name: &str) -> bool {
         self.globs.iter().any(|g| g.is_match(name))
     }
+
+    /// A text test that a file spells every fixed part of some glob.
+    pub fn spelled_parts(&self) -> SpelledParts {
+        SpelledParts::new(&self.patterns)
+    }
+}
+
+/// Whether a text spells every fixed part of some column glob, in any case
+/// and anywhere, as written or without its underscores (a camelCase field
+/// spells `integration_*_status` as `integrationGcpStatus`). A name the file
+/// builds from pieces (`integration_${p}_status`, `f"integration_{p}_status"`,
+/// a constant plus a suffix) still spells each part somewhere, so a file
+/// that fails the test cannot write a matching column by a name it spells;
+/// a column named by another module's constant is a separate question.
+pub struct SpelledParts {
+    matcher: Option<aho_corasick::AhoCorasick>,
+    /// The (glob, part) each pattern stands for.
+    owners: Vec<(usize, usize)>,
+    /// How many parts each glob must see.
+    wanted: Vec<usize>,
+}
+
+impl SpelledParts {
+    fn new(patterns: &[String]) -> SpelledParts {
+        let mut literals = Vec::new();
+        let mut owners = Vec::new();
+        let mut wanted = Vec::new();
+        for (glob, pattern) in patterns.iter().enumerate() {
+            let mut parts = 0;
+            for piece in pattern.split('*') {
+                let bare = piece.replace('_', "");
+                // A part of only underscores may vanish in camelCase.
+                if bare.is_empty() {
+                    continue;
+                }
+                for literal in [piece.to_string(), bare] {
+                    literals.push(literal);
+                    owners.push((glob, parts));
+                }
+                parts += 1;
+            }
+            wanted.push(parts);
+        }
+        let matcher = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(literals)
+            .ok();
+        SpelledParts {
+            matcher,
+            owners,
+            wanted,
+        }
+    }
+
+    pub fn is_spelled_in(&self, text: &str) -> bool {
+        if self.wanted.contains(&0) {
+            return true;
+        }
+        let Some(matcher) = &self.matcher else {
+            return true;
+        };
+        let mut seen: Vec<Vec<bool>> = self.wanted.iter().map(|&n| vec![false; n]).collect();
+        let mut missing = self.wanted.clone();
+        for found in matcher.find_overlapping_iter(text) {
+            let (glob, part) = self.owners[found.pattern().as_usize()];
+            if !seen[glob][part] {
+                seen[glob][part] = true;
+                missing[glob] -= 1;
+                if missing[glob] == 0 {
+                    return true;
+                }
+            }
+        }
+        false
+    }
 }
 
 /// A key of a row written through a query builder.
@@ -953,6 +1028,36 @@ pub fn py_helper_rows<'t>(
 mod tests {
     use super::*;
     use crate::lang::Family;
+
+    #[test]
+    fn a_file_spells_a_glob_when_it_spells_all_its_parts() {
+        let globs = ColumnGlobs::new(
+            "columns",
+            &["integration_*_status".to_string(), "legacy_*".to_string()],
+        )
+        .unwrap();
+        let spelled = globs.spelled_parts();
+        for text in [
+            "update({ integration_gcp_status: 1 })",
+            "update({ [`integration_${p}_status`]: 1 })",
+            "d[f\"INTEGRATION_{p}_STATUS\"] = 1",
+            "const PREFIX = 'integration_';\n/* … */ row[PREFIX + p + '_status'] = 1",
+            "db.update(orgs).set({ integrationGcpStatus: 'ok' })",
+            "insert({ legacy_flag: true })",
+        ] {
+            assert!(spelled.is_spelled_in(text), "{text}");
+        }
+        for text in [
+            "import { IntegrationCard } from './card'",
+            "setState('integration')",
+            "update({ status: 1 })",
+            "",
+        ] {
+            assert!(!spelled.is_spelled_in(text), "{text}");
+        }
+        let underscores = ColumnGlobs::new("columns", &["_*".to_string()]).unwrap();
+        assert!(underscores.spelled_parts().is_spelled_in("anything"));
+    }
 
     #[test]
     fn the_scan_for_writes_through_names() {

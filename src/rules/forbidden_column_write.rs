@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use crate::facts::columns::{
     may_write_column_through_constant, py_helper_rows, py_written_keys, sql_written_columns,
-    ts_helper_rows, ts_written_keys, ColumnGlobs, HelperRow, Key,
+    ts_helper_rows, ts_written_keys, ColumnGlobs, HelperRow, Key, SpelledParts,
 };
 use crate::facts::flow::Reach;
 use crate::facts::orm_writes::{py_orm_written_keys, ts_orm_written_keys};
@@ -109,19 +109,7 @@ impl Kind for ForbiddenColumnWrite {
     fn compile(&self, options: &toml::Table) -> Result<Box<dyn Check>, OptionError> {
         let options: Options = parse_options(options)?;
         let columns = ColumnGlobs::new("columns", &options.columns)?;
-        // A Drizzle or Prisma field spells a column in camelCase.
-        let mut literals = columns.literals();
-        literals.extend(
-            columns
-                .literals()
-                .iter()
-                .map(|l| l.replace('_', ""))
-                .filter(|l| l.len() >= 3),
-        );
-        let spelled = aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(literals)
-            .ok();
+        let spelled = columns.spelled_parts();
         Ok(Box::new(ForbiddenColumnWriteCheck { columns, spelled }))
     }
 }
@@ -134,8 +122,8 @@ struct Options {
 
 struct ForbiddenColumnWriteCheck {
     columns: ColumnGlobs,
-    /// Matches a text that spells the fixed part of some column glob.
-    spelled: Option<aho_corasick::AhoCorasick>,
+    /// Whether a text spells every fixed part of some column glob.
+    spelled: SpelledParts,
 }
 
 impl Check for ForbiddenColumnWriteCheck {
@@ -150,10 +138,7 @@ impl Check for ForbiddenColumnWriteCheck {
         let family = file.language.family();
         match family {
             Family::Js | Family::Python => {
-                let spells_a_column = self
-                    .spelled
-                    .as_ref()
-                    .is_none_or(|m| m.is_match(file.text()));
+                let spells_a_column = self.spelled.is_spelled_in(file.text());
                 if !spells_a_column && !may_write_column_through_constant(file.text(), family) {
                     return;
                 }

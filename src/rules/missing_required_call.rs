@@ -243,16 +243,25 @@ impl Kind for MissingRequiredCall {
         // to be named like a disconnect function (see `may_have_path`).
         let name_literals = match &functions {
             None => Some(Vec::new()),
-            Some(functions) => {
-                let literals: Vec<String> = functions
-                    .literals()
+            Some(_) => {
+                // Each glob's fixed pieces: a name it matches holds them all.
+                let globs: Vec<Vec<String>> = options
+                    .functions
                     .iter()
-                    .map(|l| name_spelling(l))
+                    .map(|glob| {
+                        glob.split('*')
+                            .map(name_spelling)
+                            .filter(|piece| piece.len() >= 3)
+                            .collect()
+                    })
                     .collect();
-                // A substitution folds to `x`, so a literal with an `x` may be
+                // A substitution folds to `x`, so a piece with an `x` may be
                 // spelled by none of the file's characters.
-                (!literals.is_empty() && literals.iter().all(|l| l.len() >= 3 && !l.contains('x')))
-                    .then_some(literals)
+                (!globs.is_empty()
+                    && globs.iter().all(|pieces| {
+                        !pieces.is_empty() && pieces.iter().all(|p| !p.contains('x'))
+                    }))
+                .then_some(globs)
             }
         };
         let mut method_tokens: Vec<String> = options
@@ -301,10 +310,10 @@ struct Options {
 }
 
 struct MissingRequiredCallCheck {
-    /// The fixed pieces of `functions` in [`name_spelling`] form; one of
-    /// them is in the spelling of every name `functions` matches. `None`
-    /// when some glob has no usable piece.
-    name_literals: Option<Vec<String>>,
+    /// The fixed pieces of each glob of `functions` in [`name_spelling`]
+    /// form; the spelling of every name a glob matches holds all of that
+    /// glob's pieces. `None` when some glob has no usable piece.
+    name_literals: Option<Vec<Vec<String>>>,
     /// `route_methods` and `del` (for `delete`), lower-case: the names a
     /// route of a listed method is registered by.
     method_tokens: Vec<String>,

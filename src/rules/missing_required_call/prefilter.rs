@@ -33,7 +33,7 @@ impl MissingRequiredCallCheck {
     ///
     /// - a function or a route path segment (of a route path, a router
     ///   prefix or the file path) matched by `functions`: matching a glob
-    ///   means containing its fixed piece, and folding strings only joins
+    ///   means containing each of its fixed pieces, and folding strings only joins
     ///   literal pieces (spelling ignores quotes, `+`, parentheses and
     ///   white space between them) or puts an `x` for a substitution
     ///   (literals with an `x` turn this test off); `_` and `-` are ignored
@@ -50,10 +50,10 @@ impl MissingRequiredCallCheck {
         if !literals.is_empty() {
             let spelled = name_spelling(text);
             let path = name_spelling(file.path());
-            if literals
-                .iter()
-                .any(|l| spelled.contains(l.as_str()) || path.contains(l.as_str()))
-            {
+            let spells = |piece: &String| {
+                spelled.contains(piece.as_str()) || path.contains(piece.as_str())
+            };
+            if literals.iter().any(|pieces| pieces.iter().all(spells)) {
                 return true;
             }
         }
