@@ -335,9 +335,14 @@ impl Engine {
         if let Some(cache) = &self.result_cache {
             model.use_facts_cache(cache.facts());
         }
-        let start = crate::timings::start();
+        // The join asks on every thread, and nothing else runs meanwhile:
+        // its time is the process's.
+        let start = crate::timings::enabled().then(crate::timings::process_cpu_nanos);
         let findings = join_outcomes_with(outcomes, summary, model);
-        crate::timings::record_join(crate::timings::since(start));
+        if let Some(start) = start {
+            let spent = crate::timings::process_cpu_nanos().saturating_sub(start);
+            crate::timings::record_join(spent);
+        }
         if let Some(cache) = &self.result_cache {
             let start = crate::timings::start();
             cache.save();
@@ -788,14 +793,12 @@ pub fn join_outcomes_with(
         Condition::Items(_) => true,
     };
     let stands = |finding: &Finding| finding.conditions.iter().all(|c| holds(finding, c));
-    let mut findings = Vec::new();
-    let mut notes = Vec::new();
-    for outcome in &outcomes {
-        notes.extend(outcome.notes.iter().cloned());
-        summary
-            .internal_errors
-            .extend(outcome.internal_errors.iter().cloned());
-        findings.extend(
+    // Questions to the project model may read other files: ask them from
+    // every thread.
+    use rayon::prelude::*;
+    let joined: Vec<Vec<Finding>> = outcomes
+        .par_iter()
+        .map(|outcome| {
             outcome
                 .findings
                 .iter()
@@ -805,10 +808,17 @@ pub fn join_outcomes_with(
                 .filter_map(|mut f| {
                     let whole = f.clone();
                     f.keep_items(|c| holds(&whole, c)).then_some(f)
-                }),
-        );
+                })
+                .collect()
+        })
+        .collect();
+    let mut findings: Vec<Finding> = joined.into_iter().flatten().collect();
+    for outcome in &outcomes {
+        summary.notes.extend(outcome.notes.iter().cloned());
+        summary
+            .internal_errors
+            .extend(outcome.internal_errors.iter().cloned());
     }
-    summary.notes.extend(notes);
     sort_findings(&mut findings);
     findings
 }

@@ -50,9 +50,8 @@ impl MissingRequiredCallCheck {
         if !literals.is_empty() {
             let spelled = name_spelling(text);
             let path = name_spelling(file.path());
-            let spells = |piece: &String| {
-                spelled.contains(piece.as_str()) || path.contains(piece.as_str())
-            };
+            let spells =
+                |piece: &String| spelled.contains(piece.as_str()) || path.contains(piece.as_str());
             if literals.iter().any(|pieces| pieces.iter().all(spells)) {
                 return true;
             }
