@@ -436,3 +436,88 @@ fn project_wide_findings_read_the_rest_of_the_project() {
         dead.stdout
     );
 }
+
+/// A comment saying a value is not a secret vouches for it only when a
+/// person wrote it before the edit: an agent cannot wave its own value
+/// through by writing the comment beside it.
+#[test]
+fn an_edit_cannot_vouch_for_its_own_credential() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join(".git")).unwrap();
+    let key = "sk-proj-CvY4dhKMlRdZQ9QsTXUuSnH6av1Ib8pp1xxXHU0BScJXj675-eVq30XYqaNUD_qN9Nifp28uwCT3BlbkFJDydesokF5NSAllsNdV40";
+    let vouched = format!(
+        "// Not a secret: the key of the recorded test account.\nexport const replayKey = '{key}';\n"
+    );
+    std::fs::write(
+        root.join("replay.ts"),
+        format!("export const label = 'replay';\n{vouched}"),
+    )
+    .unwrap();
+    std::fs::write(root.join("client.ts"), "export const label = 'client';\n").unwrap();
+    let edit = |file: &str, old: &str, new: &str| {
+        serde_json::json!({
+            "session_id": "s",
+            "transcript_path": "t.jsonl",
+            "cwd": root,
+            "hook_event_name": "PreToolUse",
+            "tool_name": "Edit",
+            "tool_input": {"file_path": root.join(file), "old_string": old, "new_string": new}
+        })
+        .to_string()
+    };
+    let trailing =
+        format!("export const label = 'client';\nexport const apiKey = '{key}'; // not a secret\n");
+    let above = format!("export const label = 'client';\n{vouched}");
+    for (why, new) in [
+        ("a trailing comment", trailing.as_str()),
+        ("a comment above", above.as_str()),
+    ] {
+        let written = run_hook(
+            root,
+            Some("claude"),
+            &edit("client.ts", "export const label = 'client';\n", new),
+            &[],
+        );
+        assert_eq!(
+            decision("claude", &written),
+            Expect::Deny,
+            "{why}: {}",
+            written.stdout
+        );
+        assert!(
+            written.stdout.contains("hardcoded-credential"),
+            "{}",
+            written.stdout
+        );
+    }
+    // The comment was there before the edit: a person wrote it.
+    let unrelated = run_hook(
+        root,
+        Some("claude"),
+        &edit(
+            "replay.ts",
+            "export const label = 'replay';",
+            "export const label = 'replays';",
+        ),
+        &[],
+    );
+    assert_eq!(
+        decision("claude", &unrelated),
+        Expect::Allow,
+        "{}",
+        unrelated.stdout
+    );
+    // And `check` reads the comment as it always has.
+    let check = Command::new(get_cargo_bin("plumbline"))
+        .args(["check", "--no-cache", "replay.ts"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+}

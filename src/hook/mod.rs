@@ -963,7 +963,15 @@ fn new_findings(
         return FileOutcome::default();
     };
     let counter = AtomicUsize::new(0);
-    let after_file = ParsedFile::new(after_source.clone(), language);
+    let mut after_file = ParsedFile::new(after_source.clone(), language);
+    if !honor_new {
+        let earlier: HashSet<String> = file
+            .before
+            .as_deref()
+            .map(|b| b.lines().map(|l| l.trim().to_string()).collect())
+            .unwrap_or_default();
+        after_file = after_file.with_earlier_lines(Arc::new(earlier));
+    }
     let mut outcome = lint_parsed(rules, &after_file, &counter, &honor);
     // Most edits are clean: then the old version need not be read at all.
     if outcome.findings.is_empty() || settings.block_all {

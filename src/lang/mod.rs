@@ -183,6 +183,10 @@ pub struct ParsedFile {
     parse_ns: std::cell::Cell<u64>,
     /// Whether any syntax was built for it.
     parsed: std::cell::Cell<bool>,
+    /// When the file is the result of an agent's edit: the trimmed lines of
+    /// the text it replaces. An author's word in a comment (`// not a
+    /// secret`) counts only on a line that was already there.
+    earlier_lines: Option<Arc<std::collections::HashSet<String>>>,
 }
 
 impl ParsedFile {
@@ -198,7 +202,24 @@ impl ParsedFile {
             too_deep: OnceCell::new(),
             parse_ns: std::cell::Cell::new(0),
             parsed: std::cell::Cell::new(false),
+            earlier_lines: None,
         }
+    }
+
+    /// Marks the file as an edit's result whose earlier text had `lines`
+    /// (trimmed); see [`ParsedFile::predates_edit`].
+    pub fn with_earlier_lines(mut self, lines: Arc<std::collections::HashSet<String>>) -> Self {
+        self.earlier_lines = Some(lines);
+        self
+    }
+
+    /// Whether `line` was in the file before the edit being checked (always
+    /// true outside an edit): a comment the edit wrote cannot vouch for the
+    /// code it sits beside.
+    pub fn predates_edit(&self, line: &str) -> bool {
+        self.earlier_lines
+            .as_ref()
+            .is_none_or(|lines| lines.contains(line.trim()))
     }
 
     /// Runs `build` (one of the parsers) and counts its time.

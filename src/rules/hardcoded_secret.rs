@@ -308,9 +308,7 @@ impl SecretCheck {
         name: Option<&str>,
         out: &mut Reporter<'_>,
     ) {
-        if name.is_some_and(is_display_text_name)
-            || declared_not_secret(out.file.text(), span.start)
-        {
+        if name.is_some_and(is_display_text_name) || declared_not_secret(out.file, span.start) {
             return;
         }
         let name = name.filter(|n| self.printable_name(n)).unwrap_or_default();
@@ -500,8 +498,11 @@ impl Check for SecretCheck {
 /// Whether the code's author says, in a comment on the value's line or in
 /// the comment block just above it, that the value is not a secret (`//
 /// This is not actually a secret key, just a string we XOR with`): a
-/// constant written on purpose, such as an obfuscation salt.
-fn declared_not_secret(src: &str, start: usize) -> bool {
+/// constant written on purpose, such as an obfuscation salt. In the agent
+/// hook the comment's line must predate the edit: an agent cannot vouch
+/// for the value it writes.
+fn declared_not_secret(file: &ParsedFile, start: usize) -> bool {
+    let src = file.text();
     use crate::source::{floor_char_boundary, slice};
     const PHRASES: &[&str] = &[
         "not a secret",
@@ -520,7 +521,7 @@ fn declared_not_secret(src: &str, start: usize) -> bool {
         .map_or(src.len(), |i| start + i);
     let line = slice(src, line_start..line_end);
     let trailing = line.find("//").or_else(|| line.find('#'));
-    if trailing.is_some_and(|i| says_so(slice(line, i..))) {
+    if trailing.is_some_and(|i| says_so(slice(line, i..))) && file.predates_edit(line) {
         return true;
     }
     // The comment lines right above, nearest first, at most eight.
@@ -532,7 +533,7 @@ fn declared_not_secret(src: &str, start: usize) -> bool {
         .take_while(|l| {
             l.starts_with("//") || l.starts_with('#') || l.starts_with('*') || l.starts_with("/*")
         })
-        .any(says_so)
+        .any(|l| says_so(l) && file.predates_edit(l))
 }
 
 #[cfg(test)]
