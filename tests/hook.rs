@@ -521,3 +521,104 @@ fn an_edit_cannot_vouch_for_its_own_credential() {
         String::from_utf8_lossy(&check.stdout)
     );
 }
+
+/// An old suppression comment keeps hiding what it hid, and nothing more:
+/// moving `plumbline-ignore-end` down, writing new code inside an old block
+/// or under an old next-line comment does not hide the new code.
+#[test]
+fn an_old_suppression_does_not_stretch_over_new_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join(".git")).unwrap();
+    let old_key = "sk-proj-CvY4dhKMlRdZQ9QsTXUuSnH6av1Ib8pp1xxXHU0BScJXj675-eVq30XYqaNUD_qN9Nifp28uwCT3BlbkFJDydesokF5NSAllsNdV40";
+    let new_key = "sk-ant-api03-g5QjWV1mKaUyvBPs0jSO2Jkf08MMF1ulMMCw3XVy27dFanUrOSE62chn4xdeJg1Kza5KxxGWfvmaQtKnP-VSGVBrYSuIbAA";
+    std::fs::write(
+        root.join("replay.ts"),
+        format!(
+            "export const label = 'replay';\n\
+             // plumbline-ignore-start: hardcoded-credential -- keys of the recorded test account\n\
+             export const replayKey = '{old_key}';\n\
+             // plumbline-ignore-end\n\
+             export const retries = 3;\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("notes.ts"),
+        format!(
+            "// plumbline-ignore: hardcoded-credential -- the recorded test account\n\
+             export const replayKey = '{old_key}';\n"
+        ),
+    )
+    .unwrap();
+    let check = Command::new(get_cargo_bin("plumbline"))
+        .args(["check", "--no-cache", "replay.ts", "notes.ts"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let edit = |file: &str, old: &str, new: &str| {
+        serde_json::json!({
+            "session_id": "s",
+            "transcript_path": "t.jsonl",
+            "cwd": root,
+            "hook_event_name": "PreToolUse",
+            "tool_name": "Edit",
+            "tool_input": {"file_path": root.join(file), "old_string": old, "new_string": new}
+        })
+        .to_string()
+    };
+    let old_line = format!("export const replayKey = '{old_key}';\n");
+    let new_line = format!("export const liveKey = '{new_key}';\n");
+    let cases = [
+        (
+            "the end moved down over new code",
+            "replay.ts",
+            "// plumbline-ignore-end\nexport const retries = 3;\n".to_string(),
+            format!("export const retries = 3;\n{new_line}// plumbline-ignore-end\n"),
+            Expect::Deny,
+        ),
+        (
+            "new code inside an old block",
+            "replay.ts",
+            old_line.clone(),
+            format!("{old_line}{new_line}"),
+            Expect::Deny,
+        ),
+        (
+            "new code under an old next-line comment",
+            "notes.ts",
+            old_line.clone(),
+            new_line.clone(),
+            Expect::Deny,
+        ),
+        (
+            "clean code inside an old block",
+            "replay.ts",
+            old_line.clone(),
+            format!("{old_line}export const region = 'eu';\n"),
+            Expect::Allow,
+        ),
+        (
+            "an edit beside the block",
+            "replay.ts",
+            "export const retries = 3;\n".to_string(),
+            "export const retries = 5;\n".to_string(),
+            Expect::Allow,
+        ),
+    ];
+    for (why, file, old, new, want) in cases {
+        let outcome = run_hook(root, Some("claude"), &edit(file, &old, &new), &[]);
+        assert_eq!(
+            decision("claude", &outcome),
+            want,
+            "{why}: {}",
+            outcome.stdout
+        );
+    }
+}

@@ -951,16 +951,40 @@ fn new_findings(
     let after_source = Arc::new(display_source);
     let after_text = after_source.text.clone();
     let honor_new = settings.honor_new_suppressions;
-    let honor = move |s: &Suppression| -> bool {
+    let Some(language) = rules.language_of(after_source.project_path()) else {
+        return FileOutcome::default();
+    };
+    let covered_before = file
+        .before
+        .as_deref()
+        .filter(|_| !honor_new)
+        .map(|b| CoveredLines::of(b, &after_source, language))
+        .unwrap_or_default();
+    // Suppressions left out of the new text, by their comment line: the
+    // old text is read without them too, so what they hid there counts as
+    // old, not as the edit's.
+    let dropped: std::sync::Mutex<HashSet<String>> = Default::default();
+    let after_lines: Vec<&str> = after_text.lines().collect();
+    let honor = |s: &Suppression| -> bool {
         if honor_new {
             return true;
         }
-        // A suppression counts only if its comment line was already there.
-        let line = line_containing(&after_text, s.span.start);
-        before_lines.contains_key(line.trim())
-    };
-    let Some(language) = rules.language_of(after_source.project_path()) else {
-        return FileOutcome::default();
+        // A suppression counts only if its comment line was already there,
+        let line = line_containing(&after_text, s.span.start).trim();
+        if !before_lines.contains_key(line) {
+            return false;
+        }
+        // and, short of a whole file's, only over lines it already covered:
+        // moving `plumbline-ignore-end` down or writing new code under an
+        // old comment does not hide the new code.
+        if covered_before.keeps(line, s, &after_lines) {
+            return true;
+        }
+        dropped
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(line.to_string());
+        false
     };
     let counter = AtomicUsize::new(0);
     let mut after_file = ParsedFile::new(after_source.clone(), language);
@@ -997,8 +1021,13 @@ fn new_findings(
         .iter()
         .all(|id| rules.rules.iter().any(|r| r.id.as_ref() == *id));
     let wanted = |id: &str| !only_rules || fired.contains(id);
+    let dropped = dropped.into_inner().unwrap_or_else(|e| e.into_inner());
+    let honor_before = |s: &Suppression| {
+        let line = line_containing(&before_file.source.text, s.span.start);
+        !dropped.contains(line.trim())
+    };
     let mut budget: HashMap<(String, String), usize> = HashMap::new();
-    for f in lint_parsed_with(rules, &before_file, &counter, &|_| true, &wanted).findings {
+    for f in lint_parsed_with(rules, &before_file, &counter, &honor_before, &wanted).findings {
         *budget
             .entry((f.rule.to_string(), f.normalized_snippet()))
             .or_insert(0) += 1;
@@ -1014,6 +1043,56 @@ fn new_findings(
         }
     });
     outcome
+}
+
+/// The lines each suppression of an edit's old text covered, by its
+/// comment line (trimmed): what the same comment may still cover after the
+/// edit.
+#[derive(Default)]
+struct CoveredLines {
+    by_comment: HashMap<String, HashSet<String>>,
+}
+
+impl CoveredLines {
+    fn of(before: &str, after: &SourceFile, language: crate::lang::Language) -> CoveredLines {
+        let source = SourceFile::new(
+            after.display_path(),
+            after.project_path(),
+            before.to_string(),
+        );
+        let lines: Vec<&str> = before.lines().collect();
+        let mut by_comment: HashMap<String, HashSet<String>> = HashMap::new();
+        for s in crate::suppress::parse(&source, language) {
+            let comment = line_containing(before, s.span.start).trim().to_string();
+            let covered = by_comment.entry(comment).or_default();
+            let last = s.lines.last.min(lines.len());
+            for line in lines
+                .get(s.lines.first.saturating_sub(1)..last)
+                .unwrap_or_default()
+            {
+                covered.insert(line.trim().to_string());
+            }
+        }
+        CoveredLines { by_comment }
+    }
+
+    /// Whether `s` (whose comment line is `comment`) covers, in the new
+    /// text, only lines the same comment covered in the old one. A
+    /// whole-file suppression covers new lines by design.
+    fn keeps(&self, comment: &str, s: &Suppression, after_lines: &[&str]) -> bool {
+        if s.lines.first <= 1 && s.lines.last == usize::MAX {
+            return true;
+        }
+        let Some(covered) = self.by_comment.get(comment) else {
+            return false;
+        };
+        let last = s.lines.last.min(after_lines.len());
+        after_lines
+            .get(s.lines.first.saturating_sub(1)..last)
+            .unwrap_or_default()
+            .iter()
+            .all(|line| covered.contains(line.trim()))
+    }
 }
 
 fn line_containing(text: &str, offset: usize) -> &str {
