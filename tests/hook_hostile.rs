@@ -349,3 +349,30 @@ fn a_stack_overflow_in_a_parser_still_answers() {
     assert_quick(&o);
     assert_eq!(o.verdict(), "deny", "{}", o.stderr);
 }
+
+/// Thousands of unclosed `plumbline-ignore-start` comments, each covering
+/// the rest of the file: comparing what each covered before and after the
+/// edit is bounded, and the hook still answers itself.
+#[test]
+fn many_open_suppression_blocks_are_compared_in_bounded_time() {
+    let (_dir, proj) = workspace();
+    let path = proj.join("src/lib/blocks.ts");
+    let text: String = (0..6000)
+        .map(|i| {
+            format!("// plumbline-ignore-start: hardcoded-credential -- block {i}\nexport const v{i} = {i};\n")
+        })
+        .collect();
+    std::fs::write(&path, text).unwrap();
+    let payload = claude(
+        &proj,
+        "Edit",
+        json!({
+            "file_path": path,
+            "old_string": "export const v5 = 5;",
+            "new_string": "export const v5 = 6;"
+        }),
+    );
+    let o = hook(&proj, "claude", &payload, &[], &[]);
+    assert_quick(&o);
+    assert_ne!(o.verdict(), "error", "the watchdog answered: {}", o.stderr);
+}

@@ -1051,7 +1051,16 @@ fn new_findings(
 #[derive(Default)]
 struct CoveredLines {
     by_comment: HashMap<String, HashSet<String>>,
+    /// Set when the old text's suppressions cover more lines than
+    /// [`COVERED_LINES_BUDGET`] (thousands of unclosed blocks): then only
+    /// the comment line is asked for, as a bound on the work.
+    too_many: bool,
+    /// Lines [`CoveredLines::keeps`] may still compare.
+    budget: std::cell::Cell<usize>,
 }
+
+/// How many covered lines the hook compares between an edit's two texts.
+const COVERED_LINES_BUDGET: usize = 200_000;
 
 impl CoveredLines {
     fn of(before: &str, after: &SourceFile, language: crate::lang::Language) -> CoveredLines {
@@ -1062,36 +1071,51 @@ impl CoveredLines {
         );
         let lines: Vec<&str> = before.lines().collect();
         let mut by_comment: HashMap<String, HashSet<String>> = HashMap::new();
+        let mut spent = 0;
         for s in crate::suppress::parse(&source, language) {
             let comment = line_containing(before, s.span.start).trim().to_string();
             let covered = by_comment.entry(comment).or_default();
             let last = s.lines.last.min(lines.len());
-            for line in lines
+            let range = lines
                 .get(s.lines.first.saturating_sub(1)..last)
-                .unwrap_or_default()
-            {
+                .unwrap_or_default();
+            spent += range.len();
+            if spent > COVERED_LINES_BUDGET {
+                return CoveredLines {
+                    too_many: true,
+                    ..CoveredLines::default()
+                };
+            }
+            for line in range {
                 covered.insert(line.trim().to_string());
             }
         }
-        CoveredLines { by_comment }
+        CoveredLines {
+            by_comment,
+            too_many: false,
+            budget: std::cell::Cell::new(COVERED_LINES_BUDGET),
+        }
     }
 
     /// Whether `s` (whose comment line is `comment`) covers, in the new
     /// text, only lines the same comment covered in the old one. A
     /// whole-file suppression covers new lines by design.
     fn keeps(&self, comment: &str, s: &Suppression, after_lines: &[&str]) -> bool {
-        if s.lines.first <= 1 && s.lines.last == usize::MAX {
+        if self.too_many || s.lines.first <= 1 && s.lines.last == usize::MAX {
             return true;
         }
         let Some(covered) = self.by_comment.get(comment) else {
             return false;
         };
         let last = s.lines.last.min(after_lines.len());
-        after_lines
+        let range = after_lines
             .get(s.lines.first.saturating_sub(1)..last)
-            .unwrap_or_default()
-            .iter()
-            .all(|line| covered.contains(line.trim()))
+            .unwrap_or_default();
+        let Some(left) = self.budget.get().checked_sub(range.len()) else {
+            return true;
+        };
+        self.budget.set(left);
+        range.iter().all(|line| covered.contains(line.trim()))
     }
 }
 
