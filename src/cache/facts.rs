@@ -5,7 +5,7 @@
 //! decide that list. A warm index spares the walk; a warm entry spares the
 //! read and the parse.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
@@ -149,7 +149,6 @@ pub struct FactsCache {
     started_s: i64,
     loaded: std::sync::OnceLock<Loaded>,
     fresh: Mutex<PathMap<Entry>>,
-    seen: Mutex<HashSet<String, rustc_hash::FxBuildHasher>>,
     new_indexes: Mutex<HashMap<String, WalkIndex>>,
     /// Stamps of folders and ignore files read by this run.
     stamps: Mutex<HashMap<u64, Option<Stamp>>>,
@@ -159,7 +158,8 @@ pub struct FactsCache {
 /// What the store's file held.
 struct Loaded {
     run: u32,
-    old: PathMap<Entry>,
+    /// The entries read from disk, each with whether this run used it.
+    old: PathMap<(Entry, AtomicBool)>,
     old_indexes: HashMap<String, (i64, WalkIndex)>,
 }
 
@@ -172,7 +172,6 @@ impl FactsCache {
             started_s,
             loaded: std::sync::OnceLock::new(),
             fresh: Mutex::new(PathMap::default()),
-            seen: Mutex::new(HashSet::default()),
             new_indexes: Mutex::new(HashMap::new()),
             stamps: Mutex::new(HashMap::new()),
             dirty: AtomicBool::new(false),
@@ -196,7 +195,11 @@ impl FactsCache {
                 .unwrap_or_default();
             Loaded {
                 run: file.run.wrapping_add(1),
-                old: file.entries,
+                old: file
+                    .entries
+                    .into_iter()
+                    .map(|(path, entry)| (path, (entry, AtomicBool::new(false))))
+                    .collect(),
                 old_indexes: file
                     .indexes
                     .into_iter()
@@ -247,20 +250,21 @@ impl FactsCache {
         matches: impl Fn(&Entry) -> bool,
         pick: impl Fn(&Known) -> Option<T>,
     ) -> Option<T> {
-        if let Some(fresh) = self
-            .fresh
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(path)
-            .filter(|e| matches(e))
-        {
-            return pick(&fresh.known);
+        // Nothing is recorded before the store is marked dirty: a warm run
+        // looks up thousands of files without taking the lock.
+        if self.dirty.load(Ordering::Acquire) {
+            if let Some(fresh) = self
+                .fresh
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(path)
+                .filter(|e| matches(e))
+            {
+                return pick(&fresh.known);
+            }
         }
-        let old = self.loaded().old.get(path).filter(|e| matches(e))?;
-        self.seen
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(path.to_string());
+        let (old, used) = self.loaded().old.get(path).filter(|(e, _)| matches(e))?;
+        used.store(true, Ordering::Relaxed);
         pick(&old.known)
     }
 
@@ -302,9 +306,10 @@ impl FactsCache {
     ) {
         let Loaded { run, old, .. } = self.loaded();
         let run = *run;
+        self.dirty.store(true, Ordering::Release);
         let mut fresh = self.fresh.lock().unwrap_or_else(|e| e.into_inner());
         let entry = fresh.entry(path.to_string()).or_insert_with(|| {
-            match old.get(path).filter(|e| e.hash == hash) {
+            match old.get(path).map(|(e, _)| e).filter(|e| e.hash == hash) {
                 Some(old) => Entry {
                     stamp,
                     recorded_s: self.started_s,
@@ -330,7 +335,6 @@ impl FactsCache {
             };
         }
         add(&mut entry.known);
-        self.dirty.store(true, Ordering::Relaxed);
     }
 
     /// Writes the store when this run read and changed it.
@@ -348,20 +352,19 @@ impl FactsCache {
         }
         let run = *run;
         let fresh = std::mem::take(&mut *self.fresh.lock().unwrap_or_else(|e| e.into_inner()));
-        let seen = std::mem::take(&mut *self.seen.lock().unwrap_or_else(|e| e.into_inner()));
         let keep = |e: &Entry| run.wrapping_sub(e.seen) < KEEP_RUNS;
-        let aged = old
-            .iter()
-            .any(|(p, e)| !seen.contains(p) && !fresh.contains_key(p) && !keep(e));
+        let aged = old.iter().any(|(p, (e, used))| {
+            !used.load(Ordering::Relaxed) && !fresh.contains_key(p) && !keep(e)
+        });
         if !self.dirty.load(Ordering::Relaxed) && !aged {
             return;
         }
         let entries = old
             .iter()
             .filter(|(path, _)| !fresh.contains_key(*path))
-            .filter_map(|(path, entry)| {
+            .filter_map(|(path, (entry, used))| {
                 let mut entry = entry.clone();
-                if seen.contains(path) {
+                if used.load(Ordering::Relaxed) {
                     entry.seen = run;
                 }
                 keep(&entry).then(|| (path.clone(), entry))

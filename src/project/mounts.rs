@@ -166,8 +166,8 @@ impl ProjectModel {
     }
 
     fn read_mounts(&self) -> Vec<FileMount> {
+        use rayon::prelude::*;
         let (js, python) = (js_literals(), python_literals());
-        let mut mounts = Vec::new();
         let paths: Vec<String> = self
             .source_paths()
             .into_iter()
@@ -180,64 +180,74 @@ impl ProjectModel {
         } else {
             Vec::new()
         };
-        let unread = paths.into_iter().enumerate().filter_map(|(i, path)| {
-            let language = Language::from_path(&path)?;
-            let literals = if language.family() == Family::Python {
-                python
-            } else {
-                js
-            };
-            let found = match self.cache_for(&path) {
-                Some(cache) => {
-                    let stamp = stamps.get(i).copied().flatten();
-                    self.cached_file_mounts(cache, &path, language, literals, stamp)
-                }
-                None => self.file_mounts(&path, language, literals),
-            };
-            Some((path, found))
-        });
+        let unread: Vec<(String, Vec<Mount>)> = paths
+            .into_par_iter()
+            .enumerate()
+            .filter_map(|(i, path)| {
+                let language = Language::from_path(&path)?;
+                let literals = if language.family() == Family::Python {
+                    python
+                } else {
+                    js
+                };
+                let found = match self.cache_for(&path) {
+                    Some(cache) => {
+                        let stamp = stamps.get(i).copied().flatten();
+                        self.cached_file_mounts(cache, &path, language, literals, stamp)
+                    }
+                    None => self.file_mounts(&path, language, literals),
+                };
+                let found = found.filter(|f| !f.is_empty())?;
+                Some((path, found))
+            })
+            .collect();
         let read = self
             .read_mounts
             .iter()
-            .map(|(path, found)| (path.clone(), Some(found.clone())));
-        let mut files: Vec<(String, Option<Vec<Mount>>)> = read.chain(unread).collect();
+            .filter(|(_, found)| !found.is_empty())
+            .map(|(path, found)| (path.clone(), found.clone()));
+        let mut files: Vec<(String, Vec<Mount>)> = read.chain(unread).collect();
         files.sort_by(|a, b| a.0.cmp(&b.0));
-        for (path, found) in files {
-            let Some(language) = Language::from_path(&path) else {
-                continue;
-            };
-            let family = language.family();
-            let Some(found) = found.filter(|f| !f.is_empty()) else {
-                continue;
-            };
-            let facts = self.module(&path);
-            for mount in found {
-                let source = match &mount.child {
-                    Mounted::Module(specifier) => {
-                        match self.resolver.resolve(&path, specifier, family) {
+        files
+            .into_par_iter()
+            .flat_map_iter(|(path, found)| self.resolve_mounts(path, found))
+            .collect()
+    }
+
+    /// The mounts one file makes, with the module each mounted router
+    /// comes from; a mount of a package outside the project is left out.
+    fn resolve_mounts(&self, path: String, found: Vec<Mount>) -> Vec<FileMount> {
+        let Some(language) = Language::from_path(&path) else {
+            return Vec::new();
+        };
+        let family = language.family();
+        let facts = self.module(&path);
+        let mut mounts = Vec::new();
+        for mount in found {
+            let source = match &mount.child {
+                Mounted::Module(specifier) => match self.resolver.resolve(&path, specifier, family)
+                {
+                    Some(module) => Some(module),
+                    None => continue,
+                },
+                Mounted::Name(name) => {
+                    let root = name.split('.').next().unwrap_or(name);
+                    match facts.as_ref().and_then(|f| f.import(root)) {
+                        Some(import) => match self.import_module(&path, import, family) {
                             Some(module) => Some(module),
+                            // A package outside the project.
                             None => continue,
-                        }
+                        },
+                        None => None,
                     }
-                    Mounted::Name(name) => {
-                        let root = name.split('.').next().unwrap_or(name);
-                        match facts.as_ref().and_then(|f| f.import(root)) {
-                            Some(import) => match self.import_module(&path, import, family) {
-                                Some(module) => Some(module),
-                                // A package outside the project.
-                                None => continue,
-                            },
-                            None => None,
-                        }
-                    }
-                };
-                mounts.push(FileMount {
-                    file: path.clone(),
-                    mount,
-                    source,
-                    resolved: OnceLock::new(),
-                });
-            }
+                }
+            };
+            mounts.push(FileMount {
+                file: path.clone(),
+                mount,
+                source,
+                resolved: OnceLock::new(),
+            });
         }
         mounts
     }
