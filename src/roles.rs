@@ -20,7 +20,8 @@ pub enum Role {
     Fixture,
     /// Documentation and its snippets: `docs/`, `docs_src/`, `snippets/`, `*.md`.
     Docs,
-    /// Example programs: `examples/`, `samples/`.
+    /// Example programs and sample data: `examples/`, `samples/`,
+    /// `*-example.*`, `*_samples.*`, `*.example.ts`.
     Example,
     /// Developer scripts and seed data: `scripts/`, `seed.*`, `populate.*`, `seeds/`.
     Script,
@@ -136,6 +137,17 @@ fn file_role(name: &str) -> Option<Role> {
     if marked(&["seed"]) || matches!(stem, "seed" | "seeds" | "populate") {
         return Some(Role::Script);
     }
+    // `config.example.ts`, `petstore-example.ts`, `request_samples.py`:
+    // sample data and programs named as such.
+    let example_suffix = ["example", "examples", "sample", "samples"]
+        .iter()
+        .any(|word| {
+            stem.strip_suffix(word)
+                .is_some_and(|head| head.ends_with(['-', '_']) && head.len() > 1)
+        });
+    if marked(&["example", "sample"]) || example_suffix {
+        return Some(Role::Example);
+    }
     if matches!(inner.last(), Some(&("md" | "mdx" | "rst"))) {
         return Some(Role::Docs);
     }
@@ -219,6 +231,13 @@ mod tests {
         assert_eq!(classify("docs/script.js"), Role::Docs);
         assert_eq!(classify("docs_src/tutorial/app.py"), Role::Docs);
         assert_eq!(classify("examples/oauth/src/main.rs"), Role::Example);
+        for path in [
+            "src/mock-server/constants/mock-server-coll-request-example.ts",
+            "config/settings.example.ts",
+            "lib/webhook_samples.py",
+        ] {
+            assert_eq!(classify(path), Role::Example, "{path}");
+        }
         assert_eq!(classify("apps/web/scripts/dev/simulate.ts"), Role::Script);
         assert_eq!(classify("prisma/seed.ts"), Role::Script);
         assert_eq!(classify("apps/webapp/prisma/populate.ts"), Role::Script);
@@ -244,6 +263,9 @@ mod tests {
             "app/api/google-sheet/callback/route.ts",
             "src/mockingbird.ts",
             "src/tests.rs",
+            "src/examples.ts",
+            "src/sampler.py",
+            "app/api/create-example-route.ts",
         ] {
             assert_eq!(classify(path), Role::Production, "{path}");
         }

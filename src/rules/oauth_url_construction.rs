@@ -206,10 +206,61 @@ impl Check for OauthUrlCheck {
 /// sends anyone to it: the Google service-account key file's `auth_uri`
 /// (beside `token_uri` and `client_x509_cert_url`), the
 /// `authorization_endpoint` of an authorization server's own metadata
-/// (RFC 8414, OpenID discovery), and an API schema's `example`. (An
-/// `authorizationUrl` is not one: OpenAPI describes a flow with it, but
-/// client configurations beside a `clientId` set up a flow with it.)
+/// (RFC 8414, OpenID discovery), and an API schema's `example`. An
+/// `authorizationUrl` is one only in an OpenAPI flow (see
+/// [`is_openapi_flow_field`]): client configurations beside a `clientId`
+/// set up a flow with it.
 const DESCRIPTIVE_FIELDS: &[&str] = &["auth_uri", "authorization_endpoint", "example", "examples"];
+
+/// How far around a value the fields of its object are looked for.
+const FIELD_WINDOW: usize = 400;
+
+/// Whether the string at `start` is the `authorizationUrl` of an OpenAPI
+/// OAuth flow (`flows: { authorizationCode: { authorizationUrl, tokenUrl,
+/// scopes } }`, FastAPI's `OAuth2AuthorizationCodeBearer(authorizationUrl=…,
+/// tokenUrl=…)`): the API documents how its clients get tokens, and starts
+/// no flow itself. A `tokenUrl` or `scopes` field must follow, and no
+/// client id may be near: beside a `clientId` the same fields configure a
+/// client that runs the flow.
+fn is_openapi_flow_field(src: &str, start: usize) -> bool {
+    let from = crate::source::floor_char_boundary(src, start.saturating_sub(FIELD_WINDOW));
+    let to = crate::source::floor_char_boundary(src, (start + FIELD_WINDOW).min(src.len()));
+    let start = crate::source::floor_char_boundary(src, start);
+    let before = crate::source::slice(src, from..start);
+    let after = crate::source::slice(src, start..to);
+    let mut lines = before.rsplit('\n');
+    let named = [lines.next(), lines.next()]
+        .into_iter()
+        .flatten()
+        .any(|line| names_field(line, "authorizationUrl"));
+    let client = [
+        "clientId",
+        "clientID",
+        "client_id",
+        "clientSecret",
+        "client_secret",
+    ];
+    named
+        && (names_field(after, "tokenUrl") || names_field(after, "scopes"))
+        && !client
+            .iter()
+            .any(|c| before.contains(c) || after.contains(c))
+}
+
+/// Whether `text` names `field` as a whole word.
+fn names_field(text: &str, field: &str) -> bool {
+    text.match_indices(field).any(|(i, m)| {
+        let before_ok = !crate::source::slice(text, 0..i)
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_');
+        let after_ok = !crate::source::slice(text, i + m.len()..text.len())
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_');
+        before_ok && after_ok
+    })
+}
 
 /// Whether the string at `start` is the value of a field that describes an
 /// authorization endpoint (see [`DESCRIPTIVE_FIELDS`]): a key file, a
@@ -222,20 +273,10 @@ fn is_descriptive_field(src: &str, start: usize) -> bool {
     let mut lines = before.rsplit('\n');
     let near = [lines.next(), lines.next()];
     near.into_iter().flatten().any(|line| {
-        DESCRIPTIVE_FIELDS.iter().any(|field| {
-            line.match_indices(field).any(|(i, m)| {
-                let before_ok = !crate::source::slice(line, 0..i)
-                    .chars()
-                    .next_back()
-                    .is_some_and(|c| c.is_alphanumeric() || c == '_');
-                let after_ok = !crate::source::slice(line, i + m.len()..line.len())
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_alphanumeric() || c == '_');
-                before_ok && after_ok
-            })
-        })
-    })
+        DESCRIPTIVE_FIELDS
+            .iter()
+            .any(|field| names_field(line, field))
+    }) || is_openapi_flow_field(src, start)
 }
 
 impl OauthUrlCheck {

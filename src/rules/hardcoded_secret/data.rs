@@ -29,6 +29,22 @@ pub(super) const PLACEHOLDER_MARKERS: &[&str] = &[
     "asdf",
 ];
 
+/// Sample credentials that providers print in their documentation and that
+/// projects copy into example payloads, fixtures and READMEs: random-looking,
+/// public, and valid nowhere.
+pub(super) const DOCUMENTATION_VALUES: &[&str] = &[
+    // Slack: the verification token of every Events API example payload,
+    // and the signing secret of "Verifying requests from Slack".
+    "Jhj5dZrVaK7ZwHHjRyZWjbDl",
+    "8f742231b10e8888abcd99yyyzzz85a5",
+    // GitHub: the personal access token of the REST API examples.
+    "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
+    // Mailgun: the API key of its quickstart examples.
+    "key-3ax6xnjp29jd6fds4gc373sgvjxteol0",
+    // Stripe: the publishable key of its test-mode examples.
+    "pk_test_TYooMQauvdEDq54NiTphI7jx",
+];
+
 /// Words a random value does not contain (the chance that a random
 /// 40-character token spells one is below one in a million): a value with
 /// one is a made-up development secret such as `supersecretkey123`.

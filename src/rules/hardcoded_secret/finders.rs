@@ -3,6 +3,7 @@
 
 use std::ops::Range;
 
+use super::data::DOCUMENTATION_VALUES;
 use super::names::{any_match, is_identifier_like, split_words};
 use super::values::{
     block_body, body_is_random, has_stopword, is_placeholder, is_word_like, key_body_runs,
@@ -85,6 +86,7 @@ impl SecretCheck {
                 || bytes.get(body_end).is_some_and(|&b| continues_token(b))
                 || !body_is_random(body)
                 || !format.is_none_or(|f| (f.shape)(body))
+                || DOCUMENTATION_VALUES.contains(&crate::source::slice(value, start..body_end))
             {
                 continue;
             }

@@ -241,6 +241,20 @@ fn every_matching_name_spells_a_literal_of_its_glob() {
 }
 
 #[test]
+fn provider_documentation_samples_are_not_secrets() {
+    assert!(!named("Jhj5dZrVaK7ZwHHjRyZWjbDl", "token"));
+    assert!(!named("8f742231b10e8888abcd99yyyzzz85a5", "signing_secret"));
+    assert!(formats("Bearer ghp_16C7e42F292c6912E7710c838347Ae178B4a").is_empty());
+    assert!(formats("key-3ax6xnjp29jd6fds4gc373sgvjxteol0").is_empty());
+    // One character off, the same shapes are keys again.
+    assert!(named("Jhj5dZrVaK7ZwHHjRyZWjbDm", "token"));
+    assert_eq!(
+        formats("Bearer ghp_16C7e42F292c6912E7710c838347Ae178B4b").len(),
+        1
+    );
+}
+
+#[test]
 fn known_formats_need_their_full_shape() {
     assert_eq!(formats(OPENAI), [format!("OpenAI API key: {OPENAI}")]);
     assert_eq!(

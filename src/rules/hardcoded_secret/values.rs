@@ -4,15 +4,16 @@
 
 use std::ops::Range;
 
-use super::data::{PLACEHOLDER_MARKERS, SHORT_WORDS, STOPWORDS};
+use super::data::{DOCUMENTATION_VALUES, PLACEHOLDER_MARKERS, SHORT_WORDS, STOPWORDS};
 use crate::facts::secret_formats::jwt_payload;
 use crate::lang::SUBSTITUTION;
 
 /// Whether a value is a stand-in: empty, templated, masked, a run of one
-/// character or a sequence, or spelled with a placeholder word.
+/// character or a sequence, spelled with a placeholder word, or a sample a
+/// provider's documentation prints.
 pub(super) fn is_placeholder(value: &str) -> bool {
     let v = value.trim();
-    if v.len() < 4 {
+    if v.len() < 4 || DOCUMENTATION_VALUES.contains(&v) {
         return true;
     }
     let lower = v.to_ascii_lowercase();
