@@ -30,8 +30,9 @@ pub(super) const PLACEHOLDER_MARKERS: &[&str] = &[
 ];
 
 /// Sample credentials that providers print in their documentation and that
-/// projects copy into example payloads, fixtures and READMEs: random-looking,
-/// public, and valid nowhere.
+/// projects copy into example payloads, fixtures and READMEs, and the fixed
+/// keys of local emulators: random-looking, public, and valid nowhere. A
+/// value holding one (a connection string around the key) is a stand-in.
 pub(super) const DOCUMENTATION_VALUES: &[&str] = &[
     // Slack: the verification token of every Events API example payload,
     // and the signing secret of "Verifying requests from Slack".
@@ -43,6 +44,9 @@ pub(super) const DOCUMENTATION_VALUES: &[&str] = &[
     "key-3ax6xnjp29jd6fds4gc373sgvjxteol0",
     // Stripe: the publishable key of its test-mode examples.
     "pk_test_TYooMQauvdEDq54NiTphI7jx",
+    // Azurite, the Azure Storage emulator: the account key of
+    // `devstoreaccount1`, the same in every installation.
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
 ];
 
 /// Words a random value does not contain (the chance that a random

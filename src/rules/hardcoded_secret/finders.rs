@@ -6,8 +6,8 @@ use std::ops::Range;
 use super::data::DOCUMENTATION_VALUES;
 use super::names::{any_match, is_identifier_like, split_words};
 use super::values::{
-    block_body, body_is_random, has_stopword, is_placeholder, is_word_like, key_body_runs,
-    key_header, looks_random, redacted, shown_prefix,
+    block_body, body_is_random, has_stopword, is_other_structure, is_placeholder, is_word_like,
+    key_body_runs, key_header, looks_random, redacted, shown_prefix,
 };
 use super::SecretCheck;
 use crate::facts::secret_formats::{base64_decode, Charset};
@@ -189,7 +189,13 @@ impl SecretCheck {
             };
             match block_body(value, header.end) {
                 Some(body) => {
-                    if let Some(redact) = key_body_runs(crate::source::slice(value, body.clone())) {
+                    let text = crate::source::slice(value, body.clone());
+                    let label = crate::source::slice(value, header.clone())
+                        .trim_start_matches("-----BEGIN ")
+                        .trim_end_matches("-----");
+                    if let Some(redact) =
+                        key_body_runs(text).filter(|runs| !is_other_structure(label, text, runs))
+                    {
                         hits.push(ValueHit {
                             redact: redact
                                 .into_iter()

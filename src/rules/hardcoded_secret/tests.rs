@@ -246,12 +246,48 @@ fn provider_documentation_samples_are_not_secrets() {
     assert!(!named("8f742231b10e8888abcd99yyyzzz85a5", "signing_secret"));
     assert!(formats("Bearer ghp_16C7e42F292c6912E7710c838347Ae178B4a").is_empty());
     assert!(formats("key-3ax6xnjp29jd6fds4gc373sgvjxteol0").is_empty());
+    let azurite = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    assert!(!named(azurite, "AZURE_STORAGE_CONNECTION_STRING"));
     // One character off, the same shapes are keys again.
     assert!(named("Jhj5dZrVaK7ZwHHjRyZWjbDm", "token"));
     assert_eq!(
         formats("Bearer ghp_16C7e42F292c6912E7710c838347Ae178B4b").len(),
         1
     );
+}
+
+#[test]
+fn a_key_block_must_hold_a_key() {
+    use super::values::is_other_structure;
+    let runs = |body: &str| vec![0..body.len()];
+    for body in [
+        "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7",
+        "MHcCAQEEIBkg4LVWM9nuwNSk3yByxZpYRTBnVJk5oDAkgqp9tEHSoAoGCCqGSM49",
+        "MC4CAQAwBQYDK2VwBCIEIJ+DYvh6SEqVTm50DFtMDoQikTmiCqirVv9mWG9qfSnF",
+    ] {
+        assert!(
+            !is_other_structure("PRIVATE KEY", body, &runs(body)),
+            "{body}"
+        );
+    }
+    // A certificate's opening pasted as a form's placeholder.
+    let certificate = "MIIFRDCCAyygAwIBAgIUEPOR47ys6VDwMVB9tYoeEka83uQwDQYJKoZIhvcNAQELBQAw";
+    assert!(is_other_structure(
+        "PRIVATE KEY",
+        certificate,
+        &runs(certificate)
+    ));
+    // Encrypted keys and other labels are not read this way.
+    assert!(!is_other_structure(
+        "ENCRYPTED PRIVATE KEY",
+        certificate,
+        &runs(certificate)
+    ));
+    assert!(!is_other_structure(
+        "OPENSSH PRIVATE KEY",
+        certificate,
+        &runs(certificate)
+    ));
 }
 
 #[test]

@@ -13,7 +13,7 @@ use crate::lang::SUBSTITUTION;
 /// provider's documentation prints.
 pub(super) fn is_placeholder(value: &str) -> bool {
     let v = value.trim();
-    if v.len() < 4 || DOCUMENTATION_VALUES.contains(&v) {
+    if v.len() < 4 || DOCUMENTATION_VALUES.iter().any(|sample| v.contains(sample)) {
         return true;
     }
     let lower = v.to_ascii_lowercase();
@@ -320,6 +320,46 @@ pub(super) fn key_header(value: &str, start: usize) -> Option<(Range<usize>, Str
         format!("{kind} private key")
     };
     Some((start..end, description))
+}
+
+/// Whether a key block labelled `label` (`RSA PRIVATE KEY`) has a body
+/// that decodes to some other structure: a DER private key (PKCS#1,
+/// PKCS#8, SEC 1) starts with a sequence whose first field is the version
+/// number, where a form's placeholder copied from a certificate starts
+/// with a sequence. Bodies with PEM headers (`Proc-Type:`), other labels
+/// (OpenSSH, PGP, encrypted PKCS#8) and bodies that do not decode are
+/// left to the other checks.
+pub(super) fn is_other_structure(label: &str, body: &str, runs: &[Range<usize>]) -> bool {
+    if !matches!(
+        label,
+        "PRIVATE KEY" | "RSA PRIVATE KEY" | "EC PRIVATE KEY" | "DSA PRIVATE KEY"
+    ) || body.contains(':')
+    {
+        return false;
+    }
+    let mut head = String::new();
+    for run in runs {
+        head.push_str(crate::source::slice(body, run.clone()));
+        if head.len() >= 16 {
+            break;
+        }
+    }
+    let head = crate::source::slice(&head, ..head.len().min(16) / 4 * 4);
+    let Some(der) = crate::facts::secret_formats::base64_decode(head) else {
+        return false;
+    };
+    let Some((&0x30, rest)) = der.split_first() else {
+        return der.len() >= 2;
+    };
+    let length_bytes = match rest.first() {
+        Some(&n) if n & 0x80 != 0 => usize::from(n & 0x7f),
+        Some(_) => 0,
+        None => return false,
+    };
+    match rest.get(1 + length_bytes..3 + length_bytes) {
+        Some(version) => version != [0x02, 0x01],
+        None => false,
+    }
 }
 
 /// The range between a key header's end and its `-----END` footer.
