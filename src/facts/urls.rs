@@ -178,6 +178,11 @@ pub struct StringValue {
     pub lead: Option<String>,
     /// When that expression is a same-file string constant, its value.
     pub head: Option<Head>,
+    /// Whether the value is an element of a list of bare names: an array
+    /// (a Python list, tuple or set) of two or more plain string literals,
+    /// none with a scheme or a path (`["gmail.googleapis.com",
+    /// "drive.googleapis.com"]`: services to enable, an allowlist).
+    pub listed: bool,
 }
 
 /// A same-file string constant a value starts with.
@@ -250,6 +255,7 @@ pub fn string_values(file: &ParsedFile) -> Vec<StringValue> {
                     lit,
                     lead: None,
                     head: None,
+                    listed: false,
                 })
                 .collect()
         }
@@ -264,7 +270,7 @@ fn tree_string_values(root: Node<'_>, src: &str, python: bool) -> Vec<StringValu
         "binary_expression"
     };
     let mut seen: HashSet<usize> = HashSet::new();
-    let mut values: Vec<(StrLit, Option<Node<'_>>)> = Vec::new();
+    let mut values: Vec<(StrLit, Option<Node<'_>>, bool)> = Vec::new();
     // Same-file string constants: name → (declaration offset, value, span).
     let mut constants: HashMap<String, Vec<(usize, String, Range<usize>)>> = HashMap::new();
     tree::walk_with_path(root, binary, |path| {
@@ -304,7 +310,8 @@ fn tree_string_values(root: Node<'_>, src: &str, python: bool) -> Vec<StringValu
                         fold(top, src, python).or_else(|| literal(start, src, python))
                     };
                     if let Some(lit) = lit {
-                        values.push((lit, leading_expression(top, python)));
+                        let listed = in_name_list(top, src, python);
+                        values.push((lit, leading_expression(top, python), listed));
                     }
                 }
                 // Substitutions may hold strings of their own.
@@ -316,7 +323,7 @@ fn tree_string_values(root: Node<'_>, src: &str, python: bool) -> Vec<StringValu
     });
     values
         .into_iter()
-        .map(|(lit, lead)| {
+        .map(|(lit, lead, listed)| {
             let lead = lead.filter(|_| lit.value.starts_with(SUBSTITUTION));
             let head = lead.filter(|n| n.kind_str() == "identifier").and_then(|n| {
                 constants
@@ -332,9 +339,39 @@ fn tree_string_values(root: Node<'_>, src: &str, python: bool) -> Vec<StringValu
                 lead: lead.map(|n| text(n, src).to_string()),
                 head,
                 lit,
+                listed,
             }
         })
         .collect()
+}
+
+/// Whether the string `node` is an element of a list of bare names (see
+/// [`StringValue::listed`]).
+fn in_name_list(node: Node<'_>, src: &str, python: bool) -> bool {
+    let Some(list) = node.parent() else {
+        return false;
+    };
+    let is_list = if python {
+        matches!(list.kind_str(), "list" | "tuple" | "set")
+    } else {
+        list.kind_str() == "array"
+    };
+    if !is_list || list.named_child_count() < 2 {
+        return false;
+    }
+    let elements: Vec<Node<'_>> = named_children(list)
+        .into_iter()
+        .filter(|c| c.kind_str() != "comment")
+        .collect();
+    elements.len() >= 2
+        && elements.iter().all(|element| {
+            element.kind_str() == "string"
+                && literal(*element, src, python).is_some_and(|lit| {
+                    !lit.value.is_empty()
+                        && !lit.value.contains(SUBSTITUTION)
+                        && !lit.value.contains(['/', ':', ' '])
+                })
+        })
 }
 
 fn literal(node: Node<'_>, src: &str, python: bool) -> Option<StrLit> {

@@ -36,7 +36,9 @@ declare_kind! {
     ///   counts when it follows `scheme://` or `//`, or when it starts the
     ///   string (`'gmail.googleapis.com'`, `'googleads.googleapis.com:443'`,
     ///   `'gmail.googleapis.com/gmail/v1'`); a host merely named in prose
-    ///   (`"calling gmail.googleapis.com failed"`) is not a call.
+    ///   (`"calling gmail.googleapis.com failed"`) is not a call, and
+    ///   neither is a bare host in a list of bare names (`["gmail.googleapis.com",
+    ///   "drive.googleapis.com"]`: services to enable, an allowlist).
     /// - **an import of an owned SDK**: `import … from 'm'`, `import 'm'`,
     ///   `export … from 'm'`, `import x = require('m')`, `require('m')` and
     ///   `import('m')` in TypeScript/JavaScript; `import m`, `import m.sub as
@@ -360,6 +362,10 @@ impl DependencyCheck {
     }
 
     fn check_value(&self, value: &StringValue, out: &mut Reporter<'_>) {
+        if value.listed {
+            // Bare names without a scheme or a path: nothing is called.
+            return;
+        }
         if let Some((m, entry)) = self.find_host(&value.lit.value) {
             let span = value.file_span(m.start..m.prefix_end);
             out.report(self.host_report(span, entry));
