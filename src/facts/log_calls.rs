@@ -39,6 +39,11 @@ pub struct LoggedValue {
     /// The whole expression that reads it (`settings.api_key`).
     pub expression: Range<usize>,
     pub reach: Reach,
+    /// The object or dict key, keyword argument or tracing field the value
+    /// is handed on under, when the value is that entry's whole value
+    /// (`credentialId` in `{ credentialId: credential }`, `user_id` in
+    /// `user_id=user`): the name the author gave the logged field.
+    pub label: Option<String>,
 }
 
 /// How a [`LoggedValue`] is read.
@@ -175,6 +180,7 @@ fn name_value(node: Node<'_>, src: &str, scope: Option<Range<usize>>) -> LoggedV
         span: node.byte_range(),
         expression: node.byte_range(),
         reach: Reach::Name { scope },
+        label: None,
     }
 }
 
@@ -204,6 +210,20 @@ fn property_value(
             holder: holder.map_or("", |o| text(o, src)).to_string(),
             value_of,
         },
+        label: None,
+    }
+}
+
+/// Names the value an entry (`key: value`, `name=value`) handed on, when
+/// that value is the entry's whole value: a name or a property read, not
+/// an object, a call or a string around it.
+fn label_entry(out: &mut [LoggedValue], start: usize, value: Node<'_>, key: Option<String>) {
+    let whole = matches!(
+        value.kind_str(),
+        "identifier" | "member_expression" | "attribute" | "subscript_expression" | "subscript"
+    );
+    if let ([only], true, Some(key)) = (&mut out[start..], whole, key) {
+        only.label = Some(key);
     }
 }
 
@@ -313,7 +333,10 @@ fn js_values(node: Node<'_>, src: &str, out: &mut Vec<LoggedValue>) {
                 match member.kind_str() {
                     "pair" => {
                         if let Some(value) = member.field("value") {
+                            let start = out.len();
                             js_values(value, src, out);
+                            let key = member.field("key").map(|k| js_key_name(k, src));
+                            label_entry(out, start, ts::unwrap_expression(value), key);
                         }
                     }
                     "shorthand_property_identifier" => js_values(member, src, out),
@@ -366,6 +389,13 @@ fn js_call_value(node: Node<'_>, src: &str, out: &mut Vec<LoggedValue>) {
     }
 }
 
+/// An object key as written, without quotes (`credentialId`, `'user-id'`).
+fn js_key_name(key: Node<'_>, src: &str) -> String {
+    ts::string_literal(key, src)
+        .map(|l| l.value)
+        .unwrap_or_else(|| text(key, src).to_string())
+}
+
 /// A read by a literal key (`data['access_token']`, `env.get('API_KEY')`).
 fn js_key(whole: Node<'_>, key: Node<'_>, src: &str, out: &mut Vec<LoggedValue>) {
     if let Some(lit) = ts::string_literal(key, src).filter(|l| l.is_static()) {
@@ -374,6 +404,7 @@ fn js_key(whole: Node<'_>, key: Node<'_>, src: &str, out: &mut Vec<LoggedValue>)
             span: lit.span,
             expression: whole.byte_range(),
             reach: Reach::Key,
+            label: None,
         });
     }
 }
@@ -418,8 +449,10 @@ fn py_call(
     for arg in call.args {
         py_values(arg, src, &scope, &mut values);
     }
-    for (_, value) in call.kwargs {
+    for (name, value) in call.kwargs {
+        let start = values.len();
         py_values(value, src, &scope, &mut values);
+        label_entry(&mut values, start, py::unwrap_expression(value), Some(text(name, src).to_string()));
     }
     Some(LogCall {
         written: text(function, src).to_string(),
@@ -501,7 +534,14 @@ fn py_values(node: Node<'_>, src: &str, scope: &Option<Range<usize>>, out: &mut 
                 match member.kind_str() {
                     "pair" => {
                         if let Some(value) = member.field("value") {
+                            let start = out.len();
                             py_values(value, src, scope, out);
+                            let key = member
+                                .field("key")
+                                .and_then(|k| py::string_literal(k, src))
+                                .filter(|l| l.is_static())
+                                .map(|l| l.value);
+                            label_entry(out, start, py::unwrap_expression(value), key);
                         }
                     }
                     "dictionary_splat" => py_values(member, src, scope, out),
@@ -568,6 +608,7 @@ fn py_key(whole: Node<'_>, key: Node<'_>, src: &str, out: &mut Vec<LoggedValue>)
             span: lit.span,
             expression: whole.byte_range(),
             reach: Reach::Key,
+            label: None,
         });
     }
 }
@@ -687,6 +728,7 @@ fn rust_format_string(lit: &proc_macro2::Literal, out: &mut Vec<LoggedValue>) {
                 expression: span.clone(),
                 span,
                 reach: Reach::Name { scope: None },
+                label: None,
             });
         }
         i = name_end.max(i + 1);
@@ -700,6 +742,7 @@ fn rust_values(expr: &syn::Expr, src: &str, out: &mut Vec<LoggedValue>) {
         span: ident.span().byte_range(),
         expression: whole,
         reach: Reach::Name { scope: None },
+        label: None,
     };
     match expr {
         Expr::Path(p) if p.qself.is_none() => {
@@ -779,6 +822,7 @@ fn rust_key(whole: &syn::Expr, key: &syn::Expr, out: &mut Vec<LoggedValue>) {
         span: s.span().byte_range(),
         expression: crate::lang::rust::node_range(whole),
         reach: Reach::Key,
+        label: None,
     });
 }
 

@@ -17,6 +17,7 @@ use crate::rules::{
 };
 use names::{
     display_name, holder_disqualifies, is_identifier_like, words, Loggers, SensitiveNames,
+    IDENTIFIER_WORDS,
 };
 
 declare_kind! {
@@ -54,8 +55,15 @@ declare_kind! {
     /// as `getToken`), anything derived from the value (`token.length`,
     /// `len(token)`, `!!token`, `typeof token`, `token ? 'set' : 'missing'`,
     /// comparisons, `token.slice(0, 4)`, `mask(token)`, `hash(secret)`), and
-    /// the condition of `console.assert`. In a file that tokenizes text (it
-    /// mentions a tokenizer, a lexer, NLTK or spaCy) a bare `token` is a
+    /// the condition of `console.assert`. A value logged under a key or
+    /// keyword that says it is something about a credential, or an id
+    /// (`{ credentialId: credential }`, `token_type=token`, `{ id: token }`),
+    /// is what its key says: the author named the field, while the value's
+    /// own name is often reused for a record's id; a key that restates the
+    /// value (`{ tokenValue: token }`, `{ value: token }`) changes nothing.
+    /// In a file that tokenizes text (it
+    /// mentions a tokenizer, a lexer, NLTK or spaCy, or takes a `token` off a
+    /// list of tokens, `token = self._tokens.pop(0)`) a bare `token` is a
     /// piece of text and is not flagged; `apiToken` still is. Test files
     /// are checked too: a real token printed by a test script lands in CI
     /// logs all the same.
@@ -241,6 +249,9 @@ impl Check for SensitiveLogCheck {
 impl SensitiveLogCheck {
     /// The credential a logged value leaks, if its name makes it one.
     fn leak(&self, value: &LoggedValue, src: &str, uuids: &mut UuidBindings) -> Option<Leak> {
+        if value.label.as_deref().is_some_and(|l| self.label_disowns(l)) {
+            return None;
+        }
         let (name, span) = match &value.reach {
             Reach::Name { scope } => {
                 let uuid = scope
@@ -280,6 +291,22 @@ impl SensitiveLogCheck {
     }
 }
 
+impl SensitiveLogCheck {
+    /// Whether the key a value is logged under says it is not the secret:
+    /// `{ credentialId: credential }`, `token_type=token`, `id: token`.
+    /// The author named the field; the value's own name is often reused
+    /// for an id or a record (`const { credential } = body` holding an id).
+    fn label_disowns(&self, label: &str) -> bool {
+        if !is_identifier_like(label) {
+            return false;
+        }
+        self.names.names_an_attribute(label)
+            || words(label)
+                .last()
+                .is_some_and(|w| IDENTIFIER_WORDS.contains(&w.as_str()))
+    }
+}
+
 /// Whether a callee is a class (`logging.LogRecord`, `logging.Formatter`):
 /// calling it builds an object, it logs nothing. A Rust macro is not one.
 fn names_a_class(path: &str) -> bool {
@@ -294,6 +321,16 @@ fn mentions_lexing(src: &str) -> bool {
     ["tokeniz", "lexer", "nltk", "spacy"]
         .iter()
         .any(|w| lower.contains(w))
+        || lower.lines().any(draws_from_a_token_queue)
+}
+
+/// `token = self._tokens.pop(0)`, `token = tokens[i]`: a bare `token`
+/// taken off a queue or list of tokens, as a parser does.
+fn draws_from_a_token_queue(line: &str) -> bool {
+    let Some(value) = line.trim_start().strip_prefix("token = ") else {
+        return false;
+    };
+    value.contains("tokens.pop(") || value.contains("tokens.shift(") || value.contains("tokens[")
 }
 
 #[cfg(test)]

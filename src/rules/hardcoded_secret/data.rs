@@ -47,6 +47,13 @@ pub(super) const DOCUMENTATION_VALUES: &[&str] = &[
     // Azurite, the Azure Storage emulator: the account key of
     // `devstoreaccount1`, the same in every installation.
     "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
+    // The Supabase CLI's local stack (`supabase start`): the secret and
+    // publishable API keys and the S3 storage keys it prints, the same on
+    // every machine and reachable only on localhost.
+    "sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz",
+    "sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH",
+    "625729a08b95bf1b7ff351a663f3a23c",
+    "850181e4652dd023b7a98c58ae0d2d34bd487ee0cc3254aed6eda37307425907",
 ];
 
 /// Words a random value does not contain (the chance that a random

@@ -248,6 +248,12 @@ fn provider_documentation_samples_are_not_secrets() {
     assert!(formats("key-3ax6xnjp29jd6fds4gc373sgvjxteol0").is_empty());
     let azurite = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     assert!(!named(azurite, "AZURE_STORAGE_CONNECTION_STRING"));
+    assert!(formats("sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz").is_empty());
+    assert!(!named(
+        "850181e4652dd023b7a98c58ae0d2d34bd487ee0cc3254aed6eda37307425907",
+        "S3_SECRET_ACCESS_KEY"
+    ));
+    assert_eq!(formats("sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvy").len(), 1);
     // One character off, the same shapes are keys again.
     assert!(named("Jhj5dZrVaK7ZwHHjRyZWjbDm", "token"));
     assert_eq!(

@@ -102,6 +102,15 @@ pub(super) struct SensitiveNames {
 /// Whether the object a property is read from says the property is not a
 /// credential: `coupon.token` is a coupon code, `parser.token` a piece of
 /// text, `limiter.token` a place in a queue.
+/// Words after a credential's name that still mean the credential
+/// (`tokenValue`, `secret_str`).
+const RESTATES_THE_VALUE: &[&str] = &[
+    "value", "val", "raw", "str", "string", "plain", "plaintext", "text", "bytes", "header",
+];
+
+/// Last words of a label that say it holds an identifier (`id: credential`).
+pub(super) const IDENTIFIER_WORDS: &[&str] = &["id", "ids", "uuid", "guid"];
+
 pub(super) fn holder_disqualifies(holder: &str) -> bool {
     words(holder)
         .last()
@@ -168,6 +177,30 @@ impl SensitiveNames {
         out.sort();
         out.dedup();
         out
+    }
+
+    /// Whether an identifier, property or key names something about a
+    /// credential other than the credential itself: it spells a name's
+    /// words and ends in others (`credentialId`, `token_type`,
+    /// `apiKeyName`), not in words that only restate the value
+    /// (`tokenValue`, `raw_secret`).
+    pub(super) fn names_an_attribute(&self, identifier: &str) -> bool {
+        let words = words(identifier);
+        if self.is_match(identifier) {
+            return false;
+        }
+        self.names.iter().any(|name| {
+            let joined = name.concat();
+            (0..words.len()).any(|start| {
+                (start + 1..=words.len()).any(|end| {
+                    words[start..end].concat() == joined
+                        && end < words.len()
+                        && !words[end..]
+                            .iter()
+                            .all(|w| RESTATES_THE_VALUE.contains(&w.as_str()))
+                })
+            })
+        })
     }
 
     /// Whether an identifier, property or string key names a credential.
