@@ -4,9 +4,8 @@
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use globset::GlobSet;
-
-use crate::config::build_globset;
+use crate::deferred::{deferred, Deferred};
+use crate::globs::LazyGlobSet;
 use crate::lang::Family;
 use crate::rules::CompiledRule;
 
@@ -43,18 +42,19 @@ pub struct Prefilter {
     /// Pattern index → (rule index, literal group) it satisfies. The last
     /// pattern is the suppression marker and satisfies none.
     pattern_rules: Vec<Vec<Target>>,
-    /// The further groups' literals.
-    required: Option<AhoCorasick>,
+    /// The further groups' literals, built the first time a file needs
+    /// them (an agent hook's clean edit never does).
+    required: Deferred<Option<AhoCorasick>>,
     required_rules: Vec<Vec<Target>>,
     /// Per rule: the bit mask of its literal groups that must all match.
     full_masks: Vec<u32>,
-    path_triggers: Vec<(GlobSet, usize)>,
+    path_triggers: Vec<(LazyGlobSet, usize)>,
     /// Rules with no literals at all: they must see every file of their
     /// languages.
     always: Vec<usize>,
     /// The literals of every rule's [`Near`] requirement, searched (once)
     /// only in files where such a rule's literal groups all matched.
-    near: Option<AhoCorasick>,
+    near: Deferred<Option<AhoCorasick>>,
     /// Pattern index → (rule index, whether it is an anchor).
     near_patterns: Vec<Vec<(usize, bool)>>,
     /// Per rule: the region its `Near` requirement asks for.
@@ -187,39 +187,30 @@ impl Prefilter {
             }
             let globs = rule.check.path_triggers();
             if !globs.is_empty() {
-                if let Ok(set) = build_globset(globs.iter().map(String::as_str)) {
+                if let Ok(set) = LazyGlobSet::new(globs.iter().map(String::as_str)) {
                     path_triggers.push((set, index));
                 }
             }
         }
         literals.push(SUPPRESSION_MARKER.to_string());
         pattern_rules.push(Vec::new());
-        let build = |literals: &[String]| {
-            let nfa = FEW_FILES.load(Ordering::Relaxed) || literals.len() > MAX_DFA_LITERALS;
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .kind(Some(if nfa {
-                    AhoCorasickKind::ContiguousNFA
-                } else {
-                    AhoCorasickKind::DFA
-                }))
-                .match_kind(MatchKind::Standard)
-                .build(literals)
-                .ok()
-        };
         Prefilter {
-            matcher: build(&literals),
+            matcher: build_matcher(&literals),
             pattern_rules,
-            required: (!required_literals.is_empty())
-                .then(|| build(&required_literals))
-                .flatten(),
+            required: deferred(move || {
+                (!required_literals.is_empty())
+                    .then(|| build_matcher(&required_literals))
+                    .flatten()
+            }),
             required_rules,
             full_masks,
             path_triggers,
             always,
-            near: (!near_literals.is_empty())
-                .then(|| build(&near_literals))
-                .flatten(),
+            near: deferred(move || {
+                (!near_literals.is_empty())
+                    .then(|| build_matcher(&near_literals))
+                    .flatten()
+            }),
             near_patterns,
             near_regions,
             near_ends_word,
@@ -281,7 +272,12 @@ impl Prefilter {
         let mut pending = (0..self.rule_count)
             .filter(|&i| !rules[i] && masks[i] & 1 == 1)
             .count();
-        if let (Some(required), true) = (&self.required, pending > 0) {
+        let required = if pending > 0 {
+            self.required.as_ref()
+        } else {
+            None
+        };
+        if let Some(required) = required {
             for m in required.find_overlapping_iter(bytes) {
                 for target in &self.required_rules[m.pattern().as_usize()] {
                     let (i, group) = (target.rule, target.group);
@@ -314,13 +310,15 @@ impl Prefilter {
         unconditional: &[bool],
         rules: &mut [bool],
     ) {
-        let Some(matcher) = &self.near else { return };
         let pending: Vec<usize> = (0..self.rule_count)
             .filter(|&i| rules[i] && !unconditional[i] && self.near_regions[i].is_some())
             .collect();
         if pending.is_empty() {
             return;
         }
+        let Some(matcher) = self.near.as_ref() else {
+            return;
+        };
         // Per pending rule: anchor and within match starts, in order.
         let mut found: Vec<(Vec<usize>, Vec<usize>)> = vec![Default::default(); self.rule_count];
         for m in matcher.find_overlapping_iter(bytes) {
@@ -347,6 +345,22 @@ impl Prefilter {
             rules[i] = near::meets(bytes, family, region, anchors, within);
         }
     }
+}
+
+/// A case-insensitive matcher for `literals`: a DFA for whole-tree runs, a
+/// contiguous NFA for a file or two (see [`FEW_FILES`]).
+fn build_matcher(literals: &[String]) -> Option<AhoCorasick> {
+    let nfa = FEW_FILES.load(Ordering::Relaxed) || literals.len() > MAX_DFA_LITERALS;
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .kind(Some(if nfa {
+            AhoCorasickKind::ContiguousNFA
+        } else {
+            AhoCorasickKind::DFA
+        }))
+        .match_kind(MatchKind::Standard)
+        .build(literals)
+        .ok()
 }
 
 fn has_literal(literals: &[String]) -> bool {

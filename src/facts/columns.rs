@@ -76,7 +76,7 @@ impl ColumnGlobs {
 /// that fails the test cannot write a matching column by a name it spells;
 /// a column named by another module's constant is a separate question.
 pub struct SpelledParts {
-    matcher: Option<aho_corasick::AhoCorasick>,
+    matcher: crate::deferred::Deferred<Option<aho_corasick::AhoCorasick>>,
     /// The (glob, part) each pattern stands for.
     owners: Vec<(usize, usize)>,
     /// How many parts each glob must see.
@@ -104,10 +104,7 @@ impl SpelledParts {
             }
             wanted.push(parts);
         }
-        let matcher = aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(literals)
-            .ok();
+        let matcher = crate::deferred::any_of_matcher(literals);
         SpelledParts {
             matcher,
             owners,
@@ -119,7 +116,7 @@ impl SpelledParts {
         if self.wanted.contains(&0) {
             return true;
         }
-        let Some(matcher) = &self.matcher else {
+        let Some(matcher) = self.matcher.as_ref() else {
             return true;
         };
         let mut seen: Vec<Vec<bool>> = self.wanted.iter().map(|&n| vec![false; n]).collect();

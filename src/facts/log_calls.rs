@@ -452,7 +452,12 @@ fn py_call(
     for (name, value) in call.kwargs {
         let start = values.len();
         py_values(value, src, &scope, &mut values);
-        label_entry(&mut values, start, py::unwrap_expression(value), Some(text(name, src).to_string()));
+        label_entry(
+            &mut values,
+            start,
+            py::unwrap_expression(value),
+            Some(text(name, src).to_string()),
+        );
     }
     Some(LogCall {
         written: text(function, src).to_string(),

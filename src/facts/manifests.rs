@@ -10,10 +10,9 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use globset::GlobSet;
+use crate::globs::LazyGlobSet;
 use tree_sitter::Node;
 
-use crate::config::build_globset;
 use crate::lang::tree::{named_children, text, walk, NodeExt, StrLit, SUBSTITUTION};
 use crate::lang::typescript as ts;
 use crate::lang::ParsedFile;
@@ -971,7 +970,7 @@ pub fn default_files() -> Vec<String> {
 /// examples and scaffolding templates (deliberately partial manifests).
 pub struct ManifestFiles {
     globs: Vec<String>,
-    set: GlobSet,
+    set: LazyGlobSet,
 }
 
 impl ManifestFiles {
@@ -979,7 +978,7 @@ impl ManifestFiles {
         if globs.is_empty() {
             return Err(OptionError::new(option, "list at least one glob"));
         }
-        let set = build_globset(globs.iter().map(String::as_str))
+        let set = LazyGlobSet::new(globs.iter().map(String::as_str))
             .map_err(|e| OptionError::new(option, format!("invalid glob: {e}")))?;
         Ok(ManifestFiles {
             globs: globs.to_vec(),

@@ -2,7 +2,7 @@
 //! but forbidden in certain code, chosen by file path or by what the calling
 //! function touches.
 
-use globset::GlobSet;
+use crate::globs::LazyGlobSet;
 use serde::Deserialize;
 
 use crate::facts::columns::ColumnGlobs;
@@ -143,7 +143,7 @@ impl Kind for ForbiddenCallInScope {
         } else {
             Some(FunctionNames::new("functions", &options.functions)?)
         };
-        let paths = crate::config::build_globset(options.paths.iter().map(String::as_str))
+        let paths = LazyGlobSet::new(options.paths.iter().map(String::as_str))
             .map_err(|e| OptionError::new("paths", e))?;
         let tables = (!options.tables.is_empty())
             .then(|| TableSet::new("tables", &options.tables))
@@ -181,7 +181,7 @@ struct Options {
 
 struct ForbiddenCallInScopeCheck {
     functions: Option<FunctionNames>,
-    paths: GlobSet,
+    paths: LazyGlobSet,
     tables: Option<TableSet>,
     columns: Option<ColumnGlobs>,
     key_markers: Vec<String>,

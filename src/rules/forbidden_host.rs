@@ -120,10 +120,7 @@ impl Kind for ForbiddenHost {
     fn compile(&self, options: &toml::Table) -> Result<Box<dyn Check>, OptionError> {
         let options: Options = parse_options(options)?;
         let hosts = HostNames::new(&options.hosts).map_err(|e| OptionError::new("hosts", e))?;
-        let spelled = aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(hosts.name_literals())
-            .ok();
+        let spelled = crate::deferred::any_of_matcher(hosts.name_literals());
         Ok(Box::new(HostCheck {
             spelled,
             hosts,
@@ -136,7 +133,7 @@ impl Kind for ForbiddenHost {
 struct HostCheck {
     hosts: HostNames,
     /// Matches a text that spells a forbidden name (or a piece of one).
-    spelled: Option<aho_corasick::AhoCorasick>,
+    spelled: crate::deferred::Deferred<Option<aho_corasick::AhoCorasick>>,
     gateway_url: String,
     check_comments: bool,
 }

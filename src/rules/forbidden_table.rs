@@ -3,6 +3,8 @@
 
 use serde::Deserialize;
 
+use crate::deferred::Deferred;
+
 use crate::facts::flow::Reach;
 use crate::facts::orm::{
     code_verb, model_resembles, orm_uses, prisma_names_table, py_embedded_sql, sql_verb,
@@ -169,19 +171,16 @@ struct ForbiddenTableCheck {
     /// The verbs flagged; `None` for every use.
     verbs: Option<Vec<Verb>>,
     /// Matches a text that spells some configured table.
-    spelled: Option<aho_corasick::AhoCorasick>,
+    spelled: Deferred<Option<aho_corasick::AhoCorasick>>,
     /// The stem of each table a model named after it spells.
     stems: Vec<String>,
     /// Matches a text that spells some stem.
-    stemmed: Option<aho_corasick::AhoCorasick>,
+    stemmed: Deferred<Option<aho_corasick::AhoCorasick>>,
 }
 
-/// A case-insensitive matcher of any of `literals`.
-fn any_of(literals: &[String]) -> Option<aho_corasick::AhoCorasick> {
-    aho_corasick::AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(literals)
-        .ok()
+/// A case-insensitive matcher of any of `literals`, built on first use.
+fn any_of(literals: &[String]) -> Deferred<Option<aho_corasick::AhoCorasick>> {
+    crate::deferred::any_of_matcher(literals.to_vec())
 }
 
 impl Check for ForbiddenTableCheck {

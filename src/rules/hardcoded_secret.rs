@@ -9,8 +9,8 @@ mod values;
 use std::collections::HashSet;
 use std::ops::Range;
 
+use crate::globs::LazyGlobSet;
 use aho_corasick::AhoCorasick;
-use globset::GlobSet;
 
 use crate::facts::bound_strings::bound_strings;
 use crate::facts::secret_formats::{base64_decode, Format};
@@ -159,7 +159,8 @@ struct SecretCheck {
     /// Every format prefix (and custom prefix, without a format), found in
     /// one pass by `prefix_matcher`.
     prefix_table: Vec<(String, Option<&'static Format>)>,
-    prefix_matcher: AhoCorasick,
+    /// Built on first use: most runs never look for a prefix.
+    prefix_matcher: crate::deferred::Deferred<Option<AhoCorasick>>,
     /// Finds [`KEY_HEADER`].
     key_header: AhoCorasick,
     names: Vec<WordGlob>,
@@ -169,8 +170,8 @@ struct SecretCheck {
     private_keys: bool,
     prefixes: Vec<String>,
     min_length: usize,
-    test_paths: GlobSet,
-    environment_files: GlobSet,
+    test_paths: LazyGlobSet,
+    environment_files: LazyGlobSet,
 }
 
 // ---------------------------------------------------------------------------

@@ -2,15 +2,14 @@
 //! be imported by the platform's registry file, joined project-wide
 //! through facts the registry records.
 
-use globset::GlobSet;
 use serde::Deserialize;
 
-use crate::config::build_globset;
 use crate::facts::identifiers::camel_case;
 use crate::facts::manifests::{
     self, import_candidates, parent, relative_specifier, strip_js_extension, tail_candidates,
     ExportName, ManifestFiles, ModuleName,
 };
+use crate::globs::LazyGlobSet;
 use crate::lang::{Family, ParsedFile};
 use crate::rules::{
     declare_kind, parse_options, Check, Kind, OptionDoc, OptionError, Report, Reporter,
@@ -137,8 +136,8 @@ const JS_EXTENSION_GLOB: &str = "{ts,tsx,js,jsx,mjs,cjs,mts,cts}";
 /// scopes its facts (two rule instances with two registries stay apart).
 struct Registry {
     written: String,
-    files: GlobSet,
-    parts: Option<GlobSet>,
+    files: LazyGlobSet,
+    parts: Option<LazyGlobSet>,
     triggers: Vec<String>,
     /// The registry file when the option is a plain file path, for the
     /// import line the help suggests.
@@ -193,7 +192,7 @@ impl Registry {
         let files = anywhere(files);
         let parts = anywhere(parts);
         let build = |globs: &[String]| {
-            build_globset(globs.iter().map(String::as_str)).map_err(|e| {
+            LazyGlobSet::new(globs.iter().map(String::as_str)).map_err(|e| {
                 OptionError::new(
                     "registry",
                     format!("`{written}` is not a valid path or glob: {e}"),

@@ -2,10 +2,9 @@
 //! credential (a disconnect function, a `DELETE` route) without making the
 //! call that must go with it, such as revoking the grant at the provider.
 
-use globset::GlobSet;
+use crate::globs::LazyGlobSet;
 use serde::Deserialize;
 
-use crate::config::build_globset;
 use crate::facts::function_names::FunctionNames;
 use crate::facts::route_text::name_spelling;
 use crate::lang::Family;
@@ -184,7 +183,7 @@ impl Kind for MissingRequiredCall {
         let functions = (!options.functions.is_empty())
             .then(|| FunctionNames::new("functions", &options.functions))
             .transpose()?;
-        let route_paths = build_globset(options.route_paths.iter().map(String::as_str))
+        let route_paths = LazyGlobSet::new(options.route_paths.iter().map(String::as_str))
             .map_err(|e| OptionError::new("route_paths", e))?;
         for method in &options.route_methods {
             if method.is_empty() || !method.chars().all(|c| c.is_ascii_alphabetic()) {
@@ -319,7 +318,7 @@ struct MissingRequiredCallCheck {
     method_tokens: Vec<String>,
     functions: Option<FunctionNames>,
     function_literals: Vec<String>,
-    route_paths: GlobSet,
+    route_paths: LazyGlobSet,
     /// The `route_paths` globs as written, for path triggers.
     route_path_patterns: Vec<String>,
     has_routes: bool,
@@ -379,14 +378,14 @@ impl MissingRequiredCallCheck {
                 format!("{p}/")
             }
         };
-        if route.is_some_and(|r| self.route_paths.is_match(as_dir(r))) {
+        if route.is_some_and(|r| self.route_paths.is_match(&as_dir(r))) {
             return true;
         }
         let stem = file_path.rsplit_once('/').map_or(file_path, |(dir, name)| {
             let stem = name.split('.').next().unwrap_or(name);
             crate::source::slice(file_path, ..dir.len() + 1 + stem.len())
         });
-        self.route_paths.is_match(file_path) || self.route_paths.is_match(as_dir(stem))
+        self.route_paths.is_match(file_path) || self.route_paths.is_match(&as_dir(stem))
     }
 }
 

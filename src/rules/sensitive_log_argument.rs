@@ -249,7 +249,11 @@ impl Check for SensitiveLogCheck {
 impl SensitiveLogCheck {
     /// The credential a logged value leaks, if its name makes it one.
     fn leak(&self, value: &LoggedValue, src: &str, uuids: &mut UuidBindings) -> Option<Leak> {
-        if value.label.as_deref().is_some_and(|l| self.label_disowns(l)) {
+        if value
+            .label
+            .as_deref()
+            .is_some_and(|l| self.label_disowns(l))
+        {
             return None;
         }
         let (name, span) = match &value.reach {

@@ -56,7 +56,10 @@ impl SecretCheck {
         let mut exempt = false;
         let bytes = value.as_bytes();
         let mut hits: Vec<ValueHit> = Vec::new();
-        for m in self.prefix_matcher.find_iter(value) {
+        let Some(prefixes) = self.prefix_matcher.as_ref() else {
+            return (hits, exempt);
+        };
+        for m in prefixes.find_iter(value) {
             let start = m.start();
             if (start > 0 && continues_token(bytes[start - 1]))
                 || hits.iter().any(|h| h.span.contains(&start))

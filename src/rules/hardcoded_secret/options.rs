@@ -121,7 +121,7 @@ impl SecretCheck {
             ));
         }
         let globset = |option: &str, patterns: &[String]| {
-            crate::config::build_globset(patterns.iter().map(String::as_str))
+            crate::globs::LazyGlobSet::new(patterns.iter().map(String::as_str))
                 .map_err(|e| OptionError::new(option, e))
         };
         let mut prefix_table: Vec<(String, Option<&'static Format>)> = formats
@@ -131,10 +131,13 @@ impl SecretCheck {
         prefix_table.extend(prefixes.iter().map(|p| (p.clone(), None)));
         // Leftmost-longest: at one place `sk-proj-` is tried, not `sk-`,
         // whose body could not hold the `-` anyway.
-        let prefix_matcher = AhoCorasick::builder()
-            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-            .build(prefix_table.iter().map(|(p, _)| p))
-            .map_err(|e| OptionError::new("prefixes", e.to_string()))?;
+        let prefix_literals: Vec<String> = prefix_table.iter().map(|(p, _)| p.clone()).collect();
+        let prefix_matcher = crate::deferred::deferred(move || {
+            AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .build(prefix_literals)
+                .ok()
+        });
         let key_header = AhoCorasick::new([KEY_HEADER])
             .map_err(|e| OptionError::new("private_keys", e.to_string()))?;
         Ok(SecretCheck {

@@ -253,7 +253,10 @@ fn provider_documentation_samples_are_not_secrets() {
         "850181e4652dd023b7a98c58ae0d2d34bd487ee0cc3254aed6eda37307425907",
         "S3_SECRET_ACCESS_KEY"
     ));
-    assert_eq!(formats("sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvy").len(), 1);
+    assert_eq!(
+        formats("sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvy").len(),
+        1
+    );
     // One character off, the same shapes are keys again.
     assert!(named("Jhj5dZrVaK7ZwHHjRyZWjbDm", "token"));
     assert_eq!(

@@ -105,7 +105,16 @@ pub(super) struct SensitiveNames {
 /// Words after a credential's name that still mean the credential
 /// (`tokenValue`, `secret_str`).
 const RESTATES_THE_VALUE: &[&str] = &[
-    "value", "val", "raw", "str", "string", "plain", "plaintext", "text", "bytes", "header",
+    "value",
+    "val",
+    "raw",
+    "str",
+    "string",
+    "plain",
+    "plaintext",
+    "text",
+    "bytes",
+    "header",
 ];
 
 /// Last words of a label that say it holds an identifier (`id: credential`).
