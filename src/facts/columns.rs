@@ -68,71 +68,117 @@ impl ColumnGlobs {
     }
 }
 
-/// Whether a text spells every fixed part of some column glob, in any case
-/// and anywhere, as written or without its underscores (a camelCase field
-/// spells `integration_*_status` as `integrationGcpStatus`). A name the file
-/// builds from pieces (`integration_${p}_status`, `f"integration_{p}_status"`,
-/// a constant plus a suffix) still spells each part somewhere, so a file
-/// that fails the test cannot write a matching column by a name it spells;
+/// Whether a text spells some column glob's fixed parts where a column name
+/// could be made of them, in any case, as written or without their
+/// underscores:
+///
+/// - all of them, in order, in one name (`integration_gcp_status`,
+///   `INTEGRATION_GCP_STATUS`, a camelCase field `integrationGcpStatus`);
+/// - or each of them as a whole piece of its own, the way a name built from
+///   pieces is written (`integration_${p}_status`, `f"integration_{p}_status"`,
+///   `'integration_' + p + '_status'`, a constant `PREFIX = 'integration_'`
+///   plus a suffix).
+///
+/// A file that fails the test cannot write a matching column by a name it
+/// spells, while `integration_id` beside `payment_status` spells no column;
 /// a column named by another module's constant is a separate question.
 pub struct SpelledParts {
     matcher: crate::deferred::Deferred<Option<aho_corasick::AhoCorasick>>,
     /// The (glob, part) each pattern stands for.
     owners: Vec<(usize, usize)>,
-    /// How many parts each glob must see.
-    wanted: Vec<usize>,
+    /// Per glob, each part as written and without underscores, lowercase.
+    parts: Vec<Vec<(String, String)>>,
 }
 
 impl SpelledParts {
     fn new(patterns: &[String]) -> SpelledParts {
         let mut literals = Vec::new();
         let mut owners = Vec::new();
-        let mut wanted = Vec::new();
+        let mut parts = Vec::new();
         for (glob, pattern) in patterns.iter().enumerate() {
-            let mut parts = 0;
+            let mut glob_parts = Vec::new();
             for piece in pattern.split('*') {
                 let bare = piece.replace('_', "");
                 // A part of only underscores may vanish in camelCase.
                 if bare.is_empty() {
                     continue;
                 }
-                for literal in [piece.to_string(), bare] {
+                for literal in [piece.to_string(), bare.clone()] {
                     literals.push(literal);
-                    owners.push((glob, parts));
+                    owners.push((glob, glob_parts.len()));
                 }
-                parts += 1;
+                glob_parts.push((piece.to_ascii_lowercase(), bare.to_ascii_lowercase()));
             }
-            wanted.push(parts);
+            parts.push(glob_parts);
         }
         let matcher = crate::deferred::any_of_matcher(literals);
         SpelledParts {
             matcher,
             owners,
-            wanted,
+            parts,
         }
     }
 
     pub fn is_spelled_in(&self, text: &str) -> bool {
-        if self.wanted.contains(&0) {
+        if self.parts.iter().any(Vec::is_empty) {
             return true;
         }
         let Some(matcher) = self.matcher.as_ref() else {
             return true;
         };
-        let mut seen: Vec<Vec<bool>> = self.wanted.iter().map(|&n| vec![false; n]).collect();
-        let mut missing = self.wanted.clone();
+        let bytes = text.as_bytes();
+        let mut whole: Vec<Vec<bool>> = self.parts.iter().map(|p| vec![false; p.len()]).collect();
+        let mut names_tried = std::collections::HashSet::new();
         for found in matcher.find_overlapping_iter(text) {
             let (glob, part) = self.owners[found.pattern().as_usize()];
-            if !seen[glob][part] {
-                seen[glob][part] = true;
-                missing[glob] -= 1;
-                if missing[glob] == 0 {
+            let name = name_around(bytes, found.start(), found.end());
+            // A piece on its own counts as written (`'integration_'`), not
+            // without its underscores: `integration` and `status` as words
+            // build no name.
+            let as_written = text[found.range()].eq_ignore_ascii_case(&self.parts[glob][part].0);
+            if as_written && name == (found.start()..found.end()) {
+                whole[glob][part] = true;
+                if whole[glob].iter().all(|&w| w) {
+                    return true;
+                }
+            }
+            if part == 0 && names_tried.insert((glob, name.start)) {
+                let name = text[name].to_ascii_lowercase();
+                if spells_in_order(&name, &self.parts[glob]) {
                     return true;
                 }
             }
         }
         false
     }
+}
+
+/// The run of name characters (letters, digits, `_`) around `start..end`.
+fn name_around(bytes: &[u8], start: usize, end: usize) -> Range<usize> {
+    let is_name = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+    let before = bytes[..start]
+        .iter()
+        .rev()
+        .take_while(|b| is_name(b))
+        .count();
+    let after = bytes[end..].iter().take_while(|b| is_name(b)).count();
+    start - before..end + after
+}
+
+/// Whether a lowercase name holds every part in order, all as written or
+/// all without underscores.
+fn spells_in_order(name: &str, parts: &[(String, String)]) -> bool {
+    let in_order = |pick: fn(&(String, String)) -> &str| {
+        let mut rest = name;
+        parts.iter().all(|part| match rest.find(pick(part)) {
+            Some(at) => {
+                rest = &rest[at + pick(part).len()..];
+                true
+            }
+            None => false,
+        })
+    };
+    in_order(|p| &p.0) || in_order(|p| &p.1)
 }
 
 /// A key of a row written through a query builder.
@@ -883,11 +929,88 @@ fn insert_columns(
 /// cheap scan that spares the parse of files whose `.update(` is a dict's or
 /// a hash's.
 pub fn may_write_column_through_constant(text: &str, family: crate::lang::Family) -> bool {
-    let writes = WRITE_METHODS
-        .iter()
-        .any(|m| text.contains(&format!(".{m}(")));
+    let writes = WRITE_METHODS.iter().any(|m| {
+        let call = format!(".{m}(");
+        text.match_indices(&call)
+            .any(|(at, _)| row_may_hide_a_key(&text[at + call.len()..], family))
+    });
     (writes && crate::facts::tables::has_table_call(text))
         || (family == crate::lang::Family::Js && has_computed_name_key(text))
+}
+
+/// Whether the row a write call is given (`rest` starts right after its
+/// `(`) may hold a key this file does not spell. An object or dict literal
+/// spells every key it writes unless a key is computed (`[col]: v`), a
+/// Python name (`{STATUS_COLUMN: v}`) or spread in (`...patch`,
+/// `**patch`); anything else (`update(patch)`, `update(build())`) is a row
+/// built elsewhere. A literal this scan cannot close counts as hiding one.
+fn row_may_hide_a_key(rest: &str, family: crate::lang::Family) -> bool {
+    let arg = rest.trim_start();
+    if !arg.starts_with(['{', '[']) {
+        return true;
+    }
+    let Some(literal) = balanced_literal(arg) else {
+        return true;
+    };
+    if literal.contains("...") || literal.contains("**") {
+        return true;
+    }
+    match family {
+        crate::lang::Family::Python => has_name_key(literal),
+        _ => literal[1..].contains('['),
+    }
+}
+
+/// The bracketed literal `text` opens, through its closing bracket, with
+/// quoted strings skipped; `None` past 4,000 bytes or at a mismatch.
+fn balanced_literal(text: &str) -> Option<&str> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    while i < bytes.len().min(4_000) {
+        let b = bytes[i];
+        match quote {
+            Some(q) => {
+                if b == b'\\' {
+                    i += 1;
+                } else if b == q {
+                    quote = None;
+                }
+            }
+            None => match b {
+                b'"' | b'\'' | b'`' => quote = Some(b),
+                b'{' | b'[' | b'(' => depth += 1,
+                b'}' | b']' | b')' => {
+                    depth = depth.checked_sub(1)?;
+                    if depth == 0 {
+                        return text.get(..=i);
+                    }
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    None
+}
+
+/// A Python dict literal with a key that is a name, not a string:
+/// `{STATUS_COLUMN: "connected"}`.
+fn has_name_key(literal: &str) -> bool {
+    let bytes = literal.as_bytes();
+    literal.match_indices(':').any(|(at, _)| {
+        let before = literal[..at].trim_end();
+        let name_start = before
+            .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+            .map_or(0, |i| i + 1);
+        let name = &before[name_start..];
+        let opener = before[..name_start].trim_end().as_bytes().last().copied();
+        !name.is_empty()
+            && !name.starts_with(|c: char| c.is_ascii_digit())
+            && matches!(opener, Some(b'{' | b','))
+            && bytes.get(at + 1) != Some(&b'=')
+    })
 }
 
 /// `[NAME]:` or `[Columns.status]:`, a computed object key holding a name
@@ -1048,6 +1171,9 @@ mod tests {
             "import { IntegrationCard } from './card'",
             "setState('integration')",
             "update({ status: 1 })",
+            // The parts, but in no name a column could have.
+            "const { integration_id, payment_status } = row;",
+            "if (integration.status === 'ok') log('integration', status);",
             "",
         ] {
             assert!(!spelled.is_spelled_in(text), "{text}");
@@ -1079,5 +1205,39 @@ mod tests {
             "def f() -> Optional[Flow]:\n    d.update(x)",
             Family::Python
         ));
+        // A literal row spells its keys, unless one is computed, a name or
+        // spread in.
+        let py = Family::Python;
+        for (text, family) in [
+            (
+                "supabase.from('orgs').update({ status: 'ok', note: `a ${b}` })",
+                js,
+            ),
+            ("supabase.from('orgs').insert([{ id, name: 'x' }])", js),
+            (
+                "sb.table('orgs').update({'status': 'ok', 'n': f(x)}).execute()",
+                py,
+            ),
+            (
+                "sb.table('orgs').upsert(\n    {\"id\": i, \"s\": {\"a\": 1}}\n)",
+                py,
+            ),
+        ] {
+            assert!(!may_write_column_through_constant(text, family), "{text}");
+        }
+        for (text, family) in [
+            ("supabase.from('orgs').update({ [col]: 'ok' })", js),
+            ("supabase.from('orgs').update({ ...patch, at: now })", js),
+            ("supabase.from('orgs').update(buildRow(p))", js),
+            ("supabase.from('orgs').update({ note: 'never closed'", js),
+            (
+                "sb.table('orgs').update({STATUS_COLUMN: 'ok'}).execute()",
+                py,
+            ),
+            ("sb.table('orgs').update({'a': 1, cols.STATUS: 2})", py),
+            ("sb.table('orgs').update({**patch, 'at': now})", py),
+        ] {
+            assert!(may_write_column_through_constant(text, family), "{text}");
+        }
     }
 }

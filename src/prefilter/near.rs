@@ -40,7 +40,11 @@ pub enum Region {
     /// last argument list of the chain, over any number of lines. Brackets
     /// inside strings and comments do not count. An anchor no bracket
     /// follows (`catch (error) {`) opens no region; an argument list that
-    /// never closes reaches the end of the file.
+    /// never closes reaches the end of the file. A `within` literal in the
+    /// text of a message, a string holding a space (`"refreshing token
+    /// for %s"`), does not count; in an interpolation (`${token}`,
+    /// `f"{token}"`, Rust's `"{token}"`) or a key-like string (`"api_key"`)
+    /// it does.
     Call,
 }
 
@@ -56,16 +60,20 @@ pub fn meets(
     if anchors.is_empty() || within.is_empty() {
         return false;
     }
+    let mut prose = Vec::new();
     let regions = match region {
         Region::Lines(lines) => line_regions(bytes, anchors, lines),
-        Region::Call => call_regions(bytes, family, anchors),
+        Region::Call => call_regions(bytes, family, anchors, &mut prose),
     };
-    within.iter().any(|&p| {
-        // The last region starting at or before `p`: regions are sorted
-        // and do not overlap.
-        let i = regions.partition_point(|r| r.0 <= p);
-        i > 0 && p < regions[i - 1].1
-    })
+    // Both lists are sorted and hold disjoint spans: the last one starting
+    // at or before `p` is the only one that can hold it.
+    let inside = |spans: &[(usize, usize)], p: usize| {
+        let i = spans.partition_point(|r| r.0 <= p);
+        i > 0 && p < spans[i - 1].1
+    };
+    within
+        .iter()
+        .any(|&p| inside(&regions, p) && !inside(&prose, p))
 }
 
 /// Regions of `lines` lines around each anchor's line, merged.
@@ -100,14 +108,19 @@ fn line_regions(bytes: &[u8], anchors: &[usize], lines: usize) -> Vec<(usize, us
 /// the stretch another anchor's scan already covered is skipped: its scan
 /// would follow the same bytes to the same end (or, inside an argument
 /// list, end within it), and skipping keeps the work linear in the file.
-fn call_regions(bytes: &[u8], family: Family, anchors: &[usize]) -> Vec<(usize, usize)> {
+fn call_regions(
+    bytes: &[u8],
+    family: Family,
+    anchors: &[usize],
+    prose: &mut Vec<(usize, usize)>,
+) -> Vec<(usize, usize)> {
     let mut regions = Vec::new();
     let mut covered = 0;
     for &anchor in anchors {
         if anchor < covered {
             continue;
         }
-        let (end, scanned) = call_end(bytes, anchor, family);
+        let (end, scanned) = call_end(bytes, anchor, family, prose);
         covered = scanned.max(anchor + 1);
         if let Some(end) = end {
             regions.push((anchor, end));
@@ -123,7 +136,12 @@ fn is_word(b: u8) -> bool {
 
 /// Scans the callee chain from `start`: the end of its last bracket group
 /// (if it has one), and how far the scan read.
-fn call_end(bytes: &[u8], start: usize, family: Family) -> (Option<usize>, usize) {
+fn call_end(
+    bytes: &[u8],
+    start: usize,
+    family: Family,
+    prose: &mut Vec<(usize, usize)>,
+) -> (Option<usize>, usize) {
     let mut i = start;
     let mut end = None;
     // Just past a bracket group: only `.`, `?.`, `!`, `::` or another
@@ -144,7 +162,7 @@ fn call_end(bytes: &[u8], start: usize, family: Family) -> (Option<usize>, usize
             b'.' | b'?' | b':' | b'!' => after_group = false,
             // `(console).log(…)`, `logger.info<T>(…)`.
             b')' | b'<' | b'>' if !after_group => {}
-            b'(' | b'[' => match skip_group(bytes, i, family) {
+            b'(' | b'[' => match skip_group(bytes, i, family, prose) {
                 Some(close) => {
                     i = close;
                     end = Some(close);
@@ -155,7 +173,7 @@ fn call_end(bytes: &[u8], start: usize, family: Family) -> (Option<usize>, usize
                 None => return (Some(bytes.len()), bytes.len()),
             },
             // A Rust macro may take braces: `info! { … }`.
-            b'{' if previous == b'!' => match skip_group(bytes, i, family) {
+            b'{' if previous == b'!' => match skip_group(bytes, i, family, prose) {
                 Some(close) => {
                     i = close;
                     end = Some(close);
@@ -176,7 +194,12 @@ fn call_end(bytes: &[u8], start: usize, family: Family) -> (Option<usize>, usize
 /// The offset just past the bracket that closes the one at `open`, or
 /// `None` when the file ends first. Every kind of bracket counts the same;
 /// strings and comments are skipped in the file's language.
-fn skip_group(bytes: &[u8], open: usize, family: Family) -> Option<usize> {
+fn skip_group(
+    bytes: &[u8],
+    open: usize,
+    family: Family,
+    prose: &mut Vec<(usize, usize)>,
+) -> Option<usize> {
     let mut depth = 0usize;
     let mut i = open;
     while let Some(&c) = bytes.get(i) {
@@ -189,7 +212,9 @@ fn skip_group(bytes: &[u8], open: usize, family: Family) -> Option<usize> {
                 }
             }
             b'"' | b'\'' | b'`' => {
-                i = skip_string(bytes, i, family)?;
+                let end = skip_string(bytes, i, family)?;
+                message_text(bytes, i, end, family, prose);
+                i = end;
                 continue;
             }
             b'/' if family != Family::Python => match bytes.get(i + 1) {
@@ -212,6 +237,69 @@ fn skip_group(bytes: &[u8], open: usize, family: Family) -> Option<usize> {
         i += 1;
     }
     None
+}
+
+/// Records the text spans of the string `open..end` when it reads as a
+/// message (it holds a space or a tab): the whole string, or, in a
+/// template literal, an f-string or a Rust format string, the parts
+/// between its interpolations.
+fn message_text(
+    bytes: &[u8],
+    open: usize,
+    end: usize,
+    family: Family,
+    prose: &mut Vec<(usize, usize)>,
+) {
+    let string = &bytes[open..end];
+    if !string.iter().any(|&b| b == b' ' || b == b'\t') {
+        return;
+    }
+    let quote = bytes[open];
+    let prefix = bytes[..open]
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_alphabetic())
+        .take(2);
+    let opener: Option<&[u8]> = match family {
+        Family::Js if quote == b'`' => Some(b"${"),
+        Family::Python if prefix.into_iter().any(|b| matches!(b, b'f' | b'F')) => Some(b"{"),
+        Family::Rust if quote == b'"' => Some(b"{"),
+        _ => None,
+    };
+    let Some(opener) = opener else {
+        prose.push((open, end));
+        return;
+    };
+    let mut text_start = open;
+    let mut i = open + 1;
+    while i < end {
+        let escaped_brace = opener == b"{" && bytes[i..end].starts_with(b"{{");
+        if bytes[i..end].starts_with(opener) && !escaped_brace {
+            prose.push((text_start, i));
+            // Past the interpolation's closing brace.
+            let mut depth = 0usize;
+            while i < end {
+                match bytes[i] {
+                    b'{' => depth += 1,
+                    b'}' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            text_start = i + 1;
+        } else if escaped_brace {
+            i += 1;
+        }
+        i += 1;
+    }
+    if text_start < end {
+        prose.push((text_start, end));
+    }
 }
 
 fn line_end(bytes: &[u8], from: usize) -> usize {
@@ -387,6 +475,32 @@ mod tests {
     fn an_argument_list_that_never_closes_reaches_the_end() {
         assert!(call_meets("console.log(a,\n\n token", Family::Js));
         assert!(call_meets("console.log('unterminated\n, token", Family::Js));
+    }
+
+    #[test]
+    fn a_name_in_a_message_does_not_meet() {
+        for (text, family) in [
+            ("console.log('refreshing token for', user.id)", Family::Js),
+            ("logger.info(\"token refreshed\")", Family::Python),
+            ("log.info(`refreshed the token of ${user.id}`)", Family::Js),
+            (
+                "logger.info(f\"token {{refreshed}} for {user}\")",
+                Family::Python,
+            ),
+            ("log::info!(\"token refreshed for {}\", user)", Family::Rust),
+        ] {
+            assert!(!call_meets(text, family), "{text}");
+        }
+        for (text, family) in [
+            ("log.info(`refreshed ${token} now`)", Family::Js),
+            ("logger.info(f\"refreshed {token} now\")", Family::Python),
+            ("logger.info(\"refreshed %s\", token)", Family::Python),
+            ("log::info!(\"refreshed {token} now\")", Family::Rust),
+            ("console.log(data['token'])", Family::Js),
+            ("console.log('x', `${a} ${token}`)", Family::Js),
+        ] {
+            assert!(call_meets(text, family), "{text}");
+        }
     }
 
     #[test]
