@@ -55,6 +55,10 @@ pub struct FileOutcome {
     /// The routers this file mounts, read as it was linted when a rule asks
     /// where routers are mounted; `None` when not read.
     pub mounts: Option<Box<crate::project::mounts::FileMounts>>,
+    /// The file's module facts, read from the parse its rules made, when a
+    /// finding asks the project model about it: the join then need not
+    /// parse the file again.
+    pub module: Option<Box<crate::facts::modules::ModuleFacts>>,
 }
 
 /// Counts and lists for the end-of-run summary.
@@ -750,20 +754,13 @@ pub fn join_outcomes_with(
             .filter_map(|o| Some((o.path.clone(), o.mounts.take()?))),
         std::mem::take(&mut summary.mount_free),
     );
-    for outcome in &outcomes {
-        if let Some(finding) = outcome.findings.iter().find(|f| {
-            f.conditions.iter().any(|c| match c {
-                Condition::Project(_) => true,
-                Condition::Items(list) => list.items.iter().any(|i| {
-                    i.conditions
-                        .iter()
-                        .any(|c| matches!(c, Condition::Project(_)))
-                }),
-                _ => false,
-            })
-        }) {
+    for outcome in &mut outcomes {
+        if let Some(finding) = outcome.findings.iter().find(|f| asks_project(f)) {
             let text: Arc<str> = Arc::from(finding.source.text.as_str());
             model.add_text(finding.source.project_path(), text);
+            if let Some(module) = outcome.module.take() {
+                model.add_module_facts(finding.source.project_path(), *module);
+            }
         }
     }
     let mut facts: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -821,6 +818,19 @@ pub fn join_outcomes_with(
     }
     sort_findings(&mut findings);
     findings
+}
+
+/// Whether a finding stands or falls by a question to the project model.
+fn asks_project(finding: &Finding) -> bool {
+    finding.conditions.iter().any(|c| match c {
+        Condition::Project(_) => true,
+        Condition::Items(list) => list.items.iter().any(|i| {
+            i.conditions
+                .iter()
+                .any(|c| matches!(c, Condition::Project(_)))
+        }),
+        _ => false,
+    })
 }
 
 pub fn sort_findings(findings: &mut Vec<Finding>) {
@@ -1178,6 +1188,9 @@ pub fn lint_parsed_with(
     }
     redact_secrets(&mut outcome.findings, &secrets);
     read_mounts(rules, file, &mut outcome, &AtomicUsize::new(0));
+    if outcome.findings.iter().any(asks_project) {
+        outcome.module = ProjectModel::parsed_module_facts(file).map(Box::new);
+    }
     if let Some(mut timings) = timings {
         record_parse(&mut timings, file);
         crate::timings::record(timings);
@@ -1425,5 +1438,41 @@ fn apply_suppressions(
                 ));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcome(path: &str, text: &str) -> FileOutcome {
+        let rules = RuleSet::compile(&[], &Overrides::default()).expect("built-in rules compile");
+        lint_source(
+            &rules,
+            Arc::new(SourceFile::new(path, path, text.to_string())),
+        )
+    }
+
+    #[test]
+    fn a_finding_that_asks_the_project_carries_its_module_facts() {
+        // Whether `table` reaches a query builder is a question for the
+        // project model: the join reads this file's facts from its outcome.
+        let asks = outcome(
+            "app/jobs/sync.py",
+            "from app.db import table\n\n\ndef load():\n    return table(\"cloud_provider_integrations\").select(\"*\").execute()\n",
+        );
+        assert!(asks.findings.iter().any(asks_project));
+        let module = asks.module.expect("module facts kept");
+        assert!(module.imports.iter().any(|i| i.local == "table"));
+        // A finding that stands by itself, and a clean file, keep none.
+        let plain = outcome(
+            "app/jobs/sync.py",
+            "def load(sb):\n    return sb.table(\"cloud_provider_integrations\").select(\"*\").execute()\n",
+        );
+        assert!(!plain.findings.is_empty() && !plain.findings.iter().any(asks_project));
+        assert!(plain.module.is_none());
+        assert!(outcome("app/jobs/sync.py", "def load():\n    return 1\n")
+            .module
+            .is_none());
     }
 }

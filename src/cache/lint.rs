@@ -336,6 +336,7 @@ pub fn restore(cached: &CachedOutcome, source: Arc<SourceFile>) -> FileOutcome {
             .collect(),
         internal_errors: Vec::new(),
         mounts: None,
+        module: None,
     }
 }
 

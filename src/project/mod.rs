@@ -347,6 +347,30 @@ impl ProjectModel {
         Self::tree_facts(language, tree.root_node(), text)
     }
 
+    /// Module facts of a file its rules already parsed, as
+    /// [`Self::module_facts`] reads them from its text.
+    pub fn parsed_module_facts(file: &crate::lang::ParsedFile) -> Option<ModuleFacts> {
+        match file.language.family() {
+            Family::Rust => {
+                let syntax = file.rust().file()?;
+                let mut facts = crate::facts::rust_modules::read(syntax);
+                facts.units = crate::facts::units::rust_summaries(syntax);
+                Some(facts)
+            }
+            Family::Js | Family::Python => {
+                let tree = file.tree()?;
+                Self::tree_facts(file.language, tree.root_node(), file.text())
+            }
+            _ => None,
+        }
+    }
+
+    /// Records the module facts of `path` read from a parse already made
+    /// (see [`Self::parsed_module_facts`]), unless they are known.
+    pub fn add_module_facts(&self, path: &str, facts: ModuleFacts) {
+        self.remember_module(path, || Some(facts));
+    }
+
     /// Module facts (with flow and units) of a parsed file.
     pub(crate) fn tree_facts(
         language: Language,
@@ -746,6 +770,31 @@ mod tests {
             path: path.into(),
             name: name.into(),
         })
+    }
+
+    #[test]
+    fn facts_from_a_rule_pass_parse_are_the_facts_read_from_the_text() {
+        for (path, text) in [
+            (
+                "src/store.ts",
+                "import { db as client } from './db';\nexport type { Connector as C } from './c';\nexport class Store implements C {\n  constructor(private t = 'rows') {}\n  save(patch) { return client.from(this.t).update(patch); }\n}\n",
+            ),
+            (
+                "app/store.py",
+                "from .db import client\n\nclass Store(Base):\n    table = 'rows'\n\n    def save(self, patch):\n        return client.table(self.table).update(patch)\n",
+            ),
+            (
+                "src/lib.rs",
+                "mod conn;\nuse crate::conn::Connector;\npub struct Gh;\nimpl Connector for Gh { fn revoke(&self) {} }\n",
+            ),
+        ] {
+            let language = Language::from_path(path).unwrap();
+            let source = Arc::new(crate::source::SourceFile::new(path, path, text.to_string()));
+            let parsed = crate::lang::ParsedFile::new(source, language);
+            let from_parse = ProjectModel::parsed_module_facts(&parsed);
+            assert!(from_parse.is_some(), "{path}");
+            assert_eq!(from_parse, ProjectModel::module_facts(language, text), "{path}");
+        }
     }
 
     #[test]
