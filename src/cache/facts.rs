@@ -134,12 +134,27 @@ impl WalkIndex {
     }
 }
 
+/// The store's file. Entries are sorted by path and each is encoded on its
+/// own, so a run finds the few it asks for in place, without decoding (or
+/// allocating) the rest.
 #[derive(Default, Serialize, Deserialize)]
-struct FactsFile {
+struct FactsFile<'a> {
     run: u32,
+    /// The lowest run number an entry was last seen by: the store is
+    /// rewritten to drop old entries only when one may be old enough.
+    oldest_seen: u32,
     /// Each walk's index by name, with when it was made.
     indexes: Vec<(String, i64, WalkIndex)>,
-    entries: PathMap<Entry>,
+    #[serde(borrow)]
+    entries: Vec<Row<'a>>,
+}
+
+/// One file's entry as stored: its path and its encoded [`Entry`].
+#[derive(Serialize, Deserialize)]
+struct Row<'a> {
+    path: &'a str,
+    #[serde(with = "serde_bytes")]
+    entry: &'a [u8],
 }
 
 /// The store as one run uses it, read from disk on first use.
@@ -155,12 +170,102 @@ pub struct FactsCache {
     dirty: AtomicBool,
 }
 
-/// What the store's file held.
+/// Where one stored row's path and encoded entry lie in the file's bytes.
+struct Slot {
+    path: std::ops::Range<usize>,
+    entry: std::ops::Range<usize>,
+}
+
+/// What the store's file held: its bytes, with the rows found in place.
+#[derive(Default)]
 struct Loaded {
     run: u32,
-    /// The entries read from disk, each with whether this run used it.
-    old: PathMap<(Entry, AtomicBool)>,
+    oldest_seen: u32,
+    bytes: Vec<u8>,
+    /// The rows, sorted by path.
+    slots: Vec<Slot>,
+    /// Each row by the hash of its path: a warm run looks up every file of
+    /// the project.
+    by_path: HashMap<u64, u32, rustc_hash::FxBuildHasher>,
+    /// Whether this run used each row.
+    used: Vec<AtomicBool>,
     old_indexes: HashMap<String, (i64, WalkIndex)>,
+}
+
+impl Loaded {
+    /// The store's file `bytes` as this build wrote it, `None` for any other.
+    fn read(bytes: Vec<u8>) -> Option<Loaded> {
+        let payload = store::payload(&bytes, store::build_id())?;
+        let file: FactsFile<'_> = postcard::from_bytes(payload).ok()?;
+        let base = bytes.as_ptr() as usize;
+        let range = |part: &[u8]| {
+            let start = part.as_ptr() as usize - base;
+            start..start + part.len()
+        };
+        let mut slots: Vec<Slot> = file
+            .entries
+            .iter()
+            .map(|row| Slot {
+                path: range(row.path.as_bytes()),
+                entry: range(row.entry),
+            })
+            .collect();
+        let sorted = slots
+            .windows(2)
+            .all(|w| bytes[w[0].path.clone()] < bytes[w[1].path.clone()]);
+        if !sorted {
+            slots.sort_by(|a, b| bytes[a.path.clone()].cmp(&bytes[b.path.clone()]));
+            slots.dedup_by(|a, b| bytes[a.path.clone()] == bytes[b.path.clone()]);
+        }
+        let mut by_path = HashMap::with_capacity_and_hasher(slots.len(), Default::default());
+        for (i, slot) in slots.iter().enumerate() {
+            by_path.insert(store::hash(&bytes[slot.path.clone()]), i as u32);
+        }
+        let (run, oldest_seen) = (file.run, file.oldest_seen);
+        let old_indexes = file
+            .indexes
+            .into_iter()
+            .map(|(name, made_s, index)| (name, (made_s, index)))
+            .collect();
+        Some(Loaded {
+            run: run.wrapping_add(1),
+            oldest_seen,
+            used: slots.iter().map(|_| AtomicBool::new(false)).collect(),
+            slots,
+            by_path,
+            bytes,
+            old_indexes,
+        })
+    }
+
+    /// The row of `path`.
+    fn find(&self, path: &str) -> Option<usize> {
+        let hashed = self.by_path.get(&store::hash(path.as_bytes())).copied();
+        if let Some(i) = hashed.map(|i| i as usize) {
+            if &self.bytes[self.slots[i].path.clone()] == path.as_bytes() {
+                return Some(i);
+            }
+        }
+        // Two paths with one hash: the sorted rows still answer.
+        self.slots
+            .binary_search_by(|slot| self.bytes[slot.path.clone()].cmp(path.as_bytes()))
+            .ok()
+    }
+
+    /// The path of row `i`.
+    fn path(&self, i: usize) -> &str {
+        std::str::from_utf8(&self.bytes[self.slots[i].path.clone()]).unwrap_or_default()
+    }
+
+    /// The entry of row `i`, `None` when it does not decode.
+    fn entry(&self, i: usize) -> Option<Entry> {
+        postcard::from_bytes(&self.bytes[self.slots[i].entry.clone()]).ok()
+    }
+
+    /// The entry stored for `path`.
+    fn entry_of(&self, path: &str) -> Option<Entry> {
+        self.entry(self.find(path)?)
+    }
 }
 
 impl FactsCache {
@@ -188,24 +293,14 @@ impl FactsCache {
 
     fn loaded(&self) -> &Loaded {
         self.loaded.get_or_init(|| {
-            let file: FactsFile = self
-                .dir
+            self.dir
                 .as_ref()
-                .and_then(|dir| store::load(&dir.join(FILE)))
-                .unwrap_or_default();
-            Loaded {
-                run: file.run.wrapping_add(1),
-                old: file
-                    .entries
-                    .into_iter()
-                    .map(|(path, entry)| (path, (entry, AtomicBool::new(false))))
-                    .collect(),
-                old_indexes: file
-                    .indexes
-                    .into_iter()
-                    .map(|(name, made_s, index)| (name, (made_s, index)))
-                    .collect(),
-            }
+                .and_then(|dir| std::fs::read(dir.join(FILE)).ok())
+                .and_then(Loaded::read)
+                .unwrap_or_else(|| Loaded {
+                    run: 1,
+                    ..Loaded::default()
+                })
         })
     }
 
@@ -247,7 +342,7 @@ impl FactsCache {
     fn entry<T>(
         &self,
         path: &str,
-        matches: impl Fn(&Entry) -> bool,
+        mut matches: impl FnMut(&Entry) -> bool,
         pick: impl Fn(&Known) -> Option<T>,
     ) -> Option<T> {
         // Nothing is recorded before the store is marked dirty: a warm run
@@ -263,8 +358,10 @@ impl FactsCache {
                 return pick(&fresh.known);
             }
         }
-        let (old, used) = self.loaded().old.get(path).filter(|(e, _)| matches(e))?;
-        used.store(true, Ordering::Relaxed);
+        let loaded = self.loaded();
+        let row = loaded.find(path)?;
+        let old = loaded.entry(row).filter(|e| matches(e))?;
+        loaded.used[row].store(true, Ordering::Relaxed);
         pick(&old.known)
     }
 
@@ -287,13 +384,32 @@ impl FactsCache {
     }
 
     /// What `pick` takes from what is known of `path` at this content hash.
+    /// The file was read with `stamp`: an entry recorded with another
+    /// stamp, or too soon after the file changed to trust it, takes this
+    /// one, so the next run decides the file by its stamp alone.
     pub fn by_hash<T>(
         &self,
         path: &str,
         hash: u64,
+        stamp: Option<Stamp>,
         pick: impl Fn(&Known) -> Option<T>,
     ) -> Option<T> {
-        self.entry(path, |e| e.hash == hash, pick)
+        let mut stale = false;
+        let found = self.entry(
+            path,
+            |e| {
+                let matches = e.hash == hash;
+                stale = matches
+                    && stamp.is_some()
+                    && (e.stamp != stamp || !stamp.is_some_and(|s| s.settled(e.recorded_s)));
+                matches
+            },
+            pick,
+        )?;
+        if stale {
+            self.record(path, stamp, hash, |_| {});
+        }
+        Some(found)
     }
 
     /// Adds to what is known of `path` at `hash` (read with `stamp`).
@@ -304,17 +420,17 @@ impl FactsCache {
         hash: u64,
         add: impl FnOnce(&mut Known),
     ) {
-        let Loaded { run, old, .. } = self.loaded();
-        let run = *run;
+        let loaded = self.loaded();
+        let run = loaded.run;
         self.dirty.store(true, Ordering::Release);
         let mut fresh = self.fresh.lock().unwrap_or_else(|e| e.into_inner());
         let entry = fresh.entry(path.to_string()).or_insert_with(|| {
-            match old.get(path).map(|(e, _)| e).filter(|e| e.hash == hash) {
+            match loaded.entry_of(path).filter(|e| e.hash == hash) {
                 Some(old) => Entry {
                     stamp,
                     recorded_s: self.started_s,
                     seen: run,
-                    ..old.clone()
+                    ..old
                 },
                 None => Entry {
                     stamp,
@@ -337,56 +453,144 @@ impl FactsCache {
         add(&mut entry.known);
     }
 
-    /// Writes the store when this run read and changed it.
+    /// Writes the store when this run read and changed it, or when some
+    /// entry may have gone unused long enough to be dropped.
     pub fn save(&self, dir: &Path) {
-        let Some(Loaded {
-            run,
-            old,
-            old_indexes,
-        }) = self.loaded.get()
-        else {
+        let Some(loaded) = self.loaded.get() else {
             return;
         };
         if self.dir.is_none() {
             return;
         }
-        let run = *run;
-        let fresh = std::mem::take(&mut *self.fresh.lock().unwrap_or_else(|e| e.into_inner()));
-        let keep = |e: &Entry| run.wrapping_sub(e.seen) < KEEP_RUNS;
-        let aged = old.iter().any(|(p, (e, used))| {
-            !used.load(Ordering::Relaxed) && !fresh.contains_key(p) && !keep(e)
-        });
-        if !self.dirty.load(Ordering::Relaxed) && !aged {
+        let run = loaded.run;
+        let keep = |seen: u32| run.wrapping_sub(seen) < KEEP_RUNS;
+        if !self.dirty.load(Ordering::Relaxed) && keep(loaded.oldest_seen) {
             return;
         }
-        let entries = old
-            .iter()
-            .filter(|(path, _)| !fresh.contains_key(*path))
-            .filter_map(|(path, (entry, used))| {
-                let mut entry = entry.clone();
-                if used.load(Ordering::Relaxed) {
+        let fresh = std::mem::take(&mut *self.fresh.lock().unwrap_or_else(|e| e.into_inner()));
+        let mut entries: Vec<(String, Entry)> = (0..loaded.slots.len())
+            .filter(|&i| !fresh.contains_key(loaded.path(i)))
+            .filter_map(|i| {
+                let mut entry = loaded.entry(i)?;
+                if loaded.used[i].load(Ordering::Relaxed) {
                     entry.seen = run;
                 }
-                keep(&entry).then(|| (path.clone(), entry))
+                keep(entry.seen).then(|| (loaded.path(i).to_string(), entry))
             })
-            .collect::<Vec<_>>()
-            .into_iter()
-            .chain(fresh)
             .collect();
-        let mut indexes: HashMap<String, (i64, WalkIndex)> = old_indexes.clone();
+        entries.extend(fresh);
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let encoded: Vec<(String, Vec<u8>, u32)> = entries
+            .into_iter()
+            .filter_map(|(path, entry)| {
+                let bytes = postcard::to_stdvec(&entry).ok()?;
+                Some((path, bytes, entry.seen))
+            })
+            .collect();
+        let mut indexes: HashMap<String, (i64, WalkIndex)> = loaded.old_indexes.clone();
         let made = std::mem::take(&mut *self.new_indexes.lock().unwrap_or_else(|e| e.into_inner()));
         for (name, index) in made {
             indexes.insert(name, (self.started_s, index));
         }
-        let indexes = indexes
-            .into_iter()
-            .map(|(name, (made_s, index))| (name, made_s, index))
-            .collect();
         let file = FactsFile {
             run,
-            indexes,
-            entries,
+            // The distance from `run` is what ages an entry: the oldest is
+            // the one farthest behind.
+            oldest_seen: encoded
+                .iter()
+                .map(|(_, _, seen)| *seen)
+                .max_by_key(|seen| run.wrapping_sub(*seen))
+                .unwrap_or(run),
+            indexes: indexes
+                .into_iter()
+                .map(|(name, (made_s, index))| (name, made_s, index))
+                .collect(),
+            entries: encoded
+                .iter()
+                .map(|(path, entry, _)| Row { path, entry })
+                .collect(),
         };
         let _ = store::save(dir, FILE, &file);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stamp(mtime_s: i64) -> Stamp {
+        Stamp {
+            size: 10,
+            mtime_s,
+            mtime_ns: 0,
+        }
+    }
+
+    fn mounts(known: &Known) -> Option<Vec<Mount>> {
+        known.mounts.clone()
+    }
+
+    #[test]
+    fn an_entry_recorded_too_soon_is_restamped_when_its_content_is_confirmed() {
+        let dir = tempfile::tempdir().unwrap();
+        let changed_s = 1_000_000;
+        // Recorded in the second the file changed: its stamp is not trusted.
+        let first = FactsCache::load(dir.path(), Verify::Mtime, changed_s);
+        first.record("src/app.ts", Some(stamp(changed_s)), 7, |k| {
+            k.mounts = Some(Vec::new())
+        });
+        first.save(dir.path());
+
+        let second = FactsCache::load(dir.path(), Verify::Mtime, changed_s + 60);
+        assert_eq!(
+            second.by_stamp("src/app.ts", stamp(changed_s), mounts),
+            None
+        );
+        assert_eq!(
+            second.by_hash("src/app.ts", 7, Some(stamp(changed_s)), mounts),
+            Some(Vec::new())
+        );
+        second.save(dir.path());
+
+        let third = FactsCache::load(dir.path(), Verify::Mtime, changed_s + 120);
+        assert_eq!(
+            third.by_stamp("src/app.ts", stamp(changed_s), mounts),
+            Some(Vec::new()),
+            "the confirmed entry is now decided by its stamp"
+        );
+        assert_eq!(third.by_hash("src/app.ts", 8, None, mounts), None);
+        assert_eq!(
+            third.by_stamp("src/other.ts", stamp(changed_s), mounts),
+            None
+        );
+    }
+
+    #[test]
+    fn entries_are_found_in_place_among_many_and_unused_ones_age_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = FactsCache::load(dir.path(), Verify::Mtime, 100);
+        for i in (0..500).rev() {
+            cache.record(&format!("src/m{i}.ts"), Some(stamp(1)), i, |k| {
+                k.mounts = Some(Vec::new())
+            });
+        }
+        cache.save(dir.path());
+        let reread = FactsCache::load(dir.path(), Verify::Mtime, 200);
+        for i in 0..500 {
+            let path = format!("src/m{i}.ts");
+            assert_eq!(reread.by_hash(&path, i, None, mounts), Some(Vec::new()));
+        }
+        assert_eq!(reread.by_hash("src/m500.ts", 500, None, mounts), None);
+        // Saving runs that use only one of the entries: the others are
+        // dropped after KEEP_RUNS of them.
+        for run in 0..=KEEP_RUNS {
+            let cache = FactsCache::load(dir.path(), Verify::Mtime, 300 + i64::from(run));
+            assert!(cache.by_stamp("src/m0.ts", stamp(1), mounts).is_some());
+            cache.record(&format!("src/new{run}.ts"), Some(stamp(1)), 1, |_| {});
+            cache.save(dir.path());
+        }
+        let last = FactsCache::load(dir.path(), Verify::Mtime, 400);
+        assert!(last.by_stamp("src/m0.ts", stamp(1), mounts).is_some());
+        assert_eq!(last.by_stamp("src/m1.ts", stamp(1), mounts), None);
     }
 }

@@ -115,17 +115,14 @@ impl Stamp {
         use rayon::prelude::*;
         let mut folders: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
         for (i, path) in paths.iter().enumerate() {
-            let folder = path.rsplit_once('/').map_or("", |(folder, _)| folder);
+            let folder = split_folder(path).0;
             folders.entry(folder).or_default().push(i);
         }
         let folders: Vec<(&str, Vec<usize>)> = folders.into_iter().collect();
         let read: Vec<Vec<(usize, Option<Stamp>)>> = folders
             .par_iter()
             .map(|(folder, files)| {
-                let names: Vec<&str> = files
-                    .iter()
-                    .map(|&i| paths[i].rsplit_once('/').map_or(paths[i], |(_, name)| name))
-                    .collect();
+                let names: Vec<&str> = files.iter().map(|&i| split_folder(paths[i]).1).collect();
                 let stamps = stamps_in_folder(&root.join(folder), &names);
                 files.iter().copied().zip(stamps).collect()
             })
@@ -141,6 +138,14 @@ impl Stamp {
     /// `recorded_s`, may be taken as unchanged when its stamp still is.
     fn settled(&self, recorded_s: i64) -> bool {
         self.mtime_s + RACY_SECONDS <= recorded_s
+    }
+}
+
+/// A project path's folder (`""` at the root) and file name.
+fn split_folder(path: &str) -> (&str, &str) {
+    match path.bytes().rposition(|b| b == b'/') {
+        Some(slash) => (&path[..slash], &path[slash + 1..]),
+        None => ("", path),
     }
 }
 

@@ -74,6 +74,12 @@ pub fn encode<T: Serialize>(value: &T, build: &str) -> Option<Vec<u8>> {
 
 /// The value encoded in `bytes` by this build, `None` for anything else.
 pub fn decode<T: DeserializeOwned>(bytes: &[u8], build: &str) -> Option<T> {
+    postcard::from_bytes(payload(bytes, build)?).ok()
+}
+
+/// The checked payload of a file `bytes` this build encoded, `None` for
+/// anything else: a reader that borrows from the payload decodes it itself.
+pub fn payload<'a>(bytes: &'a [u8], build: &str) -> Option<&'a [u8]> {
     let rest = bytes.strip_prefix(MAGIC.as_slice())?;
     let (format, rest) = take_u32(rest)?;
     if format != FORMAT {
@@ -89,7 +95,7 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8], build: &str) -> Option<T> {
     if payload.len() as u64 != len || hash(payload) != checksum {
         return None;
     }
-    postcard::from_bytes(payload).ok()
+    Some(payload)
 }
 
 fn split(bytes: &[u8], at: usize) -> Option<(&[u8], &[u8])> {

@@ -287,7 +287,7 @@ impl ProjectModel {
             }
             let text = self.resolver.text(path, FILE_LIMIT)?;
             let hash = crate::cache::store::hash(text.as_bytes());
-            if let Some(module) = cache.by_hash(path, hash, module) {
+            if let Some(module) = cache.by_hash(path, hash, disk, module) {
                 return module;
             }
             let module = Self::module_facts(language, &text);

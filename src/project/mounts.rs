@@ -77,10 +77,7 @@ impl FileMounts {
 /// A project path as a number, for the sets of files read that mount
 /// nothing (tens of thousands of paths in a large tree).
 pub fn path_key(path: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    path.hash(&mut hasher);
-    hasher.finish()
+    crate::cache::store::hash(path.as_bytes())
 }
 
 /// The literals a TS/JS file that mounts a router contains.
@@ -122,7 +119,9 @@ impl ProjectModel {
 
     /// Whether the engine read the mounts of the file at `path`.
     fn mounts_were_read(&self, path: &str) -> bool {
-        self.read_mounts.contains_key(path) || self.mount_free.contains(&path_key(path))
+        // A warm hook asks for every file of the project with both empty.
+        (!self.read_mounts.is_empty() && self.read_mounts.contains_key(path))
+            || (!self.mount_free.is_empty() && self.mount_free.contains(&path_key(path)))
     }
 
     /// The router `name` as written in the file at `path` means: its
@@ -310,7 +309,7 @@ impl ProjectModel {
         }
         let text = self.resolver.text(path, FILE_LIMIT)?;
         let hash = crate::cache::store::hash(text.as_bytes());
-        if let Some(found) = cache.by_hash(path, hash, mounts) {
+        if let Some(found) = cache.by_hash(path, hash, disk, mounts) {
             return Some(found);
         }
         let found = self.parse_mounts(path, language, literals, &text, |module| {
@@ -392,7 +391,8 @@ impl ProjectModel {
             .filter(|p| readable(p))
             .cloned()
             .collect();
-        let held: HashSet<String> = paths.iter().cloned().collect();
+        let held: HashSet<&str, rustc_hash::FxBuildHasher> =
+            paths.iter().map(String::as_str).collect();
         if let Some(root) = self.resolver.root() {
             let walked = match &self.facts_cache {
                 Some(cache) => cache.walk_index("sources", root).unwrap_or_else(|| {
@@ -405,7 +405,14 @@ impl ProjectModel {
                 }),
                 None => Self::walk_sources(root, &readable).1,
             };
-            paths.extend(walked.into_iter().filter(|p| !held.contains(p)));
+            if held.is_empty() {
+                return walked;
+            }
+            let walked: Vec<String> = walked
+                .into_iter()
+                .filter(|p| !held.contains(p.as_str()))
+                .collect();
+            paths.extend(walked);
         }
         paths
     }
