@@ -30,6 +30,7 @@ pub mod rust_modules;
 pub mod schema_changes;
 pub mod schema_columns;
 pub mod scoped_calls;
+pub mod sealed_writes;
 pub mod secret_formats;
 pub mod sql_calls;
 pub mod stubs;

@@ -13,6 +13,7 @@ mod migrations;
 pub mod mounts;
 mod orm;
 pub mod resolve;
+mod sealed;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -130,6 +131,14 @@ pub enum Query {
     /// Holds when the Prisma model accessed as `accessor` maps to a table
     /// `table` names, by the project's `schema.prisma` (`@@map`).
     PrismaTable { accessor: String, table: String },
+    /// Holds unless the project's code writes a column of one of `names`
+    /// in a table of `tables` (compared as
+    /// [`crate::facts::sealed_writes::normalize`] spells them) with an
+    /// encryption call's result: then the column holds ciphertext.
+    StoredInClear {
+        names: Vec<String>,
+        tables: Vec<String>,
+    },
 }
 
 /// What a constant's value must be for [`Query::ConstantIs`] to hold.
@@ -193,6 +202,9 @@ pub struct ProjectModel {
     /// The table each Prisma model accessor maps to, by the folder asking
     /// (its nearest `schema.prisma`), read once.
     prisma_tables: Mutex<HashMap<(String, String), Option<String>>>,
+    /// The columns the project's code writes sealed values to (key, and
+    /// the names of the writing call), read when a query first needs them.
+    sealed: OnceLock<Vec<(String, Vec<String>)>>,
 }
 
 impl ProjectModel {
@@ -208,6 +220,7 @@ impl ProjectModel {
             facts_cache: None,
             migrations: migrations::MigrationCache::default(),
             prisma_tables: Mutex::new(HashMap::new()),
+            sealed: OnceLock::new(),
         }
     }
 
@@ -233,6 +246,7 @@ impl ProjectModel {
         self.resolver.add_text(path, text);
         self.migrations = migrations::MigrationCache::default();
         self.mounts = OnceLock::new();
+        self.sealed = OnceLock::new();
         self.prisma_tables
             .get_mut()
             .unwrap_or_else(|e| e.into_inner())
@@ -445,6 +459,7 @@ impl ProjectModel {
             Query::ModelIs { name, table } => self.model_is(path, name, table),
             Query::KnexInstance { name } => self.knex_instance(path, name),
             Query::PrismaTable { accessor, table } => self.prisma_table_is(path, accessor, table),
+            Query::StoredInClear { names, tables } => self.stored_in_clear(names, tables),
         }
     }
 

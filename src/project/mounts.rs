@@ -380,7 +380,7 @@ impl ProjectModel {
     /// The project paths of the TS/JS and Python files the model can read:
     /// the texts it holds and the files under its root (outside
     /// `node_modules` and what `.gitignore` leaves out).
-    fn source_paths(&self) -> Vec<String> {
+    pub(super) fn source_paths(&self) -> Vec<String> {
         let readable = |path: &str| {
             Language::from_path(path)
                 .is_some_and(|l| matches!(l.family(), Family::Js | Family::Python))

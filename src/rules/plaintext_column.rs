@@ -63,7 +63,12 @@ declare_kind! {
     /// merely start with one (`token_type`, `token_expires_at`, `secret_ref`,
     /// `credential_id`), binary or other non-text types (`bytea`, Prisma
     /// `Bytes`, `String @db.Uuid`), columns that a `security label for
-    /// pgsodium on column …` of the same file encrypts, tables of the
+    /// pgsodium on column …` of the same file encrypts, columns the
+    /// project's TS/JS or Python code writes, in a call on their table,
+    /// with what an encryption call returns
+    /// (`prisma.slackIntegration.create({ data: { botToken: encrypt(t) } })`,
+    /// `HubspotConnection(access_token=fernet.encrypt(raw).decode())`: the
+    /// text holds ciphertext), tables of the
     /// schemas the platform owns (`auth`, `storage`, `vault`, `realtime`, …,
     /// as in a `supabase db dump` or Prisma `@@schema("auth")`), `drop
     /// column`, and anything in comments.
@@ -517,7 +522,12 @@ impl Check for PlaintextColumnCheck {
                 .var("column", &column.names[0])
                 .var("table", &column.table_display)
                 .var("type", ty)
-                .label(format!("credential stored as `{ty}`"));
+                .label(format!("credential stored as `{ty}`"))
+                // Code that seals what it writes there stores ciphertext.
+                .requires_project(Query::StoredInClear {
+                    names: column.names.clone(),
+                    tables: column.tables.clone(),
+                });
             if file.language.family() == Family::Sql {
                 // A later migration may drop, rename or retype the column.
                 report = report.requires_project(Query::ColumnLives {
