@@ -1,6 +1,6 @@
 //! Values a file seals before it stores them: the row values a TS/JS or
 //! Python file sets, in a call that writes a row, to what an encryption
-//! call returns (`prisma.slackIntegration.create({ data: { botToken:
+//! or one-way hash call returns (`prisma.slackIntegration.create({ data: { botToken:
 //! encrypt(token) } })`, `HubspotConnection(access_token=
 //! fernet.encrypt(raw).decode())`). That column of that table holds
 //! ciphertext, whatever its declared type.
@@ -11,7 +11,7 @@ use crate::lang::tree::{text, walk, NodeExt};
 use crate::lang::Family;
 
 /// The literals a file that seals a value holds (ASCII case-insensitive).
-pub const LITERALS: &[&str] = &["encrypt", "seal"];
+pub const LITERALS: &[&str] = &["encrypt", "seal", "hash", "digest", "hmac"];
 
 /// A key or keyword a file sets to a sealed value, in a call that writes
 /// a row.
@@ -223,17 +223,29 @@ fn callee_name<'s>(callee: Node<'_>, src: &'s str) -> Option<&'s str> {
     Some(text(node, src))
 }
 
-/// `encrypt`, `symmetricEncrypt`, `encrypt_token`, `seal`, `sealBox`; not
-/// `decrypt` or `unseal`.
+/// `encrypt`, `symmetricEncrypt`, `encrypt_token`, `seal`, `sealBox`, and
+/// one-way hashes (`argon2.hash`, `bcrypt.hashSync`, `hashToken`,
+/// `createHash(…).digest`, `hmac`); not `decrypt` or `unseal`.
 fn names_sealing(name: &str) -> bool {
     let lower = name.trim_start_matches('_').to_ascii_lowercase();
-    lower.contains("encrypt") || lower.starts_with("seal")
+    lower.contains("encrypt")
+        || lower.starts_with("seal")
+        || lower.starts_with("hash")
+        || lower.ends_with("hash")
+        || lower == "digest"
+        || lower.contains("hmac")
 }
 
-/// `encryptedToken`, `encrypted_secret`, `sealed`, `ciphertext`.
+/// `encryptedToken`, `encrypted_secret`, `sealed`, `ciphertext`,
+/// `refreshTokenHash`, `hashed_key`, `token_digest`.
 fn names_sealed_value(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    lower.contains("encrypted") || lower.starts_with("sealed") || lower.contains("ciphertext")
+    lower.contains("encrypted")
+        || lower.starts_with("sealed")
+        || lower.contains("ciphertext")
+        || lower.starts_with("hashed")
+        || lower.ends_with("hash")
+        || lower.ends_with("digest")
 }
 
 /// A column, key or table name as the project compares them: `botToken`,
@@ -274,7 +286,8 @@ mod tests {
                   await supabase.from('connections').insert([{ refresh_token: Buffer.from(encrypt(r)).toString('base64') }]);\n\
                   await db.insert(integrations).values({ apiKey: encryptedKey });\n\
                   await prisma.installedIntegration.update({ data: { credentials: { access_token: encrypt(a) } } });\n\
-                  await prisma.account.create({ data: { password: hash(p), token: decrypt(x).toString(), secret: unseal(y) } });\n\
+                  await prisma.account.create({ data: { token: decrypt(x).toString(), secret: unseal(y), apiKey: key } });\n\
+                  await prisma.user.update({ where: { uid }, data: { refreshToken: refreshTokenHash, password: await argon2.hash(p) } });\n\
                   const held = { access_token: encrypt(a) };\n";
         assert_eq!(
             writes(Language::TypeScript, ts),
@@ -286,6 +299,8 @@ mod tests {
                     &["supabase", "from", "connections", "insert"]
                 ),
                 write("apiKey", &["db", "insert", "integrations", "values"]),
+                write("refreshToken", &["prisma", "user", "update"]),
+                write("password", &["prisma", "user", "update"]),
             ]
         );
         let py = "HubspotConnection(access_token=fernet.encrypt(raw).decode(), scope=str(decrypt(s)))\n\

@@ -65,10 +65,11 @@ declare_kind! {
     /// `Bytes`, `String @db.Uuid`), columns that a `security label for
     /// pgsodium on column …` of the same file encrypts, columns the
     /// project's TS/JS or Python code writes, in a call on their table,
-    /// with what an encryption call returns
+    /// with what an encryption or one-way hash call returns
     /// (`prisma.slackIntegration.create({ data: { botToken: encrypt(t) } })`,
-    /// `HubspotConnection(access_token=fernet.encrypt(raw).decode())`: the
-    /// text holds ciphertext), tables of the
+    /// `HubspotConnection(access_token=fernet.encrypt(raw).decode())`,
+    /// `data: { refreshToken: await argon2.hash(token) }`: the text holds
+    /// ciphertext or a hash), tables of the
     /// schemas the platform owns (`auth`, `storage`, `vault`, `realtime`, …,
     /// as in a `supabase db dump` or Prisma `@@schema("auth")`), `drop
     /// column`, and anything in comments.

@@ -318,14 +318,39 @@ fn names_a_class(path: &str) -> bool {
     !path.ends_with('!') && last.chars().next().is_some_and(char::is_uppercase)
 }
 
-/// Whether a file tokenizes text (a lexer, a parser, NLP code), where a
-/// bare `token` is a piece of text, not a credential.
+/// Whether a file tokenizes text (a lexer, a parser, NLP code) or streams
+/// a language model's output (LangChain's `handleLLMNewToken(token)`,
+/// `for await (const token of stream)`), where a bare `token` is a piece
+/// of text, not a credential.
 fn mentions_lexing(src: &str) -> bool {
     let lower = src.to_ascii_lowercase();
-    ["tokeniz", "lexer", "nltk", "spacy"]
-        .iter()
-        .any(|w| lower.contains(w))
-        || lower.lines().any(draws_from_a_token_queue)
+    [
+        "tokeniz",
+        "lexer",
+        "nltk",
+        "spacy",
+        "llmnewtoken",
+        "llm_new_token",
+        "textiteratorstreamer",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+        || lower
+            .lines()
+            .any(|line| draws_from_a_token_queue(line) || reads_a_token_stream(line))
+}
+
+/// `for await (const token of stream)`, `for token in streamer:`: each
+/// `token` a stream of model output yields.
+fn reads_a_token_stream(line: &str) -> bool {
+    let line = line.trim_start();
+    let rest = line
+        .strip_prefix("for await (const token of ")
+        .or_else(|| line.strip_prefix("for (const token of "))
+        .or_else(|| line.strip_prefix("for await (let token of "))
+        .or_else(|| line.strip_prefix("for token in "))
+        .or_else(|| line.strip_prefix("async for token in "));
+    rest.is_some_and(|rest| rest.contains("stream") || rest.contains("chunks"))
 }
 
 /// `token = self._tokens.pop(0)`, `token = tokens[i]`: a bare `token`
