@@ -206,6 +206,26 @@ impl Engine {
             }
             None => (cwd.clone(), Vec::new()),
         };
+        Engine::assemble(cwd, root, base_layers, overrides)
+    }
+
+    /// An engine with no config file, rooted at `root`: the project a
+    /// command line names when neither it nor the working folder has a
+    /// config (`plumbline check ../other-repo`).
+    pub fn without_config(
+        cwd: &Path,
+        root: &Path,
+        overrides: Overrides,
+    ) -> Result<Engine, ConfigError> {
+        Engine::assemble(cwd.to_path_buf(), root.to_path_buf(), Vec::new(), overrides)
+    }
+
+    fn assemble(
+        cwd: PathBuf,
+        root: PathBuf,
+        base_layers: Vec<Arc<ConfigFile>>,
+        overrides: Overrides,
+    ) -> Result<Engine, ConfigError> {
         let base_layers = with_rule_files(&root, &cwd, base_layers)?;
         overrides.validate(&config::catalogue(&base_layers))?;
         Ok(Engine {

@@ -568,3 +568,40 @@ fn demo_app_from_the_repository_root_matches_from_inside() {
     assert_eq!(strip(&outside), strip(&inside));
     assert!(inside.contains("26 errors, 4 warnings"), "{inside}");
 }
+
+/// A project named on the command line with no config anywhere is the
+/// project, whichever folder the command runs in: its code, in another
+/// folder than the finding's, answers the cross-file question (here, that
+/// the column is written sealed), and the working folder is not read.
+#[test]
+fn a_project_named_from_outside_it_is_read_as_its_own_project() {
+    const SCHEMA: &str = "model Portal {\n  id           String @id\n  clientSecret String\n}\n";
+    const SEALS: &str = "import { prisma } from './db';\nimport { encrypt } from './crypto';\n\nexport async function save(id: string, clientSecret: string) {\n  const encryptedClientSecret = encrypt(clientSecret);\n  await prisma.portal.update({ where: { id }, data: { clientSecret: encryptedClientSecret } });\n}\n";
+    for seals in [false, true] {
+        let mut files = vec![
+            ("work/notes.txt", "unrelated\n"),
+            (
+                "repo/package.json",
+                "{ \"name\": \"repo\", \"private\": true }\n",
+            ),
+            ("repo/packages/db/schema.prisma", SCHEMA),
+        ];
+        if seals {
+            files.push(("repo/packages/api/src/portal.ts", SEALS));
+        }
+        let dir = temp_project(&files);
+        for (cwd, path) in [("work", "../repo"), ("", "repo")] {
+            let status = plumbline(&dir.path().join(cwd))
+                .args(["check", "--no-cache", "--format", "concise", path])
+                .output()
+                .unwrap();
+            let expected = if seals { 0 } else { 1 };
+            assert_eq!(
+                status.status.code(),
+                Some(expected),
+                "seals: {seals}, from {cwd:?}: {}",
+                String::from_utf8_lossy(&status.stdout)
+            );
+        }
+    }
+}

@@ -163,7 +163,11 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> io::Result<ExitStatus> {
         .config
         .clone()
         .or_else(|| implied_config(&cwd, &args.paths));
-    let mut engine = match Engine::new(&cwd, config.as_deref(), overrides) {
+    let engine = match (&config, implied_root(&cwd, &args.paths)) {
+        (None, Some(root)) => Engine::without_config(&cwd, &root, overrides),
+        _ => Engine::new(&cwd, config.as_deref(), overrides),
+    };
+    let mut engine = match engine {
         Ok(engine) => engine,
         Err(e) => {
             print_error(&e);
@@ -557,6 +561,76 @@ fn implied_config(cwd: &std::path::Path, paths: &[PathBuf]) -> Option<PathBuf> {
         }
     }
     found
+}
+
+/// With no config anywhere, the project a command line names: the folder
+/// of the paths' git checkout, or else the outermost folder holding a
+/// package manifest (`package.json`, `pyproject.toml`, `Cargo.toml`, …),
+/// never above the working folder for paths inside it. Without this,
+/// `plumbline check ../app` or `plumbline check repos/app` from a parent
+/// folder took the working folder for the project and read every file
+/// under it to answer questions across files. `None` keeps the working
+/// folder: a config is found, the paths lie in different projects, or
+/// none is named.
+fn implied_root(cwd: &std::path::Path, paths: &[PathBuf]) -> Option<PathBuf> {
+    if paths.is_empty() || crate::config::discover(cwd).is_some() {
+        return None;
+    }
+    let mut found: Option<PathBuf> = None;
+    for path in paths {
+        let path = changed::normalize(&cwd.join(path));
+        let dir = if path.is_dir() {
+            path
+        } else {
+            path.parent()?.to_path_buf()
+        };
+        let root = project_root_of(cwd, &dir);
+        match &found {
+            Some(f) if *f != root => return None,
+            _ => found = Some(root),
+        }
+    }
+    found.filter(|root| root != cwd)
+}
+
+/// Files that mark a folder as a project (or a workspace's root).
+const PROJECT_MARKERS: &[&str] = &[
+    "package.json",
+    "pnpm-workspace.yaml",
+    "deno.json",
+    "pyproject.toml",
+    "setup.py",
+    "setup.cfg",
+    "Cargo.toml",
+    "go.mod",
+];
+
+fn project_root_of(cwd: &std::path::Path, dir: &std::path::Path) -> PathBuf {
+    let inside = dir.starts_with(cwd);
+    // The ancestors to consider, nearest first: inside the working folder
+    // they stop at it; outside, below the folder both share.
+    let ancestors: Vec<&std::path::Path> = dir
+        .ancestors()
+        .take_while(|a| {
+            if inside {
+                a.starts_with(cwd)
+            } else {
+                !cwd.starts_with(a)
+            }
+        })
+        .collect();
+    if let Some(checkout) = ancestors.iter().find(|a| a.join(".git").exists()) {
+        return checkout.to_path_buf();
+    }
+    let marked = ancestors
+        .iter()
+        .rev()
+        .find(|a| PROJECT_MARKERS.iter().any(|m| a.join(m).is_file()));
+    match marked {
+        Some(root) => root.to_path_buf(),
+        None if inside => cwd.to_path_buf(),
+        None => dir.to_path_buf(),
+    }
 }
 
 /// Which baseline entries this run could have matched: an entry for a file

@@ -78,6 +78,9 @@ pub struct BodyCall {
     /// The names the arguments spell (`tokens`, `schema.oauthTokens` as
     /// `oauthTokens`); Python keyword arguments too.
     pub arg_names: Vec<String>,
+    /// The keys of object arguments (`returning({ accessToken: … })` →
+    /// `accessToken`); Python keyword names.
+    pub arg_keys: Vec<String>,
     pub shape: CallShape,
     /// The value of the first argument folded to a string, as written.
     pub first_text: Option<String>,

@@ -92,11 +92,21 @@ fn read_prisma(file: &ParsedFile) -> Vec<DeclaredColumn> {
                 schema: block.schema.clone(),
                 types,
                 type_display,
-                encrypted: false,
+                encrypted: annotated_encrypted(text, field.name_span.start),
             });
         }
     }
     out
+}
+
+/// Whether the comment closing a Prisma field's line marks it encrypted
+/// by the client (`token String /// @encrypted`, the annotation of
+/// prisma-field-encryption).
+fn annotated_encrypted(text: &str, field_start: usize) -> bool {
+    let rest = crate::source::slice(text, field_start..);
+    let line = rest.split('\n').next().unwrap_or_default();
+    line.find("//")
+        .is_some_and(|comment| line[comment..].contains("@encrypted"))
 }
 
 /// Columns that `security label for pgsodium on column [t.]c is 'ENCRYPT …'`

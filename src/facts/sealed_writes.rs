@@ -11,7 +11,7 @@ use crate::lang::tree::{text, walk, NodeExt};
 use crate::lang::Family;
 
 /// The literals a file that seals a value holds (ASCII case-insensitive).
-pub const LITERALS: &[&str] = &["encrypt", "seal", "hash", "digest", "hmac"];
+pub const LITERALS: &[&str] = &["encrypt", "seal", "cipher", "hash", "digest", "hmac"];
 
 /// A key or keyword a file sets to a sealed value, in a call that writes
 /// a row.
@@ -48,6 +48,18 @@ pub fn read(family: Family, root: Node<'_>, src: &str) -> Vec<SealedWrite> {
         let Some((key, value)) = set else {
             return true;
         };
+        if let Some(columns) = field_map_entry(family, node, value, src) {
+            let table = unquote(&string_content(family, key, src)).to_string();
+            found.extend(columns.into_iter().map(|column| SealedWrite {
+                key: column,
+                into: vec![table.clone()],
+            }));
+            return true;
+        }
+        if let Some(writes) = sealing_option(family, key, value, src) {
+            found.extend(writes);
+            return true;
+        }
         if !is_sealed(family, value, src) {
             return true;
         }
@@ -65,6 +77,100 @@ pub fn read(family: Family, root: Node<'_>, src: &str) -> Vec<SealedWrite> {
         true
     });
     found
+}
+
+/// The columns an entry of an encrypted-fields map lists: a map bound to
+/// a name that says it seals (`ENCRYPTED_FIELDS`, `fields_to_encrypt`,
+/// `sealedColumns`), each key a table and each value a list of its column
+/// names (`{ account: ["access_token", "refresh_token"] }`), as a Prisma
+/// client extension or an ORM hook encrypts them on every write.
+fn field_map_entry(
+    family: Family,
+    entry: Node<'_>,
+    value: Node<'_>,
+    src: &str,
+) -> Option<Vec<String>> {
+    if !matches!(value.kind_str(), "array" | "list" | "tuple") {
+        return None;
+    }
+    let mut columns = Vec::new();
+    let mut cursor = value.walk();
+    for item in value.named_children(&mut cursor) {
+        if item.kind_str() == "comment" {
+            continue;
+        }
+        if item.kind_str() != "string" {
+            return None;
+        }
+        columns.push(unquote(&string_content(family, item, src)).to_string());
+    }
+    if columns.is_empty() {
+        return None;
+    }
+    let map = entry
+        .parent()
+        .filter(|p| matches!(p.kind_str(), "object" | "dictionary"))?;
+    let name = binding_name(map, src)?.to_ascii_lowercase();
+    ["encrypt", "seal", "cipher"]
+        .iter()
+        .any(|word| name.contains(word))
+        .then_some(columns)
+}
+
+/// What an auth library's option seals: Better Auth's `account: {
+/// encryptOAuthTokens: true }` encrypts the `account` table's access and
+/// refresh tokens, and a `store<Column>: "hashed"` or `"encrypted"` option
+/// (`storeSCIMToken: "hashed"`) seals that column in whichever table the
+/// library keeps it (`*`).
+fn sealing_option(
+    family: Family,
+    key: Node<'_>,
+    value: Node<'_>,
+    src: &str,
+) -> Option<Vec<SealedWrite>> {
+    let key = string_content(family, key, src);
+    let key = unquote(&key);
+    let value = unquote(text(value, src));
+    if key == "encryptOAuthTokens" && value == "true" {
+        let write = |column: &str| SealedWrite {
+            key: column.to_string(),
+            into: vec!["account".to_string()],
+        };
+        return Some(vec![write("access_token"), write("refresh_token")]);
+    }
+    let column = key.strip_prefix("store")?;
+    if !column.starts_with(|c: char| c.is_ascii_uppercase())
+        || !matches!(value, "hashed" | "encrypted")
+    {
+        return None;
+    }
+    Some(vec![SealedWrite {
+        key: column.to_string(),
+        into: vec![ANY_TABLE.to_string()],
+    }])
+}
+
+/// The table of a sealed write whose table the code does not name.
+pub const ANY_TABLE: &str = "*";
+
+/// The name a value is bound to, through `as`, `satisfies` and brackets:
+/// a variable, an assignment's target or an object's key.
+fn binding_name<'s>(value: Node<'_>, src: &'s str) -> Option<&'s str> {
+    let mut current = value;
+    loop {
+        let parent = current.parent()?;
+        match parent.kind_str() {
+            "as_expression" | "satisfies_expression" | "parenthesized_expression" => {
+                current = parent;
+            }
+            "variable_declarator" => return parent.field("name").map(|n| text(n, src)),
+            "assignment" | "assignment_expression" => {
+                return parent.field("left").map(|n| text(n, src))
+            }
+            "pair" => return parent.field("key").map(|n| text(n, src)),
+            _ => return None,
+        }
+    }
 }
 
 fn unquote(text: &str) -> &str {
@@ -314,6 +420,36 @@ mod tests {
                 write("access_token", &["HubspotConnection"]),
                 write("api_key", &["supabase", "table", "connections", "insert"]),
                 write("password", &["Conn", "objects", "update_or_create"]),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_map_of_encrypted_fields_lists_each_table_s_sealed_columns() {
+        let ts = "const ENCRYPTED_FIELDS = { account: [\"access_token\", \"refresh_token\"], user: ['aiApiKey'] } as const satisfies Record<string, readonly string[]>;\n\
+                  export const config = { fieldsToEncrypt: { Connection: [`apiKey`] } };\n\
+                  const VISIBLE_FIELDS = { account: [\"access_token\"] };\n\
+                  const encryptedFields = { account: [1, 2], user: [] };\n\
+                  betterAuth({ account: { encryptOAuthTokens: true }, plugins: [scim({ storeSCIMToken: \"hashed\", storeState: 'plain' })] });\n\
+                  const flags = { encryptOAuthTokens: false, storeToken: \"hashed-later\" };\n";
+        assert_eq!(
+            writes(Language::TypeScript, ts),
+            [
+                write("access_token", &["account"]),
+                write("refresh_token", &["account"]),
+                write("aiApiKey", &["user"]),
+                write("access_token", &["account"]),
+                write("refresh_token", &["account"]),
+                write("SCIMToken", &[ANY_TABLE]),
+            ]
+        );
+        let py = "ENCRYPTED_FIELDS = {\"oauth_tokens\": (\"access_token\", \"refresh_token\")}\n\
+                  SHOWN = {\"oauth_tokens\": [\"access_token\"]}\n";
+        assert_eq!(
+            writes(Language::Python, py),
+            [
+                write("access_token", &["oauth_tokens"]),
+                write("refresh_token", &["oauth_tokens"]),
             ]
         );
     }

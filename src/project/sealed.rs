@@ -21,9 +21,12 @@ impl ProjectModel {
         let sealed = self.sealed.get_or_init(|| self.read_sealed());
         let names: HashSet<String> = names.iter().map(|n| sealed_writes::normalize(n)).collect();
         let tables: HashSet<String> = tables.iter().map(|t| sealed_writes::normalize(t)).collect();
-        !sealed
-            .iter()
-            .any(|(key, into)| names.contains(key) && into.iter().any(|n| tables.contains(n)))
+        !sealed.iter().any(|(key, into)| {
+            names.contains(key)
+                && into
+                    .iter()
+                    .any(|n| n == sealed_writes::ANY_TABLE || tables.contains(n))
+        })
     }
 
     /// Every sealed write of the project: its key and the names of its

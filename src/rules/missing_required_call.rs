@@ -84,7 +84,11 @@ declare_kind! {
     /// test files, and functions of the data-access layer (methods of a
     /// `…Repository`/`…Store`/`…Dao` class, files under `repositories/`,
     /// `db/`, `queries/`, `crud.py`, `*.repository.ts`) are skipped: they
-    /// hold no connector to revoke with, their callers do. Routes are
+    /// hold no connector to revoke with, their callers do. So is a function
+    /// found by its name whose deletion hands the credential back to its
+    /// caller (`.delete().select("provider, access_token")`, Drizzle's
+    /// `.returning({ accessToken })`, `DELETE … RETURNING refresh_token`):
+    /// the caller revokes with what it returns. Routes are
     /// checked wherever they are.
     ///
     /// ## Why is this bad?

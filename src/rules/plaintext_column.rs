@@ -69,7 +69,10 @@ declare_kind! {
     /// (`prisma.slackIntegration.create({ data: { botToken: encrypt(t) } })`,
     /// `HubspotConnection(access_token=fernet.encrypt(raw).decode())`,
     /// `data: { refreshToken: await argon2.hash(token) }`: the text holds
-    /// ciphertext or a hash), tables of the
+    /// ciphertext or a hash) or list in a map of encrypted fields, table by
+    /// table, as a Prisma client extension or an ORM hook encrypts them on
+    /// every write (`const ENCRYPTED_FIELDS = { account: ["access_token"] }`),
+    /// Prisma fields marked `/// @encrypted` (prisma-field-encryption), tables of the
     /// schemas the platform owns (`auth`, `storage`, `vault`, `realtime`, …,
     /// as in a `supabase db dump` or Prisma `@@schema("auth")`), `drop
     /// column`, and anything in comments.

@@ -336,6 +336,11 @@ pub(super) fn body(body: Node<'_>, src: &str) -> Vec<BodyEvent> {
                 .iter()
                 .filter_map(|arg| name_text(ts::unwrap_expression(*arg), src))
                 .collect(),
+            arg_keys: call
+                .args
+                .iter()
+                .flat_map(|arg| object_keys(ts::unwrap_expression(*arg), src))
+                .collect(),
             shape: call_shape(&call, src),
             first_text: call
                 .args
@@ -459,4 +464,22 @@ fn render(node: Node<'_>, src: &str) -> String {
         "identifier" | "this" | "super" | "property_identifier" => text(node, src).to_string(),
         _ => "…".to_string(),
     }
+}
+
+/// The keys an object literal spells (`{ accessToken: t, provider }`).
+fn object_keys(object: Node<'_>, src: &str) -> Vec<String> {
+    if object.kind_str() != "object" {
+        return Vec::new();
+    }
+    let mut cursor = object.walk();
+    let keys: Vec<String> = object
+        .named_children(&mut cursor)
+        .filter_map(|entry| match entry.kind_str() {
+            "pair" => entry.field("key").map(|k| text(k, src)),
+            "shorthand_property_identifier" => Some(text(entry, src)),
+            _ => None,
+        })
+        .map(|k| k.trim_matches(|c| c == '"' || c == '\'').to_string())
+        .collect();
+    keys
 }

@@ -139,6 +139,11 @@ pub(super) fn body(body: Node<'_>, src: &str) -> Vec<BodyEvent> {
                 .chain(call.kwargs.iter().map(|(_, v)| v))
                 .filter_map(|arg| name_text(py::unwrap_expression(*arg), src))
                 .collect(),
+            arg_keys: call
+                .kwargs
+                .iter()
+                .map(|(k, _)| text(*k, src).to_string())
+                .collect(),
             shape: call_shape(&call, src),
             first_text: call
                 .args

@@ -5,7 +5,8 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use super::data::PY_NOT_STORES;
+use super::data::{DELETE_VERBS, PY_NOT_STORES};
+use super::deletion::words;
 use super::{is_data_layer_class, is_data_layer_path, MissingRequiredCallCheck, MAX_HELPER_DEPTH};
 use crate::facts::function_bodies::{BodyCall, BodyEvent, FileFunctions, FunctionId, Route};
 use crate::facts::sql_calls::is_sql_call;
@@ -25,6 +26,11 @@ pub(super) struct Deletion {
 struct Analysis {
     deletion: Option<Deletion>,
     requires: bool,
+    /// The function's own deletion hands the deleted credential back to
+    /// its caller (`.delete().select("access_token")`, `.returning({
+    /// accessToken })`, `DELETE … RETURNING access_token`): revoking it is
+    /// the caller's part.
+    hands_back: bool,
 }
 
 /// A disconnect path found in a file: where to report it and its body.
@@ -58,6 +64,7 @@ impl MissingRequiredCallCheck {
                     }
                 }
                 BodyEvent::Sql { value, span } => {
+                    analysis.hands_back |= self.sql_hands_back(&value);
                     if let Some(what) = self.sql_deletes(&value) {
                         analysis.deletion.get_or_insert(Deletion { span, what });
                     }
@@ -103,6 +110,12 @@ impl MissingRequiredCallCheck {
         {
             analysis.requires = true;
         }
+        analysis.hands_back |= self.hands_back(call)
+            || (is_sql_call(&call.name)
+                && call
+                    .first_text
+                    .as_deref()
+                    .is_some_and(|sql| self.sql_hands_back(sql)));
         if analysis.deletion.is_none() {
             if self.deletes(&call.shape) {
                 analysis.deletion = Some(Deletion {
@@ -137,6 +150,44 @@ impl MissingRequiredCallCheck {
                 }
             }
         }
+    }
+
+    /// Whether a call reads a credential back from the deletion it
+    /// chains on: `select`/`returning` after `delete` or `remove`, naming
+    /// a credential in its arguments.
+    fn hands_back(&self, call: &BodyCall) -> bool {
+        let after_delete = call.shape.chain.iter().any(|(name, ..)| {
+            words(name)
+                .iter()
+                .any(|w| DELETE_VERBS.contains(&w.as_str()))
+        });
+        after_delete
+            && matches!(call.name.as_str(), "select" | "returning" | "returning_all")
+            && (call
+                .first_text
+                .as_deref()
+                .is_some_and(|t| self.names_credential(t))
+                || call
+                    .arg_names
+                    .iter()
+                    .chain(&call.arg_keys)
+                    .any(|n| self.names_credential(n)))
+    }
+
+    /// `DELETE FROM … RETURNING access_token`.
+    fn sql_hands_back(&self, sql: &str) -> bool {
+        let lower = sql.to_ascii_lowercase();
+        lower.contains("delete")
+            && lower
+                .split_once("returning")
+                .is_some_and(|(_, returned)| self.names_credential(returned))
+    }
+
+    /// Whether a list of names (`"reference_id, provider, access_token"`)
+    /// names a stored credential.
+    fn names_credential(&self, text: &str) -> bool {
+        text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .any(|name| !name.is_empty() && self.strong(name))
     }
 
     /// A route as a disconnect path: a route of a listed method whose path
@@ -214,6 +265,9 @@ impl MissingRequiredCallCheck {
             let Some(deletion) = analysis.deletion else {
                 continue;
             };
+            if analysis.hands_back && candidate.by_name {
+                continue;
+            }
             let excused = analysis.requires
                 || (candidate.by_name
                     && facts
