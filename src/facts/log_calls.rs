@@ -27,6 +27,10 @@ pub struct LogCall {
     pub written: String,
     /// The values the call hands on, in source order.
     pub values: Vec<LoggedValue>,
+    /// The call runs only in development: it is in the body of an `if`
+    /// whose condition asks for it (`process.env.NODE_ENV ===
+    /// "development"`, `import.meta.env.DEV`, `__DEV__`, `settings.DEBUG`).
+    pub dev_only: bool,
 }
 
 /// One named value a logging call hands on.
@@ -75,8 +79,13 @@ pub fn log_calls(file: &ParsedFile, is_logger: &dyn Fn(&str) -> bool) -> Vec<Log
                 return Vec::new();
             };
             let mut found = Vec::new();
+            let mut dev_bodies: Vec<Range<usize>> = Vec::new();
             walk(tree.root_node(), |node| {
-                found.extend(js_call(node, src, is_logger));
+                dev_bodies.extend(dev_only_body(node, src));
+                found.extend(js_call(node, src, is_logger).map(|mut call| {
+                    call.dev_only = within(&dev_bodies, node.start_byte());
+                    call
+                }));
                 true
             });
             found
@@ -91,6 +100,7 @@ pub fn log_calls(file: &ParsedFile, is_logger: &dyn Fn(&str) -> bool) -> Vec<Log
             // tree once per call, and tree-sitter finds each parent by a
             // walk down from the root (quadratic in nesting).
             let mut functions: Vec<(usize, Range<usize>)> = Vec::new();
+            let mut dev_bodies: Vec<Range<usize>> = Vec::new();
             walk_with_path(tree.root_node(), "binary_operator", |path| {
                 let node = path.node();
                 let depth = path.depth();
@@ -101,7 +111,11 @@ pub fn log_calls(file: &ParsedFile, is_logger: &dyn Fn(&str) -> bool) -> Vec<Log
                     functions.push((depth, node.byte_range()));
                 }
                 let scope = functions.last().map(|(_, function)| function.clone());
-                found.extend(py_call(node, scope, src, is_logger));
+                dev_bodies.extend(dev_only_body(node, src));
+                found.extend(py_call(node, scope, src, is_logger).map(|mut call| {
+                    call.dev_only = within(&dev_bodies, node.start_byte());
+                    call
+                }));
                 true
             });
             found
@@ -120,6 +134,60 @@ pub fn log_calls(file: &ParsedFile, is_logger: &dyn Fn(&str) -> bool) -> Vec<Log
         }
         _ => Vec::new(),
     }
+}
+
+fn within(ranges: &[Range<usize>], offset: usize) -> bool {
+    ranges.iter().any(|r| r.contains(&offset))
+}
+
+/// The body of an `if` (TS/JS or Python) that runs only in development:
+/// its condition is a development check, not negated, not combined with
+/// `||`/`or`. The `else` branch is not part of it.
+fn dev_only_body(node: Node<'_>, src: &str) -> Option<Range<usize>> {
+    if node.kind_str() != "if_statement" {
+        return None;
+    }
+    let condition = node.field("condition")?;
+    let body = node.field("consequence")?;
+    is_development_check(text(condition, src)).then(|| body.byte_range())
+}
+
+/// `process.env.NODE_ENV === "development"`, `NODE_ENV !== 'production'`,
+/// `import.meta.env.DEV`, `__DEV__`, `isDev`, `settings.DEBUG`, `app.debug`.
+fn is_development_check(condition: &str) -> bool {
+    let condition = condition
+        .trim()
+        .trim_start_matches('(')
+        .trim_end_matches(')')
+        .trim();
+    if condition.contains("||") || condition.contains(" or ") {
+        return false;
+    }
+    let compact: String = condition.chars().filter(|c| !c.is_whitespace()).collect();
+    let quoted = |word: &str| {
+        ['"', '\'', '`']
+            .iter()
+            .any(|q| compact.contains(&format!("{q}{word}{q}")))
+    };
+    if compact.contains("NODE_ENV") {
+        let equal = compact.contains("===") || (compact.contains("==") && !compact.contains("!="));
+        return (equal && quoted("development"))
+            || (compact.contains("!=") && quoted("production"));
+    }
+    if compact.starts_with('!')
+        || condition.starts_with("not ")
+        || compact.contains("==")
+        || compact.contains("!=")
+    {
+        return false;
+    }
+    let last = compact.rsplit('.').next().unwrap_or(&compact);
+    compact == "import.meta.env.DEV"
+        || matches!(
+            last,
+            "__DEV__" | "isDev" | "isDevelopment" | "IS_DEV" | "IS_DEVELOPMENT"
+        )
+        || (matches!(last, "DEBUG" | "debug") && compact.split('.').count() <= 2)
 }
 
 /// Names each Python function binds to a UUID (`x = uuid4()`, `x: UUID`),
@@ -282,6 +350,7 @@ fn js_call(node: Node<'_>, src: &str, is_logger: &dyn Fn(&str) -> bool) -> Optio
         written: text(function, src).to_string(),
         path,
         values,
+        dev_only: false,
     })
 }
 
@@ -463,6 +532,7 @@ fn py_call(
         written: text(function, src).to_string(),
         path,
         values,
+        dev_only: false,
     })
 }
 
@@ -637,6 +707,7 @@ impl<'ast> syn::visit::Visit<'ast> for RustLogs<'_> {
                 written: path.clone(),
                 path,
                 values,
+                dev_only: false,
             });
         }
         syn::visit::visit_macro(self, mac);
@@ -870,6 +941,33 @@ mod tests {
     use crate::lang::Language;
     use crate::source::SourceFile;
     use std::sync::Arc;
+
+    #[test]
+    fn development_checks_are_told_from_their_negations_and_alternatives() {
+        for dev in [
+            "(process.env.NODE_ENV === \"development\")",
+            "(process.env.NODE_ENV !== 'production')",
+            "(import.meta.env.DEV)",
+            "(__DEV__)",
+            "(config.isDev)",
+            "settings.DEBUG",
+            "app.debug",
+        ] {
+            assert!(is_development_check(dev), "{dev}");
+        }
+        for not_dev in [
+            "(process.env.NODE_ENV !== \"development\")",
+            "(process.env.NODE_ENV === 'production')",
+            "(!isDev)",
+            "not settings.DEBUG",
+            "(isDev || process.env.VERBOSE)",
+            "settings.DEBUG or verbose",
+            "(logger.level === DEBUG)",
+            "(options.debug.verbose)",
+        ] {
+            assert!(!is_development_check(not_dev), "{not_dev}");
+        }
+    }
 
     /// `path: name (how)` for every value each logging call hands on.
     fn read(path: &str, src: &str) -> Vec<String> {

@@ -64,7 +64,12 @@ declare_kind! {
     /// In a file that tokenizes text (it
     /// mentions a tokenizer, a lexer, NLTK or spaCy, or takes a `token` off a
     /// list of tokens, `token = self._tokens.pop(0)`) a bare `token` is a
-    /// piece of text and is not flagged; `apiToken` still is. Test files
+    /// piece of text and is not flagged; `apiToken` still is. A logging
+    /// call in the body of an `if` that runs only in development
+    /// (`process.env.NODE_ENV === "development"`, `import.meta.env.DEV`,
+    /// `__DEV__`, `settings.DEBUG`) writes to the developer's own terminal
+    /// and is not flagged; its `else` branch, a negated check or one
+    /// joined with `||` still is. Test files
     /// are checked too: a real token printed by a test script lands in CI
     /// logs all the same.
     ///
@@ -203,6 +208,9 @@ impl Check for SensitiveLogCheck {
         let mut uuids = UuidBindings::default();
         let found: Vec<(Vec<Leak>, String)> = log_calls(file, &is_logger)
             .into_iter()
+            // A log that runs only in development reaches the developer's
+            // own terminal.
+            .filter(|call| !call.dev_only)
             .map(|call| {
                 let leaks = call
                     .values
