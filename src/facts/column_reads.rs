@@ -3,7 +3,7 @@
 //! TS/JS and Python, and the column names SQL reads, embedded in code or in
 //! `.sql` files. One record shape for every language.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use tree_sitter::Node;
@@ -365,6 +365,7 @@ fn ts_read_columns<'t>(
     wanted: &dyn Fn(&str) -> bool,
 ) -> Vec<ColumnRead> {
     let mut out = Vec::new();
+    let mut tops = None;
     for &node in calls {
         if let Some(lit) = ts_embedded_sql(node, src) {
             for statement in embedded_statements(&lit.value) {
@@ -433,7 +434,9 @@ fn ts_read_columns<'t>(
             _ => {}
         }
         if found.iter().any(|m| wanted(&m.name)) {
-            let written = ts_chain_written(root, src, node);
+            let tops = tops.get_or_insert_with(|| chain_tops(calls, Family::Js));
+            let top = tops.get(&node.id()).copied().unwrap_or(node);
+            let written = ts_chain_written(root, src, top);
             found.retain(|m| !written.contains(&m.name.to_ascii_lowercase()));
             out.extend(found);
         }
@@ -526,33 +529,11 @@ fn ts_object_keys(object: Node<'_>, src: &str) -> Vec<ColumnRead> {
     out
 }
 
-/// The outermost call of the method chain `node` belongs to.
-fn ts_chain_top(node: Node<'_>) -> Node<'_> {
-    let mut current = node;
-    while let Some(parent) = current.parent() {
-        let continues = match parent.kind_str() {
-            "member_expression" => parent
-                .field("object")
-                .is_some_and(|o| o.id() == current.id()),
-            "call_expression" => parent
-                .field("function")
-                .is_some_and(|f| f.id() == current.id()),
-            "await_expression" | "parenthesized_expression" | "non_null_expression" => true,
-            _ => false,
-        };
-        if !continues {
-            break;
-        }
-        current = parent;
-    }
-    current
-}
-
 /// Lower-cased names of the columns the chain around `call` writes
 /// (`.update({ x }).eq('x', …)` mentions `x` as part of the write).
-fn ts_chain_written(root: Node<'_>, src: &str, call: Node<'_>) -> HashSet<String> {
+fn ts_chain_written(root: Node<'_>, src: &str, top: Node<'_>) -> HashSet<String> {
     let mut keys = Vec::new();
-    for link in ts::chain_calls(ts_chain_top(call)) {
+    for link in ts::chain_calls(top) {
         if WRITE_METHODS.contains(&text(link.name, src)) {
             if let Some(arg) = link.args.first() {
                 ts_row_keys(root, src, *arg, link.node, 0, &mut keys);
@@ -573,6 +554,7 @@ fn py_read_columns<'t>(
     wanted: &dyn Fn(&str) -> bool,
 ) -> Vec<ColumnRead> {
     let mut out = Vec::new();
+    let mut tops = None;
     for &node in calls {
         let read_method = |m: &str| {
             is_sql_call(m) || matches!(m, "select" | "match" | "or_") || PY_FILTERS.contains(&m)
@@ -665,7 +647,9 @@ fn py_read_columns<'t>(
             _ => {}
         }
         if found.iter().any(|m| wanted(&m.name)) {
-            let written = py_chain_written(root, src, node);
+            let tops = tops.get_or_insert_with(|| chain_tops(calls, Family::Python));
+            let top = tops.get(&node.id()).copied().unwrap_or(node);
+            let written = py_chain_written(root, src, top);
             found.retain(|m| !written.contains(&m.name.to_ascii_lowercase()));
             out.extend(found);
         }
@@ -702,30 +686,9 @@ fn py_strings(root: Node<'_>, src: &str, arg: Node<'_>) -> Vec<Resolved> {
     Vec::new()
 }
 
-fn py_chain_top(node: Node<'_>) -> Node<'_> {
-    let mut current = node;
-    while let Some(parent) = current.parent() {
-        let continues = match parent.kind_str() {
-            "attribute" => parent
-                .field("object")
-                .is_some_and(|o| o.id() == current.id()),
-            "call" => parent
-                .field("function")
-                .is_some_and(|f| f.id() == current.id()),
-            "await" | "parenthesized_expression" => true,
-            _ => false,
-        };
-        if !continues {
-            break;
-        }
-        current = parent;
-    }
-    current
-}
-
-fn py_chain_written(root: Node<'_>, src: &str, call: Node<'_>) -> HashSet<String> {
+fn py_chain_written(root: Node<'_>, src: &str, top: Node<'_>) -> HashSet<String> {
     let mut keys = Vec::new();
-    for link in py::chain_calls(py_chain_top(call)) {
+    for link in py::chain_calls(top) {
         if WRITE_METHODS.contains(&text(link.name, src)) {
             if let Some(arg) = link.args.first() {
                 py_row_keys(root, src, *arg, link.node, 0, &mut keys);
@@ -843,6 +806,42 @@ fn sql_dropped_columns(statements: &[SqlStatement], text: &str) -> HashSet<Strin
         }
     }
     out
+}
+
+/// The top of each call's method chain, by node id, for the calls that
+/// are a link of a longer chain (`.select(…)` in `supabase.from('t')
+/// .select(…).eq(…)` → the `eq` call): each call hands its own top down
+/// its callee, through members, calls, `await`, brackets and `!`. `calls`
+/// come in document order, so an outer call is seen before the calls of
+/// its callee. Asking each node for its parent instead costs a walk down
+/// from the root per step: quadratic in a long file.
+fn chain_tops<'t>(calls: &[Node<'t>], family: Family) -> HashMap<usize, Node<'t>> {
+    let (member, call_kind, object) = match family {
+        Family::Python => ("attribute", "call", "object"),
+        _ => ("member_expression", "call_expression", "object"),
+    };
+    let mut tops: HashMap<usize, Node<'t>> = HashMap::new();
+    for &call in calls {
+        let top = tops.get(&call.id()).copied().unwrap_or(call);
+        let mut inner = call.field("function");
+        while let Some(node) = inner {
+            let kind = node.kind_str();
+            inner = if kind == member {
+                node.field(object)
+            } else if kind == call_kind {
+                tops.insert(node.id(), top);
+                node.field("function")
+            } else if matches!(
+                kind,
+                "await_expression" | "await" | "parenthesized_expression" | "non_null_expression"
+            ) {
+                node.named_child(0)
+            } else {
+                None
+            };
+        }
+    }
+    tops
 }
 
 #[cfg(test)]
