@@ -796,6 +796,20 @@ pub fn join_outcomes_with(
         .keys()
         .filter_map(|f| f.strip_prefix(crate::finding::ROUTE_REFERENCE))
         .collect();
+    model.expect(
+        outcomes
+            .iter()
+            .flat_map(|o| &o.findings)
+            .flat_map(|f| &f.conditions)
+            .flat_map(|c| match c {
+                Condition::Items(list) => list.items.iter().flat_map(|i| &i.conditions).collect(),
+                other => vec![other],
+            })
+            .filter_map(|c| match c {
+                Condition::Project(query) => Some(query),
+                _ => None,
+            }),
+    );
     let holds = |finding: &Finding, condition: &Condition| match condition {
         Condition::Unless(key) => !facts.contains_key(key.as_str()),
         Condition::Requires(key) => facts.contains_key(key.as_str()),

@@ -10,7 +10,7 @@ use crate::lang::Family;
 use crate::rules::CompiledRule;
 
 mod near;
-pub use near::{Near, Region};
+pub use near::{meets, Near, Region};
 
 /// Set by front doors that lint a file or two per process (the agent and
 /// git hooks): the matcher is then a contiguous NFA, which builds in a

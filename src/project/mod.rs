@@ -205,6 +205,10 @@ pub struct ProjectModel {
     /// The columns the project's code writes sealed values to (key, and
     /// the names of the writing call), read when a query first needs them.
     sealed: OnceLock<Vec<(String, Vec<String>)>>,
+    /// Every column name the run's `StoredInClear` questions ask about,
+    /// when the caller said so up front ([`ProjectModel::expect`]): only
+    /// files that spell one of them are read for sealed writes.
+    sealed_names: Option<Vec<String>>,
 }
 
 impl ProjectModel {
@@ -221,7 +225,23 @@ impl ProjectModel {
             migrations: migrations::MigrationCache::default(),
             prisma_tables: Mutex::new(HashMap::new()),
             sealed: OnceLock::new(),
+            sealed_names: None,
         }
+    }
+
+    /// Tells the model the questions it is about to be asked, so that it
+    /// reads no more of the project than they need.
+    pub fn expect<'q>(&mut self, queries: impl Iterator<Item = &'q Query>) {
+        let mut names = Vec::new();
+        for query in queries {
+            if let Query::StoredInClear { names: asked, .. } = query {
+                names.extend(asked.iter().cloned());
+            }
+        }
+        names.sort();
+        names.dedup();
+        self.sealed_names = Some(names);
+        self.sealed = OnceLock::new();
     }
 
     /// Reads the facts of files on disk through `cache`, recording what it

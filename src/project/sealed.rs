@@ -37,6 +37,25 @@ impl ProjectModel {
             .ascii_case_insensitive(true)
             .build(sealed_writes::LITERALS)
             .expect("fixed literals");
+        // Told the names up front: a file that spells none of them (as
+        // written, without `_`, or in snake_case) writes none of them.
+        let names = self.sealed_names.as_ref().map(|names| {
+            let mut spellings: Vec<String> = Vec::new();
+            for name in names {
+                spellings.push(name.clone());
+                spellings.push(name.replace(['_', '-'], ""));
+                spellings.push(crate::facts::names::snake_case(name));
+            }
+            spellings.retain(|s| !s.is_empty());
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(&spellings)
+                .ok()
+        });
+        if names.as_ref().is_some_and(|n| n.is_none()) {
+            return Vec::new();
+        }
+        let names = names.flatten();
         self.source_paths()
             .into_par_iter()
             .flat_map_iter(|path| {
@@ -45,6 +64,9 @@ impl ProjectModel {
                     .and_then(|language| {
                         let text = self.resolver.text(&path, FILE_LIMIT)?;
                         if !literals.is_match(text.as_bytes())
+                            || names.as_ref().is_some_and(|n| {
+                                !may_seal(text.as_bytes(), &literals, n, language.family())
+                            })
                             || crate::lang::nesting::too_deep(language, &text).is_some()
                         {
                             return None;
@@ -64,6 +86,45 @@ impl ProjectModel {
             })
             .collect()
     }
+}
+
+/// How far apart a sealing word and a column's name may be in a file
+/// that writes that column sealed: the key and its value are on one line,
+/// a map of encrypted fields sits a few lines under its name.
+const SEALED_WRITE_LINES: usize = 25;
+
+/// Whether a file may write one of the asked names sealed: a sealing word
+/// (`encrypt`, `hash`, …) within [`SEALED_WRITE_LINES`] of a name's
+/// spelling, or an auth library's option that seals columns it names
+/// itself (`encryptOAuthTokens`, `storeSCIMToken: "hashed"`).
+fn may_seal(text: &[u8], literals: &AhoCorasick, names: &AhoCorasick, family: Family) -> bool {
+    let lower = text.to_ascii_lowercase();
+    let has = |needle: &[u8]| lower.windows(needle.len()).any(|w| w == needle);
+    if has(b"encryptoauthtokens")
+        || has(b"hashed\"")
+        || has(b"hashed'")
+        || has(b"encrypted\"")
+        || has(b"encrypted'")
+    {
+        return true;
+    }
+    let starts = |matcher: &AhoCorasick| -> Vec<usize> {
+        let mut found: Vec<usize> = matcher
+            .find_overlapping_iter(text)
+            .map(|m| m.start())
+            .collect();
+        found.sort_unstable();
+        found
+    };
+    let within = starts(names);
+    !within.is_empty()
+        && crate::prefilter::meets(
+            text,
+            family,
+            crate::prefilter::Region::Lines(SEALED_WRITE_LINES),
+            &starts(literals),
+            &within,
+        )
 }
 
 #[cfg(test)]
